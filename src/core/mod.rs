@@ -1,0 +1,12 @@
+//! The pure core of Logdeck: everything that can be decided without a browser.
+//!
+//! Nothing in here imports leptos, web-sys or gloo, so all of it runs and is tested
+//! natively with `cargo test` (a host test enforces that rule).
+
+pub mod adapters;
+pub mod config;
+pub mod format;
+pub mod http;
+pub mod model;
+pub mod query;
+pub mod status;

@@ -1,0 +1,125 @@
+//! The unified log record every adapter decodes into.
+
+use chrono::{DateTime, Utc};
+
+use super::status::Status;
+
+/// The kind of collection a record belongs to (the API-logs page's "Collection type").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CollectionType {
+    MakeScenarios,
+    MakeAudit,
+    DifyWorkflows,
+    AitronosConnectors,
+}
+
+impl CollectionType {
+    /// Stable key for URLs and files (`?type=make-scenarios`).
+    pub fn key(self) -> &'static str {
+        match self {
+            CollectionType::MakeScenarios => "make-scenarios",
+            CollectionType::MakeAudit => "make-audit",
+            CollectionType::DifyWorkflows => "dify-workflows",
+            CollectionType::AitronosConnectors => "aitronos-connectors",
+        }
+    }
+
+    /// Label shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            CollectionType::MakeScenarios => "Make scenarios",
+            CollectionType::MakeAudit => "Make audit log",
+            CollectionType::DifyWorkflows => "Dify workflows",
+            CollectionType::AitronosConnectors => "Aitronos connectors",
+        }
+    }
+}
+
+/// Usage figures; each source fills the ones it reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub operations: Option<u64>,
+    /// Bytes transferred.
+    pub transfer: Option<u64>,
+    /// Make `centicredits`, exact: it can exceed 2^53 and must not pass through a float.
+    pub centicredits: Option<u64>,
+    pub tokens: Option<u64>,
+    pub steps: Option<u64>,
+}
+
+/// One row of the merged timeline, whatever vendor it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogRecord {
+    /// Id of the connection the record was read through.
+    pub source: String,
+    pub kind: CollectionType,
+    /// The vendor's id, unique within `source`.
+    pub id: String,
+    pub timestamp: DateTime<Utc>,
+    pub status: Status,
+    /// The vendor's own status value, shown beside the normalised one.
+    pub raw_status: String,
+    /// Who ran it (author, actor, end user, credential).
+    pub client: Option<String>,
+    /// Which scenario / team / app / credential.
+    pub collection: String,
+    /// Execution name, event name or endpoint.
+    pub name: Option<String>,
+    pub duration_ms: Option<u64>,
+    pub usage: Usage,
+    pub error: Option<String>,
+    /// The vendor's own page for this record, where one can be built.
+    pub vendor_link: Option<String>,
+    /// The whole vendor object, for the detail pane.
+    pub raw: serde_json::Value,
+}
+
+impl LogRecord {
+    /// Key that is unique across sources, used for selection (`sel=`) and row identity.
+    pub fn key(&self) -> String {
+        format!("{}:{}", self.source, self.id)
+    }
+}
+
+/// Merges per-source pages into one timeline, newest first; ties keep source order.
+pub fn merge_newest_first(mut records: Vec<LogRecord>) -> Vec<LogRecord> {
+    records.sort_by_key(|record| std::cmp::Reverse(record.timestamp));
+    records
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn record(source: &str, id: &str, second: u32) -> LogRecord {
+        LogRecord {
+            source: source.into(),
+            kind: CollectionType::MakeScenarios,
+            id: id.into(),
+            timestamp: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, second).unwrap(),
+            status: Status::Success,
+            raw_status: "1".into(),
+            client: None,
+            collection: "c".into(),
+            name: None,
+            duration_ms: None,
+            usage: Usage::default(),
+            error: None,
+            vendor_link: None,
+            raw: serde_json::Value::Null,
+        }
+    }
+
+    #[test]
+    fn merge_orders_newest_first_and_keeps_ties_stable() {
+        let merged = merge_newest_first(vec![
+            record("a", "1", 1),
+            record("a", "2", 5),
+            record("b", "3", 5),
+            record("b", "4", 3),
+        ]);
+        let keys: Vec<String> = merged.iter().map(LogRecord::key).collect();
+        assert_eq!(keys, ["a:2", "b:3", "b:4", "a:1"]);
+    }
+}

@@ -1,0 +1,185 @@
+//! Normalised statuses and the table that maps every vendor's raw value onto them.
+
+use serde::{Deserialize, Serialize};
+
+/// One outcome vocabulary for every source, so filters and colours mean the same
+/// thing whichever vendor a row came from. The vendor's own value is kept beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Success,
+    Warning,
+    Error,
+    Running,
+    Stopped,
+    Blocked,
+    Timeout,
+    Unknown,
+}
+
+impl Status {
+    /// Every status, in the order the UI lists them.
+    pub const ALL: [Status; 8] = [
+        Status::Success,
+        Status::Warning,
+        Status::Error,
+        Status::Running,
+        Status::Stopped,
+        Status::Blocked,
+        Status::Timeout,
+        Status::Unknown,
+    ];
+
+    /// The stable key used in URLs and files (`?status=error`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Success => "success",
+            Status::Warning => "warning",
+            Status::Error => "error",
+            Status::Running => "running",
+            Status::Stopped => "stopped",
+            Status::Blocked => "blocked",
+            Status::Timeout => "timeout",
+            Status::Unknown => "unknown",
+        }
+    }
+
+    /// Parses a URL key; `None` for anything that is not one.
+    pub fn from_key(key: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.key() == key)
+    }
+
+    /// Human label shown next to the colour, so status never relies on colour alone.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Success => "Success",
+            Status::Warning => "Warning",
+            Status::Error => "Error",
+            Status::Running => "Running",
+            Status::Stopped => "Stopped",
+            Status::Blocked => "Blocked",
+            Status::Timeout => "Timeout",
+            Status::Unknown => "Unknown",
+        }
+    }
+}
+
+/// Make scenario logs report `1` success, `2` warning, `3` error.
+pub fn from_make_log_code(code: i64) -> Status {
+    match code {
+        1 => Status::Success,
+        2 => Status::Warning,
+        3 => Status::Error,
+        _ => Status::Unknown,
+    }
+}
+
+/// The inverse of [`from_make_log_code`], for the `status` request parameter.
+pub fn to_make_log_code(status: Status) -> Option<u8> {
+    match status {
+        Status::Success => Some(1),
+        Status::Warning => Some(2),
+        Status::Error => Some(3),
+        _ => None,
+    }
+}
+
+/// Make execution details report `RUNNING`/`SUCCESS`/`WARNING`/`ERROR`.
+pub fn from_make_execution(value: &str) -> Status {
+    match value {
+        "RUNNING" => Status::Running,
+        "SUCCESS" => Status::Success,
+        "WARNING" => Status::Warning,
+        "ERROR" => Status::Error,
+        _ => Status::Unknown,
+    }
+}
+
+/// Dify workflow runs: `partial-succeeded` finished with some failed nodes, so it is a warning.
+pub fn from_dify(value: &str) -> Status {
+    match value {
+        "succeeded" => Status::Success,
+        "failed" => Status::Error,
+        "stopped" => Status::Stopped,
+        "partial-succeeded" => Status::Warning,
+        "running" | "paused" => Status::Running,
+        _ => Status::Unknown,
+    }
+}
+
+/// Aitronos connector executions.
+pub fn from_aitronos(value: &str) -> Status {
+    match value {
+        "success" => Status::Success,
+        "error" => Status::Error,
+        "blocked" => Status::Blocked,
+        "timeout" => Status::Timeout,
+        _ => Status::Unknown,
+    }
+}
+
+/// Rows of the API-platform CSV export carry an HTTP code; 408/504 are time-outs.
+pub fn from_http_code(code: u16) -> Status {
+    match code {
+        100..=399 => Status::Success,
+        408 | 504 => Status::Timeout,
+        400..=599 => Status::Error,
+        _ => Status::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_round_trip_and_are_unique() {
+        for status in Status::ALL {
+            assert_eq!(Status::from_key(status.key()), Some(status));
+        }
+        assert_eq!(Status::from_key("ERROR"), None);
+        assert_eq!(Status::from_key(""), None);
+    }
+
+    #[test]
+    fn make_codes_map_both_ways() {
+        assert_eq!(from_make_log_code(1), Status::Success);
+        assert_eq!(from_make_log_code(2), Status::Warning);
+        assert_eq!(from_make_log_code(3), Status::Error);
+        assert_eq!(from_make_log_code(0), Status::Unknown);
+        for code in 1..=3 {
+            let status = from_make_log_code(code);
+            assert_eq!(to_make_log_code(status).map(i64::from), Some(code));
+        }
+        assert_eq!(to_make_log_code(Status::Running), None);
+    }
+
+    #[test]
+    fn every_documented_vendor_value_is_mapped() {
+        assert_eq!(from_make_execution("RUNNING"), Status::Running);
+        assert_eq!(from_make_execution("SUCCESS"), Status::Success);
+        assert_eq!(from_make_execution("WARNING"), Status::Warning);
+        assert_eq!(from_make_execution("ERROR"), Status::Error);
+        assert_eq!(from_dify("succeeded"), Status::Success);
+        assert_eq!(from_dify("failed"), Status::Error);
+        assert_eq!(from_dify("stopped"), Status::Stopped);
+        assert_eq!(from_dify("partial-succeeded"), Status::Warning);
+        assert_eq!(from_dify("running"), Status::Running);
+        assert_eq!(from_dify("paused"), Status::Running);
+        assert_eq!(from_aitronos("success"), Status::Success);
+        assert_eq!(from_aitronos("error"), Status::Error);
+        assert_eq!(from_aitronos("blocked"), Status::Blocked);
+        assert_eq!(from_aitronos("timeout"), Status::Timeout);
+        assert_eq!(from_aitronos("exploded"), Status::Unknown);
+    }
+
+    #[test]
+    fn http_codes_split_into_outcomes() {
+        assert_eq!(from_http_code(200), Status::Success);
+        assert_eq!(from_http_code(302), Status::Success);
+        assert_eq!(from_http_code(401), Status::Error);
+        assert_eq!(from_http_code(504), Status::Timeout);
+        assert_eq!(from_http_code(500), Status::Error);
+        assert_eq!(from_http_code(42), Status::Unknown);
+    }
+}

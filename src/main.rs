@@ -1,0 +1,3 @@
+fn main() {
+    logdeck::app::mount();
+}

@@ -1,0 +1,62 @@
+//! Performs the requests the core describes, in the browser, and maps failures.
+
+use gloo_net::http::Request;
+use web_sys::AbortSignal;
+
+use crate::core::http::ApiRequest;
+
+/// An HTTP answer of any status; the adapters decide what it means.
+pub struct HttpAnswer {
+    pub status: u16,
+    pub body: String,
+}
+
+/// Why no answer arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NetError {
+    /// A newer query superseded this request; nothing to show.
+    Aborted,
+    /// The browser could not reach the server (offline, DNS, or CORS refused).
+    Unreachable(String),
+}
+
+impl std::fmt::Display for NetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NetError::Aborted => f.write_str("the request was cancelled"),
+            NetError::Unreachable(detail) => write!(
+                f,
+                "the browser could not reach the server ({detail}); check the URL, your \
+                 network, or whether the vendor allows browser calls (use the relay if not)"
+            ),
+        }
+    }
+}
+
+/// Sends a GET described by the core; `signal` aborts it when the query changes.
+pub async fn get(
+    request: &ApiRequest,
+    signal: Option<&AbortSignal>,
+) -> Result<HttpAnswer, NetError> {
+    let mut builder = Request::get(&request.url).abort_signal(signal);
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
+    }
+    let aborted = || signal.is_some_and(AbortSignal::aborted);
+    let response = builder.send().await.map_err(|error| {
+        if aborted() {
+            NetError::Aborted
+        } else {
+            NetError::Unreachable(error.to_string())
+        }
+    })?;
+    let status = response.status();
+    let body = response.text().await.map_err(|error| {
+        if aborted() {
+            NetError::Aborted
+        } else {
+            NetError::Unreachable(error.to_string())
+        }
+    })?;
+    Ok(HttpAnswer { status, body })
+}

@@ -1,0 +1,3 @@
+//! Routed pages.
+
+pub mod dashboard;
