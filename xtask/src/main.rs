@@ -46,7 +46,12 @@ fn demo(args: &[String]) -> Result<(), String> {
 
 fn test() -> Result<(), String> {
     let root = command::workspace_root();
-    command::run(command::cargo(&["fmt", "--all", "--check"]))?;
+    let mut checks = 0;
+    let mut check = |result: Result<(), String>| {
+        checks += 1;
+        result
+    };
+    check(command::run(command::cargo(&["fmt", "--all", "--check"])))?;
     command::run(command::cargo(&[
         "clippy",
         "--workspace",
@@ -70,7 +75,7 @@ fn test() -> Result<(), String> {
 
     tools::ensure_build_tools()?;
     tools::ensure_browser()?;
-    build::wasm_browser_tests()?;
+    check(build::wasm_browser_tests())?;
 
     build::release_app()?;
     build::server()?;
@@ -81,7 +86,7 @@ fn test() -> Result<(), String> {
         .env("LOGDECK_URL", server.url());
     let outcome = command::run(e2e);
     drop(server);
-    outcome?;
-    println!("\nxtask test: every check passed");
+    check(outcome)?;
+    println!("\nchecks: {checks} passed, 0 failed");
     Ok(())
 }

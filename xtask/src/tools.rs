@@ -70,19 +70,20 @@ fn ensure_wasm_bindgen() -> Result<(), String> {
 pub fn wasm_bindgen_lock_version() -> Result<String, String> {
     let lock = std::fs::read_to_string(workspace_root().join("Cargo.lock"))
         .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    locked_version(&lock, "wasm-bindgen")
+        .ok_or_else(|| "Cargo.lock has no wasm-bindgen entry".to_owned())
+}
+
+/// The version of package `name` in a Cargo.lock's text.
+fn locked_version(lock: &str, name: &str) -> Option<String> {
+    let name_line = format!("name = \"{name}\"");
     let mut lines = lock.lines();
-    while let Some(line) = lines.next() {
-        if line == "name = \"wasm-bindgen\"" {
-            let version = lines.next().unwrap_or_default();
-            if let Some(v) = version
-                .strip_prefix("version = \"")
-                .and_then(|v| v.strip_suffix('"'))
-            {
-                return Ok(v.to_owned());
-            }
-        }
-    }
-    Err("Cargo.lock has no wasm-bindgen entry".to_owned())
+    lines.find(|line| *line == name_line)?;
+    let version = lines
+        .next()?
+        .strip_prefix("version = \"")?
+        .strip_suffix('"')?;
+    Some(version.to_owned())
 }
 
 /// `npm ci` when `node_modules` is missing or older than the lockfile.
@@ -129,4 +130,24 @@ pub fn ensure_browser() -> Result<(), String> {
         ])
         .env("DEBIAN_FRONTEND", "noninteractive");
     run(install)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::locked_version;
+
+    #[test]
+    fn reads_the_exact_package_from_a_lockfile() {
+        let lock = "[[package]]\nname = \"wasm-bindgen-test\"\nversion = \"0.3.80\"\n\n\
+                    [[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
+        assert_eq!(
+            locked_version(lock, "wasm-bindgen").as_deref(),
+            Some("0.2.130")
+        );
+        assert_eq!(
+            locked_version(lock, "wasm-bindgen-test").as_deref(),
+            Some("0.3.80")
+        );
+        assert_eq!(locked_version(lock, "trunk"), None);
+    }
 }
