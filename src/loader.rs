@@ -1,6 +1,6 @@
 //! Loads the first page of every configured source for a query and merges them.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use futures::future::join_all;
 use web_sys::AbortSignal;
 
@@ -34,9 +34,10 @@ pub async fn load_first_pages(
     config: &RuntimeConfig,
     query: &LogQuery,
     now: DateTime<Utc>,
+    offset: FixedOffset,
     signal: &AbortSignal,
 ) -> Result<LoadedRows, NetError> {
-    let window = query.period.resolve(now);
+    let window = query.period.resolve(now, offset);
     let params = ListParams {
         window,
         statuses: &query.statuses,

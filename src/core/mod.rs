@@ -10,3 +10,4 @@ pub mod http;
 pub mod model;
 pub mod query;
 pub mod status;
+pub mod timeline;

@@ -11,9 +11,28 @@ pub enum CollectionType {
     MakeAudit,
     DifyWorkflows,
     AitronosConnectors,
+    /// Requests from an API-platform CSV export opened as a snapshot.
+    ApiPlatform,
 }
 
 impl CollectionType {
+    pub const ALL: [CollectionType; 5] = [
+        CollectionType::MakeScenarios,
+        CollectionType::MakeAudit,
+        CollectionType::DifyWorkflows,
+        CollectionType::AitronosConnectors,
+        CollectionType::ApiPlatform,
+    ];
+
+    pub fn from_key(key: &str) -> Option<CollectionType> {
+        CollectionType::ALL.into_iter().find(|t| t.key() == key)
+    }
+
+    /// Inverse of [`CollectionType::label`], for reading exported files back.
+    pub fn from_label(label: &str) -> Option<CollectionType> {
+        CollectionType::ALL.into_iter().find(|t| t.label() == label)
+    }
+
     /// Stable key for URLs and files (`?type=make-scenarios`).
     pub fn key(self) -> &'static str {
         match self {
@@ -21,6 +40,7 @@ impl CollectionType {
             CollectionType::MakeAudit => "make-audit",
             CollectionType::DifyWorkflows => "dify-workflows",
             CollectionType::AitronosConnectors => "aitronos-connectors",
+            CollectionType::ApiPlatform => "api-platform",
         }
     }
 
@@ -31,6 +51,7 @@ impl CollectionType {
             CollectionType::MakeAudit => "Make audit log",
             CollectionType::DifyWorkflows => "Dify workflows",
             CollectionType::AitronosConnectors => "Aitronos connectors",
+            CollectionType::ApiPlatform => "API platform",
         }
     }
 }
@@ -79,6 +100,25 @@ impl LogRecord {
     pub fn key(&self) -> String {
         format!("{}:{}", self.source, self.id)
     }
+
+    /// The lower-cased text free-text search looks in: id, collection, name, client,
+    /// error and the vendor's raw status.
+    pub fn search_text(&self) -> String {
+        let fields = [
+            Some(self.id.as_str()),
+            Some(self.collection.as_str()),
+            self.name.as_deref(),
+            self.client.as_deref(),
+            self.error.as_deref(),
+            Some(self.raw_status.as_str()),
+        ];
+        let mut text = String::new();
+        for field in fields.into_iter().flatten() {
+            text.push_str(&field.to_lowercase());
+            text.push('\n');
+        }
+        text
+    }
 }
 
 /// Merges per-source pages into one timeline, newest first; ties keep source order.
@@ -109,6 +149,25 @@ mod tests {
             vendor_link: None,
             raw: serde_json::Value::Null,
         }
+    }
+
+    #[test]
+    fn collection_type_keys_and_labels_round_trip() {
+        for kind in CollectionType::ALL {
+            assert_eq!(CollectionType::from_key(kind.key()), Some(kind));
+            assert_eq!(CollectionType::from_label(kind.label()), Some(kind));
+        }
+    }
+
+    #[test]
+    fn search_text_covers_the_visible_fields_without_joining_them() {
+        let mut r = record("a", "ID-7", 1);
+        r.name = Some("Nightly Import".into());
+        r.client = Some("Ada".into());
+        let text = r.search_text();
+        assert!(text.contains("id-7") && text.contains("nightly import") && text.contains("ada"));
+        // A match never spans two fields.
+        assert!(!text.contains("importada"));
     }
 
     #[test]

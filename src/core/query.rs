@@ -6,9 +6,9 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveTime, SecondsFormat, Utc};
 
-use super::model::LogRecord;
+use super::model::{CollectionType, LogRecord};
 use super::status::Status;
 
 /// Relative periods offered as presets.
@@ -19,15 +19,21 @@ pub enum Preset {
     Hours24,
     Days7,
     Days30,
+    /// Since midnight in the display time zone.
+    Today,
+    /// Since the first of the month in the display time zone.
+    MonthToDate,
 }
 
 impl Preset {
-    pub const ALL: [Preset; 5] = [
+    pub const ALL: [Preset; 7] = [
         Preset::Minutes15,
         Preset::Hour1,
         Preset::Hours24,
         Preset::Days7,
         Preset::Days30,
+        Preset::Today,
+        Preset::MonthToDate,
     ];
 
     pub fn key(self) -> &'static str {
@@ -37,6 +43,8 @@ impl Preset {
             Preset::Hours24 => "24h",
             Preset::Days7 => "7d",
             Preset::Days30 => "30d",
+            Preset::Today => "today",
+            Preset::MonthToDate => "mtd",
         }
     }
 
@@ -47,16 +55,29 @@ impl Preset {
             Preset::Hours24 => "Last 24 hours",
             Preset::Days7 => "Last 7 days",
             Preset::Days30 => "Last 30 days",
+            Preset::Today => "Today",
+            Preset::MonthToDate => "Month to date",
         }
     }
 
-    fn length(self) -> Duration {
+    /// The start of the period ending at `now`; calendar presets start at midnight
+    /// in the display zone (`offset`), not in UTC.
+    fn start(self, now: DateTime<Utc>, offset: FixedOffset) -> DateTime<Utc> {
+        let midnight = |date: chrono::NaiveDate| {
+            date.and_time(NaiveTime::MIN)
+                .and_local_timezone(offset)
+                .single()
+                .map_or(now, |local| local.with_timezone(&Utc))
+        };
+        let local_today = now.with_timezone(&offset).date_naive();
         match self {
-            Preset::Minutes15 => Duration::minutes(15),
-            Preset::Hour1 => Duration::hours(1),
-            Preset::Hours24 => Duration::hours(24),
-            Preset::Days7 => Duration::days(7),
-            Preset::Days30 => Duration::days(30),
+            Preset::Minutes15 => now - Duration::minutes(15),
+            Preset::Hour1 => now - Duration::hours(1),
+            Preset::Hours24 => now - Duration::hours(24),
+            Preset::Days7 => now - Duration::days(7),
+            Preset::Days30 => now - Duration::days(30),
+            Preset::Today => midnight(local_today),
+            Preset::MonthToDate => midnight(local_today.with_day(1).unwrap_or(local_today)),
         }
     }
 }
@@ -85,11 +106,12 @@ pub struct TimeWindow {
 }
 
 impl Period {
-    /// Resolves against an injected `now`, so tests and every source agree on one instant.
-    pub fn resolve(self, now: DateTime<Utc>) -> TimeWindow {
+    /// Resolves against an injected `now` and the display zone's `offset`, so tests
+    /// and every source agree on one instant.
+    pub fn resolve(self, now: DateTime<Utc>, offset: FixedOffset) -> TimeWindow {
         match self {
             Period::Last(preset) => TimeWindow {
-                from: now - preset.length(),
+                from: preset.start(now, offset),
                 to: now,
             },
             Period::Absolute { from, to } => TimeWindow { from, to },
@@ -97,11 +119,92 @@ impl Period {
     }
 
     /// Pins a relative period to absolute instants, so a shared link shows the same rows later.
-    pub fn freeze(self, now: DateTime<Utc>) -> Period {
-        let window = self.resolve(now);
+    pub fn freeze(self, now: DateTime<Utc>, offset: FixedOffset) -> Period {
+        let window = self.resolve(now, offset);
         Period::Absolute {
             from: window.from,
             to: window.to,
+        }
+    }
+}
+
+/// The zone dates are shown in (and calendar presets start in).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DisplayZone {
+    /// The browser's zone: what people expect to read.
+    #[default]
+    Local,
+    /// UTC: what people comparing notes across zones agree on.
+    Utc,
+}
+
+/// Table columns that can be sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SortColumn {
+    Time,
+    Status,
+    Type,
+    Collection,
+    Name,
+    Client,
+    Duration,
+    Operations,
+    Transfer,
+    Credits,
+    Tokens,
+    Steps,
+}
+
+impl SortColumn {
+    pub const ALL: [SortColumn; 12] = [
+        SortColumn::Time,
+        SortColumn::Status,
+        SortColumn::Type,
+        SortColumn::Collection,
+        SortColumn::Name,
+        SortColumn::Client,
+        SortColumn::Duration,
+        SortColumn::Operations,
+        SortColumn::Transfer,
+        SortColumn::Credits,
+        SortColumn::Tokens,
+        SortColumn::Steps,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            SortColumn::Time => "time",
+            SortColumn::Status => "status",
+            SortColumn::Type => "type",
+            SortColumn::Collection => "collection",
+            SortColumn::Name => "name",
+            SortColumn::Client => "client",
+            SortColumn::Duration => "duration",
+            SortColumn::Operations => "operations",
+            SortColumn::Transfer => "transfer",
+            SortColumn::Credits => "credits",
+            SortColumn::Tokens => "tokens",
+            SortColumn::Steps => "steps",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<SortColumn> {
+        SortColumn::ALL.into_iter().find(|c| c.key() == key)
+    }
+}
+
+/// A column and a direction; newest first unless the URL says otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub column: SortColumn,
+    pub descending: bool,
+}
+
+impl Default for Sort {
+    fn default() -> Self {
+        Sort {
+            column: SortColumn::Time,
+            descending: true,
         }
     }
 }
@@ -112,10 +215,18 @@ pub struct LogQuery {
     pub period: Period,
     /// Empty means every status.
     pub statuses: BTreeSet<Status>,
+    /// Who ran it; empty means everyone.
+    pub clients: BTreeSet<String>,
+    /// Collection types (sources' kinds); empty means all.
+    pub types: BTreeSet<CollectionType>,
+    /// Specific collections (scenario, team, app, credential); empty means all.
+    pub collections: BTreeSet<String>,
     /// Free text matched case-insensitively against the visible fields.
     pub text: String,
+    pub sort: Sort,
     /// [`LogRecord::key`] of the record open in the detail pane.
     pub selected: Option<String>,
+    pub zone: DisplayZone,
 }
 
 /// A URL value that could not be used; the view falls back to the default for it.
@@ -134,9 +245,35 @@ impl fmt::Display for UrlProblem {
 
 const ABSOLUTE_SEPARATOR: &str = "..";
 
+/// Adds each comma-separated key of `value` that `parse` knows; reports the others.
+fn decode_key_list<T: Ord>(
+    key: &str,
+    value: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    into: &mut BTreeSet<T>,
+    problems: &mut Vec<UrlProblem>,
+    reason: &'static str,
+) {
+    for part in value.split(',').filter(|part| !part.is_empty()) {
+        match parse(part) {
+            Some(item) => {
+                into.insert(item);
+            }
+            None => problems.push(UrlProblem {
+                key: key.to_owned(),
+                value: part.to_owned(),
+                reason,
+            }),
+        }
+    }
+}
+
 impl LogQuery {
     /// Decodes URL query pairs. Never fails: unknown keys are ignored and bad values
     /// fall back to their defaults, each reported as a [`UrlProblem`].
+    ///
+    /// Enumerated filters are comma lists (`status=error,warning`); free-form ones
+    /// repeat the key (`client=a&client=b`) because names may contain commas.
     pub fn decode<K, V>(pairs: impl IntoIterator<Item = (K, V)>) -> (LogQuery, Vec<UrlProblem>)
     where
         K: AsRef<str>,
@@ -156,22 +293,39 @@ impl LogQuery {
                     Some(period) => query.period = period,
                     None => problems.push(problem("not a preset or a from..to range")),
                 },
-                "status" => {
-                    for part in value.split(',').filter(|part| !part.is_empty()) {
-                        match Status::from_key(part) {
-                            Some(status) => {
-                                query.statuses.insert(status);
-                            }
-                            None => problems.push(UrlProblem {
-                                key: key.to_owned(),
-                                value: part.to_owned(),
-                                reason: "unknown status",
-                            }),
-                        }
-                    }
+                "status" => decode_key_list(
+                    key,
+                    value,
+                    Status::from_key,
+                    &mut query.statuses,
+                    &mut problems,
+                    "unknown status",
+                ),
+                "type" => decode_key_list(
+                    key,
+                    value,
+                    CollectionType::from_key,
+                    &mut query.types,
+                    &mut problems,
+                    "unknown collection type",
+                ),
+                "client" if !value.is_empty() => {
+                    query.clients.insert(value.to_owned());
+                }
+                "collection" if !value.is_empty() => {
+                    query.collections.insert(value.to_owned());
                 }
                 "q" => query.text = value.to_owned(),
+                "sort" => match decode_sort(value) {
+                    Some(sort) => query.sort = sort,
+                    None => problems.push(problem("unknown sort column")),
+                },
                 "sel" if !value.is_empty() => query.selected = Some(value.to_owned()),
+                "tz" => match value {
+                    "utc" => query.zone = DisplayZone::Utc,
+                    "local" => query.zone = DisplayZone::Local,
+                    _ => problems.push(problem("time zone must be utc or local")),
+                },
                 _ => {}
             }
         }
@@ -188,11 +342,24 @@ impl LogQuery {
             let keys: Vec<&str> = self.statuses.iter().map(|s| s.key()).collect();
             pairs.push(("status", keys.join(",")));
         }
+        if !self.types.is_empty() {
+            let keys: Vec<&str> = self.types.iter().map(|t| t.key()).collect();
+            pairs.push(("type", keys.join(",")));
+        }
+        pairs.extend(self.clients.iter().map(|c| ("client", c.clone())));
+        pairs.extend(self.collections.iter().map(|c| ("collection", c.clone())));
         if !self.text.is_empty() {
             pairs.push(("q", self.text.clone()));
         }
+        if self.sort != Sort::default() {
+            let sign = if self.sort.descending { "-" } else { "" };
+            pairs.push(("sort", format!("{sign}{}", self.sort.column.key())));
+        }
         if let Some(selected) = &self.selected {
             pairs.push(("sel", selected.clone()));
+        }
+        if self.zone == DisplayZone::Utc {
+            pairs.push(("tz", "utc".to_owned()));
         }
         pairs
     }
@@ -210,31 +377,32 @@ impl LogQuery {
         LogQuery::decode(url::form_urlencoded::parse(search.as_bytes()))
     }
 
-    /// The browser-side filter: applied to every row, whatever the source filtered already.
+    /// The browser-side filter, for what a source could not filter on the server.
+    /// Applying it again to rows the server filtered is harmless.
     pub fn matches(&self, record: &LogRecord) -> bool {
-        if !self.statuses.is_empty() && !self.statuses.contains(&record.status) {
-            return false;
-        }
-        self.matches_text(record)
+        self.matches_fields(record)
+            && self
+                .needle()
+                .is_none_or(|needle| record.search_text().contains(&needle))
     }
 
-    fn matches_text(&self, record: &LogRecord) -> bool {
+    /// Every filter but the free text, which [`Timeline`](super::timeline::Timeline)
+    /// checks against text it prepared once per row.
+    pub fn matches_fields(&self, record: &LogRecord) -> bool {
+        (self.statuses.is_empty() || self.statuses.contains(&record.status))
+            && (self.types.is_empty() || self.types.contains(&record.kind))
+            && (self.collections.is_empty() || self.collections.contains(&record.collection))
+            && (self.clients.is_empty()
+                || record
+                    .client
+                    .as_ref()
+                    .is_some_and(|client| self.clients.contains(client)))
+    }
+
+    /// The lower-cased search text, or `None` when free text filters nothing.
+    pub fn needle(&self) -> Option<String> {
         let needle = self.text.trim();
-        if needle.is_empty() {
-            return true;
-        }
-        let needle = needle.to_lowercase();
-        let fields = [
-            Some(record.id.as_str()),
-            Some(record.collection.as_str()),
-            record.name.as_deref(),
-            record.client.as_deref(),
-            record.error.as_deref(),
-        ];
-        fields
-            .into_iter()
-            .flatten()
-            .any(|field| field.to_lowercase().contains(&needle))
+        (!needle.is_empty()).then(|| needle.to_lowercase())
     }
 }
 
@@ -259,30 +427,72 @@ fn decode_period(value: &str) -> Option<Period> {
     (from <= to).then_some(Period::Absolute { from, to })
 }
 
+fn decode_sort(value: &str) -> Option<Sort> {
+    let (descending, key) = match value.strip_prefix('-') {
+        Some(key) => (true, key),
+        None => (false, value),
+    };
+    Some(Sort {
+        column: SortColumn::from_key(key)?,
+        descending,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
 
+    fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
+    }
+
     #[test]
     fn decodes_a_readable_url() {
-        let (query, problems) =
-            LogQuery::from_query_string("?period=24h&status=error,warning&q=crm&sel=make:42");
-        assert!(problems.is_empty());
+        let (query, problems) = LogQuery::from_query_string(
+            "?period=24h&status=error,warning&type=make-scenarios,dify-workflows\
+             &client=Ada&client=Grace%2C+Jr.&collection=Sync+CRM&q=crm&sort=-duration\
+             &sel=make:42&tz=utc",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(query.period, Period::Last(Preset::Hours24));
         assert_eq!(
             query.statuses.into_iter().collect::<Vec<_>>(),
             [Status::Warning, Status::Error]
         );
+        assert_eq!(
+            query.types.into_iter().collect::<Vec<_>>(),
+            [CollectionType::MakeScenarios, CollectionType::DifyWorkflows]
+        );
+        assert_eq!(
+            query.clients.into_iter().collect::<Vec<_>>(),
+            ["Ada", "Grace, Jr."]
+        );
+        assert_eq!(
+            query.collections.into_iter().collect::<Vec<_>>(),
+            ["Sync CRM"]
+        );
         assert_eq!(query.text, "crm");
+        assert_eq!(
+            query.sort,
+            Sort {
+                column: SortColumn::Duration,
+                descending: true
+            }
+        );
         assert_eq!(query.selected.as_deref(), Some("make:42"));
+        assert_eq!(query.zone, DisplayZone::Utc);
     }
 
     #[test]
     fn bad_values_fall_back_and_are_reported_unknown_keys_ignored() {
-        let (query, problems) =
-            LogQuery::from_query_string("period=yesterday&status=error,bogus&utm_source=mail");
+        let (query, problems) = LogQuery::from_query_string(
+            "period=yesterday&status=error,bogus&utm_source=mail&sort=colour&tz=mars&type=x",
+        );
         assert_eq!(query.period, Period::default());
+        assert_eq!(query.sort, Sort::default());
+        assert_eq!(query.zone, DisplayZone::Local);
+        assert!(query.types.is_empty());
         assert_eq!(
             query.statuses.into_iter().collect::<Vec<_>>(),
             [Status::Error]
@@ -291,7 +501,16 @@ mod tests {
             .iter()
             .map(|p| (p.key.as_str(), p.value.as_str()))
             .collect();
-        assert_eq!(keys, [("period", "yesterday"), ("status", "bogus")]);
+        assert_eq!(
+            keys,
+            [
+                ("period", "yesterday"),
+                ("status", "bogus"),
+                ("sort", "colour"),
+                ("tz", "mars"),
+                ("type", "x")
+            ]
+        );
     }
 
     #[test]
@@ -309,23 +528,53 @@ mod tests {
 
     #[test]
     fn relative_periods_resolve_against_the_injected_now_and_freeze() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0).unwrap();
-        let window = Period::Last(Preset::Hours24).resolve(now);
-        assert_eq!(
-            window.from,
-            Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).unwrap()
-        );
+        let utc = FixedOffset::east_opt(0).unwrap();
+        let now = at(2026, 11, 21, 12, 0);
+        let window = Period::Last(Preset::Hours24).resolve(now, utc);
+        assert_eq!(window.from, at(2026, 11, 20, 12, 0));
         assert_eq!(window.to, now);
-        let frozen = Period::Last(Preset::Hour1).freeze(now);
+        let frozen = Period::Last(Preset::Hour1).freeze(now, utc);
         assert_eq!(
             frozen,
             Period::Absolute {
-                from: Utc.with_ymd_and_hms(2026, 11, 21, 11, 0, 0).unwrap(),
+                from: at(2026, 11, 21, 11, 0),
                 to: now
             }
         );
         let later = now + Duration::days(3);
-        assert_eq!(frozen.resolve(later).to, now);
+        assert_eq!(frozen.resolve(later, utc).to, now);
+    }
+
+    #[test]
+    fn calendar_presets_start_at_local_midnight() {
+        let now = at(2026, 11, 21, 1, 30);
+        let utc = FixedOffset::east_opt(0).unwrap();
+        let tokyo = FixedOffset::east_opt(9 * 3600).unwrap();
+        let new_york = FixedOffset::west_opt(5 * 3600).unwrap();
+        assert_eq!(
+            Period::Last(Preset::Today).resolve(now, utc).from,
+            at(2026, 11, 21, 0, 0)
+        );
+        // 01:30 UTC is 10:30 in Tokyo, whose midnight was 15:00 UTC the day before.
+        assert_eq!(
+            Period::Last(Preset::Today).resolve(now, tokyo).from,
+            at(2026, 11, 20, 15, 0)
+        );
+        // 01:30 UTC is 20:30 on the 20th in New York.
+        assert_eq!(
+            Period::Last(Preset::Today).resolve(now, new_york).from,
+            at(2026, 11, 20, 5, 0)
+        );
+        assert_eq!(
+            Period::Last(Preset::MonthToDate).resolve(now, utc).from,
+            at(2026, 11, 1, 0, 0)
+        );
+        assert_eq!(
+            Period::Last(Preset::MonthToDate)
+                .resolve(at(2026, 12, 1, 2, 0), new_york)
+                .from,
+            at(2026, 11, 1, 5, 0)
+        );
     }
 }
 
@@ -349,19 +598,53 @@ mod properties {
         ]
     }
 
+    fn keys<T: Ord + Clone + std::fmt::Debug + 'static>(
+        all: &[T],
+    ) -> impl Strategy<Value = BTreeSet<T>> {
+        proptest::collection::btree_set(proptest::sample::select(all.to_vec()), 0..4)
+    }
+
+    fn names() -> impl Strategy<Value = BTreeSet<String>> {
+        proptest::collection::btree_set(".+", 0..3)
+    }
+
     fn query() -> impl Strategy<Value = LogQuery> {
         (
-            period(),
-            proptest::collection::btree_set(proptest::sample::select(Status::ALL.to_vec()), 0..4),
-            any::<String>(),
-            proptest::option::of(".+"),
+            (
+                period(),
+                keys(&Status::ALL),
+                names(),
+                keys(&CollectionType::ALL),
+                names(),
+            ),
+            (
+                any::<String>(),
+                proptest::sample::select(SortColumn::ALL.to_vec()),
+                any::<bool>(),
+                proptest::option::of(".+"),
+                any::<bool>(),
+            ),
         )
-            .prop_map(|(period, statuses, text, selected)| LogQuery {
-                period,
-                statuses,
-                text,
-                selected,
-            })
+            .prop_map(
+                |(
+                    (period, statuses, clients, types, collections),
+                    (text, column, descending, selected, utc),
+                )| LogQuery {
+                    period,
+                    statuses,
+                    clients,
+                    types,
+                    collections,
+                    text,
+                    sort: Sort { column, descending },
+                    selected,
+                    zone: if utc {
+                        DisplayZone::Utc
+                    } else {
+                        DisplayZone::Local
+                    },
+                },
+            )
     }
 
     proptest! {
@@ -379,7 +662,10 @@ mod properties {
 
         #[test]
         fn decoding_arbitrary_pairs_never_panics(
-            pairs in proptest::collection::vec(("(period|status|q|sel|x)", any::<String>()), 0..6)
+            pairs in proptest::collection::vec(
+                ("(period|status|type|client|collection|q|sort|sel|tz|x)", any::<String>()),
+                0..8,
+            )
         ) {
             let _ = LogQuery::decode(pairs);
         }

@@ -15,7 +15,7 @@ use crate::core::config::RuntimeConfig;
 use crate::core::query::LogQuery;
 use crate::core::status::Status;
 use crate::loader::{load_first_pages, LoadedRows};
-use crate::state::{use_log_query, use_set_log_query, HistoryEntry};
+use crate::state::{display_offset, use_log_query, use_set_log_query, HistoryEntry};
 
 /// What the rows area shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -104,7 +104,15 @@ fn start_load(
     in_flight.set_value(Some(controller));
     rows.set(RowsState::Loading);
     spawn_local(async move {
-        if let Ok(loaded) = load_first_pages(&config, &query, Utc::now(), &signal).await {
+        if let Ok(loaded) = load_first_pages(
+            &config,
+            &query,
+            Utc::now(),
+            display_offset(query.zone),
+            &signal,
+        )
+        .await
+        {
             if !signal.aborted() {
                 rows.set(RowsState::Ready(loaded));
             }

@@ -44,49 +44,66 @@ fn demo(args: &[String]) -> Result<(), String> {
     server.wait()
 }
 
+/// One named check of `cargo xtask test`.
+type Check = (&'static str, fn() -> Result<(), String>);
+
+const CHECKS: [Check; 6] = [
+    ("formatting", || {
+        command::run(command::cargo(&["fmt", "--all", "--check"]))
+    }),
+    ("clippy (host)", || {
+        command::run(command::cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    }),
+    ("clippy (wasm32)", || {
+        tools::ensure_build_tools()?;
+        command::run(command::cargo(&[
+            "clippy",
+            "-p",
+            "logdeck",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    }),
+    ("host tests", || {
+        command::run(command::cargo(&["test", "--workspace"]))
+    }),
+    ("browser tests", || {
+        tools::ensure_browser()?;
+        build::wasm_browser_tests()
+    }),
+    ("end-to-end tests", end_to_end),
+];
+
 fn test() -> Result<(), String> {
-    let root = command::workspace_root();
-    let mut checks = 0;
-    let mut check = |result: Result<(), String>| {
-        checks += 1;
-        result
-    };
-    check(command::run(command::cargo(&["fmt", "--all", "--check"])))?;
-    command::run(command::cargo(&[
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
-    command::run(command::cargo(&[
-        "clippy",
-        "-p",
-        "logdeck",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
-    command::run(command::cargo(&["test", "--workspace"]))?;
+    for (passed, (name, check)) in CHECKS.iter().enumerate() {
+        println!("\n=== {name}");
+        if let Err(error) = check() {
+            println!("\nchecks: {passed} passed, 1 failed");
+            return Err(format!("{name} failed: {error}"));
+        }
+    }
+    println!("\nchecks: {} passed, 0 failed", CHECKS.len());
+    Ok(())
+}
 
-    tools::ensure_build_tools()?;
-    tools::ensure_browser()?;
-    check(build::wasm_browser_tests())?;
-
+/// Builds the release app, serves it with the demo API on a free loopback port and
+/// runs Playwright against it.
+fn end_to_end() -> Result<(), String> {
     build::release_app()?;
     build::server()?;
     let server = server::DemoServer::start(0)?;
-    let mut e2e = command::npm_bin("playwright");
-    e2e.arg("test")
-        .current_dir(&root)
-        .env("LOGDECK_URL", server.url());
-    let outcome = command::run(e2e);
-    drop(server);
-    check(outcome)?;
-    println!("\nchecks: {checks} passed, 0 failed");
-    Ok(())
+    let mut playwright = command::npm_bin("playwright");
+    playwright.arg("test").env("LOGDECK_URL", server.url());
+    command::run(playwright)
 }

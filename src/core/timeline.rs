@@ -1,0 +1,174 @@
+//! The merged timeline: every loaded record of every source, and the filtered,
+//! sorted view of it the table shows.
+
+use std::cmp::Ordering;
+
+use super::model::LogRecord;
+use super::query::{LogQuery, Sort, SortColumn};
+
+/// Records with what filtering needs prepared once per row, so a keystroke costs a
+/// scan of prepared text, not a re-lowercasing of 100 000 records.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Timeline {
+    records: Vec<LogRecord>,
+    search_texts: Vec<String>,
+}
+
+impl Timeline {
+    pub fn new(records: Vec<LogRecord>) -> Timeline {
+        let mut timeline = Timeline::default();
+        timeline.extend(records);
+        timeline
+    }
+
+    /// Appends a page; rows already loaded keep their positions.
+    pub fn extend(&mut self, records: impl IntoIterator<Item = LogRecord>) {
+        for record in records {
+            self.search_texts.push(record.search_text());
+            self.records.push(record);
+        }
+    }
+
+    pub fn records(&self) -> &[LogRecord] {
+        &self.records
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Indices of the records `query` selects, in its sort order. Ties fall back to
+    /// newest first, then to load order, so the view never shuffles between renders.
+    pub fn view(&self, query: &LogQuery) -> Vec<usize> {
+        let needle = query.needle();
+        let mut indices: Vec<usize> = (0..self.records.len())
+            .filter(|&index| {
+                query.matches_fields(&self.records[index])
+                    && needle
+                        .as_deref()
+                        .is_none_or(|needle| self.search_texts[index].contains(needle))
+            })
+            .collect();
+        let sort = query.sort;
+        indices.sort_by(|&a, &b| compare(&self.records[a], &self.records[b], sort));
+        indices
+    }
+}
+
+fn compare(a: &LogRecord, b: &LogRecord, sort: Sort) -> Ordering {
+    let by_column = match sort.column {
+        SortColumn::Time => a.timestamp.cmp(&b.timestamp),
+        SortColumn::Status => a.status.cmp(&b.status),
+        SortColumn::Type => a.kind.label().cmp(b.kind.label()),
+        SortColumn::Collection => a.collection.cmp(&b.collection),
+        SortColumn::Name => a.name.cmp(&b.name),
+        SortColumn::Client => a.client.cmp(&b.client),
+        SortColumn::Duration => a.duration_ms.cmp(&b.duration_ms),
+        SortColumn::Operations => a.usage.operations.cmp(&b.usage.operations),
+        SortColumn::Transfer => a.usage.transfer.cmp(&b.usage.transfer),
+        SortColumn::Credits => a.usage.centicredits.cmp(&b.usage.centicredits),
+        SortColumn::Tokens => a.usage.tokens.cmp(&b.usage.tokens),
+        SortColumn::Steps => a.usage.steps.cmp(&b.usage.steps),
+    };
+    let by_column = if sort.descending {
+        by_column.reverse()
+    } else {
+        by_column
+    };
+    by_column.then_with(|| b.timestamp.cmp(&a.timestamp))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::model::{CollectionType, Usage};
+    use crate::core::status::Status;
+    use chrono::{TimeZone, Utc};
+
+    fn record(id: &str, minute: u32, status: Status, duration: Option<u64>) -> LogRecord {
+        LogRecord {
+            source: "s".into(),
+            kind: CollectionType::MakeScenarios,
+            id: id.into(),
+            timestamp: Utc.with_ymd_and_hms(2026, 1, 1, 0, minute, 0).unwrap(),
+            status,
+            raw_status: String::new(),
+            client: Some(format!("client-{id}")),
+            collection: "Sync".into(),
+            name: Some(format!("Run {id}")),
+            duration_ms: duration,
+            usage: Usage::default(),
+            error: None,
+            vendor_link: None,
+            raw: serde_json::Value::Null,
+        }
+    }
+
+    fn ids(timeline: &Timeline, query: &LogQuery) -> Vec<String> {
+        timeline
+            .view(query)
+            .into_iter()
+            .map(|i| timeline.records()[i].id.clone())
+            .collect()
+    }
+
+    fn timeline() -> Timeline {
+        Timeline::new(vec![
+            record("a", 1, Status::Success, Some(300)),
+            record("b", 3, Status::Error, None),
+            record("c", 2, Status::Error, Some(100)),
+            record("d", 2, Status::Warning, Some(900)),
+        ])
+    }
+
+    #[test]
+    fn default_view_is_newest_first_with_ties_in_load_order() {
+        assert_eq!(ids(&timeline(), &LogQuery::default()), ["b", "c", "d", "a"]);
+    }
+
+    #[test]
+    fn filters_by_status_and_free_text() {
+        let mut query = LogQuery::default();
+        query.statuses.insert(Status::Error);
+        assert_eq!(ids(&timeline(), &query), ["b", "c"]);
+        query.text = "  RUN C ".into();
+        assert_eq!(ids(&timeline(), &query), ["c"]);
+        query.statuses.clear();
+        query.text = "client-d".into();
+        assert_eq!(ids(&timeline(), &query), ["d"]);
+    }
+
+    #[test]
+    fn sorts_by_any_column_both_ways_with_missing_values_first_ascending() {
+        let mut query = LogQuery::default();
+        query.sort = Sort {
+            column: SortColumn::Duration,
+            descending: false,
+        };
+        assert_eq!(ids(&timeline(), &query), ["b", "c", "a", "d"]);
+        query.sort.descending = true;
+        assert_eq!(ids(&timeline(), &query), ["d", "a", "c", "b"]);
+        query.sort = Sort {
+            column: SortColumn::Status,
+            descending: true,
+        };
+        // Errors first; the two errors newest first.
+        assert_eq!(ids(&timeline(), &query), ["b", "c", "d", "a"]);
+    }
+
+    #[test]
+    fn extending_keeps_earlier_rows_and_their_search_text() {
+        let mut timeline = timeline();
+        timeline.extend([record("e", 9, Status::Success, None)]);
+        assert_eq!(timeline.len(), 5);
+        let query = LogQuery {
+            text: "run a".into(),
+            ..LogQuery::default()
+        };
+        assert_eq!(ids(&timeline, &query), ["a"]);
+    }
+}
