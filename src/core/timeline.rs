@@ -144,10 +144,12 @@ mod tests {
 
     #[test]
     fn sorts_by_any_column_both_ways_with_missing_values_first_ascending() {
-        let mut query = LogQuery::default();
-        query.sort = Sort {
-            column: SortColumn::Duration,
-            descending: false,
+        let mut query = LogQuery {
+            sort: Sort {
+                column: SortColumn::Duration,
+                descending: false,
+            },
+            ..LogQuery::default()
         };
         assert_eq!(ids(&timeline(), &query), ["b", "c", "a", "d"]);
         query.sort.descending = true;
