@@ -1,17 +1,14 @@
-//! Loads the first page of every configured source for a query and merges them.
+//! Loads the first page of every selected source for a query, concurrently.
 
 use chrono::{DateTime, FixedOffset, Utc};
 use futures::future::join_all;
 use web_sys::AbortSignal;
 
-use crate::core::adapters::make_scenarios::{self, ListParams};
-use crate::core::config::{Connection, MakeConnection, RuntimeConfig, ScenarioRef};
+use crate::core::config::RuntimeConfig;
 use crate::core::model::{merge_newest_first, LogRecord};
-use crate::core::query::LogQuery;
+use crate::core::query::{LogQuery, TimeWindow};
+use crate::core::sources::{Source, SourceError};
 use crate::net::{self, NetError};
-
-/// Rows requested per source page.
-const PAGE_SIZE: u32 = 100;
 
 /// How one source fared, so a failing source is shown beside working ones.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,8 +25,8 @@ pub struct LoadedRows {
     pub sources: Vec<SourceOutcome>,
 }
 
-/// Loads every source concurrently. Returns `Err(Aborted)` only when `signal` fired,
-/// in which case a newer load owns the screen.
+/// Loads every selected source concurrently. Returns `Err(Aborted)` only when
+/// `signal` fired, in which case a newer load owns the screen.
 pub async fn load_first_pages(
     config: &RuntimeConfig,
     query: &LogQuery,
@@ -38,23 +35,15 @@ pub async fn load_first_pages(
     signal: &AbortSignal,
 ) -> Result<LoadedRows, NetError> {
     let window = query.period.resolve(now, offset);
-    let params = ListParams {
-        window,
-        statuses: &query.statuses,
-        offset: 0,
-        limit: PAGE_SIZE,
-    };
-    let loads = config
-        .connections
+    let sources: Vec<Source> = Source::expand(config)
+        .into_iter()
+        .filter(|source| source.is_selected_by(query))
+        .collect();
+    let loads = sources
         .iter()
-        .flat_map(|connection| match connection {
-            Connection::Make(make) => make
-                .scenarios
-                .iter()
-                .map(move |scenario| load_make_scenario(make, scenario, params, signal)),
-        });
+        .map(|source| load_first_page(source, query, window, signal));
     let mut loaded = LoadedRows::default();
-    for (label, result) in join_all(loads).await {
+    for (source, result) in sources.iter().zip(join_all(loads).await) {
         let result = match result {
             Ok(records) => {
                 let count = records.len();
@@ -65,9 +54,12 @@ pub async fn load_first_pages(
             }
             Err(Failure::Net(NetError::Aborted)) => return Err(NetError::Aborted),
             Err(Failure::Net(error)) => Err(error.to_string()),
-            Err(Failure::Message(message)) => Err(message),
+            Err(Failure::Source(error)) => Err(error.to_string()),
         };
-        loaded.sources.push(SourceOutcome { label, result });
+        loaded.sources.push(SourceOutcome {
+            label: source.label(),
+            result,
+        });
     }
     loaded.records = merge_newest_first(loaded.records);
     Ok(loaded)
@@ -75,31 +67,24 @@ pub async fn load_first_pages(
 
 enum Failure {
     Net(NetError),
-    Message(String),
+    Source(SourceError),
 }
 
-async fn load_make_scenario(
-    connection: &MakeConnection,
-    scenario: &ScenarioRef,
-    params: ListParams<'_>,
+async fn load_first_page(
+    source: &Source,
+    query: &LogQuery,
+    window: TimeWindow,
     signal: &AbortSignal,
-) -> (String, Result<Vec<LogRecord>, Failure>) {
-    let label = format!("{} · {}", connection.name, scenario.name);
-    if connection.token.is_none() {
-        let message = "no API token: add one for this connection".to_owned();
-        return (label, Err(Failure::Message(message)));
-    }
-    let request = make_scenarios::list_request(connection, scenario, params);
-    let result = match net::get(&request, Some(signal)).await {
-        Err(error) => Err(Failure::Net(error)),
-        Ok(answer) if answer.status == 200 => {
-            make_scenarios::decode_list(&answer.body, connection, scenario, params)
-                .map(|page| page.records)
-                .map_err(|error| Failure::Message(error.to_string()))
-        }
-        Ok(answer) => Err(Failure::Message(
-            make_scenarios::decode_error(answer.status, &answer.body).to_string(),
-        )),
-    };
-    (label, result)
+) -> Result<Vec<LogRecord>, Failure> {
+    let position = source.first_position();
+    let request = source
+        .request(query, window, position)
+        .map_err(Failure::Source)?;
+    let answer = net::get(&request, Some(signal))
+        .await
+        .map_err(Failure::Net)?;
+    source
+        .decode(answer.status, &answer.body, query, window, position)
+        .map(|page| page.records)
+        .map_err(Failure::Source)
 }

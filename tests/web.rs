@@ -44,6 +44,8 @@ fn demo_records() -> Vec<LogRecord> {
         base_url: "/demo".into(),
         token: None,
         scenarios: vec![],
+        organization_id: None,
+        team_id: None,
     };
     let scenario = ScenarioRef {
         id: 1,

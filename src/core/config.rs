@@ -47,18 +47,60 @@ pub struct MakeConnection {
     pub token: Option<Secret>,
     #[serde(default)]
     pub scenarios: Vec<ScenarioRef>,
+    /// Reads the organization's audit log when set (needs `organization:read`).
+    #[serde(default)]
+    pub organization_id: Option<u64>,
+    /// Reads the team's audit log when set and no organization is.
+    #[serde(default)]
+    pub team_id: Option<u64>,
+}
+
+/// One Dify app: Dify issues one API key per app.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DifyConnection {
+    pub id: String,
+    /// The app's display name (the API does not return it).
+    pub name: String,
+    pub base_url: String,
+    #[serde(default)]
+    pub key: Option<Secret>,
+}
+
+/// An Aitronos account's personal-connector logs.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AitronosConnection {
+    pub id: String,
+    pub name: String,
+    pub base_url: String,
+    #[serde(default)]
+    pub key: Option<Secret>,
+    pub organization_id: String,
 }
 
 /// One configured source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Connection {
     Make(MakeConnection),
+    Dify(DifyConnection),
+    Aitronos(AitronosConnection),
 }
 
 impl Connection {
     pub fn id(&self) -> &str {
         match self {
             Connection::Make(make) => &make.id,
+            Connection::Dify(dify) => &dify.id,
+            Connection::Aitronos(aitronos) => &aitronos.id,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            Connection::Make(make) => &make.name,
+            Connection::Dify(dify) => &dify.name,
+            Connection::Aitronos(aitronos) => &aitronos.name,
         }
     }
 }
@@ -84,17 +126,26 @@ impl RuntimeConfig {
         };
         let mut config = RuntimeConfig::default();
         for (index, entry) in entries.iter().enumerate() {
-            match entry.get("vendor").and_then(|v| v.as_str()) {
-                Some("make") => match MakeConnection::deserialize(entry) {
-                    Ok(make) => config.connections.push(Connection::Make(make)),
-                    Err(e) => config.problems.push(format!("connections[{index}]: {e}")),
-                },
-                Some(other) => config.problems.push(format!(
-                    "connections[{index}]: unsupported vendor {other:?}"
-                )),
-                None => config
-                    .problems
-                    .push(format!("connections[{index}]: missing `vendor`")),
+            let decoded = match entry.get("vendor").and_then(|v| v.as_str()) {
+                Some("make") => MakeConnection::deserialize(entry).map(Connection::Make),
+                Some("dify") => DifyConnection::deserialize(entry).map(Connection::Dify),
+                Some("aitronos") => {
+                    AitronosConnection::deserialize(entry).map(Connection::Aitronos)
+                }
+                Some(other) => {
+                    let problem = format!("connections[{index}]: unsupported vendor {other:?}");
+                    config.problems.push(problem);
+                    continue;
+                }
+                None => {
+                    let problem = format!("connections[{index}]: missing `vendor`");
+                    config.problems.push(problem);
+                    continue;
+                }
+            };
+            match decoded {
+                Ok(connection) => config.connections.push(connection),
+                Err(e) => config.problems.push(format!("connections[{index}]: {e}")),
             }
         }
         Ok(config)
@@ -112,13 +163,20 @@ mod tests {
                 {"vendor":"make","id":"m","name":"Make","baseUrl":"/demo/make/api/v2",
                  "token":"t0k","scenarios":[{"id":1,"name":"Sync"}]},
                 {"vendor":"make","id":"broken"},
+                {"vendor":"dify","id":"d","name":"Support bot","baseUrl":"https://api.dify.ai/v1"},
+                {"vendor":"aitronos","id":"a","name":"Aitronos","baseUrl":"https://api.aitronos.com",
+                 "organizationId":"org_1","key":"k"},
+                {"vendor":"aitronos","id":"no-org","name":"A","baseUrl":"x"},
                 {"vendor":"zapier","id":"z"},
                 {"id":"nameless"}
             ]}"#,
         )
         .unwrap();
-        assert_eq!(config.connections.len(), 1);
-        let Connection::Make(make) = &config.connections[0];
+        let ids: Vec<&str> = config.connections.iter().map(Connection::id).collect();
+        assert_eq!(ids, ["m", "d", "a"]);
+        let Connection::Make(make) = &config.connections[0] else {
+            panic!("expected a Make connection");
+        };
         assert_eq!(make.token.as_ref().map(Secret::expose), Some("t0k"));
         assert_eq!(
             make.scenarios,
@@ -127,8 +185,14 @@ mod tests {
                 name: "Sync".into()
             }]
         );
-        assert_eq!(config.problems.len(), 3);
-        assert!(config.problems[1].contains("zapier"));
+        let Connection::Dify(dify) = &config.connections[1] else {
+            panic!("expected a Dify connection");
+        };
+        assert_eq!(dify.key, None);
+        assert_eq!(config.problems.len(), 4);
+        assert!(config.problems[0].starts_with("connections[1]"));
+        assert!(config.problems[1].contains("organizationId"));
+        assert!(config.problems[2].contains("zapier"));
     }
 
     #[test]

@@ -9,5 +9,6 @@ pub mod format;
 pub mod http;
 pub mod model;
 pub mod query;
+pub mod sources;
 pub mod status;
 pub mod timeline;

@@ -1,14 +1,16 @@
-//! Make Web API v2 scenario logs: `GET /scenarios/{scenarioId}/logs`.
+//! Make Web API v2 scenario logs and the execution detail around them.
 //!
-//! Time window in epoch milliseconds (`from`/`to`), one `status` code 1/2/3, offset
-//! paging through `pg[offset]`/`pg[limit]`, auth by `Authorization: Token …`.
+//! List: `GET /scenarios/{scenarioId}/logs`, time window in epoch milliseconds
+//! (`from`/`to`), one `status` code 1/2/3, offset paging through
+//! `pg[offset]`/`pg[limit]`. Detail: the log by id, the execution's details, and the
+//! module logs of its modules. Auth: `Authorization: Token …` (scope `scenarios:read`).
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::{DecodeError, Page};
+use super::json::{self, RowContext};
+use super::{Applied, Capabilities, DecodeError, Page};
 use crate::core::config::{MakeConnection, ScenarioRef};
 use crate::core::http::{build_url, ApiRequest, VendorError};
 use crate::core::model::{CollectionType, LogRecord, Usage};
@@ -16,6 +18,19 @@ use crate::core::query::TimeWindow;
 use crate::core::status::{self, Status};
 
 const API: &str = "Make scenario logs";
+
+/// The scope a token needs for every request in this module.
+pub const SCOPE: &str = "scenarios:read";
+
+/// Time and status go to the server; the scenario is the request path; the API has
+/// no author or free-text filter (`executionName` matches one field only).
+pub const CAPABILITIES: Capabilities = Capabilities {
+    period: Applied::Server,
+    status: Applied::ServerIfOne,
+    client: Applied::Browser,
+    collection: Applied::Server,
+    text: Applied::Browser,
+};
 
 /// What one list request asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,11 +73,81 @@ pub fn list_request(
     query.push(("pg[offset]".to_owned(), params.offset.to_string()));
     query.push(("pg[limit]".to_owned(), params.limit.to_string()));
     query.push(("pg[sortDir]".to_owned(), "desc".to_owned()));
-    let path = format!("/scenarios/{}/logs", scenario.id);
+    get(
+        connection,
+        &format!("/scenarios/{}/logs", scenario.id),
+        query,
+    )
+}
+
+/// `GET /scenarios/{scenarioId}/logs/{executionId}`: one log, by the list's `id`.
+pub fn log_request(
+    connection: &MakeConnection,
+    scenario_id: u64,
+    execution_id: &str,
+) -> ApiRequest {
+    let path = format!(
+        "/scenarios/{scenario_id}/logs/{}",
+        path_segment(execution_id)
+    );
+    get(connection, &path, Vec::new())
+}
+
+/// `GET /scenarios/{scenarioId}/executions/{executionId}`: status, outputs, error.
+pub fn execution_request(
+    connection: &MakeConnection,
+    scenario_id: u64,
+    execution_id: &str,
+) -> ApiRequest {
+    let path = format!(
+        "/scenarios/{scenario_id}/executions/{}",
+        path_segment(execution_id)
+    );
+    get(connection, &path, Vec::new())
+}
+
+/// `GET /scenarios/{scenarioId}/modules/operations?days=…` (deprecated by Make, still
+/// the documented way to learn which modules ran). `days` is clamped to 1..=30.
+pub fn module_operations_request(
+    connection: &MakeConnection,
+    scenario_id: u64,
+    days: u8,
+) -> ApiRequest {
+    let days = days.clamp(1, 30).to_string();
+    let path = format!("/scenarios/{scenario_id}/modules/operations");
+    get(connection, &path, vec![("days".to_owned(), days)])
+}
+
+/// `GET /scenarios/{scenarioId}/modules/{moduleId}/logs`, newest first.
+pub fn module_logs_request(
+    connection: &MakeConnection,
+    scenario_id: u64,
+    module_id: u64,
+    offset: u64,
+    limit: u32,
+) -> ApiRequest {
+    let query = vec![
+        ("pg[offset]".to_owned(), offset.to_string()),
+        ("pg[limit]".to_owned(), limit.to_string()),
+        ("pg[sortDir]".to_owned(), "desc".to_owned()),
+    ];
+    get(
+        connection,
+        &format!("/scenarios/{scenario_id}/modules/{module_id}/logs"),
+        query,
+    )
+}
+
+fn get(connection: &MakeConnection, path: &str, query: Vec<(String, String)>) -> ApiRequest {
     ApiRequest {
-        url: build_url(&connection.base_url, &path, &query),
+        url: build_url(&connection.base_url, path, &query),
         headers: auth_headers(connection),
     }
+}
+
+/// Ids come from responses: encode them so a hostile value cannot change the path.
+fn path_segment(id: &str) -> String {
+    url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
 }
 
 fn auth_headers(connection: &MakeConnection) -> Vec<(String, String)> {
@@ -78,70 +163,76 @@ fn auth_headers(connection: &MakeConnection) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Decodes a 200 answer into records. Strict about what a row cannot do without
-/// (`id`, `timestamp`, `status`), tolerant of everything the spec leaves loose.
+/// Decodes a 200 list answer. Strict about what a row cannot do without (`id`,
+/// `timestamp`, `status`), tolerant of everything the spec leaves loose.
 pub fn decode_list(
     body: &str,
     connection: &MakeConnection,
     scenario: &ScenarioRef,
     params: ListParams<'_>,
 ) -> Result<Page, DecodeError> {
-    let root: Value = serde_json::from_str(body).map_err(|e| DecodeError {
-        api: API,
-        field: "(body)".into(),
-        problem: format!("is not JSON: {e}"),
-    })?;
-    let rows = root
-        .get("scenarioLogs")
-        .and_then(Value::as_array)
-        .ok_or_else(|| DecodeError {
-            api: API,
-            field: "scenarioLogs".into(),
-            problem: "is missing or not a list".into(),
-        })?;
+    let root = json::parse_body(API, body)?;
+    let rows = json::array(API, &root, "scenarioLogs")?;
     let records = rows
         .iter()
         .enumerate()
-        .map(|(index, row)| decode_row(index, row, connection, scenario))
+        .map(|(index, row)| {
+            let context = RowContext {
+                api: API,
+                list: "scenarioLogs",
+                index,
+            };
+            decode_row(&context, row, connection, scenario)
+        })
         .collect::<Result<Vec<_>, _>>()?;
-    let full_page = records.len() as u64 >= u64::from(params.limit);
+    let full_page = rows.len() as u64 >= u64::from(params.limit);
     Ok(Page {
-        next_offset: full_page.then(|| params.offset + records.len() as u64),
+        next: full_page.then(|| params.offset + rows.len() as u64),
         records,
     })
 }
 
+/// Decodes `{scenarioLog: {...}}` from [`log_request`].
+pub fn decode_log(
+    body: &str,
+    connection: &MakeConnection,
+    scenario: &ScenarioRef,
+) -> Result<LogRecord, DecodeError> {
+    let root = json::parse_body(API, body)?;
+    let row = root.get("scenarioLog").ok_or_else(|| DecodeError {
+        api: API,
+        field: "scenarioLog".into(),
+        problem: "is missing".into(),
+    })?;
+    let context = RowContext {
+        api: API,
+        list: "scenarioLog",
+        index: 0,
+    };
+    decode_row(&context, row, connection, scenario)
+}
+
 fn decode_row(
-    index: usize,
+    context: &RowContext,
     row: &Value,
     connection: &MakeConnection,
     scenario: &ScenarioRef,
 ) -> Result<LogRecord, DecodeError> {
-    let field_error = |field: &str, problem: &str| DecodeError {
-        api: API,
-        field: format!("scenarioLogs[{index}].{field}"),
-        problem: problem.to_owned(),
-    };
     let id = row
         .get("id")
         .and_then(Value::as_i64)
-        .ok_or_else(|| field_error("id", "is missing or not an integer"))?;
+        .ok_or_else(|| context.error("id", "is missing or not an integer"))?;
     let timestamp = row
         .get("timestamp")
-        .and_then(Value::as_str)
-        .and_then(|text| DateTime::parse_from_rfc3339(text).ok())
-        .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| field_error("timestamp", "is missing or not an ISO 8601 date-time"))?;
+        .and_then(json::iso_instant)
+        .ok_or_else(|| context.error("timestamp", "is missing or not an ISO 8601 date-time"))?;
     let code = row
         .get("status")
         .and_then(Value::as_i64)
-        .ok_or_else(|| field_error("status", "is missing or not an integer"))?;
+        .ok_or_else(|| context.error("status", "is missing or not an integer"))?;
     let author_id = row.get("authorId").and_then(Value::as_i64);
-    let client = match row.get("authorName").and_then(Value::as_str) {
-        Some(name) => Some(name.to_owned()),
-        None => author_id.map(|id| format!("user #{id}")),
-    };
-    let name = text_field(row, "executionName").or_else(|| text_field(row, "type"));
+    let client =
+        json::text(row, "authorName").or_else(|| author_id.map(|id| format!("user #{id}")));
     Ok(LogRecord {
         source: connection.id.clone(),
         kind: CollectionType::MakeScenarios,
@@ -151,12 +242,12 @@ fn decode_row(
         raw_status: code.to_string(),
         client,
         collection: scenario.name.clone(),
-        name,
+        name: json::text(row, "executionName").or_else(|| json::text(row, "type")),
         duration_ms: row.get("duration").and_then(Value::as_u64),
         usage: Usage {
             operations: row.get("operations").and_then(Value::as_u64),
             transfer: row.get("transfer").and_then(Value::as_u64),
-            centicredits: row.get("centicredits").and_then(exact_integer),
+            centicredits: row.get("centicredits").and_then(json::exact_u64),
             tokens: None,
             steps: None,
         },
@@ -166,23 +257,6 @@ fn decode_row(
     })
 }
 
-fn text_field(row: &Value, key: &str) -> Option<String> {
-    row.get(key)
-        .and_then(Value::as_str)
-        .filter(|text| !text.is_empty())
-        .map(str::to_owned)
-}
-
-/// `centicredits` is a "bigint": a JSON number beyond 2^53 or a string of digits.
-/// serde_json keeps integers exact, so neither form passes through a float.
-fn exact_integer(value: &Value) -> Option<u64> {
-    match value {
-        Value::Number(number) => number.as_u64(),
-        Value::String(text) => text.trim().parse().ok(),
-        _ => None,
-    }
-}
-
 /// Make's own page for the execution, when the connection points at a real zone.
 fn vendor_link(connection: &MakeConnection, scenario: &ScenarioRef, row: &Value) -> Option<String> {
     let origin = connection
@@ -190,24 +264,158 @@ fn vendor_link(connection: &MakeConnection, scenario: &ScenarioRef, row: &Value)
         .strip_suffix("/api/v2")
         .filter(|origin| origin.starts_with("https://"))?;
     let team = row.get("teamId").and_then(Value::as_i64)?;
-    let execution = row.get("imtId").and_then(Value::as_str)?;
+    let execution = json::text(row, "imtId")?;
     Some(format!(
         "{origin}/{team}/scenarios/{}/logs/{execution}",
         scenario.id
     ))
 }
 
+/// The module that made an execution fail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CauseModule {
+    pub name: Option<String>,
+    pub app_name: Option<String>,
+}
+
+/// An execution's failure as Make describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecutionError {
+    pub name: Option<String>,
+    pub message: Option<String>,
+    pub cause_module: Option<CauseModule>,
+}
+
+/// `GET /scenarios/{scenarioId}/executions/{executionId}`, decoded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExecutionDetail {
+    pub status: Status,
+    pub raw_status: String,
+    pub outputs: Option<Value>,
+    pub error: Option<ExecutionError>,
+}
+
+/// Decodes execution details; `status` is the one required field.
+pub fn decode_execution(body: &str) -> Result<ExecutionDetail, DecodeError> {
+    const API: &str = "Make execution details";
+    let root = json::parse_body(API, body)?;
+    let raw_status = json::text(&root, "status").ok_or_else(|| DecodeError {
+        api: API,
+        field: "status".into(),
+        problem: "is missing or not a string".into(),
+    })?;
+    let error = root
+        .get("error")
+        .filter(|e| e.is_object())
+        .map(|error| ExecutionError {
+            name: json::text(error, "name"),
+            message: json::text(error, "message"),
+            cause_module: error
+                .get("causeModule")
+                .filter(|m| m.is_object())
+                .map(|module| CauseModule {
+                    name: json::text(module, "name"),
+                    app_name: json::text(module, "appName"),
+                }),
+        });
+    Ok(ExecutionDetail {
+        status: status::from_make_execution(&raw_status),
+        raw_status,
+        outputs: root.get("outputs").filter(|o| !o.is_null()).cloned(),
+        error,
+    })
+}
+
+/// One module's operation counts from `modules/operations`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModuleOperations {
+    pub module_id: u64,
+    pub total: u64,
+    pub warnings: u64,
+    pub errors: u64,
+}
+
+/// Decodes `{operations: [{moduleId, total, warnings, errors}]}`.
+pub fn decode_module_operations(body: &str) -> Result<Vec<ModuleOperations>, DecodeError> {
+    const API: &str = "Make operations by module";
+    let root = json::parse_body(API, body)?;
+    json::array(API, &root, "operations")?
+        .iter()
+        .enumerate()
+        .map(|(index, item)| {
+            let context = RowContext {
+                api: API,
+                list: "operations",
+                index,
+            };
+            let count = |key| item.get(key).and_then(Value::as_u64).unwrap_or(0);
+            Ok(ModuleOperations {
+                module_id: item
+                    .get("moduleId")
+                    .and_then(Value::as_u64)
+                    .ok_or_else(|| context.error("moduleId", "is missing or not an integer"))?,
+                total: count("total"),
+                warnings: count("warnings"),
+                errors: count("errors"),
+            })
+        })
+        .collect()
+}
+
+/// One module's operation in one execution.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModuleLog {
+    pub module_id: u64,
+    pub execution_id: Option<String>,
+    pub timestamp: chrono::DateTime<chrono::Utc>,
+    pub status: Status,
+    pub bundles: Option<u64>,
+    pub size: Option<u64>,
+    /// The warning (status 2) or error (status 3) message.
+    pub message: Option<String>,
+}
+
+/// Decodes `{moduleLogs: [...], pg}` for one module.
+pub fn decode_module_logs(body: &str, module_id: u64) -> Result<Vec<ModuleLog>, DecodeError> {
+    const API: &str = "Make module logs";
+    let root = json::parse_body(API, body)?;
+    json::array(API, &root, "moduleLogs")?
+        .iter()
+        .enumerate()
+        .map(|(index, item)| {
+            let context = RowContext {
+                api: API,
+                list: "moduleLogs",
+                index,
+            };
+            let code = item
+                .get("status")
+                .and_then(Value::as_i64)
+                .ok_or_else(|| context.error("status", "is missing or not an integer"))?;
+            let message_of = |key| item.get(key).and_then(|m| json::text(m, "message"));
+            Ok(ModuleLog {
+                module_id,
+                execution_id: json::text(item, "executionId"),
+                timestamp: item
+                    .get("timestamp")
+                    .and_then(json::iso_instant)
+                    .ok_or_else(|| context.error("timestamp", "is missing or not a date-time"))?,
+                status: status::from_make_log_code(code),
+                bundles: item.get("bundles").and_then(Value::as_u64),
+                size: item.get("size").and_then(Value::as_u64),
+                message: message_of("error").or_else(|| message_of("warning")),
+            })
+        })
+        .collect()
+}
+
 /// Decodes Make's error body (`{message, detail, code}`) into a readable error.
 pub fn decode_error(http_status: u16, body: &str) -> VendorError {
-    let parsed: Option<Value> = serde_json::from_str(body).ok();
-    let field = |key: &str| {
-        parsed
-            .as_ref()
-            .and_then(|v| v.get(key))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    };
-    let message = match (field("message"), field("detail")) {
+    let parsed: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    let message = match (
+        json::text(&parsed, "message"),
+        json::text(&parsed, "detail"),
+    ) {
         (Some(message), Some(detail)) if message != detail => format!("{message}: {detail}"),
         (Some(message), _) => message,
         (None, Some(detail)) => detail,
@@ -225,7 +433,7 @@ pub fn decode_error(http_status: u16, body: &str) -> VendorError {
 mod tests {
     use super::*;
     use crate::core::config::Secret;
-    use chrono::TimeZone;
+    use chrono::{TimeZone, Utc};
 
     fn connection(base_url: &str) -> MakeConnection {
         MakeConnection {
@@ -234,6 +442,8 @@ mod tests {
             base_url: base_url.into(),
             token: Some(Secret::new("tok-123")),
             scenarios: vec![],
+            organization_id: None,
+            team_id: None,
         }
     }
 
@@ -263,6 +473,13 @@ mod tests {
             .collect()
     }
 
+    fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+        expected
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
     #[test]
     fn list_request_uses_the_documented_names_and_encodings() {
         let statuses = BTreeSet::from([Status::Error]);
@@ -274,19 +491,17 @@ mod tests {
         assert!(request
             .url
             .starts_with("https://eu1.make.com/api/v2/scenarios/4321/logs?"));
-        let pairs = query_pairs(&request.url);
-        let expected: Vec<(String, String)> = [
-            ("from", "1795132800000"),
-            ("to", "1795219200000"),
-            ("status", "3"),
-            ("pg[offset]", "100"),
-            ("pg[limit]", "50"),
-            ("pg[sortDir]", "desc"),
-        ]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-        assert_eq!(pairs, expected);
+        assert_eq!(
+            query_pairs(&request.url),
+            pairs(&[
+                ("from", "1795132800000"),
+                ("to", "1795219200000"),
+                ("status", "3"),
+                ("pg[offset]", "100"),
+                ("pg[limit]", "50"),
+                ("pg[sortDir]", "desc"),
+            ])
+        );
         assert_eq!(
             request.headers,
             [("Authorization".to_owned(), "Token tok-123".to_owned())]
@@ -304,6 +519,40 @@ mod tests {
         assert!(query_pairs(&request.url).iter().all(|(k, _)| k != "status"));
     }
 
+    #[test]
+    fn detail_requests_follow_the_documented_paths() {
+        let make = connection("https://eu1.make.com/api/v2");
+        assert_eq!(
+            log_request(&make, 7, "5001").url,
+            "https://eu1.make.com/api/v2/scenarios/7/logs/5001"
+        );
+        assert_eq!(
+            execution_request(&make, 7, "5001").url,
+            "https://eu1.make.com/api/v2/scenarios/7/executions/5001"
+        );
+        assert_eq!(
+            module_operations_request(&make, 7, 90).url,
+            "https://eu1.make.com/api/v2/scenarios/7/modules/operations?days=30"
+        );
+        let module_logs = module_logs_request(&make, 7, 3, 0, 100);
+        assert!(module_logs
+            .url
+            .starts_with("https://eu1.make.com/api/v2/scenarios/7/modules/3/logs?"));
+        assert_eq!(
+            query_pairs(&module_logs.url),
+            pairs(&[
+                ("pg[offset]", "0"),
+                ("pg[limit]", "100"),
+                ("pg[sortDir]", "desc")
+            ])
+        );
+        // An id from a response cannot climb out of its path segment.
+        assert_eq!(
+            execution_request(&make, 7, "../../users").url,
+            "https://eu1.make.com/api/v2/scenarios/7/executions/..%2F..%2Fusers"
+        );
+    }
+
     const FIXTURE: &str = r#"{
         "scenarioLogs": [
             {"imtId": "a1b2", "duration": 1520, "operations": 12, "transfer": 2048,
@@ -314,7 +563,7 @@ mod tests {
             {"id": 5000, "timestamp": "2026-11-20T09:00:00Z", "status": 1,
              "centicredits": "18446744073709551615", "type": "manual"}
         ],
-        "pg": {"sortBy": "timestamp", "sortDir": "desc", "limit": 2, "offset": 0}
+        "pg": {"sortBy": "imtId", "sortDir": "desc", "limit": 2, "offset": 0}
     }"#;
 
     #[test]
@@ -332,7 +581,7 @@ mod tests {
             params,
         )
         .unwrap();
-        assert_eq!(page.next_offset, Some(2));
+        assert_eq!(page.next, Some(2));
         let [first, second] = &page.records[..] else {
             panic!("expected two records");
         };
@@ -366,7 +615,7 @@ mod tests {
             params(&statuses),
         )
         .unwrap();
-        assert_eq!(page.next_offset, None);
+        assert_eq!(page.next, None);
     }
 
     #[test]
@@ -392,6 +641,76 @@ mod tests {
             .field,
             "scenarioLogs[0].id"
         );
+    }
+
+    #[test]
+    fn decodes_a_single_log() {
+        let body = r#"{"scenarioLog":{"id":9,"timestamp":"2026-01-01T00:00:00Z","status":2}}"#;
+        let record = decode_log(body, &connection("/d"), &scenario()).unwrap();
+        assert_eq!((record.id.as_str(), record.status), ("9", Status::Warning));
+        assert_eq!(
+            decode_log("{}", &connection("/d"), &scenario())
+                .unwrap_err()
+                .field,
+            "scenarioLog"
+        );
+    }
+
+    #[test]
+    fn decodes_execution_details_with_the_cause_module() {
+        let detail = decode_execution(
+            r#"{"status":"ERROR","outputs":{"rows":3},
+                "error":{"name":"DataError","message":"Invalid email",
+                         "causeModule":{"name":"Create contact","appName":"hubspot"}}}"#,
+        )
+        .unwrap();
+        assert_eq!(detail.status, Status::Error);
+        assert_eq!(detail.outputs, Some(serde_json::json!({"rows": 3})));
+        let error = detail.error.unwrap();
+        assert_eq!(error.message.as_deref(), Some("Invalid email"));
+        assert_eq!(
+            error.cause_module,
+            Some(CauseModule {
+                name: Some("Create contact".into()),
+                app_name: Some("hubspot".into())
+            })
+        );
+        let running = decode_execution(r#"{"status":"RUNNING"}"#).unwrap();
+        assert_eq!((running.status, running.error), (Status::Running, None));
+        assert_eq!(
+            decode_execution(r#"{"outputs":{}}"#).unwrap_err().field,
+            "status"
+        );
+    }
+
+    #[test]
+    fn decodes_module_operations_and_module_logs() {
+        let operations = decode_module_operations(
+            r#"{"operations":[{"moduleId":1,"total":10,"warnings":1,"errors":2},{"moduleId":2}]}"#,
+        )
+        .unwrap();
+        assert_eq!(operations[0].errors, 2);
+        assert_eq!(operations[1].total, 0);
+        assert!(decode_module_operations(r#"{"operations":[{"total":1}]}"#).is_err());
+
+        let logs = decode_module_logs(
+            r#"{"moduleLogs":[
+                {"executionId":"e1","timestamp":"2026-01-01T00:00:00Z","status":3,
+                 "bundles":2,"size":100,"error":{"message":"Rate limit"}},
+                {"executionId":"e1","timestamp":"2026-01-01T00:00:01Z","status":2,
+                 "warning":{"message":"Empty bundle"}},
+                {"timestamp":"2026-01-01T00:00:02Z","status":1}
+            ],"pg":{}}"#,
+            4,
+        )
+        .unwrap();
+        assert_eq!(logs[0].message.as_deref(), Some("Rate limit"));
+        assert_eq!(logs[1].message.as_deref(), Some("Empty bundle"));
+        assert_eq!(
+            (logs[2].status, logs[2].message.clone()),
+            (Status::Success, None)
+        );
+        assert_eq!(logs[0].module_id, 4);
     }
 
     #[test]

@@ -1,0 +1,309 @@
+//! Aitronos personal connectors: `GET /v1/personal-connectors/logs`.
+//!
+//! The reference documents only `id` and `created_at` per item, so everything else
+//! is read generically when present and never required. Auth: `X-API-Key`.
+//! `organization_id` is required; `limit`/`offset` paging with `has_more`.
+
+use std::collections::BTreeSet;
+
+use chrono::SecondsFormat;
+use serde_json::Value;
+
+use super::json::{self, RowContext};
+use super::{Applied, Capabilities, DecodeError, Page};
+use crate::core::config::AitronosConnection;
+use crate::core::http::{build_url, ApiRequest, VendorError};
+use crate::core::model::{CollectionType, LogRecord, Usage};
+use crate::core::query::TimeWindow;
+use crate::core::status::{self, Status};
+
+const API: &str = "Aitronos connector logs";
+
+/// Credentials are filtered by id, which the table shows only when the item has no
+/// name for it: the browser filters clients and collections.
+pub const CAPABILITIES: Capabilities = Capabilities {
+    period: Applied::Server,
+    status: Applied::ServerIfOne,
+    client: Applied::Browser,
+    collection: Applied::Browser,
+    text: Applied::Browser,
+};
+
+/// What one list request asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListParams<'a> {
+    pub window: TimeWindow,
+    pub statuses: &'a BTreeSet<Status>,
+    pub offset: u64,
+    pub limit: u32,
+}
+
+/// The documented status value for a single selected status, if any.
+pub fn server_status(statuses: &BTreeSet<Status>) -> Option<&'static str> {
+    let mut iter = statuses.iter();
+    match (iter.next(), iter.next()) {
+        (Some(Status::Success), None) => Some("success"),
+        (Some(Status::Error), None) => Some("error"),
+        (Some(Status::Blocked), None) => Some("blocked"),
+        (Some(Status::Timeout), None) => Some("timeout"),
+        _ => None,
+    }
+}
+
+pub fn list_request(connection: &AitronosConnection, params: ListParams<'_>) -> ApiRequest {
+    let iso = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let mut query = vec![
+        (
+            "organization_id".to_owned(),
+            connection.organization_id.clone(),
+        ),
+        ("start_date".to_owned(), iso(params.window.from)),
+        ("end_date".to_owned(), iso(params.window.to)),
+    ];
+    if let Some(status) = server_status(params.statuses) {
+        query.push(("status".to_owned(), status.to_owned()));
+    }
+    query.push(("limit".to_owned(), params.limit.max(1).to_string()));
+    query.push(("offset".to_owned(), params.offset.to_string()));
+    ApiRequest {
+        url: build_url(&connection.base_url, "/v1/personal-connectors/logs", &query),
+        headers: connection
+            .key
+            .iter()
+            .map(|key| ("X-API-Key".to_owned(), key.expose().to_owned()))
+            .collect(),
+    }
+}
+
+pub fn decode_list(
+    body: &str,
+    connection: &AitronosConnection,
+    params: ListParams<'_>,
+) -> Result<Page, DecodeError> {
+    let root = json::parse_body(API, body)?;
+    let items = json::array(API, &root, "logs")?;
+    let records = items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| {
+            decode_item(
+                &RowContext {
+                    api: API,
+                    list: "logs",
+                    index,
+                },
+                item,
+                connection,
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let has_more = root
+        .get("has_more")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let returned = root
+        .get("returned")
+        .and_then(Value::as_u64)
+        .unwrap_or(items.len() as u64);
+    Ok(Page {
+        next: (has_more && returned > 0).then(|| params.offset + returned),
+        records,
+    })
+}
+
+/// The first of `keys` holding a non-empty string.
+fn first_text(item: &Value, keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|key| json::text(item, key))
+}
+
+fn decode_item(
+    context: &RowContext,
+    item: &Value,
+    connection: &AitronosConnection,
+) -> Result<LogRecord, DecodeError> {
+    let id = match item.get("id") {
+        Some(Value::String(id)) if !id.is_empty() => id.clone(),
+        Some(Value::Number(id)) => id.to_string(),
+        _ => return Err(context.error("id", "is missing or not a string")),
+    };
+    let timestamp = item
+        .get("created_at")
+        .and_then(json::iso_instant)
+        .ok_or_else(|| context.error("created_at", "is missing or not a date-time"))?;
+    let raw_status = json::text(item, "status").unwrap_or_default();
+    let error = match item.get("error") {
+        Some(Value::String(message)) if !message.is_empty() => Some(message.clone()),
+        Some(object @ Value::Object(_)) => json::text(object, "message"),
+        _ => json::text(item, "error_message"),
+    };
+    let duration_ms = ["duration_ms", "execution_time_ms", "duration"]
+        .iter()
+        .find_map(|key| item.get(*key).and_then(Value::as_f64))
+        .filter(|ms| ms.is_finite() && *ms >= 0.0)
+        .map(|ms| ms.round() as u64);
+    Ok(LogRecord {
+        source: connection.id.clone(),
+        kind: CollectionType::AitronosConnectors,
+        id,
+        timestamp,
+        status: if raw_status.is_empty() {
+            Status::Unknown
+        } else {
+            status::from_aitronos(&raw_status)
+        },
+        raw_status,
+        client: first_text(item, &["credential_name", "credential_id"]),
+        collection: first_text(item, &["connector_name", "connector", "connector_id"])
+            .unwrap_or_else(|| connection.name.clone()),
+        name: first_text(item, &["tool_name", "tool", "action"]),
+        duration_ms,
+        usage: Usage::default(),
+        error,
+        vendor_link: None,
+        raw: item.clone(),
+    })
+}
+
+/// Decodes `{success:false, error:{code, message, trace_id, …}}`.
+pub fn decode_error(http_status: u16, body: &str) -> VendorError {
+    let parsed: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    let error = parsed.get("error").cloned().unwrap_or(Value::Null);
+    let message = match (json::text(&error, "message"), json::text(&error, "code")) {
+        (Some(message), Some(code)) => format!("{message} ({code})"),
+        (Some(message), None) => message,
+        (None, Some(code)) => code,
+        (None, None) => "no error message in the answer".to_owned(),
+    };
+    VendorError {
+        vendor: "Aitronos",
+        http_status,
+        message,
+        trace_id: json::text(&error, "trace_id"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::config::Secret;
+    use chrono::{TimeZone, Utc};
+
+    fn connection() -> AitronosConnection {
+        AitronosConnection {
+            id: "ait".into(),
+            name: "Aitronos".into(),
+            base_url: "https://api.aitronos.com".into(),
+            key: Some(Secret::new("k-1")),
+            organization_id: "org_9".into(),
+        }
+    }
+
+    fn params(statuses: &BTreeSet<Status>) -> ListParams<'_> {
+        ListParams {
+            window: TimeWindow {
+                from: Utc.with_ymd_and_hms(2025, 11, 1, 0, 0, 0).unwrap(),
+                to: Utc.with_ymd_and_hms(2025, 11, 16, 0, 0, 0).unwrap(),
+            },
+            statuses,
+            offset: 50,
+            limit: 50,
+        }
+    }
+
+    #[test]
+    fn list_request_carries_the_organization_and_the_key_header() {
+        let blocked = BTreeSet::from([Status::Blocked]);
+        let request = list_request(&connection(), params(&blocked));
+        let (path, query) = request.url.split_once('?').unwrap();
+        assert_eq!(path, "https://api.aitronos.com/v1/personal-connectors/logs");
+        let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        let expected: Vec<(String, String)> = [
+            ("organization_id", "org_9"),
+            ("start_date", "2025-11-01T00:00:00Z"),
+            ("end_date", "2025-11-16T00:00:00Z"),
+            ("status", "blocked"),
+            ("limit", "50"),
+            ("offset", "50"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        assert_eq!(pairs, expected);
+        assert_eq!(
+            request.headers,
+            [("X-API-Key".to_owned(), "k-1".to_owned())]
+        );
+        assert_eq!(server_status(&BTreeSet::from([Status::Warning])), None);
+    }
+
+    #[test]
+    fn decodes_the_documented_minimum_and_reads_extras_generically() {
+        let body = r#"{"logs":[
+            {"id":"abc123def456","created_at":"2025-11-15T10:30:00Z"},
+            {"id":"x2","created_at":"2025-11-15T10:31:00Z","status":"timeout",
+             "credential_name":"Gmail (work)","connector_name":"Gmail","tool_name":"send_email",
+             "duration_ms":30000,"error":{"message":"Upstream timed out"}},
+            {"id":7,"created_at":"2025-11-15T10:32:00+01:00","status":"error","error":"Bad token"}
+        ],"total":42,"returned":3,"has_more":true}"#;
+        let none = BTreeSet::new();
+        let page = decode_list(body, &connection(), params(&none)).unwrap();
+        assert_eq!(page.next, Some(53));
+        let [minimal, full, numeric] = &page.records[..] else {
+            panic!("three records")
+        };
+        assert_eq!(
+            (minimal.status, minimal.collection.as_str()),
+            (Status::Unknown, "Aitronos")
+        );
+        assert_eq!(minimal.client, None);
+        assert_eq!(full.status, Status::Timeout);
+        assert_eq!(full.client.as_deref(), Some("Gmail (work)"));
+        assert_eq!(full.collection, "Gmail");
+        assert_eq!(full.name.as_deref(), Some("send_email"));
+        assert_eq!(full.duration_ms, Some(30_000));
+        assert_eq!(full.error.as_deref(), Some("Upstream timed out"));
+        assert_eq!(numeric.id, "7");
+        assert_eq!(
+            numeric.timestamp,
+            Utc.with_ymd_and_hms(2025, 11, 15, 9, 32, 0).unwrap()
+        );
+        assert_eq!(numeric.error.as_deref(), Some("Bad token"));
+    }
+
+    #[test]
+    fn missing_documented_fields_are_errors_naming_them() {
+        let none = BTreeSet::new();
+        let no_time = decode_list(r#"{"logs":[{"id":"a"}]}"#, &connection(), params(&none));
+        assert_eq!(no_time.unwrap_err().field, "logs[0].created_at");
+        let no_id = decode_list(
+            r#"{"logs":[{"created_at":"2025-11-15T10:30:00Z"}]}"#,
+            &connection(),
+            params(&none),
+        );
+        assert_eq!(no_id.unwrap_err().field, "logs[0].id");
+        let last = decode_list(
+            r#"{"logs":[],"has_more":false}"#,
+            &connection(),
+            params(&none),
+        )
+        .unwrap();
+        assert_eq!(last.next, None);
+    }
+
+    #[test]
+    fn error_bodies_keep_the_trace_id() {
+        let error = decode_error(
+            401,
+            r#"{"success":false,"error":{"code":"AUTHENTICATION_REQUIRED",
+                "message":"Authentication required. Please provide a valid API key.",
+                "trace_id":"req_abc123xyz","status":401}}"#,
+        );
+        assert_eq!(error.trace_id.as_deref(), Some("req_abc123xyz"));
+        assert_eq!(
+            error.message,
+            "Authentication required. Please provide a valid API key. (AUTHENTICATION_REQUIRED)"
+        );
+    }
+}

@@ -1,0 +1,347 @@
+//! Dify app API: `GET /workflows/logs` (one API key = one app).
+//!
+//! Window in ISO 8601 (`created_at__after`/`__before`), `status` for
+//! `succeeded`/`failed`/`stopped`, `keyword` search, 1-based `page` with `limit`
+//! 1..=100 and `has_more`. Timestamps in the answer are Unix **seconds** and
+//! `elapsed_time` is float seconds. Auth: `Authorization: Bearer <app key>`.
+
+use std::collections::BTreeSet;
+
+use chrono::SecondsFormat;
+use serde_json::Value;
+
+use super::json::{self, RowContext};
+use super::{Applied, Capabilities, DecodeError, Page};
+use crate::core::config::DifyConnection;
+use crate::core::http::{build_url, ApiRequest, VendorError};
+use crate::core::model::{CollectionType, LogRecord, Usage};
+use crate::core::query::TimeWindow;
+use crate::core::status::{self, Status};
+
+const API: &str = "Dify workflow logs";
+
+/// Dify's documented maximum page size.
+pub const MAX_LIMIT: u32 = 100;
+
+/// The app is the key itself; `keyword` narrows on the server but searches fields
+/// the table does not show, so the browser refines. Clients are sessions or
+/// accounts, which the API filters only by id: the browser filters them.
+pub const CAPABILITIES: Capabilities = Capabilities {
+    period: Applied::Server,
+    status: Applied::ServerIfOne,
+    client: Applied::Browser,
+    collection: Applied::Server,
+    text: Applied::ServerThenBrowser,
+};
+
+/// What one list request asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListParams<'a> {
+    pub window: TimeWindow,
+    pub statuses: &'a BTreeSet<Status>,
+    pub keyword: &'a str,
+    /// 1-based.
+    pub page: u64,
+    pub limit: u32,
+}
+
+/// The filter value Dify accepts for a single selected status, if any.
+pub fn server_status(statuses: &BTreeSet<Status>) -> Option<&'static str> {
+    let mut iter = statuses.iter();
+    match (iter.next(), iter.next()) {
+        (Some(Status::Success), None) => Some("succeeded"),
+        (Some(Status::Error), None) => Some("failed"),
+        (Some(Status::Stopped), None) => Some("stopped"),
+        _ => None,
+    }
+}
+
+/// Builds the list request; `limit` is clamped to Dify's 1..=100.
+pub fn list_request(connection: &DifyConnection, params: ListParams<'_>) -> ApiRequest {
+    let iso = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let mut query = vec![
+        ("created_at__after".to_owned(), iso(params.window.from)),
+        ("created_at__before".to_owned(), iso(params.window.to)),
+    ];
+    if let Some(status) = server_status(params.statuses) {
+        query.push(("status".to_owned(), status.to_owned()));
+    }
+    let keyword = params.keyword.trim();
+    if !keyword.is_empty() {
+        query.push(("keyword".to_owned(), keyword.to_owned()));
+    }
+    query.push(("page".to_owned(), params.page.max(1).to_string()));
+    query.push((
+        "limit".to_owned(),
+        params.limit.clamp(1, MAX_LIMIT).to_string(),
+    ));
+    ApiRequest {
+        url: build_url(&connection.base_url, "/workflows/logs", &query),
+        headers: connection
+            .key
+            .iter()
+            .map(|key| {
+                (
+                    "Authorization".to_owned(),
+                    format!("Bearer {}", key.expose()),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Decodes a page; the next page number comes from `has_more`.
+pub fn decode_list(
+    body: &str,
+    connection: &DifyConnection,
+    params: ListParams<'_>,
+) -> Result<Page, DecodeError> {
+    let root = json::parse_body(API, body)?;
+    let items = json::array(API, &root, "data")?;
+    let records = items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| {
+            decode_item(
+                &RowContext {
+                    api: API,
+                    list: "data",
+                    index,
+                },
+                item,
+                connection,
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let has_more = root
+        .get("has_more")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    Ok(Page {
+        next: (has_more && !items.is_empty()).then_some(params.page.max(1) + 1),
+        records,
+    })
+}
+
+fn decode_item(
+    context: &RowContext,
+    item: &Value,
+    connection: &DifyConnection,
+) -> Result<LogRecord, DecodeError> {
+    let id =
+        json::text(item, "id").ok_or_else(|| context.error("id", "is missing or not a string"))?;
+    let run = item
+        .get("workflow_run")
+        .filter(|run| run.is_object())
+        .ok_or_else(|| context.error("workflow_run", "is missing or not an object"))?;
+    let timestamp = item
+        .get("created_at")
+        .and_then(json::unix_seconds)
+        .or_else(|| run.get("created_at").and_then(json::unix_seconds))
+        .ok_or_else(|| context.error("created_at", "is missing or not Unix seconds"))?;
+    let raw_status = json::text(run, "status").unwrap_or_default();
+    let account = item.get("created_by_account").filter(|a| a.is_object());
+    let end_user = item.get("created_by_end_user").filter(|u| u.is_object());
+    let client = account
+        .and_then(|a| json::text(a, "name").or_else(|| json::text(a, "email")))
+        .or_else(|| {
+            end_user.and_then(|u| json::text(u, "session_id").or_else(|| json::text(u, "id")))
+        });
+    let duration_ms = run
+        .get("elapsed_time")
+        .and_then(Value::as_f64)
+        .filter(|seconds| seconds.is_finite() && *seconds >= 0.0)
+        .map(|seconds| (seconds * 1000.0).round() as u64);
+    Ok(LogRecord {
+        source: connection.id.clone(),
+        kind: CollectionType::DifyWorkflows,
+        id,
+        timestamp,
+        status: status::from_dify(&raw_status),
+        raw_status,
+        client,
+        collection: connection.name.clone(),
+        name: json::text(run, "triggered_from")
+            .or_else(|| json::text(item, "created_from"))
+            .or_else(|| json::text(run, "version")),
+        duration_ms,
+        usage: Usage {
+            tokens: run.get("total_tokens").and_then(json::exact_u64),
+            steps: run.get("total_steps").and_then(json::exact_u64),
+            ..Usage::default()
+        },
+        error: json::text(run, "error"),
+        vendor_link: None,
+        raw: item.clone(),
+    })
+}
+
+/// Decodes Dify's error body (`{code, message, status}`).
+pub fn decode_error(http_status: u16, body: &str) -> VendorError {
+    let parsed: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    let message = match (json::text(&parsed, "message"), json::text(&parsed, "code")) {
+        (Some(message), Some(code)) => format!("{message} ({code})"),
+        (Some(message), None) => message,
+        (None, Some(code)) => code,
+        (None, None) => "no error message in the answer".to_owned(),
+    };
+    VendorError {
+        vendor: "Dify",
+        http_status,
+        message,
+        trace_id: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::config::Secret;
+    use chrono::{TimeZone, Utc};
+
+    fn connection() -> DifyConnection {
+        DifyConnection {
+            id: "dify".into(),
+            name: "Support bot".into(),
+            base_url: "https://api.dify.ai/v1".into(),
+            key: Some(Secret::new("app-123")),
+        }
+    }
+
+    fn params<'a>(statuses: &'a BTreeSet<Status>, keyword: &'a str) -> ListParams<'a> {
+        ListParams {
+            window: TimeWindow {
+                from: Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap(),
+                to: Utc.with_ymd_and_hms(2026, 11, 21, 0, 0, 0).unwrap(),
+            },
+            statuses,
+            keyword,
+            page: 2,
+            limit: 500,
+        }
+    }
+
+    #[test]
+    fn list_request_uses_iso_times_bearer_auth_and_clamped_limit() {
+        let failed = BTreeSet::from([Status::Error]);
+        let request = list_request(&connection(), params(&failed, " refund "));
+        let (path, query) = request.url.split_once('?').unwrap();
+        assert_eq!(path, "https://api.dify.ai/v1/workflows/logs");
+        let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        let expected: Vec<(String, String)> = [
+            ("created_at__after", "2026-11-20T00:00:00Z"),
+            ("created_at__before", "2026-11-21T00:00:00Z"),
+            ("status", "failed"),
+            ("keyword", "refund"),
+            ("page", "2"),
+            ("limit", "100"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        assert_eq!(pairs, expected);
+        assert_eq!(
+            request.headers,
+            [("Authorization".to_owned(), "Bearer app-123".to_owned())]
+        );
+    }
+
+    #[test]
+    fn only_the_documented_status_filters_are_sent() {
+        assert_eq!(
+            server_status(&BTreeSet::from([Status::Success])),
+            Some("succeeded")
+        );
+        assert_eq!(
+            server_status(&BTreeSet::from([Status::Stopped])),
+            Some("stopped")
+        );
+        assert_eq!(server_status(&BTreeSet::from([Status::Warning])), None);
+        assert_eq!(
+            server_status(&BTreeSet::from([Status::Success, Status::Error])),
+            None
+        );
+        let none = BTreeSet::new();
+        let request = list_request(&connection(), params(&none, ""));
+        assert!(!request.url.contains("status=") && !request.url.contains("keyword="));
+    }
+
+    const FIXTURE: &str = r#"{"page":2,"limit":2,"total":5,"has_more":true,"data":[
+        {"id":"b7e2f8a1","workflow_run":{"id":"fb47","version":"2025-01-16 12:00:00.000000",
+          "status":"succeeded","error":null,"elapsed_time":1.234,"total_tokens":150,
+          "total_steps":3,"created_at":1705407629,"finished_at":1705407630,
+          "exceptions_count":0,"triggered_from":"app"},
+         "created_from":"service-api","created_by_role":"end_user","created_by_account":null,
+         "created_by_end_user":{"id":"f1e2","type":"service_api","is_anonymous":false,
+          "session_id":"user_chatflow_123"},"created_at":1705407629},
+        {"id":"c9","workflow_run":{"id":"r2","status":"partial-succeeded","error":"Node 3 failed",
+          "elapsed_time":0.5,"created_at":1705407700,"finished_at":null},
+         "created_by_account":{"id":"a1","name":"Grace","email":"g@x.io"},"created_at":1705407700,
+         "details":{"extra":true}},
+        {"id":"d1","workflow_run":{"id":"r3","status":"running","finished_at":null},"created_at":1705407800}
+    ]}"#;
+
+    #[test]
+    fn decodes_runs_in_seconds_with_nullable_fields() {
+        let none = BTreeSet::new();
+        let page = decode_list(FIXTURE, &connection(), params(&none, "")).unwrap();
+        assert_eq!(page.next, Some(3));
+        let [first, second, third] = &page.records[..] else {
+            panic!("three records")
+        };
+        assert_eq!(first.timestamp, Utc.timestamp_opt(1705407629, 0).unwrap());
+        assert_eq!(first.status, Status::Success);
+        assert_eq!(first.client.as_deref(), Some("user_chatflow_123"));
+        assert_eq!(first.collection, "Support bot");
+        assert_eq!(first.name.as_deref(), Some("app"));
+        assert_eq!(first.duration_ms, Some(1234));
+        assert_eq!(
+            (first.usage.tokens, first.usage.steps),
+            (Some(150), Some(3))
+        );
+        assert_eq!(first.error, None);
+        assert_eq!(
+            (second.status, second.raw_status.as_str()),
+            (Status::Warning, "partial-succeeded")
+        );
+        assert_eq!(second.client.as_deref(), Some("Grace"));
+        assert_eq!(second.error.as_deref(), Some("Node 3 failed"));
+        assert_eq!((third.status, third.duration_ms), (Status::Running, None));
+    }
+
+    #[test]
+    fn the_last_page_says_so_and_wrong_shapes_name_the_field() {
+        let none = BTreeSet::new();
+        let last = decode_list(
+            r#"{"data":[],"has_more":false}"#,
+            &connection(),
+            params(&none, ""),
+        )
+        .unwrap();
+        assert_eq!(last.next, None);
+        let error = decode_list(
+            r#"{"data":[{"id":"x","created_at":1}]}"#,
+            &connection(),
+            params(&none, ""),
+        );
+        assert_eq!(error.unwrap_err().field, "data[0].workflow_run");
+        let error = decode_list(
+            r#"{"data":[{"id":"x","workflow_run":{},"created_at":"yesterday"}]}"#,
+            &connection(),
+            params(&none, ""),
+        );
+        assert_eq!(error.unwrap_err().field, "data[0].created_at");
+    }
+
+    #[test]
+    fn error_bodies_become_messages() {
+        let error = decode_error(
+            401,
+            r#"{"code":"unauthorized","message":"Access token is invalid","status":401}"#,
+        );
+        assert_eq!(error.message, "Access token is invalid (unauthorized)");
+        assert_eq!(error.vendor, "Dify");
+    }
+}

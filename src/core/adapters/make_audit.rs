@@ -1,0 +1,477 @@
+//! Make Web API v2 audit logs of an organization or a team, their filter values,
+//! and one entry's detail.
+//!
+//! Dates go as `dateFrom`/`dateTo` (`YYYY-MM-DD`, UTC days), so the server narrows
+//! by day and the rows are trimmed here to the exact instants. `author` and `team`
+//! take names or ids, several in the `author[0]=…&author[1]=…` form. Every event is
+//! a success: audit entries have no status. Scope needed: `organization:read` for an
+//! organization (team audit logs need the team's admin role).
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::json::{self, RowContext};
+use super::{Applied, Capabilities, DecodeError, Page};
+use crate::core::config::MakeConnection;
+use crate::core::http::{build_url, ApiRequest};
+use crate::core::model::{CollectionType, LogRecord, Usage};
+use crate::core::query::TimeWindow;
+use crate::core::status::Status;
+
+const API: &str = "Make audit logs";
+
+/// The scope an organization's audit log needs.
+pub const SCOPE: &str = "organization:read";
+
+pub const CAPABILITIES: Capabilities = Capabilities {
+    period: Applied::ServerThenBrowser,
+    status: Applied::NotApplicable,
+    client: Applied::Server,
+    collection: Applied::Server,
+    text: Applied::Browser,
+};
+
+/// Whose audit log to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditScope {
+    Organization(u64),
+    Team(u64),
+}
+
+impl AuditScope {
+    /// The organization's log when the connection names one, else the team's.
+    pub fn of(connection: &MakeConnection) -> Option<AuditScope> {
+        connection
+            .organization_id
+            .map(AuditScope::Organization)
+            .or(connection.team_id.map(AuditScope::Team))
+    }
+
+    fn path(self) -> String {
+        match self {
+            AuditScope::Organization(id) => format!("/audit-logs/organization/{id}"),
+            AuditScope::Team(id) => format!("/audit-logs/team/{id}"),
+        }
+    }
+}
+
+/// What one list request asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListParams<'a> {
+    pub window: TimeWindow,
+    /// Actor names (the API also takes ids).
+    pub authors: &'a BTreeSet<String>,
+    /// Team names; only an organization's log can be filtered by team.
+    pub teams: &'a BTreeSet<String>,
+    pub offset: u64,
+    pub limit: u32,
+}
+
+/// `key[0]=a&key[1]=b`, Make's documented array form.
+fn indexed<'a>(
+    key: &'a str,
+    values: impl IntoIterator<Item = &'a String>,
+) -> Vec<(String, String)> {
+    values
+        .into_iter()
+        .enumerate()
+        .map(|(index, value)| (format!("{key}[{index}]"), value.clone()))
+        .collect()
+}
+
+/// Builds the list request, newest first by `triggeredAt`.
+pub fn list_request(
+    connection: &MakeConnection,
+    scope: AuditScope,
+    params: ListParams<'_>,
+) -> ApiRequest {
+    let mut query = vec![
+        (
+            "dateFrom".to_owned(),
+            params.window.from.format("%Y-%m-%d").to_string(),
+        ),
+        (
+            "dateTo".to_owned(),
+            params.window.to.format("%Y-%m-%d").to_string(),
+        ),
+    ];
+    query.extend(indexed("author", params.authors));
+    if let AuditScope::Organization(_) = scope {
+        query.extend(indexed("team", params.teams));
+    }
+    query.extend([
+        ("pg[offset]".to_owned(), params.offset.to_string()),
+        ("pg[limit]".to_owned(), params.limit.to_string()),
+        ("pg[sortBy]".to_owned(), "triggeredAt".to_owned()),
+        ("pg[sortDir]".to_owned(), "desc".to_owned()),
+    ]);
+    get(connection, &scope.path(), query)
+}
+
+/// `GET …/filters`: the users, teams and events the log can be filtered by.
+pub fn filters_request(connection: &MakeConnection, scope: AuditScope) -> ApiRequest {
+    get(connection, &format!("{}/filters", scope.path()), Vec::new())
+}
+
+/// `GET /audit-logs/{organizationId}/{uuid}`. The spec declares only `uuid`, but the
+/// path needs the organization id too.
+pub fn detail_request(connection: &MakeConnection, organization_id: u64, uuid: &str) -> ApiRequest {
+    let uuid: String = url::form_urlencoded::byte_serialize(uuid.as_bytes()).collect();
+    get(
+        connection,
+        &format!("/audit-logs/{organization_id}/{uuid}"),
+        Vec::new(),
+    )
+}
+
+fn get(connection: &MakeConnection, path: &str, query: Vec<(String, String)>) -> ApiRequest {
+    ApiRequest {
+        url: build_url(&connection.base_url, path, &query),
+        headers: connection
+            .token
+            .iter()
+            .map(|token| {
+                (
+                    "Authorization".to_owned(),
+                    format!("Token {}", token.expose()),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Decodes a list answer and trims it to the exact window; paging counts the rows
+/// the server sent, so trimmed rows never end the paging early.
+pub fn decode_list(
+    body: &str,
+    connection: &MakeConnection,
+    params: ListParams<'_>,
+) -> Result<Page, DecodeError> {
+    let root = json::parse_body(API, body)?;
+    let rows = json::array(API, &root, "auditLogs")?;
+    let mut records = Vec::with_capacity(rows.len());
+    for (index, row) in rows.iter().enumerate() {
+        let context = RowContext {
+            api: API,
+            list: "auditLogs",
+            index,
+        };
+        let record = decode_entry(&context, row, connection)?;
+        if (params.window.from..=params.window.to).contains(&record.timestamp) {
+            records.push(record);
+        }
+    }
+    let full_page = rows.len() as u64 >= u64::from(params.limit);
+    Ok(Page {
+        next: full_page.then(|| params.offset + rows.len() as u64),
+        records,
+    })
+}
+
+fn decode_entry(
+    context: &RowContext,
+    row: &Value,
+    connection: &MakeConnection,
+) -> Result<LogRecord, DecodeError> {
+    let uuid = json::text(row, "uuid")
+        .ok_or_else(|| context.error("uuid", "is missing or not a string"))?;
+    let timestamp = row
+        .get("triggeredAt")
+        .and_then(integer_instant)
+        .or_else(|| row.get("createdAt").and_then(json::iso_instant))
+        .ok_or_else(|| {
+            context.error("triggeredAt", "is missing, and so is a readable createdAt")
+        })?;
+    let actor = row.get("actor");
+    let client = actor
+        .and_then(|a| json::text(a, "name").or_else(|| json::text(a, "email")))
+        .or_else(|| {
+            actor
+                .and_then(|a| a.get("id"))
+                .and_then(Value::as_i64)
+                .map(|id| format!("user #{id}"))
+        });
+    let named = |key: &str| row.get(key).and_then(|v| json::text(v, "name"));
+    let collection = named("team")
+        .or_else(|| named("organization"))
+        .unwrap_or_else(|| connection.name.clone());
+    Ok(LogRecord {
+        source: connection.id.clone(),
+        kind: CollectionType::MakeAudit,
+        id: uuid,
+        timestamp,
+        status: Status::Success,
+        raw_status: String::new(),
+        client,
+        collection,
+        name: json::text(row, "eventName"),
+        duration_ms: None,
+        usage: Usage::default(),
+        error: None,
+        vendor_link: None,
+        raw: row.clone(),
+    })
+}
+
+/// `triggeredAt` is "an integer timestamp" without a unit: values beyond 10^12 can
+/// only be milliseconds (10^12 seconds is the year 33658), smaller ones are seconds.
+fn integer_instant(value: &Value) -> Option<DateTime<Utc>> {
+    let number = value.as_i64()?;
+    if number.abs() >= 1_000_000_000_000 {
+        DateTime::from_timestamp_millis(number)
+    } else {
+        DateTime::from_timestamp(number, 0)
+    }
+}
+
+/// A value the log can be filtered by, with the label people read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilterOption {
+    pub value: String,
+    pub label: String,
+}
+
+/// The `/filters` answer: users (clients), teams (collections) and event names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilters {
+    pub users: Vec<FilterOption>,
+    pub teams: Vec<FilterOption>,
+    pub events: Vec<FilterOption>,
+}
+
+/// Decodes the filters; entries without a usable value are skipped, not fatal.
+pub fn decode_filters(body: &str) -> Result<AuditFilters, DecodeError> {
+    let root = json::parse_body("Make audit log filters", body)?;
+    let list = |key: &str| {
+        root.get(key)
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    };
+    let named = |item: &Value| {
+        json::text(item, "name").map(|name| FilterOption {
+            value: name.clone(),
+            label: match json::text(item, "email") {
+                Some(email) => format!("{name} <{email}>"),
+                None => name,
+            },
+        })
+    };
+    let events = list("events")
+        .iter()
+        .flat_map(|group| {
+            group
+                .get("items")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+        })
+        .filter_map(|item| {
+            Some(FilterOption {
+                value: json::text(item, "value")?,
+                label: json::text(item, "label").or_else(|| json::text(item, "value"))?,
+            })
+        })
+        .collect();
+    Ok(AuditFilters {
+        users: list("users").iter().filter_map(named).collect(),
+        teams: list("teams").iter().filter_map(named).collect(),
+        events,
+    })
+}
+
+/// Decodes the detail answer's `details` object (absent: `None`).
+pub fn decode_detail(body: &str) -> Result<Option<Value>, DecodeError> {
+    let root = json::parse_body("Make audit log detail", body)?;
+    Ok(root.get("details").filter(|d| !d.is_null()).cloned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::config::Secret;
+    use chrono::TimeZone;
+
+    fn connection() -> MakeConnection {
+        MakeConnection {
+            id: "make".into(),
+            name: "Make EU".into(),
+            base_url: "https://eu1.make.com/api/v2".into(),
+            token: Some(Secret::new("t")),
+            scenarios: vec![],
+            organization_id: Some(11),
+            team_id: Some(77),
+        }
+    }
+
+    fn window() -> TimeWindow {
+        TimeWindow {
+            from: Utc.with_ymd_and_hms(2026, 11, 20, 15, 30, 0).unwrap(),
+            to: Utc.with_ymd_and_hms(2026, 11, 21, 9, 0, 0).unwrap(),
+        }
+    }
+
+    fn query_pairs(url: &str) -> Vec<(String, String)> {
+        let (_, query) = url.split_once('?').unwrap();
+        url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect()
+    }
+
+    #[test]
+    fn organization_requests_use_dates_and_indexed_arrays() {
+        let authors = BTreeSet::from(["Ada Lovelace".to_owned(), "Grace".to_owned()]);
+        let teams = BTreeSet::from(["Ops, EU".to_owned()]);
+        let params = ListParams {
+            window: window(),
+            authors: &authors,
+            teams: &teams,
+            offset: 0,
+            limit: 100,
+        };
+        let scope = AuditScope::of(&connection()).unwrap();
+        assert_eq!(scope, AuditScope::Organization(11));
+        let request = list_request(&connection(), scope, params);
+        assert!(request
+            .url
+            .starts_with("https://eu1.make.com/api/v2/audit-logs/organization/11?"));
+        let expected: Vec<(String, String)> = [
+            ("dateFrom", "2026-11-20"),
+            ("dateTo", "2026-11-21"),
+            ("author[0]", "Ada Lovelace"),
+            ("author[1]", "Grace"),
+            ("team[0]", "Ops, EU"),
+            ("pg[offset]", "0"),
+            ("pg[limit]", "100"),
+            ("pg[sortBy]", "triggeredAt"),
+            ("pg[sortDir]", "desc"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        assert_eq!(query_pairs(&request.url), expected);
+        assert_eq!(request.headers[0].1, "Token t");
+    }
+
+    #[test]
+    fn team_requests_have_no_team_filter_and_other_paths_are_documented() {
+        let teams = BTreeSet::from(["Ops".to_owned()]);
+        let none = BTreeSet::new();
+        let params = ListParams {
+            window: window(),
+            authors: &none,
+            teams: &teams,
+            offset: 5,
+            limit: 5,
+        };
+        let request = list_request(&connection(), AuditScope::Team(77), params);
+        assert!(request.url.contains("/audit-logs/team/77?"));
+        assert!(query_pairs(&request.url)
+            .iter()
+            .all(|(k, _)| !k.starts_with("team")));
+        assert_eq!(
+            filters_request(&connection(), AuditScope::Team(77)).url,
+            "https://eu1.make.com/api/v2/audit-logs/team/77/filters"
+        );
+        assert_eq!(
+            detail_request(&connection(), 11, "abc-1").url,
+            "https://eu1.make.com/api/v2/audit-logs/11/abc-1"
+        );
+    }
+
+    #[test]
+    fn decodes_entries_and_trims_them_to_the_exact_window() {
+        let body = r#"{"auditLogs":[
+            {"uuid":"u1","createdAt":"2026-11-21T08:00:00Z","triggeredAt":1795248000000,
+             "organizationId":11,"organization":{"id":11,"name":"Acme"},
+             "eventName":"connection_created","team":{"id":77,"name":"Ops"},
+             "actor":{"id":5,"name":"Ada","email":"ada@example.com"},"targetId":"42"},
+            {"uuid":"u2","createdAt":"2026-11-20T10:00:00Z","triggeredAt":1795168800,
+             "eventName":"key_deleted","organization":{"id":11,"name":"Acme"},"actor":{"id":6}},
+            {"uuid":"u3","createdAt":"2026-11-21T01:00:00Z","eventName":"team_created"}
+        ],"pg":{"limit":3,"offset":0,"totalCount":3}}"#;
+        let none = BTreeSet::new();
+        let params = ListParams {
+            window: window(),
+            authors: &none,
+            teams: &none,
+            offset: 0,
+            limit: 3,
+        };
+        let page = decode_list(body, &connection(), params).unwrap();
+        // u2 happened on the 20th at 10:00, before the window's 15:30 start.
+        let ids: Vec<&str> = page.records.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["u1", "u3"]);
+        assert_eq!(page.next, Some(3));
+        let first = &page.records[0];
+        assert_eq!(
+            first.timestamp,
+            Utc.with_ymd_and_hms(2026, 11, 21, 8, 0, 0).unwrap()
+        );
+        assert_eq!(first.client.as_deref(), Some("Ada"));
+        assert_eq!(first.collection, "Ops");
+        assert_eq!(first.name.as_deref(), Some("connection_created"));
+        assert_eq!(first.status, Status::Success);
+        assert_eq!(page.records[1].collection, "Make EU");
+    }
+
+    #[test]
+    fn seconds_and_milliseconds_are_told_apart() {
+        let second = Utc.with_ymd_and_hms(2026, 11, 20, 10, 0, 0).unwrap();
+        assert_eq!(
+            integer_instant(&serde_json::json!(second.timestamp())),
+            Some(second)
+        );
+        assert_eq!(
+            integer_instant(&serde_json::json!(second.timestamp_millis())),
+            Some(second)
+        );
+    }
+
+    #[test]
+    fn an_entry_without_uuid_or_time_is_an_error() {
+        let none = BTreeSet::new();
+        let params = ListParams {
+            window: window(),
+            authors: &none,
+            teams: &none,
+            offset: 0,
+            limit: 3,
+        };
+        let missing_uuid = decode_list(
+            r#"{"auditLogs":[{"triggeredAt":1}]}"#,
+            &connection(),
+            params,
+        );
+        assert_eq!(missing_uuid.unwrap_err().field, "auditLogs[0].uuid");
+        let missing_time = decode_list(r#"{"auditLogs":[{"uuid":"u"}]}"#, &connection(), params);
+        assert_eq!(missing_time.unwrap_err().field, "auditLogs[0].triggeredAt");
+    }
+
+    #[test]
+    fn decodes_filters_and_details() {
+        let filters = decode_filters(
+            r#"{"users":[{"id":1,"name":"Ada","email":"ada@x.io"},{"id":2}],
+                "teams":[{"id":77,"name":"Ops"}],
+                "events":[{"header":"Keys","items":[{"label":"Key created","value":"key_created"}]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            filters.users,
+            [FilterOption {
+                value: "Ada".into(),
+                label: "Ada <ada@x.io>".into()
+            }]
+        );
+        assert_eq!(filters.teams[0].value, "Ops");
+        assert_eq!(filters.events[0].value, "key_created");
+        assert_eq!(decode_filters("{}").unwrap(), AuditFilters::default());
+        assert_eq!(
+            decode_detail(r#"{"uuid":"u","details":{"name":"key"}}"#).unwrap(),
+            Some(serde_json::json!({"name": "key"}))
+        );
+        assert_eq!(decode_detail(r#"{"uuid":"u"}"#).unwrap(), None);
+    }
+}
