@@ -1,59 +1,29 @@
-//! The demo Make scenario-logs endpoint answers as the spec says: auth, filters, paging.
+//! The demo Make scenario endpoints answer as the spec says: auth, filters, paging,
+//! execution detail and module logs.
 
-use std::collections::HashSet;
+mod common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use chrono::{DateTime, TimeZone, Utc};
-use http_body_util::BodyExt;
-use logdeck_server::demo::{DemoOptions, MAKE_BASE_PATH, MAKE_DEMO_TOKEN};
-use logdeck_server::{app, ServerOptions};
+use axum::http::StatusCode;
+use chrono::{DateTime, Duration, Utc};
+use common::{assert_each_once, collect_by_offset, get, now, server};
+use logdeck_server::demo::{MAKE_BASE_PATH, MAKE_DEMO_TOKEN};
 use serde_json::Value;
-use tower::ServiceExt;
 
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 21, 12, 0, 0).unwrap()
-}
+const AUTH: [(&str, &str); 1] = [("Authorization", "Token demo-make-token")];
 
-fn server(seed: u64) -> axum::Router {
-    app(&ServerOptions {
-        demo: Some(DemoOptions {
-            seed,
-            rows: 2_000,
-            now: now(),
-        }),
-        dist: None,
-    })
-}
-
-async fn get(
-    router: &axum::Router,
-    path_and_query: &str,
-    token: Option<&str>,
-) -> (StatusCode, Value) {
-    let mut request = Request::get(format!("{MAKE_BASE_PATH}{path_and_query}"));
-    if let Some(token) = token {
-        request = request.header("Authorization", format!("Token {token}"));
-    }
-    let response = router
-        .clone()
-        .oneshot(request.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap())
+fn uri(path: &str) -> String {
+    format!("{MAKE_BASE_PATH}{path}")
 }
 
 async fn logs(router: &axum::Router, query: &str) -> Vec<Value> {
-    let (status, body) = get(
+    let answer = get(
         router,
-        &format!("/scenarios/1001/logs?{query}"),
-        Some(MAKE_DEMO_TOKEN),
+        &uri(&format!("/scenarios/1001/logs?{query}")),
+        &AUTH,
     )
     .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body["scenarioLogs"].as_array().unwrap().clone()
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+    answer.json()["scenarioLogs"].as_array().unwrap().clone()
 }
 
 fn timestamp(row: &Value) -> DateTime<Utc> {
@@ -64,10 +34,15 @@ fn timestamp(row: &Value) -> DateTime<Utc> {
 
 #[tokio::test]
 async fn missing_or_wrong_token_is_refused_with_makes_error_shape() {
-    let router = server(42);
-    for token in [None, Some("wrong"), Some("")] {
-        let (status, body) = get(&router, "/scenarios/1001/logs", token).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let router = server(42, 2_000);
+    for headers in [
+        vec![],
+        vec![("Authorization", "Token wrong")],
+        vec![("Authorization", "Bearer demo-make-token")],
+    ] {
+        let answer = get(&router, &uri("/scenarios/1001/logs"), &headers).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+        let body = answer.json();
         assert_eq!(body["code"], "IM005");
         assert!(body["message"].is_string() && body["detail"].is_string());
     }
@@ -75,117 +50,299 @@ async fn missing_or_wrong_token_is_refused_with_makes_error_shape() {
 
 #[tokio::test]
 async fn unknown_scenario_is_404_and_bad_parameters_are_400() {
-    let router = server(42);
-    let (status, _) = get(&router, "/scenarios/999/logs", Some(MAKE_DEMO_TOKEN)).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    let router = server(42, 2_000);
+    assert_eq!(
+        get(&router, &uri("/scenarios/999/logs"), &AUTH)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     for query in [
         "status=4",
         "pg[limit]=0",
         "pg[sortDir]=up",
         "from=yesterday",
+        "pg[sortBy]=colour",
+        "showCheckRuns=maybe",
+        "pg[last]=1",
     ] {
-        let (status, body) = get(
+        let answer = get(
             &router,
-            &format!("/scenarios/1001/logs?{query}"),
-            Some(MAKE_DEMO_TOKEN),
+            &uri(&format!("/scenarios/1001/logs?{query}")),
+            &AUTH,
         )
         .await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body}");
+        assert_eq!(
+            answer.status,
+            StatusCode::BAD_REQUEST,
+            "{query}: {}",
+            answer.text
+        );
     }
 }
 
 #[tokio::test]
-async fn response_has_the_documented_shape() {
-    let router = server(42);
-    let (_, body) = get(
-        &router,
-        "/scenarios/1001/logs?pg[limit]=5",
-        Some(MAKE_DEMO_TOKEN),
-    )
-    .await;
-    assert_eq!(body["pg"]["limit"], 5);
-    assert_eq!(body["pg"]["offset"], 0);
-    assert_eq!(body["pg"]["sortDir"], "desc");
+async fn response_has_the_documented_shape_sorted_by_imt_id() {
+    let router = server(42, 2_000);
+    let body = get(&router, &uri("/scenarios/1001/logs?pg[limit]=5"), &AUTH)
+        .await
+        .json();
+    assert_eq!(
+        body["pg"],
+        serde_json::json!({"sortBy": "imtId", "sortDir": "desc", "limit": 5, "offset": 0})
+    );
     let rows = body["scenarioLogs"].as_array().unwrap();
     assert_eq!(rows.len(), 5);
     for row in rows {
-        assert!(row["id"].is_i64() && row["imtId"].is_string());
-        assert!(row["status"].is_u64() && row["duration"].is_u64());
+        assert!(row["id"].is_i64() && row["imtId"].is_string() && row["teamId"].is_i64());
+        assert!(row["status"].is_u64() && row["duration"].is_u64() && row["instant"].is_boolean());
         assert!(row["authorName"].is_string() || row["authorName"].is_null());
         assert!(row["centicredits"].is_u64() || row["centicredits"].is_string());
     }
-    assert!(timestamp(&rows[0]) >= timestamp(&rows[4]));
+    for pair in rows.windows(2) {
+        assert!(pair[0]["imtId"].as_str() > pair[1]["imtId"].as_str());
+    }
 }
 
 #[tokio::test]
-async fn status_and_time_window_filter_on_the_server() {
-    let router = server(42);
+async fn status_window_ranges_name_and_check_runs_filter_on_the_server() {
+    let router = server(42, 2_000);
+    let all = logs(&router, "pg[limit]=10000").await;
     let errors = logs(&router, "status=3&pg[limit]=10000").await;
     assert!(!errors.is_empty());
-    assert!(errors.iter().all(|row| row["status"] == 3));
-
-    let from = now() - chrono::Duration::days(2);
-    let to = now() - chrono::Duration::days(1);
-    let query = format!(
-        "from={}&to={}&pg[limit]=10000",
-        from.timestamp_millis(),
-        to.timestamp_millis()
+    assert_eq!(
+        errors.len(),
+        all.iter().filter(|r| r["status"] == 3).count()
     );
-    let window = logs(&router, &query).await;
+
+    let (from, to) = (now() - Duration::days(2), now() - Duration::days(1));
+    let window = logs(
+        &router,
+        &format!(
+            "from={}&to={}&pg[limit]=10000",
+            from.timestamp_millis(),
+            to.timestamp_millis()
+        ),
+    )
+    .await;
     assert!(!window.is_empty());
-    assert!(window
+    assert_eq!(
+        window.len(),
+        all.iter()
+            .filter(|r| (from..=to).contains(&timestamp(r)))
+            .count()
+    );
+
+    let ranged = logs(
+        &router,
+        "durationFrom=1000&durationTo=5000&operationsFrom=10&pg[limit]=10000",
+    )
+    .await;
+    assert!(!ranged.is_empty());
+    assert!(ranged
         .iter()
-        .all(|row| (from..=to).contains(&timestamp(row))));
-    let all = logs(&router, "pg[limit]=10000").await;
-    let expected = all
+        .all(|r| (1000..=5000).contains(&r["duration"].as_u64().unwrap())
+            && r["operations"].as_u64().unwrap() >= 10));
+
+    let named = logs(&router, "executionName=BACKFILL&pg[limit]=10000").await;
+    assert!(!named.is_empty());
+    assert!(named.iter().all(|r| r["executionName"] == "Backfill batch"));
+
+    // The documented quirk: showCheckRuns=true hides the check runs.
+    let hidden = logs(&router, "showCheckRuns=true&pg[limit]=10000").await;
+    let checks = all
         .iter()
-        .filter(|row| (from..=to).contains(&timestamp(row)))
+        .filter(|r| r["executionName"] == "Check for new data")
         .count();
-    assert_eq!(window.len(), expected);
+    assert!(checks > 0);
+    assert_eq!(hidden.len(), all.len() - checks);
 }
 
 #[tokio::test]
-async fn offset_paging_yields_every_row_exactly_once_in_both_directions() {
-    let router = server(42);
-    let all = logs(&router, "pg[limit]=10000").await;
+async fn offset_and_key_paging_yield_every_row_exactly_once() {
+    let router = server(42, 2_000);
+    let total = logs(&router, "pg[limit]=10000").await.len();
     for direction in ["desc", "asc"] {
-        let mut seen = Vec::new();
-        let mut offset = 0;
-        loop {
-            let page = logs(
-                &router,
-                &format!("pg[offset]={offset}&pg[limit]=37&pg[sortDir]={direction}"),
-            )
-            .await;
-            seen.extend(page.iter().map(|row| row["id"].as_i64().unwrap()));
-            if page.len() < 37 {
-                break;
-            }
-            offset += 37;
-        }
-        assert_eq!(seen.len(), all.len());
-        assert_eq!(seen.iter().collect::<HashSet<_>>().len(), all.len());
+        let seen = collect_by_offset(
+            &router,
+            &uri(&format!(
+                "/scenarios/1001/logs?pg[offset]={{offset}}&pg[limit]=37&pg[sortDir]={direction}"
+            )),
+            &AUTH,
+            "scenarioLogs",
+            "id",
+            37,
+        )
+        .await;
+        assert_each_once(&seen, total);
     }
+    let mut seen = Vec::new();
+    let mut last: Option<String> = None;
+    loop {
+        let query = match &last {
+            None => "pg[limit]=41".to_owned(),
+            Some(last) => format!("pg[limit]=41&pg[last]={last}"),
+        };
+        let body = get(
+            &router,
+            &uri(&format!("/scenarios/1001/logs?{query}")),
+            &AUTH,
+        )
+        .await
+        .json();
+        let rows = body["scenarioLogs"].as_array().unwrap();
+        seen.extend(rows.iter().map(|r| r["id"].to_string()));
+        if rows.len() < 41 {
+            break;
+        }
+        if last.is_some() {
+            assert_eq!(
+                body["pg"]["last"],
+                rows[40]["id"].to_string(),
+                "pg.last is the last id, as a string"
+            );
+        }
+        last = Some(rows[40]["id"].to_string());
+    }
+    assert_each_once(&seen, total);
+    let first = logs(&router, "pg[limit]=2").await;
+    let with_last = logs(
+        &router,
+        &format!("pg[limit]=2&pg[showLast]=true&pg[last]={}", first[1]["id"]),
+    )
+    .await;
+    assert_eq!(with_last[0]["id"], first[1]["id"]);
 }
 
 #[tokio::test]
 async fn same_seed_same_rows_other_seed_other_rows() {
-    let first = logs(&server(42), "pg[limit]=50").await;
-    assert_eq!(first, logs(&server(42), "pg[limit]=50").await);
-    assert_ne!(first, logs(&server(7), "pg[limit]=50").await);
+    let first = logs(&server(42, 2_000), "pg[limit]=50").await;
+    assert_eq!(first, logs(&server(42, 2_000), "pg[limit]=50").await);
+    assert_ne!(first, logs(&server(7, 2_000), "pg[limit]=50").await);
 }
 
 #[tokio::test]
-async fn config_lists_the_demo_scenarios_with_the_demo_token() {
-    let response = server(42)
-        .oneshot(Request::get("/config.json").body(Body::empty()).unwrap())
+async fn a_log_its_execution_details_and_module_logs_agree() {
+    let router = server(42, 2_000);
+    let errors = logs(&router, "status=3&pg[limit]=1").await;
+    let id = errors[0]["id"].as_i64().unwrap();
+    let one = get(&router, &uri(&format!("/scenarios/1001/logs/{id}")), &AUTH)
         .await
-        .unwrap();
-    assert_eq!(response.headers()["access-control-allow-origin"], "*");
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let config: Value = serde_json::from_slice(&bytes).unwrap();
-    let connection = &config["connections"][0];
-    assert_eq!(connection["baseUrl"], MAKE_BASE_PATH);
-    assert_eq!(connection["token"], MAKE_DEMO_TOKEN);
-    assert_eq!(connection["scenarios"].as_array().unwrap().len(), 4);
+        .json();
+    assert_eq!(one["scenarioLog"], errors[0]);
+    assert_eq!(
+        get(&router, &uri("/scenarios/1001/logs/1"), &AUTH)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    let execution = get(
+        &router,
+        &uri(&format!("/scenarios/1001/executions/{id}")),
+        &AUTH,
+    )
+    .await
+    .json();
+    assert_eq!(execution["status"], "ERROR");
+    let cause = execution["error"]["causeModule"]["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(execution["error"]["message"].is_string());
+
+    let operations = get(
+        &router,
+        &uri("/scenarios/1001/modules/operations?days=30"),
+        &AUTH,
+    )
+    .await
+    .json();
+    let modules = operations["operations"].as_array().unwrap();
+    assert_eq!(modules.len(), 3);
+    assert!(
+        modules
+            .iter()
+            .map(|m| m["errors"].as_u64().unwrap())
+            .sum::<u64>()
+            > 0
+    );
+    for days in ["0", "31", "x"] {
+        let answer = get(
+            &router,
+            &uri(&format!("/scenarios/1001/modules/operations?days={days}")),
+            &AUTH,
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "days={days}");
+    }
+
+    let mut failing_module_seen = false;
+    for module in modules {
+        let module_id = module["moduleId"].as_i64().unwrap();
+        let body = get(
+            &router,
+            &uri(&format!(
+                "/scenarios/1001/modules/{module_id}/logs?pg[limit]=10000"
+            )),
+            &AUTH,
+        )
+        .await
+        .json();
+        for entry in body["moduleLogs"].as_array().unwrap() {
+            if entry["executionId"] == id.to_string() && entry["status"] == 3 {
+                assert!(entry["error"]["message"].is_string());
+                failing_module_seen = true;
+            }
+        }
+    }
+    assert!(
+        failing_module_seen,
+        "the failing module ({cause}) logged the error"
+    );
+}
+
+#[tokio::test]
+async fn scenarios_are_listed_by_team() {
+    let router = server(42, 100);
+    let body = get(&router, &uri("/scenarios?teamId=77"), &AUTH)
+        .await
+        .json();
+    let names: Vec<&str> = body["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["Sync CRM leads to Sheets", "Jira incidents to Slack"]
+    );
+    assert_eq!(
+        get(&router, &uri("/scenarios"), &AUTH).await.status,
+        StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test]
+async fn config_lists_every_demo_source_with_its_key() {
+    let answer = get(
+        &server(42, 10),
+        "/config.json",
+        &[("Origin", "http://127.0.0.1:8081")],
+    )
+    .await;
+    assert_eq!(answer.headers["access-control-allow-origin"], "*");
+    let config = answer.json();
+    let vendors: Vec<&str> = config["connections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["vendor"].as_str().unwrap())
+        .collect();
+    assert_eq!(vendors, ["make", "dify", "dify", "aitronos"]);
+    let make = &config["connections"][0];
+    assert_eq!(make["baseUrl"], MAKE_BASE_PATH);
+    assert_eq!(make["token"], MAKE_DEMO_TOKEN);
+    assert_eq!(make["scenarios"].as_array().unwrap().len(), 4);
 }

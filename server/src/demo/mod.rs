@@ -1,22 +1,30 @@
 //! The demo API: deterministic stand-ins for the vendors' log APIs, plus the
 //! `config.json` that points the app at them.
 
-mod make_api;
-mod make_data;
+mod aitronos;
+mod dify;
+mod faults;
+pub mod make;
+mod params;
 mod rng;
 
 use std::sync::Arc;
 
+use axum::middleware::from_fn_with_state;
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
-pub use make_api::DEMO_TOKEN as MAKE_DEMO_TOKEN;
-pub use make_data::SCENARIOS as MAKE_SCENARIOS;
+pub use aitronos::{DEMO_KEY as AITRONOS_DEMO_KEY, ORGANIZATION_ID as AITRONOS_ORGANIZATION_ID};
+pub use dify::APPS as DIFY_APPS;
+pub use faults::Vendor;
+pub use make::{DEMO_TOKEN as MAKE_DEMO_TOKEN, SCENARIOS_ONLY_TOKEN as MAKE_SCENARIOS_ONLY_TOKEN};
 
 /// Where each vendor's stand-in lives on the demo server.
 pub const MAKE_BASE_PATH: &str = "/demo/make/api/v2";
+pub const DIFY_BASE_PATH: &str = "/demo/dify/v1";
+pub const AITRONOS_BASE_PATH: &str = "/demo/aitronos";
 
 /// How much data to generate, from what seed, relative to which instant.
 #[derive(Debug, Clone)]
@@ -30,43 +38,67 @@ pub struct DemoOptions {
 
 /// The generated data every handler reads.
 pub struct DemoState {
-    make_logs: Vec<make_data::MakeLog>,
+    now: DateTime<Utc>,
+    make_logs: Vec<make::data::MakeLog>,
+    audit_logs: Vec<make::AuditEntry>,
+    dify_logs: Vec<dify::DifyLog>,
+    aitronos_logs: Vec<aitronos::AitronosLog>,
 }
 
 impl DemoState {
     pub fn generate(options: &DemoOptions) -> Self {
+        let (seed, rows, now) = (options.seed, options.rows, options.now);
         DemoState {
-            make_logs: make_data::generate(options.seed, options.rows, options.now),
+            now,
+            make_logs: make::data::generate(seed, rows, now),
+            audit_logs: make::audit_generate(seed, rows, now),
+            dify_logs: dify::generate(seed, rows, now),
+            aitronos_logs: aitronos::generate(seed, rows, now),
         }
-    }
-
-    fn make_scenario_exists(&self, id: i64) -> bool {
-        make_data::SCENARIOS.iter().any(|(known, _)| *known == id)
     }
 }
 
 /// The demo API's routes plus `/config.json` listing them as the app's connections.
 pub fn routes(state: Arc<DemoState>) -> Router {
+    let vendor = |routes: Router<Arc<DemoState>>, vendor: Vendor| {
+        routes.layer(from_fn_with_state(vendor, faults::inject))
+    };
     Router::new()
-        .nest(MAKE_BASE_PATH, make_api::routes())
+        .nest(MAKE_BASE_PATH, vendor(make::routes(), Vendor::Make))
+        .nest(DIFY_BASE_PATH, vendor(dify::routes(), Vendor::Dify))
+        .nest(
+            AITRONOS_BASE_PATH,
+            vendor(aitronos::routes(), Vendor::Aitronos),
+        )
         .route("/config.json", get(|| async { Json(demo_config()) }))
         .with_state(state)
 }
 
 /// The runtime config for the demo: its connections carry the public demo keys.
 pub fn demo_config() -> Value {
-    let scenarios: Vec<Value> = make_data::SCENARIOS
+    let scenarios: Vec<Value> = make::data::SCENARIOS
         .iter()
-        .map(|(id, name)| json!({"id": id, "name": name}))
+        .map(|s| json!({"id": s.id, "name": s.name}))
         .collect();
-    json!({
-        "connections": [{
-            "vendor": "make",
-            "id": "demo-make",
-            "name": "Make (demo)",
-            "baseUrl": MAKE_BASE_PATH,
-            "token": make_api::DEMO_TOKEN,
-            "scenarios": scenarios,
-        }]
-    })
+    let mut connections = vec![json!({
+        "vendor": "make",
+        "id": "demo-make",
+        "name": "Make (demo)",
+        "baseUrl": MAKE_BASE_PATH,
+        "token": make::DEMO_TOKEN,
+        "organizationId": make::data::ORGANIZATION.0,
+        "scenarios": scenarios,
+    })];
+    connections.extend(dify::APPS.iter().enumerate().map(|(index, (key, name))| {
+        json!({"vendor": "dify", "id": format!("demo-dify-{}", index + 1), "name": name, "baseUrl": DIFY_BASE_PATH, "key": key})
+    }));
+    connections.push(json!({
+        "vendor": "aitronos",
+        "id": "demo-aitronos",
+        "name": "Aitronos (demo)",
+        "baseUrl": AITRONOS_BASE_PATH,
+        "key": aitronos::DEMO_KEY,
+        "organizationId": aitronos::ORGANIZATION_ID,
+    }));
+    json!({ "connections": connections })
 }

@@ -1,0 +1,257 @@
+//! The Dify app API stand-in: `GET /workflows/logs`, one app per API key.
+
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{json, Value};
+
+use super::params::{offset_page, Params};
+use super::rng::Rng;
+use super::DemoState;
+
+/// The demo apps: `(API key, app name)`. Dify issues one key per app.
+pub const APPS: [(&str, &str); 2] = [
+    ("demo-dify-support-key", "Support bot"),
+    ("demo-dify-triage-key", "Ticket triage"),
+];
+
+const ACCOUNTS: [(&str, &str, &str); 3] = [
+    (
+        "2f0c6a1e-8d1b-4c55-9a01-000000000001",
+        "Ada Lovelace",
+        "ada@acme.example",
+    ),
+    (
+        "2f0c6a1e-8d1b-4c55-9a01-000000000002",
+        "Grace Hopper",
+        "grace@acme.example",
+    ),
+    (
+        "2f0c6a1e-8d1b-4c55-9a01-000000000003",
+        "Ken Thompson",
+        "ken@acme.example",
+    ),
+];
+
+const ERRORS: [&str; 4] = [
+    "Node 'LLM' failed: model rate limit reached",
+    "Node 'HTTP Request' failed: 502 Bad Gateway",
+    "Variable 'ticket_id' is required",
+    "Node 'Code' failed: <img src=x onerror=alert('xss')>",
+];
+
+/// One generated workflow run log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DifyLog {
+    pub app: usize,
+    pub id: String,
+    pub run_id: String,
+    pub created_at: DateTime<Utc>,
+    pub status: &'static str,
+    pub error: Option<&'static str>,
+    pub elapsed_seconds: f64,
+    pub tokens: u64,
+    pub steps: u64,
+    pub account: Option<usize>,
+    pub session_id: String,
+    pub triggered_from: &'static str,
+}
+
+fn uuid(rng: &mut Rng) -> String {
+    let hex = rng.hex(32);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+/// Generates `count` runs per app over the 30 days before `now`, newest first;
+/// the newest few are still running, so their `finished_at` is null.
+pub fn generate(seed: u64, count: usize, now: DateTime<Utc>) -> Vec<DifyLog> {
+    let mut rng = Rng::new(seed ^ 0xD1F7);
+    let step_s = (Duration::days(30).num_seconds() / count.max(1) as i64).max(1);
+    let mut logs = Vec::with_capacity(count * APPS.len());
+    for app in 0..APPS.len() {
+        for index in 0..count {
+            let created_at =
+                now - Duration::seconds(index as i64 * step_s + rng.range(0, step_s as u64) as i64);
+            let status = if index < 3 {
+                "running"
+            } else {
+                match rng.unit() {
+                    r if r < 0.80 => "succeeded",
+                    r if r < 0.88 => "failed",
+                    r if r < 0.91 => "stopped",
+                    r if r < 0.97 => "partial-succeeded",
+                    _ => "paused",
+                }
+            };
+            let error =
+                matches!(status, "failed" | "partial-succeeded").then(|| *rng.pick(&ERRORS));
+            let account = rng
+                .chance(0.3)
+                .then(|| rng.range(0, ACCOUNTS.len() as u64) as usize);
+            logs.push(DifyLog {
+                app,
+                id: uuid(&mut rng),
+                run_id: uuid(&mut rng),
+                created_at,
+                status,
+                error,
+                elapsed_seconds: rng.long_tail(400.0, 600_000.0) as f64 / 1000.0,
+                tokens: rng.range(20, 4_000),
+                steps: rng.range(2, 14),
+                account,
+                session_id: format!("session_{}", rng.range(1000, 1060)),
+                triggered_from: if rng.chance(0.1) { "debugging" } else { "app" },
+            });
+        }
+    }
+    logs
+}
+
+impl DifyLog {
+    /// The item as Dify sends it, including the `details` extra on some items.
+    fn to_json(&self) -> Value {
+        let finished = !matches!(self.status, "running" | "paused");
+        let created = self.created_at.timestamp();
+        let account = self.account.map(|i| ACCOUNTS[i]);
+        json!({
+            "id": self.id,
+            "workflow_run": {
+                "id": self.run_id,
+                "version": "2026-10-01 09:00:00.000000",
+                "status": self.status,
+                "error": self.error,
+                "elapsed_time": self.elapsed_seconds,
+                "total_tokens": self.tokens,
+                "total_steps": self.steps,
+                "created_at": created,
+                "finished_at": finished.then(|| created + self.elapsed_seconds.ceil() as i64),
+                "exceptions_count": u8::from(self.error.is_some()),
+                "triggered_from": self.triggered_from,
+            },
+            "created_from": if account.is_some() { "web-app" } else { "service-api" },
+            "created_by_role": if account.is_some() { "account" } else { "end_user" },
+            "created_by_account": account.map(|(id, name, email)| json!({"id": id, "name": name, "email": email})),
+            "created_by_end_user": if account.is_some() { Value::Null } else {
+                json!({"id": format!("eu-{}", self.session_id), "type": "service_api", "is_anonymous": false, "session_id": self.session_id})
+            },
+            "created_at": created,
+            "details": if self.tokens % 7 == 0 { json!({"trace": {"cached": true}}) } else { Value::Null },
+        })
+    }
+
+    fn haystack(&self) -> String {
+        let account = self.account.map(|i| ACCOUNTS[i].1).unwrap_or_default();
+        format!(
+            "{} {} {} {} {}",
+            self.id,
+            self.session_id,
+            account,
+            self.error.unwrap_or_default(),
+            self.triggered_from
+        )
+        .to_lowercase()
+    }
+}
+
+/// Dify's error body: `{code, message, status}`.
+fn dify_error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+    (
+        status,
+        Json(json!({"code": code, "message": message.into(), "status": status.as_u16()})),
+    )
+        .into_response()
+}
+
+pub fn routes() -> Router<Arc<DemoState>> {
+    Router::new().route("/workflows/logs", get(workflow_logs))
+}
+
+fn instant(params: &Params, key: &str) -> Result<Option<DateTime<Utc>>, String> {
+    params
+        .get(key)
+        .map(|value| {
+            DateTime::parse_from_rfc3339(value)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|_| format!("{key} must be an ISO 8601 timestamp"))
+        })
+        .transpose()
+}
+
+async fn workflow_logs(
+    State(state): State<Arc<DemoState>>,
+    headers: HeaderMap,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> Response {
+    let key = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let Some(app) = APPS.iter().position(|(known, _)| Some(*known) == key) else {
+        return dify_error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Access token is invalid",
+        );
+    };
+    let params = Params(pairs);
+    let parsed = (|| -> Result<_, String> {
+        let page = params.int_in("page", 1..=99_999)?.unwrap_or(1) as usize;
+        let limit = params.int_in("limit", 1..=100)?.unwrap_or(20) as usize;
+        let status = match params.get("status") {
+            None => None,
+            Some(s @ ("succeeded" | "failed" | "stopped")) => Some(s.to_owned()),
+            Some(other) => {
+                return Err(format!(
+                    "status must be succeeded, failed or stopped, got {other:?}"
+                ))
+            }
+        };
+        Ok((
+            page,
+            limit,
+            status,
+            instant(&params, "created_at__after")?,
+            instant(&params, "created_at__before")?,
+        ))
+    })();
+    let (page, limit, status, after, before) = match parsed {
+        Ok(parsed) => parsed,
+        Err(message) => return dify_error(StatusCode::BAD_REQUEST, "invalid_param", message),
+    };
+    let keyword = params
+        .get("keyword")
+        .map(str::to_lowercase)
+        .filter(|k| !k.is_empty());
+    let session = params.get("created_by_end_user_session_id");
+    let account = params.get("created_by_account");
+    let matching: Vec<&DifyLog> = state
+        .dify_logs
+        .iter()
+        .filter(|log| {
+            log.app == app
+                && status.as_deref().is_none_or(|s| log.status == s)
+                && after.is_none_or(|after| log.created_at >= after)
+                && before.is_none_or(|before| log.created_at <= before)
+                && keyword
+                    .as_ref()
+                    .is_none_or(|k| log.haystack().contains(k.as_str()))
+                && session.is_none_or(|s| log.account.is_none() && log.session_id == s)
+                && account.is_none_or(|a| log.account.is_some_and(|i| ACCOUNTS[i].0 == a))
+        })
+        .collect();
+    let (items, has_more) = offset_page(&matching, (page - 1).saturating_mul(limit), limit);
+    let data: Vec<Value> = items.into_iter().map(DifyLog::to_json).collect();
+    Json(json!({"page": page, "limit": limit, "total": matching.len(), "has_more": has_more, "data": data})).into_response()
+}

@@ -1,0 +1,151 @@
+//! Faults on demand, for tests: a credential named `fault-…` makes any demo vendor
+//! misbehave in a chosen way, so the app's error paths run against real answers.
+//!
+//! | credential            | answer                                                    |
+//! |-----------------------|-----------------------------------------------------------|
+//! | `fault-429`           | 429 with `Retry-After: 2` and the vendor's error body     |
+//! | `fault-500`, `fault-503` | that status with the vendor's error body               |
+//! | `fault-slow`, `fault-slow-<ms>` | the normal answer after 3 s (or `<ms>`)         |
+//! | `fault-malformed`     | 200 with a body that is not JSON                          |
+//! | `fault-truncated`     | 200 with the normal answer cut in half                    |
+//! | `fault-shape`         | 200 with JSON of the wrong shape                          |
+
+use std::time::Duration;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// Which vendor a route imitates: decides the auth header and the error body shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vendor {
+    Make,
+    Dify,
+    Aitronos,
+}
+
+const DEFAULT_SLOW: Duration = Duration::from_secs(3);
+/// Far above any demo answer; bounds what `fault-truncated` buffers.
+const MAX_BODY: usize = 256 * 1024 * 1024;
+
+impl Vendor {
+    fn credential(self, request: &Request) -> Option<String> {
+        let headers = request.headers();
+        let value = match self {
+            Vendor::Aitronos => headers.get("x-api-key")?.to_str().ok()?,
+            Vendor::Make => headers
+                .get(header::AUTHORIZATION)?
+                .to_str()
+                .ok()?
+                .strip_prefix("Token ")?,
+            Vendor::Dify => headers
+                .get(header::AUTHORIZATION)?
+                .to_str()
+                .ok()?
+                .strip_prefix("Bearer ")?,
+        };
+        Some(value.to_owned())
+    }
+
+    /// Replaces a fault credential with the demo one, so the normal answer follows.
+    fn authorize_as_demo(self, request: &mut Request) {
+        let (name, value) = match self {
+            Vendor::Make => (
+                header::AUTHORIZATION,
+                format!("Token {}", super::make::DEMO_TOKEN),
+            ),
+            Vendor::Dify => (
+                header::AUTHORIZATION,
+                format!("Bearer {}", super::dify::APPS[0].0),
+            ),
+            Vendor::Aitronos => (
+                header::HeaderName::from_static("x-api-key"),
+                super::aitronos::DEMO_KEY.to_owned(),
+            ),
+        };
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            request.headers_mut().insert(name, value);
+        }
+    }
+
+    fn error(self, status: StatusCode, message: &str) -> Response {
+        let body = match self {
+            Vendor::Make => {
+                json!({"detail": message, "message": status.canonical_reason(), "code": format!("SC{}", status.as_u16())})
+            }
+            Vendor::Dify => {
+                json!({"code": "demo_fault", "message": message, "status": status.as_u16()})
+            }
+            Vendor::Aitronos => json!({"success": false, "error": {
+                "code": "DEMO_FAULT", "message": message, "system_message": message, "type": "server_error",
+                "status": status.as_u16(), "trace_id": format!("req_fault{}", status.as_u16()),
+                "timestamp": "2026-01-01T00:00:00Z", "details": {}}}),
+        };
+        (status, axum::Json(body)).into_response()
+    }
+}
+
+/// The middleware: passes ordinary requests through untouched.
+pub async fn inject(State(vendor): State<Vendor>, mut request: Request, next: Next) -> Response {
+    let Some(fault) = vendor
+        .credential(&request)
+        .and_then(|c| c.strip_prefix("fault-").map(str::to_owned))
+    else {
+        return next.run(request).await;
+    };
+    match fault.as_str() {
+        "429" => {
+            let mut response = vendor.error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Rate limit exceeded (demo fault)",
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+            response
+        }
+        "500" => vendor.error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Internal error (demo fault)",
+        ),
+        "503" => vendor.error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Service unavailable (demo fault)",
+        ),
+        "malformed" => json_body("{\"oops\": [1, 2,"),
+        "shape" => json_body("{\"unexpected\": \"shape\", \"items\": 3}"),
+        "truncated" => {
+            vendor.authorize_as_demo(&mut request);
+            let response = next.run(request).await;
+            match to_bytes(response.into_body(), MAX_BODY).await {
+                Ok(bytes) => json_body(bytes.slice(..bytes.len() / 2)),
+                Err(_) => vendor.error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "could not buffer the answer",
+                ),
+            }
+        }
+        slow if slow == "slow" || slow.starts_with("slow-") => {
+            let delay = slow
+                .strip_prefix("slow-")
+                .and_then(|ms| ms.parse().ok())
+                .map_or(DEFAULT_SLOW, Duration::from_millis);
+            tokio::time::sleep(delay).await;
+            vendor.authorize_as_demo(&mut request);
+            next.run(request).await
+        }
+        _ => next.run(request).await,
+    }
+}
+
+fn json_body(body: impl Into<Body>) -> Response {
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.into(),
+    )
+        .into_response()
+}
