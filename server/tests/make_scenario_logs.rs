@@ -290,7 +290,9 @@ async fn a_log_its_execution_details_and_module_logs_agree() {
         .await
         .json();
         for entry in body["moduleLogs"].as_array().unwrap() {
-            let execution = entry["executionId"].as_str().and_then(|s| s.parse::<i64>().ok());
+            let execution = entry["executionId"]
+                .as_str()
+                .and_then(|s| s.parse::<i64>().ok());
             if execution == Some(id) && entry["status"] == 3 {
                 assert!(entry["error"]["message"].is_string());
                 failing_module_seen = true;
