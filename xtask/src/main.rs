@@ -5,18 +5,21 @@
 
 mod build;
 mod command;
+mod conformance;
+mod http;
 mod server;
 mod tools;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <demo [--port N] | test>";
+const USAGE: &str = "usage: cargo xtask <demo [--port N] | test | check NAME>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(),
+        Some("check") => check(&args[1..].join(" ")),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -39,7 +42,7 @@ fn demo(args: &[String]) -> Result<(), String> {
     tools::ensure_build_tools()?;
     build::release_app()?;
     build::server()?;
-    let server = server::DemoServer::start(port)?;
+    let server = server::DemoServer::start(port, &[], true)?;
     println!("\nLogdeck demo: {}  (Ctrl-C to stop)\n", server.url());
     server.wait()
 }
@@ -47,7 +50,7 @@ fn demo(args: &[String]) -> Result<(), String> {
 /// One named check of `cargo xtask test`.
 type Check = (&'static str, fn() -> Result<(), String>);
 
-const CHECKS: [Check; 6] = [
+const CHECKS: [Check; 7] = [
     ("formatting", || {
         command::run(command::cargo(&["fmt", "--all", "--check"]))
     }),
@@ -78,6 +81,10 @@ const CHECKS: [Check; 6] = [
     ("host tests", || {
         command::run(command::cargo(&["test", "--workspace"]))
     }),
+    ("API conformance", || {
+        build::server()?;
+        conformance::run_all()
+    }),
     ("browser tests", || {
         tools::ensure_browser()?;
         build::wasm_browser_tests()
@@ -97,12 +104,27 @@ fn test() -> Result<(), String> {
     Ok(())
 }
 
+/// Runs one named check of `cargo xtask test`, for working on it.
+fn check(name: &str) -> Result<(), String> {
+    let (_, check) = CHECKS
+        .iter()
+        .find(|(known, _)| *known == name)
+        .ok_or_else(|| {
+            let names: Vec<&str> = CHECKS.iter().map(|(known, _)| *known).collect();
+            format!(
+                "no check named {name:?}; the checks are: {}",
+                names.join(", ")
+            )
+        })?;
+    check()
+}
+
 /// Builds the release app, serves it with the demo API on a free loopback port and
 /// runs Playwright against it.
 fn end_to_end() -> Result<(), String> {
     build::release_app()?;
     build::server()?;
-    let server = server::DemoServer::start(0)?;
+    let server = server::DemoServer::start(0, &[], true)?;
     let mut playwright = command::npm_bin("playwright");
     playwright.arg("test").env("LOGDECK_URL", server.url());
     command::run(playwright)

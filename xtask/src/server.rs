@@ -17,15 +17,22 @@ pub struct DemoServer {
 }
 
 impl DemoServer {
-    /// Starts the debug server binary serving `dist/` and the demo API on `port`
-    /// (0: a free loopback port), and waits for its "listening" line.
-    pub fn start(port: u16) -> Result<DemoServer, String> {
+    /// Starts the debug server binary with the demo API (plus `dist/` when
+    /// `serve_app`) on `port` (0: a free loopback port), and waits for its
+    /// "listening" line.
+    pub fn start(port: u16, extra_args: &[&str], serve_app: bool) -> Result<DemoServer, String> {
         let binary = workspace_root()
             .join("target")
             .join("debug")
             .join("logdeck-server");
-        let mut child = command(&binary)
-            .args(["--demo", "--dist", "dist", "--port", &port.to_string()])
+        let mut server = command(&binary);
+        server
+            .args(["--demo", "--port", &port.to_string()])
+            .args(extra_args);
+        if serve_app {
+            server.args(["--dist", "dist"]);
+        }
+        let mut child = server
             .stdout(Stdio::piped())
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;

@@ -125,7 +125,7 @@ impl DifyLog {
         let finished = !matches!(self.status, "running" | "paused");
         let created = self.created_at.timestamp();
         let account = self.account.map(|i| ACCOUNTS[i]);
-        json!({
+        let mut item = json!({
             "id": self.id,
             "workflow_run": {
                 "id": self.run_id,
@@ -143,12 +143,26 @@ impl DifyLog {
             "created_from": if account.is_some() { "web-app" } else { "service-api" },
             "created_by_role": if account.is_some() { "account" } else { "end_user" },
             "created_by_account": account.map(|(id, name, email)| json!({"id": id, "name": name, "email": email})),
-            "created_by_end_user": if account.is_some() { Value::Null } else {
-                json!({"id": format!("eu-{}", self.session_id), "type": "service_api", "is_anonymous": false, "session_id": self.session_id})
-            },
             "created_at": created,
             "details": if self.tokens % 7 == 0 { json!({"trace": {"cached": true}}) } else { Value::Null },
-        })
+        });
+        // The spec does not let `created_by_end_user` be null: runs started by an
+        // account leave it out.
+        if account.is_none() {
+            item["created_by_end_user"] = json!({
+                "id": self.end_user_id(),
+                "type": "service_api",
+                "is_anonymous": false,
+                "session_id": self.session_id,
+            });
+        }
+        item
+    }
+
+    /// A stable end-user UUID per session.
+    fn end_user_id(&self) -> String {
+        let number = self.session_id.trim_start_matches("session_");
+        format!("6b1f0e2c-0000-4000-8000-{number:0>12}")
     }
 
     fn haystack(&self) -> String {
