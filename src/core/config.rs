@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A vendor credential. Its `Debug` never shows the value, so a logged connection
 /// cannot leak it.
@@ -29,21 +29,22 @@ impl fmt::Debug for Secret {
 }
 
 /// A Make scenario the connection reads, with the name people know it by.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct ScenarioRef {
     pub id: u64,
     pub name: String,
 }
 
 /// A Make account reached through one base URL (a zone, the relay or the demo API).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MakeConnection {
     pub id: String,
     pub name: String,
     pub base_url: String,
     /// Absent for operator-configured connections: the user supplies it.
-    #[serde(default)]
+    /// Never serialized: stored connections carry no secrets.
+    #[serde(default, skip_serializing)]
     pub token: Option<Secret>,
     #[serde(default)]
     pub scenarios: Vec<ScenarioRef>,
@@ -56,25 +57,27 @@ pub struct MakeConnection {
 }
 
 /// One Dify app: Dify issues one API key per app.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DifyConnection {
     pub id: String,
     /// The app's display name (the API does not return it).
     pub name: String,
     pub base_url: String,
-    #[serde(default)]
+    /// Never serialized: stored connections carry no secrets.
+    #[serde(default, skip_serializing)]
     pub key: Option<Secret>,
 }
 
 /// An Aitronos account's personal-connector logs.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AitronosConnection {
     pub id: String,
     pub name: String,
     pub base_url: String,
-    #[serde(default)]
+    /// Never serialized: stored connections carry no secrets.
+    #[serde(default, skip_serializing)]
     pub key: Option<Secret>,
     pub organization_id: String,
 }
@@ -102,6 +105,54 @@ impl Connection {
             Connection::Dify(dify) => &dify.name,
             Connection::Aitronos(aitronos) => &aitronos.name,
         }
+    }
+
+    /// The `vendor` value of `config.json`.
+    pub fn vendor(&self) -> &'static str {
+        match self {
+            Connection::Make(_) => "make",
+            Connection::Dify(_) => "dify",
+            Connection::Aitronos(_) => "aitronos",
+        }
+    }
+
+    pub fn base_url(&self) -> &str {
+        match self {
+            Connection::Make(make) => &make.base_url,
+            Connection::Dify(dify) => &dify.base_url,
+            Connection::Aitronos(aitronos) => &aitronos.base_url,
+        }
+    }
+
+    /// The token or key the vendor's auth header carries.
+    pub fn key(&self) -> Option<&Secret> {
+        match self {
+            Connection::Make(make) => make.token.as_ref(),
+            Connection::Dify(dify) => dify.key.as_ref(),
+            Connection::Aitronos(aitronos) => aitronos.key.as_ref(),
+        }
+    }
+
+    pub fn set_key(&mut self, key: Option<Secret>) {
+        match self {
+            Connection::Make(make) => make.token = key,
+            Connection::Dify(dify) => dify.key = key,
+            Connection::Aitronos(aitronos) => aitronos.key = key,
+        }
+    }
+
+    /// The connection as a `config.json` entry, without its key.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut value = match self {
+            Connection::Make(make) => serde_json::to_value(make),
+            Connection::Dify(dify) => serde_json::to_value(dify),
+            Connection::Aitronos(aitronos) => serde_json::to_value(aitronos),
+        }
+        .unwrap_or_default();
+        if let Some(object) = value.as_object_mut() {
+            object.insert("vendor".into(), self.vendor().into());
+        }
+        value
     }
 }
 
@@ -193,6 +244,30 @@ mod tests {
         assert!(config.problems[0].starts_with("connections[1]"));
         assert!(config.problems[1].contains("organizationId"));
         assert!(config.problems[2].contains("zapier"));
+    }
+
+    #[test]
+    fn stored_connections_round_trip_without_their_keys() {
+        let config = RuntimeConfig::parse(
+            r#"{"connections":[
+                {"vendor":"make","id":"m","name":"Make","baseUrl":"https://eu1.make.com/api/v2",
+                 "token":"secret-token","teamId":77,"scenarios":[{"id":1,"name":"Sync"}]},
+                {"vendor":"aitronos","id":"a","name":"A","baseUrl":"x","organizationId":"o","key":"secret-key"}
+            ]}"#,
+        )
+        .unwrap();
+        let stored: Vec<serde_json::Value> =
+            config.connections.iter().map(Connection::to_json).collect();
+        let text = serde_json::to_string(&stored).unwrap();
+        assert!(!text.contains("secret"), "{text}");
+        let reread = RuntimeConfig::parse(&format!(r#"{{"connections":{text}}}"#)).unwrap();
+        let mut expected = config.connections.clone();
+        expected.iter_mut().for_each(|c| c.set_key(None));
+        assert_eq!(reread.connections, expected);
+        assert_eq!(
+            config.connections[1].key().map(Secret::expose),
+            Some("secret-key")
+        );
     }
 
     #[test]

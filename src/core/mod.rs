@@ -5,6 +5,7 @@
 
 pub mod adapters;
 pub mod config;
+pub mod diagnosis;
 pub mod format;
 pub mod http;
 pub mod model;

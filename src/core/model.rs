@@ -71,7 +71,9 @@ pub struct Usage {
 /// One row of the merged timeline, whatever vendor it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogRecord {
-    /// Id of the connection the record was read through.
+    /// Id of the source the record was read through
+    /// ([`Source::id`](super::sources::Source::id)): adapters fill in the
+    /// connection's id and `Source` narrows it to the scenario, app or log.
     pub source: String,
     pub kind: CollectionType,
     /// The vendor's id, unique within `source`.

@@ -9,6 +9,7 @@ use super::config::{
 use super::http::{ApiRequest, VendorError};
 use super::model::CollectionType;
 use super::query::{LogQuery, TimeWindow};
+use super::status::Status;
 
 /// Rows asked for per request.
 pub const PAGE_SIZE: u32 = 100;
@@ -128,14 +129,21 @@ impl Source {
     }
 
     /// Whether the query can select any row of this source at all; if not, no
-    /// request is made (the collection type or the collection rules it out).
+    /// request is made (the collection type, the collection or the status rules it
+    /// out: audit entries are all successes).
     pub fn is_selected_by(&self, query: &LogQuery) -> bool {
         let type_ok = query.types.is_empty() || query.types.contains(&self.kind());
         let collection_ok = query.collections.is_empty()
             || self
                 .fixed_collection()
                 .is_none_or(|name| query.collections.contains(name));
-        type_ok && collection_ok
+        let status_ok = match self {
+            Source::MakeAudit { .. } => {
+                query.statuses.is_empty() || query.statuses.contains(&Status::Success)
+            }
+            _ => true,
+        };
+        type_ok && collection_ok && status_ok
     }
 
     /// Where paging starts: offset 0, or Dify's page 1.
@@ -257,7 +265,21 @@ impl Source {
                 aitronos::decode_list(body, aitronos, params)
             }
         };
-        decoded.map_err(|error| SourceError::Decode(error.to_string()))
+        let mut page = decoded.map_err(|error| SourceError::Decode(error.to_string()))?;
+        let id = self.id();
+        for record in &mut page.records {
+            record.source.clone_from(&id);
+        }
+        Ok(page)
+    }
+
+    /// The source a record key (`source:id`) belongs to.
+    pub fn find<'a>(sources: &'a [Source], record_key: &str) -> Option<&'a Source> {
+        sources.iter().find(|source| {
+            record_key
+                .strip_prefix(source.id().as_str())
+                .is_some_and(|rest| rest.starts_with(':'))
+        })
     }
 
     fn decode_error(&self, http_status: u16, body: &str) -> VendorError {
@@ -274,7 +296,6 @@ impl Source {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::status::Status;
     use chrono::{TimeZone, Utc};
 
     const CONFIG: &str = r#"{"connections":[
@@ -329,6 +350,20 @@ mod tests {
             .collect();
         // The audit log and Aitronos name their collections per row: they stay.
         assert_eq!(selected, ["mk/scenario/2", "mk/audit", "ai"]);
+
+        let query = LogQuery {
+            statuses: [Status::Error].into(),
+            ..LogQuery::default()
+        };
+        let selected: Vec<String> = sources()
+            .iter()
+            .filter(|s| s.is_selected_by(&query))
+            .map(Source::id)
+            .collect();
+        assert!(
+            !selected.contains(&"mk/audit".to_owned()),
+            "audit entries are never errors"
+        );
     }
 
     #[test]
@@ -370,6 +405,23 @@ mod tests {
             )
             .unwrap();
         assert_eq!(page.records[0].source, "ai");
+        let make = sources[0]
+            .decode(
+                200,
+                r#"{"scenarioLogs":[{"id":5,"timestamp":"2026-01-01T05:00:00Z","status":1}]}"#,
+                &query,
+                window(),
+                0,
+            )
+            .unwrap();
+        assert_eq!(make.records[0].key(), "mk/scenario/1:5");
+        assert_eq!(
+            Source::find(&sources, "mk/scenario/1:5")
+                .map(Source::id)
+                .as_deref(),
+            Some("mk/scenario/1")
+        );
+        assert_eq!(Source::find(&sources, "mk/scenario/10:5"), None);
         let refused = sources[4].decode(
             403,
             r#"{"success":false,"error":{"message":"No access","trace_id":"req_1"}}"#,

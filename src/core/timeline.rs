@@ -29,6 +29,18 @@ impl Timeline {
         }
     }
 
+    /// Keeps only the rows of the sources `keep` accepts (by record source id), so a
+    /// source whose request changed can be reloaded while the others stay.
+    pub fn retain_sources(&mut self, keep: impl Fn(&str) -> bool) {
+        let mut index = 0;
+        self.search_texts.retain(|_| {
+            let kept = keep(&self.records[index].source);
+            index += 1;
+            kept
+        });
+        self.records.retain(|record| keep(&record.source));
+    }
+
     pub fn records(&self) -> &[LogRecord] {
         &self.records
     }
@@ -160,6 +172,22 @@ mod tests {
         };
         // Errors first; the two errors newest first.
         assert_eq!(ids(&timeline(), &query), ["b", "c", "d", "a"]);
+    }
+
+    #[test]
+    fn retaining_sources_keeps_rows_and_search_text_aligned() {
+        let mut timeline = timeline();
+        timeline.extend([LogRecord {
+            source: "other".into(),
+            ..record("e", 9, Status::Success, None)
+        }]);
+        timeline.retain_sources(|source| source == "other");
+        assert_eq!(timeline.len(), 1);
+        let query = LogQuery {
+            text: "run e".into(),
+            ..LogQuery::default()
+        };
+        assert_eq!(ids(&timeline, &query), ["e"]);
     }
 
     #[test]

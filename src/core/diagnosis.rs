@@ -1,0 +1,167 @@
+//! "Test connection": what an answer (or its absence) means, in plain words, with
+//! the fix.
+
+use super::query::{LogQuery, TimeWindow};
+use super::sources::{Source, SourceError};
+
+/// The result of one probe request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Probe {
+    /// No HTTP answer reached the page: offline, DNS, or the vendor refusing
+    /// cross-origin calls (CORS), which the browser reports the same way.
+    Unreachable(String),
+    Answer {
+        status: u16,
+        body: String,
+    },
+}
+
+/// What the user reads after "Test connection".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnosis {
+    pub ok: bool,
+    pub summary: String,
+    /// What to do about it; empty when all is well.
+    pub fix: String,
+}
+
+/// The scope or role a source's requests need, as the vendor names it.
+fn permission(source: &Source) -> &'static str {
+    match source {
+        Source::MakeScenario { .. } => "the token's `scenarios:read` scope",
+        Source::MakeAudit { .. } => {
+            "the token's `organization:read` scope and the Admin or Owner role"
+        }
+        Source::Dify(_) => "an app API key of this app (Dify keys belong to one app)",
+        Source::Aitronos(_) => "membership of the organization",
+    }
+}
+
+/// Interprets the answer to `source`'s first-page request for `window` and the
+/// default query.
+pub fn diagnose(source: &Source, window: TimeWindow, probe: &Probe) -> Diagnosis {
+    let fail = |summary: String, fix: &str| Diagnosis {
+        ok: false,
+        summary,
+        fix: fix.to_owned(),
+    };
+    let (status, body) = match probe {
+        Probe::Unreachable(detail) => {
+            return fail(
+                format!("The browser could not reach {} ({detail}).", source.label()),
+                "Check the base URL and your network. If the vendor does not allow calls from \
+                 browsers (CORS), point the connection at the Logdeck relay instead.",
+            )
+        }
+        Probe::Answer { status, body } => (*status, body.as_str()),
+    };
+    let query = LogQuery::default();
+    let position = source.first_position();
+    let vendor_message = match source.decode(status, body, &query, window, position) {
+        Ok(page) => {
+            return Diagnosis {
+                ok: true,
+                summary: format!(
+                    "Connected: {} answered with {} rows.",
+                    source.label(),
+                    page.records.len()
+                ),
+                fix: String::new(),
+            }
+        }
+        Err(SourceError::Vendor(error)) => error.message,
+        Err(other) => other.to_string(),
+    };
+    match status {
+        200 => fail(format!("{} answered, but not as documented: {vendor_message}", source.label()), "Check that the base URL points at the vendor's API root (or the relay), not a web page."),
+        401 => fail(format!("The key was refused (401): {vendor_message}"), "Paste a fresh token or API key; it may have been revoked or mistyped."),
+        403 => fail(format!("Access denied (403): {vendor_message}"), &format!("This needs {}.", permission(source))),
+        404 => fail(format!("Not found (404): {vendor_message}"), "Check the zone or base URL and the scenario, team or organization id."),
+        429 => fail(format!("Rate limited (429): {vendor_message}"), "Wait a minute and test again; Logdeck keeps to the vendor's limits while loading."),
+        500..=599 => fail(format!("The vendor's server failed ({status}): {vendor_message}"), "This is on the vendor's side: try again later or check its status page."),
+        _ => fail(format!("Unexpected answer {status}: {vendor_message}"), "Check the base URL."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::config::RuntimeConfig;
+
+    fn sources() -> Vec<Source> {
+        Source::expand(
+            &RuntimeConfig::parse(
+                r#"{"connections":[
+                    {"vendor":"make","id":"m","name":"Make","baseUrl":"/x","token":"t","organizationId":1,
+                     "scenarios":[{"id":1,"name":"Sync"}]}
+                ]}"#,
+            )
+            .unwrap(),
+        )
+    }
+
+    fn window() -> TimeWindow {
+        let now = chrono::Utc::now();
+        TimeWindow {
+            from: now - chrono::Duration::days(1),
+            to: now,
+        }
+    }
+
+    fn diagnose(source: &Source, probe: &Probe) -> Diagnosis {
+        super::diagnose(source, window(), probe)
+    }
+
+    fn answer(status: u16, body: &str) -> Probe {
+        Probe::Answer {
+            status,
+            body: body.into(),
+        }
+    }
+
+    #[test]
+    fn each_failure_gets_its_own_words_and_fix() {
+        let sources = sources();
+        let (scenario, audit) = (&sources[0], &sources[1]);
+        let unreachable = diagnose(
+            scenario,
+            &Probe::Unreachable("TypeError: Failed to fetch".into()),
+        );
+        assert!(!unreachable.ok && unreachable.fix.contains("relay"));
+        let refused = diagnose(
+            scenario,
+            &answer(
+                401,
+                r#"{"message":"Access denied","detail":"Invalid credentials."}"#,
+            ),
+        );
+        assert!(refused
+            .summary
+            .starts_with("The key was refused (401): Access denied"));
+        assert!(diagnose(scenario, &answer(403, "{}"))
+            .fix
+            .contains("scenarios:read"));
+        assert!(diagnose(audit, &answer(403, "{}"))
+            .fix
+            .contains("organization:read"));
+        assert!(diagnose(scenario, &answer(404, "{}")).fix.contains("zone"));
+        assert!(diagnose(scenario, &answer(429, "{}"))
+            .summary
+            .starts_with("Rate limited"));
+        assert!(diagnose(scenario, &answer(503, "{}"))
+            .summary
+            .contains("503"));
+        let html = diagnose(scenario, &answer(200, "<!doctype html>"));
+        assert!(!html.ok && html.fix.contains("base URL"));
+    }
+
+    #[test]
+    fn a_documented_answer_is_a_success() {
+        let ok = diagnose(
+            &sources()[0],
+            &answer(200, r#"{"scenarioLogs":[],"pg":{}}"#),
+        );
+        assert!(ok.ok, "{ok:?}");
+        assert_eq!(ok.summary, "Connected: Make · Sync answered with 0 rows.");
+    }
+}
