@@ -1,39 +1,71 @@
-//! The application shell: runtime config, router, layout.
+//! The application shell: runtime config, shared state, router, layout.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
 use crate::core::config::RuntimeConfig;
+use crate::pages::connections::ConnectionsPage;
 use crate::pages::dashboard::Dashboard;
-
-/// The runtime `config.json`: `None` while loading, `Err` with a readable message.
-#[derive(Clone, Copy)]
-pub struct ConfigState(pub RwSignal<Option<Result<RuntimeConfig, String>>>);
+use crate::state::connections::Connections;
+use crate::state::loads::Loads;
+use crate::state::prefs::{Prefs, Theme};
 
 /// Fetched beside the app so a deployment lists its sources without a rebuild.
-const CONFIG_URL: &str = "config.json";
+const CONFIG_URL: &str = "/config.json";
 
 #[component]
 pub fn App() -> impl IntoView {
-    let config = ConfigState(RwSignal::new(None));
-    provide_context(config);
+    let connections = Connections::new();
+    provide_context(connections);
+    provide_context(Loads::new());
+    let prefs = Prefs::load();
+    provide_context(prefs);
     spawn_local(async move {
-        config.0.set(Some(load_config().await));
+        connections.set_server_config(load_config().await);
     });
 
     view! {
         <Router>
+            <a class="skip" href="#main">"Skip to content"</a>
             <header class="topbar">
                 <h1>"Logdeck"</h1>
+                <nav aria-label="Main">
+                    <A href="/" exact=true>"Logs"</A>
+                    <A href="/connections">"Connections"</A>
+                </nav>
+                <ThemeSwitch prefs />
             </header>
-            <main>
+            <main id="main">
                 <Routes fallback=|| view! { <p class="notice">"Page not found."</p> }>
                     <Route path=path!("/") view=Dashboard />
+                    <Route path=path!("/connections") view=ConnectionsPage />
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+#[component]
+fn ThemeSwitch(prefs: Prefs) -> impl IntoView {
+    let on_change = move |ev| {
+        let theme = match event_target_value(&ev).as_str() {
+            "light" => Theme::Light,
+            "dark" => Theme::Dark,
+            _ => Theme::System,
+        };
+        prefs.theme.set(theme);
+    };
+    view! {
+        <label class="field theme">
+            <span>"Theme"</span>
+            <select on:change=on_change prop:value=move || prefs.theme.get().key()>
+                <option value="system">"System"</option>
+                <option value="light">"Light"</option>
+                <option value="dark">"Dark"</option>
+            </select>
+        </label>
     }
 }
 
@@ -42,6 +74,10 @@ async fn load_config() -> Result<RuntimeConfig, String> {
         .send()
         .await
         .map_err(|e| format!("Could not load {CONFIG_URL}: {e}"))?;
+    if response.status() == 404 {
+        // No server configuration: the user adds connections themselves.
+        return Ok(RuntimeConfig::default());
+    }
     if !response.ok() {
         return Err(format!(
             "Could not load {CONFIG_URL}: the server answered {}",

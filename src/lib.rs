@@ -5,7 +5,6 @@
 pub mod app;
 pub mod components;
 pub mod core;
-pub mod loader;
 pub mod net;
 pub mod pages;
 pub mod state;

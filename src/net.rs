@@ -9,6 +9,9 @@ use crate::core::http::ApiRequest;
 pub struct HttpAnswer {
     pub status: u16,
     pub body: String,
+    /// `Retry-After` in seconds, when the server sent one (and, cross-origin,
+    /// exposed it).
+    pub retry_after: Option<u32>,
 }
 
 /// Why no answer arrived.
@@ -51,6 +54,10 @@ pub async fn get(
         }
     })?;
     let status = response.status();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|value| value.trim().parse().ok());
     let body = response.text().await.map_err(|error| {
         if aborted() {
             NetError::Aborted
@@ -58,5 +65,9 @@ pub async fn get(
             NetError::Unreachable(error.to_string())
         }
     })?;
-    Ok(HttpAnswer { status, body })
+    Ok(HttpAnswer {
+        status,
+        body,
+        retry_after,
+    })
 }

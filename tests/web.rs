@@ -5,16 +5,18 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{Datelike, TimeZone, Utc};
+use chrono::{Datelike, FixedOffset, TimeZone, Utc};
 use leptos::prelude::*;
 use logdeck::components::log_table::LogTable;
 use logdeck::components::status_filter::StatusFilter;
 use logdeck::core::adapters::make_scenarios::{decode_list, ListParams};
+use logdeck::core::columns::Column;
 use logdeck::core::config::{MakeConnection, ScenarioRef};
 use logdeck::core::http::ApiRequest;
 use logdeck::core::model::LogRecord;
-use logdeck::core::query::TimeWindow;
+use logdeck::core::query::{Sort, SortColumn, TimeWindow};
 use logdeck::core::status::Status;
+use logdeck::core::timeline::Timeline;
 use logdeck::net::{self, NetError};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -72,29 +74,120 @@ fn demo_records() -> Vec<LogRecord> {
         .records
 }
 
+/// Waits for the browser to run timers, events and a paint.
+async fn settle() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 50);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    leptos::task::tick().await;
+}
+
+fn many_records(count: usize) -> Vec<LogRecord> {
+    let template = demo_records().remove(0);
+    (0..count)
+        .map(|i| LogRecord {
+            id: i.to_string(),
+            timestamp: template.timestamp - chrono::Duration::seconds(i as i64),
+            ..template.clone()
+        })
+        .collect()
+}
+
+fn mount_table(root: &HtmlElement, records: Vec<LogRecord>, on_sort: Callback<SortColumn>) {
+    let style = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .create_element("style")
+        .unwrap();
+    style.set_text_content(Some(
+        ".table-viewport { height: 320px; overflow: auto; } .log-table tr { height: 32px; }",
+    ));
+    root.append_child(&style).unwrap();
+    let count = records.len();
+    let timeline = RwSignal::new(Timeline::new(records));
+    let rows = Signal::derive(move || (0..count).collect::<Vec<usize>>());
+    let columns = Signal::derive(|| Column::DEFAULT.to_vec());
+    let offset = Signal::derive(|| FixedOffset::east_opt(0).unwrap());
+    let zone_label = Signal::derive(|| "UTC".to_owned());
+    let sort = Signal::derive(Sort::default);
+    let selected = Signal::derive(|| None::<String>);
+    let cursor = RwSignal::new(None);
+    let ignore_key = Callback::new(|_: String| {});
+    let ignore = Callback::new(|()| {});
+    std::mem::forget(leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <LogTable timeline rows columns offset zone_label sort on_sort selected cursor
+                on_open=ignore_key on_near_end=ignore />
+        }
+    }));
+}
+
 #[wasm_bindgen_test]
-async fn log_table_renders_one_row_per_record_with_formatted_cells() {
+async fn log_table_shows_formatted_cells_and_reports_sorting() {
     let root = container();
-    let records = RwSignal::new(demo_records());
-    let _mounted = leptos::mount::mount_to(root.clone(), move || view! { <LogTable records /> });
-    assert_eq!(texts(&root, "tbody tr").len(), 2);
-    let first_row = texts(&root, "tbody tr:first-child td");
+    let sorted = RwSignal::new(None::<SortColumn>);
+    mount_table(
+        &root,
+        demo_records(),
+        Callback::new(move |column| sorted.set(Some(column))),
+    );
+    settle().await;
+    assert_eq!(texts(&root, "tbody tr[data-key]").len(), 2);
     assert_eq!(
-        first_row,
+        texts(&root, "tbody tr[data-key]:nth-child(2) td"),
         [
-            "2026-01-01 10:00:00 UTC",
+            "2026-01-01 10:00:00",
             "Error",
+            "Make scenarios",
             "Sync CRM",
             "Nightly",
             "user #9",
             "1.52 s",
-            "12"
+            "12",
+            ""
         ]
     );
+    let duration_header: HtmlElement = root
+        .query_selector("th:nth-child(7) button")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    duration_header.click();
+    assert_eq!(sorted.get_untracked(), Some(SortColumn::Duration));
+}
 
-    records.update(|rows| rows.truncate(1));
-    leptos::task::tick().await;
-    assert_eq!(texts(&root, "tbody tr").len(), 1);
+#[wasm_bindgen_test]
+async fn log_table_keeps_the_dom_bounded_and_follows_the_scroll() {
+    let root = container();
+    mount_table(&root, many_records(10_000), Callback::new(|_| {}));
+    settle().await;
+    let rendered = texts(&root, "tbody tr[data-key]").len();
+    assert!(rendered > 0 && rendered < 40, "{rendered} rows in the DOM");
+
+    let viewport: HtmlElement = root
+        .query_selector(".table-viewport")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    viewport.set_scroll_top(32 * 5_000);
+    settle().await;
+    let rendered_keys: Vec<String> = {
+        let nodes = root.query_selector_all("tbody tr[data-key]").unwrap();
+        (0..nodes.length())
+            .filter_map(|i| nodes.item(i))
+            .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+            .filter_map(|e| e.get_attribute("data-key"))
+            .collect()
+    };
+    assert!(rendered_keys.len() < 40);
+    assert!(
+        rendered_keys.iter().any(|key| key == "demo:5000"),
+        "{rendered_keys:?}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -105,7 +198,7 @@ async fn status_filter_reflects_the_selection_and_reports_toggles() {
     let on_change = Callback::new(move |next| reported.set(Some(next)));
     let _mounted = leptos::mount::mount_to(root.clone(), move || {
         view! {
-            <StatusFilter options=vec![Status::Success, Status::Warning, Status::Error]
+            <StatusFilter options=Signal::derive(|| vec![Status::Success, Status::Warning, Status::Error])
                 selected on_change />
         }
     });

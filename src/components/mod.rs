@@ -1,5 +1,9 @@
 //! Small view components; each takes signals and callbacks and owns no filter state.
 
+pub mod detail_pane;
+pub mod filter_bar;
 pub mod log_table;
+pub mod multi_select;
 pub mod source_status;
 pub mod status_filter;
+pub mod volume_chart;

@@ -1,32 +1,47 @@
-//! Per-source outcome: rows received or the error that source met.
+//! Per-source progress: rows loaded, still loading, or the error with a retry, so
+//! one failing source never hides the others.
 
 use leptos::prelude::*;
 
-use crate::loader::SourceOutcome;
+use crate::state::loads::{LoadState, Loads};
 
-/// Lists each source with its row count, or its error as an alert.
 #[component]
-pub fn SourceStatus(#[prop(into)] sources: Signal<Vec<SourceOutcome>>) -> impl IntoView {
+pub fn SourceStatus(loads: Loads) -> impl IntoView {
+    let entries = move || {
+        loads
+            .sources
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(index, load)| {
+                let label = load.source.label();
+                match load.state {
+                    LoadState::Loading => view! {
+                        <li class="source loading" aria-busy="true">{label}": loading…"</li>
+                    }
+                    .into_any(),
+                    LoadState::Ready { next } => {
+                        let more = if next.is_some() { " (more available)" } else { "" };
+                        view! { <li class="source ok">{label}": "{load.rows}" rows"{more}</li> }.into_any()
+                    }
+                    LoadState::Failed { message, .. } => view! {
+                        <li class="source failed" role="alert">
+                            <strong>{label}</strong>": "{message}" "
+                            <button type="button" on:click=move |_| loads.retry(index)>"Retry"</button>
+                        </li>
+                    }
+                    .into_any(),
+                }
+            })
+            .collect_view()
+    };
     view! {
-        <ul class="sources" aria-label="Sources">
-            {move || {
-                sources
-                    .get()
-                    .into_iter()
-                    .map(|source| match source.result {
-                        Ok(count) => view! {
-                            <li class="source ok">{source.label}": "{count}" rows"</li>
-                        }
-                        .into_any(),
-                        Err(message) => view! {
-                            <li class="source failed" role="alert">
-                                <strong>{source.label}</strong>": "{message}
-                            </li>
-                        }
-                        .into_any(),
-                    })
-                    .collect_view()
-            }}
-        </ul>
+        <div class="sources-bar">
+            <ul class="sources" aria-label="Sources">{entries}</ul>
+            <Show when=move || loads.has_more()>
+                <button type="button" class="load-more" on:click=move |_| loads.load_more()
+                    disabled=move || loads.is_loading()>"Load more"</button>
+            </Show>
+        </div>
     }
 }

@@ -10,30 +10,34 @@ use crate::core::status::Status;
 #[component]
 pub fn StatusFilter(
     /// Statuses the configured sources can report.
-    options: Vec<Status>,
+    #[prop(into)]
+    options: Signal<Vec<Status>>,
     #[prop(into)] selected: Signal<BTreeSet<Status>>,
     on_change: Callback<BTreeSet<Status>>,
 ) -> impl IntoView {
-    let boxes = options
-        .into_iter()
-        .map(|status| {
-            let checked = move || selected.with(|s| s.contains(&status));
-            let toggle = move |_| {
-                let mut next = selected.get_untracked();
-                if !next.remove(&status) {
-                    next.insert(status);
+    let boxes = move || {
+        options
+            .get()
+            .into_iter()
+            .map(|status| {
+                let checked = move || selected.with(|s| s.contains(&status));
+                let toggle = move |_| {
+                    let mut next = selected.get_untracked();
+                    if !next.remove(&status) {
+                        next.insert(status);
+                    }
+                    on_change.run(next);
+                };
+                view! {
+                    <label class=format!("chip status-{}", status.key())>
+                        <input type="checkbox" name="status" value=status.key()
+                            prop:checked=checked on:change=toggle />
+                        <span>{status.label()}</span>
+                    </label>
                 }
-                on_change.run(next);
-            };
-            view! {
-                <label class=format!("chip status-{}", status.key())>
-                    <input type="checkbox" name="status" value=status.key()
-                        prop:checked=checked on:change=toggle />
-                    <span>{status.label()}</span>
-                </label>
-            }
-        })
-        .collect_view();
+            })
+            .collect_view()
+    };
     view! {
         <fieldset class="filter status-filter">
             <legend>"Status"</legend>

@@ -1,10 +1,43 @@
 //! Text formatting of record fields for the table, shared by every view.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 
 /// `2026-11-21 10:04:05 UTC`: sortable, unambiguous, no locale surprises.
 pub fn timestamp_utc(instant: DateTime<Utc>) -> String {
     instant.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+/// `2026-11-21 11:04:05` in the display zone; the zone is named once, in the header.
+pub fn timestamp_in(instant: DateTime<Utc>, offset: FixedOffset) -> String {
+    instant
+        .with_timezone(&offset)
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// `UTC`, `UTC+01:00`, `UTC-05:30`.
+pub fn offset_label(offset: FixedOffset) -> String {
+    let seconds = offset.local_minus_utc();
+    if seconds == 0 {
+        return "UTC".to_owned();
+    }
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let minutes = seconds.unsigned_abs() / 60;
+    format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// Make's centicredits as credits with two decimals, exactly: `12345` → `123.45`.
+pub fn centicredits(value: u64) -> String {
+    format!("{}.{:02}", value / 100, value % 100)
+}
+
+/// Bytes as `512 B`, `12.3 KB`, `4.5 MB`.
+pub fn bytes(count: u64) -> String {
+    match count {
+        0..=1023 => format!("{count} B"),
+        1024..=1_048_575 => format!("{:.1} KB", count as f64 / 1024.0),
+        _ => format!("{:.1} MB", count as f64 / 1_048_576.0),
+    }
 }
 
 /// Milliseconds as `850 ms`, `1.52 s`, `3 min 05 s` or `2 h 07 min`.
@@ -28,6 +61,21 @@ mod tests {
         assert_eq!(duration_ms(1520), "1.52 s");
         assert_eq!(duration_ms(185_000), "3 min 05 s");
         assert_eq!(duration_ms(7_620_000), "2 h 07 min");
+    }
+
+    #[test]
+    fn local_times_and_offsets_read_plainly() {
+        let instant = Utc.with_ymd_and_hms(2026, 11, 21, 10, 4, 5).unwrap();
+        let india = FixedOffset::east_opt(5 * 3600 + 1800).unwrap();
+        assert_eq!(timestamp_in(instant, india), "2026-11-21 15:34:05");
+        assert_eq!(offset_label(india), "UTC+05:30");
+        assert_eq!(
+            offset_label(FixedOffset::west_opt(5 * 3600).unwrap()),
+            "UTC-05:00"
+        );
+        assert_eq!(offset_label(FixedOffset::east_opt(0).unwrap()), "UTC");
+        assert_eq!(bytes(2048), "2.0 KB");
+        assert_eq!(centicredits(9_007_199_254_740_993), "90071992547409.93");
     }
 
     #[test]

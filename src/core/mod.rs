@@ -4,9 +4,11 @@
 //! natively with `cargo test` (a host test enforces that rule).
 
 pub mod adapters;
+pub mod columns;
 pub mod config;
 pub mod diagnosis;
 pub mod format;
+pub mod histogram;
 pub mod http;
 pub mod model;
 pub mod query;

@@ -28,6 +28,29 @@ impl CollectionType {
         CollectionType::ALL.into_iter().find(|t| t.key() == key)
     }
 
+    /// The statuses rows of this kind can have, for the Status filter's choices.
+    pub fn statuses(self) -> &'static [Status] {
+        match self {
+            CollectionType::MakeScenarios => &[Status::Success, Status::Warning, Status::Error],
+            CollectionType::MakeAudit => &[Status::Success],
+            CollectionType::DifyWorkflows => &[
+                Status::Success,
+                Status::Warning,
+                Status::Error,
+                Status::Running,
+                Status::Stopped,
+            ],
+            CollectionType::AitronosConnectors => &[
+                Status::Success,
+                Status::Error,
+                Status::Blocked,
+                Status::Timeout,
+                Status::Unknown,
+            ],
+            CollectionType::ApiPlatform => &[Status::Success, Status::Error, Status::Timeout],
+        }
+    }
+
     /// Inverse of [`CollectionType::label`], for reading exported files back.
     pub fn from_label(label: &str) -> Option<CollectionType> {
         CollectionType::ALL.into_iter().find(|t| t.label() == label)

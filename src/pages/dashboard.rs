@@ -1,128 +1,390 @@
-//! The dashboard: filters from the URL, rows from every configured source.
+//! The dashboard: filters from the URL, rows from every selected source, the
+//! volume chart, the table and the detail pane.
 
 use std::collections::BTreeSet;
+use std::time::Duration;
 
-use chrono::Utc;
+use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use web_sys::AbortController;
+use wasm_bindgen::JsCast;
 
-use crate::app::ConfigState;
+use crate::components::detail_pane::DetailPane;
+use crate::components::filter_bar::{FilterBar, FilterOptions, SetQuery};
 use crate::components::log_table::LogTable;
 use crate::components::source_status::SourceStatus;
-use crate::components::status_filter::StatusFilter;
-use crate::core::config::RuntimeConfig;
-use crate::core::query::LogQuery;
-use crate::core::status::Status;
-use crate::loader::{load_first_pages, LoadedRows};
-use crate::state::{display_offset, use_log_query, use_set_log_query, HistoryEntry};
+use crate::components::volume_chart::VolumeChart;
+use crate::core::columns::Column;
+use crate::core::format;
+use crate::core::query::{LogQuery, Period, Sort, SortColumn, TimeWindow};
+use crate::core::sources::Source;
+use crate::state::connections::Connections;
+use crate::state::loads::Loads;
+use crate::state::prefs::Prefs;
+use crate::state::url::{display_offset, use_log_query, use_set_log_query, HistoryEntry};
 
-/// What the rows area shows.
-#[derive(Debug, Clone, PartialEq)]
-enum RowsState {
-    Loading,
-    Ready(LoadedRows),
-}
+/// How often live mode re-reads the sources: well inside every vendor's rate limit.
+const LIVE_INTERVAL: Duration = Duration::from_secs(30);
+/// Distinct clients offered by the Client filter.
+const MAX_CLIENT_OPTIONS: usize = 300;
 
 #[component]
 pub fn Dashboard() -> impl IntoView {
-    let config = expect_context::<ConfigState>();
+    let connections = expect_context::<Connections>();
+    let loads = expect_context::<Loads>();
+    let prefs = expect_context::<Prefs>();
     let decoded = use_log_query();
     let query = Memo::new(move |_| decoded.with(|(query, _)| query.clone()));
-    let set_query = use_set_log_query();
-    let rows = RwSignal::new(RowsState::Loading);
-    let in_flight = StoredValue::new_local(None::<AbortController>);
+    let set_url = use_set_log_query();
+    let set_query: SetQuery = Callback::new(move |(query, entry)| set_url(query, entry));
+    let config = connections.effective();
+    let offset = Signal::derive(move || display_offset(query.with(|q| q.zone)));
+    let refresh = RwSignal::new(0u64);
 
-    // Re-load whenever the query or the config changes; the previous load is aborted,
-    // so a slow stale answer can never overwrite a newer one.
-    Effect::new(move |_| {
-        let query = query.get();
-        let Some(Ok(config)) = config.0.get() else {
-            return;
-        };
-        start_load(config, query, rows, in_flight);
+    // Only what reaches the requests reloads; selection and sort never do.
+    let fetch_query = Memo::new(move |_| {
+        query.with(|q| LogQuery {
+            selected: None,
+            sort: Sort::default(),
+            ..q.clone()
+        })
     });
-    on_cleanup(move || abort(in_flight));
+    Effect::new(move |previous: Option<u64>| {
+        let query = fetch_query.get();
+        let tick = refresh.get();
+        if let Some(Ok(config)) = config.get() {
+            let refreshing = previous.is_some_and(|previous| previous != tick);
+            loads.sync(&config, &query, display_offset(query.zone), refreshing);
+        }
+        tick
+    });
 
-    let statuses = Signal::derive(move || query.with(|q| q.statuses.clone()));
-    let on_status_change = Callback::new(move |statuses: BTreeSet<Status>| {
+    let view_query = Memo::new(move |_| {
+        query.with(|q| LogQuery {
+            selected: None,
+            ..q.clone()
+        })
+    });
+    let rows = Memo::new(move |_| {
+        let query = view_query.get();
+        loads.timeline.with(|timeline| timeline.view(&query))
+    });
+    mark_first_rows(rows);
+
+    let selected = Signal::derive(move || query.with(|q| q.selected.clone()));
+    let selected_record = Memo::new(move |_| {
+        let key = selected.get()?;
+        loads
+            .timeline
+            .with(|t| t.records().iter().find(|r| r.key() == key).cloned())
+    });
+    let cursor = RwSignal::new(None::<usize>);
+    let select = move |key: Option<String>, entry: HistoryEntry| {
         let next = LogQuery {
-            statuses,
+            selected: key,
             ..query.get_untracked()
         };
-        set_query(next, HistoryEntry::Push);
+        set_query.run((next, entry));
+    };
+    let key_at = move |position: usize| {
+        rows.with_untracked(|rows| rows.get(position).copied())
+            .and_then(|index| {
+                loads
+                    .timeline
+                    .with_untracked(|t| t.records().get(index).map(|r| r.key()))
+            })
+    };
+    let step = Callback::new(move |delta: i32| {
+        let total = rows.with_untracked(Vec::len);
+        if total == 0 {
+            return;
+        }
+        let current = selected.get_untracked().and_then(|key| {
+            rows.with_untracked(|rows| {
+                loads
+                    .timeline
+                    .with_untracked(|t| rows.iter().position(|&i| t.records()[i].key() == key))
+            })
+        });
+        let position = match current.or(cursor.get_untracked()) {
+            Some(position) => {
+                (position as i64 + i64::from(delta)).clamp(0, total as i64 - 1) as usize
+            }
+            None => 0,
+        };
+        cursor.set(Some(position));
+        if selected.get_untracked().is_some() {
+            select(key_at(position), HistoryEntry::Replace);
+        }
+    });
+    let open = Callback::new(move |key: String| select(Some(key), HistoryEntry::Push));
+    let close = Callback::new(move |()| select(None, HistoryEntry::Push));
+    install_keyboard(cursor, step, open, close, selected, key_at, rows);
+
+    let sort = Signal::derive(move || query.with(|q| q.sort));
+    let on_sort = Callback::new(move |column: SortColumn| {
+        let current = query.with_untracked(|q| q.sort);
+        let descending = if current.column == column {
+            !current.descending
+        } else {
+            column == SortColumn::Time
+        };
+        let next = LogQuery {
+            sort: Sort { column, descending },
+            ..query.get_untracked()
+        };
+        set_query.run((next, HistoryEntry::Push));
+    });
+    let near_end = Callback::new(move |()| {
+        if !loads.is_loading() {
+            loads.load_more();
+        }
+    });
+    let narrow = Callback::new(move |window: TimeWindow| {
+        let next = LogQuery {
+            period: Period::Absolute {
+                from: window.from,
+                to: window.to,
+            },
+            ..query.get_untracked()
+        };
+        set_query.run((next, HistoryEntry::Push));
     });
 
-    let records = Signal::derive(move || match rows.get() {
-        RowsState::Ready(loaded) => loaded.records,
-        RowsState::Loading => Vec::new(),
+    let all_sources = Signal::derive(move || match config.get() {
+        Some(Ok(config)) => Source::expand(&config),
+        _ => Vec::new(),
     });
-    let sources = Signal::derive(move || match rows.get() {
-        RowsState::Ready(loaded) => loaded.sources,
-        RowsState::Loading => Vec::new(),
-    });
+    let options = Signal::derive(move || filter_options(&all_sources.get(), loads, &query.get()));
+    let zone_label = Signal::derive(move || format::offset_label(offset.get()));
+    let columns = Signal::derive(move || prefs.columns.get());
+    let live = RwSignal::new(false);
+    install_live_refresh(live, refresh);
 
     view! {
-        <section class="filters" aria-label="Filters">
-            <StatusFilter
-                options=vec![Status::Success, Status::Warning, Status::Error]
-                selected=statuses
-                on_change=on_status_change
-            />
-        </section>
-        <UrlProblems problems=Signal::derive(move || decoded.with(|(_, p)| p.iter().map(ToString::to_string).collect())) />
-        {move || match config.0.get() {
-            None => view! { <p class="notice" role="status">"Loading configuration…"</p> }.into_any(),
-            Some(Err(message)) => view! { <p class="notice error" role="alert">{message}</p> }.into_any(),
-            Some(Ok(_)) => ().into_any(),
-        }}
-        <SourceStatus sources />
-        <div class="rows" aria-busy=move || (rows.get() == RowsState::Loading).to_string()>
-            {move || match rows.get() {
-                RowsState::Loading => view! { <p class="notice" role="status">"Loading logs…"</p> }.into_any(),
-                RowsState::Ready(loaded) if loaded.records.is_empty() => view! {
-                    <p class="notice" role="status">"No logs match these filters in this period."</p>
+        <div class="dashboard" class:with-detail=move || selected.with(Option::is_some)>
+            <FilterBar query set_query options offset />
+            <UrlProblems problems=Signal::derive(move || decoded.with(|(_, p)| p.iter().map(ToString::to_string).collect())) />
+            {move || match config.get() {
+                None => view! { <p class="notice" role="status">"Loading configuration…"</p> }.into_any(),
+                Some(Err(message)) => view! { <p class="notice error" role="alert">{message}</p> }.into_any(),
+                Some(Ok(config)) if config.connections.is_empty() => view! {
+                    <p class="notice">"No connections yet. "<a href="/connections">"Add one"</a>" to see its logs."</p>
                 }.into_any(),
-                RowsState::Ready(_) => ().into_any(),
+                Some(Ok(_)) => ().into_any(),
             }}
-            <LogTable records />
+            <VolumeChart timeline=loads.timeline rows window=loads.window offset on_select=narrow />
+            <div class="toolbar">
+                <SourceStatus loads />
+                <label class="option">
+                    <input type="checkbox" prop:checked=live on:change=move |ev| live.set(event_target_checked(&ev)) />
+                    <span>"Live (every 30 s)"</span>
+                </label>
+                <button type="button" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
+                <ColumnChooser />
+                <span class="row-count" role="status">{move || format!("{} rows", rows.with(Vec::len))}</span>
+            </div>
+            <div class="workspace">
+                <div class="table-area">
+                    <LogTable timeline=loads.timeline rows columns offset zone_label sort on_sort selected cursor
+                        on_open=open on_near_end=near_end />
+                    <Show when=move || rows.with(Vec::is_empty) && !loads.is_loading() && !loads.sources.with(Vec::is_empty)>
+                        <p class="notice" role="status">"No logs match these filters in this period."</p>
+                    </Show>
+                    <Show when=move || rows.with(Vec::is_empty) && loads.is_loading()>
+                        <p class="notice" role="status">"Loading logs…"</p>
+                    </Show>
+                </div>
+                <Show when=move || selected.with(Option::is_some)>
+                    <DetailPane record=selected_record selected sources=all_sources offset on_close=close on_step=step />
+                </Show>
+            </div>
         </div>
     }
 }
 
-fn start_load(
-    config: RuntimeConfig,
-    query: LogQuery,
-    rows: RwSignal<RowsState>,
-    in_flight: StoredValue<Option<AbortController>, LocalStorage>,
-) {
-    abort(in_flight);
-    let Ok(controller) = AbortController::new() else {
-        return;
-    };
-    let signal = controller.signal();
-    in_flight.set_value(Some(controller));
-    rows.set(RowsState::Loading);
-    spawn_local(async move {
-        if let Ok(loaded) = load_first_pages(
-            &config,
-            &query,
-            Utc::now(),
-            display_offset(query.zone),
-            &signal,
-        )
-        .await
-        {
-            if !signal.aborted() {
-                rows.set(RowsState::Ready(loaded));
+/// Status, type, client and collection choices from the sources and loaded rows.
+fn filter_options(sources: &[Source], loads: Loads, query: &LogQuery) -> FilterOptions {
+    let mut options = FilterOptions::default();
+    for source in sources {
+        let kind = source.kind();
+        if !options.types.contains(&kind) {
+            options.types.push(kind);
+        }
+        for status in kind.statuses() {
+            if !options.statuses.contains(status) {
+                options.statuses.push(*status);
             }
+        }
+        if source.is_selected_by(query) && !options.capabilities.iter().any(|(k, _)| *k == kind) {
+            options.capabilities.push((kind, source.capabilities()));
+        }
+    }
+    options.statuses.sort();
+    let (clients, collections) = loads.timeline.with(|timeline| {
+        let mut clients = BTreeSet::new();
+        let mut collections = BTreeSet::new();
+        for record in timeline.records() {
+            if let Some(client) = &record.client {
+                if clients.len() < MAX_CLIENT_OPTIONS {
+                    clients.insert(client.clone());
+                }
+            }
+            collections.insert(record.collection.clone());
+        }
+        (clients, collections)
+    });
+    options.clients = clients.into_iter().collect();
+    options.collections = collections.into_iter().collect();
+    for source in sources {
+        if let Source::MakeScenario { scenario, .. } = source {
+            if !options.collections.contains(&scenario.name) {
+                options.collections.push(scenario.name.clone());
+            }
+        }
+    }
+    options.collections.sort();
+    options
+}
+
+/// Sets the `logdeck:rows-visible` User Timing mark once, for the benchmark.
+fn mark_first_rows(rows: Memo<Vec<usize>>) {
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) {
+            return true;
+        }
+        if rows.with(Vec::is_empty) {
+            return false;
+        }
+        request_animation_frame(|| {
+            if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+                let _ = performance.mark("logdeck:rows-visible");
+            }
+        });
+        true
+    });
+}
+
+fn install_live_refresh(live: RwSignal<bool>, refresh: RwSignal<u64>) {
+    let timer = StoredValue::new_local(None::<IntervalHandle>);
+    Effect::new(move |_| {
+        if let Some(handle) = timer.try_update_value(Option::take).flatten() {
+            handle.clear();
+        }
+        if live.get() {
+            let handle =
+                set_interval_with_handle(move || refresh.update(|n| *n += 1), LIVE_INTERVAL);
+            timer.set_value(handle.ok());
+        }
+    });
+    on_cleanup(move || {
+        if let Some(handle) = timer.try_update_value(Option::take).flatten() {
+            handle.clear();
         }
     });
 }
 
-fn abort(in_flight: StoredValue<Option<AbortController>, LocalStorage>) {
-    if let Some(controller) = in_flight.try_update_value(Option::take).flatten() {
-        controller.abort();
+/// ↑/↓ or j/k move, Enter opens, Esc closes, ←/→ step the open record, `/` searches.
+fn install_keyboard(
+    cursor: RwSignal<Option<usize>>,
+    step: Callback<i32>,
+    open: Callback<String>,
+    close: Callback<()>,
+    selected: Signal<Option<String>>,
+    key_at: impl Fn(usize) -> Option<String> + 'static,
+    rows: Memo<Vec<usize>>,
+) {
+    let handle = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        let tag = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .map(|e| e.tag_name().to_lowercase())
+            .unwrap_or_default();
+        let typing = matches!(tag.as_str(), "input" | "select" | "textarea");
+        let on_control = matches!(tag.as_str(), "button" | "a" | "summary");
+        let key = ev.key();
+        if typing {
+            if key == "Escape" {
+                if let Some(element) = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = element.blur();
+                }
+            }
+            return;
+        }
+        match key.as_str() {
+            "/" => {
+                ev.prevent_default();
+                if let Some(search) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id("search"))
+                {
+                    if let Ok(search) = search.dyn_into::<web_sys::HtmlElement>() {
+                        let _ = search.focus();
+                    }
+                }
+            }
+            "j" | "ArrowDown" => {
+                ev.prevent_default();
+                step.run(1);
+            }
+            "k" | "ArrowUp" => {
+                ev.prevent_default();
+                step.run(-1);
+            }
+            "ArrowRight" if selected.get_untracked().is_some() => step.run(1),
+            "ArrowLeft" if selected.get_untracked().is_some() => step.run(-1),
+            "Enter" if !on_control => {
+                let position = cursor.get_untracked().unwrap_or(0);
+                if position < rows.with_untracked(Vec::len) {
+                    if let Some(key) = key_at(position) {
+                        cursor.set(Some(position));
+                        open.run(key);
+                    }
+                }
+            }
+            "Escape" if selected.get_untracked().is_some() => close.run(()),
+            _ => {}
+        }
+    });
+    on_cleanup(move || handle.remove());
+}
+
+/// Column visibility, kept in this device's preferences.
+#[component]
+fn ColumnChooser() -> impl IntoView {
+    let prefs = expect_context::<Prefs>();
+    let boxes = Column::ALL
+        .into_iter()
+        .map(|column| {
+            let checked = move || prefs.columns.with(|c| c.contains(&column));
+            let toggle = move |ev| {
+                let on = event_target_checked(&ev);
+                prefs.columns.update(|columns| {
+                    columns.retain(|c| *c != column);
+                    if on {
+                        columns.push(column);
+                        columns.sort_by_key(|c| Column::ALL.iter().position(|a| a == c));
+                    }
+                    if columns.is_empty() {
+                        columns.push(Column::Time);
+                    }
+                });
+            };
+            view! {
+                <label class="option"><input type="checkbox" prop:checked=checked on:change=toggle /><span>{column.label()}</span></label>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="filter multi columns">
+            <summary>"Columns"</summary>
+            <fieldset><legend class="visually-hidden">"Visible columns"</legend>{boxes}</fieldset>
+        </details>
     }
 }
 

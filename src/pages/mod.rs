@@ -1,3 +1,4 @@
 //! Routed pages.
 
+pub mod connections;
 pub mod dashboard;

@@ -75,7 +75,7 @@ fn uuid(rng: &mut Rng) -> String {
 }
 
 /// Generates `count` runs per app over the 30 days before `now`, newest first;
-/// the newest few are still running, so their `finished_at` is null.
+/// each app's newest run is still running, so its `finished_at` is null.
 pub fn generate(seed: u64, count: usize, now: DateTime<Utc>) -> Vec<DifyLog> {
     let mut rng = Rng::new(seed ^ 0xD1F7);
     let step_s = (Duration::days(30).num_seconds() / count.max(1) as i64).max(1);
@@ -84,7 +84,7 @@ pub fn generate(seed: u64, count: usize, now: DateTime<Utc>) -> Vec<DifyLog> {
         for index in 0..count {
             let created_at =
                 now - Duration::seconds(index as i64 * step_s + rng.range(0, step_s as u64) as i64);
-            let status = if index < 3 {
+            let status = if index == 0 {
                 "running"
             } else {
                 match rng.unit() {

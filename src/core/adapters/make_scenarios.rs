@@ -138,6 +138,29 @@ pub fn module_logs_request(
     )
 }
 
+/// `GET /scenarios?teamId=…`: the team's scenarios, so people pick them by name.
+pub fn scenarios_request(connection: &MakeConnection, team_id: u64) -> ApiRequest {
+    let query = vec![
+        ("teamId".to_owned(), team_id.to_string()),
+        ("pg[limit]".to_owned(), "500".to_owned()),
+    ];
+    get(connection, "/scenarios", query)
+}
+
+/// Decodes `{scenarios: [{id, name, …}]}`; entries without an id or name are skipped.
+pub fn decode_scenarios(body: &str) -> Result<Vec<ScenarioRef>, DecodeError> {
+    let root = json::parse_body("Make scenarios", body)?;
+    Ok(json::array("Make scenarios", &root, "scenarios")?
+        .iter()
+        .filter_map(|item| {
+            Some(ScenarioRef {
+                id: item.get("id")?.as_u64()?,
+                name: json::text(item, "name")?,
+            })
+        })
+        .collect())
+}
+
 fn get(connection: &MakeConnection, path: &str, query: Vec<(String, String)>) -> ApiRequest {
     ApiRequest {
         url: build_url(&connection.base_url, path, &query),
@@ -711,6 +734,27 @@ mod tests {
             (Status::Success, None)
         );
         assert_eq!(logs[0].module_id, 4);
+    }
+
+    #[test]
+    fn scenarios_are_listed_by_team_for_picking_by_name() {
+        let request = scenarios_request(&connection("https://eu1.make.com/api/v2"), 77);
+        assert_eq!(
+            request.url,
+            "https://eu1.make.com/api/v2/scenarios?teamId=77&pg%5Blimit%5D=500"
+        );
+        let scenarios = decode_scenarios(
+            r#"{"scenarios":[{"id":1,"name":"Sync","teamId":77},{"id":2},{"name":"x"}],"pg":{}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            scenarios,
+            [ScenarioRef {
+                id: 1,
+                name: "Sync".into()
+            }]
+        );
+        assert!(decode_scenarios(r#"{"items":[]}"#).is_err());
     }
 
     #[test]

@@ -1,0 +1,385 @@
+//! The detail pane for the selected record: its fields, the vendor's raw object,
+//! a link to the vendor's own page, and the extra detail each API offers.
+
+use chrono::{FixedOffset, SecondsFormat};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::AbortController;
+
+use crate::core::adapters::{make_audit, make_scenarios};
+use crate::core::format;
+use crate::core::model::LogRecord;
+use crate::core::sources::Source;
+use crate::net::{self, NetError};
+
+/// What the vendor told us beyond the list row.
+#[derive(Debug, Clone, PartialEq)]
+enum Extra {
+    None,
+    Loading,
+    Execution {
+        detail: make_scenarios::ExecutionDetail,
+        modules: Vec<(String, make_scenarios::ModuleLog)>,
+    },
+    AuditDetails(serde_json::Value),
+    Failed(String),
+}
+
+#[component]
+pub fn DetailPane(
+    #[prop(into)] record: Signal<Option<LogRecord>>,
+    /// The `sel` key, also when the record is not among the loaded rows.
+    #[prop(into)]
+    selected: Signal<Option<String>>,
+    #[prop(into)] sources: Signal<Vec<Source>>,
+    #[prop(into)] offset: Signal<FixedOffset>,
+    on_close: Callback<()>,
+    on_step: Callback<i32>,
+) -> impl IntoView {
+    let extra = RwSignal::new(Extra::None);
+    let fetched = RwSignal::new(None::<LogRecord>);
+    let in_flight = StoredValue::new_local(None::<AbortController>);
+    let shown = Signal::derive(move || record.get().or_else(|| fetched.get()));
+
+    // Fetch what the list did not carry whenever the selection changes.
+    Effect::new(move |_| {
+        let key = selected.get();
+        if let Some(controller) = in_flight.try_update_value(Option::take).flatten() {
+            controller.abort();
+        }
+        extra.set(Extra::None);
+        fetched.set(None);
+        let Some(key) = key else { return };
+        let Some(source) = sources.with(|sources| Source::find(sources, &key).cloned()) else {
+            return;
+        };
+        let Ok(controller) = AbortController::new() else {
+            return;
+        };
+        let signal = controller.signal();
+        in_flight.set_value(Some(controller));
+        let listed = record.get_untracked();
+        extra.set(Extra::Loading);
+        spawn_local(async move {
+            let result = load_extra(&source, &key, listed, &signal, fetched).await;
+            if signal.aborted() {
+                return;
+            }
+            extra.set(match result {
+                Ok(found) => found,
+                Err(message) => Extra::Failed(message),
+            });
+        });
+    });
+    on_cleanup(move || {
+        if let Some(controller) = in_flight.try_update_value(Option::take).flatten() {
+            controller.abort();
+        }
+    });
+
+    let body = move || {
+        match shown.get() {
+        None => view! {
+            <p class="notice">
+                {move || if extra.get() == Extra::Loading { "Loading the record…" } else { "This record is not among the loaded rows." }}
+            </p>
+        }
+        .into_any(),
+        Some(record) => view! { <RecordFields record=record.clone() offset=offset.get() /> <ExtraDetail extra /> <RawJson raw=record.raw.clone() /> }.into_any(),
+    }
+    };
+
+    view! {
+        <aside class="detail" aria-label="Record detail" tabindex="-1" id="detail">
+            <header class="detail-head">
+                <h2>"Detail"</h2>
+                <div class="detail-nav">
+                    <button type="button" on:click=move |_| on_step.run(-1) aria-label="Previous record">"←"</button>
+                    <button type="button" on:click=move |_| on_step.run(1) aria-label="Next record">"→"</button>
+                    <button type="button" on:click=move |_| on_close.run(()) aria-label="Close detail">"✕"</button>
+                </div>
+            </header>
+            {body}
+        </aside>
+    }
+}
+
+#[component]
+fn RecordFields(record: LogRecord, offset: FixedOffset) -> impl IntoView {
+    let mut rows: Vec<(&'static str, String)> = vec![
+        (
+            "Time",
+            format!(
+                "{} ({})",
+                format::timestamp_in(record.timestamp, offset),
+                format::offset_label(offset)
+            ),
+        ),
+        (
+            "UTC",
+            record
+                .timestamp
+                .to_rfc3339_opts(SecondsFormat::Millis, true),
+        ),
+        (
+            "Status",
+            format!(
+                "{} (vendor: {})",
+                record.status.label(),
+                if record.raw_status.is_empty() {
+                    "none"
+                } else {
+                    &record.raw_status
+                }
+            ),
+        ),
+        ("Collection type", record.kind.label().to_owned()),
+        ("Collection", record.collection.clone()),
+    ];
+    let optional = [
+        ("Name / endpoint", record.name.clone()),
+        ("Client", record.client.clone()),
+        ("Duration", record.duration_ms.map(format::duration_ms)),
+        ("Operations", record.usage.operations.map(|n| n.to_string())),
+        ("Transfer", record.usage.transfer.map(format::bytes)),
+        (
+            "Credits",
+            record.usage.centicredits.map(format::centicredits),
+        ),
+        ("Tokens", record.usage.tokens.map(|n| n.to_string())),
+        ("Steps", record.usage.steps.map(|n| n.to_string())),
+        ("Error", record.error.clone()),
+    ];
+    rows.extend(
+        optional
+            .into_iter()
+            .filter_map(|(label, value)| value.map(|v| (label, v))),
+    );
+    rows.push(("Record id", record.id.clone()));
+    let link = record.vendor_link.clone();
+    view! {
+        <dl class="fields">
+            {rows.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
+        </dl>
+        {link.map(|href| view! { <p><a href=href target="_blank" rel="noopener noreferrer">"Open in the vendor's app ↗"</a></p> })}
+    }
+}
+
+#[component]
+fn ExtraDetail(extra: RwSignal<Extra>) -> impl IntoView {
+    move || match extra.get() {
+        Extra::None => ().into_any(),
+        Extra::Loading => {
+            view! { <p class="notice" role="status">"Loading execution detail…"</p> }.into_any()
+        }
+        Extra::Failed(message) => {
+            view! { <p class="notice error" role="alert">{message}</p> }.into_any()
+        }
+        Extra::AuditDetails(details) => view! {
+            <h3>"Audit details"</h3>
+            <pre class="json">{serde_json::to_string_pretty(&details).unwrap_or_default()}</pre>
+        }
+        .into_any(),
+        Extra::Execution { detail, modules } => {
+            let error = detail.error.clone().map(|error| {
+                let cause = error.cause_module.map(|m| {
+                    format!(
+                        " in module “{}” ({})",
+                        m.name.unwrap_or_default(),
+                        m.app_name.unwrap_or_default()
+                    )
+                });
+                view! {
+                    <p class="execution-error">
+                        <strong>{error.name.unwrap_or_else(|| "Error".into())}</strong>": "
+                        {error.message.unwrap_or_default()}{cause.unwrap_or_default()}
+                    </p>
+                }
+            });
+            view! {
+                <h3>"Execution"</h3>
+                <p>"Status: "{detail.status.label()}" ("{detail.raw_status}")"</p>
+                {error}
+                <Show when={let empty = modules.is_empty(); move || !empty}>
+                    <table class="modules">
+                        <caption>"Module logs of this execution"</caption>
+                        <thead><tr><th scope="col">"Module"</th><th scope="col">"Status"</th><th scope="col">"Bundles"</th><th scope="col">"Message"</th></tr></thead>
+                        <tbody>
+                            {modules.clone().into_iter().map(|(name, log)| view! {
+                                <tr>
+                                    <td>{name}</td>
+                                    <td><span class=format!("status status-{}", log.status.key())>{log.status.label()}</span></td>
+                                    <td class="num">{log.bundles.map(|b| b.to_string()).unwrap_or_default()}</td>
+                                    <td>{log.message.unwrap_or_default()}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </Show>
+                {detail.outputs.map(|outputs| view! {
+                    <h3>"Outputs"</h3>
+                    <pre class="json">{serde_json::to_string_pretty(&outputs).unwrap_or_default()}</pre>
+                })}
+            }
+            .into_any()
+        }
+    }
+}
+
+#[component]
+fn RawJson(raw: serde_json::Value) -> impl IntoView {
+    let text = serde_json::to_string_pretty(&raw).unwrap_or_default();
+    let copied = RwSignal::new(false);
+    let to_copy = text.clone();
+    let copy = move |_| {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let promise = window.navigator().clipboard().write_text(&to_copy);
+        spawn_local(async move {
+            copied.set(JsFuture::from(promise).await.is_ok());
+        });
+    };
+    view! {
+        <h3>"Raw vendor object"</h3>
+        <button type="button" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy JSON" }}</button>
+        <pre class="json">{text}</pre>
+    }
+}
+
+/// Module logs are paged newest first; pages older than the execution end the search.
+const MODULE_LOG_PAGES: u64 = 5;
+const MODULE_LOG_PAGE: u32 = 100;
+
+async fn load_extra(
+    source: &Source,
+    key: &str,
+    listed: Option<LogRecord>,
+    signal: &web_sys::AbortSignal,
+    fetched: RwSignal<Option<LogRecord>>,
+) -> Result<Extra, String> {
+    let id = key.rsplit_once(':').map(|(_, id)| id).unwrap_or_default();
+    match source {
+        Source::MakeScenario {
+            connection,
+            scenario,
+        } => {
+            let record = match listed {
+                Some(record) => record,
+                None => {
+                    let answer = fetch(
+                        &make_scenarios::log_request(connection, scenario.id, id),
+                        signal,
+                    )
+                    .await?;
+                    let mut record =
+                        ok_or_vendor(answer, make_scenarios::decode_error).and_then(|body| {
+                            make_scenarios::decode_log(&body, connection, scenario)
+                                .map_err(|e| e.to_string())
+                        })?;
+                    record.source = source.id();
+                    fetched.set(Some(record.clone()));
+                    record
+                }
+            };
+            let answer = fetch(
+                &make_scenarios::execution_request(connection, scenario.id, id),
+                signal,
+            )
+            .await?;
+            let detail = ok_or_vendor(answer, make_scenarios::decode_error).and_then(|body| {
+                make_scenarios::decode_execution(&body).map_err(|e| e.to_string())
+            })?;
+            let modules = module_logs_of(connection, scenario.id, &record, signal).await?;
+            Ok(Extra::Execution { detail, modules })
+        }
+        Source::MakeAudit { connection, .. } => {
+            let Some(organization) = connection.organization_id else {
+                return Ok(Extra::None);
+            };
+            let answer = fetch(
+                &make_audit::detail_request(connection, organization, id),
+                signal,
+            )
+            .await?;
+            let details = ok_or_vendor(answer, make_scenarios::decode_error)
+                .and_then(|body| make_audit::decode_detail(&body).map_err(|e| e.to_string()))?;
+            Ok(details.map_or(Extra::None, Extra::AuditDetails))
+        }
+        // Dify runs and Aitronos logs carry everything in the list row.
+        Source::Dify(_) | Source::Aitronos(_) => Ok(Extra::None),
+    }
+}
+
+/// The module logs belonging to `record`'s execution, module by module.
+async fn module_logs_of(
+    connection: &crate::core::config::MakeConnection,
+    scenario_id: u64,
+    record: &LogRecord,
+    signal: &web_sys::AbortSignal,
+) -> Result<Vec<(String, make_scenarios::ModuleLog)>, String> {
+    let answer = fetch(
+        &make_scenarios::module_operations_request(connection, scenario_id, 30),
+        signal,
+    )
+    .await?;
+    let modules = ok_or_vendor(answer, make_scenarios::decode_error).and_then(|body| {
+        make_scenarios::decode_module_operations(&body).map_err(|e| e.to_string())
+    })?;
+    let mut found = Vec::new();
+    for module in modules {
+        for page in 0..MODULE_LOG_PAGES {
+            let request = make_scenarios::module_logs_request(
+                connection,
+                scenario_id,
+                module.module_id,
+                page * u64::from(MODULE_LOG_PAGE),
+                MODULE_LOG_PAGE,
+            );
+            let answer = fetch(&request, signal).await?;
+            let logs = ok_or_vendor(answer, make_scenarios::decode_error).and_then(|body| {
+                make_scenarios::decode_module_logs(&body, module.module_id)
+                    .map_err(|e| e.to_string())
+            })?;
+            let exhausted = logs.len() < MODULE_LOG_PAGE as usize;
+            let past = logs
+                .last()
+                .is_some_and(|log| log.timestamp < record.timestamp);
+            if let Some(log) = logs
+                .into_iter()
+                .find(|log| log.execution_id.as_deref() == Some(record.id.as_str()))
+            {
+                found.push((format!("Module {}", module.module_id), log));
+                break;
+            }
+            if exhausted || past {
+                break;
+            }
+        }
+    }
+    Ok(found)
+}
+
+async fn fetch(
+    request: &crate::core::http::ApiRequest,
+    signal: &web_sys::AbortSignal,
+) -> Result<net::HttpAnswer, String> {
+    net::get(request, Some(signal))
+        .await
+        .map_err(|error| match error {
+            NetError::Aborted => "cancelled".to_owned(),
+            other => other.to_string(),
+        })
+}
+
+fn ok_or_vendor(
+    answer: net::HttpAnswer,
+    decode_error: fn(u16, &str) -> crate::core::http::VendorError,
+) -> Result<String, String> {
+    if answer.status == 200 {
+        Ok(answer.body)
+    } else {
+        Err(decode_error(answer.status, &answer.body).to_string())
+    }
+}

@@ -1,0 +1,354 @@
+//! The filter bar: period and time zone, status, collection type, client,
+//! collection, free text, and "copy link". Everything it changes goes to the URL.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use chrono::{FixedOffset, NaiveDateTime, Utc};
+use leptos::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use super::multi_select::MultiSelect;
+use super::status_filter::StatusFilter;
+use crate::core::adapters::{Applied, Capabilities};
+use crate::core::format;
+use crate::core::model::CollectionType;
+use crate::core::query::{DisplayZone, LogQuery, Period, Preset};
+use crate::core::status::Status;
+use crate::state::url::HistoryEntry;
+
+/// A query change and how it enters history.
+pub type SetQuery = Callback<(LogQuery, HistoryEntry)>;
+
+/// What the filters can offer, derived from the sources and the loaded rows.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FilterOptions {
+    pub types: Vec<CollectionType>,
+    pub statuses: Vec<Status>,
+    pub clients: Vec<String>,
+    pub collections: Vec<String>,
+    /// Each selected source's kind and capabilities, for the "where applied" hints.
+    pub capabilities: Vec<(CollectionType, Capabilities)>,
+}
+
+#[component]
+pub fn FilterBar(
+    query: Memo<LogQuery>,
+    set_query: SetQuery,
+    #[prop(into)] options: Signal<FilterOptions>,
+    #[prop(into)] offset: Signal<FixedOffset>,
+) -> impl IntoView {
+    let update = move |change: Box<dyn FnOnce(&mut LogQuery)>, entry: HistoryEntry| {
+        let mut next = query.get_untracked();
+        change(&mut next);
+        set_query.run((next, entry));
+    };
+    let hints = move |pick: fn(&Capabilities) -> Applied| {
+        Signal::derive(move || {
+            let mut lines: Vec<(String, &'static str)> = options.with(|o| {
+                o.capabilities
+                    .iter()
+                    .map(|(kind, caps)| (kind.label().to_owned(), pick(caps).describe()))
+                    .collect()
+            });
+            lines.dedup();
+            lines
+        })
+    };
+
+    let statuses = Signal::derive(move || query.with(|q| q.statuses.clone()));
+    let on_statuses = Callback::new(move |statuses: BTreeSet<Status>| {
+        update(Box::new(move |q| q.statuses = statuses), HistoryEntry::Push)
+    });
+    let status_options = Signal::derive(move || options.with(|o| o.statuses.clone()));
+
+    let type_options = Signal::derive(move || {
+        options.with(|o| {
+            o.types
+                .iter()
+                .map(|t| (t.key().to_owned(), t.label().to_owned()))
+                .collect()
+        })
+    });
+    let types = Signal::derive(move || {
+        query.with(|q| q.types.iter().map(|t| t.key().to_owned()).collect())
+    });
+    let on_types = Callback::new(move |keys: BTreeSet<String>| {
+        let types = keys
+            .iter()
+            .filter_map(|k| CollectionType::from_key(k))
+            .collect();
+        update(Box::new(move |q| q.types = types), HistoryEntry::Push)
+    });
+
+    let as_options = |values: Vec<String>| {
+        values
+            .into_iter()
+            .map(|v| (v.clone(), v))
+            .collect::<Vec<_>>()
+    };
+    let client_options = Signal::derive(move || as_options(options.with(|o| o.clients.clone())));
+    let clients = Signal::derive(move || query.with(|q| q.clients.clone()));
+    let on_clients = Callback::new(move |clients: BTreeSet<String>| {
+        update(Box::new(move |q| q.clients = clients), HistoryEntry::Push)
+    });
+    let collection_options =
+        Signal::derive(move || as_options(options.with(|o| o.collections.clone())));
+    let collections = Signal::derive(move || query.with(|q| q.collections.clone()));
+    let on_collections = Callback::new(move |collections: BTreeSet<String>| {
+        update(
+            Box::new(move |q| q.collections = collections),
+            HistoryEntry::Push,
+        )
+    });
+
+    view! {
+        <section class="filters" aria-label="Filters">
+            <PeriodPicker query set_query offset />
+            <div class="filter-group">
+                <StatusFilter options=status_options selected=statuses on_change=on_statuses />
+                <AppliedHint name="Status" lines=hints(|c| c.status) />
+            </div>
+            <div class="filter-group">
+                <MultiSelect label="Collection type" options=type_options selected=types on_change=on_types />
+            </div>
+            <div class="filter-group">
+                <MultiSelect label="Client" options=client_options selected=clients on_change=on_clients />
+                <AppliedHint name="Client" lines=hints(|c| c.client) />
+            </div>
+            <div class="filter-group">
+                <MultiSelect label="Collection" options=collection_options selected=collections on_change=on_collections />
+                <AppliedHint name="Collection" lines=hints(|c| c.collection) />
+            </div>
+            <div class="filter-group">
+                <SearchBox query set_query />
+                <AppliedHint name="Search" lines=hints(|c| c.text) />
+            </div>
+            <CopyLink query offset />
+        </section>
+    }
+}
+
+/// Says, per source kind, whether a filter runs on the server or in the browser.
+#[component]
+fn AppliedHint(name: &'static str, lines: Signal<Vec<(String, &'static str)>>) -> impl IntoView {
+    view! {
+        <details class="hint">
+            <summary><span class="hint-icon" aria-hidden="true">"i"</span><span class="visually-hidden">{format!("Where the {name} filter is applied")}</span></summary>
+            <ul>
+                {move || lines.get().into_iter().map(|(kind, applied)| view! { <li>{kind}": "{applied}</li> }).collect_view()}
+            </ul>
+        </details>
+    }
+}
+
+const CUSTOM: &str = "custom";
+
+/// Presets, a custom absolute range, and the display zone with its offset.
+#[component]
+fn PeriodPicker(
+    query: Memo<LogQuery>,
+    set_query: SetQuery,
+    offset: Signal<FixedOffset>,
+) -> impl IntoView {
+    let custom_open = RwSignal::new(false);
+    let selected = move || match query.with(|q| q.period) {
+        Period::Last(preset) if !custom_open.get() => preset.key().to_owned(),
+        _ => CUSTOM.to_owned(),
+    };
+    let to_input = move |instant: chrono::DateTime<Utc>| {
+        instant
+            .with_timezone(&offset.get())
+            .format("%Y-%m-%dT%H:%M")
+            .to_string()
+    };
+    let from_value = RwSignal::new(String::new());
+    let to_value = RwSignal::new(String::new());
+    let range_error = RwSignal::new(None::<String>);
+    let fill_range = move || {
+        let window = query.with_untracked(|q| q.period.resolve(Utc::now(), offset.get_untracked()));
+        from_value.set(to_input(window.from));
+        to_value.set(to_input(window.to));
+    };
+    Effect::new(move |_| {
+        if matches!(query.with(|q| q.period), Period::Absolute { .. }) {
+            fill_range();
+        }
+    });
+    let on_preset = move |ev| {
+        let value = event_target_value(&ev);
+        if value == CUSTOM {
+            fill_range();
+            custom_open.set(true);
+            return;
+        }
+        custom_open.set(false);
+        if let Some(preset) = Preset::ALL.into_iter().find(|p| p.key() == value) {
+            let next = LogQuery {
+                period: Period::Last(preset),
+                ..query.get_untracked()
+            };
+            set_query.run((next, HistoryEntry::Push));
+        }
+    };
+    let apply = move |_| {
+        let parse = |text: String| {
+            NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M")
+                .ok()
+                .and_then(|local| local.and_local_timezone(offset.get_untracked()).single())
+                .map(|t| t.with_timezone(&Utc))
+        };
+        match (
+            parse(from_value.get_untracked()),
+            parse(to_value.get_untracked()),
+        ) {
+            (Some(from), Some(to)) if from <= to => {
+                range_error.set(None);
+                let next = LogQuery {
+                    period: Period::Absolute { from, to },
+                    ..query.get_untracked()
+                };
+                set_query.run((next, HistoryEntry::Push));
+            }
+            (Some(_), Some(_)) => {
+                range_error.set(Some("The start must not be after the end.".into()))
+            }
+            _ => range_error.set(Some("Enter both dates and times.".into())),
+        }
+    };
+    let on_zone = move |ev| {
+        let zone = if event_target_value(&ev) == "utc" {
+            DisplayZone::Utc
+        } else {
+            DisplayZone::Local
+        };
+        set_query.run((
+            LogQuery {
+                zone,
+                ..query.get_untracked()
+            },
+            HistoryEntry::Push,
+        ));
+    };
+    let local_label = move || {
+        let local = *chrono::Local::now().offset();
+        format!("Local time ({})", format::offset_label(local))
+    };
+    view! {
+        <div class="filter-group period">
+            <label class="field">
+                <span>"Period"</span>
+                <select on:change=on_preset prop:value=selected>
+                    {Preset::ALL.into_iter().map(|p| view! { <option value=p.key()>{p.label()}</option> }).collect_view()}
+                    <option value=CUSTOM>"Custom range…"</option>
+                </select>
+            </label>
+            <Show when=move || selected() == CUSTOM>
+                <label class="field">
+                    <span>"From"</span>
+                    <input type="datetime-local" prop:value=from_value on:input=move |ev| from_value.set(event_target_value(&ev)) />
+                </label>
+                <label class="field">
+                    <span>"To"</span>
+                    <input type="datetime-local" prop:value=to_value on:input=move |ev| to_value.set(event_target_value(&ev)) />
+                </label>
+                <button type="button" on:click=apply>"Apply"</button>
+                <Show when=move || range_error.get().is_some()>
+                    <span class="field-error" role="alert">{move || range_error.get()}</span>
+                </Show>
+            </Show>
+            <label class="field">
+                <span>"Time zone"</span>
+                <select on:change=on_zone prop:value=move || if query.with(|q| q.zone) == DisplayZone::Utc { "utc" } else { "local" }>
+                    <option value="local">{local_label}</option>
+                    <option value="utc">"UTC"</option>
+                </select>
+            </label>
+        </div>
+    }
+}
+
+/// Free text, debounced: typing replaces the history entry instead of pushing one
+/// per keystroke.
+#[component]
+fn SearchBox(query: Memo<LogQuery>, set_query: SetQuery) -> impl IntoView {
+    let text = RwSignal::new(query.get_untracked().text);
+    // Follow the URL (back/forward, pasted links) unless the user is mid-edit.
+    Effect::new(move |_| {
+        let from_url = query.with(|q| q.text.clone());
+        text.set(from_url);
+    });
+    let pending = StoredValue::new_local(None::<TimeoutHandle>);
+    let on_input = move |ev| {
+        let value = event_target_value(&ev);
+        text.set(value.clone());
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                let next = LogQuery {
+                    text: value,
+                    ..query.get_untracked()
+                };
+                set_query.run((next, HistoryEntry::Replace));
+            },
+            Duration::from_millis(300),
+        );
+        pending.set_value(handle.ok());
+    };
+    view! {
+        <label class="field search">
+            <span>"Search"</span>
+            <input id="search" type="search" placeholder="name, client, error… ( / )"
+                prop:value=text on:input=on_input />
+        </label>
+    }
+}
+
+/// Copies the page's URL, optionally with the period frozen to absolute times.
+#[component]
+fn CopyLink(query: Memo<LogQuery>, offset: Signal<FixedOffset>) -> impl IntoView {
+    let freeze = RwSignal::new(false);
+    let message = RwSignal::new(String::new());
+    let copy = move |_| {
+        let mut shared = query.get_untracked();
+        if freeze.get_untracked() {
+            shared.period = shared.period.freeze(Utc::now(), offset.get_untracked());
+        }
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let location = window.location();
+        let base = format!(
+            "{}{}",
+            location.origin().unwrap_or_default(),
+            location.pathname().unwrap_or_default()
+        );
+        let search = shared.to_query_string();
+        let link = if search.is_empty() {
+            base
+        } else {
+            format!("{base}?{search}")
+        };
+        let clipboard = window.navigator().clipboard();
+        leptos::task::spawn_local(async move {
+            let copied = JsFuture::from(clipboard.write_text(&link)).await.is_ok();
+            message.set(if copied {
+                "Link copied.".into()
+            } else {
+                format!("Copy this link: {link}")
+            });
+        });
+    };
+    view! {
+        <div class="filter-group copy-link">
+            <button type="button" on:click=copy>"Copy link"</button>
+            <label class="option">
+                <input type="checkbox" prop:checked=freeze on:change=move |ev| freeze.set(event_target_checked(&ev)) />
+                <span>"Freeze period"</span>
+            </label>
+            <span class="copy-message" role="status">{message}</span>
+        </div>
+    }
+}

@@ -1,0 +1,67 @@
+//! A compact multi-value filter: a disclosure button listing checkboxes.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+
+/// `options` are `(value, label)`; an empty selection means "all".
+#[component]
+pub fn MultiSelect(
+    label: &'static str,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+    #[prop(into)] selected: Signal<BTreeSet<String>>,
+    on_change: Callback<BTreeSet<String>>,
+) -> impl IntoView {
+    let summary = move || {
+        let count = selected.with(BTreeSet::len);
+        match count {
+            0 => format!("{label}: all"),
+            1 => format!(
+                "{label}: {}",
+                selected.with(|s| s.iter().next().cloned().unwrap_or_default())
+            ),
+            n => format!("{label}: {n} selected"),
+        }
+    };
+    let boxes = move || {
+        // Selected values stay listed even when no loaded row carries them.
+        let mut shown = options.get();
+        for value in selected.get() {
+            if !shown.iter().any(|(v, _)| *v == value) {
+                shown.push((value.clone(), value));
+            }
+        }
+        shown
+            .into_iter()
+            .map(|(value, text)| {
+                let checked_value = value.clone();
+                let checked = move || selected.with(|s| s.contains(&checked_value));
+                let toggle = move |_| {
+                    let mut next = selected.get_untracked();
+                    if !next.remove(&value) {
+                        next.insert(value.clone());
+                    }
+                    on_change.run(next);
+                };
+                view! {
+                    <label class="option">
+                        <input type="checkbox" prop:checked=checked on:change=toggle />
+                        <span>{text}</span>
+                    </label>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <details class="filter multi">
+            <summary>{summary}</summary>
+            <fieldset>
+                <legend class="visually-hidden">{label}</legend>
+                {boxes}
+                <Show when=move || selected.with(|s| !s.is_empty())>
+                    <button type="button" class="link" on:click=move |_| on_change.run(BTreeSet::new())>"Clear"</button>
+                </Show>
+            </fieldset>
+        </details>
+    }
+}

@@ -1,0 +1,109 @@
+//! The volume chart: rows per time bucket, stacked by status; choosing a bar
+//! narrows the period to it (and so the URL).
+
+use chrono::{DateTime, FixedOffset, Utc};
+use leptos::prelude::*;
+
+use crate::core::format;
+use crate::core::histogram::{histogram, Bucket};
+use crate::core::query::TimeWindow;
+use crate::core::status::Status;
+use crate::core::timeline::Timeline;
+
+const WIDTH: f64 = 1000.0;
+const HEIGHT: f64 = 80.0;
+const MAX_BARS: usize = 60;
+
+/// Bottom to top: failures stand out on top of the successes.
+const STACK: [Status; 8] = [
+    Status::Success,
+    Status::Running,
+    Status::Stopped,
+    Status::Unknown,
+    Status::Blocked,
+    Status::Timeout,
+    Status::Warning,
+    Status::Error,
+];
+
+#[component]
+pub fn VolumeChart(
+    timeline: RwSignal<Timeline>,
+    #[prop(into)] rows: Signal<Vec<usize>>,
+    #[prop(into)] window: Signal<Option<TimeWindow>>,
+    #[prop(into)] offset: Signal<FixedOffset>,
+    on_select: Callback<TimeWindow>,
+) -> impl IntoView {
+    let buckets = Memo::new(move |_| {
+        let Some(window) = window.get() else {
+            return Vec::new();
+        };
+        rows.with(|rows| {
+            timeline.with(|t| {
+                histogram(
+                    rows.iter().filter_map(|&i| t.records().get(i)),
+                    window,
+                    MAX_BARS,
+                )
+            })
+        })
+    });
+    let label = move |instant: DateTime<Utc>| format::timestamp_in(instant, offset.get_untracked());
+    let bars = move || {
+        let buckets = buckets.get();
+        let highest = buckets.iter().map(Bucket::total).max().unwrap_or(0).max(1) as f64;
+        let slot = WIDTH / buckets.len().max(1) as f64;
+        buckets
+            .into_iter()
+            .enumerate()
+            .map(|(index, bucket)| {
+                let x = index as f64 * slot;
+                let mut base = HEIGHT;
+                let segments = STACK
+                    .iter()
+                    .filter(|status| bucket.count(**status) > 0)
+                    .map(|status| {
+                        let height = f64::from(bucket.count(*status)) / highest * (HEIGHT - 4.0);
+                        base -= height;
+                        view! {
+                            <rect class=format!("bar-{}", status.key()) x=x + 0.5 y=base
+                                width=(slot - 1.0).max(0.5) height=height />
+                        }
+                    })
+                    .collect_view();
+                let description = format!(
+                    "{} to {}: {} rows, {} errors, {} warnings",
+                    label(bucket.from),
+                    label(bucket.to),
+                    bucket.total(),
+                    bucket.count(Status::Error),
+                    bucket.count(Status::Warning)
+                );
+                let window = TimeWindow { from: bucket.from, to: bucket.to };
+                let aria_label = description.clone();
+                view! {
+                    <g class="bar" role="button" tabindex="0" aria-label=aria_label
+                        on:click=move |_| on_select.run(window)
+                        on:keydown=move |ev| if ev.key() == "Enter" || ev.key() == " " { on_select.run(window) }>
+                        <title>{description}</title>
+                        <rect class="bar-hit" x=x y="0" width=slot height=HEIGHT />
+                        {segments}
+                    </g>
+                }
+            })
+            .collect_view()
+    };
+    let edges = move || {
+        window
+            .get()
+            .map(|w| (label(w.from), label(w.to)))
+            .unwrap_or_default()
+    };
+    view! {
+        <figure class="volume">
+            <figcaption class="visually-hidden">"Rows over time by status; choose a bar to narrow the period"</figcaption>
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") preserveAspectRatio="none" class="volume-chart">{bars}</svg>
+            <div class="volume-axis"><span>{move || edges().0}</span><span>{move || edges().1}</span></div>
+        </figure>
+    }
+}

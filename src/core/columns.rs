@@ -1,0 +1,150 @@
+//! The table's columns: what each shows and how it sorts. Shared by the table and
+//! the column chooser; the text is computed only for rows on screen.
+
+use chrono::FixedOffset;
+
+use super::format;
+use super::model::LogRecord;
+use super::query::SortColumn;
+
+/// A table column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Column {
+    Time,
+    Status,
+    Type,
+    Collection,
+    Name,
+    Client,
+    Duration,
+    Operations,
+    Transfer,
+    Credits,
+    Tokens,
+    Steps,
+}
+
+impl Column {
+    pub const ALL: [Column; 12] = [
+        Column::Time,
+        Column::Status,
+        Column::Type,
+        Column::Collection,
+        Column::Name,
+        Column::Client,
+        Column::Duration,
+        Column::Operations,
+        Column::Transfer,
+        Column::Credits,
+        Column::Tokens,
+        Column::Steps,
+    ];
+
+    /// The API-logs page's columns plus the usage figures most sources report.
+    pub const DEFAULT: [Column; 9] = [
+        Column::Time,
+        Column::Status,
+        Column::Type,
+        Column::Collection,
+        Column::Name,
+        Column::Client,
+        Column::Duration,
+        Column::Operations,
+        Column::Tokens,
+    ];
+
+    pub fn key(self) -> &'static str {
+        self.sort_column().key()
+    }
+
+    pub fn from_key(key: &str) -> Option<Column> {
+        Column::ALL.into_iter().find(|c| c.key() == key)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Column::Time => "Time",
+            Column::Status => "Status",
+            Column::Type => "Collection type",
+            Column::Collection => "Collection",
+            Column::Name => "Name / endpoint",
+            Column::Client => "Client",
+            Column::Duration => "Duration",
+            Column::Operations => "Operations",
+            Column::Transfer => "Transfer",
+            Column::Credits => "Credits",
+            Column::Tokens => "Tokens",
+            Column::Steps => "Steps",
+        }
+    }
+
+    pub fn sort_column(self) -> SortColumn {
+        match self {
+            Column::Time => SortColumn::Time,
+            Column::Status => SortColumn::Status,
+            Column::Type => SortColumn::Type,
+            Column::Collection => SortColumn::Collection,
+            Column::Name => SortColumn::Name,
+            Column::Client => SortColumn::Client,
+            Column::Duration => SortColumn::Duration,
+            Column::Operations => SortColumn::Operations,
+            Column::Transfer => SortColumn::Transfer,
+            Column::Credits => SortColumn::Credits,
+            Column::Tokens => SortColumn::Tokens,
+            Column::Steps => SortColumn::Steps,
+        }
+    }
+
+    /// Right-aligned, tabular figures.
+    pub fn is_numeric(self) -> bool {
+        matches!(
+            self,
+            Column::Duration
+                | Column::Operations
+                | Column::Transfer
+                | Column::Credits
+                | Column::Tokens
+                | Column::Steps
+        )
+    }
+
+    /// The cell's text; the status column's text is its label.
+    pub fn text(self, record: &LogRecord, offset: FixedOffset) -> String {
+        let number = |value: Option<u64>| value.map(|n| n.to_string()).unwrap_or_default();
+        match self {
+            Column::Time => format::timestamp_in(record.timestamp, offset),
+            Column::Status => record.status.label().to_owned(),
+            Column::Type => record.kind.label().to_owned(),
+            Column::Collection => record.collection.clone(),
+            Column::Name => record.name.clone().unwrap_or_default(),
+            Column::Client => record.client.clone().unwrap_or_default(),
+            Column::Duration => record
+                .duration_ms
+                .map(format::duration_ms)
+                .unwrap_or_default(),
+            Column::Operations => number(record.usage.operations),
+            Column::Transfer => record.usage.transfer.map(format::bytes).unwrap_or_default(),
+            Column::Credits => record
+                .usage
+                .centicredits
+                .map(format::centicredits)
+                .unwrap_or_default(),
+            Column::Tokens => number(record.usage.tokens),
+            Column::Steps => number(record.usage.steps),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_round_trip_and_defaults_lead_with_time() {
+        for column in Column::ALL {
+            assert_eq!(Column::from_key(column.key()), Some(column));
+        }
+        assert_eq!(Column::DEFAULT[0], Column::Time);
+        assert!(Column::Tokens.is_numeric() && !Column::Client.is_numeric());
+    }
+}

@@ -1,0 +1,149 @@
+//! The volume chart's data: rows per time bucket, stacked by status.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::model::LogRecord;
+use super::query::TimeWindow;
+use super::status::Status;
+
+/// One bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bucket {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    /// Rows per status, in [`Status::ALL`] order.
+    pub counts: [u32; 8],
+}
+
+impl Bucket {
+    pub fn total(&self) -> u32 {
+        self.counts.iter().sum()
+    }
+
+    pub fn count(&self, status: Status) -> u32 {
+        self.counts[status_index(status)]
+    }
+}
+
+fn status_index(status: Status) -> usize {
+    Status::ALL
+        .iter()
+        .position(|s| *s == status)
+        .unwrap_or(Status::ALL.len() - 1)
+}
+
+/// Bucket widths a person reads easily, smallest first.
+const STEPS: [i64; 12] = [
+    60,
+    300,
+    600,
+    900,
+    1800,
+    3600,
+    3 * 3600,
+    6 * 3600,
+    12 * 3600,
+    86_400,
+    2 * 86_400,
+    7 * 86_400,
+];
+
+/// Splits `window` into at most `max_buckets` bars of a round width and counts
+/// `records` into them; records outside the window are ignored.
+pub fn histogram<'a>(
+    records: impl IntoIterator<Item = &'a LogRecord>,
+    window: TimeWindow,
+    max_buckets: usize,
+) -> Vec<Bucket> {
+    let span = (window.to - window.from).num_seconds().max(1);
+    let max_buckets = max_buckets.max(1) as i64;
+    let step = STEPS
+        .into_iter()
+        .find(|step| span / step < max_buckets)
+        .unwrap_or(span / max_buckets + 1);
+    let start = window.from.timestamp().div_euclid(step) * step;
+    let count = ((window.to.timestamp() - start) / step + 1) as usize;
+    let mut buckets: Vec<Bucket> = (0..count)
+        .map(|index| {
+            let from =
+                DateTime::from_timestamp(start + index as i64 * step, 0).unwrap_or(window.from);
+            Bucket {
+                from,
+                to: from + Duration::seconds(step),
+                counts: [0; 8],
+            }
+        })
+        .collect();
+    for record in records {
+        if record.timestamp < window.from || record.timestamp > window.to {
+            continue;
+        }
+        let index = ((record.timestamp.timestamp() - start) / step) as usize;
+        if let Some(bucket) = buckets.get_mut(index) {
+            bucket.counts[status_index(record.status)] += 1;
+        }
+    }
+    buckets
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::model::{CollectionType, Usage};
+    use chrono::TimeZone;
+
+    fn record(minute: u32, status: Status) -> LogRecord {
+        LogRecord {
+            source: "s".into(),
+            kind: CollectionType::MakeScenarios,
+            id: minute.to_string(),
+            timestamp: Utc.with_ymd_and_hms(2026, 1, 1, 10, minute, 0).unwrap(),
+            status,
+            raw_status: String::new(),
+            client: None,
+            collection: String::new(),
+            name: None,
+            duration_ms: None,
+            usage: Usage::default(),
+            error: None,
+            vendor_link: None,
+            raw: serde_json::Value::Null,
+        }
+    }
+
+    #[test]
+    fn buckets_are_round_cover_the_window_and_stack_by_status() {
+        let window = TimeWindow {
+            from: Utc.with_ymd_and_hms(2026, 1, 1, 10, 0, 0).unwrap(),
+            to: Utc.with_ymd_and_hms(2026, 1, 1, 11, 0, 0).unwrap(),
+        };
+        let records = [
+            record(1, Status::Success),
+            record(2, Status::Error),
+            record(59, Status::Error),
+        ];
+        let buckets = histogram(&records, window, 30);
+        // One hour in at most 30 bars: 5-minute bars, plus the one holding 11:00.
+        assert_eq!(buckets.len(), 13);
+        assert_eq!(buckets[0].to - buckets[0].from, Duration::minutes(5));
+        assert_eq!(
+            (
+                buckets[0].count(Status::Success),
+                buckets[0].count(Status::Error)
+            ),
+            (1, 1)
+        );
+        assert_eq!(buckets[11].count(Status::Error), 1);
+        assert_eq!(buckets.iter().map(Bucket::total).sum::<u32>(), 3);
+    }
+
+    #[test]
+    fn rows_outside_the_window_are_ignored() {
+        let window = TimeWindow {
+            from: Utc.with_ymd_and_hms(2026, 1, 1, 10, 30, 0).unwrap(),
+            to: Utc.with_ymd_and_hms(2026, 1, 1, 10, 40, 0).unwrap(),
+        };
+        let buckets = histogram(&[record(1, Status::Success)], window, 10);
+        assert_eq!(buckets.iter().map(Bucket::total).sum::<u32>(), 0);
+    }
+}

@@ -1,0 +1,8 @@
+//! Browser-side state: the URL (the only store of filter state), the connections
+//! and their keys, loaded rows, and display preferences.
+
+pub mod connections;
+pub mod loads;
+pub mod prefs;
+pub mod storage;
+pub mod url;

@@ -1,0 +1,83 @@
+//! Display preferences kept on this device: theme and visible columns.
+//!
+//! Columns are a personal layout choice, not part of "the same view": a shared
+//! link shows the same rows and filters whatever columns the reader prefers, and
+//! links stay short. So they live in `localStorage`, not in the URL.
+
+use leptos::prelude::*;
+
+use super::storage::{self, Area};
+use crate::core::columns::Column;
+
+const THEME: &str = "logdeck.theme";
+const COLUMNS: &str = "logdeck.columns";
+
+/// Light, dark, or whatever the system says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn key(self) -> &'static str {
+        match self {
+            Theme::System => "system",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    fn from_key(key: &str) -> Theme {
+        match key {
+            "light" => Theme::Light,
+            "dark" => Theme::Dark,
+            _ => Theme::System,
+        }
+    }
+}
+
+/// The preferences, provided as context by the app shell.
+#[derive(Clone, Copy)]
+pub struct Prefs {
+    pub theme: RwSignal<Theme>,
+    pub columns: RwSignal<Vec<Column>>,
+}
+
+impl Prefs {
+    /// Reads the stored preferences and keeps storage and `<html data-theme>` in step.
+    pub fn load() -> Prefs {
+        let theme =
+            storage::get(Area::Local, THEME).map_or(Theme::System, |key| Theme::from_key(&key));
+        let columns = storage::get(Area::Local, COLUMNS)
+            .map(|text| {
+                text.split(',')
+                    .filter_map(Column::from_key)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|columns| !columns.is_empty())
+            .unwrap_or_else(|| Column::DEFAULT.to_vec());
+        let prefs = Prefs {
+            theme: RwSignal::new(theme),
+            columns: RwSignal::new(columns),
+        };
+        Effect::new(move |_| {
+            let theme = prefs.theme.get();
+            storage::set(Area::Local, THEME, theme.key());
+            if let Some(root) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+            {
+                let _ = root.set_attribute("data-theme", theme.key());
+            }
+        });
+        Effect::new(move |_| {
+            let keys: Vec<&str> = prefs
+                .columns
+                .with(|columns| columns.iter().map(|c| c.key()).collect());
+            storage::set(Area::Local, COLUMNS, &keys.join(","));
+        });
+        prefs
+    }
+}
