@@ -58,14 +58,14 @@ fn ThemeSwitch(prefs: Prefs) -> impl IntoView {
         prefs.theme.set(theme);
     };
     view! {
-        <label class="field theme">
-            <span>"Theme"</span>
-            <select on:change=on_change prop:value=move || prefs.theme.get().key()>
+        <div class="field theme">
+            <label for="theme">"Theme"</label>
+            <select id="theme" on:change=on_change prop:value=move || prefs.theme.get().key()>
                 <option value="system">"System"</option>
                 <option value="light">"Light"</option>
                 <option value="dark">"Dark"</option>
             </select>
-        </label>
+        </div>
     }
 }
 

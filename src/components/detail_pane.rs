@@ -168,7 +168,8 @@ fn RecordFields(record: LogRecord, offset: FixedOffset) -> impl IntoView {
 
 #[component]
 fn ExtraDetail(extra: RwSignal<Extra>) -> impl IntoView {
-    move || match extra.get() {
+    move || {
+        match extra.get() {
         Extra::None => ().into_any(),
         Extra::Loading => {
             view! { <p class="notice" role="status">"Loading execution detail…"</p> }.into_any()
@@ -178,7 +179,7 @@ fn ExtraDetail(extra: RwSignal<Extra>) -> impl IntoView {
         }
         Extra::AuditDetails(details) => view! {
             <h3>"Audit details"</h3>
-            <pre class="json">{serde_json::to_string_pretty(&details).unwrap_or_default()}</pre>
+            <pre class="json" tabindex="0" aria-label="Audit details as JSON">{serde_json::to_string_pretty(&details).unwrap_or_default()}</pre>
         }
         .into_any(),
         Extra::Execution { detail, modules } => {
@@ -219,11 +220,12 @@ fn ExtraDetail(extra: RwSignal<Extra>) -> impl IntoView {
                 </Show>
                 {detail.outputs.map(|outputs| view! {
                     <h3>"Outputs"</h3>
-                    <pre class="json">{serde_json::to_string_pretty(&outputs).unwrap_or_default()}</pre>
+                    <pre class="json" tabindex="0" aria-label="Execution outputs as JSON">{serde_json::to_string_pretty(&outputs).unwrap_or_default()}</pre>
                 })}
             }
             .into_any()
         }
+    }
     }
 }
 
@@ -244,7 +246,7 @@ fn RawJson(raw: serde_json::Value) -> impl IntoView {
     view! {
         <h3>"Raw vendor object"</h3>
         <button type="button" on:click=copy>{move || if copied.get() { "Copied" } else { "Copy JSON" }}</button>
-        <pre class="json">{text}</pre>
+        <pre class="json" tabindex="0" aria-label="Raw vendor object as JSON">{text}</pre>
     }
 }
 

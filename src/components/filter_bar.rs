@@ -236,34 +236,34 @@ fn PeriodPicker(
     };
     view! {
         <div class="filter-group period">
-            <label class="field">
-                <span>"Period"</span>
-                <select on:change=on_preset prop:value=selected>
+            <div class="field">
+                <label for="period">"Period"</label>
+                <select id="period" on:change=on_preset prop:value=selected>
                     {Preset::ALL.into_iter().map(|p| view! { <option value=p.key()>{p.label()}</option> }).collect_view()}
                     <option value=CUSTOM>"Custom range…"</option>
                 </select>
-            </label>
+            </div>
             <Show when=move || selected() == CUSTOM>
-                <label class="field">
-                    <span>"From"</span>
-                    <input type="datetime-local" prop:value=from_value on:input=move |ev| from_value.set(event_target_value(&ev)) />
-                </label>
-                <label class="field">
-                    <span>"To"</span>
-                    <input type="datetime-local" prop:value=to_value on:input=move |ev| to_value.set(event_target_value(&ev)) />
-                </label>
+                <div class="field">
+                    <label for="period-from">"From"</label>
+                    <input id="period-from" type="datetime-local" prop:value=from_value on:input=move |ev| from_value.set(event_target_value(&ev)) />
+                </div>
+                <div class="field">
+                    <label for="period-to">"To"</label>
+                    <input id="period-to" type="datetime-local" prop:value=to_value on:input=move |ev| to_value.set(event_target_value(&ev)) />
+                </div>
                 <button type="button" on:click=apply>"Apply"</button>
                 <Show when=move || range_error.get().is_some()>
                     <span class="field-error" role="alert">{move || range_error.get()}</span>
                 </Show>
             </Show>
-            <label class="field">
-                <span>"Time zone"</span>
-                <select on:change=on_zone prop:value=move || if query.with(|q| q.zone) == DisplayZone::Utc { "utc" } else { "local" }>
+            <div class="field">
+                <label for="zone">"Time zone"</label>
+                <select id="zone" on:change=on_zone prop:value=move || if query.with(|q| q.zone) == DisplayZone::Utc { "utc" } else { "local" }>
                     <option value="local">{local_label}</option>
                     <option value="utc">"UTC"</option>
                 </select>
-            </label>
+            </div>
         </div>
     }
 }
@@ -298,11 +298,11 @@ fn SearchBox(query: Memo<LogQuery>, set_query: SetQuery) -> impl IntoView {
         pending.set_value(handle.ok());
     };
     view! {
-        <label class="field search">
-            <span>"Search"</span>
+        <div class="field search">
+            <label for="search">"Search"</label>
             <input id="search" type="search" placeholder="name, client, error… ( / )"
                 prop:value=text on:input=on_input />
-        </label>
+        </div>
     }
 }
 

@@ -23,8 +23,8 @@ pub fn MultiSelect(
             n => format!("{label}: {n} selected"),
         }
     };
-    let boxes = move || {
-        // Selected values stay listed even when no loaded row carries them.
+    // Selected values stay listed even when no loaded row carries them.
+    let shown = Memo::new(move |_| {
         let mut shown = options.get();
         for value in selected.get() {
             if !shown.iter().any(|(v, _)| *v == value) {
@@ -32,8 +32,11 @@ pub fn MultiSelect(
             }
         }
         shown
-            .into_iter()
-            .map(|(value, text)| {
+    });
+    // Keyed, so toggling one box keeps the others (and the focus) in place.
+    let boxes = view! {
+        <For each=move || shown.get() key=|(value, _)| value.clone() let:((value, text))>
+            {
                 let checked_value = value.clone();
                 let checked = move || selected.with(|s| s.contains(&checked_value));
                 let toggle = move |_| {
@@ -49,8 +52,8 @@ pub fn MultiSelect(
                         <span>{text}</span>
                     </label>
                 }
-            })
-            .collect_view()
+            }
+        </For>
     };
     view! {
         <details class="filter multi">

@@ -6,6 +6,7 @@
 pub mod adapters;
 pub mod columns;
 pub mod config;
+pub mod csv_file;
 pub mod diagnosis;
 pub mod format;
 pub mod histogram;

@@ -154,7 +154,7 @@ pub fn Dashboard() -> impl IntoView {
         Some(Ok(config)) => Source::expand(&config),
         _ => Vec::new(),
     });
-    let options = Signal::derive(move || filter_options(&all_sources.get(), loads, &query.get()));
+    let options = Memo::new(move |_| filter_options(&all_sources.get(), loads, &query.get()));
     let zone_label = Signal::derive(move || format::offset_label(offset.get()));
     let columns = Signal::derive(move || prefs.columns.get());
     let live = RwSignal::new(false);

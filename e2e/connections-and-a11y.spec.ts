@@ -1,0 +1,62 @@
+// The connections screen, where keys go (and do not), and accessibility audits.
+import { test, expect, rows, settled, accessibilityViolations } from './helpers';
+
+test('add a Dify connection, test it, and keep its key out of URL, page and storage', async ({ page }) => {
+  await page.goto('/connections');
+  await page.getByRole('button', { name: 'Add a connection' }).click();
+  const form = page.getByRole('form', { name: 'New connection' });
+  await form.getByLabel('Vendor').selectOption('dify');
+  await form.getByLabel('App name').fill('My triage copy');
+  await form.getByLabel('Base URL').fill(new URL('/demo/dify/v1', page.url()).toString());
+  await form.getByLabel('API key or token (kept for this tab)').fill('demo-dify-triage-key');
+  await form.getByRole('button', { name: 'Save' }).click();
+
+  const card = page.getByRole('article', { name: 'My triage copy' });
+  await expect(card).toContainText('key kept for this tab');
+  await card.getByRole('button', { name: 'Test connection' }).click();
+  await expect(card.getByRole('status')).toContainText('Connected');
+
+  const secret = 'demo-dify-triage-key';
+  expect(page.url()).not.toContain(secret);
+  expect(await page.locator('body').innerText()).not.toContain(secret);
+  const local = await page.evaluate(() => JSON.stringify(window.localStorage));
+  expect(local).not.toContain(secret);
+  expect(local).toContain('My triage copy');
+  const session = await page.evaluate(() => JSON.stringify(window.sessionStorage));
+  expect(session).toContain(secret);
+
+  await page.getByRole('link', { name: 'Logs' }).click();
+  await page.goto('/?collection=My+triage+copy');
+  await settled(page);
+  await expect(rows(page).first()).toBeVisible();
+
+  await page.goto('/connections');
+  await page.getByRole('button', { name: 'Forget all keys' }).click();
+  expect(await page.evaluate(() => JSON.stringify(window.sessionStorage))).not.toContain(secret);
+  await expect(page.getByRole('article', { name: 'My triage copy' })).toContainText('no key yet');
+});
+
+test('a wrong key is explained with its fix', async ({ page }) => {
+  await page.goto('/connections');
+  const card = page.getByRole('article', { name: 'Aitronos (demo)' });
+  await card.getByLabel('API key or token').fill('not-a-key');
+  await card.getByRole('button', { name: 'Save key' }).click();
+  await card.getByRole('button', { name: 'Test connection' }).click();
+  await expect(card.getByRole('alert')).toContainText('The key was refused (401)');
+  await expect(card.getByRole('alert')).toContainText('Paste a fresh token');
+});
+
+test('no accessibility violations on the dashboard, the open detail pane and the connections screen', async ({ page }) => {
+  for (const theme of ['light', 'dark']) {
+    await page.goto('/');
+    await page.getByLabel('Theme').selectOption(theme);
+    await settled(page);
+    expect(await accessibilityViolations(page), `dashboard (${theme})`).toEqual([]);
+    await rows(page).first().click();
+    await expect(page.getByRole('complementary', { name: 'Record detail' })).toBeVisible();
+    expect(await accessibilityViolations(page), `detail pane (${theme})`).toEqual([]);
+    await page.goto('/connections');
+    await expect(page.getByRole('article').first()).toBeVisible();
+    expect(await accessibilityViolations(page), `connections (${theme})`).toEqual([]);
+  }
+});

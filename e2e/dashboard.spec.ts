@@ -1,0 +1,186 @@
+// The dashboard against the demo API: every source merged, filters in the URL and
+// in the requests, reload/back/forward, pasted links, failures kept apart, races.
+import { test, expect, rows, settled, column, shownKeys, requestsDuring, keysFromApi, LOGS_REQUEST } from './helpers';
+
+test('demo rows from every source load, and the status filter round-trips through URL and API', async ({ page }) => {
+  await page.goto('/');
+  await settled(page);
+  await expect(rows(page).first()).toBeVisible();
+  expect(new Set(await column(page, 3)).size).toBeGreaterThan(2);
+  expect(new Set(await column(page, 2)).size).toBeGreaterThan(1);
+
+  const requests = await requestsDuring(page, async () => {
+    await page.getByRole('checkbox', { name: 'Error' }).check();
+    await expect(page).toHaveURL(/[?&]status=error(&|$)/);
+    await settled(page);
+  });
+  const params = requests.map((r) => new URL(r.url()));
+  const make = params.filter((u) => u.pathname.includes('/scenarios/'));
+  expect(make.length).toBe(4);
+  for (const url of make) expect(url.searchParams.get('status')).toBe('3');
+  for (const url of params.filter((u) => u.pathname.includes('/dify/'))) expect(url.searchParams.get('status')).toBe('failed');
+  for (const url of params.filter((u) => u.pathname.includes('/aitronos/'))) expect(url.searchParams.get('status')).toBe('error');
+  expect(params.some((u) => u.pathname.includes('audit-logs')), 'audit entries are never errors').toBe(false);
+
+  expect(new Set(await column(page, 2))).toEqual(new Set(['Error']));
+  // Only the rendered rows are in the DOM: compare what is shown with the API's own
+  // answer after scrolling nothing, i.e. the newest rows of the merged answer.
+  const expected = await keysFromApi(page, requests);
+  const shown = await shownKeys(page);
+  expect(shown.length).toBeGreaterThan(0);
+  for (const key of shown) expect(expected).toContain(key);
+
+  await page.reload();
+  await expect(page.getByRole('checkbox', { name: 'Error' })).toBeChecked();
+  await settled(page);
+  expect(new Set(await column(page, 2))).toEqual(new Set(['Error']));
+
+  await page.goBack();
+  await expect(page).not.toHaveURL(/status=/);
+  await expect(page.getByRole('checkbox', { name: 'Error' })).not.toBeChecked();
+  await settled(page);
+  expect(new Set(await column(page, 2)).size).toBeGreaterThan(1);
+
+  await page.goForward();
+  await expect(page).toHaveURL(/[?&]status=error(&|$)/);
+  await expect(page.getByRole('checkbox', { name: 'Error' })).toBeChecked();
+});
+
+test('every filter lives in the URL and back/forward walk between the views', async ({ page }) => {
+  await page.goto('/');
+  await settled(page);
+
+  await page.getByLabel('Period', { exact: true }).selectOption('24h');
+  await expect(page).toHaveURL(/period=24h/);
+  await page.getByLabel('Time zone').selectOption('utc');
+  await expect(page).toHaveURL(/tz=utc/);
+
+  await page.getByText('Collection type: all').click();
+  await page.getByRole('checkbox', { name: 'Dify workflows' }).check();
+  await expect(page).toHaveURL(/type=dify-workflows/);
+  await settled(page);
+  expect(new Set(await column(page, 3))).toEqual(new Set(['Dify workflows']));
+
+  await page.getByText('Collection: all').click();
+  await page.getByRole('checkbox', { name: 'Support bot' }).check();
+  await expect(page).toHaveURL(/collection=Support\+bot/);
+  await settled(page);
+  expect(new Set(await column(page, 4))).toEqual(new Set(['Support bot']));
+
+  const client = (await column(page, 6))[0];
+  await page.getByText('Client: all').click();
+  await page.getByRole('checkbox', { name: client, exact: true }).check();
+  await expect(page).toHaveURL(new RegExp(`client=${encodeURIComponent(client).replace(/%20/g, '\\+')}`));
+  expect(new Set(await column(page, 6))).toEqual(new Set([client]));
+
+  await page.getByRole('button', { name: /^Duration/ }).click();
+  await expect(page).toHaveURL(/sort=duration/);
+
+  const search = page.getByLabel('Search');
+  await search.fill('app');
+  await expect(page).toHaveURL(/q=app/);
+  const filteredUrl = page.url();
+
+  await page.reload();
+  await expect(page.getByLabel('Period', { exact: true })).toHaveValue('24h');
+  await expect(page.getByLabel('Time zone')).toHaveValue('utc');
+  await expect(page.getByLabel('Search')).toHaveValue('app');
+  await settled(page);
+  expect(new Set(await column(page, 6))).toEqual(new Set([client]));
+
+  // Typing replaced its entry: one step back undoes the sort, not a keystroke.
+  await page.goBack();
+  await expect(page).not.toHaveURL(/sort=duration/);
+  await expect(page).not.toHaveURL(/q=app/);
+  await page.goBack();
+  await expect(page).not.toHaveURL(/client=/);
+  await page.goForward();
+  await page.goForward();
+  await expect(page).toHaveURL(filteredUrl);
+});
+
+test('a pasted link reopens the same rows and the same detail', async ({ page, browser }) => {
+  await page.goto('/?status=warning&type=make-scenarios');
+  await settled(page);
+  await rows(page).nth(2).click();
+  await expect(page).toHaveURL(/sel=/);
+  await expect(page.getByRole('complementary', { name: 'Record detail' })).toBeVisible();
+  const recordId = await page.locator('.fields dt:text-is("Record id") + dd').textContent();
+  const keys = await shownKeys(page);
+  const link = page.url();
+
+  const other = await browser.newPage();
+  await other.goto(link);
+  await settled(other);
+  await expect(other.locator('.fields dt:text-is("Record id") + dd')).toHaveText(recordId ?? '');
+  expect(await shownKeys(other)).toEqual(keys);
+  await expect(other.locator('tr.selected')).toHaveCount(1);
+  await other.close();
+});
+
+test('a failing source shows its error and a retry while the others keep working', async ({ page }) => {
+  let failing = true;
+  await page.route(/\/demo\/dify\/v1\/workflows\/logs/, (route) => {
+    const headers = route.request().headers();
+    const support = headers['authorization']?.includes('support');
+    if (failing && support) {
+      return route.continue({ headers: { ...headers, authorization: 'Bearer fault-503' } });
+    }
+    return route.continue();
+  });
+  await page.goto('/?type=dify-workflows');
+  await settled(page);
+  const alert = page.getByRole('alert').filter({ hasText: 'Support bot' });
+  await expect(alert).toContainText('Dify answered 503');
+  expect(new Set(await column(page, 4))).toEqual(new Set(['Ticket triage']));
+
+  failing = false;
+  await alert.getByRole('button', { name: 'Retry' }).click();
+  await settled(page);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect.poll(async () => new Set(await column(page, 4)).size).toBe(2);
+});
+
+test('a refused token reads as a sentence, not a blank page', async ({ page }) => {
+  await page.route(/\/demo\/make\/api\/v2\/scenarios\/\d+\/logs/, (route) =>
+    route.continue({ headers: { ...route.request().headers(), authorization: 'Token wrong' } }),
+  );
+  await page.goto('/?type=make-scenarios');
+  await settled(page);
+  const alerts = page.getByRole('alert');
+  await expect(alerts).toHaveCount(4);
+  await expect(alerts.first()).toContainText('Make answered 401 (the token was refused): Access denied');
+});
+
+test('a slow stale answer never overwrites the newer one', async ({ page }) => {
+  await page.goto('/?type=make-scenarios');
+  await settled(page);
+  await page.route(LOGS_REQUEST, (route) => {
+    const url = new URL(route.request().url());
+    if (url.searchParams.get('status') === '2') {
+      return route.continue({ headers: { ...route.request().headers(), authorization: 'Token fault-slow-1500' } });
+    }
+    return route.continue();
+  });
+  const warning = page.getByRole('checkbox', { name: 'Warning' });
+  await warning.check();
+  await expect(page).toHaveURL(/status=warning/);
+  await warning.uncheck();
+  await page.getByRole('checkbox', { name: 'Error' }).check();
+  await expect(page).toHaveURL(/status=error/);
+  await settled(page);
+  expect(new Set(await column(page, 2))).toEqual(new Set(['Error']));
+  await page.waitForTimeout(2000);
+  expect(new Set(await column(page, 2))).toEqual(new Set(['Error']));
+  await expect(page.locator('.source.loading')).toHaveCount(0);
+});
+
+test('the volume chart narrows the period to a bar', async ({ page }) => {
+  await page.goto('/?period=24h');
+  await settled(page);
+  const bar = page.locator('.volume-chart .bar').filter({ has: page.locator('rect.bar-success') }).first();
+  await bar.click();
+  await expect(page).toHaveURL(/period=\d{4}-\d\d-\d\dT[^&]*\.\.\d{4}/);
+  await settled(page);
+  await expect(rows(page).first()).toBeVisible();
+});

@@ -1,0 +1,63 @@
+// The detail pane for each vendor, and keyboard navigation.
+import { test, expect, rows, settled } from './helpers';
+
+const pane = (page: import('@playwright/test').Page) => page.getByRole('complementary', { name: 'Record detail' });
+
+test('Make scenario detail shows the execution, its failing module and the raw object', async ({ page }) => {
+  await page.goto('/?type=make-scenarios&status=error');
+  await settled(page);
+  await rows(page).first().click();
+  await expect(pane(page).getByRole('heading', { name: 'Execution' })).toBeVisible();
+  await expect(pane(page)).toContainText('Status: Error (ERROR)');
+  await expect(pane(page).locator('.execution-error')).toContainText('in module');
+  await expect(pane(page).getByRole('table', { name: 'Module logs of this execution' })).toBeVisible();
+  await expect(pane(page).locator('pre.json').last()).toContainText('"imtId"');
+});
+
+test('Make audit detail shows the details object', async ({ page }) => {
+  await page.goto('/?type=make-audit');
+  await settled(page);
+  await rows(page).first().click();
+  await expect(pane(page).getByRole('heading', { name: 'Audit details' })).toBeVisible();
+  await expect(pane(page)).toContainText('ipAddress');
+});
+
+test('Dify detail shows tokens, steps and timings; Aitronos shows its whole object', async ({ page }) => {
+  await page.goto('/?type=dify-workflows&status=error');
+  await settled(page);
+  await rows(page).first().click();
+  await expect(pane(page).locator('dt', { hasText: 'Tokens' })).toBeVisible();
+  await expect(pane(page).locator('dt', { hasText: 'Steps' })).toBeVisible();
+  await expect(pane(page).locator('dt', { hasText: 'Error' })).toBeVisible();
+  await expect(pane(page).locator('pre.json')).toContainText('"elapsed_time"');
+
+  await page.goto('/?type=aitronos-connectors');
+  await settled(page);
+  await rows(page).first().click();
+  await expect(pane(page).locator('pre.json')).toContainText('"credential_name"');
+});
+
+test('keyboard: j/k and arrows move, Enter opens, arrows step the detail, Esc closes, / searches', async ({ page }) => {
+  await page.goto('/?type=make-scenarios');
+  await settled(page);
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('j');
+  await page.keyboard.press('j');
+  await expect(page.locator('tr.cursor')).toHaveCount(1);
+  const cursorKey = await page.locator('tr.cursor').getAttribute('data-key');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(new RegExp(`sel=${encodeURIComponent(cursorKey ?? '')}`));
+  await expect(pane(page)).toBeVisible();
+
+  await page.keyboard.press('ArrowDown');
+  await expect(page).not.toHaveURL(new RegExp(`sel=${encodeURIComponent(cursorKey ?? '')}`));
+  await page.keyboard.press('k');
+  await expect(page).toHaveURL(new RegExp(`sel=${encodeURIComponent(cursorKey ?? '')}`));
+
+  await page.keyboard.press('Escape');
+  await expect(page).not.toHaveURL(/sel=/);
+  await expect(pane(page)).toHaveCount(0);
+
+  await page.keyboard.press('/');
+  await expect(page.getByLabel('Search')).toBeFocused();
+});

@@ -1,0 +1,612 @@
+//! CSV: Logdeck's export (the API-logs columns, then usage figures, then ids) and
+//! reading files back as a snapshot source, including the API platform's own export.
+//!
+//! Dates are ISO 8601 in the chosen display zone with the offset in every value.
+//! Cells a spreadsheet would run as a formula are neutralised the way OWASP
+//! recommends (a leading `'`), and restored when Logdeck reads its own file back.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::io::Write;
+use std::rc::Rc;
+
+use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat, Utc};
+use serde_json::{json, Map, Value};
+
+use super::model::{CollectionType, LogRecord, Usage};
+use super::status::{self, Status};
+
+/// The header, in order: the API-logs export's columns, then what vendors add.
+pub const HEADER: [&str; 21] = [
+    "Date",
+    "Type",
+    "Code",
+    "Status",
+    "Gateway code",
+    "Status details",
+    "IP",
+    "Timing",
+    "Delay",
+    "API collection",
+    "Endpoint",
+    "Client",
+    "Job details",
+    "Operations",
+    "Transfer",
+    "Centicredits",
+    "Tokens",
+    "Steps",
+    "Collection type",
+    "Record id",
+    "Source",
+];
+
+/// The API platform's export header (see `api-logs.md`).
+const API_PLATFORM_HEADER: [&str; 13] = [
+    "Date",
+    "Type",
+    "Code",
+    "Status",
+    "Gateway code",
+    "Status details",
+    "IP",
+    "Timing",
+    "Delay",
+    "API collection",
+    "Endpoint",
+    "Client",
+    "Job details",
+];
+
+/// Characters that make a spreadsheet treat a cell as a formula.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell a spreadsheet would evaluate: starts like a formula and is not a number.
+fn formula_like(cell: &str) -> bool {
+    cell.starts_with(FORMULA_STARTS) && cell.trim().parse::<f64>().is_err()
+}
+
+/// A cell that already looks neutralised (`'=…`, `''=…`): it gets one more quote,
+/// so reading back is exact.
+fn quoted_formula(cell: &str) -> bool {
+    cell.strip_prefix('\'')
+        .is_some_and(|rest| formula_like(rest) || quoted_formula(rest))
+}
+
+/// Prefixes a formula-like cell with `'`, leaving real numbers (`-12`, `+3.5`) alone.
+pub fn neutralise(cell: &str) -> String {
+    if formula_like(cell) || quoted_formula(cell) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
+/// Undoes [`neutralise`] when reading Logdeck's own file back.
+fn restore(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if formula_like(rest) || quoted_formula(rest) => rest,
+        _ => cell,
+    }
+}
+
+/// The cells of one record, in [`HEADER`] order. Rows from an API-platform file
+/// keep their own code, status text, gateway code, IP and delay.
+pub fn row(record: &LogRecord, offset: FixedOffset) -> [String; 21] {
+    let raw = |key: &str| {
+        record
+            .raw
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let platform = record.kind == CollectionType::ApiPlatform;
+    let number = |value: Option<u64>| value.map(|n| n.to_string()).unwrap_or_default();
+    [
+        record
+            .timestamp
+            .with_timezone(&offset)
+            .to_rfc3339_opts(SecondsFormat::Millis, false),
+        record.status.label().to_owned(),
+        record.raw_status.clone(),
+        if platform {
+            raw("Status")
+        } else {
+            String::new()
+        },
+        if platform {
+            raw("Gateway code")
+        } else {
+            String::new()
+        },
+        record.error.clone().unwrap_or_default(),
+        if platform { raw("IP") } else { String::new() },
+        number(record.duration_ms),
+        if platform {
+            raw("Delay")
+        } else {
+            String::new()
+        },
+        record.collection.clone(),
+        record.name.clone().unwrap_or_default(),
+        record.client.clone().unwrap_or_default(),
+        record.vendor_link.clone().unwrap_or_default(),
+        number(record.usage.operations),
+        number(record.usage.transfer),
+        number(record.usage.centicredits),
+        number(record.usage.tokens),
+        number(record.usage.steps),
+        record.kind.label().to_owned(),
+        record.id.clone(),
+        record.source.clone(),
+    ]
+}
+
+/// Writes CSV a chunk at a time, so an export of any size never holds the whole
+/// file in one buffer: each [`CsvWriter::chunk`] can go straight into a Blob part.
+pub struct CsvWriter {
+    writer: csv::Writer<SharedBuffer>,
+    buffer: SharedBuffer,
+    offset: FixedOffset,
+}
+
+/// The bytes the csv writer produced, drained by [`CsvWriter::chunk`].
+#[derive(Clone, Default)]
+struct SharedBuffer(Rc<RefCell<Vec<u8>>>);
+
+impl Write for SharedBuffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl CsvWriter {
+    /// A writer whose first chunk starts with the header.
+    pub fn new(offset: FixedOffset) -> CsvWriter {
+        let buffer = SharedBuffer::default();
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(buffer.clone());
+        // Writing to memory cannot fail.
+        let _ = writer.write_record(HEADER);
+        CsvWriter {
+            writer,
+            buffer,
+            offset,
+        }
+    }
+
+    pub fn write(&mut self, record: &LogRecord) {
+        let cells = row(record, self.offset).map(|cell| neutralise(&cell));
+        let _ = self.writer.write_record(&cells);
+    }
+
+    /// The bytes written since the last chunk.
+    pub fn chunk(&mut self) -> Vec<u8> {
+        let _ = self.writer.flush();
+        std::mem::take(&mut *self.buffer.0.borrow_mut())
+    }
+}
+
+/// A file that cannot be read as a snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileError(pub String);
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A snapshot read from a file, plus the rows that had to be skipped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub records: Vec<LogRecord>,
+    /// One line per unreadable row.
+    pub problems: Vec<String>,
+}
+
+/// Reads Logdeck's own CSV or the API platform's export into records of `source`.
+pub fn read(text: &str, source: &str) -> Result<Snapshot, FileError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| FileError(format!("The file is not CSV: {e}")))?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
+    let own =
+        header.iter().any(|h| h == "Record id") && header.iter().any(|h| h == "Collection type");
+    let platform = API_PLATFORM_HEADER
+        .iter()
+        .all(|column| header.iter().any(|h| h == column));
+    if !own && !platform {
+        return Err(FileError(format!(
+            "Unknown CSV columns ({}): expected Logdeck's export or the API platform's (Date, Type, Code, Status, …).",
+            header.join(", ")
+        )));
+    }
+    let column: HashMap<&str, usize> = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.as_str(), i))
+        .collect();
+    let mut snapshot = Snapshot {
+        records: Vec::new(),
+        problems: Vec::new(),
+    };
+    for (index, result) in reader.records().enumerate() {
+        let line = index + 2;
+        let cells = match result {
+            Ok(cells) => cells,
+            Err(e) => {
+                snapshot.problems.push(format!("line {line}: {e}"));
+                continue;
+            }
+        };
+        let cell = |name: &str| {
+            column
+                .get(name)
+                .and_then(|&i| cells.get(i))
+                .map(restore)
+                .unwrap_or_default()
+                .trim()
+                .to_owned()
+        };
+        let decoded = if own {
+            own_row(&cell, source)
+        } else {
+            platform_row(&cell, &header, &cells, source, line)
+        };
+        match decoded {
+            Ok(record) => snapshot.records.push(record),
+            Err(problem) => snapshot.problems.push(format!("line {line}: {problem}")),
+        }
+    }
+    Ok(snapshot)
+}
+
+fn optional(text: String) -> Option<String> {
+    (!text.is_empty()).then_some(text)
+}
+
+fn number(text: &str) -> Option<u64> {
+    text.parse().ok()
+}
+
+fn own_row(cell: &dyn Fn(&str) -> String, source: &str) -> Result<LogRecord, String> {
+    let timestamp = DateTime::parse_from_rfc3339(&cell("Date"))
+        .map_err(|_| format!("Date {:?} is not an ISO 8601 date-time", cell("Date")))?
+        .with_timezone(&Utc);
+    let id = optional(cell("Record id")).ok_or("Record id is empty")?;
+    let kind = CollectionType::from_label(&cell("Collection type"))
+        .ok_or_else(|| format!("unknown collection type {:?}", cell("Collection type")))?;
+    let status = Status::ALL
+        .into_iter()
+        .find(|s| s.label() == cell("Type"))
+        .unwrap_or(Status::Unknown);
+    let original_source = cell("Source");
+    Ok(LogRecord {
+        source: source.to_owned(),
+        kind,
+        id: if original_source.is_empty() {
+            id
+        } else {
+            format!("{original_source}:{id}")
+        },
+        timestamp,
+        status,
+        raw_status: cell("Code"),
+        client: optional(cell("Client")),
+        collection: cell("API collection"),
+        name: optional(cell("Endpoint")),
+        duration_ms: number(&cell("Timing")),
+        usage: Usage {
+            operations: number(&cell("Operations")),
+            transfer: number(&cell("Transfer")),
+            centicredits: number(&cell("Centicredits")),
+            tokens: number(&cell("Tokens")),
+            steps: number(&cell("Steps")),
+        },
+        error: optional(cell("Status details")),
+        vendor_link: optional(cell("Job details")),
+        raw: json!({"file": "Logdeck CSV", "source": original_source}),
+    })
+}
+
+fn platform_row(
+    cell: &dyn Fn(&str) -> String,
+    header: &[String],
+    cells: &csv::StringRecord,
+    source: &str,
+    line: usize,
+) -> Result<LogRecord, String> {
+    let date = cell("Date");
+    let timestamp =
+        platform_date(&date).ok_or_else(|| format!("Date {date:?} is not a date and time"))?;
+    let code = cell("Code");
+    let status = match code.parse::<u16>() {
+        Ok(http) => status::from_http_code(http),
+        Err(_) => match cell("Type").to_lowercase().as_str() {
+            "success" => Status::Success,
+            "error" => Status::Error,
+            _ => Status::Unknown,
+        },
+    };
+    let raw: Map<String, Value> = header
+        .iter()
+        .zip(cells.iter())
+        .map(|(name, value)| (name.clone(), Value::String(restore(value).to_owned())))
+        .collect();
+    Ok(LogRecord {
+        source: source.to_owned(),
+        kind: CollectionType::ApiPlatform,
+        id: format!("line-{line}"),
+        timestamp,
+        status,
+        raw_status: code,
+        client: optional(cell("Client")),
+        collection: cell("API collection"),
+        name: optional(cell("Endpoint")),
+        duration_ms: timing_ms(&cell("Timing")),
+        usage: Usage::default(),
+        error: optional(cell("Status details")),
+        vendor_link: optional(cell("Job details")),
+        raw: Value::Object(raw),
+    })
+}
+
+/// ISO 8601, or `YYYY-MM-DD HH:MM[:SS]` with an optional ` UTC` (taken as UTC).
+fn platform_date(text: &str) -> Option<DateTime<Utc>> {
+    if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
+        return Some(instant.with_timezone(&Utc));
+    }
+    let text = text.trim_end_matches(" UTC").trim_end_matches('Z');
+    [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S%.f",
+    ]
+    .iter()
+    .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
+    .map(|naive| naive.and_utc())
+}
+
+/// `120`, `120 ms`, `1.5 s` or `1.5s` as milliseconds.
+fn timing_ms(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let (value, factor) = if let Some(ms) = text.strip_suffix("ms") {
+        (ms, 1.0)
+    } else if let Some(seconds) = text.strip_suffix('s') {
+        (seconds, 1000.0)
+    } else {
+        (text, 1.0)
+    };
+    let value: f64 = value.trim().parse().ok()?;
+    (value.is_finite() && value >= 0.0).then(|| (value * factor).round() as u64)
+}
+
+/// `logdeck_make-scenarios+dify-workflows_2026-11-14T1200Z_to_2026-11-21T1200Z_exported-2026-11-21T120501Z.csv`
+pub fn file_name(
+    kinds: &[CollectionType],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    exported: DateTime<Utc>,
+    extension: &str,
+) -> String {
+    let stamp = |t: DateTime<Utc>| t.format("%Y-%m-%dT%H%MZ").to_string();
+    let sources = if kinds.is_empty() {
+        "all-sources".to_owned()
+    } else {
+        kinds.iter().map(|k| k.key()).collect::<Vec<_>>().join("+")
+    };
+    format!(
+        "logdeck_{sources}_{}_to_{}_exported-{}.{extension}",
+        stamp(from),
+        stamp(to),
+        exported.format("%Y-%m-%dT%H%M%SZ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn record() -> LogRecord {
+        LogRecord {
+            source: "demo-make/scenario/1001".into(),
+            kind: CollectionType::MakeScenarios,
+            id: "905000".into(),
+            timestamp: Utc.with_ymd_and_hms(2026, 11, 21, 10, 4, 5).unwrap()
+                + chrono::Duration::milliseconds(120),
+            status: Status::Error,
+            raw_status: "3".into(),
+            client: Some("=HYPERLINK(\"http://evil\")".into()),
+            collection: "Sync, \"CRM\" leads".into(),
+            name: Some("-2+3".into()),
+            duration_ms: Some(1520),
+            usage: Usage {
+                operations: Some(12),
+                transfer: Some(2048),
+                centicredits: Some(9_007_199_254_740_993),
+                tokens: None,
+                steps: None,
+            },
+            error: Some("line one\nline two".into()),
+            vendor_link: Some("https://eu1.make.com/77/scenarios/1001/logs/abc".into()),
+            raw: Value::Null,
+        }
+    }
+
+    fn export(records: &[LogRecord], offset: FixedOffset) -> String {
+        let mut writer = CsvWriter::new(offset);
+        let mut bytes = writer.chunk();
+        for record in records {
+            writer.write(record);
+            bytes.extend(writer.chunk());
+        }
+        String::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn formulas_are_neutralised_but_numbers_are_not() {
+        assert_eq!(neutralise("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(neutralise("@cmd"), "'@cmd");
+        assert_eq!(neutralise("+1 555 0100 call me"), "'+1 555 0100 call me");
+        assert_eq!(neutralise("\tTAB"), "'\tTAB");
+        assert_eq!(neutralise("-12"), "-12");
+        assert_eq!(neutralise("+3.5"), "+3.5");
+        assert_eq!(neutralise("plain"), "plain");
+        assert_eq!(restore("'=SUM(A1)"), "=SUM(A1)");
+        assert_eq!(restore("'quoted"), "'quoted");
+        assert_eq!(neutralise("'=already"), "''=already");
+        assert_eq!(restore("''=already"), "'=already");
+    }
+
+    #[test]
+    fn export_follows_the_api_logs_columns_with_zoned_dates_and_rfc4180_quoting() {
+        let paris = FixedOffset::east_opt(3600).unwrap();
+        let text = export(&[record()], paris);
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let header: Vec<&str> = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect();
+        assert_eq!(header, HEADER);
+        let row: Vec<String> = reader
+            .records()
+            .next()
+            .unwrap()
+            .unwrap()
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(row[0], "2026-11-21T11:04:05.120+01:00");
+        assert_eq!((row[1].as_str(), row[2].as_str()), ("Error", "3"));
+        assert_eq!(row[5], "line one\nline two");
+        assert_eq!(row[7], "1520");
+        assert_eq!(row[9], "Sync, \"CRM\" leads");
+        assert_eq!(
+            row[10], "'-2+3",
+            "a cell that is not a number but starts with - is neutralised"
+        );
+        assert_eq!(row[11], "'=HYPERLINK(\"http://evil\")");
+        assert_eq!(row[12], "https://eu1.make.com/77/scenarios/1001/logs/abc");
+        assert_eq!(row[15], "9007199254740993");
+        assert_eq!(
+            (row[18].as_str(), row[19].as_str(), row[20].as_str()),
+            ("Make scenarios", "905000", "demo-make/scenario/1001")
+        );
+        assert!(text.contains("\r\n"));
+        let utc = export(&[record()], FixedOffset::east_opt(0).unwrap());
+        assert!(utc.contains("2026-11-21T10:04:05.120+00:00"));
+    }
+
+    #[test]
+    fn an_export_reads_back_into_the_same_rows() {
+        let original = record();
+        let text = export(
+            &[original.clone()],
+            FixedOffset::west_opt(5 * 3600).unwrap(),
+        );
+        let snapshot = read(&text, "file:export.csv").unwrap();
+        assert!(snapshot.problems.is_empty(), "{:?}", snapshot.problems);
+        let [back] = &snapshot.records[..] else {
+            panic!("one record")
+        };
+        assert_eq!(back.timestamp, original.timestamp);
+        assert_eq!(back.id, "demo-make/scenario/1001:905000");
+        assert_eq!(back.source, "file:export.csv");
+        assert_eq!(
+            (back.status, back.raw_status.as_str(), back.kind),
+            (Status::Error, "3", CollectionType::MakeScenarios)
+        );
+        assert_eq!(
+            back.client, original.client,
+            "the neutralising quote is removed again"
+        );
+        assert_eq!(back.name.as_deref(), Some("-2+3"));
+        assert_eq!(
+            (back.collection.as_str(), back.error.clone()),
+            (original.collection.as_str(), original.error.clone())
+        );
+        assert_eq!(back.usage, original.usage);
+        assert_eq!(back.vendor_link, original.vendor_link);
+    }
+
+    #[test]
+    fn the_api_platforms_export_reads_as_records() {
+        let text = "\u{feff}Date,Type,Code,Status,Gateway code,Status details,IP,Timing,Delay,API collection,Endpoint,Client,Job details\r\n\
+            2024-05-01 10:00:00 UTC,Error,401,Unauthorized,4011,Missing token,203.0.113.5,12 ms,0 ms,Orders,/orders,Team A,\r\n\
+            2024-05-01T10:00:05Z,Success,200,OK,,,203.0.113.6,1.5 s,,Orders,/orders/1,Team B,https://jobs/1\r\n\
+            yesterday,Success,200,OK,,,,,,Orders,/x,C,\r\n";
+        let snapshot = read(text, "file:api.csv").unwrap();
+        assert_eq!(snapshot.records.len(), 2);
+        assert_eq!(snapshot.problems.len(), 1);
+        assert!(snapshot.problems[0].starts_with("line 4"));
+        let failed = &snapshot.records[0];
+        assert_eq!(
+            (failed.status, failed.raw_status.as_str()),
+            (Status::Error, "401")
+        );
+        assert_eq!(failed.duration_ms, Some(12));
+        assert_eq!(failed.error.as_deref(), Some("Missing token"));
+        assert_eq!(failed.kind, CollectionType::ApiPlatform);
+        assert_eq!(snapshot.records[1].duration_ms, Some(1500));
+        // Exporting keeps the platform's own diagnostics.
+        let row = row(failed, FixedOffset::east_opt(0).unwrap());
+        assert_eq!(
+            (row[3].as_str(), row[4].as_str(), row[6].as_str()),
+            ("Unauthorized", "4011", "203.0.113.5")
+        );
+    }
+
+    #[test]
+    fn unknown_files_are_refused_with_the_columns_named() {
+        let error = read("a,b\n1,2\n", "f").unwrap_err();
+        assert!(error.0.contains("a, b"));
+    }
+
+    #[test]
+    fn file_names_say_what_the_file_holds() {
+        let at = |d| Utc.with_ymd_and_hms(2026, 11, d, 12, 0, 0).unwrap();
+        let name = file_name(
+            &[CollectionType::MakeScenarios, CollectionType::DifyWorkflows],
+            at(14),
+            at(21),
+            at(21),
+            "csv",
+        );
+        assert_eq!(name, "logdeck_make-scenarios+dify-workflows_2026-11-14T1200Z_to_2026-11-21T1200Z_exported-2026-11-21T120000Z.csv");
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn neutralised_cells_never_start_a_formula_and_restore_exactly(cell in any::<String>()) {
+            let safe = neutralise(&cell);
+            let is_number = cell.trim().parse::<f64>().is_ok();
+            prop_assert!(is_number || !safe.starts_with(FORMULA_STARTS));
+            prop_assert!(!formula_like(&safe));
+            prop_assert_eq!(restore(&safe), cell.as_str());
+        }
+    }
+}
