@@ -519,7 +519,7 @@ mod tests {
     fn an_export_reads_back_into_the_same_rows() {
         let original = record();
         let text = export(
-            &[original.clone()],
+            std::slice::from_ref(&original),
             FixedOffset::west_opt(5 * 3600).unwrap(),
         );
         let snapshot = read(&text, "file:export.csv").unwrap();
