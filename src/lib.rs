@@ -5,6 +5,7 @@
 pub mod app;
 pub mod components;
 pub mod core;
+pub mod export;
 pub mod net;
 pub mod pages;
 pub mod state;

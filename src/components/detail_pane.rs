@@ -310,7 +310,7 @@ async fn load_extra(
             Ok(details.map_or(Extra::None, Extra::AuditDetails))
         }
         // Dify runs and Aitronos logs carry everything in the list row.
-        Source::Dify(_) | Source::Aitronos(_) => Ok(Extra::None),
+        Source::Dify(_) | Source::Aitronos(_) | Source::File { .. } => Ok(Extra::None),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Small view components; each takes signals and callbacks and owns no filter state.
 
 pub mod detail_pane;
+pub mod export_panel;
 pub mod filter_bar;
 pub mod log_table;
 pub mod multi_select;

@@ -34,6 +34,7 @@ fn permission(source: &Source) -> &'static str {
         }
         Source::Dify(_) => "an app API key of this app (Dify keys belong to one app)",
         Source::Aitronos(_) => "membership of the organization",
+        Source::File { .. } => "nothing: a file is read from disk",
     }
 }
 

@@ -2,7 +2,7 @@
 //! Make audit log, Dify app, Aitronos account), and the one place that routes a
 //! unified query to the right adapter.
 
-use super::adapters::{aitronos, dify, make_audit, make_scenarios, Capabilities, Page};
+use super::adapters::{aitronos, dify, make_audit, make_scenarios, Applied, Capabilities, Page};
 use super::config::{
     AitronosConnection, Connection, DifyConnection, MakeConnection, RuntimeConfig, ScenarioRef,
 };
@@ -27,7 +27,21 @@ pub enum Source {
     },
     Dify(DifyConnection),
     Aitronos(AitronosConnection),
+    /// A CSV snapshot opened from disk: its rows are all loaded at once and every
+    /// filter runs in the browser.
+    File {
+        name: String,
+    },
 }
+
+/// A file snapshot filters everything in the browser.
+const FILE_CAPABILITIES: Capabilities = Capabilities {
+    period: Applied::Browser,
+    status: Applied::Browser,
+    client: Applied::Browser,
+    collection: Applied::Browser,
+    text: Applied::Browser,
+};
 
 /// Why a source could not be read, in words for the person looking at it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +52,8 @@ pub enum SourceError {
     Vendor(VendorError),
     /// The answer did not match the vendor's documented shape.
     Decode(String),
+    /// A file snapshot has nothing to request.
+    NotRemote,
 }
 
 impl std::fmt::Display for SourceError {
@@ -46,6 +62,7 @@ impl std::fmt::Display for SourceError {
             SourceError::MissingKey => f.write_str("no API key: add one for this connection"),
             SourceError::Vendor(error) => error.fmt(f),
             SourceError::Decode(message) => f.write_str(message),
+            SourceError::NotRemote => f.write_str("a file has no server to ask"),
         }
     }
 }
@@ -85,6 +102,7 @@ impl Source {
             Source::MakeAudit { connection, .. } => format!("{}/audit", connection.id),
             Source::Dify(dify) => dify.id.clone(),
             Source::Aitronos(aitronos) => aitronos.id.clone(),
+            Source::File { name } => format!("file:{name}"),
         }
     }
 
@@ -98,6 +116,7 @@ impl Source {
             Source::MakeAudit { connection, .. } => format!("{} · audit log", connection.name),
             Source::Dify(dify) => format!("Dify · {}", dify.name),
             Source::Aitronos(aitronos) => aitronos.name.clone(),
+            Source::File { name } => format!("File · {name}"),
         }
     }
 
@@ -107,6 +126,7 @@ impl Source {
             Source::MakeAudit { .. } => CollectionType::MakeAudit,
             Source::Dify(_) => CollectionType::DifyWorkflows,
             Source::Aitronos(_) => CollectionType::AitronosConnectors,
+            Source::File { .. } => CollectionType::ApiPlatform,
         }
     }
 
@@ -116,6 +136,7 @@ impl Source {
             Source::MakeAudit { .. } => make_audit::CAPABILITIES,
             Source::Dify(_) => dify::CAPABILITIES,
             Source::Aitronos(_) => aitronos::CAPABILITIES,
+            Source::File { .. } => FILE_CAPABILITIES,
         }
     }
 
@@ -124,7 +145,7 @@ impl Source {
         match self {
             Source::MakeScenario { scenario, .. } => Some(&scenario.name),
             Source::Dify(dify) => Some(&dify.name),
-            Source::MakeAudit { .. } | Source::Aitronos(_) => None,
+            Source::MakeAudit { .. } | Source::Aitronos(_) | Source::File { .. } => None,
         }
     }
 
@@ -143,6 +164,8 @@ impl Source {
             }
             _ => true,
         };
+        // A file's rows carry their own kinds: the type filter runs per row.
+        let type_ok = type_ok || matches!(self, Source::File { .. });
         type_ok && collection_ok && status_ok
     }
 
@@ -197,6 +220,7 @@ impl Source {
                 };
                 Ok(dify::list_request(dify, params))
             }
+            Source::File { .. } => Err(SourceError::NotRemote),
             Source::Aitronos(aitronos) => {
                 aitronos.key.as_ref().ok_or(SourceError::MissingKey)?;
                 let params = aitronos::ListParams {
@@ -264,6 +288,7 @@ impl Source {
                 };
                 aitronos::decode_list(body, aitronos, params)
             }
+            Source::File { .. } => return Err(SourceError::NotRemote),
         };
         let mut page = decoded.map_err(|error| SourceError::Decode(error.to_string()))?;
         let id = self.id();
@@ -288,7 +313,7 @@ impl Source {
                 make_scenarios::decode_error(http_status, body)
             }
             Source::Dify(_) => dify::decode_error(http_status, body),
-            Source::Aitronos(_) => aitronos::decode_error(http_status, body),
+            Source::Aitronos(_) | Source::File { .. } => aitronos::decode_error(http_status, body),
         }
     }
 }

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::components::detail_pane::DetailPane;
+use crate::components::export_panel::{open_files, ExportPanel, FileOpener};
 use crate::components::filter_bar::{FilterBar, FilterOptions, SetQuery};
 use crate::components::log_table::LogTable;
 use crate::components::source_status::SourceStatus;
@@ -51,6 +52,7 @@ pub fn Dashboard() -> impl IntoView {
     Effect::new(move |previous: Option<u64>| {
         let query = fetch_query.get();
         let tick = refresh.get();
+        loads.files.track();
         if let Some(Ok(config)) = config.get() {
             let refreshing = previous.is_some_and(|previous| previous != tick);
             loads.sync(&config, &query, display_offset(query.zone), refreshing);
@@ -160,8 +162,17 @@ pub fn Dashboard() -> impl IntoView {
     let live = RwSignal::new(false);
     install_live_refresh(live, refresh);
 
+    let drop_message = RwSignal::new(String::new());
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
+            open_files(files, loads, drop_message);
+        }
+    };
+
     view! {
-        <div class="dashboard" class:with-detail=move || selected.with(Option::is_some)>
+        <div class="dashboard" class:with-detail=move || selected.with(Option::is_some)
+            on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
             <FilterBar query set_query options offset />
             <UrlProblems problems=Signal::derive(move || decoded.with(|(_, p)| p.iter().map(ToString::to_string).collect())) />
             {move || match config.get() {
@@ -181,6 +192,9 @@ pub fn Dashboard() -> impl IntoView {
                 </label>
                 <button type="button" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
                 <ColumnChooser />
+                <ExportPanel sources=all_sources query offset loads />
+                <FileOpener loads />
+                <span role="status">{drop_message}</span>
                 <span class="row-count" role="status">{move || format!("{} rows", rows.with(Vec::len))}</span>
             </div>
             <div class="workspace">

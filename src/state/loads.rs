@@ -12,6 +12,7 @@ use leptos::task::spawn_local;
 use web_sys::AbortController;
 
 use crate::core::config::RuntimeConfig;
+use crate::core::model::LogRecord;
 use crate::core::query::{LogQuery, Period, TimeWindow};
 use crate::core::sources::{Source, SourceError};
 use crate::core::timeline::Timeline;
@@ -59,6 +60,8 @@ pub struct Loads {
     pub timeline: RwSignal<Timeline>,
     /// The window rows were requested for (for the chart and the export).
     pub window: RwSignal<Option<TimeWindow>>,
+    /// Snapshots opened from files: `(file name, rows)`, kept until the tab closes.
+    pub files: RwSignal<Vec<(String, Vec<LogRecord>)>>,
     basis: StoredValue<Option<Basis>>,
     controllers: StoredValue<Vec<(u64, AbortController)>, LocalStorage>,
     next_token: StoredValue<u64>,
@@ -76,6 +79,7 @@ impl Loads {
             sources: RwSignal::new(Vec::new()),
             timeline: RwSignal::new(Timeline::default()),
             window: RwSignal::new(None),
+            files: RwSignal::new(Vec::new()),
             basis: StoredValue::new(None),
             controllers: StoredValue::new_local(Vec::new()),
             next_token: StoredValue::new(0),
@@ -105,7 +109,7 @@ impl Loads {
 
         let mut started = Vec::new();
         let current = self.sources.get_untracked();
-        let next: Vec<SourceLoad> = Source::expand(config)
+        let mut next: Vec<SourceLoad> = Source::expand(config)
             .into_iter()
             .filter(|source| source.is_selected_by(query))
             .map(|source| {
@@ -132,19 +136,83 @@ impl Loads {
                 }
             })
             .collect();
+        let opened_files = self.file_loads(&current, window, &mut next);
         let live: HashSet<u64> = next.iter().map(|load| load.token).collect();
         self.abort_except(&live);
         let kept_sources: HashSet<String> = next
             .iter()
-            .filter(|load| !started.iter().any(|(token, _)| *token == load.token))
+            .filter(|load| current.iter().any(|c| c.token == load.token))
             .map(|load| load.source.id())
             .collect();
-        self.timeline
-            .update(|timeline| timeline.retain_sources(|source| kept_sources.contains(source)));
+        self.timeline.update(|timeline| {
+            timeline.retain_sources(|source| kept_sources.contains(source));
+            for records in opened_files {
+                timeline.extend(records);
+            }
+        });
         self.sources.set(next);
         for (token, position) in started {
             self.fetch(token, position, query.clone(), window);
         }
+    }
+
+    /// Adds (or replaces) a snapshot; the next sync shows its rows.
+    pub fn open_file(&self, name: String, records: Vec<LogRecord>) {
+        self.files.update(|files| {
+            files.retain(|(existing, _)| *existing != name);
+            files.push((name, records));
+        });
+    }
+
+    /// Appends a load per opened file to `next`. Files whose rows for this window
+    /// are not shown yet are returned, to be added to the timeline; the rest keep
+    /// theirs.
+    fn file_loads(
+        &self,
+        current: &[SourceLoad],
+        window: TimeWindow,
+        next: &mut Vec<SourceLoad>,
+    ) -> Vec<Vec<LogRecord>> {
+        let mut opened = Vec::new();
+        self.files.with_untracked(|files| {
+            for (name, records) in files {
+                let source = Source::File { name: name.clone() };
+                let first_request = format!(
+                    "{}@{:?}..{:?}#{}",
+                    source.id(),
+                    window.from,
+                    window.to,
+                    records.len()
+                );
+                if let Some(load) = current
+                    .iter()
+                    .find(|l| l.source == source && l.first_request == first_request)
+                {
+                    next.push(load.clone());
+                    continue;
+                }
+                let id = source.id();
+                let rows: Vec<LogRecord> = records
+                    .iter()
+                    .filter(|r| (window.from..=window.to).contains(&r.timestamp))
+                    .cloned()
+                    .map(|mut r| {
+                        r.source.clone_from(&id);
+                        r
+                    })
+                    .collect();
+                let token = self.take_token();
+                next.push(SourceLoad {
+                    source,
+                    state: LoadState::Ready { next: None },
+                    rows: rows.len(),
+                    first_request,
+                    token,
+                });
+                opened.push(rows);
+            }
+        });
+        opened
     }
 
     /// Loads the next page of every source that has one and is not busy.

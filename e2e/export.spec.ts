@@ -1,0 +1,132 @@
+// "Download results": the CSV holds every matching row (not only the loaded ones),
+// read by an independent parser (Python's csv module) and checked against the demo
+// API's own answers; the file reopens as a snapshot with the same rows.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { test, expect, rows, settled } from './helpers';
+
+type Row = Record<string, string>;
+
+/** Parses a CSV file with Python's csv module. */
+function pythonCsv(path: string): Row[] {
+  const script = 'import csv, json, sys\nwith open(sys.argv[1], newline="", encoding="utf-8") as f:\n    print(json.dumps(list(csv.DictReader(f))))';
+  return JSON.parse(execFileSync('python3', ['-c', script, path], { encoding: 'utf-8', maxBuffer: 256 * 1024 * 1024 }));
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+test('the CSV has every matching row of every selected source, as the API reports them', async ({ page }, info) => {
+  // 20 days of errors and warnings: far more than the first page of each source.
+  const to = Math.floor(Date.now() / 1000) * 1000 - 60_000;
+  const from = to - 20 * 86_400_000;
+  const period = `${iso(from)}..${iso(to)}`;
+  await page.goto(`/?period=${encodeURIComponent(period)}&status=warning,error&type=make-scenarios,aitronos-connectors&tz=utc`);
+  await settled(page);
+  await expect(page.locator('.source', { hasText: 'more available' }).first()).toBeVisible();
+  const loaded = await rows(page).count();
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download CSV' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^logdeck_make-scenarios\+aitronos-connectors_.*\.csv$/);
+  const path = info.outputPath('export.csv');
+  await download.saveAs(path);
+  await expect(page.getByRole('status').filter({ hasText: /Downloaded \d+ rows/ })).toBeVisible();
+  const exported = pythonCsv(path);
+
+  // The demo API's own answer for the same filters, paged to the end.
+  const expected = new Map<string, { type: string; code: string }>();
+  const make = { Authorization: 'Token demo-make-token' };
+  for (const scenario of [1001, 1002, 1003, 1004]) {
+    for (const status of [2, 3]) {
+      const url = `/demo/make/api/v2/scenarios/${scenario}/logs?from=${from}&to=${to}&status=${status}&pg[limit]=10000`;
+      const body = await (await page.request.get(url, { headers: make })).json();
+      for (const log of body.scenarioLogs) {
+        expected.set(`demo-make/scenario/${scenario}:${log.id}`, { type: status === 3 ? 'Error' : 'Warning', code: String(status) });
+      }
+    }
+  }
+  const aitronos = `/demo/aitronos/v1/personal-connectors/logs?organization_id=org_demo&start_date=${iso(from)}&end_date=${iso(to)}&status=error&limit=1000`;
+  for (const log of (await (await page.request.get(aitronos, { headers: { 'X-API-Key': 'demo-aitronos-key' } })).json()).logs) {
+    expected.set(`demo-aitronos:${log.id}`, { type: 'Error', code: 'error' });
+  }
+
+  expect(exported.length).toBe(expected.size);
+  expect(exported.length).toBeGreaterThan(loaded);
+  for (const row of exported) {
+    const key = `${row['Source']}:${row['Record id']}`;
+    expect(expected.get(key), key).toEqual({ type: row['Type'], code: row['Code'] });
+    expect(row['Date']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/);
+  }
+  const dates = exported.map((row) => Date.parse(row['Date']));
+  expect(dates).toEqual([...dates].sort((a, b) => b - a));
+
+  // NDJSON holds the same rows with the vendor's raw objects.
+  const [ndjson] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'NDJSON' }).click()]);
+  const ndjsonPath = info.outputPath('export.ndjson');
+  await ndjson.saveAs(ndjsonPath);
+  const lines = execFileSync('python3', ['-c', 'import json,sys\nprint(sum(1 for l in open(sys.argv[1]) if json.loads(l)["raw"]))', ndjsonPath], { encoding: 'utf-8' });
+  expect(Number(lines.trim())).toBe(exported.length);
+
+  // Round trip: the file reopens as a snapshot holding the same rows.
+  await page.locator('#open-file').setInputFiles(path);
+  await expect(page.getByRole('status').filter({ hasText: `: ${exported.length} rows.` })).toBeVisible();
+  const chip = page.locator('.source', { hasText: 'File · ' });
+  await expect(chip).toContainText(`${exported.length} rows`);
+  await page.getByLabel('Search').fill(exported[0]['Record id']);
+  await expect(rows(page)).toHaveCount(2);
+  const [live, file] = await Promise.all([0, 1].map((i) => rows(page).nth(i).locator('td').allTextContents()));
+  expect(file).toEqual(live);
+});
+
+test('a cancelled export offers nothing', async ({ page }) => {
+  await page.route(/\/demo\/make\/api\/v2\/scenarios\/\d+\/logs/, (route) =>
+    route.continue({ headers: { ...route.request().headers(), authorization: 'Token fault-slow-2000' } }),
+  );
+  await page.goto('/?type=make-scenarios');
+  let downloads = 0;
+  page.on('download', () => downloads++);
+  await page.getByRole('button', { name: 'Download CSV' }).click();
+  await page.getByRole('button', { name: 'Cancel export' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Export stopped' })).toContainText('Nothing was saved');
+  await page.waitForTimeout(2500);
+  expect(downloads).toBe(0);
+});
+
+test('a source failing mid-export ends it with the source named', async ({ page }) => {
+  await page.goto('/?type=dify-workflows&period=30d');
+  await settled(page);
+  await page.route(/\/demo\/dify\/v1\/workflows\/logs/, (route) => {
+    const url = new URL(route.request().url());
+    if (url.searchParams.get('page') === '3') {
+      return route.continue({ headers: { ...route.request().headers(), authorization: 'Bearer fault-malformed' } });
+    }
+    return route.continue();
+  });
+  await page.getByRole('button', { name: 'Download CSV' }).click();
+  const status = page.getByRole('status').filter({ hasText: 'Export stopped' });
+  await expect(status).toContainText('Dify · ');
+  await expect(status).toContainText('Nothing was saved');
+});
+
+test("the API platform's own export opens as a snapshot", async ({ page }, info) => {
+  const path = info.outputPath('api-platform.csv');
+  mkdirSync(dirname(path), { recursive: true });
+  const now = new Date(Date.now() - 3_600_000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  writeFileSync(
+    path,
+    'Date,Type,Code,Status,Gateway code,Status details,IP,Timing,Delay,API collection,Endpoint,Client,Job details\r\n' +
+      `${now},Error,401,Unauthorized,4011,Missing token,203.0.113.5,12 ms,0 ms,Orders API,/orders,Team A,\r\n` +
+      `${now},Success,200,OK,,,203.0.113.6,85 ms,1 ms,Orders API,/orders/42,Team B,https://jobs.example/1\r\n`,
+  );
+  await page.goto('/?period=24h&type=api-platform');
+  await page.locator('#open-file').setInputFiles(path);
+  await expect(page.locator('.source', { hasText: 'File · api-platform.csv' })).toContainText('2 rows');
+  await expect(rows(page)).toHaveCount(2);
+  await page.getByRole('checkbox', { name: 'Error' }).check();
+  await expect(rows(page)).toHaveCount(1);
+  await rows(page).first().click();
+  await expect(page.getByRole('complementary', { name: 'Record detail' })).toContainText('Missing token');
+});

@@ -1,0 +1,178 @@
+//! "Download results" and "Open file": the export with its progress and cancel,
+//! and snapshots read back from disk (file picker or drag and drop).
+
+use chrono::{FixedOffset, Utc};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::AbortController;
+
+use crate::core::csv_file;
+use crate::core::model::CollectionType;
+use crate::core::query::LogQuery;
+use crate::core::sources::Source;
+use crate::export::{self, ExportRequest, Format, SourceProgress};
+use crate::state::loads::Loads;
+
+/// Where an export stands.
+#[derive(Debug, Clone, PartialEq)]
+enum ExportState {
+    Idle,
+    Running,
+    Done(String),
+    Failed(String),
+}
+
+#[component]
+pub fn ExportPanel(
+    #[prop(into)] sources: Signal<Vec<Source>>,
+    query: Memo<LogQuery>,
+    #[prop(into)] offset: Signal<FixedOffset>,
+    loads: Loads,
+) -> impl IntoView {
+    let state = RwSignal::new(ExportState::Idle);
+    let progress = RwSignal::new(Vec::<SourceProgress>::new());
+    let controller = StoredValue::new_local(None::<AbortController>);
+    let start = move |format: Format| {
+        let Some(window) = loads.window.get_untracked() else {
+            return;
+        };
+        let Ok(abort) = AbortController::new() else {
+            return;
+        };
+        let signal = abort.signal();
+        controller.set_value(Some(abort));
+        let mut all = sources.get_untracked();
+        all.extend(loads.files.with_untracked(|files| {
+            files
+                .iter()
+                .map(|(name, _)| Source::File { name: name.clone() })
+                .collect::<Vec<_>>()
+        }));
+        let query = query.get_untracked();
+        let kinds: Vec<CollectionType> = query.types.iter().copied().collect();
+        let offset = offset.get_untracked();
+        let files = loads.files.get_untracked();
+        state.set(ExportState::Running);
+        spawn_local(async move {
+            let request = ExportRequest {
+                sources: all,
+                query,
+                window,
+                offset,
+                format,
+                files,
+            };
+            let result = export::export(request, progress, signal).await;
+            state.set(match result {
+                Ok((blob, rows)) => {
+                    let name = csv_file::file_name(
+                        &kinds,
+                        window.from,
+                        window.to,
+                        Utc::now(),
+                        format.extension(),
+                    );
+                    match export::save(&blob, &name) {
+                        Ok(()) => ExportState::Done(format!("Downloaded {rows} rows as {name}.")),
+                        Err(message) => ExportState::Failed(message),
+                    }
+                }
+                Err(message) => {
+                    ExportState::Failed(format!("Export stopped: {message} Nothing was saved."))
+                }
+            });
+        });
+    };
+    let cancel = move |_| {
+        if let Some(abort) = controller.try_update_value(Option::take).flatten() {
+            abort.abort();
+        }
+    };
+    let running = move || state.get() == ExportState::Running;
+    view! {
+        <div class="export">
+            <button type="button" on:click=move |_| start(Format::Csv) disabled=running>"Download CSV"</button>
+            <button type="button" on:click=move |_| start(Format::Ndjson) disabled=running>"NDJSON"</button>
+            <Show when=running>
+                <button type="button" on:click=cancel>"Cancel export"</button>
+            </Show>
+            <div class="export-status" role="status" aria-live="polite">
+                {move || match state.get() {
+                    ExportState::Idle => ().into_any(),
+                    ExportState::Running => view! {
+                        <ul class="export-progress">
+                            {progress.get().into_iter().map(|p| view! {
+                                <li>
+                                    {p.label}": "{p.fetched}" rows"
+                                    {if p.done { " ✓".to_owned() } else { "…".to_owned() }}
+                                    {p.waiting.map(|w| format!(" ({w})"))}
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    ExportState::Done(message) => view! { <span>{message}</span> }.into_any(),
+                    ExportState::Failed(message) => view! { <span class="field-error">{message}</span> }.into_any(),
+                }}
+            </div>
+        </div>
+    }
+}
+
+/// Opens CSV snapshots (Logdeck's export or the API platform's) as file sources.
+#[component]
+pub fn FileOpener(loads: Loads) -> impl IntoView {
+    let message = RwSignal::new(String::new());
+    let on_change = move |ev: leptos::ev::Event| {
+        let input: Option<web_sys::HtmlInputElement> = event_target(&ev);
+        if let Some(files) = input.as_ref().and_then(|i| i.files()) {
+            open_files(files, loads, message);
+        }
+    };
+    view! {
+        <div class="file-open">
+            <label class="button-like" for="open-file">"Open CSV…"</label>
+            <input id="open-file" class="visually-hidden" type="file" accept=".csv,text/csv" multiple on:change=on_change />
+            <span role="status">{message}</span>
+        </div>
+    }
+}
+
+fn event_target<T: JsCast>(ev: &leptos::ev::Event) -> Option<T> {
+    ev.target().and_then(|t| t.dyn_into::<T>().ok())
+}
+
+/// Reads every file and opens it as a snapshot source; problems are reported, not fatal.
+pub fn open_files(files: web_sys::FileList, loads: Loads, message: RwSignal<String>) {
+    for index in 0..files.length() {
+        let Some(file) = files.get(index) else {
+            continue;
+        };
+        let name = file.name();
+        message.set(format!("Reading {name}…"));
+        spawn_local(async move {
+            let text = JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|v| v.as_string());
+            let Some(text) = text else {
+                message.set(format!("{name} could not be read."));
+                return;
+            };
+            match csv_file::read(&text, &format!("file:{name}")) {
+                Ok(snapshot) => {
+                    let skipped = snapshot.problems.len();
+                    let count = snapshot.records.len();
+                    loads.open_file(name.clone(), snapshot.records);
+                    message.set(if skipped == 0 {
+                        format!("Opened {name}: {count} rows.")
+                    } else {
+                        format!("Opened {name}: {count} rows; {skipped} unreadable rows skipped (first: {}).", snapshot.problems[0])
+                    });
+                }
+                Err(error) => message.set(format!("{name}: {error}")),
+            }
+        });
+    }
+}
