@@ -1,39 +1,79 @@
-//! `logdeck-server`: serves the built app and, with `--demo`, the demo API on one origin.
+//! `logdeck-server`: serves the built app, the relay to the operator's allowlisted
+//! vendors, and with `--demo` the demo API, all on one origin.
 
+mod app_files;
 pub mod demo;
+pub mod relay;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::http::{header, Method};
-use axum::Router;
+use axum::http::{header, HeaderValue, Method};
+use axum::routing::{any, get};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use app_files::content_security_policy;
 
 /// What to serve.
 #[derive(Debug, Clone, Default)]
 pub struct ServerOptions {
-    /// The demo API and its `config.json`, when set.
+    /// The demo API and its connections, when set.
     pub demo: Option<demo::DemoOptions>,
     /// The built app (`dist/`), served with SPA fallback to `index.html`.
     pub dist: Option<PathBuf>,
+    /// The relay's allowlist, when set.
+    pub relay: Option<relay::RelayConfig>,
 }
 
 /// Builds the whole application router.
-pub fn app(options: &ServerOptions) -> Router {
+pub fn app(options: &ServerOptions) -> Result<Router, String> {
     let mut router = Router::new();
+    let mut connections: Vec<Value> = Vec::new();
     if let Some(demo_options) = &options.demo {
         let state = Arc::new(demo::DemoState::generate(demo_options));
-        router = router.merge(demo::routes(state));
+        router = router.merge(demo::routes(state).layer(cors()));
+        connections.extend(demo::demo_connections());
+    }
+    let mut direct_origins = Vec::new();
+    if let Some(config) = &options.relay {
+        connections.extend(config.connections());
+        direct_origins = config.direct_origins();
+        let relay = Arc::new(relay::Relay::new(config.clone())?);
+        router = router.route(
+            "/relay/{*rest}",
+            any(relay::proxy::forward).with_state(relay),
+        );
+    }
+    if options.demo.is_some() || options.relay.is_some() {
+        let config = json!({ "connections": connections });
+        router = router.route(
+            "/config.json",
+            get(move || {
+                let config = config.clone();
+                async move { ([(header::CACHE_CONTROL, "no-cache")], Json(config)) }
+            }),
+        );
     }
     if let Some(dist) = &options.dist {
-        let index = ServeFile::new(dist.join("index.html"));
-        router = router.fallback_service(ServeDir::new(dist).fallback(index));
+        router = router.merge(app_files::routes(dist, &direct_origins)?);
     }
-    router.layer(cors())
+    Ok(router
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        )))
 }
 
-/// CORS on every answer, so the app also works from another origin (`trunk serve`).
+/// CORS on the demo API, so the app also works from another origin (`trunk serve`).
 /// `Retry-After` is exposed, or a cross-origin page could not read it.
 fn cors() -> CorsLayer {
     CorsLayer::new()

@@ -1,4 +1,4 @@
-//! `logdeck-server [--demo] [--dist DIR] [--host IP] [--port N] [--seed N] [--demo-rows N] [--demo-now RFC3339]`
+//! `logdeck-server [--dist DIR] [--relay-config FILE] [--upstream NAME,VENDOR,URL]… [--demo …]`
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -6,12 +6,16 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use logdeck_server::demo::DemoOptions;
+use logdeck_server::relay::RelayConfig;
 use logdeck_server::ServerOptions;
 
 const USAGE: &str = "\
 usage: logdeck-server [options]
-  --demo               serve the demo API and its config.json
   --dist DIR           serve the built app from DIR (SPA fallback to index.html)
+  --relay-config FILE  relay to the upstreams listed in FILE (TOML; see server/README.md)
+  --upstream N,V,URL   relay to one more upstream: name, vendor (make|dify|aitronos), base URL
+  --print-config       print the config.json the app would get, and exit
+  --demo               serve the demo API and its config.json
   --host IP            address to bind (default 127.0.0.1)
   --port N             port to bind (default 8080; 0 picks a free one)
   --seed N             demo data seed (default 42)
@@ -21,6 +25,7 @@ usage: logdeck-server [options]
 struct Args {
     address: SocketAddr,
     options: ServerOptions,
+    print_config: bool,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -31,10 +36,26 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut seed = 42u64;
     let mut rows = 5_000usize;
     let mut now = None;
+    let mut relay: Option<RelayConfig> = None;
+    let mut print_config = false;
     while let Some(flag) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         match flag.as_str() {
             "--demo" => demo = true,
+            "--print-config" => print_config = true,
+            "--relay-config" => {
+                let path = value("--relay-config")?;
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("--relay-config {path}: {e}"))?;
+                let mut from_file = RelayConfig::from_toml(&text)?;
+                if let Some(earlier) = relay.take() {
+                    from_file.upstreams.extend(earlier.upstreams);
+                }
+                relay = Some(from_file);
+            }
+            "--upstream" => relay
+                .get_or_insert_with(RelayConfig::default)
+                .add_flag(&value("--upstream")?)?,
             "--dist" => dist = Some(PathBuf::from(value("--dist")?)),
             "--host" => host = parse(&value("--host")?, "--host")?,
             "--port" => port = parse(&value("--port")?, "--port")?,
@@ -59,7 +80,9 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         options: ServerOptions {
             demo: demo.then_some(DemoOptions { seed, rows, now }),
             dist,
+            relay,
         },
+        print_config,
     })
 }
 
@@ -86,6 +109,17 @@ async fn main() -> ExitCode {
             };
         }
     };
+    if args.print_config {
+        let mut connections = Vec::new();
+        if args.options.demo.is_some() {
+            connections.extend(logdeck_server::demo::demo_connections());
+        }
+        if let Some(relay) = &args.options.relay {
+            connections.extend(relay.connections());
+        }
+        println!("{}", serde_json::json!({ "connections": connections }));
+        return ExitCode::SUCCESS;
+    }
     if let Some(dist) = &args.options.dist {
         if !dist.join("index.html").is_file() {
             eprintln!(
@@ -103,7 +137,13 @@ async fn main() -> ExitCode {
         }
     };
     let bound = listener.local_addr().unwrap_or(args.address);
-    let app = logdeck_server::app(&args.options);
+    let app = match logdeck_server::app(&args.options) {
+        Ok(app) => app,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
     // Tools (xtask, tests) read this line to learn the port when `--port 0` was given.
     println!("Logdeck listening on http://{bound}/");
     let shutdown = async {

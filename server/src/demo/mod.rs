@@ -11,8 +11,7 @@ mod rng;
 use std::sync::Arc;
 
 use axum::middleware::from_fn_with_state;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
@@ -58,7 +57,7 @@ impl DemoState {
     }
 }
 
-/// The demo API's routes plus `/config.json` listing them as the app's connections.
+/// The demo API's routes.
 pub fn routes(state: Arc<DemoState>) -> Router {
     let vendor = |routes: Router<Arc<DemoState>>, vendor: Vendor| {
         routes.layer(from_fn_with_state(vendor, faults::inject))
@@ -70,12 +69,11 @@ pub fn routes(state: Arc<DemoState>) -> Router {
             AITRONOS_BASE_PATH,
             vendor(aitronos::routes(), Vendor::Aitronos),
         )
-        .route("/config.json", get(|| async { Json(demo_config()) }))
         .with_state(state)
 }
 
-/// The runtime config for the demo: its connections carry the public demo keys.
-pub fn demo_config() -> Value {
+/// The demo's connections for `config.json`: they carry the public demo keys.
+pub fn demo_connections() -> Vec<Value> {
     let scenarios: Vec<Value> = make::data::SCENARIOS
         .iter()
         .map(|s| json!({"id": s.id, "name": s.name}))
@@ -100,5 +98,5 @@ pub fn demo_config() -> Value {
         "key": aitronos::DEMO_KEY,
         "organizationId": aitronos::ORGANIZATION_ID,
     }));
-    json!({ "connections": connections })
+    connections
 }

@@ -22,8 +22,9 @@ pub fn server(seed: u64, rows: usize) -> axum::Router {
             rows,
             now: now(),
         }),
-        dist: None,
+        ..ServerOptions::default()
     })
+    .expect("the demo server builds")
 }
 
 pub struct Answer {

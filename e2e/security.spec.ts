@@ -1,0 +1,55 @@
+// The security envelope in the browser: the CSP blocks injected inline script,
+// vendor strings with HTML stay text, and keys stay out of the console.
+import { test, expect, rows, settled } from './helpers';
+
+test('the Content-Security-Policy blocks an injected inline script', async ({ page }) => {
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy')) violations.push(message.text());
+  });
+  await page.goto('/');
+  await settled(page);
+  const ran = await page.evaluate(() => {
+    const script = document.createElement('script');
+    script.textContent = 'window.__injected = true;';
+    document.body.appendChild(script);
+    return (window as unknown as { __injected?: boolean }).__injected === true;
+  });
+  expect(ran).toBe(false);
+  await expect.poll(() => violations.length).toBeGreaterThan(0);
+});
+
+test('vendor strings containing HTML are shown as text', async ({ page }) => {
+  let dialogs = 0;
+  page.on('dialog', async (dialog) => {
+    dialogs++;
+    await dialog.dismiss();
+  });
+  await page.goto('/?type=dify-workflows&period=30d&q=onerror');
+  await settled(page);
+  await expect(rows(page).first()).toBeVisible();
+  await rows(page).first().click();
+  const pane = page.getByRole('complementary', { name: 'Record detail' });
+  await expect(pane).toContainText("<img src=x onerror=alert('xss')>");
+  await expect(page.locator('img[src="x"]')).toHaveCount(0);
+  expect(dialogs).toBe(0);
+});
+
+test('keys never reach the console, the URL or the page', async ({ page }) => {
+  const logged: string[] = [];
+  page.on('console', (message) => logged.push(message.text()));
+  await page.goto('/connections');
+  const card = page.getByRole('article', { name: 'Make (demo)' });
+  await card.getByLabel('API key or token').fill('fault-429');
+  await card.getByRole('button', { name: 'Save key' }).click();
+  await card.getByRole('button', { name: 'Test connection' }).click();
+  await expect(card.getByRole('alert')).toContainText('Rate limited (429)');
+  await page.goto('/?type=make-scenarios');
+  await settled(page);
+  for (const secret of ['fault-429', 'demo-make-token']) {
+    expect(logged.join('\n')).not.toContain(secret);
+    expect(page.url()).not.toContain(secret);
+    expect(await page.locator('body').innerText()).not.toContain(secret);
+  }
+  expect(await page.evaluate(() => JSON.stringify(window.localStorage))).not.toContain('fault-429');
+});

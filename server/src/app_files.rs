@@ -1,0 +1,128 @@
+//! Serving the built app: content types, compression, long-lived caching for
+//! hashed assets, `index.html` never cached, SPA fallback, and security headers
+//! with a Content-Security-Policy that allows Trunk's inline loader by hash only.
+
+use std::path::Path;
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue};
+use axum::middleware::{from_fn, Next};
+use axum::response::Response;
+use axum::Router;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use tower_http::services::{ServeDir, ServeFile};
+
+/// The app's routes for `dist`, with `connect_origins` (direct-mode vendors) added
+/// to the CSP's `connect-src`.
+pub fn routes(dist: &Path, connect_origins: &[String]) -> Result<Router, String> {
+    let index = dist.join("index.html");
+    let html = std::fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
+    let csp = content_security_policy(&html, connect_origins);
+    let csp =
+        HeaderValue::from_str(&csp).map_err(|_| "the CSP is not a valid header".to_owned())?;
+    let serve = ServeDir::new(dist).fallback(ServeFile::new(index));
+    Ok(Router::new()
+        .fallback_service(serve)
+        .layer(from_fn(move |request: Request, next: Next| {
+            let csp = csp.clone();
+            async move { app_headers(request, next, csp).await }
+        })))
+}
+
+/// `default-src 'self'`, scripts only from this origin plus the inline loader's
+/// hash (and `wasm-unsafe-eval` to instantiate the module), no framing.
+pub fn content_security_policy(index_html: &str, connect_origins: &[String]) -> String {
+    let hashes: Vec<String> = inline_scripts(index_html)
+        .iter()
+        .map(|script| {
+            format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()))
+            )
+        })
+        .collect();
+    let mut connect = vec!["'self'".to_owned()];
+    connect.extend(connect_origins.iter().cloned());
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {}; style-src 'self'; img-src 'self' data:; \
+         connect-src {}; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        hashes.join(" "),
+        connect.join(" ")
+    )
+}
+
+/// The contents of every `<script>` without a `src`.
+fn inline_scripts(html: &str) -> Vec<&str> {
+    let mut scripts = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let Some(open_end) = rest[start..].find('>') else {
+            break;
+        };
+        let tag = &rest[start..start + open_end];
+        let body_start = start + open_end + 1;
+        let Some(close) = rest[body_start..].find("</script>") else {
+            break;
+        };
+        if !tag.contains("src=") {
+            scripts.push(&rest[body_start..body_start + close]);
+        }
+        rest = &rest[body_start + close..];
+    }
+    scripts
+}
+
+/// Trunk names assets `name-<16 hex>.ext`: their content never changes.
+fn is_hashed_asset(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let stem = file
+        .split('.')
+        .next()
+        .unwrap_or(file)
+        .trim_end_matches("_bg");
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+async fn app_headers(request: Request, next: Next, csp: HeaderValue) -> Response {
+    let hashed = is_hashed_asset(request.uri().path());
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let cache = if hashed {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_csp_allows_the_inline_loader_by_hash_and_nothing_else_inline() {
+        let html = r#"<head><script type="module">import init from '/a.js';</script><script src="/b.js"></script></head>"#;
+        let csp = content_security_policy(html, &["https://api.dify.ai".to_owned()]);
+        let expected = base64::engine::general_purpose::STANDARD
+            .encode(Sha256::digest(b"import init from '/a.js';"));
+        assert!(csp.contains(&format!("'sha256-{expected}'")), "{csp}");
+        assert!(!csp.contains("unsafe-inline"));
+        assert!(csp.contains("connect-src 'self' https://api.dify.ai;"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+    }
+
+    #[test]
+    fn hashed_assets_are_told_from_the_rest() {
+        assert!(is_hashed_asset("/logdeck-da708dfb896d619d_bg.wasm"));
+        assert!(is_hashed_asset("/logdeck-da708dfb896d619d.js"));
+        assert!(is_hashed_asset("/main-5ef621356ce213b4.css"));
+        assert!(!is_hashed_asset("/index.html"));
+        assert!(!is_hashed_asset("/config.json"));
+        assert!(!is_hashed_asset("/connections"));
+    }
+}

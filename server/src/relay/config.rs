@@ -1,0 +1,280 @@
+//! The relay's configuration: the operator's allowlist of upstreams, from a TOML
+//! file and/or `--upstream` flags, and the limits every relayed call obeys.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+use url::Url;
+
+/// How the app reaches an upstream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Through `/relay/{name}/…` on this server (vendors without browser CORS).
+    #[default]
+    Relay,
+    /// Straight from the browser (vendors that allow CORS, like Dify's service API).
+    Direct,
+}
+
+/// One allowlisted upstream.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Upstream {
+    /// Path segment under `/relay/`: lowercase letters, digits and `-`.
+    pub name: String,
+    /// `make`, `dify` or `aitronos`: what the app's connection speaks.
+    pub vendor: String,
+    /// What people see; defaults to the name.
+    #[serde(default)]
+    pub label: Option<String>,
+    pub base_url: Url,
+    #[serde(default)]
+    pub mode: Mode,
+    /// Extra connection fields for `config.json` (organizationId, teamId, scenarios…).
+    /// Keys are never configured here: users supply them in the browser.
+    #[serde(default)]
+    pub connection: toml::Table,
+}
+
+/// Bounds on every relayed call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub timeout: Duration,
+    pub max_response_bytes: usize,
+    pub max_uri_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            timeout: Duration::from_secs(30),
+            max_response_bytes: 32 * 1024 * 1024,
+            max_uri_bytes: 8 * 1024,
+        }
+    }
+}
+
+/// The whole relay configuration.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RelayConfig {
+    pub upstreams: Vec<Upstream>,
+    pub limits: Limits,
+}
+
+#[derive(Deserialize)]
+struct FileLimits {
+    timeout_seconds: Option<u64>,
+    max_response_bytes: Option<usize>,
+}
+
+#[derive(Deserialize)]
+struct File {
+    #[serde(default)]
+    upstream: Vec<Upstream>,
+    limits: Option<FileLimits>,
+}
+
+const VENDORS: [&str; 3] = ["make", "dify", "aitronos"];
+
+impl RelayConfig {
+    /// Reads a TOML file's text.
+    pub fn from_toml(text: &str) -> Result<RelayConfig, String> {
+        let file: File = toml::from_str(text).map_err(|e| format!("relay configuration: {e}"))?;
+        let mut limits = Limits::default();
+        if let Some(file_limits) = file.limits {
+            if let Some(seconds) = file_limits.timeout_seconds {
+                limits.timeout = Duration::from_secs(seconds.max(1));
+            }
+            if let Some(bytes) = file_limits.max_response_bytes {
+                limits.max_response_bytes = bytes;
+            }
+        }
+        let config = RelayConfig {
+            upstreams: file.upstream,
+            limits,
+        };
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Adds `--upstream NAME,VENDOR,URL`.
+    pub fn add_flag(&mut self, flag: &str) -> Result<(), String> {
+        let mut parts = flag.splitn(3, ',');
+        let (Some(name), Some(vendor), Some(url)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(format!("--upstream {flag:?}: expected NAME,VENDOR,URL"));
+        };
+        let base_url = Url::parse(url).map_err(|e| format!("--upstream {flag:?}: {e}"))?;
+        self.upstreams.push(Upstream {
+            name: name.to_owned(),
+            vendor: vendor.to_owned(),
+            label: None,
+            base_url,
+            mode: Mode::Relay,
+            connection: toml::Table::new(),
+        });
+        self.validate()
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        for (index, upstream) in self.upstreams.iter().enumerate() {
+            let valid_name = !upstream.name.is_empty()
+                && upstream
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !valid_name {
+                return Err(format!(
+                    "upstream {:?}: names use a-z, 0-9 and -",
+                    upstream.name
+                ));
+            }
+            if self.upstreams[..index]
+                .iter()
+                .any(|u| u.name == upstream.name)
+            {
+                return Err(format!("upstream {:?} is listed twice", upstream.name));
+            }
+            if !matches!(upstream.base_url.scheme(), "https" | "http")
+                || upstream.base_url.host_str().is_none()
+            {
+                return Err(format!(
+                    "upstream {:?}: the base URL must be http(s) with a host",
+                    upstream.name
+                ));
+            }
+            if upstream.base_url.query().is_some() || !upstream.base_url.username().is_empty() {
+                return Err(format!(
+                    "upstream {:?}: no query or credentials in the base URL",
+                    upstream.name
+                ));
+            }
+            if !VENDORS.contains(&upstream.vendor.as_str()) {
+                return Err(format!(
+                    "upstream {:?}: vendor must be one of {}",
+                    upstream.name,
+                    VENDORS.join(", ")
+                ));
+            }
+            let secret = ["token", "key"]
+                .iter()
+                .find(|k| upstream.connection.contains_key(**k));
+            if let Some(field) = secret {
+                return Err(format!(
+                    "upstream {:?}: a `{field}` does not belong in the relay configuration",
+                    upstream.name
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn find(&self, name: &str) -> Option<&Upstream> {
+        self.upstreams.iter().find(|u| u.name == name)
+    }
+
+    /// `config.json` connections: the app lists the operator's sources, pointing
+    /// at the relay or straight at the vendor, without keys.
+    pub fn connections(&self) -> Vec<Value> {
+        self.upstreams
+            .iter()
+            .map(|upstream| {
+                let base = match upstream.mode {
+                    Mode::Relay => format!("/relay/{}", upstream.name),
+                    Mode::Direct => upstream.base_url.as_str().trim_end_matches('/').to_owned(),
+                };
+                let mut connection =
+                    serde_json::to_value(&upstream.connection).unwrap_or_else(|_| json!({}));
+                if let Some(object) = connection.as_object_mut() {
+                    object.insert("vendor".into(), json!(upstream.vendor));
+                    object.insert("id".into(), json!(upstream.name));
+                    object.insert(
+                        "name".into(),
+                        json!(upstream
+                            .label
+                            .clone()
+                            .unwrap_or_else(|| upstream.name.clone())),
+                    );
+                    object.insert("baseUrl".into(), json!(base));
+                }
+                connection
+            })
+            .collect()
+    }
+
+    /// Origins the browser calls directly, for the CSP's `connect-src`.
+    pub fn direct_origins(&self) -> Vec<String> {
+        self.upstreams
+            .iter()
+            .filter(|u| u.mode == Mode::Direct)
+            .map(|u| u.base_url.origin().ascii_serialization())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = r#"
+        [limits]
+        timeout_seconds = 5
+
+        [[upstream]]
+        name = "make-eu1"
+        vendor = "make"
+        label = "Make EU1"
+        base_url = "https://eu1.make.com/api/v2"
+        [upstream.connection]
+        organizationId = 123
+        scenarios = [{ id = 1, name = "Sync" }]
+
+        [[upstream]]
+        name = "dify"
+        vendor = "dify"
+        base_url = "https://api.dify.ai/v1"
+        mode = "direct"
+    "#;
+
+    #[test]
+    fn a_file_lists_upstreams_and_becomes_config_json() {
+        let config = RelayConfig::from_toml(EXAMPLE).unwrap();
+        assert_eq!(config.limits.timeout, Duration::from_secs(5));
+        let connections = config.connections();
+        assert_eq!(connections[0]["baseUrl"], "/relay/make-eu1");
+        assert_eq!(connections[0]["organizationId"], 123);
+        assert_eq!(connections[0]["scenarios"][0]["name"], "Sync");
+        assert_eq!(connections[0]["name"], "Make EU1");
+        assert_eq!(connections[1]["baseUrl"], "https://api.dify.ai/v1");
+        assert_eq!(config.direct_origins(), ["https://api.dify.ai"]);
+    }
+
+    #[test]
+    fn bad_entries_are_refused_with_a_reason() {
+        let bad =
+            |entry: &str| RelayConfig::from_toml(&format!("[[upstream]]\n{entry}")).unwrap_err();
+        assert!(
+            bad("name = \"Make\"\nvendor = \"make\"\nbase_url = \"https://x.io\"").contains("a-z")
+        );
+        assert!(
+            bad("name = \"m\"\nvendor = \"zapier\"\nbase_url = \"https://x.io\"")
+                .contains("vendor")
+        );
+        assert!(bad("name = \"m\"\nvendor = \"make\"\nbase_url = \"ftp://x.io\"").contains("http"));
+        assert!(
+            bad("name = \"m\"\nvendor = \"make\"\nbase_url = \"https://u:p@x.io\"")
+                .contains("credentials")
+        );
+        assert!(bad("name = \"m\"\nvendor = \"make\"\nbase_url = \"https://x.io\"\n[upstream.connection]\ntoken = \"t\"").contains("token"));
+        let mut config = RelayConfig::default();
+        config
+            .add_flag("a,make,https://eu1.make.com/api/v2")
+            .unwrap();
+        assert!(config
+            .add_flag("a,make,https://eu2.make.com/api/v2")
+            .unwrap_err()
+            .contains("twice"));
+        assert!(config.add_flag("nonsense").is_err());
+    }
+}

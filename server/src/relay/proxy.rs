@@ -1,0 +1,300 @@
+//! `GET /relay/{name}/{path}?{query}`: forwards to the allowlisted upstream `name`
+//! and nowhere else. The upstream host always comes from the configuration, never
+//! from the request; the path is checked before and after joining; redirects are
+//! not followed; only the vendor auth headers go up and no cookies go either way.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use futures_util::StreamExt;
+use serde_json::json;
+use url::Url;
+
+use super::config::{Limits, RelayConfig, Upstream};
+
+/// Request headers passed to the upstream: the vendors' auth headers and `Accept`.
+const FORWARDED_REQUEST: [&str; 3] = ["authorization", "x-api-key", "accept"];
+/// Response headers passed back: what the app reads, including rate limits.
+const FORWARDED_RESPONSE: [&str; 6] = [
+    "content-type",
+    "retry-after",
+    "x-ratelimit-limit",
+    "x-ratelimit-remaining",
+    "x-ratelimit-reset",
+    "content-language",
+];
+
+/// The relay: its allowlist and an HTTP client that never follows redirects.
+pub struct Relay {
+    config: RelayConfig,
+    client: reqwest::Client,
+}
+
+impl Relay {
+    pub fn new(config: RelayConfig) -> Result<Relay, String> {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(config.limits.timeout)
+            .connect_timeout(
+                config
+                    .limits
+                    .timeout
+                    .min(std::time::Duration::from_secs(10)),
+            )
+            .user_agent("logdeck-relay")
+            .build()
+            .map_err(|e| format!("cannot build the relay's HTTP client: {e}"))?;
+        Ok(Relay { config, client })
+    }
+
+    pub fn config(&self) -> &RelayConfig {
+        &self.config
+    }
+}
+
+/// The one error shape the relay itself answers with:
+/// `{"error": {"code": "…", "message": "…"}}`. Upstream answers pass through as they are.
+pub fn relay_error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+    (
+        status,
+        Json(json!({"error": {"code": code, "message": message.into()}})),
+    )
+        .into_response()
+}
+
+/// The handler behind `/relay/{*rest}`.
+pub async fn forward(State(relay): State<Arc<Relay>>, request: Request) -> Response {
+    let limits = relay.config.limits;
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return relay_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "the relay only reads: GET or HEAD",
+        );
+    }
+    let uri = request.uri();
+    if uri.to_string().len() > limits.max_uri_bytes {
+        return relay_error(
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            "the request URI is too long",
+        );
+    }
+    if has_body(request.headers()) {
+        return relay_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_not_allowed",
+            "relayed reads carry no body",
+        );
+    }
+    let Some(rest) = uri.path().strip_prefix("/relay/") else {
+        return relay_error(
+            StatusCode::NOT_FOUND,
+            "unknown_upstream",
+            "no upstream named",
+        );
+    };
+    let (name, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let Some(upstream) = relay.config.find(name) else {
+        return relay_error(
+            StatusCode::NOT_FOUND,
+            "unknown_upstream",
+            format!("no upstream named {name:?} is configured"),
+        );
+    };
+    let target = match target_url(upstream, path, uri.query()) {
+        Ok(target) => target,
+        Err(reason) => return relay_error(StatusCode::BAD_REQUEST, "path_refused", reason),
+    };
+    let mut outgoing = relay.client.request(request.method().clone(), target);
+    for name in FORWARDED_REQUEST {
+        if let Some(value) = request.headers().get(name) {
+            outgoing = outgoing.header(name, value);
+        }
+    }
+    match outgoing.send().await {
+        Ok(answer) => relay_answer(answer, limits, &upstream.name).await,
+        Err(error) if error.is_timeout() => relay_error(
+            StatusCode::GATEWAY_TIMEOUT,
+            "upstream_timeout",
+            format!("{} did not answer in time", upstream.name),
+        ),
+        Err(_) => relay_error(
+            StatusCode::BAD_GATEWAY,
+            "upstream_unreachable",
+            format!("{} could not be reached", upstream.name),
+        ),
+    }
+}
+
+fn has_body(headers: &HeaderMap) -> bool {
+    let length = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0);
+    length > 0 || headers.contains_key(header::TRANSFER_ENCODING)
+}
+
+/// Joins the allowlisted base with the requested path, refusing anything that
+/// could leave it: dot segments, encoded slashes or dots, backslashes, empty
+/// segments (`//host` tricks), and — checked again after joining — any change of
+/// scheme, host, port or base path.
+pub fn target_url(upstream: &Upstream, path: &str, query: Option<&str>) -> Result<Url, String> {
+    let lowered = path.to_ascii_lowercase();
+    let forbidden = ["%2f", "%5c", "%2e", "%00", "\\", "@"];
+    if let Some(found) = forbidden.iter().find(|f| lowered.contains(**f)) {
+        return Err(format!("the path may not contain {found:?}"));
+    }
+    if path
+        .split('/')
+        .any(|segment| segment.is_empty() || segment == "." || segment == "..")
+        && !path.is_empty()
+    {
+        return Err("the path may not contain empty, `.` or `..` segments".to_owned());
+    }
+    if path.chars().any(|c| c.is_control() || c == ' ') {
+        return Err("the path may not contain control characters or spaces".to_owned());
+    }
+    let base = upstream.base_url.as_str().trim_end_matches('/');
+    let mut joined = if path.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}/{path}")
+    };
+    if let Some(query) = query {
+        joined.push('?');
+        joined.push_str(query);
+    }
+    let target =
+        Url::parse(&joined).map_err(|_| "the path does not form a valid URL".to_owned())?;
+    let same_place = target.scheme() == upstream.base_url.scheme()
+        && target.host_str() == upstream.base_url.host_str()
+        && target.port_or_known_default() == upstream.base_url.port_or_known_default()
+        && target.username().is_empty()
+        && target
+            .path()
+            .starts_with(upstream.base_url.path().trim_end_matches('/'));
+    if !same_place {
+        return Err("the path leaves the configured upstream".to_owned());
+    }
+    Ok(target)
+}
+
+/// Passes the upstream's answer back: status, allowed headers, and a body no
+/// larger than the limit. Redirects are reported, never followed or forwarded.
+async fn relay_answer(answer: reqwest::Response, limits: Limits, name: &str) -> Response {
+    let status = answer.status();
+    if status.is_redirection() {
+        return relay_error(
+            StatusCode::BAD_GATEWAY,
+            "upstream_redirect",
+            format!("{name} answered with a redirect, which the relay does not follow"),
+        );
+    }
+    if answer
+        .content_length()
+        .is_some_and(|length| length > limits.max_response_bytes as u64)
+    {
+        return too_large(name);
+    }
+    let mut headers = HeaderMap::new();
+    for header_name in FORWARDED_RESPONSE {
+        if let Some(value) = answer.headers().get(header_name) {
+            if let (Ok(name), Ok(value)) = (
+                HeaderName::from_bytes(header_name.as_bytes()),
+                HeaderValue::from_bytes(value.as_bytes()),
+            ) {
+                headers.insert(name, value);
+            }
+        }
+    }
+    let mut body = Vec::new();
+    let mut stream = answer.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        match chunk {
+            Ok(bytes) if body.len() + bytes.len() <= limits.max_response_bytes => {
+                body.extend_from_slice(&bytes)
+            }
+            Ok(_) => return too_large(name),
+            Err(error) if error.is_timeout() => {
+                return relay_error(
+                    StatusCode::GATEWAY_TIMEOUT,
+                    "upstream_timeout",
+                    format!("{name} did not finish in time"),
+                )
+            }
+            Err(_) => {
+                return relay_error(
+                    StatusCode::BAD_GATEWAY,
+                    "upstream_broken",
+                    format!("{name} broke off its answer"),
+                )
+            }
+        }
+    }
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() =
+        StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+    *response.headers_mut() = headers;
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn too_large(name: &str) -> Response {
+    relay_error(
+        StatusCode::BAD_GATEWAY,
+        "upstream_too_large",
+        format!("{name}'s answer exceeds the relay's size limit"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::relay::config::Mode;
+
+    fn upstream(base: &str) -> Upstream {
+        Upstream {
+            name: "make".into(),
+            vendor: "make".into(),
+            label: None,
+            base_url: Url::parse(base).unwrap(),
+            mode: Mode::Relay,
+            connection: toml::Table::new(),
+        }
+    }
+
+    #[test]
+    fn paths_stay_under_the_configured_base() {
+        let make = upstream("https://eu1.make.com/api/v2");
+        let ok = target_url(&make, "scenarios/1/logs", Some("pg%5Blimit%5D=5")).unwrap();
+        assert_eq!(
+            ok.as_str(),
+            "https://eu1.make.com/api/v2/scenarios/1/logs?pg%5Blimit%5D=5"
+        );
+        for trick in [
+            "../../etc/passwd",
+            "scenarios/../../x",
+            "%2e%2e/x",
+            "%2E%2E/x",
+            "scenarios%2F..%2Fx",
+            "/evil.com/x",
+            "//evil.com/x",
+            "@evil.com/x",
+            "x\\..\\y",
+            "a/./b",
+            "a b",
+            "http://evil.com/x",
+        ] {
+            let result = target_url(&make, trick, None);
+            assert!(result.is_err(), "{trick} should be refused: {result:?}");
+        }
+    }
+}
