@@ -5,13 +5,14 @@
 use std::path::Path;
 
 use axum::extract::Request;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, StatusCode, Uri};
 use axum::middleware::{from_fn, Next};
-use axum::response::Response;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
 use axum::Router;
 use base64::Engine;
 use sha2::{Digest, Sha256};
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 
 /// The app's routes for `dist`, with `connect_origins` (direct-mode vendors) added
 /// to the CSP's `connect-src`.
@@ -21,7 +22,21 @@ pub fn routes(dist: &Path, connect_origins: &[String]) -> Result<Router, String>
     let csp = content_security_policy(&html, connect_origins);
     let csp =
         HeaderValue::from_str(&csp).map_err(|_| "the CSP is not a valid header".to_owned())?;
-    let serve = ServeDir::new(dist).fallback(ServeFile::new(index));
+    let page = Html(html);
+    // Client routes (`/connections`) get the page; a missing file (`/config.json`
+    // on a server without one) gets a 404, not the page.
+    let spa = get(move |uri: Uri| {
+        let page = page.clone();
+        async move {
+            let last = uri.path().rsplit('/').next().unwrap_or_default();
+            if last.contains('.') {
+                StatusCode::NOT_FOUND.into_response()
+            } else {
+                page.into_response()
+            }
+        }
+    });
+    let serve = ServeDir::new(dist).fallback(spa);
     Ok(Router::new()
         .fallback_service(serve)
         .layer(from_fn(move |request: Request, next: Next| {

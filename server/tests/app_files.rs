@@ -64,6 +64,11 @@ async fn client_routes_fall_back_to_the_page() {
     assert_eq!(response.status(), StatusCode::OK);
     let body = response.into_body().collect().await.unwrap().to_bytes();
     assert_eq!(body, INDEX.as_bytes());
+    assert_eq!(
+        get("/config.json", None).await.status(),
+        StatusCode::NOT_FOUND,
+        "missing files are not the page"
+    );
 }
 
 #[tokio::test]

@@ -16,8 +16,11 @@ use crate::components::source_status::SourceStatus;
 use crate::components::volume_chart::VolumeChart;
 use crate::core::columns::Column;
 use crate::core::format;
+use crate::core::model::CollectionType;
 use crate::core::query::{LogQuery, Period, Sort, SortColumn, TimeWindow};
 use crate::core::sources::Source;
+use crate::core::status::Status;
+use crate::core::timeline::Timeline;
 use crate::state::connections::Connections;
 use crate::state::loads::Loads;
 use crate::state::prefs::Prefs;
@@ -156,7 +159,10 @@ pub fn Dashboard() -> impl IntoView {
         Some(Ok(config)) => Source::expand(&config),
         _ => Vec::new(),
     });
-    let options = Memo::new(move |_| filter_options(&all_sources.get(), loads, &query.get()));
+    let values = Memo::new(move |_| loads.timeline.with(row_values));
+    let options = Memo::new(move |_| {
+        values.with(|values| filter_options(&all_sources.get(), values, &query.get()))
+    });
     let zone_label = Signal::derive(move || format::offset_label(offset.get()));
     let columns = Signal::derive(move || prefs.columns.get());
     let live = RwSignal::new(false);
@@ -216,8 +222,41 @@ pub fn Dashboard() -> impl IntoView {
     }
 }
 
+/// The distinct values of the loaded rows the filters offer. Depends on the rows
+/// only, so a filter change does not rescan 100 000 records.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct RowValues {
+    kinds: Vec<CollectionType>,
+    statuses: Vec<Status>,
+    clients: Vec<String>,
+    collections: Vec<String>,
+}
+
+fn row_values(timeline: &Timeline) -> RowValues {
+    let mut kinds = BTreeSet::new();
+    let mut statuses = BTreeSet::new();
+    let mut clients: BTreeSet<&str> = BTreeSet::new();
+    let mut collections: BTreeSet<&str> = BTreeSet::new();
+    for record in timeline.records() {
+        kinds.insert(record.kind);
+        statuses.insert(record.status);
+        if let Some(client) = &record.client {
+            if clients.len() < MAX_CLIENT_OPTIONS {
+                clients.insert(client);
+            }
+        }
+        collections.insert(&record.collection);
+    }
+    RowValues {
+        kinds: kinds.into_iter().collect(),
+        statuses: statuses.into_iter().collect(),
+        clients: clients.into_iter().map(str::to_owned).collect(),
+        collections: collections.into_iter().map(str::to_owned).collect(),
+    }
+}
+
 /// Status, type, client and collection choices from the sources and loaded rows.
-fn filter_options(sources: &[Source], loads: Loads, query: &LogQuery) -> FilterOptions {
+fn filter_options(sources: &[Source], rows: &RowValues, query: &LogQuery) -> FilterOptions {
     let mut options = FilterOptions::default();
     for source in sources {
         let kind = source.kind();
@@ -232,31 +271,26 @@ fn filter_options(sources: &[Source], loads: Loads, query: &LogQuery) -> FilterO
         if source.is_selected_by(query) && !options.capabilities.iter().any(|(k, _)| *k == kind) {
             options.capabilities.push((kind, source.capabilities()));
         }
+        if let Source::MakeScenario { scenario, .. } = source {
+            options.collections.push(scenario.name.clone());
+        }
+    }
+    // Rows also come from opened files, whose kinds and statuses no source declares.
+    for kind in &rows.kinds {
+        if !options.types.contains(kind) {
+            options.types.push(*kind);
+        }
+    }
+    for status in &rows.statuses {
+        if !options.statuses.contains(status) {
+            options.statuses.push(*status);
+        }
     }
     options.statuses.sort();
-    let (clients, collections) = loads.timeline.with(|timeline| {
-        let mut clients = BTreeSet::new();
-        let mut collections = BTreeSet::new();
-        for record in timeline.records() {
-            if let Some(client) = &record.client {
-                if clients.len() < MAX_CLIENT_OPTIONS {
-                    clients.insert(client.clone());
-                }
-            }
-            collections.insert(record.collection.clone());
-        }
-        (clients, collections)
-    });
-    options.clients = clients.into_iter().collect();
-    options.collections = collections.into_iter().collect();
-    for source in sources {
-        if let Source::MakeScenario { scenario, .. } = source {
-            if !options.collections.contains(&scenario.name) {
-                options.collections.push(scenario.name.clone());
-            }
-        }
-    }
+    options.clients = rows.clients.clone();
+    options.collections.extend(rows.collections.iter().cloned());
     options.collections.sort();
+    options.collections.dedup();
     options
 }
 

@@ -35,7 +35,9 @@ pub fn run_all() -> Result<(), String> {
     let make_spec = dir.join("make-api.openapi.json");
     write_make_spec(&specs.join("make-api.openapi.json"), &make_spec)?;
 
-    let server = DemoServer::start(0, &DEMO_ARGS, false)?;
+    let mut args = vec!["--demo", "--port", "0"];
+    args.extend(DEMO_ARGS);
+    let server = DemoServer::start("debug", &args)?;
     let config = dir.join("schemathesis.toml");
     std::fs::write(&config, parameters(server.url())?)
         .map_err(|e| format!("{}: {e}", config.display()))?;

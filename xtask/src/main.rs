@@ -12,7 +12,7 @@ mod tools;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <demo [--port N] | test | check NAME>";
+const USAGE: &str = "usage: cargo xtask <demo [--port N] | test | check NAME | bench>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(),
         Some("check") => check(&args[1..].join(" ")),
+        Some("bench") => bench(),
         _ => Err(USAGE.to_owned()),
     };
     match result {
@@ -42,7 +43,9 @@ fn demo(args: &[String]) -> Result<(), String> {
     tools::ensure_build_tools()?;
     build::release_app()?;
     build::server()?;
-    let server = server::DemoServer::start(port, &[], true)?;
+    let port = port.to_string();
+    let server =
+        server::DemoServer::start("debug", &["--demo", "--dist", "dist", "--port", &port])?;
     println!("\nLogdeck demo: {}  (Ctrl-C to stop)\n", server.url());
     server.wait()
 }
@@ -104,6 +107,38 @@ fn test() -> Result<(), String> {
     Ok(())
 }
 
+/// Measures the release build in headless Chromium (see `bench/run.mjs`): size,
+/// cold load, filter, sort, scrolling, export and memory figures, printed and
+/// written to `target/bench/report.json`.
+fn bench() -> Result<(), String> {
+    tools::ensure_build_tools()?;
+    tools::ensure_browser()?;
+    build::release_app()?;
+    command::run(command::cargo(&[
+        "build",
+        "--release",
+        "--package",
+        "logdeck-server",
+    ]))?;
+    let demo = server::DemoServer::start(
+        "release",
+        &[
+            "--demo",
+            "--dist",
+            "dist",
+            "--port",
+            "0",
+            "--demo-rows",
+            "200000",
+        ],
+    )?;
+    let plain = server::DemoServer::start("release", &["--dist", "dist", "--port", "0"])?;
+    let mut run = command::command("node");
+    run.arg("bench/run.mjs")
+        .args([demo.url(), plain.url(), "dist", "target/bench/report.json"]);
+    command::run(run)
+}
+
 /// Runs one named check of `cargo xtask test`, for working on it.
 fn check(name: &str) -> Result<(), String> {
     let (_, check) = CHECKS
@@ -124,7 +159,7 @@ fn check(name: &str) -> Result<(), String> {
 fn end_to_end() -> Result<(), String> {
     build::release_app()?;
     build::server()?;
-    let server = server::DemoServer::start(0, &[], true)?;
+    let server = server::DemoServer::start("debug", &["--demo", "--dist", "dist", "--port", "0"])?;
     let mut playwright = command::npm_bin("playwright");
     playwright.arg("test").env("LOGDECK_URL", server.url());
     command::run(playwright)

@@ -17,21 +17,15 @@ pub struct DemoServer {
 }
 
 impl DemoServer {
-    /// Starts the debug server binary with the demo API (plus `dist/` when
-    /// `serve_app`) on `port` (0: a free loopback port), and waits for its
-    /// "listening" line.
-    pub fn start(port: u16, extra_args: &[&str], serve_app: bool) -> Result<DemoServer, String> {
+    /// Starts `logdeck-server` (the `release` or `debug` build) with `args` and
+    /// waits for its "listening" line.
+    pub fn start(profile: &str, args: &[&str]) -> Result<DemoServer, String> {
         let binary = workspace_root()
             .join("target")
-            .join("debug")
+            .join(profile)
             .join("logdeck-server");
         let mut server = command(&binary);
-        server
-            .args(["--demo", "--port", &port.to_string()])
-            .args(extra_args);
-        if serve_app {
-            server.args(["--dist", "dist"]);
-        }
+        server.args(args);
         let mut child = server
             .stdout(Stdio::piped())
             .spawn()

@@ -1,0 +1,198 @@
+// `cargo xtask bench`: drives Debian's Chromium against the release build served by
+// `logdeck-server --demo` and prints what makes Logdeck feel fast or slow.
+// Usage: node bench/run.mjs <demo-url> <plain-url> <dist-dir> <report.json>
+// <demo-url> serves the app and the demo API; <plain-url> serves the app alone, so a
+// snapshot file is the only source and the table holds exactly the rows measured.
+import { chromium } from '@playwright/test';
+import { readdirSync, readFileSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { gzipSync, brotliCompressSync } from 'node:zlib';
+import os from 'node:os';
+
+const [base, plain, dist, reportPath] = process.argv.slice(2);
+const RUNS = 5;
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'];
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args });
+const report = {
+  machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  runs: RUNS,
+};
+
+// Size: what a cold load transfers, raw and compressed.
+const files = readdirSync(dist).filter((f) => statSync(join(dist, f)).isFile());
+report.size = files.map((file) => {
+  const bytes = readFileSync(join(dist, file));
+  return { file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, brotli: brotliCompressSync(bytes).length };
+});
+report.size.total = ['raw', 'gzip', 'brotli'].reduce((t, k) => ({ ...t, [k]: report.size.reduce((s, f) => s + f[k], 0) }), {});
+
+// Cold load: navigation start to the first rows visible (the app's User Timing mark).
+const coldLoads = [];
+const transferred = [];
+for (let run = 0; run < RUNS; run++) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  let bytes = 0;
+  cdp.on('Network.loadingFinished', (event) => { bytes += event.encodedDataLength; });
+  await page.goto(`${base}/?period=24h`);
+  await page.waitForFunction(() => performance.getEntriesByName('logdeck:rows-visible').length > 0, null, { timeout: 30000 });
+  coldLoads.push(await page.evaluate(() => performance.getEntriesByName('logdeck:rows-visible')[0].startTime));
+  transferred.push(bytes);
+  await context.close();
+}
+report.coldLoadMs = { median: median(coldLoads), all: coldLoads };
+report.transferredBytes = median(transferred);
+
+// A snapshot of N rows, opened from a file: the table, filters and export then work
+// on exactly N rows without paging thousands of requests.
+function snapshot(rows) {
+  const header = 'Date,Type,Code,Status,Gateway code,Status details,IP,Timing,Delay,API collection,Endpoint,Client,Job details,Operations,Transfer,Centicredits,Tokens,Steps,Collection type,Record id,Source';
+  const now = Date.now() - 3_600_000;
+  const types = ['Success', 'Success', 'Success', 'Warning', 'Error'];
+  const kinds = ['Make scenarios', 'Dify workflows', 'Aitronos connectors', 'Make audit log'];
+  const lines = [header];
+  for (let i = 0; i < rows; i++) {
+    const date = new Date(now - i * 20_000).toISOString().replace('Z', '+00:00');
+    lines.push(`${date},${types[i % 5]},${i % 5 === 4 ? 3 : 1},,,${i % 17 === 0 ? 'Rate limit reached' : ''},,${(i * 7919) % 60000},,Collection ${i % 12},Run ${i % 97},Client ${i % 40},,${i % 60},,,${i % 500},,${kinds[i % 4]},${i},bench`);
+  }
+  return lines.join('\r\n');
+}
+
+async function withRows(count) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  // Trunk announces the instance: its memory is the wasm heap.
+  await context.addInitScript(() => {
+    addEventListener('TrunkApplicationStarted', (event) => { window.__wasmMemory = event.detail.wasm.memory; });
+  });
+  const page = await context.newPage();
+  await page.goto(`${plain}/?period=30d`);
+  await page.getByText('No connections yet').waitFor();
+  const path = join(os.tmpdir(), `logdeck-bench-${count}.csv`);
+  writeFileSync(path, snapshot(count));
+  await page.locator('#open-file').setInputFiles(path);
+  await page.locator('.row-count', { hasText: `${count} rows` }).waitFor({ timeout: 120000 });
+  return { context, page };
+}
+
+/** Time from an input event to the next painted frame, measured inside the page. */
+async function timeToPaint(page, action) {
+  return page.evaluate(async (action) => {
+    const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+    await frame();
+    const start = performance.now();
+    if (action.kind === 'click') document.querySelector(action.selector).click();
+    if (action.kind === 'search') {
+      const input = document.querySelector('#search');
+      input.value = action.text;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+    const changed = action.waitFor;
+    const deadline = start + 20000;
+    while (changed && document.querySelector('.row-count')?.textContent === changed.before && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await frame();
+    return performance.now() - start;
+  }, action);
+}
+
+async function interactions(count) {
+  const { context, page } = await withRows(count);
+  const result = { rows: count };
+  const rowCount = () => page.locator('.row-count').textContent();
+  const measure = async (name, action, reset) => {
+    const times = [];
+    for (let run = 0; run < RUNS; run++) {
+      const before = await rowCount();
+      times.push(await timeToPaint(page, { ...action, waitFor: action.waitsForRows ? { before } : null }));
+      if (reset) await reset();
+    }
+    result[name] = median(times);
+  };
+  await measure('statusFilterMs', { kind: 'click', selector: 'input[name=status][value=error]', waitsForRows: true },
+    () => page.locator('input[name=status][value=error]').click());
+  // The search box is debounced by 300 ms on purpose; the figure includes it.
+  await measure('textFilterMs', { kind: 'search', text: 'rate limit', waitsForRows: true }, async () => {
+    await page.locator('#search').fill('');
+    await page.waitForTimeout(400);
+  });
+  await measure('sortMs', { kind: 'click', selector: 'th:nth-child(7) button', waitsForRows: false });
+  if (count >= 100000) {
+    // Scrolling: frame times while the table scrolls steadily.
+    const scroll = await page.evaluate(async () => {
+      const viewport = document.querySelector('.table-viewport');
+      const frames = [];
+      let last = performance.now();
+      for (let i = 0; i < 240; i++) {
+        viewport.scrollTop += 400;
+        await new Promise((resolve) => requestAnimationFrame(() => resolve()));
+        const now = performance.now();
+        frames.push(now - last);
+        last = now;
+      }
+      return { frames, domRows: document.querySelectorAll('.log-table tbody tr').length };
+    });
+    result.scrollFrameMs = { p50: percentile(scroll.frames, 50), p95: percentile(scroll.frames, 95) };
+    result.domRowsWhileScrolling = scroll.domRows;
+    result.jsHeapMiB = await page.evaluate(() => performance.memory.usedJSHeapSize / 2 ** 20);
+    result.wasmMemoryMiB = await page.evaluate(() => (window.__wasmMemory?.buffer.byteLength ?? 0) / 2 ** 20);
+    // Export of every row, timed to the download, with the JS heap sampled meanwhile.
+    const sampler = setInterval(async () => {
+      try {
+        const heap = await page.evaluate(() => performance.memory.usedJSHeapSize);
+        result.exportPeakJsHeapMiB = Math.max(result.exportPeakJsHeapMiB ?? 0, heap / 2 ** 20);
+      } catch {}
+    }, 50);
+    const start = Date.now();
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120000 }), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    result.exportMs = Date.now() - start;
+    clearInterval(sampler);
+    result.exportRowsPerSecond = Math.round(count / (result.exportMs / 1000));
+    result.exportFile = download.suggestedFilename();
+  }
+  await context.close();
+  return result;
+}
+
+report.rows10k = await interactions(10_000);
+report.rows100k = await interactions(100_000);
+await browser.close();
+
+mkdirSync(dirname(reportPath), { recursive: true });
+writeFileSync(reportPath, JSON.stringify(report, null, 2));
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+const ms = (value) => `${value.toFixed(1)} ms`;
+const lines = [
+  ['machine', `${report.machine.cpus} × ${report.machine.cpu}, ${report.machine.memoryGiB} GiB`],
+  ['size raw / gzip / brotli', `${kb(report.size.total.raw)} / ${kb(report.size.total.gzip)} / ${kb(report.size.total.brotli)}`],
+  ...report.size.map((f) => [`  ${f.file}`, `${kb(f.raw)} / ${kb(f.gzip)} / ${kb(f.brotli)}`]),
+  ['transferred on cold load', kb(report.transferredBytes)],
+  [`cold load to rows (median of ${RUNS})`, ms(report.coldLoadMs.median)],
+];
+for (const key of ['rows10k', 'rows100k']) {
+  const r = report[key];
+  lines.push([`${r.rows} rows: status filter`, ms(r.statusFilterMs)]);
+  lines.push([`${r.rows} rows: text filter (incl. 300 ms debounce)`, ms(r.textFilterMs)]);
+  lines.push([`${r.rows} rows: sort by duration`, ms(r.sortMs)]);
+}
+const big = report.rows100k;
+lines.push(['100000 rows: scroll frame p50 / p95', `${ms(big.scrollFrameMs.p50)} / ${ms(big.scrollFrameMs.p95)}`]);
+lines.push(['100000 rows: table rows in the DOM', String(big.domRowsWhileScrolling)]);
+lines.push(['100000 rows: JS heap + wasm memory', `${big.jsHeapMiB.toFixed(1)} MiB + ${big.wasmMemoryMiB.toFixed(1)} MiB`]);
+lines.push(['export 100000 rows', `${big.exportMs} ms (${big.exportRowsPerSecond} rows/s), peak JS heap ${big.exportPeakJsHeapMiB?.toFixed(1)} MiB`]);
+const width = Math.max(...lines.map(([k]) => k.length));
+console.log('\nLogdeck benchmark\n');
+for (const [k, v] of lines) console.log(`${k.padEnd(width)}  ${v}`);
+console.log(`\nreport: ${reportPath}`);
