@@ -155,18 +155,7 @@ pub async fn export(
     for cursor in cursors.iter_mut() {
         if let Source::File { name } = &cursor.source {
             if let Some((_, records)) = files.iter().find(|(file, _)| file == name) {
-                let id = cursor.source.id();
-                let mut rows: Vec<LogRecord> = records
-                    .iter()
-                    .filter(|r| (window.from..=window.to).contains(&r.timestamp))
-                    .cloned()
-                    .map(|mut r| {
-                        r.source.clone_from(&id);
-                        r
-                    })
-                    .collect();
-                rows.sort_by_key(|r| std::cmp::Reverse(r.timestamp));
-                cursor.buffer = rows.into();
+                cursor.buffer = cursor.source.file_rows(records, window).into();
             }
         }
     }

@@ -7,7 +7,7 @@ use super::config::{
     AitronosConnection, Connection, DifyConnection, MakeConnection, RuntimeConfig, ScenarioRef,
 };
 use super::http::{ApiRequest, VendorError};
-use super::model::CollectionType;
+use super::model::{CollectionType, LogRecord};
 use super::query::{LogQuery, TimeWindow};
 use super::status::Status;
 
@@ -184,53 +184,36 @@ impl Source {
         window: TimeWindow,
         position: u64,
     ) -> Result<ApiRequest, SourceError> {
+        let page = PageAt {
+            query,
+            window,
+            position,
+        };
         match self {
             Source::MakeScenario {
                 connection,
                 scenario,
             } => {
                 connection.token.as_ref().ok_or(SourceError::MissingKey)?;
-                let params = make_scenarios::ListParams {
-                    window,
-                    statuses: &query.statuses,
-                    offset: position,
-                    limit: PAGE_SIZE,
-                };
-                Ok(make_scenarios::list_request(connection, scenario, params))
+                Ok(make_scenarios::list_request(
+                    connection,
+                    scenario,
+                    page.make(),
+                ))
             }
             Source::MakeAudit { connection, scope } => {
                 connection.token.as_ref().ok_or(SourceError::MissingKey)?;
-                let params = make_audit::ListParams {
-                    window,
-                    authors: &query.clients,
-                    teams: &query.collections,
-                    offset: position,
-                    limit: PAGE_SIZE,
-                };
-                Ok(make_audit::list_request(connection, *scope, params))
+                Ok(make_audit::list_request(connection, *scope, page.audit()))
             }
             Source::Dify(dify) => {
                 dify.key.as_ref().ok_or(SourceError::MissingKey)?;
-                let params = dify::ListParams {
-                    window,
-                    statuses: &query.statuses,
-                    keyword: &query.text,
-                    page: position,
-                    limit: PAGE_SIZE,
-                };
-                Ok(dify::list_request(dify, params))
+                Ok(dify::list_request(dify, page.dify()))
             }
-            Source::File { .. } => Err(SourceError::NotRemote),
             Source::Aitronos(aitronos) => {
                 aitronos.key.as_ref().ok_or(SourceError::MissingKey)?;
-                let params = aitronos::ListParams {
-                    window,
-                    statuses: &query.statuses,
-                    offset: position,
-                    limit: PAGE_SIZE,
-                };
-                Ok(aitronos::list_request(aitronos, params))
+                Ok(aitronos::list_request(aitronos, page.aitronos()))
             }
+            Source::File { .. } => Err(SourceError::NotRemote),
         }
     }
 
@@ -246,48 +229,21 @@ impl Source {
         if http_status != 200 {
             return Err(SourceError::Vendor(self.decode_error(http_status, body)));
         }
+        let page = PageAt {
+            query,
+            window,
+            position,
+        };
         let decoded = match self {
             Source::MakeScenario {
                 connection,
                 scenario,
-            } => {
-                let params = make_scenarios::ListParams {
-                    window,
-                    statuses: &query.statuses,
-                    offset: position,
-                    limit: PAGE_SIZE,
-                };
-                make_scenarios::decode_list(body, connection, scenario, params)
-            }
+            } => make_scenarios::decode_list(body, connection, scenario, page.make()),
             Source::MakeAudit { connection, .. } => {
-                let params = make_audit::ListParams {
-                    window,
-                    authors: &query.clients,
-                    teams: &query.collections,
-                    offset: position,
-                    limit: PAGE_SIZE,
-                };
-                make_audit::decode_list(body, connection, params)
+                make_audit::decode_list(body, connection, page.audit())
             }
-            Source::Dify(dify) => {
-                let params = dify::ListParams {
-                    window,
-                    statuses: &query.statuses,
-                    keyword: &query.text,
-                    page: position,
-                    limit: PAGE_SIZE,
-                };
-                dify::decode_list(body, dify, params)
-            }
-            Source::Aitronos(aitronos) => {
-                let params = aitronos::ListParams {
-                    window,
-                    statuses: &query.statuses,
-                    offset: position,
-                    limit: PAGE_SIZE,
-                };
-                aitronos::decode_list(body, aitronos, params)
-            }
+            Source::Dify(dify) => dify::decode_list(body, dify, page.dify()),
+            Source::Aitronos(aitronos) => aitronos::decode_list(body, aitronos, page.aitronos()),
             Source::File { .. } => return Err(SourceError::NotRemote),
         };
         let mut page = decoded.map_err(|error| SourceError::Decode(error.to_string()))?;
@@ -296,6 +252,22 @@ impl Source {
             record.source.clone_from(&id);
         }
         Ok(page)
+    }
+
+    /// The rows of an opened file that fall in `window`, newest first, attributed
+    /// to this source (a file's rows are filtered by period in the browser).
+    pub fn file_rows(&self, records: &[LogRecord], window: TimeWindow) -> Vec<LogRecord> {
+        let id = self.id();
+        let mut rows: Vec<LogRecord> = records
+            .iter()
+            .filter(|r| (window.from..=window.to).contains(&r.timestamp))
+            .map(|r| LogRecord {
+                source: id.clone(),
+                ..r.clone()
+            })
+            .collect();
+        rows.sort_by_key(|r| std::cmp::Reverse(r.timestamp));
+        rows
     }
 
     /// The source a record key (`source:id`) belongs to.
@@ -314,6 +286,54 @@ impl Source {
             }
             Source::Dify(_) => dify::decode_error(http_status, body),
             Source::Aitronos(_) | Source::File { .. } => aitronos::decode_error(http_status, body),
+        }
+    }
+}
+
+/// One page of the unified query, in each adapter's terms; request and decoding
+/// must agree on it, so both build it here.
+struct PageAt<'a> {
+    query: &'a LogQuery,
+    window: TimeWindow,
+    position: u64,
+}
+
+impl<'a> PageAt<'a> {
+    fn make(&self) -> make_scenarios::ListParams<'a> {
+        make_scenarios::ListParams {
+            window: self.window,
+            statuses: &self.query.statuses,
+            offset: self.position,
+            limit: PAGE_SIZE,
+        }
+    }
+
+    fn audit(&self) -> make_audit::ListParams<'a> {
+        make_audit::ListParams {
+            window: self.window,
+            authors: &self.query.clients,
+            teams: &self.query.collections,
+            offset: self.position,
+            limit: PAGE_SIZE,
+        }
+    }
+
+    fn dify(&self) -> dify::ListParams<'a> {
+        dify::ListParams {
+            window: self.window,
+            statuses: &self.query.statuses,
+            keyword: &self.query.text,
+            page: self.position,
+            limit: PAGE_SIZE,
+        }
+    }
+
+    fn aitronos(&self) -> aitronos::ListParams<'a> {
+        aitronos::ListParams {
+            window: self.window,
+            statuses: &self.query.statuses,
+            offset: self.position,
+            limit: PAGE_SIZE,
         }
     }
 }

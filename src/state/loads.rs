@@ -191,16 +191,7 @@ impl Loads {
                     next.push(load.clone());
                     continue;
                 }
-                let id = source.id();
-                let rows: Vec<LogRecord> = records
-                    .iter()
-                    .filter(|r| (window.from..=window.to).contains(&r.timestamp))
-                    .cloned()
-                    .map(|mut r| {
-                        r.source.clone_from(&id);
-                        r
-                    })
-                    .collect();
+                let rows = source.file_rows(records, window);
                 let token = self.take_token();
                 next.push(SourceLoad {
                     source,

@@ -10,7 +10,7 @@ use chrono::SecondsFormat;
 use serde_json::Value;
 
 use super::json::{self, RowContext};
-use super::{Applied, Capabilities, DecodeError, Page};
+use super::{single, Applied, Capabilities, DecodeError, Page};
 use crate::core::config::AitronosConnection;
 use crate::core::http::{build_url, ApiRequest, VendorError};
 use crate::core::model::{CollectionType, LogRecord, Usage};
@@ -40,12 +40,11 @@ pub struct ListParams<'a> {
 
 /// The documented status value for a single selected status, if any.
 pub fn server_status(statuses: &BTreeSet<Status>) -> Option<&'static str> {
-    let mut iter = statuses.iter();
-    match (iter.next(), iter.next()) {
-        (Some(Status::Success), None) => Some("success"),
-        (Some(Status::Error), None) => Some("error"),
-        (Some(Status::Blocked), None) => Some("blocked"),
-        (Some(Status::Timeout), None) => Some("timeout"),
+    match single(statuses)? {
+        Status::Success => Some("success"),
+        Status::Error => Some("error"),
+        Status::Blocked => Some("blocked"),
+        Status::Timeout => Some("timeout"),
         _ => None,
     }
 }
@@ -81,22 +80,9 @@ pub fn decode_list(
     params: ListParams<'_>,
 ) -> Result<Page, DecodeError> {
     let root = json::parse_body(API, body)?;
-    let items = json::array(API, &root, "logs")?;
-    let records = items
-        .iter()
-        .enumerate()
-        .map(|(index, item)| {
-            decode_item(
-                &RowContext {
-                    api: API,
-                    list: "logs",
-                    index,
-                },
-                item,
-                connection,
-            )
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let records = json::rows(API, &root, "logs", |context, item| {
+        decode_item(context, item, connection)
+    })?;
     let has_more = root
         .get("has_more")
         .and_then(Value::as_bool)
@@ -104,7 +90,7 @@ pub fn decode_list(
     let returned = root
         .get("returned")
         .and_then(Value::as_u64)
-        .unwrap_or(items.len() as u64);
+        .unwrap_or(records.len() as u64);
     Ok(Page {
         next: (has_more && returned > 0).then(|| params.offset + returned),
         records,
@@ -168,12 +154,7 @@ fn decode_item(
 pub fn decode_error(http_status: u16, body: &str) -> VendorError {
     let parsed: Value = serde_json::from_str(body).unwrap_or(Value::Null);
     let error = parsed.get("error").cloned().unwrap_or(Value::Null);
-    let message = match (json::text(&error, "message"), json::text(&error, "code")) {
-        (Some(message), Some(code)) => format!("{message} ({code})"),
-        (Some(message), None) => message,
-        (None, Some(code)) => code,
-        (None, None) => "no error message in the answer".to_owned(),
-    };
+    let message = json::message_with_code(&error);
     VendorError {
         vendor: "Aitronos",
         http_status,

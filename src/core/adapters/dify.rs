@@ -11,7 +11,7 @@ use chrono::SecondsFormat;
 use serde_json::Value;
 
 use super::json::{self, RowContext};
-use super::{Applied, Capabilities, DecodeError, Page};
+use super::{single, Applied, Capabilities, DecodeError, Page};
 use crate::core::config::DifyConnection;
 use crate::core::http::{build_url, ApiRequest, VendorError};
 use crate::core::model::{CollectionType, LogRecord, Usage};
@@ -47,11 +47,10 @@ pub struct ListParams<'a> {
 
 /// The filter value Dify accepts for a single selected status, if any.
 pub fn server_status(statuses: &BTreeSet<Status>) -> Option<&'static str> {
-    let mut iter = statuses.iter();
-    match (iter.next(), iter.next()) {
-        (Some(Status::Success), None) => Some("succeeded"),
-        (Some(Status::Error), None) => Some("failed"),
-        (Some(Status::Stopped), None) => Some("stopped"),
+    match single(statuses)? {
+        Status::Success => Some("succeeded"),
+        Status::Error => Some("failed"),
+        Status::Stopped => Some("stopped"),
         _ => None,
     }
 }
@@ -97,28 +96,15 @@ pub fn decode_list(
     params: ListParams<'_>,
 ) -> Result<Page, DecodeError> {
     let root = json::parse_body(API, body)?;
-    let items = json::array(API, &root, "data")?;
-    let records = items
-        .iter()
-        .enumerate()
-        .map(|(index, item)| {
-            decode_item(
-                &RowContext {
-                    api: API,
-                    list: "data",
-                    index,
-                },
-                item,
-                connection,
-            )
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let records = json::rows(API, &root, "data", |context, item| {
+        decode_item(context, item, connection)
+    })?;
     let has_more = root
         .get("has_more")
         .and_then(Value::as_bool)
         .unwrap_or(false);
     Ok(Page {
-        next: (has_more && !items.is_empty()).then_some(params.page.max(1) + 1),
+        next: (has_more && !records.is_empty()).then_some(params.page.max(1) + 1),
         records,
     })
 }
@@ -179,12 +165,7 @@ fn decode_item(
 /// Decodes Dify's error body (`{code, message, status}`).
 pub fn decode_error(http_status: u16, body: &str) -> VendorError {
     let parsed: Value = serde_json::from_str(body).unwrap_or(Value::Null);
-    let message = match (json::text(&parsed, "message"), json::text(&parsed, "code")) {
-        (Some(message), Some(code)) => format!("{message} ({code})"),
-        (Some(message), None) => message,
-        (None, Some(code)) => code,
-        (None, None) => "no error message in the answer".to_owned(),
-    };
+    let message = json::message_with_code(&parsed);
     VendorError {
         vendor: "Dify",
         http_status,

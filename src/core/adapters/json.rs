@@ -48,6 +48,30 @@ impl RowContext {
     }
 }
 
+/// Decodes every item of the list at `key` with `decode`, naming the item in errors.
+pub fn rows<T>(
+    api: &'static str,
+    root: &Value,
+    list: &'static str,
+    decode: impl Fn(&RowContext, &Value) -> Result<T, DecodeError>,
+) -> Result<Vec<T>, DecodeError> {
+    array(api, root, list)?
+        .iter()
+        .enumerate()
+        .map(|(index, item)| decode(&RowContext { api, list, index }, item))
+        .collect()
+}
+
+/// `message (code)`, or whichever of the two the vendor sent.
+pub fn message_with_code(error: &Value) -> String {
+    match (text(error, "message"), text(error, "code")) {
+        (Some(message), Some(code)) => format!("{message} ({code})"),
+        (Some(message), None) => message,
+        (None, Some(code)) => code,
+        (None, None) => "no error message in the answer".to_owned(),
+    }
+}
+
 /// A non-empty string field.
 pub fn text(value: &Value, key: &str) -> Option<String> {
     value

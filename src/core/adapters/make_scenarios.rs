@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::json::{self, RowContext};
-use super::{Applied, Capabilities, DecodeError, Page};
+use super::{single, Applied, Capabilities, DecodeError, Page};
 use crate::core::config::{MakeConnection, ScenarioRef};
 use crate::core::http::{build_url, ApiRequest, VendorError};
 use crate::core::model::{CollectionType, LogRecord, Usage};
@@ -44,11 +44,7 @@ pub struct ListParams<'a> {
 /// Make filters one status code per request; any other selection is filtered in the
 /// browser from the unfiltered list.
 pub fn server_status(statuses: &BTreeSet<Status>) -> Option<u8> {
-    let mut iter = statuses.iter();
-    match (iter.next(), iter.next()) {
-        (Some(&only), None) => status::to_make_log_code(only),
-        _ => None,
-    }
+    status::to_make_log_code(single(statuses)?)
 }
 
 /// Builds the list request for one scenario, newest first.
@@ -195,22 +191,12 @@ pub fn decode_list(
     params: ListParams<'_>,
 ) -> Result<Page, DecodeError> {
     let root = json::parse_body(API, body)?;
-    let rows = json::array(API, &root, "scenarioLogs")?;
-    let records = rows
-        .iter()
-        .enumerate()
-        .map(|(index, row)| {
-            let context = RowContext {
-                api: API,
-                list: "scenarioLogs",
-                index,
-            };
-            decode_row(&context, row, connection, scenario)
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let full_page = rows.len() as u64 >= u64::from(params.limit);
+    let records = json::rows(API, &root, "scenarioLogs", |context, row| {
+        decode_row(context, row, connection, scenario)
+    })?;
+    let full_page = records.len() as u64 >= u64::from(params.limit);
     Ok(Page {
-        next: full_page.then(|| params.offset + rows.len() as u64),
+        next: full_page.then(|| params.offset + records.len() as u64),
         records,
     })
 }
@@ -362,27 +348,18 @@ pub struct ModuleOperations {
 pub fn decode_module_operations(body: &str) -> Result<Vec<ModuleOperations>, DecodeError> {
     const API: &str = "Make operations by module";
     let root = json::parse_body(API, body)?;
-    json::array(API, &root, "operations")?
-        .iter()
-        .enumerate()
-        .map(|(index, item)| {
-            let context = RowContext {
-                api: API,
-                list: "operations",
-                index,
-            };
-            let count = |key| item.get(key).and_then(Value::as_u64).unwrap_or(0);
-            Ok(ModuleOperations {
-                module_id: item
-                    .get("moduleId")
-                    .and_then(Value::as_u64)
-                    .ok_or_else(|| context.error("moduleId", "is missing or not an integer"))?,
-                total: count("total"),
-                warnings: count("warnings"),
-                errors: count("errors"),
-            })
+    json::rows(API, &root, "operations", |context, item| {
+        let count = |key| item.get(key).and_then(Value::as_u64).unwrap_or(0);
+        Ok(ModuleOperations {
+            module_id: item
+                .get("moduleId")
+                .and_then(Value::as_u64)
+                .ok_or_else(|| context.error("moduleId", "is missing or not an integer"))?,
+            total: count("total"),
+            warnings: count("warnings"),
+            errors: count("errors"),
         })
-        .collect()
+    })
 }
 
 /// One module's operation in one execution.
@@ -402,34 +379,25 @@ pub struct ModuleLog {
 pub fn decode_module_logs(body: &str, module_id: u64) -> Result<Vec<ModuleLog>, DecodeError> {
     const API: &str = "Make module logs";
     let root = json::parse_body(API, body)?;
-    json::array(API, &root, "moduleLogs")?
-        .iter()
-        .enumerate()
-        .map(|(index, item)| {
-            let context = RowContext {
-                api: API,
-                list: "moduleLogs",
-                index,
-            };
-            let code = item
-                .get("status")
-                .and_then(Value::as_i64)
-                .ok_or_else(|| context.error("status", "is missing or not an integer"))?;
-            let message_of = |key| item.get(key).and_then(|m| json::text(m, "message"));
-            Ok(ModuleLog {
-                module_id,
-                execution_id: json::text(item, "executionId"),
-                timestamp: item
-                    .get("timestamp")
-                    .and_then(json::iso_instant)
-                    .ok_or_else(|| context.error("timestamp", "is missing or not a date-time"))?,
-                status: status::from_make_log_code(code),
-                bundles: item.get("bundles").and_then(Value::as_u64),
-                size: item.get("size").and_then(Value::as_u64),
-                message: message_of("error").or_else(|| message_of("warning")),
-            })
+    json::rows(API, &root, "moduleLogs", |context, item| {
+        let code = item
+            .get("status")
+            .and_then(Value::as_i64)
+            .ok_or_else(|| context.error("status", "is missing or not an integer"))?;
+        let message_of = |key| item.get(key).and_then(|m| json::text(m, "message"));
+        Ok(ModuleLog {
+            module_id,
+            execution_id: json::text(item, "executionId"),
+            timestamp: item
+                .get("timestamp")
+                .and_then(json::iso_instant)
+                .ok_or_else(|| context.error("timestamp", "is missing or not a date-time"))?,
+            status: status::from_make_log_code(code),
+            bundles: item.get("bundles").and_then(Value::as_u64),
+            size: item.get("size").and_then(Value::as_u64),
+            message: message_of("error").or_else(|| message_of("warning")),
         })
-        .collect()
+    })
 }
 
 /// Decodes Make's error body (`{message, detail, code}`) into a readable error.

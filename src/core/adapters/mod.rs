@@ -11,7 +11,20 @@ pub mod make_scenarios;
 
 use std::fmt;
 
+use std::collections::BTreeSet;
+
 use super::model::LogRecord;
+use super::status::Status;
+
+/// The one selected status, when exactly one is: the vendors' APIs filter by a
+/// single status value, so several are filtered in the browser instead.
+pub fn single(statuses: &BTreeSet<Status>) -> Option<Status> {
+    let mut iter = statuses.iter();
+    match (iter.next(), iter.next()) {
+        (Some(&only), None) => Some(only),
+        _ => None,
+    }
+}
 
 /// A response whose shape contradicts the vendor's documented contract.
 #[derive(Debug, Clone, PartialEq, Eq)]
