@@ -68,6 +68,7 @@ pub fn run_all() -> Result<(), String> {
             .arg(&spec)
             .args(["--url", &format!("{}{base}", server.url()), "-H", header])
             .args(["--checks", "not_a_server_error,response_schema_conformance"])
+            .args(["--generation-database", "none"])
             .args([
                 "--max-examples",
                 "60",
