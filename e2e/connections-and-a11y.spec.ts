@@ -31,7 +31,14 @@ test('add a Dify connection, test it, and keep its key out of URL, page and stor
   await expect(rows(page).first()).toBeVisible();
 
   await page.goto('/connections');
+  const saved = page.getByRole('article', { name: 'My triage copy' });
+  await saved.getByLabel('API key or token').fill(secret);
+  await saved.getByLabel('Remember on this device').check();
+  await saved.getByRole('button', { name: 'Save key' }).click();
+  await expect(saved).toContainText('key remembered on this device');
+  expect(await page.evaluate(() => JSON.stringify(window.localStorage))).toContain(secret);
   await page.getByRole('button', { name: 'Forget all keys' }).click();
+  expect(await page.evaluate(() => JSON.stringify(window.localStorage))).not.toContain(secret);
   expect(await page.evaluate(() => JSON.stringify(window.sessionStorage))).not.toContain(secret);
   await expect(page.getByRole('article', { name: 'My triage copy' })).toContainText('no key yet');
 });

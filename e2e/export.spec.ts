@@ -2,7 +2,7 @@
 // read by an independent parser (Python's csv module) and checked against the demo
 // API's own answers; the file reopens as a snapshot with the same rows.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { test, expect, rows, settled } from './helpers';
 
@@ -35,6 +35,8 @@ test('the CSV has every matching row of every selected source, as the API report
   await download.saveAs(path);
   await expect(page.getByRole('status').filter({ hasText: /Downloaded \d+ rows/ })).toBeVisible();
   const exported = pythonCsv(path);
+  const text = readFileSync(path, 'utf-8');
+  for (const key of ['demo-make-token', 'demo-aitronos-key']) expect(text).not.toContain(key);
 
   // The demo API's own answer for the same filters, paged to the end.
   const expected = new Map<string, { type: string; code: string }>();

@@ -105,6 +105,7 @@ pub fn FilterBar(
     view! {
         <section class="filters" aria-label="Filters">
             <PeriodPicker query set_query offset />
+            <AppliedHint name="Period" lines=hints(|c| c.period) />
             <div class="filter-group">
                 <StatusFilter options=status_options selected=statuses on_change=on_statuses />
                 <AppliedHint name="Status" lines=hints(|c| c.status) />

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::components::detail_pane::DetailPane;
@@ -14,6 +15,7 @@ use crate::components::filter_bar::{FilterBar, FilterOptions, SetQuery};
 use crate::components::log_table::LogTable;
 use crate::components::source_status::SourceStatus;
 use crate::components::volume_chart::VolumeChart;
+use crate::core::adapters::make_audit;
 use crate::core::columns::Column;
 use crate::core::format;
 use crate::core::model::CollectionType;
@@ -21,6 +23,7 @@ use crate::core::query::{LogQuery, Period, Sort, SortColumn, TimeWindow};
 use crate::core::sources::Source;
 use crate::core::status::Status;
 use crate::core::timeline::Timeline;
+use crate::net;
 use crate::state::connections::Connections;
 use crate::state::loads::Loads;
 use crate::state::prefs::Prefs;
@@ -160,8 +163,21 @@ pub fn Dashboard() -> impl IntoView {
         _ => Vec::new(),
     });
     let values = Memo::new(move |_| loads.timeline.with(row_values));
+    let audit_values = audit_filter_values(all_sources);
     let options = Memo::new(move |_| {
-        values.with(|values| filter_options(&all_sources.get(), values, &query.get()))
+        let mut options =
+            values.with(|values| filter_options(&all_sources.get(), values, &query.get()));
+        audit_values.with(|audit| {
+            options.clients.extend(audit.clients.iter().cloned());
+            options
+                .collections
+                .extend(audit.collections.iter().cloned());
+        });
+        for list in [&mut options.clients, &mut options.collections] {
+            list.sort();
+            list.dedup();
+        }
+        options
     });
     let zone_label = Signal::derive(move || format::offset_label(offset.get()));
     let columns = Signal::derive(move || prefs.columns.get());
@@ -253,6 +269,42 @@ fn row_values(timeline: &Timeline) -> RowValues {
         clients: clients.into_iter().map(str::to_owned).collect(),
         collections: collections.into_iter().map(str::to_owned).collect(),
     }
+}
+
+/// The users and teams Make's audit-log `/filters` endpoints offer, so the Client
+/// and Collection filters list them before any row with them is loaded.
+fn audit_filter_values(sources: Signal<Vec<Source>>) -> RwSignal<RowValues> {
+    let values = RwSignal::new(RowValues::default());
+    Effect::new(move |_| {
+        for source in sources.get() {
+            let Source::MakeAudit { connection, scope } = source else {
+                continue;
+            };
+            if connection.token.is_none() {
+                continue;
+            }
+            spawn_local(async move {
+                let request = make_audit::filters_request(&connection, scope);
+                let Ok(answer) = net::get(&request, None).await else {
+                    return;
+                };
+                if answer.status != 200 {
+                    return;
+                }
+                if let Ok(filters) = make_audit::decode_filters(&answer.body) {
+                    values.update(|values| {
+                        values
+                            .clients
+                            .extend(filters.users.into_iter().map(|u| u.value));
+                        values
+                            .collections
+                            .extend(filters.teams.into_iter().map(|t| t.value));
+                    });
+                }
+            });
+        }
+    });
+    values
 }
 
 /// Status, type, client and collection choices from the sources and loaded rows.
