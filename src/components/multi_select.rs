@@ -16,10 +16,12 @@ pub fn MultiSelect(
         let count = selected.with(BTreeSet::len);
         match count {
             0 => format!("{label}: all"),
-            1 => format!(
-                "{label}: {}",
-                selected.with(|s| s.iter().next().cloned().unwrap_or_default())
-            ),
+            1 => {
+                let value = selected.with(|s| s.iter().next().cloned().unwrap_or_default());
+                let text =
+                    options.with(|o| o.iter().find(|(v, _)| *v == value).map(|(_, t)| t.clone()));
+                format!("{label}: {}", text.unwrap_or(value))
+            }
             n => format!("{label}: {n} selected"),
         }
     };
