@@ -11,8 +11,9 @@ fn main() {
 mod benches {
     use chrono::{Duration, TimeZone, Utc};
     use divan::Bencher;
+    use logdeck::core::columns::Column;
     use logdeck::core::model::{CollectionType, LogRecord, Usage};
-    use logdeck::core::query::{LogQuery, Sort, SortColumn};
+    use logdeck::core::query::{LogQuery, Sort};
     use logdeck::core::status::Status;
     use logdeck::core::timeline::Timeline;
 
@@ -82,7 +83,7 @@ mod benches {
             "text 'rate limit'" => query.text = "rate limit".into(),
             "sort by duration" => {
                 query.sort = Sort {
-                    column: SortColumn::Duration,
+                    column: Column::Duration,
                     descending: true,
                 }
             }

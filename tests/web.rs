@@ -14,7 +14,7 @@ use logdeck::core::columns::Column;
 use logdeck::core::config::{MakeConnection, ScenarioRef};
 use logdeck::core::http::ApiRequest;
 use logdeck::core::model::LogRecord;
-use logdeck::core::query::{Sort, SortColumn, TimeWindow};
+use logdeck::core::query::{Sort, TimeWindow};
 use logdeck::core::status::Status;
 use logdeck::core::timeline::Timeline;
 use logdeck::net::{self, NetError};
@@ -96,7 +96,7 @@ fn many_records(count: usize) -> Vec<LogRecord> {
         .collect()
 }
 
-fn mount_table(root: &HtmlElement, records: Vec<LogRecord>, on_sort: Callback<SortColumn>) {
+fn mount_table(root: &HtmlElement, records: Vec<LogRecord>, on_sort: Callback<Column>) {
     let style = web_sys::window()
         .unwrap()
         .document()
@@ -129,7 +129,7 @@ fn mount_table(root: &HtmlElement, records: Vec<LogRecord>, on_sort: Callback<So
 #[wasm_bindgen_test]
 async fn log_table_shows_formatted_cells_and_reports_sorting() {
     let root = container();
-    let sorted = RwSignal::new(None::<SortColumn>);
+    let sorted = RwSignal::new(None::<Column>);
     mount_table(
         &root,
         demo_records(),
@@ -157,7 +157,7 @@ async fn log_table_shows_formatted_cells_and_reports_sorting() {
         .unwrap()
         .unchecked_into();
     duration_header.click();
-    assert_eq!(sorted.get_untracked(), Some(SortColumn::Duration));
+    assert_eq!(sorted.get_untracked(), Some(Column::Duration));
 }
 
 #[wasm_bindgen_test]

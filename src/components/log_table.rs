@@ -6,7 +6,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 
 use crate::core::columns::Column;
-use crate::core::query::{Sort, SortColumn};
+use crate::core::query::Sort;
 use crate::core::timeline::Timeline;
 
 /// Every row is this tall (CSS agrees), which makes the visible range arithmetic.
@@ -25,7 +25,7 @@ pub fn LogTable(
     #[prop(into)] offset: Signal<FixedOffset>,
     #[prop(into)] zone_label: Signal<String>,
     #[prop(into)] sort: Signal<Sort>,
-    on_sort: Callback<SortColumn>,
+    on_sort: Callback<Column>,
     /// The record open in the detail pane.
     #[prop(into)]
     selected: Signal<Option<String>>,
@@ -116,7 +116,7 @@ pub fn LogTable(
             .get()
             .into_iter()
             .map(|column| {
-                let sort_column = column.sort_column();
+                let sort_column = column;
                 let state = move || {
                     let sort = sort.get();
                     match (sort.column == sort_column, sort.descending) {

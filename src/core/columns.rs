@@ -1,11 +1,10 @@
-//! The table's columns: what each shows and how it sorts. Shared by the table and
+//! The table's columns: what each shows; the sort order names them too. Shared by the table and
 //! the column chooser; the text is computed only for rows on screen.
 
 use chrono::FixedOffset;
 
 use super::format;
 use super::model::LogRecord;
-use super::query::SortColumn;
 
 /// A table column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,8 +52,22 @@ impl Column {
         Column::Tokens,
     ];
 
+    /// Stable key for URLs and preferences (`sort=-duration`).
     pub fn key(self) -> &'static str {
-        self.sort_column().key()
+        match self {
+            Column::Time => "time",
+            Column::Status => "status",
+            Column::Type => "type",
+            Column::Collection => "collection",
+            Column::Name => "name",
+            Column::Client => "client",
+            Column::Duration => "duration",
+            Column::Operations => "operations",
+            Column::Transfer => "transfer",
+            Column::Credits => "credits",
+            Column::Tokens => "tokens",
+            Column::Steps => "steps",
+        }
     }
 
     pub fn from_key(key: &str) -> Option<Column> {
@@ -75,23 +88,6 @@ impl Column {
             Column::Credits => "Credits",
             Column::Tokens => "Tokens",
             Column::Steps => "Steps",
-        }
-    }
-
-    pub fn sort_column(self) -> SortColumn {
-        match self {
-            Column::Time => SortColumn::Time,
-            Column::Status => SortColumn::Status,
-            Column::Type => SortColumn::Type,
-            Column::Collection => SortColumn::Collection,
-            Column::Name => SortColumn::Name,
-            Column::Client => SortColumn::Client,
-            Column::Duration => SortColumn::Duration,
-            Column::Operations => SortColumn::Operations,
-            Column::Transfer => SortColumn::Transfer,
-            Column::Credits => SortColumn::Credits,
-            Column::Tokens => SortColumn::Tokens,
-            Column::Steps => SortColumn::Steps,
         }
     }
 

@@ -41,22 +41,8 @@ pub const HEADER: [&str; 21] = [
     "Source",
 ];
 
-/// The API platform's export header (see `api-logs.md`).
-const API_PLATFORM_HEADER: [&str; 13] = [
-    "Date",
-    "Type",
-    "Code",
-    "Status",
-    "Gateway code",
-    "Status details",
-    "IP",
-    "Timing",
-    "Delay",
-    "API collection",
-    "Endpoint",
-    "Client",
-    "Job details",
-];
+/// The API platform's export columns (see `api-logs.md`): the first 13 of [`HEADER`].
+const API_PLATFORM_COLUMNS: usize = 13;
 
 /// Characters that make a spreadsheet treat a cell as a formula.
 const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
@@ -226,7 +212,7 @@ pub fn read(text: &str, source: &str) -> Result<Snapshot, FileError> {
         .collect();
     let own =
         header.iter().any(|h| h == "Record id") && header.iter().any(|h| h == "Collection type");
-    let platform = API_PLATFORM_HEADER
+    let platform = HEADER[..API_PLATFORM_COLUMNS]
         .iter()
         .all(|column| header.iter().any(|h| h == column));
     if !own && !platform {

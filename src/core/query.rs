@@ -8,6 +8,7 @@ use std::fmt;
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveTime, SecondsFormat, Utc};
 
+use super::columns::Column;
 use super::model::{CollectionType, LogRecord};
 use super::status::Status;
 
@@ -138,72 +139,17 @@ pub enum DisplayZone {
     Utc,
 }
 
-/// Table columns that can be sorted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SortColumn {
-    Time,
-    Status,
-    Type,
-    Collection,
-    Name,
-    Client,
-    Duration,
-    Operations,
-    Transfer,
-    Credits,
-    Tokens,
-    Steps,
-}
-
-impl SortColumn {
-    pub const ALL: [SortColumn; 12] = [
-        SortColumn::Time,
-        SortColumn::Status,
-        SortColumn::Type,
-        SortColumn::Collection,
-        SortColumn::Name,
-        SortColumn::Client,
-        SortColumn::Duration,
-        SortColumn::Operations,
-        SortColumn::Transfer,
-        SortColumn::Credits,
-        SortColumn::Tokens,
-        SortColumn::Steps,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            SortColumn::Time => "time",
-            SortColumn::Status => "status",
-            SortColumn::Type => "type",
-            SortColumn::Collection => "collection",
-            SortColumn::Name => "name",
-            SortColumn::Client => "client",
-            SortColumn::Duration => "duration",
-            SortColumn::Operations => "operations",
-            SortColumn::Transfer => "transfer",
-            SortColumn::Credits => "credits",
-            SortColumn::Tokens => "tokens",
-            SortColumn::Steps => "steps",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<SortColumn> {
-        SortColumn::ALL.into_iter().find(|c| c.key() == key)
-    }
-}
-
 /// A column and a direction; newest first unless the URL says otherwise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sort {
-    pub column: SortColumn,
+    pub column: Column,
     pub descending: bool,
 }
 
 impl Default for Sort {
     fn default() -> Self {
         Sort {
-            column: SortColumn::Time,
+            column: Column::Time,
             descending: true,
         }
     }
@@ -433,7 +379,7 @@ fn decode_sort(value: &str) -> Option<Sort> {
         None => (false, value),
     };
     Some(Sort {
-        column: SortColumn::from_key(key)?,
+        column: Column::from_key(key)?,
         descending,
     })
 }
@@ -476,7 +422,7 @@ mod tests {
         assert_eq!(
             query.sort,
             Sort {
-                column: SortColumn::Duration,
+                column: Column::Duration,
                 descending: true
             }
         );
@@ -619,7 +565,7 @@ mod properties {
             ),
             (
                 any::<String>(),
-                proptest::sample::select(SortColumn::ALL.to_vec()),
+                proptest::sample::select(Column::ALL.to_vec()),
                 any::<bool>(),
                 proptest::option::of(".+"),
                 any::<bool>(),

@@ -3,8 +3,9 @@
 
 use std::cmp::Ordering;
 
+use super::columns::Column;
 use super::model::LogRecord;
-use super::query::{LogQuery, Sort, SortColumn};
+use super::query::{LogQuery, Sort};
 
 /// Records with what filtering needs prepared once per row, so a keystroke costs a
 /// scan of prepared text, not a re-lowercasing of 100 000 records.
@@ -73,18 +74,18 @@ impl Timeline {
 
 fn compare(a: &LogRecord, b: &LogRecord, sort: Sort) -> Ordering {
     let by_column = match sort.column {
-        SortColumn::Time => a.timestamp.cmp(&b.timestamp),
-        SortColumn::Status => a.status.cmp(&b.status),
-        SortColumn::Type => a.kind.label().cmp(b.kind.label()),
-        SortColumn::Collection => a.collection.cmp(&b.collection),
-        SortColumn::Name => a.name.cmp(&b.name),
-        SortColumn::Client => a.client.cmp(&b.client),
-        SortColumn::Duration => a.duration_ms.cmp(&b.duration_ms),
-        SortColumn::Operations => a.usage.operations.cmp(&b.usage.operations),
-        SortColumn::Transfer => a.usage.transfer.cmp(&b.usage.transfer),
-        SortColumn::Credits => a.usage.centicredits.cmp(&b.usage.centicredits),
-        SortColumn::Tokens => a.usage.tokens.cmp(&b.usage.tokens),
-        SortColumn::Steps => a.usage.steps.cmp(&b.usage.steps),
+        Column::Time => a.timestamp.cmp(&b.timestamp),
+        Column::Status => a.status.cmp(&b.status),
+        Column::Type => a.kind.label().cmp(b.kind.label()),
+        Column::Collection => a.collection.cmp(&b.collection),
+        Column::Name => a.name.cmp(&b.name),
+        Column::Client => a.client.cmp(&b.client),
+        Column::Duration => a.duration_ms.cmp(&b.duration_ms),
+        Column::Operations => a.usage.operations.cmp(&b.usage.operations),
+        Column::Transfer => a.usage.transfer.cmp(&b.usage.transfer),
+        Column::Credits => a.usage.centicredits.cmp(&b.usage.centicredits),
+        Column::Tokens => a.usage.tokens.cmp(&b.usage.tokens),
+        Column::Steps => a.usage.steps.cmp(&b.usage.steps),
     };
     let by_column = if sort.descending {
         by_column.reverse()
@@ -158,7 +159,7 @@ mod tests {
     fn sorts_by_any_column_both_ways_with_missing_values_first_ascending() {
         let mut query = LogQuery {
             sort: Sort {
-                column: SortColumn::Duration,
+                column: Column::Duration,
                 descending: false,
             },
             ..LogQuery::default()
@@ -167,7 +168,7 @@ mod tests {
         query.sort.descending = true;
         assert_eq!(ids(&timeline(), &query), ["d", "a", "c", "b"]);
         query.sort = Sort {
-            column: SortColumn::Status,
+            column: Column::Status,
             descending: true,
         };
         // Errors first; the two errors newest first.

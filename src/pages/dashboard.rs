@@ -19,7 +19,7 @@ use crate::core::adapters::make_audit;
 use crate::core::columns::Column;
 use crate::core::format;
 use crate::core::model::CollectionType;
-use crate::core::query::{LogQuery, Period, Sort, SortColumn, TimeWindow};
+use crate::core::query::{LogQuery, Period, Sort, TimeWindow};
 use crate::core::sources::Source;
 use crate::core::status::Status;
 use crate::core::timeline::Timeline;
@@ -129,12 +129,12 @@ pub fn Dashboard() -> impl IntoView {
     install_keyboard(cursor, step, open, close, selected, key_at, rows);
 
     let sort = Signal::derive(move || query.with(|q| q.sort));
-    let on_sort = Callback::new(move |column: SortColumn| {
+    let on_sort = Callback::new(move |column: Column| {
         let current = query.with_untracked(|q| q.sort);
         let descending = if current.column == column {
             !current.descending
         } else {
-            column == SortColumn::Time
+            column == Column::Time
         };
         let next = LogQuery {
             sort: Sort { column, descending },
