@@ -126,6 +126,14 @@ impl LogRecord {
         format!("{}:{}", self.source, self.id)
     }
 
+    /// Whether `key` is this record's [`LogRecord::key`], without building it: the
+    /// selection is looked up among up to 100 000 rows.
+    pub fn has_key(&self, key: &str) -> bool {
+        key.strip_prefix(self.source.as_str())
+            .and_then(|rest| rest.strip_prefix(':'))
+            .is_some_and(|id| id == self.id)
+    }
+
     /// The lower-cased text free-text search looks in: id, collection, name, client,
     /// error and the vendor's raw status.
     pub fn search_text(&self) -> String {
@@ -174,6 +182,15 @@ mod tests {
             vendor_link: None,
             raw: serde_json::Value::Null,
         }
+    }
+
+    #[test]
+    fn keys_are_matched_without_building_them() {
+        let r = record("demo/scenario/1", "42", 1);
+        assert!(r.has_key(&r.key()));
+        assert!(!r.has_key("demo/scenario/1:4"));
+        assert!(!r.has_key("demo/scenario/10:42"));
+        assert!(!r.has_key("demo/scenario/1"));
     }
 
     #[test]

@@ -83,7 +83,7 @@ pub fn Dashboard() -> impl IntoView {
         let key = selected.get()?;
         loads
             .timeline
-            .with(|t| t.records().iter().find(|r| r.key() == key).cloned())
+            .with(|t| t.records().iter().find(|r| r.has_key(&key)).cloned())
     });
     let cursor = RwSignal::new(None::<usize>);
     let select = move |key: Option<String>, entry: HistoryEntry| {
@@ -110,7 +110,7 @@ pub fn Dashboard() -> impl IntoView {
             rows.with_untracked(|rows| {
                 loads
                     .timeline
-                    .with_untracked(|t| rows.iter().position(|&i| t.records()[i].key() == key))
+                    .with_untracked(|t| rows.iter().position(|&i| t.records()[i].has_key(&key)))
             })
         });
         let position = match current.or(cursor.get_untracked()) {
