@@ -89,6 +89,9 @@ pub fn LogTable(
         let (start, end) = range.get();
         let offset = offset.get();
         rows.with(|rows| {
+            // Never slice past the rows actually there, whatever order signals settle in.
+            let end = end.min(rows.len());
+            let start = start.min(end);
             timeline.with(|timeline| {
                 rows[start..end]
                     .iter()
