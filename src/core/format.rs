@@ -2,11 +2,6 @@
 
 use chrono::{DateTime, FixedOffset, Utc};
 
-/// `2026-11-21 10:04:05 UTC`: sortable, unambiguous, no locale surprises.
-pub fn timestamp_utc(instant: DateTime<Utc>) -> String {
-    instant.format("%Y-%m-%d %H:%M:%S UTC").to_string()
-}
-
 /// `2026-11-21 11:04:05` in the display zone; the zone is named once, in the header.
 pub fn timestamp_in(instant: DateTime<Utc>, offset: FixedOffset) -> String {
     instant
@@ -76,11 +71,5 @@ mod tests {
         assert_eq!(offset_label(FixedOffset::east_opt(0).unwrap()), "UTC");
         assert_eq!(bytes(2048), "2.0 KB");
         assert_eq!(centicredits(9_007_199_254_740_993), "90071992547409.93");
-    }
-
-    #[test]
-    fn timestamps_are_written_in_utc() {
-        let instant = Utc.with_ymd_and_hms(2026, 11, 21, 10, 4, 5).unwrap();
-        assert_eq!(timestamp_utc(instant), "2026-11-21 10:04:05 UTC");
     }
 }

@@ -154,12 +154,6 @@ impl LogRecord {
     }
 }
 
-/// Merges per-source pages into one timeline, newest first; ties keep source order.
-pub fn merge_newest_first(mut records: Vec<LogRecord>) -> Vec<LogRecord> {
-    records.sort_by_key(|record| std::cmp::Reverse(record.timestamp));
-    records
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,17 +204,5 @@ mod tests {
         assert!(text.contains("id-7") && text.contains("nightly import") && text.contains("ada"));
         // A match never spans two fields.
         assert!(!text.contains("importada"));
-    }
-
-    #[test]
-    fn merge_orders_newest_first_and_keeps_ties_stable() {
-        let merged = merge_newest_first(vec![
-            record("a", "1", 1),
-            record("a", "2", 5),
-            record("b", "3", 5),
-            record("b", "4", 3),
-        ]);
-        let keys: Vec<String> = merged.iter().map(LogRecord::key).collect();
-        assert_eq!(keys, ["a:2", "b:3", "b:4", "a:1"]);
     }
 }
