@@ -58,9 +58,12 @@ test.describe('accessibility', () => {
   test.use({ bypassCSP: true });
 
   test('no accessibility violations on the dashboard, the open detail pane and the connections screen', async ({ page }) => {
-    for (const theme of ['light', 'dark']) {
+    const background = { light: 'rgb(246, 247, 249)', dark: 'rgb(18, 21, 25)' };
+    for (const theme of ['light', 'dark'] as const) {
       await page.goto('/');
       await page.getByLabel('Theme').selectOption(theme);
+      // The theme really applies, so the audit below checks its colours.
+      await expect.poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(background[theme]);
       await settled(page);
       expect(await accessibilityViolations(page), `dashboard (${theme})`).toEqual([]);
       await rows(page).first().click();
