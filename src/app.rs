@@ -5,12 +5,12 @@ use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
-use crate::core::config::RuntimeConfig;
 use crate::pages::connections::ConnectionsPage;
 use crate::pages::dashboard::Dashboard;
 use crate::state::connections::Connections;
 use crate::state::loads::Loads;
 use crate::state::prefs::{Prefs, Theme};
+use logdeck_core::config::RuntimeConfig;
 
 /// Fetched beside the app so a deployment lists its sources without a rebuild.
 const CONFIG_URL: &str = "/config.json";

@@ -16,11 +16,11 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortSignal, Blob, BlobPropertyBag};
 
-use crate::core::csv_file::CsvWriter;
-use crate::core::model::LogRecord;
-use crate::core::query::{LogQuery, TimeWindow};
-use crate::core::sources::{Source, SourceError};
 use crate::net::{self, NetError};
+use logdeck_core::csv_file::CsvWriter;
+use logdeck_core::model::LogRecord;
+use logdeck_core::query::{LogQuery, TimeWindow};
+use logdeck_core::sources::{Source, SourceError};
 
 /// What the file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -249,7 +249,7 @@ async fn fetch_page(
     index: usize,
     progress: RwSignal<Vec<SourceProgress>>,
     signal: &AbortSignal,
-) -> Result<crate::core::adapters::Page, String> {
+) -> Result<logdeck_core::adapters::Page, String> {
     let label = source.label();
     let request = source
         .request(query, window, position)

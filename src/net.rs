@@ -3,7 +3,7 @@
 use gloo_net::http::Request;
 use web_sys::AbortSignal;
 
-use crate::core::http::ApiRequest;
+use logdeck_core::http::ApiRequest;
 
 /// An HTTP answer of any status; the adapters decide what it means.
 pub struct HttpAnswer {

@@ -7,11 +7,11 @@ use leptos::task::spawn_local;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortController;
 
-use crate::core::adapters::{make_audit, make_scenarios};
-use crate::core::format;
-use crate::core::model::LogRecord;
-use crate::core::sources::Source;
 use crate::net::{self, NetError};
+use logdeck_core::adapters::{make_audit, make_scenarios};
+use logdeck_core::format;
+use logdeck_core::model::LogRecord;
+use logdeck_core::sources::Source;
 
 /// What the vendor told us beyond the list row.
 #[derive(Debug, Clone, PartialEq)]
@@ -316,7 +316,7 @@ async fn load_extra(
 
 /// The module logs belonging to `record`'s execution, module by module.
 async fn module_logs_of(
-    connection: &crate::core::config::MakeConnection,
+    connection: &logdeck_core::config::MakeConnection,
     scenario_id: u64,
     record: &LogRecord,
     signal: &web_sys::AbortSignal,
@@ -364,7 +364,7 @@ async fn module_logs_of(
 }
 
 async fn fetch(
-    request: &crate::core::http::ApiRequest,
+    request: &logdeck_core::http::ApiRequest,
     signal: &web_sys::AbortSignal,
 ) -> Result<net::HttpAnswer, String> {
     net::get(request, Some(signal))
@@ -377,7 +377,7 @@ async fn fetch(
 
 fn ok_or_vendor(
     answer: net::HttpAnswer,
-    decode_error: fn(u16, &str) -> crate::core::http::VendorError,
+    decode_error: fn(u16, &str) -> logdeck_core::http::VendorError,
 ) -> Result<String, String> {
     if answer.status == 200 {
         Ok(answer.body)

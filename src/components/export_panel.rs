@@ -8,12 +8,12 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortController;
 
-use crate::core::csv_file;
-use crate::core::model::CollectionType;
-use crate::core::query::LogQuery;
-use crate::core::sources::Source;
 use crate::export::{self, ExportRequest, Format, SourceProgress};
 use crate::state::loads::Loads;
+use logdeck_core::csv_file;
+use logdeck_core::model::CollectionType;
+use logdeck_core::query::LogQuery;
+use logdeck_core::sources::Source;
 
 /// Where an export stands.
 #[derive(Debug, Clone, PartialEq)]

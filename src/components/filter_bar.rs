@@ -10,12 +10,12 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::multi_select::MultiSelect;
 use super::status_filter::StatusFilter;
-use crate::core::adapters::{Applied, Capabilities};
-use crate::core::format;
-use crate::core::model::CollectionType;
-use crate::core::query::{DisplayZone, LogQuery, Period, Preset};
-use crate::core::status::Status;
 use crate::state::url::HistoryEntry;
+use logdeck_core::adapters::{Applied, Capabilities};
+use logdeck_core::format;
+use logdeck_core::model::CollectionType;
+use logdeck_core::query::{DisplayZone, LogQuery, Period, Preset};
+use logdeck_core::status::Status;
 
 /// A query change and how it enters history.
 pub type SetQuery = Callback<(LogQuery, HistoryEntry)>;

@@ -5,9 +5,9 @@ use chrono::FixedOffset;
 use leptos::html::Div;
 use leptos::prelude::*;
 
-use crate::core::columns::Column;
-use crate::core::query::Sort;
-use crate::core::timeline::Timeline;
+use logdeck_core::columns::Column;
+use logdeck_core::query::Sort;
+use logdeck_core::timeline::Timeline;
 
 /// Every row is this tall (CSS agrees), which makes the visible range arithmetic.
 pub const ROW_HEIGHT: f64 = 32.0;

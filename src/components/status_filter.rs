@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 
-use crate::core::status::Status;
+use logdeck_core::status::Status;
 
 /// Shows `options` as checkboxes checked per `selected`; reports every change.
 #[component]

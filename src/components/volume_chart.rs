@@ -4,11 +4,11 @@
 use chrono::{DateTime, FixedOffset, Utc};
 use leptos::prelude::*;
 
-use crate::core::format;
-use crate::core::histogram::{histogram, Bucket};
-use crate::core::query::TimeWindow;
-use crate::core::status::Status;
-use crate::core::timeline::Timeline;
+use logdeck_core::format;
+use logdeck_core::histogram::{histogram, Bucket};
+use logdeck_core::query::TimeWindow;
+use logdeck_core::status::Status;
+use logdeck_core::timeline::Timeline;
 
 const WIDTH: f64 = 1000.0;
 const HEIGHT: f64 = 80.0;

@@ -5,16 +5,16 @@ use chrono::{Duration, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::core::adapters::make_scenarios;
-use crate::core::config::{
+use crate::net::{self, NetError};
+use crate::state::connections::{Connections, KeyOrigin};
+use logdeck_core::adapters::make_scenarios;
+use logdeck_core::config::{
     AitronosConnection, Connection, DifyConnection, MakeConnection, RuntimeConfig, ScenarioRef,
     Secret,
 };
-use crate::core::diagnosis::{diagnose, Diagnosis, Probe};
-use crate::core::query::TimeWindow;
-use crate::core::sources::Source;
-use crate::net::{self, NetError};
-use crate::state::connections::{Connections, KeyOrigin};
+use logdeck_core::diagnosis::{diagnose, Diagnosis, Probe};
+use logdeck_core::query::TimeWindow;
+use logdeck_core::sources::Source;
 
 /// Make's documented zones.
 const MAKE_ZONES: [&str; 6] = [

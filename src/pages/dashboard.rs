@@ -15,19 +15,19 @@ use crate::components::filter_bar::{FilterBar, FilterOptions, SetQuery};
 use crate::components::log_table::LogTable;
 use crate::components::source_status::SourceStatus;
 use crate::components::volume_chart::VolumeChart;
-use crate::core::adapters::make_audit;
-use crate::core::columns::Column;
-use crate::core::format;
-use crate::core::model::CollectionType;
-use crate::core::query::{LogQuery, Period, Sort, TimeWindow};
-use crate::core::sources::Source;
-use crate::core::status::Status;
-use crate::core::timeline::Timeline;
 use crate::net;
 use crate::state::connections::Connections;
 use crate::state::loads::Loads;
 use crate::state::prefs::Prefs;
 use crate::state::url::{display_offset, use_log_query, use_set_log_query, HistoryEntry};
+use logdeck_core::adapters::make_audit;
+use logdeck_core::columns::Column;
+use logdeck_core::format;
+use logdeck_core::model::CollectionType;
+use logdeck_core::query::{LogQuery, Period, Sort, TimeWindow};
+use logdeck_core::sources::Source;
+use logdeck_core::status::Status;
+use logdeck_core::timeline::Timeline;
 
 /// How often live mode re-reads the sources: well inside every vendor's rate limit.
 const LIVE_INTERVAL: Duration = Duration::from_secs(30);

@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 
 use super::storage::{self, Area};
-use crate::core::config::{Connection, RuntimeConfig, Secret};
+use logdeck_core::config::{Connection, RuntimeConfig, Secret};
 
 const USER_CONNECTIONS: &str = "logdeck.connections";
 const KEY_PREFIX: &str = "logdeck.key.";

@@ -11,12 +11,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::AbortController;
 
-use crate::core::config::RuntimeConfig;
-use crate::core::model::LogRecord;
-use crate::core::query::{LogQuery, Period, TimeWindow};
-use crate::core::sources::{Source, SourceError};
-use crate::core::timeline::Timeline;
 use crate::net::{self, NetError};
+use logdeck_core::config::RuntimeConfig;
+use logdeck_core::model::LogRecord;
+use logdeck_core::query::{LogQuery, Period, TimeWindow};
+use logdeck_core::sources::{Source, SourceError};
+use logdeck_core::timeline::Timeline;
 
 /// Where one source's load stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -320,7 +320,7 @@ impl Loads {
         &self,
         token: u64,
         position: u64,
-        outcome: Result<crate::core::adapters::Page, String>,
+        outcome: Result<logdeck_core::adapters::Page, String>,
     ) {
         let still_current = self
             .sources

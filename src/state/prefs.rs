@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 
 use super::storage::{self, Area};
-use crate::core::columns::Column;
+use logdeck_core::columns::Column;
 
 const THEME: &str = "logdeck.theme";
 const COLUMNS: &str = "logdeck.columns";

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
-use crate::core::query::{DisplayZone, LogQuery, UrlProblem};
+use logdeck_core::query::{DisplayZone, LogQuery, UrlProblem};
 
 /// The current query and what in the URL had to be ignored, re-derived on every navigation.
 pub fn use_log_query() -> Memo<(LogQuery, Vec<UrlProblem>)> {

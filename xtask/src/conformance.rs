@@ -23,7 +23,7 @@ const DEMO_ARGS: [&str; 6] = [
 
 pub fn run_all() -> Result<(), String> {
     let st = ensure_schemathesis()?;
-    let specs = workspace_root().join("..").join("shared").join("specs");
+    let specs = workspace_root().join("specs");
     if !specs.join("make-api.openapi.json").is_file() {
         return Err(format!(
             "the vendor specs are missing from {}",

@@ -1,5 +1,5 @@
 //! Filtering and sorting 100 000 merged records, as the dashboard does on every
-//! filter change. Run with `cargo bench --bench timeline`.
+//! filter change. Run with `cargo bench -p logdeck-core --bench timeline`.
 
 fn main() {
     #[cfg(not(target_arch = "wasm32"))]
@@ -11,11 +11,11 @@ fn main() {
 mod benches {
     use chrono::{Duration, TimeZone, Utc};
     use divan::Bencher;
-    use logdeck::core::columns::Column;
-    use logdeck::core::model::{CollectionType, LogRecord, Usage};
-    use logdeck::core::query::{LogQuery, Sort};
-    use logdeck::core::status::Status;
-    use logdeck::core::timeline::Timeline;
+    use logdeck_core::columns::Column;
+    use logdeck_core::model::{CollectionType, LogRecord, Usage};
+    use logdeck_core::query::{LogQuery, Sort};
+    use logdeck_core::status::Status;
+    use logdeck_core::timeline::Timeline;
 
     const ROWS: usize = 100_000;
 

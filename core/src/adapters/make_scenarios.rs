@@ -11,11 +11,11 @@ use serde_json::Value;
 
 use super::json::{self, RowContext};
 use super::{single, Applied, Capabilities, DecodeError, Page};
-use crate::core::config::{MakeConnection, ScenarioRef};
-use crate::core::http::{build_url, ApiRequest, VendorError};
-use crate::core::model::{CollectionType, LogRecord, Usage};
-use crate::core::query::TimeWindow;
-use crate::core::status::{self, Status};
+use crate::config::{MakeConnection, ScenarioRef};
+use crate::http::{build_url, ApiRequest, VendorError};
+use crate::model::{CollectionType, LogRecord, Usage};
+use crate::query::TimeWindow;
+use crate::status::{self, Status};
 
 const API: &str = "Make scenario logs";
 
@@ -423,7 +423,7 @@ pub fn decode_error(http_status: u16, body: &str) -> VendorError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::config::Secret;
+    use crate::config::Secret;
     use chrono::{TimeZone, Utc};
 
     fn connection(base_url: &str) -> MakeConnection {

@@ -12,11 +12,11 @@ use serde_json::Value;
 
 use super::json::{self, RowContext};
 use super::{single, Applied, Capabilities, DecodeError, Page};
-use crate::core::config::DifyConnection;
-use crate::core::http::{build_url, ApiRequest, VendorError};
-use crate::core::model::{CollectionType, LogRecord, Usage};
-use crate::core::query::TimeWindow;
-use crate::core::status::{self, Status};
+use crate::config::DifyConnection;
+use crate::http::{build_url, ApiRequest, VendorError};
+use crate::model::{CollectionType, LogRecord, Usage};
+use crate::query::TimeWindow;
+use crate::status::{self, Status};
 
 const API: &str = "Dify workflow logs";
 
@@ -177,7 +177,7 @@ pub fn decode_error(http_status: u16, body: &str) -> VendorError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::config::Secret;
+    use crate::config::Secret;
     use chrono::{TimeZone, Utc};
 
     fn connection() -> DifyConnection {

@@ -1,7 +1,8 @@
 //! The pure core of Logdeck: everything that can be decided without a browser.
 //!
-//! Nothing in here imports leptos, web-sys or gloo, so all of it runs and is tested
-//! natively with `cargo test` (a host test enforces that rule).
+//! The crate depends on no browser crate (leptos, web-sys, gloo, wasm-bindgen), so
+//! the compiler keeps it pure: all of it runs and is tested natively with
+//! `cargo test`, and the server reuses the same adapters.
 
 pub mod adapters;
 pub mod columns;

@@ -98,8 +98,8 @@ fn compare(a: &LogRecord, b: &LogRecord, sort: Sort) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::model::{CollectionType, Usage};
-    use crate::core::status::Status;
+    use crate::model::{CollectionType, Usage};
+    use crate::status::Status;
     use chrono::{TimeZone, Utc};
 
     fn record(id: &str, minute: u32, status: Status, duration: Option<u64>) -> LogRecord {

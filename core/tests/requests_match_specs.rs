@@ -1,21 +1,21 @@
 //! Every request the adapters build uses only parameters the vendor's spec declares
 //! for that path, with values of the declared type and enum, checked against the
-//! spec files themselves (`../shared/specs/`), not against a copy in the test.
+//! spec files themselves (`specs/` at the repository root), not against a copy in the test.
 
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::PathBuf;
 
 use chrono::{Duration, TimeZone, Utc};
-use logdeck::core::config::RuntimeConfig;
-use logdeck::core::query::{LogQuery, TimeWindow};
-use logdeck::core::sources::Source;
-use logdeck::core::status::Status;
+use logdeck_core::config::RuntimeConfig;
+use logdeck_core::query::{LogQuery, TimeWindow};
+use logdeck_core::sources::Source;
+use logdeck_core::status::Status;
 use serde_json::Value;
 
 fn spec(name: &str) -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/specs")
+        .join("../specs")
         .join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     if name.ends_with(".json") {

@@ -89,7 +89,7 @@ pub fn histogram<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::model::{CollectionType, Usage};
+    use crate::model::{CollectionType, Usage};
     use chrono::TimeZone;
 
     fn record(minute: u32, status: Status) -> LogRecord {

@@ -14,11 +14,11 @@ use serde_json::Value;
 
 use super::json::{self, RowContext};
 use super::{Applied, Capabilities, DecodeError, Page};
-use crate::core::config::MakeConnection;
-use crate::core::http::{build_url, ApiRequest};
-use crate::core::model::{CollectionType, LogRecord, Usage};
-use crate::core::query::TimeWindow;
-use crate::core::status::Status;
+use crate::config::MakeConnection;
+use crate::http::{build_url, ApiRequest};
+use crate::model::{CollectionType, LogRecord, Usage};
+use crate::query::TimeWindow;
+use crate::status::Status;
 
 const API: &str = "Make audit logs";
 
@@ -291,7 +291,7 @@ pub fn decode_detail(body: &str) -> Result<Option<Value>, DecodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::config::Secret;
+    use crate::config::Secret;
     use chrono::TimeZone;
 
     fn connection() -> MakeConnection {

@@ -87,7 +87,7 @@ pub fn diagnose(source: &Source, window: TimeWindow, probe: &Probe) -> Diagnosis
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::config::RuntimeConfig;
+    use crate::config::RuntimeConfig;
 
     fn sources() -> Vec<Source> {
         Source::expand(
@@ -102,7 +102,10 @@ mod tests {
     }
 
     fn window() -> TimeWindow {
-        let now = chrono::Utc::now();
+        use chrono::TimeZone;
+        let now = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 21, 12, 0, 0)
+            .unwrap();
         TimeWindow {
             from: now - chrono::Duration::days(1),
             to: now,
