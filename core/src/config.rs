@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::vendor::Vendor;
+
 /// A vendor credential. Its `Debug` never shows the value, so a logged connection
 /// cannot leak it.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
@@ -107,12 +109,11 @@ impl Connection {
         }
     }
 
-    /// The `vendor` value of `config.json`.
-    pub fn vendor(&self) -> &'static str {
+    pub fn vendor(&self) -> Vendor {
         match self {
-            Connection::Make(_) => "make",
-            Connection::Dify(_) => "dify",
-            Connection::Aitronos(_) => "aitronos",
+            Connection::Make(_) => Vendor::Make,
+            Connection::Dify(_) => Vendor::Dify,
+            Connection::Aitronos(_) => Vendor::Aitronos,
         }
     }
 
@@ -150,7 +151,7 @@ impl Connection {
         }
         .unwrap_or_default();
         if let Some(object) = value.as_object_mut() {
-            object.insert("vendor".into(), self.vendor().into());
+            object.insert("vendor".into(), self.vendor().key().into());
         }
         value
     }
@@ -177,21 +178,26 @@ impl RuntimeConfig {
         };
         let mut config = RuntimeConfig::default();
         for (index, entry) in entries.iter().enumerate() {
-            let decoded = match entry.get("vendor").and_then(|v| v.as_str()) {
-                Some("make") => MakeConnection::deserialize(entry).map(Connection::Make),
-                Some("dify") => DifyConnection::deserialize(entry).map(Connection::Dify),
-                Some("aitronos") => {
-                    AitronosConnection::deserialize(entry).map(Connection::Aitronos)
-                }
-                Some(other) => {
-                    let problem = format!("connections[{index}]: unsupported vendor {other:?}");
-                    config.problems.push(problem);
-                    continue;
-                }
+            let vendor = match entry.get("vendor").and_then(|v| v.as_str()) {
+                Some(key) => match Vendor::from_key(key) {
+                    Some(vendor) => vendor,
+                    None => {
+                        let problem = format!("connections[{index}]: unsupported vendor {key:?}");
+                        config.problems.push(problem);
+                        continue;
+                    }
+                },
                 None => {
                     let problem = format!("connections[{index}]: missing `vendor`");
                     config.problems.push(problem);
                     continue;
+                }
+            };
+            let decoded = match vendor {
+                Vendor::Make => MakeConnection::deserialize(entry).map(Connection::Make),
+                Vendor::Dify => DifyConnection::deserialize(entry).map(Connection::Dify),
+                Vendor::Aitronos => {
+                    AitronosConnection::deserialize(entry).map(Connection::Aitronos)
                 }
             };
             match decoded {

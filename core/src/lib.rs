@@ -7,6 +7,7 @@
 pub mod adapters;
 pub mod columns;
 pub mod config;
+pub mod connection_draft;
 pub mod csv_file;
 pub mod diagnosis;
 pub mod format;
@@ -17,3 +18,4 @@ pub mod query;
 pub mod sources;
 pub mod status;
 pub mod timeline;
+pub mod vendor;

@@ -8,25 +8,12 @@ use leptos::task::spawn_local;
 use crate::net::{self, NetError};
 use crate::state::connections::{Connections, KeyOrigin};
 use logdeck_core::adapters::make_scenarios;
-use logdeck_core::config::{
-    AitronosConnection, Connection, DifyConnection, MakeConnection, RuntimeConfig, ScenarioRef,
-    Secret,
-};
+use logdeck_core::config::{Connection, MakeConnection, RuntimeConfig, ScenarioRef, Secret};
+use logdeck_core::connection_draft::{ConnectionDraft, DraftError};
 use logdeck_core::diagnosis::{diagnose, Diagnosis, Probe};
 use logdeck_core::query::TimeWindow;
 use logdeck_core::sources::Source;
-
-/// Make's documented zones.
-const MAKE_ZONES: [&str; 6] = [
-    "https://eu1.make.com/api/v2",
-    "https://eu2.make.com/api/v2",
-    "https://us1.make.com/api/v2",
-    "https://us2.make.com/api/v2",
-    "https://eu1.make.celonis.com/api/v2",
-    "https://us1.make.celonis.com/api/v2",
-];
-const DIFY_CLOUD: &str = "https://api.dify.ai/v1";
-const AITRONOS: &str = "https://api.aitronos.com";
+use logdeck_core::vendor::Vendor;
 
 #[component]
 pub fn ConnectionsPage() -> impl IntoView {
@@ -130,7 +117,7 @@ fn ConnectionCard(
     view! {
         <article class="card" aria-label=connection.name().to_owned()>
             <h3>{connection.name().to_owned()}</h3>
-            <p class="meta">{connection.vendor()}" · "<code>{connection.base_url().to_owned()}</code>" · "{origin}</p>
+            <p class="meta">{connection.vendor().label()}" · "<code>{connection.base_url().to_owned()}</code>" · "{origin}</p>
             <div class="key-row">
                 <label class="field" for=key_label_for>
                     <span>"API key or token"</span>
@@ -202,14 +189,6 @@ async fn test_connection(connection: Connection) -> Diagnosis {
     diagnose(&source, window, &probe)
 }
 
-/// Vendors a connection can be made for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Vendor {
-    Make,
-    Dify,
-    Aitronos,
-}
-
 #[component]
 fn ConnectionForm(
     existing: Option<Connection>,
@@ -220,227 +199,29 @@ fn ConnectionForm(
         .as_ref()
         .map(|c| c.id().to_owned())
         .unwrap_or_else(|| format!("conn-{}", Utc::now().timestamp_millis()));
-    let vendor = RwSignal::new(match &existing {
-        Some(Connection::Dify(_)) => Vendor::Dify,
-        Some(Connection::Aitronos(_)) => Vendor::Aitronos,
-        _ => Vendor::Make,
-    });
-    let name = RwSignal::new(
+    let draft = RwSignal::new(
         existing
             .as_ref()
-            .map(|c| c.name().to_owned())
-            .unwrap_or_default(),
+            .map(ConnectionDraft::of)
+            .unwrap_or_else(|| ConnectionDraft::new(Vendor::Make)),
     );
-    let base_url = RwSignal::new(
-        existing
-            .as_ref()
-            .map(|c| c.base_url().to_owned())
-            .unwrap_or_else(|| MAKE_ZONES[0].to_owned()),
-    );
-    let (organization, team, scenarios) = match &existing {
-        Some(Connection::Make(make)) => (
-            make.organization_id
-                .map(|id| id.to_string())
-                .unwrap_or_default(),
-            make.team_id.map(|id| id.to_string()).unwrap_or_default(),
-            make.scenarios.clone(),
-        ),
-        Some(Connection::Aitronos(aitronos)) => {
-            (aitronos.organization_id.clone(), String::new(), Vec::new())
-        }
-        _ => (String::new(), String::new(), Vec::new()),
-    };
-    let organization = RwSignal::new(organization);
-    let team = RwSignal::new(team);
-    let scenarios = RwSignal::new(scenarios);
-    let scenario_ids = RwSignal::new(String::new());
     let key = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let lookup = RwSignal::new(String::new());
-
-    let on_vendor = move |ev| {
-        let (next, url) = match event_target_value(&ev).as_str() {
-            "dify" => (Vendor::Dify, DIFY_CLOUD),
-            "aitronos" => (Vendor::Aitronos, AITRONOS),
-            _ => (Vendor::Make, MAKE_ZONES[0]),
-        };
-        vendor.set(next);
-        base_url.set(url.to_owned());
-    };
-    let make_connection = move |token: Option<Secret>| -> Result<MakeConnection, String> {
-        let number = |text: String, what: &str| -> Result<Option<u64>, String> {
-            let text = text.trim().to_owned();
-            if text.is_empty() {
-                return Ok(None);
-            }
-            text.parse()
-                .map(Some)
-                .map_err(|_| format!("The {what} must be a number."))
-        };
-        let mut picked = scenarios.get_untracked();
-        for part in scenario_ids
-            .get_untracked()
-            .split([',', ' '])
-            .filter(|p| !p.is_empty())
-        {
-            let id: u64 = part
-                .parse()
-                .map_err(|_| format!("“{part}” is not a scenario id."))?;
-            if !picked.iter().any(|s| s.id == id) {
-                picked.push(ScenarioRef {
-                    id,
-                    name: format!("Scenario {id}"),
-                });
-            }
-        }
-        Ok(MakeConnection {
-            id: String::new(),
-            name: String::new(),
-            base_url: String::new(),
-            token,
-            scenarios: picked,
-            organization_id: number(organization.get_untracked(), "organization id")?,
-            team_id: number(team.get_untracked(), "team id")?,
-        })
-    };
+    let error = RwSignal::new(None::<DraftError>);
     let save = {
         let id = id.clone();
-        move |_| {
-            let name_value = name.get_untracked().trim().to_owned();
-            let url = base_url
-                .get_untracked()
-                .trim()
-                .trim_end_matches('/')
-                .to_owned();
-            if name_value.is_empty() || url.is_empty() {
-                error.set(Some("A name and a base URL are needed.".into()));
-                return;
-            }
-            let connection = match vendor.get_untracked() {
-                Vendor::Make => make_connection(None).map(|make| {
-                    Connection::Make(MakeConnection {
-                        id: id.clone(),
-                        name: name_value,
-                        base_url: url,
-                        ..make
-                    })
-                }),
-                Vendor::Dify => Ok(Connection::Dify(DifyConnection {
-                    id: id.clone(),
-                    name: name_value,
-                    base_url: url,
-                    key: None,
-                })),
-                Vendor::Aitronos => {
-                    let org = organization.get_untracked().trim().to_owned();
-                    if org.is_empty() {
-                        Err("Aitronos needs the organization id.".to_owned())
-                    } else {
-                        Ok(Connection::Aitronos(AitronosConnection {
-                            id: id.clone(),
-                            name: name_value,
-                            base_url: url,
-                            key: None,
-                            organization_id: org,
-                        }))
-                    }
+        move |_| match draft.with_untracked(|d| d.build(&id)) {
+            Err(problem) => error.set(Some(problem)),
+            Ok(connection) => {
+                store.save(connection);
+                let typed = key.get_untracked();
+                if !typed.trim().is_empty() {
+                    store.set_key(&id, Some(&typed), false);
                 }
-            };
-            match connection {
-                Err(message) => error.set(Some(message)),
-                Ok(connection) => {
-                    store.save(connection);
-                    let typed = key.get_untracked();
-                    if !typed.trim().is_empty() {
-                        store.set_key(&id, Some(&typed), false);
-                    }
-                    editing.set(None);
-                }
+                editing.set(None);
             }
         }
     };
-    let load_scenarios = move |_| {
-        let team_id: Option<u64> = team.get_untracked().trim().parse().ok();
-        let Some(team_id) = team_id else {
-            lookup.set("Enter the team id first.".into());
-            return;
-        };
-        let typed = key.get_untracked();
-        let token = (!typed.trim().is_empty()).then(|| Secret::new(typed.trim()));
-        let connection = match make_connection(token) {
-            Ok(make) => MakeConnection {
-                base_url: base_url
-                    .get_untracked()
-                    .trim()
-                    .trim_end_matches('/')
-                    .to_owned(),
-                ..make
-            },
-            Err(message) => {
-                lookup.set(message);
-                return;
-            }
-        };
-        lookup.set("Loading scenarios…".into());
-        spawn_local(async move {
-            let request = make_scenarios::scenarios_request(&connection, team_id);
-            let message = match net::get(&request, None).await {
-                Ok(answer) if answer.status == 200 => {
-                    match make_scenarios::decode_scenarios(&answer.body) {
-                        Ok(found) => {
-                            let count = found.len();
-                            scenarios.update(|picked| {
-                                for scenario in found {
-                                    if !picked.iter().any(|s| s.id == scenario.id) {
-                                        picked.push(scenario);
-                                    }
-                                }
-                            });
-                            format!("{count} scenarios found; untick the ones you do not want.")
-                        }
-                        Err(e) => e.to_string(),
-                    }
-                }
-                Ok(answer) => make_scenarios::decode_error(answer.status, &answer.body).to_string(),
-                Err(e) => e.to_string(),
-            };
-            lookup.set(message);
-        });
-    };
-    let make_fields = move || {
-        (vendor.get() == Vendor::Make).then(|| view! {
-            <label class="field"><span>"Zone"</span>
-                <select on:change=move |ev| base_url.set(event_target_value(&ev)) prop:value=base_url>
-                    {MAKE_ZONES.iter().map(|zone| view! { <option value=*zone>{*zone}</option> }).collect_view()}
-                    <option value=move || base_url.get()>"Custom (relay or demo): as typed below"</option>
-                </select>
-            </label>
-            <label class="field"><span>"Organization id (audit log)"</span>
-                <input inputmode="numeric" prop:value=organization on:input=move |ev| organization.set(event_target_value(&ev)) /></label>
-            <label class="field"><span>"Team id"</span>
-                <input inputmode="numeric" prop:value=team on:input=move |ev| team.set(event_target_value(&ev)) /></label>
-            <button type="button" on:click=load_scenarios>"Load scenarios by name"</button>
-            <span role="status">{lookup}</span>
-            <fieldset class="scenario-list"><legend>"Scenarios"</legend>
-                {move || scenarios.get().into_iter().map(|scenario| {
-                    let id = scenario.id;
-                    view! {
-                        <label class="option"><input type="checkbox" checked=true
-                            on:change=move |_| scenarios.update(|s| s.retain(|x| x.id != id)) />
-                            <span>{scenario.name}" (#"{id}")"</span></label>
-                    }
-                }).collect_view()}
-                <label class="field"><span>"Add scenario ids"</span>
-                    <input placeholder="1001, 1002" prop:value=scenario_ids on:input=move |ev| scenario_ids.set(event_target_value(&ev)) /></label>
-            </fieldset>
-        })
-    };
-    let aitronos_fields = move || {
-        (vendor.get() == Vendor::Aitronos).then(|| view! {
-            <label class="field"><span>"Organization id"</span>
-                <input prop:value=organization on:input=move |ev| organization.set(event_target_value(&ev)) /></label>
-        })
-    };
+    let vendor = move || draft.with(|d| d.vendor);
     let title = if existing.is_some() {
         "Edit connection"
     } else {
@@ -449,27 +230,143 @@ fn ConnectionForm(
     view! {
         <form class="card form" aria-label=title on:submit=move |ev| ev.prevent_default()>
             <h3>{title}</h3>
-            <label class="field"><span>"Vendor"</span>
-                <select on:change=on_vendor prop:value=move || match vendor.get() { Vendor::Make => "make", Vendor::Dify => "dify", Vendor::Aitronos => "aitronos" }
-                    disabled=existing.is_some()>
-                    <option value="make">"Make"</option>
-                    <option value="dify">"Dify (one app)"</option>
-                    <option value="aitronos">"Aitronos"</option>
-                </select>
-            </label>
-            <label class="field"><span>{move || if vendor.get() == Vendor::Dify { "App name" } else { "Name" }}</span>
-                <input prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) /></label>
-            <label class="field"><span>"Base URL"</span>
-                <input type="url" prop:value=base_url on:input=move |ev| base_url.set(event_target_value(&ev)) /></label>
-            {make_fields}
-            {aitronos_fields}
+            <VendorSelect draft locked=existing.is_some() />
+            <label class="field"><span>{move || if vendor() == Vendor::Dify { "App name" } else { "Name" }}</span>
+                <input prop:value=move || draft.with(|d| d.name.clone())
+                    on:input=move |ev| draft.update(|d| d.name = event_target_value(&ev)) /></label>
+            <DraftField draft label="Base URL" read=|d| &d.base_url write=|d| &mut d.base_url />
+            {move || match vendor() {
+                Vendor::Make => view! { <MakeFields draft key id=id.clone() /> }.into_any(),
+                Vendor::Aitronos => view! {
+                    <DraftField draft label="Organization id" read=|d| &d.organization write=|d| &mut d.organization />
+                }.into_any(),
+                Vendor::Dify => ().into_any(),
+            }}
             <label class="field"><span>"API key or token (kept for this tab)"</span>
                 <input type="password" autocomplete="off" prop:value=key on:input=move |ev| key.set(event_target_value(&ev)) /></label>
-            {move || error.get().map(|message| view! { <p class="notice error" role="alert">{message}</p> })}
+            {move || error.get().map(|problem| view! { <p class="notice error" role="alert">{problem.to_string()}</p> })}
             <div class="actions">
                 <button type="button" on:click=save>"Save"</button>
                 <button type="button" on:click=move |_| editing.set(None)>"Cancel"</button>
             </div>
         </form>
+    }
+}
+
+/// The vendor choice, from the core's one list of vendors.
+#[component]
+fn VendorSelect(draft: RwSignal<ConnectionDraft>, locked: bool) -> impl IntoView {
+    let on_change = move |ev| {
+        if let Some(vendor) = Vendor::from_key(&event_target_value(&ev)) {
+            draft.update(|d| d.switch_vendor(vendor));
+        }
+    };
+    view! {
+        <label class="field"><span>"Vendor"</span>
+            <select on:change=on_change prop:value=move || draft.with(|d| d.vendor.key()) disabled=locked>
+                {Vendor::all().map(|vendor| view! {
+                    <option value=vendor.key()>{vendor_choice(vendor)}</option>
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
+/// How the form names a vendor: Dify's keys are per app, which people must know.
+fn vendor_choice(vendor: Vendor) -> &'static str {
+    match vendor {
+        Vendor::Dify => "Dify (one app)",
+        Vendor::Make | Vendor::Aitronos => vendor.label(),
+    }
+}
+
+/// Make's zone, organization, team and scenario fields.
+#[component]
+fn MakeFields(
+    draft: RwSignal<ConnectionDraft>,
+    key: RwSignal<String>,
+    id: String,
+) -> impl IntoView {
+    let lookup = RwSignal::new(String::new());
+    let load_scenarios = move |_| {
+        let team_id = match draft.with_untracked(ConnectionDraft::team_id) {
+            Ok(team_id) => team_id,
+            Err(problem) => return lookup.set(problem.to_string()),
+        };
+        let mut connection = match draft.with_untracked(|d| d.make_connection(&id)) {
+            Ok(connection) => connection,
+            Err(problem) => return lookup.set(problem.to_string()),
+        };
+        let typed = key.get_untracked();
+        connection.token = (!typed.trim().is_empty()).then(|| Secret::new(typed.trim()));
+        lookup.set("Loading scenarios…".into());
+        spawn_local(async move {
+            let message = match list_scenarios(&connection, team_id).await {
+                Ok(found) => {
+                    let count = found.len();
+                    draft.update(|d| d.add_scenarios(found));
+                    format!("{count} scenarios found; untick the ones you do not want.")
+                }
+                Err(message) => message,
+            };
+            lookup.set(message);
+        });
+    };
+    view! {
+        <label class="field"><span>"Zone"</span>
+            <select on:change=move |ev| draft.update(|d| d.base_url = event_target_value(&ev))
+                prop:value=move || draft.with(|d| d.base_url.clone())>
+                {Vendor::Make.official_base_urls().iter().map(|zone| view! { <option value=*zone>{*zone}</option> }).collect_view()}
+                <option value=move || draft.with(|d| d.base_url.clone())>"Custom (relay or demo): as typed below"</option>
+            </select>
+        </label>
+        <DraftField draft label="Organization id (audit log)" numeric=true
+            read=|d| &d.organization write=|d| &mut d.organization />
+        <DraftField draft label="Team id" numeric=true read=|d| &d.team write=|d| &mut d.team />
+        <button type="button" on:click=load_scenarios>"Load scenarios by name"</button>
+        <span role="status">{lookup}</span>
+        <fieldset class="scenario-list"><legend>"Scenarios"</legend>
+            {move || draft.with(|d| d.scenarios.clone()).into_iter().map(|scenario| {
+                let id = scenario.id;
+                view! {
+                    <label class="option"><input type="checkbox" checked=true
+                        on:change=move |_| draft.update(|d| d.scenarios.retain(|x| x.id != id)) />
+                        <span>{scenario.name}" (#"{id}")"</span></label>
+                }
+            }).collect_view()}
+            <DraftField draft label="Add scenario ids (1001, 1002)"
+                read=|d| &d.scenario_ids write=|d| &mut d.scenario_ids />
+        </fieldset>
+    }
+}
+
+/// The team's scenarios by name, or why they could not be listed.
+async fn list_scenarios(
+    connection: &MakeConnection,
+    team_id: u64,
+) -> Result<Vec<ScenarioRef>, String> {
+    let request = make_scenarios::scenarios_request(connection, team_id);
+    match net::get(&request, None).await {
+        Ok(answer) if answer.status == 200 => {
+            make_scenarios::decode_scenarios(&answer.body).map_err(|e| e.to_string())
+        }
+        Ok(answer) => Err(make_scenarios::decode_error(answer.status, &answer.body).to_string()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// One text field of the draft.
+#[component]
+fn DraftField(
+    draft: RwSignal<ConnectionDraft>,
+    label: &'static str,
+    read: fn(&ConnectionDraft) -> &String,
+    write: fn(&mut ConnectionDraft) -> &mut String,
+    #[prop(optional)] numeric: bool,
+) -> impl IntoView {
+    view! {
+        <label class="field"><span>{label}</span>
+            <input inputmode=numeric.then_some("numeric") prop:value=move || draft.with(|d| read(d).clone())
+                on:input=move |ev| draft.update(|d| *write(d) = event_target_value(&ev)) /></label>
     }
 }

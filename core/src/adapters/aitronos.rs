@@ -16,6 +16,7 @@ use crate::http::{build_url, ApiRequest, VendorError};
 use crate::model::{CollectionType, LogRecord, Usage};
 use crate::query::TimeWindow;
 use crate::status::{self, Status};
+use crate::vendor::Vendor;
 
 const API: &str = "Aitronos connector logs";
 
@@ -69,7 +70,7 @@ pub fn list_request(connection: &AitronosConnection, params: ListParams<'_>) -> 
         headers: connection
             .key
             .iter()
-            .map(|key| ("X-API-Key".to_owned(), key.expose().to_owned()))
+            .map(|key| Vendor::Aitronos.auth().header_for(key))
             .collect(),
     }
 }

@@ -17,6 +17,7 @@ use crate::http::{build_url, ApiRequest, VendorError};
 use crate::model::{CollectionType, LogRecord, Usage};
 use crate::query::TimeWindow;
 use crate::status::{self, Status};
+use crate::vendor::Vendor;
 
 const API: &str = "Dify workflow logs";
 
@@ -79,12 +80,7 @@ pub fn list_request(connection: &DifyConnection, params: ListParams<'_>) -> ApiR
         headers: connection
             .key
             .iter()
-            .map(|key| {
-                (
-                    "Authorization".to_owned(),
-                    format!("Bearer {}", key.expose()),
-                )
-            })
+            .map(|key| Vendor::Dify.auth().header_for(key))
             .collect(),
     }
 }

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::json::{self, RowContext};
-use super::{Applied, Capabilities, DecodeError, Page};
+use super::{make_scenarios, Applied, Capabilities, DecodeError, Page};
 use crate::config::MakeConnection;
 use crate::http::{build_url, ApiRequest};
 use crate::model::{CollectionType, LogRecord, Usage};
@@ -129,16 +129,7 @@ pub fn detail_request(connection: &MakeConnection, organization_id: u64, uuid: &
 fn get(connection: &MakeConnection, path: &str, query: Vec<(String, String)>) -> ApiRequest {
     ApiRequest {
         url: build_url(&connection.base_url, path, &query),
-        headers: connection
-            .token
-            .iter()
-            .map(|token| {
-                (
-                    "Authorization".to_owned(),
-                    format!("Token {}", token.expose()),
-                )
-            })
-            .collect(),
+        headers: make_scenarios::auth_headers(connection),
     }
 }
 

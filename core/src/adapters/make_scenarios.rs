@@ -16,6 +16,7 @@ use crate::http::{build_url, ApiRequest, VendorError};
 use crate::model::{CollectionType, LogRecord, Usage};
 use crate::query::TimeWindow;
 use crate::status::{self, Status};
+use crate::vendor::Vendor;
 
 const API: &str = "Make scenario logs";
 
@@ -169,16 +170,12 @@ fn path_segment(id: &str) -> String {
     url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
 }
 
-fn auth_headers(connection: &MakeConnection) -> Vec<(String, String)> {
+/// Make's auth header, shared with the audit-log adapter.
+pub(crate) fn auth_headers(connection: &MakeConnection) -> Vec<(String, String)> {
     connection
         .token
         .iter()
-        .map(|token| {
-            (
-                "Authorization".to_owned(),
-                format!("Token {}", token.expose()),
-            )
-        })
+        .map(|token| Vendor::Make.auth().header_for(token))
         .collect()
 }
 

@@ -19,54 +19,41 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-/// Which vendor a route imitates: decides the auth header and the error body shape.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Vendor {
-    Make,
-    Dify,
-    Aitronos,
-}
+pub use logdeck_core::vendor::Vendor;
 
 const DEFAULT_SLOW: Duration = Duration::from_secs(3);
 /// Far above any demo answer; bounds what `fault-truncated` buffers.
 const MAX_BODY: usize = 256 * 1024 * 1024;
 
-impl Vendor {
+/// What the fault middleware needs of the vendor a route imitates: its auth header
+/// (from the core's vendor list) and its error body shape.
+trait Imitated {
+    fn credential(self, request: &Request) -> Option<String>;
+    fn authorize_as_demo(self, request: &mut Request);
+    fn error(self, status: StatusCode, message: &str) -> Response;
+}
+
+impl Imitated for Vendor {
     fn credential(self, request: &Request) -> Option<String> {
-        let headers = request.headers();
-        let value = match self {
-            Vendor::Aitronos => headers.get("x-api-key")?.to_str().ok()?,
-            Vendor::Make => headers
-                .get(header::AUTHORIZATION)?
-                .to_str()
-                .ok()?
-                .strip_prefix("Token ")?,
-            Vendor::Dify => headers
-                .get(header::AUTHORIZATION)?
-                .to_str()
-                .ok()?
-                .strip_prefix("Bearer ")?,
-        };
-        Some(value.to_owned())
+        let auth = self.auth();
+        let value = request.headers().get(auth.header)?.to_str().ok()?;
+        auth.key_in(value).map(str::to_owned)
     }
 
     /// Replaces a fault credential with the demo one, so the normal answer follows.
     fn authorize_as_demo(self, request: &mut Request) {
-        let (name, value) = match self {
-            Vendor::Make => (
-                header::AUTHORIZATION,
-                format!("Token {}", super::make::DEMO_TOKEN),
-            ),
-            Vendor::Dify => (
-                header::AUTHORIZATION,
-                format!("Bearer {}", super::dify::APPS[0].0),
-            ),
-            Vendor::Aitronos => (
-                header::HeaderName::from_static("x-api-key"),
-                super::aitronos::DEMO_KEY.to_owned(),
-            ),
+        let demo_key = match self {
+            Vendor::Make => super::make::DEMO_TOKEN,
+            Vendor::Dify => super::dify::APPS[0].0,
+            Vendor::Aitronos => super::aitronos::DEMO_KEY,
         };
-        if let Ok(value) = HeaderValue::from_str(&value) {
+        let (name, value) = self
+            .auth()
+            .header_for(&logdeck_core::config::Secret::new(demo_key));
+        if let (Ok(name), Ok(value)) = (
+            header::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) {
             request.headers_mut().insert(name, value);
         }
     }

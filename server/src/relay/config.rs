@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use logdeck_core::vendor::Vendor;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use url::Url;
@@ -23,8 +24,8 @@ pub enum Mode {
 pub struct Upstream {
     /// Path segment under `/relay/`: lowercase letters, digits and `-`.
     pub name: String,
-    /// `make`, `dify` or `aitronos`: what the app's connection speaks.
-    pub vendor: String,
+    /// What the app's connection speaks (`make`, `dify`, `aitronos`: the core's list).
+    pub vendor: Vendor,
     /// What people see; defaults to the name.
     #[serde(default)]
     pub label: Option<String>,
@@ -75,8 +76,6 @@ struct File {
     limits: Option<FileLimits>,
 }
 
-const VENDORS: [&str; 3] = ["make", "dify", "aitronos"];
-
 impl RelayConfig {
     /// Reads a TOML file's text.
     pub fn from_toml(text: &str) -> Result<RelayConfig, String> {
@@ -106,9 +105,16 @@ impl RelayConfig {
             return Err(format!("--upstream {flag:?}: expected NAME,VENDOR,URL"));
         };
         let base_url = Url::parse(url).map_err(|e| format!("--upstream {flag:?}: {e}"))?;
+        let vendor = Vendor::from_key(vendor).ok_or_else(|| {
+            let known: Vec<&str> = Vendor::all().map(Vendor::key).collect();
+            format!(
+                "--upstream {flag:?}: vendor must be one of {}",
+                known.join(", ")
+            )
+        })?;
         self.upstreams.push(Upstream {
             name: name.to_owned(),
-            vendor: vendor.to_owned(),
+            vendor,
             label: None,
             base_url,
             mode: Mode::Relay,
@@ -150,13 +156,6 @@ impl RelayConfig {
                     upstream.name
                 ));
             }
-            if !VENDORS.contains(&upstream.vendor.as_str()) {
-                return Err(format!(
-                    "upstream {:?}: vendor must be one of {}",
-                    upstream.name,
-                    VENDORS.join(", ")
-                ));
-            }
             let secret = ["token", "key"]
                 .iter()
                 .find(|k| upstream.connection.contains_key(**k));
@@ -187,7 +186,7 @@ impl RelayConfig {
                 let mut connection =
                     serde_json::to_value(&upstream.connection).unwrap_or_else(|_| json!({}));
                 if let Some(object) = connection.as_object_mut() {
-                    object.insert("vendor".into(), json!(upstream.vendor));
+                    object.insert("vendor".into(), json!(upstream.vendor.key()));
                     object.insert("id".into(), json!(upstream.name));
                     object.insert(
                         "name".into(),

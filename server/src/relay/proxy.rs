@@ -263,7 +263,7 @@ mod tests {
     fn upstream(base: &str) -> Upstream {
         Upstream {
             name: "make".into(),
-            vendor: "make".into(),
+            vendor: logdeck_core::vendor::Vendor::Make,
             label: None,
             base_url: Url::parse(base).unwrap(),
             mode: Mode::Relay,

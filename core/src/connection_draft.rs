@@ -1,0 +1,304 @@
+//! The connection form's contents as plain data, and the rules that turn them into a
+//! [`Connection`]: the form only shows fields and reports what this module says.
+
+use std::fmt;
+
+use crate::config::{AitronosConnection, Connection, DifyConnection, MakeConnection, ScenarioRef};
+use crate::vendor::Vendor;
+
+/// What the person has typed so far, field by field, as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionDraft {
+    pub vendor: Vendor,
+    pub name: String,
+    pub base_url: String,
+    /// Make: the organization whose audit log is read; Aitronos: the organization id.
+    pub organization: String,
+    /// Make: the team whose scenarios are listed (and whose audit log is read).
+    pub team: String,
+    /// Make scenarios already picked, by name.
+    pub scenarios: Vec<ScenarioRef>,
+    /// Make scenario ids typed by hand, separated by commas or spaces.
+    pub scenario_ids: String,
+}
+
+/// Why a draft is not a connection yet, in words for the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DraftError {
+    MissingNameOrUrl,
+    NotANumber {
+        field: &'static str,
+        text: String,
+    },
+    NotAScenarioId(String),
+    MissingOrganization,
+    /// Loading scenarios by name needs the team first.
+    MissingTeam,
+}
+
+impl fmt::Display for DraftError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DraftError::MissingNameOrUrl => f.write_str("A name and a base URL are needed."),
+            DraftError::NotANumber { field, text } => {
+                write!(f, "The {field} must be a number, not “{text}”.")
+            }
+            DraftError::NotAScenarioId(text) => write!(f, "“{text}” is not a scenario id."),
+            DraftError::MissingOrganization => f.write_str("Aitronos needs the organization id."),
+            DraftError::MissingTeam => f.write_str("Enter the team id first."),
+        }
+    }
+}
+
+impl ConnectionDraft {
+    /// An empty form for `vendor`, on its first official base URL.
+    pub fn new(vendor: Vendor) -> Self {
+        ConnectionDraft {
+            vendor,
+            name: String::new(),
+            base_url: default_base_url(vendor),
+            organization: String::new(),
+            team: String::new(),
+            scenarios: Vec::new(),
+            scenario_ids: String::new(),
+        }
+    }
+
+    /// The form filled from an existing connection, for editing.
+    pub fn of(connection: &Connection) -> Self {
+        let mut draft = ConnectionDraft::new(connection.vendor());
+        draft.name = connection.name().to_owned();
+        draft.base_url = connection.base_url().to_owned();
+        match connection {
+            Connection::Make(make) => {
+                draft.organization = make
+                    .organization_id
+                    .map(|id| id.to_string())
+                    .unwrap_or_default();
+                draft.team = make.team_id.map(|id| id.to_string()).unwrap_or_default();
+                draft.scenarios.clone_from(&make.scenarios);
+            }
+            Connection::Aitronos(aitronos) => {
+                draft.organization.clone_from(&aitronos.organization_id);
+            }
+            Connection::Dify(_) => {}
+        }
+        draft
+    }
+
+    /// Switches vendor; the base URL follows unless it was typed by hand.
+    pub fn switch_vendor(&mut self, vendor: Vendor) {
+        let typed = !self
+            .vendor
+            .official_base_urls()
+            .contains(&self.base_url.as_str());
+        self.vendor = vendor;
+        if !typed || self.base_url.trim().is_empty() {
+            self.base_url = default_base_url(vendor);
+        }
+    }
+
+    /// The base URL as it will be stored: trimmed, without a trailing slash.
+    pub fn clean_base_url(&self) -> String {
+        self.base_url.trim().trim_end_matches('/').to_owned()
+    }
+
+    /// The team id, for listing Make scenarios by name.
+    pub fn team_id(&self) -> Result<u64, DraftError> {
+        optional_number(&self.team, "team id")?.ok_or(DraftError::MissingTeam)
+    }
+
+    /// The picked scenarios plus those typed by id, each once.
+    pub fn all_scenarios(&self) -> Result<Vec<ScenarioRef>, DraftError> {
+        let mut picked = self.scenarios.clone();
+        for part in self
+            .scenario_ids
+            .split([',', ' '])
+            .filter(|p| !p.is_empty())
+        {
+            let id: u64 = part
+                .parse()
+                .map_err(|_| DraftError::NotAScenarioId(part.to_owned()))?;
+            if !picked.iter().any(|s| s.id == id) {
+                picked.push(ScenarioRef {
+                    id,
+                    name: format!("Scenario {id}"),
+                });
+            }
+        }
+        Ok(picked)
+    }
+
+    /// Adds scenarios found by name, keeping those already picked once.
+    pub fn add_scenarios(&mut self, found: Vec<ScenarioRef>) {
+        for scenario in found {
+            if !self.scenarios.iter().any(|s| s.id == scenario.id) {
+                self.scenarios.push(scenario);
+            }
+        }
+    }
+
+    /// The Make connection this draft describes (without a key), for listing
+    /// scenarios before it is saved.
+    pub fn make_connection(&self, id: &str) -> Result<MakeConnection, DraftError> {
+        Ok(MakeConnection {
+            id: id.to_owned(),
+            name: self.name.trim().to_owned(),
+            base_url: self.clean_base_url(),
+            token: None,
+            scenarios: self.all_scenarios()?,
+            organization_id: optional_number(&self.organization, "organization id")?,
+            team_id: optional_number(&self.team, "team id")?,
+        })
+    }
+
+    /// The connection, with id `id` and no key (keys are stored apart).
+    pub fn build(&self, id: &str) -> Result<Connection, DraftError> {
+        let name = self.name.trim().to_owned();
+        let base_url = self.clean_base_url();
+        if name.is_empty() || base_url.is_empty() {
+            return Err(DraftError::MissingNameOrUrl);
+        }
+        let id = id.to_owned();
+        match self.vendor {
+            Vendor::Make => self.make_connection(&id).map(Connection::Make),
+            Vendor::Dify => Ok(Connection::Dify(DifyConnection {
+                id,
+                name,
+                base_url,
+                key: None,
+            })),
+            Vendor::Aitronos => {
+                let organization_id = self.organization.trim().to_owned();
+                if organization_id.is_empty() {
+                    return Err(DraftError::MissingOrganization);
+                }
+                Ok(Connection::Aitronos(AitronosConnection {
+                    id,
+                    name,
+                    base_url,
+                    key: None,
+                    organization_id,
+                }))
+            }
+        }
+    }
+}
+
+fn default_base_url(vendor: Vendor) -> String {
+    vendor
+        .official_base_urls()
+        .first()
+        .copied()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn optional_number(text: &str, field: &'static str) -> Result<Option<u64>, DraftError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse().map(Some).map_err(|_| DraftError::NotANumber {
+        field,
+        text: text.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn make_draft() -> ConnectionDraft {
+        ConnectionDraft {
+            name: " Ops ".into(),
+            base_url: "https://relay.example/relay/make/ ".into(),
+            organization: "11".into(),
+            scenario_ids: "1001, 1002 1001".into(),
+            ..ConnectionDraft::new(Vendor::Make)
+        }
+    }
+
+    #[test]
+    fn a_make_draft_builds_a_trimmed_connection_with_typed_scenarios_once() {
+        let Ok(Connection::Make(make)) = make_draft().build("c1") else {
+            panic!("expected a Make connection")
+        };
+        assert_eq!(make.name, "Ops");
+        assert_eq!(make.base_url, "https://relay.example/relay/make");
+        assert_eq!(make.organization_id, Some(11));
+        assert_eq!(make.team_id, None);
+        let ids: Vec<u64> = make.scenarios.iter().map(|s| s.id).collect();
+        assert_eq!(ids, [1001, 1002]);
+        assert!(make.token.is_none());
+    }
+
+    #[test]
+    fn bad_fields_are_named() {
+        let mut draft = make_draft();
+        draft.organization = "eleven".into();
+        assert_eq!(
+            draft.build("c").unwrap_err().to_string(),
+            "The organization id must be a number, not “eleven”."
+        );
+        let mut draft = make_draft();
+        draft.scenario_ids = "12x".into();
+        assert_eq!(
+            draft.build("c"),
+            Err(DraftError::NotAScenarioId("12x".into()))
+        );
+        let mut draft = make_draft();
+        draft.name = "  ".into();
+        assert_eq!(draft.build("c"), Err(DraftError::MissingNameOrUrl));
+        assert_eq!(make_draft().team_id(), Err(DraftError::MissingTeam));
+        let aitronos = ConnectionDraft {
+            name: "A".into(),
+            ..ConnectionDraft::new(Vendor::Aitronos)
+        };
+        assert_eq!(aitronos.build("a"), Err(DraftError::MissingOrganization));
+    }
+
+    #[test]
+    fn editing_round_trips_every_vendor() {
+        for vendor in Vendor::all() {
+            let draft = ConnectionDraft {
+                name: "N".into(),
+                organization: "42".into(),
+                team: "7".into(),
+                ..ConnectionDraft::new(vendor)
+            };
+            let connection = draft.build("x").unwrap();
+            assert_eq!(connection.vendor(), vendor);
+            let again = ConnectionDraft::of(&connection).build("x").unwrap();
+            assert_eq!(again, connection, "{vendor:?}");
+        }
+    }
+
+    #[test]
+    fn switching_vendor_moves_an_official_url_but_keeps_a_typed_one() {
+        let mut draft = ConnectionDraft::new(Vendor::Make);
+        draft.switch_vendor(Vendor::Dify);
+        assert_eq!(draft.base_url, "https://api.dify.ai/v1");
+        draft.base_url = "https://dify.internal/v1".into();
+        draft.switch_vendor(Vendor::Aitronos);
+        assert_eq!(draft.base_url, "https://dify.internal/v1");
+    }
+
+    #[test]
+    fn scenarios_found_by_name_are_added_once() {
+        let mut draft = ConnectionDraft::new(Vendor::Make);
+        let found = vec![
+            ScenarioRef {
+                id: 1,
+                name: "Sync".into(),
+            },
+            ScenarioRef {
+                id: 1,
+                name: "Sync".into(),
+            },
+        ];
+        draft.add_scenarios(found.clone());
+        draft.add_scenarios(found);
+        assert_eq!(draft.scenarios.len(), 1);
+    }
+}
