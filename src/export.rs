@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{AbortSignal, Blob, BlobPropertyBag};
 
 use crate::net::{self, NetError};
-use logdeck_core::csv_file::CsvWriter;
+use logdeck_core::csv_file::{CsvWriter, FileSnapshot};
 use logdeck_core::model::LogRecord;
 use logdeck_core::query::{LogQuery, TimeWindow};
 use logdeck_core::sources::{Source, SourceError};
@@ -140,10 +140,7 @@ pub async fn export(
         .into_iter()
         .filter(|source| source.is_selected_by(&query))
         .map(|source| {
-            let next = match source {
-                Source::File { .. } => None,
-                _ => Some(source.first_position()),
-            };
+            let next = source.remote().map(|remote| remote.first_position());
             Cursor {
                 source,
                 buffer: VecDeque::new(),
@@ -153,7 +150,7 @@ pub async fn export(
         .collect();
     // Opened files are drained like the other sources, from memory.
     for cursor in cursors.iter_mut() {
-        if let Source::File { name } = &cursor.source {
+        if let Source::File(FileSnapshot { name }) = &cursor.source {
             if let Some((_, records)) = files.iter().find(|(file, _)| file == name) {
                 cursor.buffer = cursor.source.file_rows(records, window).into();
             }

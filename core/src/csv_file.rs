@@ -13,8 +13,10 @@ use std::rc::Rc;
 use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 
+use super::adapters::{Applied, Capabilities};
 use super::model::{CollectionType, LogRecord, Usage};
 use super::status::{self, Status};
+use super::stream::Stream;
 
 /// The header, in order: the API-logs export's columns, then what vendors add.
 pub const HEADER: [&str; 21] = [
@@ -401,6 +403,45 @@ pub fn file_name(
         stamp(to),
         exported.format("%Y-%m-%dT%H%M%SZ")
     )
+}
+
+/// A CSV snapshot opened from disk, as a stream: every filter runs in the browser
+/// on its rows, which are all loaded at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileSnapshot {
+    pub name: String,
+}
+
+/// A file snapshot filters everything in the browser.
+const FILE_CAPABILITIES: Capabilities = Capabilities {
+    period: Applied::Browser,
+    status: Applied::Browser,
+    client: Applied::Browser,
+    collection: Applied::Browser,
+    text: Applied::Browser,
+};
+
+impl Stream for FileSnapshot {
+    fn id(&self) -> String {
+        format!("file:{}", self.name)
+    }
+
+    fn label(&self) -> String {
+        format!("File · {}", self.name)
+    }
+
+    /// The snapshot's own rows carry their kinds; the file as a whole is an export.
+    fn kind(&self) -> CollectionType {
+        CollectionType::ApiPlatform
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        FILE_CAPABILITIES
+    }
+
+    fn permission(&self) -> &'static str {
+        "nothing: a file is read from disk"
+    }
 }
 
 #[cfg(test)]

@@ -25,19 +25,6 @@ pub struct Diagnosis {
     pub fix: String,
 }
 
-/// The scope or role a source's requests need, as the vendor names it.
-fn permission(source: &Source) -> &'static str {
-    match source {
-        Source::MakeScenario { .. } => "the token's `scenarios:read` scope",
-        Source::MakeAudit { .. } => {
-            "the token's `organization:read` scope and the Admin or Owner role"
-        }
-        Source::Dify(_) => "an app API key of this app (Dify keys belong to one app)",
-        Source::Aitronos(_) => "membership of the organization",
-        Source::File { .. } => "nothing: a file is read from disk",
-    }
-}
-
 /// Interprets the answer to `source`'s first-page request for `window` and the
 /// default query.
 pub fn diagnose(source: &Source, window: TimeWindow, probe: &Probe) -> Diagnosis {
@@ -76,7 +63,7 @@ pub fn diagnose(source: &Source, window: TimeWindow, probe: &Probe) -> Diagnosis
     match status {
         200 => fail(format!("{} answered, but not as documented: {vendor_message}", source.label()), "Check that the base URL points at the vendor's API root (or the relay), not a web page."),
         401 => fail(format!("The key was refused (401): {vendor_message}"), "Paste a fresh token or API key; it may have been revoked or mistyped."),
-        403 => fail(format!("Access denied (403): {vendor_message}"), &format!("This needs {}.", permission(source))),
+        403 => fail(format!("Access denied (403): {vendor_message}"), &format!("This needs {}.", source.stream().permission())),
         404 => fail(format!("Not found (404): {vendor_message}"), "Check the zone or base URL and the scenario, team or organization id."),
         429 => fail(format!("Rate limited (429): {vendor_message}"), "Wait a minute and test again; Logdeck keeps to the vendor's limits while loading."),
         500..=599 => fail(format!("The vendor's server failed ({status}): {vendor_message}"), "This is on the vendor's side: try again later or check its status page."),

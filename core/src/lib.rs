@@ -17,5 +17,6 @@ pub mod model;
 pub mod query;
 pub mod sources;
 pub mod status;
+pub mod stream;
 pub mod timeline;
 pub mod vendor;

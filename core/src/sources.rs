@@ -1,49 +1,33 @@
 //! Sources: the paged streams a configuration expands into (one per Make scenario,
-//! Make audit log, Dify app, Aitronos account), and the one place that routes a
-//! unified query to the right adapter.
+//! Make audit log, Dify app, Aitronos account, opened file), and the one place that
+//! routes a unified query to the right stream. Each variant's behaviour lives in its
+//! vendor's module behind [`Stream`] and [`Remote`]; this file only dispatches.
 
-use super::adapters::{aitronos, dify, make_audit, make_scenarios, Applied, Capabilities, Page};
-use super::config::{
-    AitronosConnection, Connection, DifyConnection, MakeConnection, RuntimeConfig, ScenarioRef,
-};
-use super::http::{ApiRequest, VendorError};
-use super::model::{CollectionType, LogRecord};
-use super::query::{LogQuery, TimeWindow};
-use super::status::Status;
+use crate::adapters::make_audit::{AuditScope, AuditStream};
+use crate::adapters::make_scenarios::ScenarioStream;
+use crate::adapters::{Capabilities, DecodeError, Page};
+use crate::config::{AitronosConnection, Connection, DifyConnection, RuntimeConfig};
+use crate::csv_file::FileSnapshot;
+use crate::http::{ApiRequest, VendorError};
+use crate::model::{CollectionType, LogRecord};
+use crate::query::{LogQuery, TimeWindow};
+use crate::stream::{PageAt, Remote, Stream};
 
-/// Rows asked for per request.
-pub const PAGE_SIZE: u32 = 100;
+pub use crate::stream::PAGE_SIZE;
 
 /// One paged stream of records.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
-    MakeScenario {
-        connection: MakeConnection,
-        scenario: ScenarioRef,
-    },
-    MakeAudit {
-        connection: MakeConnection,
-        scope: make_audit::AuditScope,
-    },
+    MakeScenario(ScenarioStream),
+    MakeAudit(AuditStream),
     Dify(DifyConnection),
     Aitronos(AitronosConnection),
     /// A CSV snapshot opened from disk: its rows are all loaded at once and every
     /// filter runs in the browser.
-    File {
-        name: String,
-    },
+    File(FileSnapshot),
 }
 
-/// A file snapshot filters everything in the browser.
-const FILE_CAPABILITIES: Capabilities = Capabilities {
-    period: Applied::Browser,
-    status: Applied::Browser,
-    client: Applied::Browser,
-    collection: Applied::Browser,
-    text: Applied::Browser,
-};
-
-/// Why a source could not be read, in words for the person looking at it.
+/// Why a source could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceError {
     /// The connection has no key yet.
@@ -51,7 +35,7 @@ pub enum SourceError {
     /// The vendor refused; carries its decoded message.
     Vendor(VendorError),
     /// The answer did not match the vendor's documented shape.
-    Decode(String),
+    Decode(DecodeError),
     /// A file snapshot has nothing to request.
     NotRemote,
 }
@@ -61,8 +45,35 @@ impl std::fmt::Display for SourceError {
         match self {
             SourceError::MissingKey => f.write_str("no API key: add one for this connection"),
             SourceError::Vendor(error) => error.fmt(f),
-            SourceError::Decode(message) => f.write_str(message),
+            SourceError::Decode(error) => error.fmt(f),
             SourceError::NotRemote => f.write_str("a file has no server to ask"),
+        }
+    }
+}
+
+impl std::error::Error for SourceError {}
+
+impl Connection {
+    /// The streams this connection reads, in a stable order.
+    pub fn sources(&self) -> Vec<Source> {
+        match self {
+            Connection::Make(make) => {
+                let scenarios = make.scenarios.iter().map(|scenario| {
+                    Source::MakeScenario(ScenarioStream {
+                        connection: make.clone(),
+                        scenario: scenario.clone(),
+                    })
+                });
+                let audit = AuditScope::of(make).map(|scope| {
+                    Source::MakeAudit(AuditStream {
+                        connection: make.clone(),
+                        scope,
+                    })
+                });
+                scenarios.chain(audit).collect()
+            }
+            Connection::Dify(dify) => vec![Source::Dify(dify.clone())],
+            Connection::Aitronos(aitronos) => vec![Source::Aitronos(aitronos.clone())],
         }
     }
 }
@@ -70,111 +81,78 @@ impl std::fmt::Display for SourceError {
 impl Source {
     /// Every source of every connection, in configuration order.
     pub fn expand(config: &RuntimeConfig) -> Vec<Source> {
-        let mut sources = Vec::new();
-        for connection in &config.connections {
-            match connection {
-                Connection::Make(make) => {
-                    sources.extend(make.scenarios.iter().map(|scenario| Source::MakeScenario {
-                        connection: make.clone(),
-                        scenario: scenario.clone(),
-                    }));
-                    if let Some(scope) = make_audit::AuditScope::of(make) {
-                        sources.push(Source::MakeAudit {
-                            connection: make.clone(),
-                            scope,
-                        });
-                    }
-                }
-                Connection::Dify(dify) => sources.push(Source::Dify(dify.clone())),
-                Connection::Aitronos(aitronos) => sources.push(Source::Aitronos(aitronos.clone())),
-            }
+        config
+            .connections
+            .iter()
+            .flat_map(Connection::sources)
+            .collect()
+    }
+
+    /// A snapshot opened from a file named `name`.
+    pub fn file(name: impl Into<String>) -> Source {
+        Source::File(FileSnapshot { name: name.into() })
+    }
+
+    /// What every source can answer, whatever it reads from.
+    pub fn stream(&self) -> &dyn Stream {
+        match self {
+            Source::MakeScenario(stream) => stream,
+            Source::MakeAudit(stream) => stream,
+            Source::Dify(stream) => stream,
+            Source::Aitronos(stream) => stream,
+            Source::File(snapshot) => snapshot,
         }
-        sources
+    }
+
+    /// The vendor API behind it; `None` for an opened file.
+    pub fn remote(&self) -> Option<&dyn Remote> {
+        match self {
+            Source::MakeScenario(stream) => Some(stream),
+            Source::MakeAudit(stream) => Some(stream),
+            Source::Dify(stream) => Some(stream),
+            Source::Aitronos(stream) => Some(stream),
+            Source::File(_) => None,
+        }
     }
 
     /// Stable id, unique within a configuration.
     pub fn id(&self) -> String {
-        match self {
-            Source::MakeScenario {
-                connection,
-                scenario,
-            } => format!("{}/scenario/{}", connection.id, scenario.id),
-            Source::MakeAudit { connection, .. } => format!("{}/audit", connection.id),
-            Source::Dify(dify) => dify.id.clone(),
-            Source::Aitronos(aitronos) => aitronos.id.clone(),
-            Source::File { name } => format!("file:{name}"),
-        }
+        self.stream().id()
     }
 
     /// What people call it: connection and collection.
     pub fn label(&self) -> String {
-        match self {
-            Source::MakeScenario {
-                connection,
-                scenario,
-            } => format!("{} · {}", connection.name, scenario.name),
-            Source::MakeAudit { connection, .. } => format!("{} · audit log", connection.name),
-            Source::Dify(dify) => format!("Dify · {}", dify.name),
-            Source::Aitronos(aitronos) => aitronos.name.clone(),
-            Source::File { name } => format!("File · {name}"),
-        }
+        self.stream().label()
     }
 
     pub fn kind(&self) -> CollectionType {
-        match self {
-            Source::MakeScenario { .. } => CollectionType::MakeScenarios,
-            Source::MakeAudit { .. } => CollectionType::MakeAudit,
-            Source::Dify(_) => CollectionType::DifyWorkflows,
-            Source::Aitronos(_) => CollectionType::AitronosConnectors,
-            Source::File { .. } => CollectionType::ApiPlatform,
-        }
+        self.stream().kind()
     }
 
     pub fn capabilities(&self) -> Capabilities {
-        match self {
-            Source::MakeScenario { .. } => make_scenarios::CAPABILITIES,
-            Source::MakeAudit { .. } => make_audit::CAPABILITIES,
-            Source::Dify(_) => dify::CAPABILITIES,
-            Source::Aitronos(_) => aitronos::CAPABILITIES,
-            Source::File { .. } => FILE_CAPABILITIES,
-        }
-    }
-
-    /// The collection name rows of this source carry, when it is known before loading.
-    fn fixed_collection(&self) -> Option<&str> {
-        match self {
-            Source::MakeScenario { scenario, .. } => Some(&scenario.name),
-            Source::Dify(dify) => Some(&dify.name),
-            Source::MakeAudit { .. } | Source::Aitronos(_) | Source::File { .. } => None,
-        }
+        self.stream().capabilities()
     }
 
     /// Whether the query can select any row of this source at all; if not, no
     /// request is made (the collection type, the collection or the status rules it
     /// out: audit entries are all successes).
     pub fn is_selected_by(&self, query: &LogQuery) -> bool {
-        let type_ok = query.types.is_empty() || query.types.contains(&self.kind());
+        let stream = self.stream();
+        // A file's rows carry their own kinds: the type filter runs per row.
+        let type_ok = query.types.is_empty()
+            || query.types.contains(&stream.kind())
+            || matches!(self, Source::File(_));
         let collection_ok = query.collections.is_empty()
-            || self
+            || stream
                 .fixed_collection()
                 .is_none_or(|name| query.collections.contains(name));
-        let status_ok = match self {
-            Source::MakeAudit { .. } => {
-                query.statuses.is_empty() || query.statuses.contains(&Status::Success)
-            }
-            _ => true,
-        };
-        // A file's rows carry their own kinds: the type filter runs per row.
-        let type_ok = type_ok || matches!(self, Source::File { .. });
+        let status_ok = query.statuses.is_empty() || stream.can_have_status(&query.statuses);
         type_ok && collection_ok && status_ok
     }
 
     /// Where paging starts: offset 0, or Dify's page 1.
     pub fn first_position(&self) -> u64 {
-        match self {
-            Source::Dify(_) => 1,
-            _ => 0,
-        }
+        self.remote().map_or(0, Remote::first_position)
     }
 
     /// The request for the page at `position`.
@@ -184,37 +162,11 @@ impl Source {
         window: TimeWindow,
         position: u64,
     ) -> Result<ApiRequest, SourceError> {
-        let page = PageAt {
-            query,
-            window,
-            position,
-        };
-        match self {
-            Source::MakeScenario {
-                connection,
-                scenario,
-            } => {
-                connection.token.as_ref().ok_or(SourceError::MissingKey)?;
-                Ok(make_scenarios::list_request(
-                    connection,
-                    scenario,
-                    page.make(),
-                ))
-            }
-            Source::MakeAudit { connection, scope } => {
-                connection.token.as_ref().ok_or(SourceError::MissingKey)?;
-                Ok(make_audit::list_request(connection, *scope, page.audit()))
-            }
-            Source::Dify(dify) => {
-                dify.key.as_ref().ok_or(SourceError::MissingKey)?;
-                Ok(dify::list_request(dify, page.dify()))
-            }
-            Source::Aitronos(aitronos) => {
-                aitronos.key.as_ref().ok_or(SourceError::MissingKey)?;
-                Ok(aitronos::list_request(aitronos, page.aitronos()))
-            }
-            Source::File { .. } => Err(SourceError::NotRemote),
+        let remote = self.remote().ok_or(SourceError::NotRemote)?;
+        if !remote.has_key() {
+            return Err(SourceError::MissingKey);
         }
+        Ok(remote.list_request(page_at(query, window, position)))
     }
 
     /// Decodes the answer to [`Source::request`]: a page on 200, the vendor's error otherwise.
@@ -226,32 +178,23 @@ impl Source {
         window: TimeWindow,
         position: u64,
     ) -> Result<Page, SourceError> {
+        let remote = self.remote().ok_or(SourceError::NotRemote)?;
         if http_status != 200 {
-            return Err(SourceError::Vendor(self.decode_error(http_status, body)));
+            return Err(SourceError::Vendor(remote.decode_error(http_status, body)));
         }
-        let page = PageAt {
-            query,
-            window,
-            position,
-        };
-        let decoded = match self {
-            Source::MakeScenario {
-                connection,
-                scenario,
-            } => make_scenarios::decode_list(body, connection, scenario, page.make()),
-            Source::MakeAudit { connection, .. } => {
-                make_audit::decode_list(body, connection, page.audit())
-            }
-            Source::Dify(dify) => dify::decode_list(body, dify, page.dify()),
-            Source::Aitronos(aitronos) => aitronos::decode_list(body, aitronos, page.aitronos()),
-            Source::File { .. } => return Err(SourceError::NotRemote),
-        };
-        let mut page = decoded.map_err(|error| SourceError::Decode(error.to_string()))?;
+        let mut page = remote
+            .decode_page(body, page_at(query, window, position))
+            .map_err(SourceError::Decode)?;
         let id = self.id();
         for record in &mut page.records {
             record.source.clone_from(&id);
         }
         Ok(page)
+    }
+
+    /// The vendor's message for a refusal; `None` for a file.
+    pub fn decode_error(&self, http_status: u16, body: &str) -> Option<VendorError> {
+        Some(self.remote()?.decode_error(http_status, body))
     }
 
     /// The rows of an opened file that fall in `window`, newest first, attributed
@@ -278,69 +221,21 @@ impl Source {
                 .is_some_and(|rest| rest.starts_with(':'))
         })
     }
-
-    fn decode_error(&self, http_status: u16, body: &str) -> VendorError {
-        match self {
-            Source::MakeScenario { .. } | Source::MakeAudit { .. } => {
-                make_scenarios::decode_error(http_status, body)
-            }
-            Source::Dify(_) => dify::decode_error(http_status, body),
-            Source::Aitronos(_) | Source::File { .. } => aitronos::decode_error(http_status, body),
-        }
-    }
 }
 
-/// One page of the unified query, in each adapter's terms; request and decoding
-/// must agree on it, so both build it here.
-struct PageAt<'a> {
-    query: &'a LogQuery,
-    window: TimeWindow,
-    position: u64,
-}
-
-impl<'a> PageAt<'a> {
-    fn make(&self) -> make_scenarios::ListParams<'a> {
-        make_scenarios::ListParams {
-            window: self.window,
-            statuses: &self.query.statuses,
-            offset: self.position,
-            limit: PAGE_SIZE,
-        }
-    }
-
-    fn audit(&self) -> make_audit::ListParams<'a> {
-        make_audit::ListParams {
-            window: self.window,
-            authors: &self.query.clients,
-            teams: &self.query.collections,
-            offset: self.position,
-            limit: PAGE_SIZE,
-        }
-    }
-
-    fn dify(&self) -> dify::ListParams<'a> {
-        dify::ListParams {
-            window: self.window,
-            statuses: &self.query.statuses,
-            keyword: &self.query.text,
-            page: self.position,
-            limit: PAGE_SIZE,
-        }
-    }
-
-    fn aitronos(&self) -> aitronos::ListParams<'a> {
-        aitronos::ListParams {
-            window: self.window,
-            statuses: &self.query.statuses,
-            offset: self.position,
-            limit: PAGE_SIZE,
-        }
+fn page_at(query: &LogQuery, window: TimeWindow, position: u64) -> PageAt<'_> {
+    PageAt {
+        query,
+        window,
+        position,
+        limit: PAGE_SIZE,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::status::Status;
     use chrono::{TimeZone, Utc};
 
     const CONFIG: &str = r#"{"connections":[
@@ -483,7 +378,7 @@ mod tests {
         );
         let broken = sources[0].decode(200, "{", &query, window(), 0);
         assert!(
-            matches!(broken, Err(SourceError::Decode(message)) if message.contains("Make scenario logs"))
+            matches!(broken, Err(SourceError::Decode(error)) if error.api == "Make scenario logs")
         );
     }
 }

@@ -54,7 +54,7 @@ impl AuthScheme {
     }
 
     /// The key a header value carries, if it has this scheme's prefix.
-    pub fn key_in<'a>(self, value: &'a str) -> Option<&'a str> {
+    pub fn key_in(self, value: &str) -> Option<&str> {
         value.strip_prefix(self.prefix)
     }
 }

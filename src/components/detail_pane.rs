@@ -8,7 +8,8 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortController;
 
 use crate::net::{self, NetError};
-use logdeck_core::adapters::{make_audit, make_scenarios};
+use logdeck_core::adapters::make_audit::{self, AuditStream};
+use logdeck_core::adapters::make_scenarios::{self, ScenarioStream};
 use logdeck_core::format;
 use logdeck_core::model::LogRecord;
 use logdeck_core::sources::Source;
@@ -263,10 +264,10 @@ async fn load_extra(
 ) -> Result<Extra, String> {
     let id = key.rsplit_once(':').map(|(_, id)| id).unwrap_or_default();
     match source {
-        Source::MakeScenario {
+        Source::MakeScenario(ScenarioStream {
             connection,
             scenario,
-        } => {
+        }) => {
             let record = match listed {
                 Some(record) => record,
                 None => {
@@ -296,7 +297,7 @@ async fn load_extra(
             let modules = module_logs_of(connection, scenario.id, &record, signal).await?;
             Ok(Extra::Execution { detail, modules })
         }
-        Source::MakeAudit { connection, .. } => {
+        Source::MakeAudit(AuditStream { connection, .. }) => {
             let Some(organization) = connection.organization_id else {
                 return Ok(Extra::None);
             };
@@ -310,7 +311,7 @@ async fn load_extra(
             Ok(details.map_or(Extra::None, Extra::AuditDetails))
         }
         // Dify runs and Aitronos logs carry everything in the list row.
-        Source::Dify(_) | Source::Aitronos(_) | Source::File { .. } => Ok(Extra::None),
+        Source::Dify(_) | Source::Aitronos(_) | Source::File(_) => Ok(Extra::None),
     }
 }
 

@@ -47,7 +47,7 @@ pub fn ExportPanel(
         all.extend(loads.files.with_untracked(|files| {
             files
                 .iter()
-                .map(|(name, _)| Source::File { name: name.clone() })
+                .map(|(name, _)| Source::file(name.clone()))
                 .collect::<Vec<_>>()
         }));
         let query = query.get_untracked();

@@ -20,7 +20,8 @@ use crate::state::connections::Connections;
 use crate::state::loads::Loads;
 use crate::state::prefs::Prefs;
 use crate::state::url::{display_offset, use_log_query, use_set_log_query, HistoryEntry};
-use logdeck_core::adapters::make_audit;
+use logdeck_core::adapters::make_audit::{self, AuditStream};
+use logdeck_core::adapters::make_scenarios::ScenarioStream;
 use logdeck_core::columns::Column;
 use logdeck_core::format;
 use logdeck_core::model::CollectionType;
@@ -277,7 +278,7 @@ fn audit_filter_values(sources: Signal<Vec<Source>>) -> RwSignal<RowValues> {
     let values = RwSignal::new(RowValues::default());
     Effect::new(move |_| {
         for source in sources.get() {
-            let Source::MakeAudit { connection, scope } = source else {
+            let Source::MakeAudit(AuditStream { connection, scope }) = source else {
                 continue;
             };
             if connection.token.is_none() {
@@ -323,7 +324,7 @@ fn filter_options(sources: &[Source], rows: &RowValues, query: &LogQuery) -> Fil
         if source.is_selected_by(query) && !options.capabilities.iter().any(|(k, _)| *k == kind) {
             options.capabilities.push((kind, source.capabilities()));
         }
-        if let Source::MakeScenario { scenario, .. } = source {
+        if let Source::MakeScenario(ScenarioStream { scenario, .. }) = source {
             options.collections.push(scenario.name.clone());
         }
     }

@@ -176,7 +176,7 @@ impl Loads {
         let mut opened = Vec::new();
         self.files.with_untracked(|files| {
             for (name, records) in files {
-                let source = Source::File { name: name.clone() };
+                let source = Source::file(name.clone());
                 let first_request = format!(
                     "{}@{:?}..{:?}#{}",
                     source.id(),

@@ -16,6 +16,7 @@ use crate::http::{build_url, ApiRequest, VendorError};
 use crate::model::{CollectionType, LogRecord, Usage};
 use crate::query::TimeWindow;
 use crate::status::{self, Status};
+use crate::stream::{PageAt, Remote, Stream};
 use crate::vendor::Vendor;
 
 const API: &str = "Aitronos connector logs";
@@ -161,6 +162,56 @@ pub fn decode_error(http_status: u16, body: &str) -> VendorError {
         http_status,
         message,
         trace_id: json::text(&error, "trace_id"),
+    }
+}
+
+fn params<'a>(page: PageAt<'a>) -> ListParams<'a> {
+    ListParams {
+        window: page.window,
+        statuses: &page.query.statuses,
+        offset: page.position,
+        limit: page.limit,
+    }
+}
+
+/// An Aitronos account's personal-connector logs.
+impl Stream for AitronosConnection {
+    fn id(&self) -> String {
+        self.id.clone()
+    }
+
+    fn label(&self) -> String {
+        self.name.clone()
+    }
+
+    fn kind(&self) -> CollectionType {
+        CollectionType::AitronosConnectors
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        CAPABILITIES
+    }
+
+    fn permission(&self) -> &'static str {
+        "membership of the organization"
+    }
+}
+
+impl Remote for AitronosConnection {
+    fn has_key(&self) -> bool {
+        self.key.is_some()
+    }
+
+    fn list_request(&self, page: PageAt<'_>) -> ApiRequest {
+        list_request(self, params(page))
+    }
+
+    fn decode_page(&self, body: &str, page: PageAt<'_>) -> Result<Page, DecodeError> {
+        decode_list(body, self, params(page))
+    }
+
+    fn decode_error(&self, http_status: u16, body: &str) -> VendorError {
+        decode_error(http_status, body)
     }
 }
 

@@ -17,6 +17,7 @@ use crate::http::{build_url, ApiRequest, VendorError};
 use crate::model::{CollectionType, LogRecord, Usage};
 use crate::query::TimeWindow;
 use crate::status::{self, Status};
+use crate::stream::{PageAt, Remote, Stream};
 use crate::vendor::Vendor;
 
 const API: &str = "Dify workflow logs";
@@ -167,6 +168,66 @@ pub fn decode_error(http_status: u16, body: &str) -> VendorError {
         http_status,
         message,
         trace_id: None,
+    }
+}
+
+fn params<'a>(page: PageAt<'a>) -> ListParams<'a> {
+    ListParams {
+        window: page.window,
+        statuses: &page.query.statuses,
+        keyword: &page.query.text,
+        page: page.position,
+        limit: page.limit,
+    }
+}
+
+/// A Dify app is one stream: its key reads that app's runs only.
+impl Stream for DifyConnection {
+    fn id(&self) -> String {
+        self.id.clone()
+    }
+
+    fn label(&self) -> String {
+        format!("Dify · {}", self.name)
+    }
+
+    fn kind(&self) -> CollectionType {
+        CollectionType::DifyWorkflows
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        CAPABILITIES
+    }
+
+    fn permission(&self) -> &'static str {
+        "an app API key of this app (Dify keys belong to one app)"
+    }
+
+    fn fixed_collection(&self) -> Option<&str> {
+        Some(&self.name)
+    }
+}
+
+impl Remote for DifyConnection {
+    fn has_key(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// Dify pages by number, from 1.
+    fn first_position(&self) -> u64 {
+        1
+    }
+
+    fn list_request(&self, page: PageAt<'_>) -> ApiRequest {
+        list_request(self, params(page))
+    }
+
+    fn decode_page(&self, body: &str, page: PageAt<'_>) -> Result<Page, DecodeError> {
+        decode_list(body, self, params(page))
+    }
+
+    fn decode_error(&self, http_status: u16, body: &str) -> VendorError {
+        decode_error(http_status, body)
     }
 }
 

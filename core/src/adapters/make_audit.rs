@@ -15,15 +15,14 @@ use serde_json::Value;
 use super::json::{self, RowContext};
 use super::{make_scenarios, Applied, Capabilities, DecodeError, Page};
 use crate::config::MakeConnection;
+use crate::http::VendorError;
 use crate::http::{build_url, ApiRequest};
 use crate::model::{CollectionType, LogRecord, Usage};
 use crate::query::TimeWindow;
 use crate::status::Status;
+use crate::stream::{PageAt, Remote, Stream};
 
 const API: &str = "Make audit logs";
-
-/// The scope an organization's audit log needs.
-pub const SCOPE: &str = "organization:read";
 
 pub const CAPABILITIES: Capabilities = Capabilities {
     period: Applied::ServerThenBrowser,
@@ -277,6 +276,70 @@ pub fn decode_filters(body: &str) -> Result<AuditFilters, DecodeError> {
 pub fn decode_detail(body: &str) -> Result<Option<Value>, DecodeError> {
     let root = json::parse_body("Make audit log detail", body)?;
     Ok(root.get("details").filter(|d| !d.is_null()).cloned())
+}
+
+/// An organization's or a team's audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditStream {
+    pub connection: MakeConnection,
+    pub scope: AuditScope,
+}
+
+impl AuditStream {
+    fn params<'a>(page: PageAt<'a>) -> ListParams<'a> {
+        ListParams {
+            window: page.window,
+            authors: &page.query.clients,
+            teams: &page.query.collections,
+            offset: page.position,
+            limit: page.limit,
+        }
+    }
+}
+
+impl Stream for AuditStream {
+    fn id(&self) -> String {
+        format!("{}/audit", self.connection.id)
+    }
+
+    fn label(&self) -> String {
+        format!("{} · audit log", self.connection.name)
+    }
+
+    fn kind(&self) -> CollectionType {
+        CollectionType::MakeAudit
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        CAPABILITIES
+    }
+
+    fn permission(&self) -> &'static str {
+        "the token's `organization:read` scope and the Admin or Owner role"
+    }
+
+    /// Audit entries have no status: each is a success.
+    fn can_have_status(&self, statuses: &BTreeSet<Status>) -> bool {
+        statuses.contains(&Status::Success)
+    }
+}
+
+impl Remote for AuditStream {
+    fn has_key(&self) -> bool {
+        self.connection.token.is_some()
+    }
+
+    fn list_request(&self, page: PageAt<'_>) -> ApiRequest {
+        list_request(&self.connection, self.scope, Self::params(page))
+    }
+
+    fn decode_page(&self, body: &str, page: PageAt<'_>) -> Result<Page, DecodeError> {
+        decode_list(body, &self.connection, Self::params(page))
+    }
+
+    fn decode_error(&self, http_status: u16, body: &str) -> VendorError {
+        make_scenarios::decode_error(http_status, body)
+    }
 }
 
 #[cfg(test)]

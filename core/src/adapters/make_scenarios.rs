@@ -16,12 +16,10 @@ use crate::http::{build_url, ApiRequest, VendorError};
 use crate::model::{CollectionType, LogRecord, Usage};
 use crate::query::TimeWindow;
 use crate::status::{self, Status};
+use crate::stream::{PageAt, Remote, Stream};
 use crate::vendor::Vendor;
 
 const API: &str = "Make scenario logs";
-
-/// The scope a token needs for every request in this module.
-pub const SCOPE: &str = "scenarios:read";
 
 /// Time and status go to the server; the scenario is the request path; the API has
 /// no author or free-text filter (`executionName` matches one field only).
@@ -414,6 +412,69 @@ pub fn decode_error(http_status: u16, body: &str) -> VendorError {
         http_status,
         message,
         trace_id: None,
+    }
+}
+
+/// One scenario's execution logs: a stream of its own (Make lists executions per
+/// scenario only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioStream {
+    pub connection: MakeConnection,
+    pub scenario: ScenarioRef,
+}
+
+impl ScenarioStream {
+    fn params<'a>(page: PageAt<'a>) -> ListParams<'a> {
+        ListParams {
+            window: page.window,
+            statuses: &page.query.statuses,
+            offset: page.position,
+            limit: page.limit,
+        }
+    }
+}
+
+impl Stream for ScenarioStream {
+    fn id(&self) -> String {
+        format!("{}/scenario/{}", self.connection.id, self.scenario.id)
+    }
+
+    fn label(&self) -> String {
+        format!("{} · {}", self.connection.name, self.scenario.name)
+    }
+
+    fn kind(&self) -> CollectionType {
+        CollectionType::MakeScenarios
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        CAPABILITIES
+    }
+
+    fn permission(&self) -> &'static str {
+        "the token's `scenarios:read` scope"
+    }
+
+    fn fixed_collection(&self) -> Option<&str> {
+        Some(&self.scenario.name)
+    }
+}
+
+impl Remote for ScenarioStream {
+    fn has_key(&self) -> bool {
+        self.connection.token.is_some()
+    }
+
+    fn list_request(&self, page: PageAt<'_>) -> ApiRequest {
+        list_request(&self.connection, &self.scenario, Self::params(page))
+    }
+
+    fn decode_page(&self, body: &str, page: PageAt<'_>) -> Result<Page, DecodeError> {
+        decode_list(body, &self.connection, &self.scenario, Self::params(page))
+    }
+
+    fn decode_error(&self, http_status: u16, body: &str) -> VendorError {
+        decode_error(http_status, body)
     }
 }
 
