@@ -7,7 +7,6 @@
 //! honoured (`Retry-After`, else exponential backoff); a source that fails ends the
 //! export with its name, and nothing half-written is offered.
 
-use std::collections::VecDeque;
 use std::time::Duration;
 
 use chrono::FixedOffset;
@@ -17,7 +16,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{AbortSignal, Blob, BlobPropertyBag};
 
 use crate::net::{self, NetError};
+use logdeck_core::backoff::{Backoff, Verdict};
 use logdeck_core::csv_file::{CsvWriter, FileSnapshot};
+use logdeck_core::merge::NewestFirst;
 use logdeck_core::model::LogRecord;
 use logdeck_core::query::{LogQuery, TimeWindow};
 use logdeck_core::sources::{Source, SourceError};
@@ -101,11 +102,25 @@ impl Writer {
     }
 }
 
-/// A source being drained: its current page and where the next one starts.
-struct Cursor {
-    source: Source,
-    buffer: VecDeque<LogRecord>,
-    next: Option<u64>,
+/// Why an export ended without a file. Rendered by the export panel.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExportError {
+    /// The person pressed Cancel.
+    Cancelled,
+    /// A source failed after the retries the backoff allows.
+    Source { label: String, error: SourceError },
+    /// The browser refused a step (assembling or offering the file).
+    Browser(&'static str),
+}
+
+impl std::fmt::Display for ExportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExportError::Cancelled => f.write_str("Export cancelled."),
+            ExportError::Source { label, error } => write!(f, "{label}: {error}"),
+            ExportError::Browser(what) => f.write_str(what),
+        }
+    }
 }
 
 /// What to export.
@@ -127,7 +142,7 @@ pub async fn export(
     request: ExportRequest,
     progress: RwSignal<Vec<SourceProgress>>,
     signal: AbortSignal,
-) -> Result<(Blob, usize), String> {
+) -> Result<(Blob, usize), ExportError> {
     let ExportRequest {
         sources,
         query,
@@ -136,33 +151,31 @@ pub async fn export(
         format,
         files,
     } = request;
-    let mut cursors: Vec<Cursor> = sources
+    let sources: Vec<Source> = sources
         .into_iter()
         .filter(|source| source.is_selected_by(&query))
-        .map(|source| {
-            let next = source.remote().map(|remote| remote.first_position());
-            Cursor {
-                source,
-                buffer: VecDeque::new(),
-                next,
-            }
-        })
         .collect();
     // Opened files are drained like the other sources, from memory.
-    for cursor in cursors.iter_mut() {
-        if let Source::File(FileSnapshot { name }) = &cursor.source {
-            if let Some((_, records)) = files.iter().find(|(file, _)| file == name) {
-                cursor.buffer = cursor.source.file_rows(records, window).into();
-            }
+    let lanes = sources.iter().map(|source| match source {
+        Source::File(FileSnapshot { name }) => {
+            let rows = files
+                .iter()
+                .find(|(file, _)| file == name)
+                .map(|(_, records)| source.file_rows(records, window))
+                .unwrap_or_default();
+            (rows, None)
         }
-    }
+        remote => (Vec::new(), Some(remote.first_position())),
+    });
+    let mut merge = NewestFirst::new(lanes);
     progress.set(
-        cursors
+        sources
             .iter()
-            .map(|c| SourceProgress {
-                label: c.source.label(),
-                fetched: c.buffer.len(),
-                done: c.next.is_none(),
+            .enumerate()
+            .map(|(index, source)| SourceProgress {
+                label: source.label(),
+                fetched: 0,
+                done: merge.is_exhausted(index),
                 waiting: None,
             })
             .collect(),
@@ -172,18 +185,30 @@ pub async fn export(
     let mut writer = Writer::new(format, offset);
     let mut written = 0usize;
     loop {
-        for (index, cursor) in cursors.iter_mut().enumerate() {
-            refill(cursor, index, &query, window, progress, &signal).await?;
+        if let Some((index, position)) = merge.wanting() {
+            let page = fetch_page(
+                &sources[index],
+                &query,
+                window,
+                position,
+                index,
+                progress,
+                &signal,
+            )
+            .await?;
+            let count = page.records.len();
+            merge.fill(index, page);
+            let done = merge.is_exhausted(index);
+            progress.update(|all| {
+                if let Some(entry) = all.get_mut(index) {
+                    entry.fetched += count;
+                    entry.done = done;
+                    entry.waiting = None;
+                }
+            });
+            continue;
         }
-        let newest = cursors
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| c.buffer.front().map(|r| (i, r.timestamp)))
-            .max_by_key(|(_, timestamp)| *timestamp);
-        let Some((index, _)) = newest else { break };
-        let Some(record) = cursors[index].buffer.pop_front() else {
-            break;
-        };
+        let Some(record) = merge.pop() else { break };
         if query.matches(&record) {
             writer.write(&record);
             written += 1;
@@ -196,48 +221,11 @@ pub async fn export(
     let options = BlobPropertyBag::new();
     options.set_type(format.mime());
     let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options)
-        .map_err(|_| "The browser could not assemble the file.".to_owned())?;
+        .map_err(|_| ExportError::Browser("The browser could not assemble the file."))?;
     Ok((blob, written))
 }
 
-/// Fetches pages until the cursor has a row or its source is exhausted.
-async fn refill(
-    cursor: &mut Cursor,
-    index: usize,
-    query: &LogQuery,
-    window: TimeWindow,
-    progress: RwSignal<Vec<SourceProgress>>,
-    signal: &AbortSignal,
-) -> Result<(), String> {
-    while cursor.buffer.is_empty() {
-        let Some(position) = cursor.next else {
-            return Ok(());
-        };
-        let page = fetch_page(
-            &cursor.source,
-            query,
-            window,
-            position,
-            index,
-            progress,
-            signal,
-        )
-        .await?;
-        cursor.next = page.next;
-        let count = page.records.len();
-        cursor.buffer.extend(page.records);
-        progress.update(|all| {
-            if let Some(entry) = all.get_mut(index) {
-                entry.fetched += count;
-                entry.done = cursor.next.is_none();
-                entry.waiting = None;
-            }
-        });
-    }
-    Ok(())
-}
-
-/// One page, retrying rate limits and server errors with backoff.
+/// One page, retrying rate limits and server errors as the core's backoff says.
 async fn fetch_page(
     source: &Source,
     query: &LogQuery,
@@ -246,45 +234,44 @@ async fn fetch_page(
     index: usize,
     progress: RwSignal<Vec<SourceProgress>>,
     signal: &AbortSignal,
-) -> Result<logdeck_core::adapters::Page, String> {
-    let label = source.label();
-    let request = source
-        .request(query, window, position)
-        .map_err(|e| format!("{label}: {e}"))?;
-    let mut delay = Duration::from_secs(1);
-    for attempt in 1..=ATTEMPTS {
+) -> Result<logdeck_core::adapters::Page, ExportError> {
+    let failed = |error: SourceError| ExportError::Source {
+        label: source.label(),
+        error,
+    };
+    let request = source.request(query, window, position).map_err(failed)?;
+    let mut backoff = Backoff::new(ATTEMPTS);
+    loop {
         let answer = net::get(&request, Some(signal))
             .await
             .map_err(|error| match error {
-                NetError::Aborted => "Export cancelled.".to_owned(),
-                other => format!("{label}: {other}"),
+                NetError::Aborted => ExportError::Cancelled,
+                NetError::Unreachable(detail) => failed(SourceError::Unreachable(detail)),
             })?;
-        let retryable = answer.status == 429 || answer.status >= 500;
-        if !retryable || attempt == ATTEMPTS {
-            return source
-                .decode(answer.status, &answer.body, query, window, position)
-                .map_err(|error: SourceError| format!("{label}: {error}"));
-        }
-        let wait = answer.retry_after.map_or(delay, |seconds| {
-            Duration::from_secs(u64::from(seconds).min(120))
-        });
-        progress.update(|all| {
-            if let Some(entry) = all.get_mut(index) {
-                entry.waiting = Some(format!(
-                    "answered {}; retrying in {} s",
-                    answer.status,
-                    wait.as_secs()
-                ));
+        match backoff.after(answer.status, answer.retry_after) {
+            Verdict::Accept => {
+                return source
+                    .decode(&answer, query, window, position)
+                    .map_err(failed)
             }
-        });
-        sleep(wait, signal).await?;
-        delay = (delay * 2).min(Duration::from_secs(30));
+            Verdict::Wait(wait) => {
+                progress.update(|all| {
+                    if let Some(entry) = all.get_mut(index) {
+                        entry.waiting = Some(format!(
+                            "answered {}; retrying in {} s",
+                            answer.status,
+                            wait.as_secs()
+                        ));
+                    }
+                });
+                sleep(wait, signal).await?;
+            }
+        }
     }
-    Err(format!("{label}: gave up after {ATTEMPTS} attempts"))
 }
 
 /// Waits, or fails as soon as the export is cancelled.
-async fn sleep(duration: Duration, signal: &AbortSignal) -> Result<(), String> {
+async fn sleep(duration: Duration, signal: &AbortSignal) -> Result<(), ExportError> {
     let millis = duration.as_millis().min(i32::MAX as u128) as i32;
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
@@ -293,24 +280,21 @@ async fn sleep(duration: Duration, signal: &AbortSignal) -> Result<(), String> {
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
     if signal.aborted() {
-        Err("Export cancelled.".to_owned())
+        Err(ExportError::Cancelled)
     } else {
         Ok(())
     }
 }
 
 /// Offers `blob` as a download named `name` (file saving, apart from the content).
-pub fn save(blob: &Blob, name: &str) -> Result<(), String> {
-    let url = web_sys::Url::create_object_url_with_blob(blob)
-        .map_err(|_| "The browser refused the download.".to_owned())?;
-    let document = web_sys::window()
+pub fn save(blob: &Blob, name: &str) -> Result<(), ExportError> {
+    let refused = ExportError::Browser("The browser refused the download.");
+    let url = web_sys::Url::create_object_url_with_blob(blob).map_err(|_| refused.clone())?;
+    let anchor = web_sys::window()
         .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let anchor = document
-        .create_element("a")
-        .ok()
+        .and_then(|document| document.create_element("a").ok())
         .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-        .ok_or("cannot create a link")?;
+        .ok_or(refused)?;
     anchor.set_href(&url);
     anchor.set_download(name);
     anchor.click();

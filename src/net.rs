@@ -3,16 +3,8 @@
 use gloo_net::http::Request;
 use web_sys::AbortSignal;
 
-use logdeck_core::http::ApiRequest;
-
-/// An HTTP answer of any status; the adapters decide what it means.
-pub struct HttpAnswer {
-    pub status: u16,
-    pub body: String,
-    /// `Retry-After` in seconds, when the server sent one (and, cross-origin,
-    /// exposed it).
-    pub retry_after: Option<u32>,
-}
+use logdeck_core::http::{ApiRequest, HttpAnswer};
+use logdeck_core::sources::SourceError;
 
 /// Why no answer arrived.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +13,17 @@ pub enum NetError {
     Aborted,
     /// The browser could not reach the server (offline, DNS, or CORS refused).
     Unreachable(String),
+}
+
+impl NetError {
+    /// The failure as the source's error; `None` when the request was cancelled,
+    /// which is nobody's failure.
+    pub fn into_source_error(self) -> Option<SourceError> {
+        match self {
+            NetError::Aborted => None,
+            NetError::Unreachable(detail) => Some(SourceError::Unreachable(detail)),
+        }
+    }
 }
 
 impl std::fmt::Display for NetError {

@@ -1,6 +1,7 @@
 //! "Test connection": what an answer (or its absence) means, in plain words, with
 //! the fix.
 
+use super::http::HttpAnswer;
 use super::query::{LogQuery, TimeWindow};
 use super::sources::{Source, SourceError};
 
@@ -10,10 +11,7 @@ pub enum Probe {
     /// No HTTP answer reached the page: offline, DNS, or the vendor refusing
     /// cross-origin calls (CORS), which the browser reports the same way.
     Unreachable(String),
-    Answer {
-        status: u16,
-        body: String,
-    },
+    Answer(HttpAnswer),
 }
 
 /// What the user reads after "Test connection".
@@ -33,7 +31,7 @@ pub fn diagnose(source: &Source, window: TimeWindow, probe: &Probe) -> Diagnosis
         summary,
         fix: fix.to_owned(),
     };
-    let (status, body) = match probe {
+    let answer = match probe {
         Probe::Unreachable(detail) => {
             return fail(
                 format!("The browser could not reach {} ({detail}).", source.label()),
@@ -41,11 +39,12 @@ pub fn diagnose(source: &Source, window: TimeWindow, probe: &Probe) -> Diagnosis
                  browsers (CORS), point the connection at the Logdeck relay instead.",
             )
         }
-        Probe::Answer { status, body } => (*status, body.as_str()),
+        Probe::Answer(answer) => answer,
     };
+    let status = answer.status;
     let query = LogQuery::default();
     let position = source.first_position();
-    let vendor_message = match source.decode(status, body, &query, window, position) {
+    let vendor_message = match source.decode(answer, &query, window, position) {
         Ok(page) => {
             return Diagnosis {
                 ok: true,
@@ -104,10 +103,11 @@ mod tests {
     }
 
     fn answer(status: u16, body: &str) -> Probe {
-        Probe::Answer {
+        Probe::Answer(HttpAnswer {
             status,
             body: body.into(),
-        }
+            retry_after: None,
+        })
     }
 
     #[test]

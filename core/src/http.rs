@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use crate::vendor::Vendor;
+
 /// A GET request an adapter wants performed.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ApiRequest {
@@ -38,15 +40,28 @@ pub fn build_url(base: &str, path: &str, params: &[(String, String)]) -> String 
     url
 }
 
+/// An HTTP answer of any status, as the transport received it; the adapters decide
+/// what it means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpAnswer {
+    pub status: u16,
+    pub body: String,
+    /// `Retry-After` in seconds, when the server sent one (and, cross-origin,
+    /// exposed it).
+    pub retry_after: Option<u32>,
+}
+
 /// A vendor's refusal, decoded into words a person can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VendorError {
-    pub vendor: &'static str,
+    pub vendor: Vendor,
     pub http_status: u16,
     /// The vendor's own message, or a generic one for the status code.
     pub message: String,
     /// Correlation id to quote to the vendor's support, where the vendor sends one.
     pub trace_id: Option<String>,
+    /// How long the vendor asked us to wait (`Retry-After`), when it said.
+    pub retry_after: Option<u32>,
 }
 
 impl fmt::Display for VendorError {
@@ -54,13 +69,16 @@ impl fmt::Display for VendorError {
         write!(
             f,
             "{} answered {} ({}): {}",
-            self.vendor,
+            self.vendor.label(),
             self.http_status,
             reason_phrase(self.http_status),
             self.message
         )?;
         if let Some(trace) = &self.trace_id {
             write!(f, " [trace id {trace}]")?;
+        }
+        if let Some(seconds) = self.retry_after {
+            write!(f, " Retry in {seconds} s.")?;
         }
         Ok(())
     }
@@ -113,15 +131,23 @@ mod tests {
 
     #[test]
     fn errors_read_as_sentences_with_trace_ids() {
-        let error = VendorError {
-            vendor: "Aitronos",
+        let mut error = VendorError {
+            vendor: Vendor::Aitronos,
             http_status: 401,
             message: "Authentication required.".into(),
             trace_id: Some("req_1".into()),
+            retry_after: None,
         };
         assert_eq!(
             error.to_string(),
             "Aitronos answered 401 (the token was refused): Authentication required. [trace id req_1]"
+        );
+        error.http_status = 429;
+        error.trace_id = None;
+        error.retry_after = Some(20);
+        assert_eq!(
+            error.to_string(),
+            "Aitronos answered 429 (rate limited: wait and retry): Authentication required. Retry in 20 s."
         );
     }
 }

@@ -5,6 +5,7 @@
 //! `cargo test`, and the server reuses the same adapters.
 
 pub mod adapters;
+pub mod backoff;
 pub mod columns;
 pub mod config;
 pub mod connection_draft;
@@ -13,6 +14,7 @@ pub mod diagnosis;
 pub mod format;
 pub mod histogram;
 pub mod http;
+pub mod merge;
 pub mod model;
 pub mod query;
 pub mod sources;

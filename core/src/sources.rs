@@ -8,7 +8,7 @@ use crate::adapters::make_scenarios::ScenarioStream;
 use crate::adapters::{Capabilities, DecodeError, Page};
 use crate::config::{AitronosConnection, Connection, DifyConnection, RuntimeConfig};
 use crate::csv_file::FileSnapshot;
-use crate::http::{ApiRequest, VendorError};
+use crate::http::{ApiRequest, HttpAnswer, VendorError};
 use crate::model::{CollectionType, LogRecord};
 use crate::query::{LogQuery, TimeWindow};
 use crate::stream::{PageAt, Remote, Stream};
@@ -36,6 +36,9 @@ pub enum SourceError {
     Vendor(VendorError),
     /// The answer did not match the vendor's documented shape.
     Decode(DecodeError),
+    /// No answer arrived: offline, DNS, or the vendor refuses browser calls (CORS).
+    /// Carries what the transport said.
+    Unreachable(String),
     /// A file snapshot has nothing to request.
     NotRemote,
 }
@@ -46,12 +49,33 @@ impl std::fmt::Display for SourceError {
             SourceError::MissingKey => f.write_str("no API key: add one for this connection"),
             SourceError::Vendor(error) => error.fmt(f),
             SourceError::Decode(error) => error.fmt(f),
+            SourceError::Unreachable(detail) => write!(
+                f,
+                "the browser could not reach the server ({detail}); check the URL, your \
+                 network, or whether the vendor allows browser calls (use the relay if not)"
+            ),
             SourceError::NotRemote => f.write_str("a file has no server to ask"),
         }
     }
 }
 
 impl std::error::Error for SourceError {}
+
+impl SourceError {
+    /// The body of a 200 answer, or the vendor's error (decoded by `decode_error`)
+    /// for any other status: for detail calls outside the paged list.
+    pub fn check(
+        answer: &HttpAnswer,
+        decode_error: fn(u16, &str) -> VendorError,
+    ) -> Result<&str, SourceError> {
+        if answer.status == 200 {
+            return Ok(&answer.body);
+        }
+        let mut error = decode_error(answer.status, &answer.body);
+        error.retry_after = answer.retry_after;
+        Err(SourceError::Vendor(error))
+    }
+}
 
 impl Connection {
     /// The streams this connection reads, in a stable order.
@@ -169,21 +193,23 @@ impl Source {
         Ok(remote.list_request(page_at(query, window, position)))
     }
 
-    /// Decodes the answer to [`Source::request`]: a page on 200, the vendor's error otherwise.
+    /// Decodes the answer to [`Source::request`]: a page on 200, the vendor's error
+    /// (with any `Retry-After`) otherwise.
     pub fn decode(
         &self,
-        http_status: u16,
-        body: &str,
+        answer: &HttpAnswer,
         query: &LogQuery,
         window: TimeWindow,
         position: u64,
     ) -> Result<Page, SourceError> {
         let remote = self.remote().ok_or(SourceError::NotRemote)?;
-        if http_status != 200 {
-            return Err(SourceError::Vendor(remote.decode_error(http_status, body)));
+        if answer.status != 200 {
+            let mut error = remote.decode_error(answer.status, &answer.body);
+            error.retry_after = answer.retry_after;
+            return Err(SourceError::Vendor(error));
         }
         let mut page = remote
-            .decode_page(body, page_at(query, window, position))
+            .decode_page(&answer.body, page_at(query, window, position))
             .map_err(SourceError::Decode)?;
         let id = self.id();
         for record in &mut page.records {
@@ -247,6 +273,14 @@ mod tests {
 
     fn sources() -> Vec<Source> {
         Source::expand(&RuntimeConfig::parse(CONFIG).unwrap())
+    }
+
+    fn answer(status: u16, body: &str) -> HttpAnswer {
+        HttpAnswer {
+            status,
+            body: body.to_owned(),
+            retry_after: None,
+        }
     }
 
     fn window() -> TimeWindow {
@@ -337,8 +371,10 @@ mod tests {
         let sources = sources();
         let page = sources[4]
             .decode(
-                200,
-                r#"{"logs":[{"id":"a","created_at":"2026-01-01T05:00:00Z"}],"has_more":false}"#,
+                &answer(
+                    200,
+                    r#"{"logs":[{"id":"a","created_at":"2026-01-01T05:00:00Z"}],"has_more":false}"#,
+                ),
                 &query,
                 window(),
                 0,
@@ -347,8 +383,10 @@ mod tests {
         assert_eq!(page.records[0].source, "ai");
         let make = sources[0]
             .decode(
-                200,
-                r#"{"scenarioLogs":[{"id":5,"timestamp":"2026-01-01T05:00:00Z","status":1}]}"#,
+                &answer(
+                    200,
+                    r#"{"scenarioLogs":[{"id":5,"timestamp":"2026-01-01T05:00:00Z","status":1}]}"#,
+                ),
                 &query,
                 window(),
                 0,
@@ -363,8 +401,10 @@ mod tests {
         );
         assert_eq!(Source::find(&sources, "mk/scenario/10:5"), None);
         let refused = sources[4].decode(
-            403,
-            r#"{"success":false,"error":{"message":"No access","trace_id":"req_1"}}"#,
+            &answer(
+                403,
+                r#"{"success":false,"error":{"message":"No access","trace_id":"req_1"}}"#,
+            ),
             &query,
             window(),
             0,
@@ -376,7 +416,7 @@ mod tests {
             (error.http_status, error.trace_id.as_deref()),
             (403, Some("req_1"))
         );
-        let broken = sources[0].decode(200, "{", &query, window(), 0);
+        let broken = sources[0].decode(&answer(200, "{"), &query, window(), 0);
         assert!(
             matches!(broken, Err(SourceError::Decode(error)) if error.api == "Make scenario logs")
         );

@@ -7,12 +7,14 @@ use leptos::task::spawn_local;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortController;
 
-use crate::net::{self, NetError};
+use crate::net;
 use logdeck_core::adapters::make_audit::{self, AuditStream};
+use logdeck_core::adapters::make_module_logs::ModuleLogSearch;
 use logdeck_core::adapters::make_scenarios::{self, ScenarioStream};
 use logdeck_core::format;
+use logdeck_core::http::HttpAnswer;
 use logdeck_core::model::LogRecord;
-use logdeck_core::sources::Source;
+use logdeck_core::sources::{Source, SourceError};
 
 /// What the vendor told us beyond the list row.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,10 +23,10 @@ enum Extra {
     Loading,
     Execution {
         detail: make_scenarios::ExecutionDetail,
-        modules: Vec<(String, make_scenarios::ModuleLog)>,
+        modules: Vec<make_scenarios::ModuleLog>,
     },
     AuditDetails(serde_json::Value),
-    Failed(String),
+    Failed(SourceError),
 }
 
 #[component]
@@ -69,7 +71,7 @@ pub fn DetailPane(
             }
             extra.set(match result {
                 Ok(found) => found,
-                Err(message) => Extra::Failed(message),
+                Err(error) => Extra::Failed(error),
             });
         });
     });
@@ -175,8 +177,8 @@ fn ExtraDetail(extra: RwSignal<Extra>) -> impl IntoView {
         Extra::Loading => {
             view! { <p class="notice" role="status">"Loading execution detail…"</p> }.into_any()
         }
-        Extra::Failed(message) => {
-            view! { <p class="notice error" role="alert">{message}</p> }.into_any()
+        Extra::Failed(error) => {
+            view! { <p class="notice error" role="alert">{error.to_string()}</p> }.into_any()
         }
         Extra::AuditDetails(details) => view! {
             <h3>"Audit details"</h3>
@@ -208,9 +210,9 @@ fn ExtraDetail(extra: RwSignal<Extra>) -> impl IntoView {
                         <caption>"Module logs of this execution"</caption>
                         <thead><tr><th scope="col">"Module"</th><th scope="col">"Status"</th><th scope="col">"Bundles"</th><th scope="col">"Message"</th></tr></thead>
                         <tbody>
-                            {modules.clone().into_iter().map(|(name, log)| view! {
+                            {modules.clone().into_iter().map(|log| view! {
                                 <tr>
-                                    <td>{name}</td>
+                                    <td>{format!("Module {}", log.module_id)}</td>
                                     <td><span class=format!("status status-{}", log.status.key())>{log.status.label()}</span></td>
                                     <td class="num">{log.bundles.map(|b| b.to_string()).unwrap_or_default()}</td>
                                     <td>{log.message.unwrap_or_default()}</td>
@@ -251,63 +253,41 @@ fn RawJson(raw: serde_json::Value) -> impl IntoView {
     }
 }
 
-/// Module logs are paged newest first; pages older than the execution end the search.
-const MODULE_LOG_PAGES: u64 = 5;
-const MODULE_LOG_PAGE: u32 = 100;
-
 async fn load_extra(
     source: &Source,
     key: &str,
     listed: Option<LogRecord>,
     signal: &web_sys::AbortSignal,
     fetched: RwSignal<Option<LogRecord>>,
-) -> Result<Extra, String> {
+) -> Result<Extra, SourceError> {
     let id = key.rsplit_once(':').map(|(_, id)| id).unwrap_or_default();
     match source {
-        Source::MakeScenario(ScenarioStream {
-            connection,
-            scenario,
-        }) => {
+        Source::MakeScenario(stream) => {
             let record = match listed {
                 Some(record) => record,
                 None => {
-                    let answer = fetch(
-                        &make_scenarios::log_request(connection, scenario.id, id),
-                        signal,
-                    )
-                    .await?;
-                    let mut record =
-                        ok_or_vendor(answer, make_scenarios::decode_error).and_then(|body| {
-                            make_scenarios::decode_log(&body, connection, scenario)
-                                .map_err(|e| e.to_string())
-                        })?;
+                    let mut record = make_log(stream, id, signal).await?;
                     record.source = source.id();
                     fetched.set(Some(record.clone()));
                     record
                 }
             };
-            let answer = fetch(
-                &make_scenarios::execution_request(connection, scenario.id, id),
-                signal,
-            )
-            .await?;
-            let detail = ok_or_vendor(answer, make_scenarios::decode_error).and_then(|body| {
-                make_scenarios::decode_execution(&body).map_err(|e| e.to_string())
-            })?;
-            let modules = module_logs_of(connection, scenario.id, &record, signal).await?;
+            let (connection, scenario) = (&stream.connection, stream.scenario.id);
+            let request = make_scenarios::execution_request(connection, scenario, id);
+            let answer = fetch(&request, signal).await?;
+            let detail = make_scenarios::decode_execution(make_body(&answer)?)
+                .map_err(SourceError::Decode)?;
+            let modules = module_logs_of(stream, &record, signal).await?;
             Ok(Extra::Execution { detail, modules })
         }
         Source::MakeAudit(AuditStream { connection, .. }) => {
             let Some(organization) = connection.organization_id else {
                 return Ok(Extra::None);
             };
-            let answer = fetch(
-                &make_audit::detail_request(connection, organization, id),
-                signal,
-            )
-            .await?;
-            let details = ok_or_vendor(answer, make_scenarios::decode_error)
-                .and_then(|body| make_audit::decode_detail(&body).map_err(|e| e.to_string()))?;
+            let request = make_audit::detail_request(connection, organization, id);
+            let answer = fetch(&request, signal).await?;
+            let details =
+                make_audit::decode_detail(make_body(&answer)?).map_err(SourceError::Decode)?;
             Ok(details.map_or(Extra::None, Extra::AuditDetails))
         }
         // Dify runs and Aitronos logs carry everything in the list row.
@@ -315,74 +295,55 @@ async fn load_extra(
     }
 }
 
-/// The module logs belonging to `record`'s execution, module by module.
-async fn module_logs_of(
-    connection: &logdeck_core::config::MakeConnection,
-    scenario_id: u64,
-    record: &LogRecord,
+/// A Make execution log by id, for a deep-linked record that is not loaded.
+async fn make_log(
+    stream: &ScenarioStream,
+    id: &str,
     signal: &web_sys::AbortSignal,
-) -> Result<Vec<(String, make_scenarios::ModuleLog)>, String> {
+) -> Result<LogRecord, SourceError> {
+    let (connection, scenario) = (&stream.connection, &stream.scenario);
     let answer = fetch(
-        &make_scenarios::module_operations_request(connection, scenario_id, 30),
+        &make_scenarios::log_request(connection, scenario.id, id),
         signal,
     )
     .await?;
-    let modules = ok_or_vendor(answer, make_scenarios::decode_error).and_then(|body| {
-        make_scenarios::decode_module_operations(&body).map_err(|e| e.to_string())
-    })?;
-    let mut found = Vec::new();
-    for module in modules {
-        for page in 0..MODULE_LOG_PAGES {
-            let request = make_scenarios::module_logs_request(
-                connection,
-                scenario_id,
-                module.module_id,
-                page * u64::from(MODULE_LOG_PAGE),
-                MODULE_LOG_PAGE,
-            );
-            let answer = fetch(&request, signal).await?;
-            let logs = ok_or_vendor(answer, make_scenarios::decode_error).and_then(|body| {
-                make_scenarios::decode_module_logs(&body, module.module_id)
-                    .map_err(|e| e.to_string())
-            })?;
-            let exhausted = logs.len() < MODULE_LOG_PAGE as usize;
-            let past = logs
-                .last()
-                .is_some_and(|log| log.timestamp < record.timestamp);
-            if let Some(log) = logs
-                .into_iter()
-                .find(|log| log.execution_id.as_deref() == Some(record.id.as_str()))
-            {
-                found.push((format!("Module {}", module.module_id), log));
-                break;
-            }
-            if exhausted || past {
-                break;
-            }
-        }
-    }
-    Ok(found)
+    make_scenarios::decode_log(make_body(&answer)?, connection, scenario)
+        .map_err(SourceError::Decode)
 }
 
+/// The module logs belonging to `record`'s execution, as the core's search plans them.
+async fn module_logs_of(
+    stream: &ScenarioStream,
+    record: &LogRecord,
+    signal: &web_sys::AbortSignal,
+) -> Result<Vec<make_scenarios::ModuleLog>, SourceError> {
+    let (connection, scenario) = (&stream.connection, stream.scenario.id);
+    let request = make_scenarios::module_operations_request(connection, scenario, 30);
+    let answer = fetch(&request, signal).await?;
+    let modules = make_scenarios::decode_module_operations(make_body(&answer)?)
+        .map_err(SourceError::Decode)?;
+    let mut search = ModuleLogSearch::new(&modules, &record.id, record.timestamp);
+    while let Some((module_id, request)) = search.next_request(connection, scenario) {
+        let answer = fetch(&request, signal).await?;
+        let logs = make_scenarios::decode_module_logs(make_body(&answer)?, module_id)
+            .map_err(SourceError::Decode)?;
+        search.take_page(logs);
+    }
+    Ok(search.found().to_vec())
+}
+
+fn make_body(answer: &HttpAnswer) -> Result<&str, SourceError> {
+    SourceError::check(answer, make_scenarios::decode_error)
+}
+
+/// Cancelled requests end the load silently: the effect checks the signal.
 async fn fetch(
     request: &logdeck_core::http::ApiRequest,
     signal: &web_sys::AbortSignal,
-) -> Result<net::HttpAnswer, String> {
-    net::get(request, Some(signal))
-        .await
-        .map_err(|error| match error {
-            NetError::Aborted => "cancelled".to_owned(),
-            other => other.to_string(),
-        })
-}
-
-fn ok_or_vendor(
-    answer: net::HttpAnswer,
-    decode_error: fn(u16, &str) -> logdeck_core::http::VendorError,
-) -> Result<String, String> {
-    if answer.status == 200 {
-        Ok(answer.body)
-    } else {
-        Err(decode_error(answer.status, &answer.body).to_string())
-    }
+) -> Result<HttpAnswer, SourceError> {
+    net::get(request, Some(signal)).await.map_err(|error| {
+        error
+            .into_source_error()
+            .unwrap_or_else(|| SourceError::Unreachable("cancelled".into()))
+    })
 }

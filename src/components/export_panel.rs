@@ -76,11 +76,11 @@ pub fn ExportPanel(
                     );
                     match export::save(&blob, &name) {
                         Ok(()) => ExportState::Done(format!("Downloaded {rows} rows as {name}.")),
-                        Err(message) => ExportState::Failed(message),
+                        Err(error) => ExportState::Failed(error.to_string()),
                     }
                 }
-                Err(message) => {
-                    ExportState::Failed(format!("Export stopped: {message} Nothing was saved."))
+                Err(error) => {
+                    ExportState::Failed(format!("Export stopped: {error} Nothing was saved."))
                 }
             });
         });

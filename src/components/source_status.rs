@@ -24,9 +24,9 @@ pub fn SourceStatus(loads: Loads) -> impl IntoView {
                         let more = if next.is_some() { " (more available)" } else { "" };
                         view! { <li class="source ok">{label}": "{load.rows}" rows"{more}</li> }.into_any()
                     }
-                    LoadState::Failed { message, .. } => view! {
+                    LoadState::Failed { error, .. } => view! {
                         <li class="source failed" role="alert">
-                            <strong>{label}</strong>": "{message}" "
+                            <strong>{label}</strong>": "{error.to_string()}" "
                             <button type="button" on:click=move |_| loads.retry(index)>"Retry"</button>
                         </li>
                     }

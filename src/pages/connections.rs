@@ -179,10 +179,7 @@ async fn test_connection(connection: Connection) -> Diagnosis {
         }
     };
     let probe = match net::get(&request, None).await {
-        Ok(answer) => Probe::Answer {
-            status: answer.status,
-            body: answer.body,
-        },
+        Ok(answer) => Probe::Answer(answer),
         Err(NetError::Unreachable(detail)) => Probe::Unreachable(detail),
         Err(NetError::Aborted) => Probe::Unreachable("cancelled".into()),
     };

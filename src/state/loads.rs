@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::AbortController;
 
-use crate::net::{self, NetError};
+use crate::net;
 use logdeck_core::config::RuntimeConfig;
 use logdeck_core::model::LogRecord;
 use logdeck_core::query::{LogQuery, Period, TimeWindow};
@@ -28,7 +28,7 @@ pub enum LoadState {
     },
     /// The last request failed; retrying repeats it from `position`.
     Failed {
-        message: String,
+        error: SourceError,
         position: u64,
     },
 }
@@ -300,13 +300,13 @@ impl Loads {
         let loads = *self;
         spawn_local(async move {
             let outcome = match source.request(&query, window, position) {
-                Err(error) => Err(error.to_string()),
+                Err(error) => Err(error),
                 Ok(request) => match net::get(&request, signal.as_ref()).await {
-                    Err(NetError::Aborted) => return,
-                    Err(error) => Err(error.to_string()),
-                    Ok(answer) => source
-                        .decode(answer.status, &answer.body, &query, window, position)
-                        .map_err(|error| with_retry_hint(error, answer.retry_after)),
+                    Err(error) => match error.into_source_error() {
+                        Some(error) => Err(error),
+                        None => return,
+                    },
+                    Ok(answer) => source.decode(&answer, &query, window, position),
                 },
             };
             loads
@@ -320,7 +320,7 @@ impl Loads {
         &self,
         token: u64,
         position: u64,
-        outcome: Result<logdeck_core::adapters::Page, String>,
+        outcome: Result<logdeck_core::adapters::Page, SourceError>,
     ) {
         let still_current = self
             .sources
@@ -335,7 +335,7 @@ impl Loads {
                     .update(|timeline| timeline.extend(page.records));
                 (LoadState::Ready { next: page.next }, count)
             }
-            Err(message) => (LoadState::Failed { message, position }, 0),
+            Err(error) => (LoadState::Failed { error, position }, 0),
         };
         self.sources.update(|sources| {
             if let Some(load) = sources.iter_mut().find(|l| l.token == token) {
@@ -348,13 +348,4 @@ impl Loads {
 
 fn same_period(a: &LogQuery, b: &LogQuery) -> bool {
     a.period == b.period && (a.zone == b.zone || !matches!(a.period, Period::Last(_)))
-}
-
-fn with_retry_hint(error: SourceError, retry_after: Option<u32>) -> String {
-    match (&error, retry_after) {
-        (SourceError::Vendor(vendor), Some(seconds)) if vendor.http_status == 429 => {
-            format!("{error} Retry in {seconds} s.")
-        }
-        _ => error.to_string(),
-    }
 }

@@ -158,10 +158,11 @@ pub fn decode_error(http_status: u16, body: &str) -> VendorError {
     let error = parsed.get("error").cloned().unwrap_or(Value::Null);
     let message = json::message_with_code(&error);
     VendorError {
-        vendor: "Aitronos",
+        vendor: Vendor::Aitronos,
         http_status,
         message,
         trace_id: json::text(&error, "trace_id"),
+        retry_after: None,
     }
 }
 

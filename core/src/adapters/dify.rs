@@ -164,10 +164,11 @@ pub fn decode_error(http_status: u16, body: &str) -> VendorError {
     let parsed: Value = serde_json::from_str(body).unwrap_or(Value::Null);
     let message = json::message_with_code(&parsed);
     VendorError {
-        vendor: "Dify",
+        vendor: Vendor::Dify,
         http_status,
         message,
         trace_id: None,
+        retry_after: None,
     }
 }
 
@@ -380,6 +381,6 @@ mod tests {
             r#"{"code":"unauthorized","message":"Access token is invalid","status":401}"#,
         );
         assert_eq!(error.message, "Access token is invalid (unauthorized)");
-        assert_eq!(error.vendor, "Dify");
+        assert_eq!(error.vendor, Vendor::Dify);
     }
 }

@@ -408,10 +408,11 @@ pub fn decode_error(http_status: u16, body: &str) -> VendorError {
         (None, None) => "no error message in the answer".to_owned(),
     };
     VendorError {
-        vendor: "Make",
+        vendor: Vendor::Make,
         http_status,
         message,
         trace_id: None,
+        retry_after: None,
     }
 }
 

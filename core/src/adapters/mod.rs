@@ -7,6 +7,7 @@ pub mod aitronos;
 pub mod dify;
 mod json;
 pub mod make_audit;
+pub mod make_module_logs;
 pub mod make_scenarios;
 
 use std::fmt;

@@ -1,0 +1,198 @@
+//! The k-way merge behind "download everything": each source is read newest first,
+//! one page at a time, and rows leave in one newest-first order while only a page
+//! per source is held. The caller fetches what [`NewestFirst::wanting`] names.
+
+use std::collections::VecDeque;
+
+use crate::adapters::Page;
+use crate::model::LogRecord;
+
+/// One source's unread rows and where its next page starts.
+#[derive(Debug, Clone, Default)]
+struct Lane {
+    buffer: VecDeque<LogRecord>,
+    next: Option<u64>,
+}
+
+/// A newest-first merge of lanes that are each newest first.
+#[derive(Debug, Clone, Default)]
+pub struct NewestFirst {
+    lanes: Vec<Lane>,
+}
+
+impl NewestFirst {
+    /// One lane per source: rows already at hand (newest first) and the position of
+    /// its next page (`None` when there is none, as for an opened file).
+    pub fn new(lanes: impl IntoIterator<Item = (Vec<LogRecord>, Option<u64>)>) -> Self {
+        NewestFirst {
+            lanes: lanes
+                .into_iter()
+                .map(|(rows, next)| Lane {
+                    buffer: rows.into(),
+                    next,
+                })
+                .collect(),
+        }
+    }
+
+    /// The lane whose next page must arrive before the next row can be chosen, and
+    /// that page's position. While one is wanted, [`NewestFirst::pop`] yields nothing.
+    pub fn wanting(&self) -> Option<(usize, u64)> {
+        self.lanes
+            .iter()
+            .enumerate()
+            .find_map(|(index, lane)| match lane.next {
+                Some(position) if lane.buffer.is_empty() => Some((index, position)),
+                _ => None,
+            })
+    }
+
+    /// Hands lane `index` the page that [`NewestFirst::wanting`] asked for.
+    pub fn fill(&mut self, index: usize, page: Page) {
+        if let Some(lane) = self.lanes.get_mut(index) {
+            lane.buffer.extend(page.records);
+            lane.next = page.next;
+        }
+    }
+
+    /// Whether lane `index` has no page left to fetch.
+    pub fn is_exhausted(&self, index: usize) -> bool {
+        self.lanes.get(index).is_none_or(|lane| lane.next.is_none())
+    }
+
+    /// The newest row across all lanes; `None` when every lane is drained, or when a
+    /// page is wanted first.
+    pub fn pop(&mut self) -> Option<LogRecord> {
+        if self.wanting().is_some() {
+            return None;
+        }
+        let newest = self
+            .lanes
+            .iter()
+            .enumerate()
+            .filter_map(|(index, lane)| lane.buffer.front().map(|row| (index, row.timestamp)))
+            // The first lane wins a tie: configuration order is stable.
+            .min_by_key(|(index, timestamp)| (std::cmp::Reverse(*timestamp), *index))?;
+        self.lanes[newest.0].buffer.pop_front()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{CollectionType, Usage};
+    use crate::status::Status;
+    use chrono::{Duration, TimeZone, Utc};
+    use proptest::prelude::*;
+
+    fn row(source: &str, minute: i64) -> LogRecord {
+        LogRecord {
+            source: source.into(),
+            kind: CollectionType::MakeScenarios,
+            id: format!("{source}-{minute}"),
+            timestamp: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()
+                + Duration::minutes(minute),
+            status: Status::Success,
+            raw_status: "1".into(),
+            client: None,
+            collection: "c".into(),
+            name: None,
+            duration_ms: None,
+            usage: Usage::default(),
+            error: None,
+            vendor_link: None,
+            raw: serde_json::Value::Null,
+        }
+    }
+
+    /// Drains `merge`, serving each wanted page from `pages[lane]`.
+    fn drain(mut merge: NewestFirst, mut pages: Vec<VecDeque<Page>>) -> Vec<String> {
+        let mut out = Vec::new();
+        loop {
+            if let Some((lane, _)) = merge.wanting() {
+                let page = pages[lane].pop_front().expect("a page was wanted");
+                merge.fill(lane, page);
+                continue;
+            }
+            match merge.pop() {
+                Some(record) => out.push(record.id),
+                None => return out,
+            }
+        }
+    }
+
+    #[test]
+    fn uneven_lanes_merge_newest_first_fetching_only_when_a_lane_runs_dry() {
+        let a = VecDeque::from([
+            Page {
+                records: vec![row("a", 50), row("a", 40)],
+                next: Some(2),
+            },
+            Page {
+                records: vec![row("a", 10)],
+                next: None,
+            },
+        ]);
+        let b = VecDeque::from([Page {
+            records: vec![row("b", 45), row("b", 5)],
+            next: None,
+        }]);
+        let empty = VecDeque::from([Page {
+            records: vec![],
+            next: None,
+        }]);
+        let merge = NewestFirst::new([(vec![], Some(0)), (vec![], Some(0)), (vec![], Some(1))]);
+        assert_eq!(merge.wanting(), Some((0, 0)));
+        let ids = drain(merge, vec![a, b, empty]);
+        assert_eq!(ids, ["a-50", "b-45", "a-40", "a-10", "b-5"]);
+    }
+
+    #[test]
+    fn rows_at_hand_need_no_fetch() {
+        let mut merge = NewestFirst::new([(vec![row("f", 3), row("f", 1)], None)]);
+        assert_eq!(merge.wanting(), None);
+        assert!(merge.is_exhausted(0));
+        assert_eq!(merge.pop().map(|r| r.id).as_deref(), Some("f-3"));
+    }
+
+    proptest! {
+        /// Whatever the page sizes, the merge yields every row once, newest first.
+        #[test]
+        fn yields_every_row_once_in_order(
+            lanes in prop::collection::vec(prop::collection::vec(0i64..500, 0..30), 1..5),
+            size in 1usize..7,
+        ) {
+            let mut pages = Vec::new();
+            let mut total = 0;
+            for (index, minutes) in lanes.iter().enumerate() {
+                let mut minutes = minutes.clone();
+                minutes.sort_unstable_by(|a, b| b.cmp(a));
+                total += minutes.len();
+                let source = format!("s{index}");
+                let chunks: Vec<Vec<i64>> = minutes.chunks(size).map(<[i64]>::to_vec).collect();
+                let count = chunks.len();
+                let mut lane: VecDeque<Page> = chunks
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, chunk)| Page {
+                        records: chunk.iter().map(|m| row(&source, *m)).collect(),
+                        next: (i + 1 < count).then_some(i as u64 + 1),
+                    })
+                    .collect();
+                if lane.is_empty() {
+                    lane.push_back(Page { records: vec![], next: None });
+                }
+                pages.push(lane);
+            }
+            let merge = NewestFirst::new(pages.iter().map(|_| (Vec::new(), Some(0))));
+            let minutes_of = |id: &str| -> i64 {
+                id.rsplit('-').next().and_then(|m| m.parse().ok()).unwrap_or(-1)
+            };
+            let ids = drain(merge, pages);
+            prop_assert_eq!(ids.len(), total);
+            for pair in ids.windows(2) {
+                prop_assert!(minutes_of(&pair[0]) >= minutes_of(&pair[1]));
+            }
+        }
+    }
+}
