@@ -3,6 +3,7 @@
 
 mod app_files;
 pub mod demo;
+pub mod error;
 pub mod relay;
 
 use std::path::PathBuf;

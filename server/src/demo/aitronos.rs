@@ -3,8 +3,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
@@ -13,6 +12,8 @@ use serde_json::{json, Value};
 use super::params::{offset_page, Params};
 use super::rng::Rng;
 use super::DemoState;
+use crate::demo::error::ApiError;
+use logdeck_core::vendor::Vendor;
 
 pub const DEMO_KEY: &str = "demo-aitronos-key";
 pub const ORGANIZATION_ID: &str = "org_demo";
@@ -106,24 +107,6 @@ impl AitronosLog {
     }
 }
 
-/// The documented error body with a trace id.
-fn aitronos_error(status: StatusCode, code: &str, message: &str, kind: &str) -> Response {
-    let body = json!({
-        "success": false,
-        "error": {
-            "code": code,
-            "message": message,
-            "system_message": message,
-            "type": kind,
-            "status": status.as_u16(),
-            "trace_id": format!("req_demo{}", status.as_u16()),
-            "timestamp": Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
-            "details": {},
-        }
-    });
-    (status, Json(body)).into_response()
-}
-
 pub fn routes() -> Router<Arc<DemoState>> {
     Router::new().route("/v1/personal-connectors/logs", get(connector_logs))
 }
@@ -154,33 +137,27 @@ async fn connector_logs(
     State(state): State<Arc<DemoState>>,
     headers: HeaderMap,
     Query(pairs): Query<Vec<(String, String)>>,
-) -> Response {
+) -> Result<Json<Value>, ApiError> {
     if headers.get("x-api-key").and_then(|v| v.to_str().ok()) != Some(DEMO_KEY) {
-        return aitronos_error(
-            StatusCode::UNAUTHORIZED,
-            "AUTHENTICATION_REQUIRED",
+        return Err(ApiError::unauthorized(
+            Vendor::Aitronos,
             "Authentication required. Please provide a valid API key.",
-            "authentication_error",
-        );
+        ));
     }
     let params = Params(pairs);
     match params.get("organization_id") {
         None => {
-            return aitronos_error(
-                StatusCode::BAD_REQUEST,
-                "VALIDATION_ERROR",
+            return Err(ApiError::bad_request(
+                Vendor::Aitronos,
                 "organization_id is required",
-                "validation_error",
-            )
+            ))
         }
         Some(ORGANIZATION_ID) => {}
         Some(_) => {
-            return aitronos_error(
-                StatusCode::FORBIDDEN,
-                "INSUFFICIENT_PERMISSIONS",
+            return Err(ApiError::forbidden(
+                Vendor::Aitronos,
                 "You do not have permission to access this resource.",
-                "authorization_error",
-            )
+            ))
         }
     }
     let parsed = (|| -> Result<_, String> {
@@ -203,14 +180,7 @@ async fn connector_logs(
     })();
     let (status, start, end, limit, offset) = match parsed {
         Ok(parsed) => parsed,
-        Err(message) => {
-            return aitronos_error(
-                StatusCode::BAD_REQUEST,
-                "VALIDATION_ERROR",
-                &message,
-                "validation_error",
-            )
-        }
+        Err(message) => return Err(ApiError::bad_request(Vendor::Aitronos, message)),
     };
     let credential = params.get("credential_id");
     let matching: Vec<&AitronosLog> = state
@@ -225,5 +195,7 @@ async fn connector_logs(
         .collect();
     let (items, has_more) = offset_page(&matching, offset, limit);
     let logs: Vec<Value> = items.into_iter().map(AitronosLog::to_json).collect();
-    Json(json!({"logs": logs, "total": matching.len(), "returned": logs.len(), "has_more": has_more})).into_response()
+    Ok(Json(
+        json!({"logs": logs, "total": matching.len(), "returned": logs.len(), "has_more": has_more}),
+    ))
 }

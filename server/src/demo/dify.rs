@@ -3,8 +3,7 @@
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, Duration, Utc};
@@ -13,6 +12,8 @@ use serde_json::{json, Value};
 use super::params::{offset_page, Params};
 use super::rng::Rng;
 use super::DemoState;
+use crate::demo::error::ApiError;
+use logdeck_core::vendor::Vendor;
 
 /// The demo apps: `(API key, app name)`. Dify issues one key per app.
 pub const APPS: [(&str, &str); 2] = [
@@ -179,15 +180,6 @@ impl DifyLog {
     }
 }
 
-/// Dify's error body: `{code, message, status}`.
-fn dify_error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
-    (
-        status,
-        Json(json!({"code": code, "message": message.into(), "status": status.as_u16()})),
-    )
-        .into_response()
-}
-
 pub fn routes() -> Router<Arc<DemoState>> {
     Router::new().route("/workflows/logs", get(workflow_logs))
 }
@@ -207,17 +199,16 @@ async fn workflow_logs(
     State(state): State<Arc<DemoState>>,
     headers: HeaderMap,
     Query(pairs): Query<Vec<(String, String)>>,
-) -> Response {
+) -> Result<Json<Value>, ApiError> {
     let key = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
     let Some(app) = APPS.iter().position(|(known, _)| Some(*known) == key) else {
-        return dify_error(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
+        return Err(ApiError::unauthorized(
+            Vendor::Dify,
             "Access token is invalid",
-        );
+        ));
     };
     let params = Params(pairs);
     let parsed = (|| -> Result<_, String> {
@@ -242,7 +233,7 @@ async fn workflow_logs(
     })();
     let (page, limit, status, after, before) = match parsed {
         Ok(parsed) => parsed,
-        Err(message) => return dify_error(StatusCode::BAD_REQUEST, "invalid_param", message),
+        Err(message) => return Err(ApiError::bad_request(Vendor::Dify, message)),
     };
     let keyword = params
         .get("keyword")
@@ -267,5 +258,7 @@ async fn workflow_logs(
         .collect();
     let (items, has_more) = offset_page(&matching, (page - 1).saturating_mul(limit), limit);
     let data: Vec<Value> = items.into_iter().map(DifyLog::to_json).collect();
-    Json(json!({"page": page, "limit": limit, "total": matching.len(), "has_more": has_more, "data": data})).into_response()
+    Ok(Json(
+        json!({"page": page, "limit": limit, "total": matching.len(), "has_more": has_more, "data": data}),
+    ))
 }

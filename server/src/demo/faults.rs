@@ -17,9 +17,10 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
 pub use logdeck_core::vendor::Vendor;
+
+use super::error::ApiError;
 
 const DEFAULT_SLOW: Duration = Duration::from_secs(3);
 /// Far above any demo answer; bounds what `fault-truncated` buffers.
@@ -30,7 +31,6 @@ const MAX_BODY: usize = 256 * 1024 * 1024;
 trait Imitated {
     fn credential(self, request: &Request) -> Option<String>;
     fn authorize_as_demo(self, request: &mut Request);
-    fn error(self, status: StatusCode, message: &str) -> Response;
 }
 
 impl Imitated for Vendor {
@@ -57,22 +57,6 @@ impl Imitated for Vendor {
             request.headers_mut().insert(name, value);
         }
     }
-
-    fn error(self, status: StatusCode, message: &str) -> Response {
-        let body = match self {
-            Vendor::Make => {
-                json!({"detail": message, "message": status.canonical_reason(), "code": format!("SC{}", status.as_u16())})
-            }
-            Vendor::Dify => {
-                json!({"code": "demo_fault", "message": message, "status": status.as_u16()})
-            }
-            Vendor::Aitronos => json!({"success": false, "error": {
-                "code": "DEMO_FAULT", "message": message, "system_message": message, "type": "server_error",
-                "status": status.as_u16(), "trace_id": format!("req_fault{}", status.as_u16()),
-                "timestamp": "2026-01-01T00:00:00Z", "details": {}}}),
-        };
-        (status, axum::Json(body)).into_response()
-    }
 }
 
 /// The middleware: passes ordinary requests through untouched.
@@ -85,23 +69,29 @@ pub async fn inject(State(vendor): State<Vendor>, mut request: Request, next: Ne
     };
     match fault.as_str() {
         "429" => {
-            let mut response = vendor.error(
+            let mut response = ApiError::new(
+                vendor,
                 StatusCode::TOO_MANY_REQUESTS,
                 "Rate limit exceeded (demo fault)",
-            );
+            )
+            .into_response();
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
             response
         }
-        "500" => vendor.error(
+        "500" => ApiError::new(
+            vendor,
             StatusCode::INTERNAL_SERVER_ERROR,
             "Internal error (demo fault)",
-        ),
-        "503" => vendor.error(
+        )
+        .into_response(),
+        "503" => ApiError::new(
+            vendor,
             StatusCode::SERVICE_UNAVAILABLE,
             "Service unavailable (demo fault)",
-        ),
+        )
+        .into_response(),
         "malformed" => json_body("{\"oops\": [1, 2,"),
         "shape" => json_body("{\"unexpected\": \"shape\", \"items\": 3}"),
         "truncated" => {
@@ -109,10 +99,12 @@ pub async fn inject(State(vendor): State<Vendor>, mut request: Request, next: Ne
             let response = next.run(request).await;
             match to_bytes(response.into_body(), MAX_BODY).await {
                 Ok(bytes) => json_body(bytes.slice(..bytes.len() / 2)),
-                Err(_) => vendor.error(
+                Err(_) => ApiError::new(
+                    vendor,
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "could not buffer the answer",
-                ),
+                )
+                .into_response(),
             }
         }
         slow if slow == "slow" || slow.starts_with("slow-") => {

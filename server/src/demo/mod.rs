@@ -3,6 +3,7 @@
 
 mod aitronos;
 mod dify;
+pub mod error;
 mod faults;
 pub mod make;
 mod params;

@@ -8,13 +8,12 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::response::Response;
 use futures_util::StreamExt;
-use serde_json::json;
 use url::Url;
 
 use super::config::{Limits, RelayConfig, Upstream};
+use crate::error::AppError;
 
 /// Request headers passed to the upstream: the vendors' auth headers and `Accept`.
 const FORWARDED_REQUEST: [&str; 3] = ["authorization", "x-api-key", "accept"];
@@ -56,59 +55,59 @@ impl Relay {
     }
 }
 
-/// The one error shape the relay itself answers with:
-/// `{"error": {"code": "…", "message": "…"}}`. Upstream answers pass through as they are.
-pub fn relay_error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
-    (
-        status,
-        Json(json!({"error": {"code": code, "message": message.into()}})),
-    )
-        .into_response()
-}
-
 /// The handler behind `/relay/{*rest}`.
-pub async fn forward(State(relay): State<Arc<Relay>>, request: Request) -> Response {
+/// The relay's own refusals are [`AppError`]s; upstream answers pass through as they are.
+pub async fn forward(
+    State(relay): State<Arc<Relay>>,
+    request: Request,
+) -> Result<Response, AppError> {
     let limits = relay.config.limits;
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
-        return relay_error(
+        return Err(AppError::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "method_not_allowed",
             "the relay only reads: GET or HEAD",
-        );
+        ));
     }
     let uri = request.uri();
     if uri.to_string().len() > limits.max_uri_bytes {
-        return relay_error(
+        return Err(AppError::new(
             StatusCode::URI_TOO_LONG,
             "uri_too_long",
             "the request URI is too long",
-        );
+        ));
     }
     if has_body(request.headers()) {
-        return relay_error(
+        return Err(AppError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "body_not_allowed",
             "relayed reads carry no body",
-        );
+        ));
     }
     let Some(rest) = uri.path().strip_prefix("/relay/") else {
-        return relay_error(
+        return Err(AppError::new(
             StatusCode::NOT_FOUND,
             "unknown_upstream",
             "no upstream named",
-        );
+        ));
     };
     let (name, path) = rest.split_once('/').unwrap_or((rest, ""));
     let Some(upstream) = relay.config.find(name) else {
-        return relay_error(
+        return Err(AppError::new(
             StatusCode::NOT_FOUND,
             "unknown_upstream",
             format!("no upstream named {name:?} is configured"),
-        );
+        ));
     };
     let target = match target_url(upstream, path, uri.query()) {
         Ok(target) => target,
-        Err(reason) => return relay_error(StatusCode::BAD_REQUEST, "path_refused", reason),
+        Err(reason) => {
+            return Err(AppError::new(
+                StatusCode::BAD_REQUEST,
+                "path_refused",
+                reason,
+            ))
+        }
     };
     let mut outgoing = relay.client.request(request.method().clone(), target);
     for name in FORWARDED_REQUEST {
@@ -118,16 +117,16 @@ pub async fn forward(State(relay): State<Arc<Relay>>, request: Request) -> Respo
     }
     match outgoing.send().await {
         Ok(answer) => relay_answer(answer, limits, &upstream.name).await,
-        Err(error) if error.is_timeout() => relay_error(
+        Err(error) if error.is_timeout() => Err(AppError::new(
             StatusCode::GATEWAY_TIMEOUT,
             "upstream_timeout",
             format!("{} did not answer in time", upstream.name),
-        ),
-        Err(_) => relay_error(
+        )),
+        Err(_) => Err(AppError::new(
             StatusCode::BAD_GATEWAY,
             "upstream_unreachable",
             format!("{} could not be reached", upstream.name),
-        ),
+        )),
     }
 }
 
@@ -187,20 +186,24 @@ pub fn target_url(upstream: &Upstream, path: &str, query: Option<&str>) -> Resul
 
 /// Passes the upstream's answer back: status, allowed headers, and a body no
 /// larger than the limit. Redirects are reported, never followed or forwarded.
-async fn relay_answer(answer: reqwest::Response, limits: Limits, name: &str) -> Response {
+async fn relay_answer(
+    answer: reqwest::Response,
+    limits: Limits,
+    name: &str,
+) -> Result<Response, AppError> {
     let status = answer.status();
     if status.is_redirection() {
-        return relay_error(
+        return Err(AppError::new(
             StatusCode::BAD_GATEWAY,
             "upstream_redirect",
             format!("{name} answered with a redirect, which the relay does not follow"),
-        );
+        ));
     }
     if answer
         .content_length()
         .is_some_and(|length| length > limits.max_response_bytes as u64)
     {
-        return too_large(name);
+        return Err(too_large(name));
     }
     let mut headers = HeaderMap::new();
     for header_name in FORWARDED_RESPONSE {
@@ -220,20 +223,20 @@ async fn relay_answer(answer: reqwest::Response, limits: Limits, name: &str) -> 
             Ok(bytes) if body.len() + bytes.len() <= limits.max_response_bytes => {
                 body.extend_from_slice(&bytes)
             }
-            Ok(_) => return too_large(name),
+            Ok(_) => return Err(too_large(name)),
             Err(error) if error.is_timeout() => {
-                return relay_error(
+                return Err(AppError::new(
                     StatusCode::GATEWAY_TIMEOUT,
                     "upstream_timeout",
                     format!("{name} did not finish in time"),
-                )
+                ))
             }
             Err(_) => {
-                return relay_error(
+                return Err(AppError::new(
                     StatusCode::BAD_GATEWAY,
                     "upstream_broken",
                     format!("{name} broke off its answer"),
-                )
+                ))
             }
         }
     }
@@ -244,11 +247,11 @@ async fn relay_answer(answer: reqwest::Response, limits: Limits, name: &str) -> 
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    Ok(response)
 }
 
-fn too_large(name: &str) -> Response {
-    relay_error(
+fn too_large(name: &str) -> AppError {
+    AppError::new(
         StatusCode::BAD_GATEWAY,
         "upstream_too_large",
         format!("{name}'s answer exceeds the relay's size limit"),

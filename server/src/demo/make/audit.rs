@@ -4,16 +4,17 @@ use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
 use super::data::{AUTHORS, ORGANIZATION, TEAMS};
-use super::{authorize, path_id, Access, MakeError, Paging};
+use super::{authorize, path_id, Access, Paging};
+use crate::demo::error::ApiError;
 use crate::demo::params::Params;
 use crate::demo::rng::Rng;
 use crate::demo::DemoState;
+use logdeck_core::vendor::Vendor;
 
 type Pairs = Query<Vec<(String, String)>>;
 
@@ -140,47 +141,45 @@ pub fn generate(seed: u64, count: usize, now: DateTime<Utc>) -> Vec<AuditEntry> 
         .collect()
 }
 
-fn respond(result: Result<Value, MakeError>) -> Response {
-    match result {
-        Ok(body) => Json(body).into_response(),
-        Err(error) => error.into_response(),
-    }
-}
-
 /// Audit logs need `organization:read`; the scenarios-only token lacks it.
-fn authorize_audit(headers: &HeaderMap) -> Result<(), MakeError> {
+fn authorize_audit(headers: &HeaderMap) -> Result<(), ApiError> {
     match authorize(headers)? {
         Access::Everything => Ok(()),
-        Access::ScenariosOnly => Err(MakeError::forbidden(
+        Access::ScenariosOnly => Err(ApiError::forbidden(
+            Vendor::Make,
             "The token lacks the organization:read scope.",
         )),
     }
 }
 
-fn check_organization(id: &str) -> Result<(), MakeError> {
+fn check_organization(id: &str) -> Result<(), ApiError> {
     match path_id(id, "organizationId")? {
         id if id == ORGANIZATION.0 => Ok(()),
-        _ => Err(MakeError::forbidden(
+        _ => Err(ApiError::forbidden(
+            Vendor::Make,
             "You need the Admin or Owner role in this organization.",
         )),
     }
 }
 
-fn check_team(id: &str) -> Result<(i64, &'static str), MakeError> {
+fn check_team(id: &str) -> Result<(i64, &'static str), ApiError> {
     let id = path_id(id, "teamId")?;
     TEAMS
         .iter()
         .copied()
         .find(|team| team.0 == id)
-        .ok_or_else(|| MakeError::forbidden("You are not an admin of this team."))
+        .ok_or_else(|| ApiError::forbidden(Vendor::Make, "You are not an admin of this team."))
 }
 
-fn date(params: &Params, key: &str) -> Result<Option<NaiveDate>, MakeError> {
+fn date(params: &Params, key: &str) -> Result<Option<NaiveDate>, ApiError> {
     params
         .get(key)
         .map(|value| {
             NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
-                MakeError::bad_request(format!("{key} must be a date in the YYYY-MM-DD format"))
+                ApiError::bad_request(
+                    Vendor::Make,
+                    format!("{key} must be a date in the YYYY-MM-DD format"),
+                )
             })
         })
         .transpose()
@@ -194,7 +193,7 @@ fn id_or_name(wanted: &[&str], id: i64, name: &str) -> bool {
             .any(|w| *w == name || w.parse::<i64>().is_ok_and(|w| w == id))
 }
 
-fn list(state: &DemoState, params: Params, team_scope: Option<i64>) -> Result<Value, MakeError> {
+fn list(state: &DemoState, params: Params, team_scope: Option<i64>) -> Result<Value, ApiError> {
     let date_from = date(&params, "dateFrom")?;
     let date_to = date(&params, "dateTo")?;
     let events = params.list("event");
@@ -233,9 +232,10 @@ fn list(state: &DemoState, params: Params, team_scope: Option<i64>) -> Result<Va
         "actor" => entries.sort_by_key(|e| (e.actor.1, e.triggered_at)),
         "targetId" => entries.sort_by_key(|e| (e.target_id.clone(), e.triggered_at)),
         other => {
-            return Err(MakeError::bad_request(format!(
-                "pg[sortBy] {other:?} is not one of the documented values"
-            )))
+            return Err(ApiError::bad_request(
+                Vendor::Make,
+                format!("pg[sortBy] {other:?} is not one of the documented values"),
+            ))
         }
     }
     if paging.descending {
@@ -278,12 +278,10 @@ pub async fn organization_logs(
     Path(organization_id): Path<String>,
     headers: HeaderMap,
     Query(pairs): Pairs,
-) -> Response {
-    respond((|| {
-        authorize_audit(&headers)?;
-        check_organization(&organization_id)?;
-        list(&state, Params(pairs), None)
-    })())
+) -> Result<Json<Value>, ApiError> {
+    authorize_audit(&headers)?;
+    check_organization(&organization_id)?;
+    list(&state, Params(pairs), None).map(Json)
 }
 
 /// `GET /audit-logs/team/{teamId}`.
@@ -292,33 +290,30 @@ pub async fn team_logs(
     Path(team_id): Path<String>,
     headers: HeaderMap,
     Query(pairs): Pairs,
-) -> Response {
-    respond((|| {
-        authorize_audit(&headers)?;
-        let team = check_team(&team_id)?;
-        list(&state, Params(pairs), Some(team.0))
-    })())
+) -> Result<Json<Value>, ApiError> {
+    authorize_audit(&headers)?;
+    let team = check_team(&team_id)?;
+    list(&state, Params(pairs), Some(team.0)).map(Json)
 }
 
 /// `GET /audit-logs/organization/{organizationId}/filters`.
 pub async fn organization_filters(
     Path(organization_id): Path<String>,
     headers: HeaderMap,
-) -> Response {
-    respond((|| {
-        authorize_audit(&headers)?;
-        check_organization(&organization_id)?;
-        Ok(filters(None))
-    })())
+) -> Result<Json<Value>, ApiError> {
+    authorize_audit(&headers)?;
+    check_organization(&organization_id)?;
+    Ok(Json(filters(None)))
 }
 
 /// `GET /audit-logs/team/{teamId}/filters`.
-pub async fn team_filters(Path(team_id): Path<String>, headers: HeaderMap) -> Response {
-    respond((|| {
-        authorize_audit(&headers)?;
-        let team = check_team(&team_id)?;
-        Ok(filters(Some(team.0)))
-    })())
+pub async fn team_filters(
+    Path(team_id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    authorize_audit(&headers)?;
+    let team = check_team(&team_id)?;
+    Ok(Json(filters(Some(team.0))))
 }
 
 /// `GET /audit-logs/{organizationId}/{uuid}`: the entry plus `details`.
@@ -326,19 +321,17 @@ pub async fn detail(
     State(state): State<Arc<DemoState>>,
     Path((organization_id, uuid)): Path<(String, String)>,
     headers: HeaderMap,
-) -> Response {
-    respond((|| {
-        authorize_audit(&headers)?;
-        check_organization(&organization_id)?;
-        let entry = state
-            .audit_logs
-            .iter()
-            .find(|e| e.uuid == uuid)
-            .ok_or_else(|| MakeError::not_found("Audit log entry not found."))?;
-        let mut body = entry.to_json();
-        body["details"] = entry.details();
-        Ok(body)
-    })())
+) -> Result<Json<Value>, ApiError> {
+    authorize_audit(&headers)?;
+    check_organization(&organization_id)?;
+    let entry = state
+        .audit_logs
+        .iter()
+        .find(|e| e.uuid == uuid)
+        .ok_or_else(|| ApiError::not_found(Vendor::Make, "Audit log entry not found."))?;
+    let mut body = entry.to_json();
+    body["details"] = entry.details();
+    Ok(Json(body))
 }
 
 #[cfg(test)]

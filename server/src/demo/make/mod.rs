@@ -7,13 +7,14 @@ mod scenarios;
 
 use std::sync::Arc;
 
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use serde_json::json;
 
 use super::DemoState;
+use crate::demo::error::ApiError;
+use logdeck_core::vendor::Vendor;
 
 pub use audit::{generate as audit_generate, AuditEntry};
 
@@ -59,48 +60,9 @@ pub fn routes() -> Router<Arc<DemoState>> {
         .route("/audit-logs/{organization_id}/{uuid}", get(audit::detail))
 }
 
-/// A refusal in Make's error body shape: `{detail, message, code}`.
-pub struct MakeError {
-    status: StatusCode,
-    code: &'static str,
-    message: &'static str,
-    detail: String,
-}
-
-impl IntoResponse for MakeError {
-    fn into_response(self) -> Response {
-        let body = json!({"detail": self.detail, "message": self.message, "code": self.code});
-        (self.status, Json(body)).into_response()
-    }
-}
-
-impl MakeError {
-    pub fn bad_request(detail: impl Into<String>) -> MakeError {
-        MakeError {
-            status: StatusCode::BAD_REQUEST,
-            code: "IM003",
-            message: "Invalid input",
-            detail: detail.into(),
-        }
-    }
-
-    pub fn not_found(detail: impl Into<String>) -> MakeError {
-        MakeError {
-            status: StatusCode::NOT_FOUND,
-            code: "IM004",
-            message: "Not found",
-            detail: detail.into(),
-        }
-    }
-
-    pub fn forbidden(detail: impl Into<String>) -> MakeError {
-        MakeError {
-            status: StatusCode::FORBIDDEN,
-            code: "SC403",
-            message: "Permission denied",
-            detail: detail.into(),
-        }
-    }
+/// Make's "invalid input" refusal, for parameter errors.
+pub fn invalid(message: String) -> ApiError {
+    ApiError::bad_request(Vendor::Make, message)
 }
 
 /// What a valid token may do.
@@ -111,7 +73,7 @@ pub enum Access {
 }
 
 /// Checks `Authorization: Token …`.
-pub fn authorize(headers: &HeaderMap) -> Result<Access, MakeError> {
+pub fn authorize(headers: &HeaderMap) -> Result<Access, ApiError> {
     let credential = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -119,20 +81,15 @@ pub fn authorize(headers: &HeaderMap) -> Result<Access, MakeError> {
     match credential {
         Some(DEMO_TOKEN) => Ok(Access::Everything),
         Some(SCENARIOS_ONLY_TOKEN) => Ok(Access::ScenariosOnly),
-        _ => Err(MakeError {
-            status: StatusCode::UNAUTHORIZED,
-            code: "IM005",
-            message: "Access denied",
-            detail: "Invalid credentials.".into(),
-        }),
+        _ => Err(ApiError::unauthorized(Vendor::Make, "Invalid credentials.")),
     }
 }
 
 /// Parses an integer path parameter.
-pub fn path_id(value: &str, name: &str) -> Result<i64, MakeError> {
+pub fn path_id(value: &str, name: &str) -> Result<i64, ApiError> {
     value
         .parse()
-        .map_err(|_| MakeError::bad_request(format!("{name} must be an integer")))
+        .map_err(|_| ApiError::bad_request(Vendor::Make, format!("{name} must be an integer")))
 }
 
 /// Make's paging parameters, validated; `last` selects key-based paging.
@@ -153,8 +110,8 @@ impl Paging {
     pub fn parse(
         params: &super::params::Params,
         default_descending: bool,
-    ) -> Result<Paging, MakeError> {
-        let bad = MakeError::bad_request;
+    ) -> Result<Paging, ApiError> {
+        let bad = invalid;
         Ok(Paging {
             offset: params
                 .int_in("pg[offset]", 0..=i64::MAX)
@@ -191,7 +148,7 @@ impl Paging {
         sorted: &[T],
         key: impl Fn(&T) -> i64,
         sort_by: &str,
-    ) -> Result<(Vec<T>, serde_json::Value), MakeError> {
+    ) -> Result<(Vec<T>, serde_json::Value), ApiError> {
         let mut pg = json!({
             "sortBy": sort_by,
             "sortDir": if self.descending { "desc" } else { "asc" },
@@ -212,7 +169,10 @@ impl Paging {
                     .iter()
                     .position(|item| key(item) == last)
                     .ok_or_else(|| {
-                        MakeError::bad_request(format!("pg[last] {last} is not in this result set"))
+                        ApiError::bad_request(
+                            Vendor::Make,
+                            format!("pg[last] {last} is not in this result set"),
+                        )
                     })?;
                 let start = if self.show_last {
                     position

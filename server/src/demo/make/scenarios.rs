@@ -6,57 +6,51 @@ use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::Duration;
 use serde_json::{json, Value};
 
 use super::data::{self, MakeLog, Scenario};
-use super::{authorize, path_id, MakeError, Paging};
+use super::{authorize, invalid, path_id, Paging};
+use crate::demo::error::ApiError;
 use crate::demo::params::Params;
 use crate::demo::DemoState;
+use logdeck_core::vendor::Vendor;
 
 type Pairs = Query<Vec<(String, String)>>;
 
-fn respond(result: Result<Value, MakeError>) -> Response {
-    match result {
-        Ok(body) => Json(body).into_response(),
-        Err(error) => error.into_response(),
-    }
-}
-
-fn known_scenario(id: &str) -> Result<&'static Scenario, MakeError> {
+fn known_scenario(id: &str) -> Result<&'static Scenario, ApiError> {
     let id = path_id(id, "scenarioId")?;
-    data::scenario(id).ok_or_else(|| MakeError::not_found("Scenario not found."))
+    data::scenario(id).ok_or_else(|| ApiError::not_found(Vendor::Make, "Scenario not found."))
 }
 
 /// `GET /scenarios?teamId=…` (or `organizationId`), Make's scenario list.
-pub async fn list_scenarios(headers: HeaderMap, Query(pairs): Pairs) -> Response {
-    respond((|| {
-        authorize(&headers)?;
-        let params = Params(pairs);
-        let team = params.int("teamId").map_err(MakeError::bad_request)?;
-        let organization = params
-            .int("organizationId")
-            .map_err(MakeError::bad_request)?;
-        if team.is_none() && organization.is_none() {
-            return Err(MakeError::bad_request(
-                "teamId or organizationId is required",
-            ));
-        }
-        let scenarios: Vec<Value> = data::SCENARIOS
-            .iter()
-            .filter(|s| team.is_none_or(|team| s.team_id == team))
-            .filter(|_| organization.is_none_or(|org| org == data::ORGANIZATION.0))
-            .map(|s| {
-                json!({"id": s.id, "name": s.name, "teamId": s.team_id, "isActive": true,
-                       "isPaused": false, "scheduling": {"type": "indefinitely", "interval": 900}})
-            })
-            .collect();
-        let paging = Paging::parse(&params, false)?;
-        let (page, pg) = paging.page(&scenarios, |s| s["id"].as_i64().unwrap_or(0), "id")?;
-        Ok(json!({"scenarios": page, "pg": pg}))
-    })())
+pub async fn list_scenarios(
+    headers: HeaderMap,
+    Query(pairs): Pairs,
+) -> Result<Json<Value>, ApiError> {
+    authorize(&headers)?;
+    let params = Params(pairs);
+    let team = params.int("teamId").map_err(invalid)?;
+    let organization = params.int("organizationId").map_err(invalid)?;
+    if team.is_none() && organization.is_none() {
+        return Err(ApiError::bad_request(
+            Vendor::Make,
+            "teamId or organizationId is required",
+        ));
+    }
+    let scenarios: Vec<Value> = data::SCENARIOS
+        .iter()
+        .filter(|s| team.is_none_or(|team| s.team_id == team))
+        .filter(|_| organization.is_none_or(|org| org == data::ORGANIZATION.0))
+        .map(|s| {
+            json!({"id": s.id, "name": s.name, "teamId": s.team_id, "isActive": true,
+                   "isPaused": false, "scheduling": {"type": "indefinitely", "interval": 900}})
+        })
+        .collect();
+    let paging = Paging::parse(&params, false)?;
+    let (page, pg) = paging.page(&scenarios, |s| s["id"].as_i64().unwrap_or(0), "id")?;
+    Ok(Json(json!({"scenarios": page, "pg": pg})))
 }
 
 /// The filters of `GET /scenarios/{id}/logs`.
@@ -70,16 +64,21 @@ struct LogFilter {
 }
 
 impl LogFilter {
-    fn parse(params: &Params) -> Result<LogFilter, MakeError> {
-        let int = |key| params.int(key).map_err(MakeError::bad_request);
-        let range = |from, to| -> Result<_, MakeError> { Ok((int(from)?, int(to)?)) };
+    fn parse(params: &Params) -> Result<LogFilter, ApiError> {
+        let int = |key| params.int(key).map_err(invalid);
+        let range = |from, to| -> Result<_, ApiError> { Ok((int(from)?, int(to)?)) };
         Ok(LogFilter {
             from: int("from")?,
             to: int("to")?,
             status: match int("status")? {
                 None => None,
                 Some(code @ 1..=3) => Some(code as u8),
-                Some(_) => return Err(MakeError::bad_request("status must be one of 1, 2, 3")),
+                Some(_) => {
+                    return Err(ApiError::bad_request(
+                        Vendor::Make,
+                        "status must be one of 1, 2, 3",
+                    ))
+                }
             },
             ranges: [
                 range("durationFrom", "durationTo")?,
@@ -91,7 +90,7 @@ impl LogFilter {
             // The documented quirk: `true` *hides* check runs.
             hide_check_runs: params
                 .bool("showCheckRuns")
-                .map_err(MakeError::bad_request)?
+                .map_err(invalid)?
                 .unwrap_or(false),
         })
     }
@@ -121,54 +120,53 @@ pub async fn list_logs(
     Path(scenario_id): Path<String>,
     headers: HeaderMap,
     Query(pairs): Pairs,
-) -> Response {
-    respond((|| {
-        authorize(&headers)?;
-        let scenario = known_scenario(&scenario_id)?;
-        let params = Params(pairs);
-        let filter = LogFilter::parse(&params)?;
-        let paging = Paging::parse(&params, true)?;
-        let sort_by = paging.sort_by.clone().unwrap_or_else(|| "imtId".to_owned());
-        let mut logs: Vec<&MakeLog> = state
-            .make_logs
-            .iter()
-            .filter(|log| log.scenario_id == scenario.id && filter.matches(log))
-            .collect();
-        match sort_by.as_str() {
-            "imtId" | "timestamp" => logs.sort_by_key(|log| (log.timestamp, log.id)),
-            "id" => logs.sort_by_key(|log| log.id),
-            "duration" => logs.sort_by_key(|log| (log.duration, log.id)),
-            "operations" => logs.sort_by_key(|log| (log.operations, log.id)),
-            "transfer" => logs.sort_by_key(|log| (log.transfer, log.id)),
-            "centicredits" => logs.sort_by_key(|log| (log.centicredits, log.id)),
-            other => {
-                return Err(MakeError::bad_request(format!(
-                    "pg[sortBy] {other:?} is not sortable"
-                )))
-            }
+) -> Result<Json<Value>, ApiError> {
+    authorize(&headers)?;
+    let scenario = known_scenario(&scenario_id)?;
+    let params = Params(pairs);
+    let filter = LogFilter::parse(&params)?;
+    let paging = Paging::parse(&params, true)?;
+    let sort_by = paging.sort_by.clone().unwrap_or_else(|| "imtId".to_owned());
+    let mut logs: Vec<&MakeLog> = state
+        .make_logs
+        .iter()
+        .filter(|log| log.scenario_id == scenario.id && filter.matches(log))
+        .collect();
+    match sort_by.as_str() {
+        "imtId" | "timestamp" => logs.sort_by_key(|log| (log.timestamp, log.id)),
+        "id" => logs.sort_by_key(|log| log.id),
+        "duration" => logs.sort_by_key(|log| (log.duration, log.id)),
+        "operations" => logs.sort_by_key(|log| (log.operations, log.id)),
+        "transfer" => logs.sort_by_key(|log| (log.transfer, log.id)),
+        "centicredits" => logs.sort_by_key(|log| (log.centicredits, log.id)),
+        other => {
+            return Err(ApiError::bad_request(
+                Vendor::Make,
+                format!("pg[sortBy] {other:?} is not sortable"),
+            ))
         }
-        if paging.descending {
-            logs.reverse();
-        }
-        let (page, pg) = paging.page(&logs, |log| log.id, &sort_by)?;
-        let rows: Vec<Value> = page.into_iter().map(MakeLog::to_json).collect();
-        Ok(json!({"scenarioLogs": rows, "pg": pg}))
-    })())
+    }
+    if paging.descending {
+        logs.reverse();
+    }
+    let (page, pg) = paging.page(&logs, |log| log.id, &sort_by)?;
+    let rows: Vec<Value> = page.into_iter().map(MakeLog::to_json).collect();
+    Ok(Json(json!({"scenarioLogs": rows, "pg": pg})))
 }
 
 fn find_log<'a>(
     state: &'a DemoState,
     scenario: &Scenario,
     execution_id: &str,
-) -> Result<&'a MakeLog, MakeError> {
+) -> Result<&'a MakeLog, ApiError> {
     let id: i64 = execution_id
         .parse()
-        .map_err(|_| MakeError::not_found("Execution not found."))?;
+        .map_err(|_| ApiError::not_found(Vendor::Make, "Execution not found."))?;
     state
         .make_logs
         .iter()
         .find(|log| log.id == id && log.scenario_id == scenario.id)
-        .ok_or_else(|| MakeError::not_found("Execution not found."))
+        .ok_or_else(|| ApiError::not_found(Vendor::Make, "Execution not found."))
 }
 
 /// `GET /scenarios/{scenarioId}/logs/{executionId}`.
@@ -176,13 +174,11 @@ pub async fn get_log(
     State(state): State<Arc<DemoState>>,
     Path((scenario_id, execution_id)): Path<(String, String)>,
     headers: HeaderMap,
-) -> Response {
-    respond((|| {
-        authorize(&headers)?;
-        let scenario = known_scenario(&scenario_id)?;
-        let log = find_log(&state, scenario, &execution_id)?;
-        Ok(json!({"scenarioLog": log.to_json()}))
-    })())
+) -> Result<Json<Value>, ApiError> {
+    authorize(&headers)?;
+    let scenario = known_scenario(&scenario_id)?;
+    let log = find_log(&state, scenario, &execution_id)?;
+    Ok(Json(json!({"scenarioLog": log.to_json()})))
 }
 
 /// `GET /scenarios/{scenarioId}/executions/{executionId}`.
@@ -190,32 +186,30 @@ pub async fn get_execution(
     State(state): State<Arc<DemoState>>,
     Path((scenario_id, execution_id)): Path<(String, String)>,
     headers: HeaderMap,
-) -> Response {
-    respond((|| {
-        authorize(&headers)?;
-        let scenario = known_scenario(&scenario_id)?;
-        let log = find_log(&state, scenario, &execution_id)?;
-        let status = match (log.running, log.status) {
-            (true, _) => "RUNNING",
-            (false, 1) => "SUCCESS",
-            (false, 2) => "WARNING",
-            _ => "ERROR",
-        };
-        let modules = log.modules_run();
-        let mut body = json!({
-            "status": status,
-            "outputs": {"bundlesProcessed": log.operations, "lastModule": modules.last().map(|m| m.1)},
+) -> Result<Json<Value>, ApiError> {
+    authorize(&headers)?;
+    let scenario = known_scenario(&scenario_id)?;
+    let log = find_log(&state, scenario, &execution_id)?;
+    let status = match (log.running, log.status) {
+        (true, _) => "RUNNING",
+        (false, 1) => "SUCCESS",
+        (false, 2) => "WARNING",
+        _ => "ERROR",
+    };
+    let modules = log.modules_run();
+    let mut body = json!({
+        "status": status,
+        "outputs": {"bundlesProcessed": log.operations, "lastModule": modules.last().map(|m| m.1)},
+    });
+    if status == "ERROR" {
+        let (_, name, app) = modules[modules.len() - 1];
+        body["error"] = json!({
+            "name": log.failure.0,
+            "message": log.failure.1,
+            "causeModule": {"name": name, "appName": app},
         });
-        if status == "ERROR" {
-            let (_, name, app) = modules[modules.len() - 1];
-            body["error"] = json!({
-                "name": log.failure.0,
-                "message": log.failure.1,
-                "causeModule": {"name": name, "appName": app},
-            });
-        }
-        Ok(body)
-    })())
+    }
+    Ok(Json(body))
 }
 
 /// `GET /scenarios/{scenarioId}/modules/operations?days=1..30` (deprecated by Make).
@@ -224,39 +218,37 @@ pub async fn operations_by_module(
     Path(scenario_id): Path<String>,
     headers: HeaderMap,
     Query(pairs): Pairs,
-) -> Response {
-    respond((|| {
-        authorize(&headers)?;
-        let scenario = known_scenario(&scenario_id)?;
-        let days = Params(pairs)
-            .int_in("days", 1..=30)
-            .map_err(MakeError::bad_request)?
-            .unwrap_or(1);
-        let since = state.now - Duration::days(days);
-        let mut counts: Vec<(i64, u64, u64, u64)> =
-            scenario.modules.iter().map(|m| (m.0, 0, 0, 0)).collect();
-        for log in state
-            .make_logs
-            .iter()
-            .filter(|log| log.scenario_id == scenario.id && log.timestamp >= since)
-        {
-            for (index, _) in log.modules_run().iter().enumerate() {
-                let entry = &mut counts[index];
-                entry.1 += 1;
-                if index == log.trouble_module && log.status == 2 {
-                    entry.2 += 1;
-                }
-                if index == log.trouble_module && log.status == 3 {
-                    entry.3 += 1;
-                }
+) -> Result<Json<Value>, ApiError> {
+    authorize(&headers)?;
+    let scenario = known_scenario(&scenario_id)?;
+    let days = Params(pairs)
+        .int_in("days", 1..=30)
+        .map_err(invalid)?
+        .unwrap_or(1);
+    let since = state.now - Duration::days(days);
+    let mut counts: Vec<(i64, u64, u64, u64)> =
+        scenario.modules.iter().map(|m| (m.0, 0, 0, 0)).collect();
+    for log in state
+        .make_logs
+        .iter()
+        .filter(|log| log.scenario_id == scenario.id && log.timestamp >= since)
+    {
+        for (index, _) in log.modules_run().iter().enumerate() {
+            let entry = &mut counts[index];
+            entry.1 += 1;
+            if index == log.trouble_module && log.status == 2 {
+                entry.2 += 1;
+            }
+            if index == log.trouble_module && log.status == 3 {
+                entry.3 += 1;
             }
         }
-        let operations: Vec<Value> = counts
-            .into_iter()
-            .map(|(id, total, warnings, errors)| json!({"moduleId": id, "total": total, "warnings": warnings, "errors": errors}))
-            .collect();
-        Ok(json!({"operations": operations}))
-    })())
+    }
+    let operations: Vec<Value> = counts
+        .into_iter()
+        .map(|(id, total, warnings, errors)| json!({"moduleId": id, "total": total, "warnings": warnings, "errors": errors}))
+        .collect();
+    Ok(Json(json!({"operations": operations})))
 }
 
 /// `GET /scenarios/{scenarioId}/modules/{moduleId}/logs`: one entry per execution
@@ -266,33 +258,31 @@ pub async fn module_logs(
     Path((scenario_id, module_id)): Path<(String, String)>,
     headers: HeaderMap,
     Query(pairs): Pairs,
-) -> Response {
-    respond((|| {
-        authorize(&headers)?;
-        let scenario = known_scenario(&scenario_id)?;
-        let module_id = path_id(&module_id, "moduleId")?;
-        let position = scenario
-            .modules
-            .iter()
-            .position(|m| m.0 == module_id)
-            .ok_or_else(|| MakeError::not_found("Module not found."))?;
-        let paging = Paging::parse(&Params(pairs), true)?;
-        let mut logs: Vec<&MakeLog> = state
-            .make_logs
-            .iter()
-            .filter(|log| log.scenario_id == scenario.id && log.modules_run().len() > position)
-            .collect();
-        logs.sort_by_key(|log| Reverse((log.timestamp, log.id)));
-        if !paging.descending {
-            logs.reverse();
-        }
-        let (page, pg) = paging.page(&logs, |log| log.id, "timestamp")?;
-        let entries: Vec<Value> = page
-            .into_iter()
-            .map(|log| module_log(log, position))
-            .collect();
-        Ok(json!({"moduleLogs": entries, "pg": pg}))
-    })())
+) -> Result<Json<Value>, ApiError> {
+    authorize(&headers)?;
+    let scenario = known_scenario(&scenario_id)?;
+    let module_id = path_id(&module_id, "moduleId")?;
+    let position = scenario
+        .modules
+        .iter()
+        .position(|m| m.0 == module_id)
+        .ok_or_else(|| ApiError::not_found(Vendor::Make, "Module not found."))?;
+    let paging = Paging::parse(&Params(pairs), true)?;
+    let mut logs: Vec<&MakeLog> = state
+        .make_logs
+        .iter()
+        .filter(|log| log.scenario_id == scenario.id && log.modules_run().len() > position)
+        .collect();
+    logs.sort_by_key(|log| Reverse((log.timestamp, log.id)));
+    if !paging.descending {
+        logs.reverse();
+    }
+    let (page, pg) = paging.page(&logs, |log| log.id, "timestamp")?;
+    let entries: Vec<Value> = page
+        .into_iter()
+        .map(|log| module_log(log, position))
+        .collect();
+    Ok(Json(json!({"moduleLogs": entries, "pg": pg})))
 }
 
 fn module_log(log: &MakeLog, position: usize) -> Value {
