@@ -50,20 +50,14 @@ pub fn App() -> impl IntoView {
 #[component]
 fn ThemeSwitch(prefs: Prefs) -> impl IntoView {
     let on_change = move |ev| {
-        let theme = match event_target_value(&ev).as_str() {
-            "light" => Theme::Light,
-            "dark" => Theme::Dark,
-            _ => Theme::System,
-        };
+        let theme = Theme::from_key(&event_target_value(&ev)).unwrap_or(Theme::System);
         prefs.theme.set(theme);
     };
     view! {
         <div class="field theme">
             <label for="theme">"Theme"</label>
             <select id="theme" on:change=on_change prop:value=move || prefs.theme.get().key()>
-                <option value="system">"System"</option>
-                <option value="light">"Light"</option>
-                <option value="dark">"Dark"</option>
+                {Theme::ALL.map(|theme| view! { <option value=theme.key()>{theme.label()}</option> })}
             </select>
         </div>
     }

@@ -5,40 +5,29 @@ use chrono::FixedOffset;
 
 use super::format;
 use super::model::LogRecord;
+use crate::keyed_enum;
 
-/// A table column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Column {
-    Time,
-    Status,
-    Type,
-    Collection,
-    Name,
-    Client,
-    Duration,
-    Operations,
-    Transfer,
-    Credits,
-    Tokens,
-    Steps,
+keyed_enum! {
+    /// A table column; its key names it in the sort order (`sort=-duration`) and
+    /// in preferences.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Column {
+        Time = ("time", "Time"),
+        Status = ("status", "Status"),
+        Type = ("type", "Collection type"),
+        Collection = ("collection", "Collection"),
+        Name = ("name", "Name / endpoint"),
+        Client = ("client", "Client"),
+        Duration = ("duration", "Duration"),
+        Operations = ("operations", "Operations"),
+        Transfer = ("transfer", "Transfer"),
+        Credits = ("credits", "Credits"),
+        Tokens = ("tokens", "Tokens"),
+        Steps = ("steps", "Steps"),
+    }
 }
 
 impl Column {
-    pub const ALL: [Column; 12] = [
-        Column::Time,
-        Column::Status,
-        Column::Type,
-        Column::Collection,
-        Column::Name,
-        Column::Client,
-        Column::Duration,
-        Column::Operations,
-        Column::Transfer,
-        Column::Credits,
-        Column::Tokens,
-        Column::Steps,
-    ];
-
     /// The API-logs page's columns plus the usage figures most sources report.
     pub const DEFAULT: [Column; 9] = [
         Column::Time,
@@ -51,45 +40,6 @@ impl Column {
         Column::Operations,
         Column::Tokens,
     ];
-
-    /// Stable key for URLs and preferences (`sort=-duration`).
-    pub fn key(self) -> &'static str {
-        match self {
-            Column::Time => "time",
-            Column::Status => "status",
-            Column::Type => "type",
-            Column::Collection => "collection",
-            Column::Name => "name",
-            Column::Client => "client",
-            Column::Duration => "duration",
-            Column::Operations => "operations",
-            Column::Transfer => "transfer",
-            Column::Credits => "credits",
-            Column::Tokens => "tokens",
-            Column::Steps => "steps",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Column> {
-        Column::ALL.into_iter().find(|c| c.key() == key)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Column::Time => "Time",
-            Column::Status => "Status",
-            Column::Type => "Collection type",
-            Column::Collection => "Collection",
-            Column::Name => "Name / endpoint",
-            Column::Client => "Client",
-            Column::Duration => "Duration",
-            Column::Operations => "Operations",
-            Column::Transfer => "Transfer",
-            Column::Credits => "Credits",
-            Column::Tokens => "Tokens",
-            Column::Steps => "Steps",
-        }
-    }
 
     /// Right-aligned, tabular figures.
     pub fn is_numeric(self) -> bool {

@@ -14,6 +14,7 @@ pub mod diagnosis;
 pub mod format;
 pub mod histogram;
 pub mod http;
+pub mod keyed;
 pub mod merge;
 pub mod model;
 pub mod query;

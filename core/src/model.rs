@@ -3,31 +3,23 @@
 use chrono::{DateTime, Utc};
 
 use super::status::Status;
+use crate::keyed_enum;
 
-/// The kind of collection a record belongs to (the API-logs page's "Collection type").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CollectionType {
-    MakeScenarios,
-    MakeAudit,
-    DifyWorkflows,
-    AitronosConnectors,
-    /// Requests from an API-platform CSV export opened as a snapshot.
-    ApiPlatform,
+keyed_enum! {
+    /// The kind of collection a record belongs to (the API-logs page's "Collection
+    /// type"); its key is used in URLs and files (`?type=make-scenarios`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum CollectionType {
+        MakeScenarios = ("make-scenarios", "Make scenarios"),
+        MakeAudit = ("make-audit", "Make audit log"),
+        DifyWorkflows = ("dify-workflows", "Dify workflows"),
+        AitronosConnectors = ("aitronos-connectors", "Aitronos connectors"),
+        /// Requests from an API-platform CSV export opened as a snapshot.
+        ApiPlatform = ("api-platform", "API platform"),
+    }
 }
 
 impl CollectionType {
-    pub const ALL: [CollectionType; 5] = [
-        CollectionType::MakeScenarios,
-        CollectionType::MakeAudit,
-        CollectionType::DifyWorkflows,
-        CollectionType::AitronosConnectors,
-        CollectionType::ApiPlatform,
-    ];
-
-    pub fn from_key(key: &str) -> Option<CollectionType> {
-        CollectionType::ALL.into_iter().find(|t| t.key() == key)
-    }
-
     /// The statuses rows of this kind can have, for the Status filter's choices.
     pub fn statuses(self) -> &'static [Status] {
         match self {
@@ -54,28 +46,6 @@ impl CollectionType {
     /// Inverse of [`CollectionType::label`], for reading exported files back.
     pub fn from_label(label: &str) -> Option<CollectionType> {
         CollectionType::ALL.into_iter().find(|t| t.label() == label)
-    }
-
-    /// Stable key for URLs and files (`?type=make-scenarios`).
-    pub fn key(self) -> &'static str {
-        match self {
-            CollectionType::MakeScenarios => "make-scenarios",
-            CollectionType::MakeAudit => "make-audit",
-            CollectionType::DifyWorkflows => "dify-workflows",
-            CollectionType::AitronosConnectors => "aitronos-connectors",
-            CollectionType::ApiPlatform => "api-platform",
-        }
-    }
-
-    /// Label shown to people.
-    pub fn label(self) -> &'static str {
-        match self {
-            CollectionType::MakeScenarios => "Make scenarios",
-            CollectionType::MakeAudit => "Make audit log",
-            CollectionType::DifyWorkflows => "Dify workflows",
-            CollectionType::AitronosConnectors => "Aitronos connectors",
-            CollectionType::ApiPlatform => "API platform",
-        }
     }
 }
 

@@ -11,56 +11,25 @@ use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveTime, SecondsFormat
 use super::columns::Column;
 use super::model::{CollectionType, LogRecord};
 use super::status::Status;
+use crate::keyed_enum;
 
-/// Relative periods offered as presets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Preset {
-    Minutes15,
-    Hour1,
-    Hours24,
-    Days7,
-    Days30,
-    /// Since midnight in the display time zone.
-    Today,
-    /// Since the first of the month in the display time zone.
-    MonthToDate,
+keyed_enum! {
+    /// Relative periods offered as presets.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Preset {
+        Minutes15 = ("15m", "Last 15 minutes"),
+        Hour1 = ("1h", "Last hour"),
+        Hours24 = ("24h", "Last 24 hours"),
+        Days7 = ("7d", "Last 7 days"),
+        Days30 = ("30d", "Last 30 days"),
+        /// Since midnight in the display time zone.
+        Today = ("today", "Today"),
+        /// Since the first of the month in the display time zone.
+        MonthToDate = ("mtd", "Month to date"),
+    }
 }
 
 impl Preset {
-    pub const ALL: [Preset; 7] = [
-        Preset::Minutes15,
-        Preset::Hour1,
-        Preset::Hours24,
-        Preset::Days7,
-        Preset::Days30,
-        Preset::Today,
-        Preset::MonthToDate,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Preset::Minutes15 => "15m",
-            Preset::Hour1 => "1h",
-            Preset::Hours24 => "24h",
-            Preset::Days7 => "7d",
-            Preset::Days30 => "30d",
-            Preset::Today => "today",
-            Preset::MonthToDate => "mtd",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Preset::Minutes15 => "Last 15 minutes",
-            Preset::Hour1 => "Last hour",
-            Preset::Hours24 => "Last 24 hours",
-            Preset::Days7 => "Last 7 days",
-            Preset::Days30 => "Last 30 days",
-            Preset::Today => "Today",
-            Preset::MonthToDate => "Month to date",
-        }
-    }
-
     /// The start of the period ending at `now`; calendar presets start at midnight
     /// in the display zone (`offset`), not in UTC.
     fn start(self, now: DateTime<Utc>, offset: FixedOffset) -> DateTime<Utc> {
@@ -129,14 +98,16 @@ impl Period {
     }
 }
 
-/// The zone dates are shown in (and calendar presets start in).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum DisplayZone {
-    /// The browser's zone: what people expect to read.
-    #[default]
-    Local,
-    /// UTC: what people comparing notes across zones agree on.
-    Utc,
+keyed_enum! {
+    /// The zone dates are shown in (and calendar presets start in).
+    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+    pub enum DisplayZone {
+        /// The browser's zone: what people expect to read.
+        #[default]
+        Local = ("local", "Local"),
+        /// UTC: what people comparing notes across zones agree on.
+        Utc = ("utc", "UTC"),
+    }
 }
 
 /// A column and a direction; newest first unless the URL says otherwise.
@@ -267,10 +238,9 @@ impl LogQuery {
                     None => problems.push(problem("unknown sort column")),
                 },
                 "sel" if !value.is_empty() => query.selected = Some(value.to_owned()),
-                "tz" => match value {
-                    "utc" => query.zone = DisplayZone::Utc,
-                    "local" => query.zone = DisplayZone::Local,
-                    _ => problems.push(problem("time zone must be utc or local")),
+                "tz" => match DisplayZone::from_key(value) {
+                    Some(zone) => query.zone = zone,
+                    None => problems.push(problem("time zone must be utc or local")),
                 },
                 _ => {}
             }
@@ -304,8 +274,8 @@ impl LogQuery {
         if let Some(selected) = &self.selected {
             pairs.push(("sel", selected.clone()));
         }
-        if self.zone == DisplayZone::Utc {
-            pairs.push(("tz", "utc".to_owned()));
+        if self.zone != DisplayZone::default() {
+            pairs.push(("tz", self.zone.key().to_owned()));
         }
         pairs
     }
@@ -364,7 +334,7 @@ fn encode_period(period: Period) -> String {
 }
 
 fn decode_period(value: &str) -> Option<Period> {
-    if let Some(preset) = Preset::ALL.into_iter().find(|p| p.key() == value) {
+    if let Some(preset) = Preset::from_key(value) {
         return Some(Period::Last(preset));
     }
     let (from, to) = value.split_once(ABSOLUTE_SEPARATOR)?;

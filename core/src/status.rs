@@ -2,65 +2,23 @@
 
 use serde::{Deserialize, Serialize};
 
-/// One outcome vocabulary for every source, so filters and colours mean the same
-/// thing whichever vendor a row came from. The vendor's own value is kept beside it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Success,
-    Warning,
-    Error,
-    Running,
-    Stopped,
-    Blocked,
-    Timeout,
-    Unknown,
-}
+use crate::keyed_enum;
 
-impl Status {
-    /// Every status, in the order the UI lists them.
-    pub const ALL: [Status; 8] = [
-        Status::Success,
-        Status::Warning,
-        Status::Error,
-        Status::Running,
-        Status::Stopped,
-        Status::Blocked,
-        Status::Timeout,
-        Status::Unknown,
-    ];
-
-    /// The stable key used in URLs and files (`?status=error`).
-    pub fn key(self) -> &'static str {
-        match self {
-            Status::Success => "success",
-            Status::Warning => "warning",
-            Status::Error => "error",
-            Status::Running => "running",
-            Status::Stopped => "stopped",
-            Status::Blocked => "blocked",
-            Status::Timeout => "timeout",
-            Status::Unknown => "unknown",
-        }
-    }
-
-    /// Parses a URL key; `None` for anything that is not one.
-    pub fn from_key(key: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|s| s.key() == key)
-    }
-
-    /// Human label shown next to the colour, so status never relies on colour alone.
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Success => "Success",
-            Status::Warning => "Warning",
-            Status::Error => "Error",
-            Status::Running => "Running",
-            Status::Stopped => "Stopped",
-            Status::Blocked => "Blocked",
-            Status::Timeout => "Timeout",
-            Status::Unknown => "Unknown",
-        }
+keyed_enum! {
+    /// One outcome vocabulary for every source, so filters and colours mean the same
+    /// thing whichever vendor a row came from. The vendor's own value is kept beside
+    /// it. The label is shown next to the colour, so status never relies on colour alone.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    pub enum Status {
+        Success = ("success", "Success"),
+        Warning = ("warning", "Warning"),
+        Error = ("error", "Error"),
+        Running = ("running", "Running"),
+        Stopped = ("stopped", "Stopped"),
+        Blocked = ("blocked", "Blocked"),
+        Timeout = ("timeout", "Timeout"),
+        Unknown = ("unknown", "Unknown"),
     }
 }
 

@@ -7,33 +7,21 @@
 //! about it. See ARCHITECTURE.md, "Add a vendor".
 
 use serde::{Deserialize, Serialize};
-use strum::{EnumIter, EnumString, IntoEnumIterator, IntoStaticStr};
 
 use crate::config::Secret;
+use crate::keyed_enum;
 use crate::model::CollectionType;
 
-/// A vendor whose log APIs Logdeck reads.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    EnumIter,
-    EnumString,
-    IntoStaticStr,
-    Serialize,
-    Deserialize,
-)]
-#[strum(serialize_all = "lowercase")]
-#[serde(rename_all = "lowercase")]
-pub enum Vendor {
-    Make,
-    Dify,
-    Aitronos,
+keyed_enum! {
+    /// A vendor whose log APIs Logdeck reads. Its key is the `vendor` value of
+    /// `config.json` and of the relay's configuration.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    pub enum Vendor {
+        Make = ("make", "Make"),
+        Dify = ("dify", "Dify"),
+        Aitronos = ("aitronos", "Aitronos"),
+    }
 }
 
 /// How a vendor expects its key: header name and the prefix before the key.
@@ -62,26 +50,7 @@ impl AuthScheme {
 impl Vendor {
     /// Every vendor, in the order the connection form offers them.
     pub fn all() -> impl Iterator<Item = Vendor> {
-        Vendor::iter()
-    }
-
-    /// The `vendor` value of `config.json` and of the relay's configuration.
-    pub fn key(self) -> &'static str {
-        self.into()
-    }
-
-    /// Inverse of [`Vendor::key`].
-    pub fn from_key(key: &str) -> Option<Vendor> {
-        key.parse().ok()
-    }
-
-    /// The name people know the vendor by.
-    pub fn label(self) -> &'static str {
-        match self {
-            Vendor::Make => "Make",
-            Vendor::Dify => "Dify",
-            Vendor::Aitronos => "Aitronos",
-        }
+        Vendor::ALL.into_iter()
     }
 
     /// The header the vendor's specs declare for the key.

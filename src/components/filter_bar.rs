@@ -184,7 +184,7 @@ fn PeriodPicker(
             return;
         }
         custom_open.set(false);
-        if let Some(preset) = Preset::ALL.into_iter().find(|p| p.key() == value) {
+        if let Some(preset) = Preset::from_key(&value) {
             let next = LogQuery {
                 period: Period::Last(preset),
                 ..query.get_untracked()
@@ -218,11 +218,7 @@ fn PeriodPicker(
         }
     };
     let on_zone = move |ev| {
-        let zone = if event_target_value(&ev) == "utc" {
-            DisplayZone::Utc
-        } else {
-            DisplayZone::Local
-        };
+        let zone = DisplayZone::from_key(&event_target_value(&ev)).unwrap_or_default();
         set_query.run((
             LogQuery {
                 zone,
@@ -260,9 +256,9 @@ fn PeriodPicker(
             </Show>
             <div class="field">
                 <label for="zone">"Time zone"</label>
-                <select id="zone" on:change=on_zone prop:value=move || if query.with(|q| q.zone) == DisplayZone::Utc { "utc" } else { "local" }>
-                    <option value="local">{local_label}</option>
-                    <option value="utc">"UTC"</option>
+                <select id="zone" on:change=on_zone prop:value=move || query.with(|q| q.zone.key())>
+                    <option value=DisplayZone::Local.key()>{local_label}</option>
+                    <option value=DisplayZone::Utc.key()>{DisplayZone::Utc.label()}</option>
                 </select>
             </div>
         </div>

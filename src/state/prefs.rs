@@ -12,29 +12,13 @@ use logdeck_core::columns::Column;
 const THEME: &str = "logdeck.theme";
 const COLUMNS: &str = "logdeck.columns";
 
-/// Light, dark, or whatever the system says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Theme {
-    System,
-    Light,
-    Dark,
-}
-
-impl Theme {
-    pub fn key(self) -> &'static str {
-        match self {
-            Theme::System => "system",
-            Theme::Light => "light",
-            Theme::Dark => "dark",
-        }
-    }
-
-    fn from_key(key: &str) -> Theme {
-        match key {
-            "light" => Theme::Light,
-            "dark" => Theme::Dark,
-            _ => Theme::System,
-        }
+logdeck_core::keyed_enum! {
+    /// Light, dark, or whatever the system says.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Theme {
+        System = ("system", "System"),
+        Light = ("light", "Light"),
+        Dark = ("dark", "Dark"),
     }
 }
 
@@ -48,8 +32,9 @@ pub struct Prefs {
 impl Prefs {
     /// Reads the stored preferences and keeps storage and `<html data-theme>` in step.
     pub fn load() -> Prefs {
-        let theme =
-            storage::get(Area::Local, THEME).map_or(Theme::System, |key| Theme::from_key(&key));
+        let theme = storage::get(Area::Local, THEME)
+            .and_then(|key| Theme::from_key(&key))
+            .unwrap_or(Theme::System);
         let columns = storage::get(Area::Local, COLUMNS)
             .map(|text| {
                 text.split(',')
