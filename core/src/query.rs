@@ -117,6 +117,19 @@ pub struct Sort {
     pub descending: bool,
 }
 
+impl Sort {
+    /// The sort after clicking `column`'s header: the same column flips direction;
+    /// a new column starts newest (time) or smallest (anything else) first.
+    pub fn toggled(self, column: Column) -> Sort {
+        let descending = if self.column == column {
+            !self.descending
+        } else {
+            column == Column::Time
+        };
+        Sort { column, descending }
+    }
+}
+
 impl Default for Sort {
     fn default() -> Self {
         Sort {
@@ -361,6 +374,31 @@ mod tests {
 
     fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
+    }
+
+    #[test]
+    fn clicking_a_header_flips_or_starts_a_sort() {
+        let newest = Sort::default();
+        assert_eq!(
+            newest.toggled(Column::Time),
+            Sort {
+                column: Column::Time,
+                descending: false
+            }
+        );
+        let by_duration = newest.toggled(Column::Duration);
+        assert_eq!(
+            by_duration,
+            Sort {
+                column: Column::Duration,
+                descending: false
+            }
+        );
+        assert!(by_duration.toggled(Column::Duration).descending);
+        assert!(
+            by_duration.toggled(Column::Time).descending,
+            "time starts newest first"
+        );
     }
 
     #[test]

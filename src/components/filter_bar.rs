@@ -12,6 +12,7 @@ use super::multi_select::MultiSelect;
 use super::status_filter::StatusFilter;
 use crate::state::url::HistoryEntry;
 use logdeck_core::adapters::{Applied, Capabilities};
+use logdeck_core::filter_options::FilterOptions;
 use logdeck_core::format;
 use logdeck_core::model::CollectionType;
 use logdeck_core::query::{DisplayZone, LogQuery, Period, Preset};
@@ -19,17 +20,6 @@ use logdeck_core::status::Status;
 
 /// A query change and how it enters history.
 pub type SetQuery = Callback<(LogQuery, HistoryEntry)>;
-
-/// What the filters can offer, derived from the sources and the loaded rows.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct FilterOptions {
-    pub types: Vec<CollectionType>,
-    pub statuses: Vec<Status>,
-    pub clients: Vec<String>,
-    pub collections: Vec<String>,
-    /// Each selected source's kind and capabilities, for the "where applied" hints.
-    pub capabilities: Vec<(CollectionType, Capabilities)>,
-}
 
 #[component]
 pub fn FilterBar(

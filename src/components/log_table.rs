@@ -7,12 +7,24 @@ use leptos::prelude::*;
 
 use logdeck_core::columns::Column;
 use logdeck_core::query::Sort;
+use logdeck_core::status::Status;
 use logdeck_core::timeline::Timeline;
+use logdeck_core::viewport::Viewport;
 
 /// Every row is this tall (CSS agrees), which makes the visible range arithmetic.
 pub const ROW_HEIGHT: f64 = 32.0;
 /// Rows rendered beyond each edge of the viewport, so fast scrolling shows no gaps.
 const OVERSCAN: usize = 8;
+
+/// One rendered row: its position in the view and the text of its cells.
+#[derive(Clone, PartialEq)]
+struct RowView {
+    position: usize,
+    key: String,
+    status: Status,
+    raw_status: String,
+    cells: Vec<(Column, String)>,
+}
 
 /// The rows `positions` of the view (indices into the timeline), in order.
 #[component]
@@ -35,170 +47,213 @@ pub fn LogTable(
     /// Asked when the last rows come into view (infinite scroll).
     on_near_end: Callback<()>,
 ) -> impl IntoView {
-    let viewport = NodeRef::<Div>::new();
-    let scroll_top = RwSignal::new(0.0);
-    let height = RwSignal::new(600.0);
-
-    let measure = move || {
-        if let Some(element) = viewport.get_untracked() {
-            scroll_top.set(f64::from(element.scroll_top()));
-            height.set(f64::from(element.client_height()).max(ROW_HEIGHT));
-        }
-    };
-    Effect::new(move |_| {
-        if viewport.get().is_some() {
-            measure();
-        }
-    });
-    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
-    on_cleanup(move || resize.remove());
-
+    let element = NodeRef::<Div>::new();
+    let viewport = use_viewport(element);
     let total = Signal::derive(move || rows.with(Vec::len));
-    let range = Memo::new(move |_| {
-        let first = (scroll_top.get() / ROW_HEIGHT).floor() as usize;
-        let shown = (height.get() / ROW_HEIGHT).ceil() as usize;
-        let start = first.saturating_sub(OVERSCAN).min(total.get());
-        let end = (first + shown + OVERSCAN).min(total.get());
-        (start, end)
-    });
+    let range = Memo::new(move |_| viewport.get().range(total.get()));
     Effect::new(move |_| {
-        let (_, end) = range.get();
-        if total.get() > 0 && end + OVERSCAN >= total.get() {
+        if viewport
+            .get_untracked()
+            .near_end(range.get().1, total.get())
+        {
             on_near_end.run(());
         }
     });
-
     // Keep the keyboard cursor in view.
     Effect::new(move |_| {
         let Some(position) = cursor.get() else { return };
-        let Some(element) = viewport.get_untracked() else {
-            return;
-        };
-        let top = position as f64 * ROW_HEIGHT;
-        let view_top = f64::from(element.scroll_top());
-        let view_height = f64::from(element.client_height());
-        // The sticky header covers the first row's height.
-        if top < view_top {
+        let target = viewport.get_untracked().scroll_to_show(position);
+        if let (Some(top), Some(element)) = (target, element.get_untracked()) {
             element.set_scroll_top(top as i32);
-        } else if top + 2.0 * ROW_HEIGHT > view_top + view_height {
-            element.set_scroll_top((top + 2.0 * ROW_HEIGHT - view_height) as i32);
         }
     });
-
     let visible = move || {
         let (start, end) = range.get();
         let offset = offset.get();
         rows.with(|rows| {
-            // Never slice past the rows actually there, whatever order signals settle in.
-            let end = end.min(rows.len());
-            let start = start.min(end);
+            let shown = rows.get(start..end).unwrap_or_default();
             timeline.with(|timeline| {
-                rows[start..end]
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, &index)| {
-                        let record = timeline.records().get(index)?;
-                        let cells: Vec<(Column, String)> = columns.with(|cols| {
-                            cols.iter().map(|&c| (c, c.text(record, offset))).collect()
-                        });
-                        Some((
-                            start + i,
-                            record.key(),
-                            record.status,
-                            record.raw_status.clone(),
-                            cells,
-                        ))
-                    })
-                    .collect::<Vec<_>>()
+                columns.with(|columns| row_views(timeline, shown, start, columns, offset))
             })
         })
     };
-
-    let header = move || {
-        columns
-            .get()
-            .into_iter()
-            .map(|column| {
-                let sort_column = column;
-                let state = move || {
-                    let sort = sort.get();
-                    match (sort.column == sort_column, sort.descending) {
-                        (false, _) => "none",
-                        (true, true) => "descending",
-                        (true, false) => "ascending",
-                    }
-                };
-                let arrow = move || match state() {
-                    "descending" => " ▼",
-                    "ascending" => " ▲",
-                    _ => "",
-                };
-                let label = if column == Column::Time {
-                    Signal::derive(move || format!("Time ({})", zone_label.get()))
-                } else {
-                    Signal::derive(move || column.label().to_owned())
-                };
-                view! {
-                    <th scope="col" class:num=column.is_numeric() aria-sort=state>
-                        <button type="button" class="sort" on:click=move |_| on_sort.run(sort_column)>
-                            {label}{arrow}
-                        </button>
-                    </th>
-                }
-            })
-            .collect_view()
-    };
-
+    let spacer = move |rows: usize| format!("{}px", rows as f64 * ROW_HEIGHT);
     view! {
-        <div class="table-viewport" node_ref=viewport on:scroll=move |_| measure() tabindex="0"
+        <div class="table-viewport" node_ref=element on:scroll=move |_| viewport.measure() tabindex="0"
             aria-label="Log rows; use j/k or the arrow keys to move, Enter to open">
             <table class="log-table" aria-rowcount=move || total.get() + 1>
                 <thead>
-                    <tr aria-rowindex="1">{header}</tr>
+                    <tr aria-rowindex="1">
+                        {move || columns.get().into_iter().map(|column| view! {
+                            <SortHeader column sort zone_label on_sort />
+                        }).collect_view()}
+                    </tr>
                 </thead>
                 <tbody>
-                    <tr class="spacer" aria-hidden="true"
-                        style:height=move || format!("{}px", range.get().0 as f64 * ROW_HEIGHT)></tr>
-                    <For each=visible key=|(position, key, ..)| (*position, key.clone())
-                        let:((position, key, status, raw_status, cells))>
-                        {
-                            let open_key = key.clone();
-                            let selected_key = key.clone();
-                            view! {
-                                <tr aria-rowindex=position + 2 data-key=key
-                                    class:selected=move || selected.get().as_deref() == Some(selected_key.as_str())
-                                    class:cursor=move || cursor.get() == Some(position)
-                                    on:click=move |_| {
-                                        cursor.set(Some(position));
-                                        on_open.run(open_key.clone());
-                                    }>
-                                    {cells
-                                        .into_iter()
-                                        .map(|(column, text)| {
-                                            if column == Column::Status {
-                                                view! {
-                                                    <td>
-                                                        <span class=format!("status status-{}", status.key())
-                                                            title=format!("vendor status: {raw_status}")>{text}</span>
-                                                    </td>
-                                                }
-                                                .into_any()
-                                            } else {
-                                                {
-                                                let title = text.clone();
-                                                view! { <td class:num=column.is_numeric() title=title>{text}</td> }.into_any()
-                                            }
-                                            }
-                                        })
-                                        .collect_view()}
-                                </tr>
-                            }
-                        }
+                    <tr class="spacer" aria-hidden="true" style:height=move || spacer(range.get().0)></tr>
+                    <For each=visible key=|row| (row.position, row.key.clone()) let:row>
+                        <LogRow row selected cursor on_open />
                     </For>
                     <tr class="spacer" aria-hidden="true"
-                        style:height=move || format!("{}px", (total.get() - range.get().1) as f64 * ROW_HEIGHT)></tr>
+                        style:height=move || spacer(total.get().saturating_sub(range.get().1))></tr>
                 </tbody>
             </table>
         </div>
+    }
+}
+
+/// The cell texts of the rows at `indices`, the first at view position `start`.
+fn row_views(
+    timeline: &Timeline,
+    indices: &[usize],
+    start: usize,
+    columns: &[Column],
+    offset: FixedOffset,
+) -> Vec<RowView> {
+    indices
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &index)| {
+            let record = timeline.records().get(index)?;
+            Some(RowView {
+                position: start + i,
+                key: record.key(),
+                status: record.status,
+                raw_status: record.raw_status.clone(),
+                cells: columns
+                    .iter()
+                    .map(|&c| (c, c.text(record, offset)))
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+/// The scroll position and height of the table's viewport, measured on scroll and
+/// resize; cheap to copy into closures.
+#[derive(Clone, Copy)]
+struct ViewportSignal {
+    element: NodeRef<Div>,
+    state: RwSignal<Viewport>,
+}
+
+impl ViewportSignal {
+    fn measure(self) {
+        if let Some(element) = self.element.get_untracked() {
+            self.state.update(|viewport| {
+                viewport.scroll_top = f64::from(element.scroll_top());
+                viewport.height = f64::from(element.client_height()).max(ROW_HEIGHT);
+            });
+        }
+    }
+
+    fn get(self) -> Viewport {
+        self.state.get()
+    }
+
+    fn get_untracked(self) -> Viewport {
+        self.state.get_untracked()
+    }
+}
+
+/// Tracks `element`'s scroll position and height.
+fn use_viewport(element: NodeRef<Div>) -> ViewportSignal {
+    let viewport = ViewportSignal {
+        element,
+        state: RwSignal::new(Viewport {
+            row_height: ROW_HEIGHT,
+            overscan: OVERSCAN,
+            scroll_top: 0.0,
+            height: 600.0,
+        }),
+    };
+    Effect::new(move |_| {
+        if element.get().is_some() {
+            viewport.measure();
+        }
+    });
+    let resize = window_event_listener(leptos::ev::resize, move |_| viewport.measure());
+    on_cleanup(move || resize.remove());
+    viewport
+}
+
+/// A sortable column header.
+#[component]
+fn SortHeader(
+    column: Column,
+    sort: Signal<Sort>,
+    zone_label: Signal<String>,
+    on_sort: Callback<Column>,
+) -> impl IntoView {
+    let state = move || {
+        let sort = sort.get();
+        match (sort.column == column, sort.descending) {
+            (false, _) => "none",
+            (true, true) => "descending",
+            (true, false) => "ascending",
+        }
+    };
+    let arrow = move || match state() {
+        "descending" => " ▼",
+        "ascending" => " ▲",
+        _ => "",
+    };
+    let label = move || match column {
+        Column::Time => format!("Time ({})", zone_label.get()),
+        _ => column.label().to_owned(),
+    };
+    view! {
+        <th scope="col" class:num=column.is_numeric() aria-sort=state>
+            <button type="button" class="sort" on:click=move |_| on_sort.run(column)>
+                {label}{arrow}
+            </button>
+        </th>
+    }
+}
+
+/// One log row; a click opens it.
+#[component]
+fn LogRow(
+    row: RowView,
+    selected: Signal<Option<String>>,
+    cursor: RwSignal<Option<usize>>,
+    on_open: Callback<String>,
+) -> impl IntoView {
+    let RowView {
+        position,
+        key,
+        status,
+        raw_status,
+        cells,
+    } = row;
+    let open_key = key.clone();
+    let selected_key = key.clone();
+    let cells = cells
+        .into_iter()
+        .map(|(column, text)| {
+            if column == Column::Status {
+                view! {
+                    <td>
+                        <span class=format!("status status-{}", status.key())
+                            title=format!("vendor status: {raw_status}")>{text}</span>
+                    </td>
+                }
+                .into_any()
+            } else {
+                let title = text.clone();
+                view! { <td class:num=column.is_numeric() title=title>{text}</td> }.into_any()
+            }
+        })
+        .collect_view();
+    view! {
+        <tr aria-rowindex=position + 2 data-key=key
+            class:selected=move || selected.get().as_deref() == Some(selected_key.as_str())
+            class:cursor=move || cursor.get() == Some(position)
+            on:click=move |_| {
+                cursor.set(Some(position));
+                on_open.run(open_key.clone());
+            }>
+            {cells}
+        </tr>
     }
 }

@@ -1,45 +1,37 @@
 //! The dashboard: filters from the URL, rows from every selected source, the
 //! volume chart, the table and the detail pane.
 
-use std::collections::BTreeSet;
 use std::time::Duration;
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::components::detail_pane::DetailPane;
 use crate::components::export_panel::{open_files, ExportPanel, FileOpener};
-use crate::components::filter_bar::{FilterBar, FilterOptions, SetQuery};
+use crate::components::filter_bar::{FilterBar, SetQuery};
 use crate::components::log_table::LogTable;
 use crate::components::source_status::SourceStatus;
 use crate::components::volume_chart::VolumeChart;
-use crate::net;
 use crate::state::connections::Connections;
+use crate::state::filter_options::use_filter_options;
 use crate::state::loads::Loads;
 use crate::state::prefs::Prefs;
+use crate::state::selection::{use_selection, Selection};
 use crate::state::url::{display_offset, use_log_query, use_set_log_query, HistoryEntry};
-use logdeck_core::adapters::make_audit::{self, AuditStream};
-use logdeck_core::adapters::make_scenarios::ScenarioStream;
 use logdeck_core::columns::Column;
+use logdeck_core::config::RuntimeConfig;
 use logdeck_core::format;
-use logdeck_core::model::CollectionType;
 use logdeck_core::query::{LogQuery, Period, Sort, TimeWindow};
 use logdeck_core::sources::Source;
-use logdeck_core::status::Status;
-use logdeck_core::timeline::Timeline;
 
 /// How often live mode re-reads the sources: well inside every vendor's rate limit.
 const LIVE_INTERVAL: Duration = Duration::from_secs(30);
-/// Distinct clients offered by the Client filter.
-const MAX_CLIENT_OPTIONS: usize = 300;
 
 #[component]
 pub fn Dashboard() -> impl IntoView {
     let connections = expect_context::<Connections>();
     let loads = expect_context::<Loads>();
-    let prefs = expect_context::<Prefs>();
     let decoded = use_log_query();
     let query = Memo::new(move |_| decoded.with(|(query, _)| query.clone()));
     let set_url = use_set_log_query();
@@ -47,8 +39,74 @@ pub fn Dashboard() -> impl IntoView {
     let config = connections.effective();
     let offset = Signal::derive(move || display_offset(query.with(|q| q.zone)));
     let refresh = RwSignal::new(0u64);
+    use_loads_sync(config, query, loads, refresh);
+    let rows = use_view_rows(query, loads);
+    mark_first_rows(rows);
+    let selection = use_selection(query, set_query, rows, loads);
+    install_keyboard(selection);
 
-    // Only what reaches the requests reloads; selection and sort never do.
+    let change = move |edit: &dyn Fn(&mut LogQuery)| {
+        let mut next = query.get_untracked();
+        edit(&mut next);
+        set_query.run((next, HistoryEntry::Push));
+    };
+    let sort = Signal::derive(move || query.with(|q| q.sort));
+    let on_sort = Callback::new(move |column: Column| change(&|q| q.sort = q.sort.toggled(column)));
+    let narrow = Callback::new(move |window: TimeWindow| {
+        change(&|q| {
+            q.period = Period::Absolute {
+                from: window.from,
+                to: window.to,
+            }
+        })
+    });
+    let near_end = Callback::new(move |()| {
+        if !loads.is_loading() {
+            loads.load_more();
+        }
+    });
+    let all_sources = Signal::derive(move || match config.get() {
+        Some(Ok(config)) => Source::expand(&config),
+        _ => Vec::new(),
+    });
+    let options = use_filter_options(all_sources, loads, query);
+    let problems = Signal::derive(move || {
+        decoded.with(|(_, problems)| problems.iter().map(ToString::to_string).collect())
+    });
+    let drop_message = RwSignal::new(String::new());
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
+            open_files(files, loads, drop_message);
+        }
+    };
+    view! {
+        <div class="dashboard" class:with-detail=move || selection.key.with(Option::is_some)
+            on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
+            <FilterBar query set_query options offset />
+            <UrlProblems problems />
+            <ConfigNotice config />
+            <VolumeChart timeline=loads.timeline rows window=loads.window offset on_select=narrow />
+            <Toolbar loads refresh all_sources query offset rows drop_message />
+            <div class="workspace">
+                <TableArea loads rows offset sort on_sort selection near_end />
+                <Show when=move || selection.key.with(Option::is_some)>
+                    <DetailPane record=selection.record selected=selection.key sources=all_sources offset
+                        on_close=selection.close on_step=selection.step />
+                </Show>
+            </div>
+        </div>
+    }
+}
+
+/// Keeps the loads in line with the URL: only what reaches the requests reloads
+/// (selection and sort never do); `refresh` re-resolves a relative period.
+fn use_loads_sync(
+    config: Signal<Option<Result<RuntimeConfig, String>>>,
+    query: Memo<LogQuery>,
+    loads: Loads,
+    refresh: RwSignal<u64>,
+) {
     let fetch_query = Memo::new(move |_| {
         query.with(|q| LogQuery {
             selected: None,
@@ -66,285 +124,95 @@ pub fn Dashboard() -> impl IntoView {
         }
         tick
     });
+}
 
+/// The loaded rows the query shows, in its order (timeline indices).
+fn use_view_rows(query: Memo<LogQuery>, loads: Loads) -> Memo<Vec<usize>> {
     let view_query = Memo::new(move |_| {
         query.with(|q| LogQuery {
             selected: None,
             ..q.clone()
         })
     });
-    let rows = Memo::new(move |_| {
+    Memo::new(move |_| {
         let query = view_query.get();
         loads.timeline.with(|timeline| timeline.view(&query))
-    });
-    mark_first_rows(rows);
+    })
+}
 
-    let selected = Signal::derive(move || query.with(|q| q.selected.clone()));
-    let selected_record = Memo::new(move |_| {
-        let key = selected.get()?;
-        loads
-            .timeline
-            .with(|t| t.records().iter().find(|r| r.has_key(&key)).cloned())
-    });
-    let cursor = RwSignal::new(None::<usize>);
-    let select = move |key: Option<String>, entry: HistoryEntry| {
-        let next = LogQuery {
-            selected: key,
-            ..query.get_untracked()
-        };
-        set_query.run((next, entry));
-    };
-    let key_at = move |position: usize| {
-        rows.with_untracked(|rows| rows.get(position).copied())
-            .and_then(|index| {
-                loads
-                    .timeline
-                    .with_untracked(|t| t.records().get(index).map(|r| r.key()))
-            })
-    };
-    let step = Callback::new(move |delta: i32| {
-        let total = rows.with_untracked(Vec::len);
-        if total == 0 {
-            return;
+/// What the configuration says before any row: loading, broken, or empty.
+#[component]
+fn ConfigNotice(config: Signal<Option<Result<RuntimeConfig, String>>>) -> impl IntoView {
+    move || {
+        match config.get() {
+        None => view! { <p class="notice" role="status">"Loading configuration…"</p> }.into_any(),
+        Some(Err(message)) => view! { <p class="notice error" role="alert">{message}</p> }.into_any(),
+        Some(Ok(config)) if config.connections.is_empty() => view! {
+            <p class="notice">"No connections yet. "<a href="/connections">"Add one"</a>" to see its logs."</p>
         }
-        let current = selected.get_untracked().and_then(|key| {
-            rows.with_untracked(|rows| {
-                loads
-                    .timeline
-                    .with_untracked(|t| rows.iter().position(|&i| t.records()[i].has_key(&key)))
-            })
-        });
-        let position = match current.or(cursor.get_untracked()) {
-            Some(position) => {
-                (position as i64 + i64::from(delta)).clamp(0, total as i64 - 1) as usize
-            }
-            None => 0,
-        };
-        cursor.set(Some(position));
-        if selected.get_untracked().is_some() {
-            select(key_at(position), HistoryEntry::Replace);
-        }
-    });
-    let open = Callback::new(move |key: String| select(Some(key), HistoryEntry::Push));
-    let close = Callback::new(move |()| select(None, HistoryEntry::Push));
-    install_keyboard(cursor, step, open, close, selected, key_at, rows);
+        .into_any(),
+        Some(Ok(_)) => ().into_any(),
+    }
+    }
+}
 
-    let sort = Signal::derive(move || query.with(|q| q.sort));
-    let on_sort = Callback::new(move |column: Column| {
-        let current = query.with_untracked(|q| q.sort);
-        let descending = if current.column == column {
-            !current.descending
-        } else {
-            column == Column::Time
-        };
-        let next = LogQuery {
-            sort: Sort { column, descending },
-            ..query.get_untracked()
-        };
-        set_query.run((next, HistoryEntry::Push));
-    });
-    let near_end = Callback::new(move |()| {
-        if !loads.is_loading() {
-            loads.load_more();
-        }
-    });
-    let narrow = Callback::new(move |window: TimeWindow| {
-        let next = LogQuery {
-            period: Period::Absolute {
-                from: window.from,
-                to: window.to,
-            },
-            ..query.get_untracked()
-        };
-        set_query.run((next, HistoryEntry::Push));
-    });
-
-    let all_sources = Signal::derive(move || match config.get() {
-        Some(Ok(config)) => Source::expand(&config),
-        _ => Vec::new(),
-    });
-    let values = Memo::new(move |_| loads.timeline.with(row_values));
-    let audit_values = audit_filter_values(all_sources);
-    let options = Memo::new(move |_| {
-        let mut options =
-            values.with(|values| filter_options(&all_sources.get(), values, &query.get()));
-        audit_values.with(|audit| {
-            options.clients.extend(audit.clients.iter().cloned());
-            options
-                .collections
-                .extend(audit.collections.iter().cloned());
-        });
-        for list in [&mut options.clients, &mut options.collections] {
-            list.sort();
-            list.dedup();
-        }
-        options
-    });
-    let zone_label = Signal::derive(move || format::offset_label(offset.get()));
-    let columns = Signal::derive(move || prefs.columns.get());
+/// Sources, live mode, refresh, columns, export, files and the row count.
+#[component]
+fn Toolbar(
+    loads: Loads,
+    refresh: RwSignal<u64>,
+    all_sources: Signal<Vec<Source>>,
+    query: Memo<LogQuery>,
+    offset: Signal<chrono::FixedOffset>,
+    rows: Memo<Vec<usize>>,
+    drop_message: RwSignal<String>,
+) -> impl IntoView {
     let live = RwSignal::new(false);
     install_live_refresh(live, refresh);
-
-    let drop_message = RwSignal::new(String::new());
-    let on_drop = move |ev: leptos::ev::DragEvent| {
-        ev.prevent_default();
-        if let Some(files) = ev.data_transfer().and_then(|d| d.files()) {
-            open_files(files, loads, drop_message);
-        }
-    };
-
     view! {
-        <div class="dashboard" class:with-detail=move || selected.with(Option::is_some)
-            on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
-            <FilterBar query set_query options offset />
-            <UrlProblems problems=Signal::derive(move || decoded.with(|(_, p)| p.iter().map(ToString::to_string).collect())) />
-            {move || match config.get() {
-                None => view! { <p class="notice" role="status">"Loading configuration…"</p> }.into_any(),
-                Some(Err(message)) => view! { <p class="notice error" role="alert">{message}</p> }.into_any(),
-                Some(Ok(config)) if config.connections.is_empty() => view! {
-                    <p class="notice">"No connections yet. "<a href="/connections">"Add one"</a>" to see its logs."</p>
-                }.into_any(),
-                Some(Ok(_)) => ().into_any(),
-            }}
-            <VolumeChart timeline=loads.timeline rows window=loads.window offset on_select=narrow />
-            <div class="toolbar">
-                <SourceStatus loads />
-                <label class="option">
-                    <input type="checkbox" prop:checked=live on:change=move |ev| live.set(event_target_checked(&ev)) />
-                    <span>"Live (every 30 s)"</span>
-                </label>
-                <button type="button" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
-                <ColumnChooser />
-                <ExportPanel sources=all_sources query offset loads />
-                <FileOpener loads />
-                <span role="status">{drop_message}</span>
-                <span class="row-count" role="status">{move || format!("{} rows", rows.with(Vec::len))}</span>
-            </div>
-            <div class="workspace">
-                <div class="table-area">
-                    <LogTable timeline=loads.timeline rows columns offset zone_label sort on_sort selected cursor
-                        on_open=open on_near_end=near_end />
-                    <Show when=move || rows.with(Vec::is_empty) && !loads.is_loading() && !loads.sources.with(Vec::is_empty)>
-                        <p class="notice" role="status">"No logs match these filters in this period."</p>
-                    </Show>
-                    <Show when=move || rows.with(Vec::is_empty) && loads.is_loading()>
-                        <p class="notice" role="status">"Loading logs…"</p>
-                    </Show>
-                </div>
-                <Show when=move || selected.with(Option::is_some)>
-                    <DetailPane record=selected_record selected sources=all_sources offset on_close=close on_step=step />
-                </Show>
-            </div>
+        <div class="toolbar">
+            <SourceStatus loads />
+            <label class="option">
+                <input type="checkbox" prop:checked=live on:change=move |ev| live.set(event_target_checked(&ev)) />
+                <span>"Live (every 30 s)"</span>
+            </label>
+            <button type="button" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
+            <ColumnChooser />
+            <ExportPanel sources=all_sources query offset loads />
+            <FileOpener loads />
+            <span role="status">{drop_message}</span>
+            <span class="row-count" role="status">{move || format!("{} rows", rows.with(Vec::len))}</span>
         </div>
     }
 }
 
-/// The distinct values of the loaded rows the filters offer. Depends on the rows
-/// only, so a filter change does not rescan 100 000 records.
-#[derive(Debug, Clone, PartialEq, Default)]
-struct RowValues {
-    kinds: Vec<CollectionType>,
-    statuses: Vec<Status>,
-    clients: Vec<String>,
-    collections: Vec<String>,
-}
-
-fn row_values(timeline: &Timeline) -> RowValues {
-    let mut kinds = BTreeSet::new();
-    let mut statuses = BTreeSet::new();
-    let mut clients: BTreeSet<&str> = BTreeSet::new();
-    let mut collections: BTreeSet<&str> = BTreeSet::new();
-    for record in timeline.records() {
-        kinds.insert(record.kind);
-        statuses.insert(record.status);
-        if let Some(client) = &record.client {
-            if clients.len() < MAX_CLIENT_OPTIONS {
-                clients.insert(client);
-            }
-        }
-        collections.insert(&record.collection);
+/// The table, or why it is empty.
+#[component]
+fn TableArea(
+    loads: Loads,
+    rows: Memo<Vec<usize>>,
+    offset: Signal<chrono::FixedOffset>,
+    sort: Signal<Sort>,
+    on_sort: Callback<Column>,
+    selection: Selection,
+    near_end: Callback<()>,
+) -> impl IntoView {
+    let prefs = expect_context::<Prefs>();
+    let columns = Signal::derive(move || prefs.columns.get());
+    let zone_label = Signal::derive(move || format::offset_label(offset.get()));
+    let empty = move || rows.with(Vec::is_empty);
+    view! {
+        <div class="table-area">
+            <LogTable timeline=loads.timeline rows columns offset zone_label sort on_sort
+                selected=selection.key cursor=selection.cursor on_open=selection.open on_near_end=near_end />
+            <Show when=move || empty() && !loads.is_loading() && !loads.sources.with(Vec::is_empty)>
+                <p class="notice" role="status">"No logs match these filters in this period."</p>
+            </Show>
+            <Show when=move || empty() && loads.is_loading()>
+                <p class="notice" role="status">"Loading logs…"</p>
+            </Show>
+        </div>
     }
-    RowValues {
-        kinds: kinds.into_iter().collect(),
-        statuses: statuses.into_iter().collect(),
-        clients: clients.into_iter().map(str::to_owned).collect(),
-        collections: collections.into_iter().map(str::to_owned).collect(),
-    }
-}
-
-/// The users and teams Make's audit-log `/filters` endpoints offer, so the Client
-/// and Collection filters list them before any row with them is loaded.
-fn audit_filter_values(sources: Signal<Vec<Source>>) -> RwSignal<RowValues> {
-    let values = RwSignal::new(RowValues::default());
-    Effect::new(move |_| {
-        for source in sources.get() {
-            let Source::MakeAudit(AuditStream { connection, scope }) = source else {
-                continue;
-            };
-            if connection.token.is_none() {
-                continue;
-            }
-            spawn_local(async move {
-                let request = make_audit::filters_request(&connection, scope);
-                let Ok(answer) = net::get(&request, None).await else {
-                    return;
-                };
-                if answer.status != 200 {
-                    return;
-                }
-                if let Ok(filters) = make_audit::decode_filters(&answer.body) {
-                    values.update(|values| {
-                        values
-                            .clients
-                            .extend(filters.users.into_iter().map(|u| u.value));
-                        values
-                            .collections
-                            .extend(filters.teams.into_iter().map(|t| t.value));
-                    });
-                }
-            });
-        }
-    });
-    values
-}
-
-/// Status, type, client and collection choices from the sources and loaded rows.
-fn filter_options(sources: &[Source], rows: &RowValues, query: &LogQuery) -> FilterOptions {
-    let mut options = FilterOptions::default();
-    for source in sources {
-        let kind = source.kind();
-        if !options.types.contains(&kind) {
-            options.types.push(kind);
-        }
-        for status in kind.statuses() {
-            if !options.statuses.contains(status) {
-                options.statuses.push(*status);
-            }
-        }
-        if source.is_selected_by(query) && !options.capabilities.iter().any(|(k, _)| *k == kind) {
-            options.capabilities.push((kind, source.capabilities()));
-        }
-        if let Source::MakeScenario(ScenarioStream { scenario, .. }) = source {
-            options.collections.push(scenario.name.clone());
-        }
-    }
-    // Rows also come from opened files, whose kinds and statuses no source declares.
-    for kind in &rows.kinds {
-        if !options.types.contains(kind) {
-            options.types.push(*kind);
-        }
-    }
-    for status in &rows.statuses {
-        if !options.statuses.contains(status) {
-            options.statuses.push(*status);
-        }
-    }
-    options.statuses.sort();
-    options.clients = rows.clients.clone();
-    options.collections.extend(rows.collections.iter().cloned());
-    options.collections.sort();
-    options.collections.dedup();
-    options
 }
 
 /// Sets the `logdeck:rows-visible` User Timing mark once, for the benchmark.
@@ -385,74 +253,58 @@ fn install_live_refresh(live: RwSignal<bool>, refresh: RwSignal<u64>) {
 }
 
 /// ↑/↓ or j/k move, Enter opens, Esc closes, ←/→ step the open record, `/` searches.
-fn install_keyboard(
-    cursor: RwSignal<Option<usize>>,
-    step: Callback<i32>,
-    open: Callback<String>,
-    close: Callback<()>,
-    selected: Signal<Option<String>>,
-    key_at: impl Fn(usize) -> Option<String> + 'static,
-    rows: Memo<Vec<usize>>,
-) {
+fn install_keyboard(selection: Selection) {
     let handle = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
         }
-        let tag = ev
+        let target = ev
             .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok());
+        let tag = target
+            .as_ref()
             .map(|e| e.tag_name().to_lowercase())
             .unwrap_or_default();
-        let typing = matches!(tag.as_str(), "input" | "select" | "textarea");
-        let on_control = matches!(tag.as_str(), "button" | "a" | "summary");
         let key = ev.key();
-        if typing {
-            if key == "Escape" {
-                if let Some(element) = ev
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
-                {
-                    let _ = element.blur();
-                }
+        if matches!(tag.as_str(), "input" | "select" | "textarea") {
+            if let (Some(element), "Escape") = (target, key.as_str()) {
+                let _ = element.blur();
             }
             return;
         }
+        let on_control = matches!(tag.as_str(), "button" | "a" | "summary");
+        let open = selection.key.with_untracked(Option::is_some);
         match key.as_str() {
             "/" => {
                 ev.prevent_default();
-                if let Some(search) = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.get_element_by_id("search"))
-                {
-                    if let Ok(search) = search.dyn_into::<web_sys::HtmlElement>() {
-                        let _ = search.focus();
-                    }
-                }
+                focus_search();
             }
             "j" | "ArrowDown" => {
                 ev.prevent_default();
-                step.run(1);
+                selection.step.run(1);
             }
             "k" | "ArrowUp" => {
                 ev.prevent_default();
-                step.run(-1);
+                selection.step.run(-1);
             }
-            "ArrowRight" if selected.get_untracked().is_some() => step.run(1),
-            "ArrowLeft" if selected.get_untracked().is_some() => step.run(-1),
-            "Enter" if !on_control => {
-                let position = cursor.get_untracked().unwrap_or(0);
-                if position < rows.with_untracked(Vec::len) {
-                    if let Some(key) = key_at(position) {
-                        cursor.set(Some(position));
-                        open.run(key);
-                    }
-                }
-            }
-            "Escape" if selected.get_untracked().is_some() => close.run(()),
+            "ArrowRight" if open => selection.step.run(1),
+            "ArrowLeft" if open => selection.step.run(-1),
+            "Enter" if !on_control => selection.open_cursor(),
+            "Escape" if open => selection.close.run(()),
             _ => {}
         }
     });
     on_cleanup(move || handle.remove());
+}
+
+fn focus_search() {
+    let search = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("search"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(search) = search {
+        let _ = search.focus();
+    }
 }
 
 /// Column visibility, kept in this device's preferences.

@@ -2,7 +2,9 @@
 //! and their keys, loaded rows, and display preferences.
 
 pub mod connections;
+pub mod filter_options;
 pub mod loads;
 pub mod prefs;
+pub mod selection;
 pub mod storage;
 pub mod url;

@@ -1,0 +1,216 @@
+//! What the filter bar offers: collection types, statuses, clients and collections,
+//! from the configured sources, the loaded rows and the audit logs' `/filters`
+//! endpoints, plus where each selected source applies each filter.
+
+use std::collections::BTreeSet;
+
+use crate::adapters::Capabilities;
+use crate::model::{CollectionType, LogRecord};
+use crate::query::LogQuery;
+use crate::sources::Source;
+use crate::status::Status;
+
+/// Distinct clients offered by the Client filter.
+pub const MAX_CLIENT_OPTIONS: usize = 300;
+
+/// Distinct values found in rows (or announced by a vendor's `/filters` endpoint).
+/// Computed from the rows only, so a filter change does not rescan them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RowValues {
+    pub kinds: Vec<CollectionType>,
+    pub statuses: Vec<Status>,
+    pub clients: Vec<String>,
+    pub collections: Vec<String>,
+}
+
+impl RowValues {
+    /// The distinct kinds, statuses, clients (at most [`MAX_CLIENT_OPTIONS`]) and
+    /// collections of `records`, sorted.
+    pub fn of(records: &[LogRecord]) -> RowValues {
+        let mut kinds = BTreeSet::new();
+        let mut statuses = BTreeSet::new();
+        let mut clients: BTreeSet<&str> = BTreeSet::new();
+        let mut collections: BTreeSet<&str> = BTreeSet::new();
+        for record in records {
+            kinds.insert(record.kind);
+            statuses.insert(record.status);
+            if let Some(client) = &record.client {
+                if clients.len() < MAX_CLIENT_OPTIONS {
+                    clients.insert(client);
+                }
+            }
+            collections.insert(&record.collection);
+        }
+        RowValues {
+            kinds: kinds.into_iter().collect(),
+            statuses: statuses.into_iter().collect(),
+            clients: clients.into_iter().map(str::to_owned).collect(),
+            collections: collections.into_iter().map(str::to_owned).collect(),
+        }
+    }
+}
+
+/// The choices each filter offers.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FilterOptions {
+    pub types: Vec<CollectionType>,
+    pub statuses: Vec<Status>,
+    pub clients: Vec<String>,
+    pub collections: Vec<String>,
+    /// Each selected source's kind and capabilities, for the "where applied" hints.
+    pub capabilities: Vec<(CollectionType, Capabilities)>,
+}
+
+impl FilterOptions {
+    /// Choices from the sources (their kinds, possible statuses and known
+    /// collections), the loaded rows and values announced by the vendors.
+    pub fn build(
+        sources: &[Source],
+        rows: &RowValues,
+        announced: &RowValues,
+        query: &LogQuery,
+    ) -> FilterOptions {
+        let mut types = BTreeSet::new();
+        let mut statuses = BTreeSet::new();
+        let mut collections = BTreeSet::new();
+        let mut capabilities: Vec<(CollectionType, Capabilities)> = Vec::new();
+        for source in sources {
+            let stream = source.stream();
+            let kind = stream.kind();
+            types.insert(kind);
+            statuses.extend(kind.statuses().iter().copied());
+            if source.is_selected_by(query) && !capabilities.iter().any(|(k, _)| *k == kind) {
+                capabilities.push((kind, stream.capabilities()));
+            }
+            collections.extend(stream.fixed_collection().map(str::to_owned));
+        }
+        // Rows also come from opened files, whose kinds and statuses no source declares.
+        for values in [rows, announced] {
+            types.extend(values.kinds.iter().copied());
+            statuses.extend(values.statuses.iter().copied());
+            collections.extend(values.collections.iter().cloned());
+        }
+        let clients: BTreeSet<String> = rows
+            .clients
+            .iter()
+            .chain(&announced.clients)
+            .cloned()
+            .collect();
+        FilterOptions {
+            types: types.into_iter().collect(),
+            statuses: statuses.into_iter().collect(),
+            clients: clients.into_iter().collect(),
+            collections: collections.into_iter().collect(),
+            capabilities,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::RuntimeConfig;
+    use crate::model::Usage;
+    use chrono::{TimeZone, Utc};
+
+    fn sources() -> Vec<Source> {
+        let config = RuntimeConfig::parse(
+            r#"{"connections":[
+                {"vendor":"make","id":"mk","name":"Make","baseUrl":"/m","organizationId":1,
+                 "scenarios":[{"id":1,"name":"Sync"}]},
+                {"vendor":"dify","id":"df","name":"Support bot","baseUrl":"/d"}
+            ]}"#,
+        )
+        .unwrap();
+        Source::expand(&config)
+    }
+
+    fn record(kind: CollectionType, status: Status, client: &str, collection: &str) -> LogRecord {
+        LogRecord {
+            source: "file:x.csv".into(),
+            kind,
+            id: "1".into(),
+            timestamp: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
+            status,
+            raw_status: String::new(),
+            client: Some(client.into()),
+            collection: collection.into(),
+            name: None,
+            duration_ms: None,
+            usage: Usage::default(),
+            error: None,
+            vendor_link: None,
+            raw: serde_json::Value::Null,
+        }
+    }
+
+    #[test]
+    fn options_merge_sources_rows_and_announced_values_once_each() {
+        let rows = RowValues::of(&[
+            record(
+                CollectionType::ApiPlatform,
+                Status::Timeout,
+                "ann",
+                "Orders API",
+            ),
+            record(CollectionType::MakeScenarios, Status::Error, "bob", "Sync"),
+        ]);
+        let announced = RowValues {
+            clients: vec!["bob".into(), "carol".into()],
+            collections: vec!["Team A".into()],
+            ..RowValues::default()
+        };
+        let options = FilterOptions::build(&sources(), &rows, &announced, &LogQuery::default());
+        assert_eq!(
+            options.types,
+            [
+                CollectionType::MakeScenarios,
+                CollectionType::MakeAudit,
+                CollectionType::DifyWorkflows,
+                CollectionType::ApiPlatform
+            ]
+        );
+        assert!(
+            options.statuses.contains(&Status::Timeout),
+            "from a file's rows"
+        );
+        assert!(options.statuses.contains(&Status::Stopped), "Dify can stop");
+        assert_eq!(options.clients, ["ann", "bob", "carol"]);
+        assert_eq!(
+            options.collections,
+            ["Orders API", "Support bot", "Sync", "Team A"]
+        );
+        assert_eq!(options.capabilities.len(), 3);
+    }
+
+    #[test]
+    fn hints_cover_only_the_sources_the_query_selects() {
+        let query = LogQuery {
+            types: [CollectionType::DifyWorkflows].into(),
+            ..LogQuery::default()
+        };
+        let options = FilterOptions::build(
+            &sources(),
+            &RowValues::default(),
+            &RowValues::default(),
+            &query,
+        );
+        let kinds: Vec<CollectionType> = options.capabilities.iter().map(|(k, _)| *k).collect();
+        assert_eq!(kinds, [CollectionType::DifyWorkflows]);
+    }
+
+    #[test]
+    fn clients_are_capped() {
+        let records: Vec<LogRecord> = (0..MAX_CLIENT_OPTIONS + 50)
+            .map(|i| {
+                record(
+                    CollectionType::MakeScenarios,
+                    Status::Success,
+                    &format!("u{i:04}"),
+                    "c",
+                )
+            })
+            .collect();
+        assert_eq!(RowValues::of(&records).clients.len(), MAX_CLIENT_OPTIONS);
+    }
+}

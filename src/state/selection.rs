@@ -1,0 +1,99 @@
+//! The record open in the detail pane (the URL's `sel`) and the keyboard cursor:
+//! opening, closing and stepping, with the stepping rule from the core.
+
+use leptos::prelude::*;
+
+use crate::state::loads::Loads;
+use crate::state::url::HistoryEntry;
+use logdeck_core::model::LogRecord;
+use logdeck_core::navigation;
+use logdeck_core::query::LogQuery;
+
+/// The selection and the callbacks that change it; cheap to copy into closures.
+#[derive(Clone, Copy)]
+pub struct Selection {
+    /// The `sel` key, also when that record is not loaded.
+    pub key: Signal<Option<String>>,
+    /// The selected record, when it is among the loaded rows.
+    pub record: Memo<Option<LogRecord>>,
+    /// The keyboard cursor: a position in the view's rows.
+    pub cursor: RwSignal<Option<usize>>,
+    /// Moves the cursor (and an open record) by a number of rows.
+    pub step: Callback<i32>,
+    pub open: Callback<String>,
+    pub close: Callback<()>,
+    rows: Memo<Vec<usize>>,
+    loads: Loads,
+}
+
+impl Selection {
+    /// Opens the row under the keyboard cursor (the first when there is none).
+    pub fn open_cursor(self) {
+        let position = self.cursor.get_untracked().unwrap_or(0);
+        if let Some(key) = key_at(self.rows, self.loads, position) {
+            self.cursor.set(Some(position));
+            self.open.run(key);
+        }
+    }
+}
+
+/// The selection of the view `rows`, read from and written to the URL.
+pub fn use_selection(
+    query: Memo<LogQuery>,
+    set_query: Callback<(LogQuery, HistoryEntry)>,
+    rows: Memo<Vec<usize>>,
+    loads: Loads,
+) -> Selection {
+    let key = Signal::derive(move || query.with(|q| q.selected.clone()));
+    let record = Memo::new(move |_| {
+        let key = key.get()?;
+        loads
+            .timeline
+            .with(|t| t.records().iter().find(|r| r.has_key(&key)).cloned())
+    });
+    let select = move |selected: Option<String>, entry: HistoryEntry| {
+        let next = LogQuery {
+            selected,
+            ..query.get_untracked()
+        };
+        set_query.run((next, entry));
+    };
+    let cursor = RwSignal::new(None::<usize>);
+    let position_of_selected = move || {
+        let key = key.get_untracked()?;
+        rows.with_untracked(|rows| {
+            loads.timeline.with_untracked(|t| {
+                rows.iter()
+                    .position(|&i| t.records().get(i).is_some_and(|r| r.has_key(&key)))
+            })
+        })
+    };
+    let step = Callback::new(move |delta: i32| {
+        let current = position_of_selected().or(cursor.get_untracked());
+        let Some(position) = navigation::step(current, delta, rows.with_untracked(Vec::len)) else {
+            return;
+        };
+        cursor.set(Some(position));
+        if key.get_untracked().is_some() {
+            select(key_at(rows, loads, position), HistoryEntry::Replace);
+        }
+    });
+    Selection {
+        key,
+        record,
+        cursor,
+        step,
+        open: Callback::new(move |key: String| select(Some(key), HistoryEntry::Push)),
+        close: Callback::new(move |()| select(None, HistoryEntry::Push)),
+        rows,
+        loads,
+    }
+}
+
+/// The record key at a view position.
+fn key_at(rows: Memo<Vec<usize>>, loads: Loads, position: usize) -> Option<String> {
+    let index = rows.with_untracked(|rows| rows.get(position).copied())?;
+    loads
+        .timeline
+        .with_untracked(|t| t.records().get(index).map(|r| r.key()))
+}
