@@ -10,7 +10,7 @@ use crate::pages::dashboard::Dashboard;
 use crate::state::connections::Connections;
 use crate::state::loads::Loads;
 use crate::state::prefs::{Prefs, Theme};
-use logdeck_core::config::RuntimeConfig;
+use logdeck_core::config::{ConfigError, RuntimeConfig};
 
 /// Fetched beside the app so a deployment lists its sources without a rebuild.
 const CONFIG_URL: &str = "/config.json";
@@ -63,25 +63,20 @@ fn ThemeSwitch(prefs: Prefs) -> impl IntoView {
     }
 }
 
-async fn load_config() -> Result<RuntimeConfig, String> {
+async fn load_config() -> Result<RuntimeConfig, ConfigError> {
+    let unreachable = |e: gloo_net::Error| ConfigError::Unreachable(e.to_string());
     let response = gloo_net::http::Request::get(CONFIG_URL)
         .send()
         .await
-        .map_err(|e| format!("Could not load {CONFIG_URL}: {e}"))?;
+        .map_err(unreachable)?;
     if response.status() == 404 {
         // No server configuration: the user adds connections themselves.
         return Ok(RuntimeConfig::default());
     }
     if !response.ok() {
-        return Err(format!(
-            "Could not load {CONFIG_URL}: the server answered {}",
-            response.status()
-        ));
+        return Err(ConfigError::Status(response.status()));
     }
-    let text = response
-        .text()
-        .await
-        .map_err(|e| format!("Could not read {CONFIG_URL}: {e}"))?;
+    let text = response.text().await.map_err(unreachable)?;
     RuntimeConfig::parse(&text)
 }
 

@@ -157,6 +157,42 @@ impl Connection {
     }
 }
 
+/// Why no configuration could be read. Broken entries are not errors: they are
+/// skipped and listed in [`RuntimeConfig::problems`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigError {
+    /// The server could not be reached; carries what the transport said.
+    Unreachable(String),
+    /// The server answered with this HTTP status.
+    Status(u16),
+    /// The file is not JSON.
+    NotJson(String),
+    /// `connections` is there but not a list.
+    ConnectionsNotAList,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::Unreachable(detail) => {
+                write!(f, "Could not load config.json: {detail}")
+            }
+            ConfigError::Status(status) => {
+                write!(
+                    f,
+                    "Could not load config.json: the server answered {status}"
+                )
+            }
+            ConfigError::NotJson(detail) => write!(f, "config.json is not valid JSON: {detail}"),
+            ConfigError::ConnectionsNotAList => {
+                f.write_str("config.json: `connections` must be a list")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
 /// The decoded `config.json`, plus what had to be skipped.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RuntimeConfig {
@@ -168,13 +204,13 @@ pub struct RuntimeConfig {
 impl RuntimeConfig {
     /// Decodes `config.json`. A broken entry is skipped and reported, so one typo
     /// does not hide every other source; only unreadable JSON is an error.
-    pub fn parse(text: &str) -> Result<RuntimeConfig, String> {
-        let root: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| format!("config.json is not valid JSON: {e}"))?;
+    pub fn parse(text: &str) -> Result<RuntimeConfig, ConfigError> {
+        let root: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| ConfigError::NotJson(e.to_string()))?;
         let entries = match root.get("connections") {
             None => return Ok(RuntimeConfig::default()),
             Some(serde_json::Value::Array(entries)) => entries,
-            Some(_) => return Err("config.json: `connections` must be a list".into()),
+            Some(_) => return Err(ConfigError::ConnectionsNotAList),
         };
         let mut config = RuntimeConfig::default();
         for (index, entry) in entries.iter().enumerate() {
@@ -278,7 +314,14 @@ mod tests {
 
     #[test]
     fn unreadable_json_is_an_error_and_debug_hides_tokens() {
-        assert!(RuntimeConfig::parse("{").is_err());
+        assert!(matches!(
+            RuntimeConfig::parse("{"),
+            Err(ConfigError::NotJson(_))
+        ));
+        assert_eq!(
+            RuntimeConfig::parse(r#"{"connections": {}}"#),
+            Err(ConfigError::ConnectionsNotAList)
+        );
         assert_eq!(format!("{:?}", Secret::new("t0k")), "Secret(***)");
     }
 }

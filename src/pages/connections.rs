@@ -23,8 +23,8 @@ pub fn ConnectionsPage() -> impl IntoView {
     let notice = RwSignal::new(String::new());
     let list = move || match config.get() {
         None => view! { <p class="notice" role="status">"Loading configuration…"</p> }.into_any(),
-        Some(Err(message)) => {
-            view! { <p class="notice error" role="alert">{message}</p> }.into_any()
+        Some(Err(error)) => {
+            view! { <p class="notice error" role="alert">{error.to_string()}</p> }.into_any()
         }
         Some(Ok(config)) if config.connections.is_empty() => {
             view! { <p class="notice">"No connections yet."</p> }.into_any()

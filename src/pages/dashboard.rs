@@ -20,7 +20,7 @@ use crate::state::prefs::Prefs;
 use crate::state::selection::{use_selection, Selection};
 use crate::state::url::{display_offset, use_log_query, use_set_log_query, HistoryEntry};
 use logdeck_core::columns::Column;
-use logdeck_core::config::RuntimeConfig;
+use logdeck_core::config::{ConfigError, RuntimeConfig};
 use logdeck_core::format;
 use logdeck_core::query::{LogQuery, Period, Sort, TimeWindow};
 use logdeck_core::sources::Source;
@@ -102,7 +102,7 @@ pub fn Dashboard() -> impl IntoView {
 /// Keeps the loads in line with the URL: only what reaches the requests reloads
 /// (selection and sort never do); `refresh` re-resolves a relative period.
 fn use_loads_sync(
-    config: Signal<Option<Result<RuntimeConfig, String>>>,
+    config: Signal<Option<Result<RuntimeConfig, ConfigError>>>,
     query: Memo<LogQuery>,
     loads: Loads,
     refresh: RwSignal<u64>,
@@ -142,11 +142,11 @@ fn use_view_rows(query: Memo<LogQuery>, loads: Loads) -> Memo<Vec<usize>> {
 
 /// What the configuration says before any row: loading, broken, or empty.
 #[component]
-fn ConfigNotice(config: Signal<Option<Result<RuntimeConfig, String>>>) -> impl IntoView {
+fn ConfigNotice(config: Signal<Option<Result<RuntimeConfig, ConfigError>>>) -> impl IntoView {
     move || {
         match config.get() {
         None => view! { <p class="notice" role="status">"Loading configuration…"</p> }.into_any(),
-        Some(Err(message)) => view! { <p class="notice error" role="alert">{message}</p> }.into_any(),
+        Some(Err(error)) => view! { <p class="notice error" role="alert">{error.to_string()}</p> }.into_any(),
         Some(Ok(config)) if config.connections.is_empty() => view! {
             <p class="notice">"No connections yet. "<a href="/connections">"Add one"</a>" to see its logs."</p>
         }

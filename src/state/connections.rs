@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 
 use super::storage::{self, Area};
-use logdeck_core::config::{Connection, RuntimeConfig, Secret};
+use logdeck_core::config::{ConfigError, Connection, RuntimeConfig, Secret};
 
 const USER_CONNECTIONS: &str = "logdeck.connections";
 const KEY_PREFIX: &str = "logdeck.key.";
@@ -27,7 +27,7 @@ pub enum KeyOrigin {
 #[derive(Clone, Copy)]
 pub struct Connections {
     /// `config.json`: `None` while loading, `Err` with a readable message.
-    server: RwSignal<Option<Result<RuntimeConfig, String>>>,
+    server: RwSignal<Option<Result<RuntimeConfig, ConfigError>>>,
     user: RwSignal<Vec<Connection>>,
     /// Bumped on every key change, so derived configs re-read storage.
     keys_changed: RwSignal<u64>,
@@ -42,12 +42,12 @@ impl Connections {
         }
     }
 
-    pub fn set_server_config(&self, config: Result<RuntimeConfig, String>) {
+    pub fn set_server_config(&self, config: Result<RuntimeConfig, ConfigError>) {
         self.server.set(Some(config));
     }
 
     /// Every connection with its key, once `config.json` has been read.
-    pub fn effective(&self) -> Signal<Option<Result<RuntimeConfig, String>>> {
+    pub fn effective(&self) -> Signal<Option<Result<RuntimeConfig, ConfigError>>> {
         let (server, user, keys_changed) = (self.server, self.user, self.keys_changed);
         Signal::derive(move || {
             keys_changed.track();
