@@ -16,6 +16,7 @@ pub mod format;
 pub mod histogram;
 pub mod http;
 pub mod keyed;
+pub mod load_book;
 pub mod merge;
 pub mod model;
 pub mod navigation;

@@ -9,9 +9,11 @@ use crate::state::loads::{LoadState, Loads};
 pub fn SourceStatus(loads: Loads) -> impl IntoView {
     let entries = move || {
         loads
-            .sources
+            .book
             .get()
-            .into_iter()
+            .loads()
+            .iter()
+            .cloned()
             .enumerate()
             .map(|(index, load)| {
                 let label = load.source.label();

@@ -205,7 +205,7 @@ fn TableArea(
         <div class="table-area">
             <LogTable timeline=loads.timeline rows columns offset zone_label sort on_sort
                 selected=selection.key cursor=selection.cursor on_open=selection.open on_near_end=near_end />
-            <Show when=move || empty() && !loads.is_loading() && !loads.sources.with(Vec::is_empty)>
+            <Show when=move || empty() && !loads.is_loading() && !loads.book.with(|book| book.loads().is_empty())>
                 <p class="notice" role="status">"No logs match these filters in this period."</p>
             </Show>
             <Show when=move || empty() && loads.is_loading()>

@@ -1,0 +1,314 @@
+//! The bookkeeping of loading: one entry per selected source saying where its load
+//! stands, which request is current (a token per request, so a late answer to a
+//! superseded one is dropped), what a query change may keep, and which page comes
+//! next. The browser performs what it says and reports back.
+
+use std::collections::HashSet;
+
+use crate::sources::{Source, SourceError};
+
+/// Where one source's load stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadState {
+    Loading,
+    /// Loaded; `next` is where the next page starts, if there is one.
+    Ready {
+        next: Option<u64>,
+    },
+    /// The last request failed; retrying repeats it from `position`.
+    Failed {
+        error: SourceError,
+        position: u64,
+    },
+}
+
+/// One selected source and its progress.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceLoad {
+    pub source: Source,
+    pub state: LoadState,
+    /// Rows loaded so far.
+    pub rows: usize,
+    /// Identifies what was asked first (the first page's URL; for a file, its name,
+    /// window and size): a query change that leaves it unchanged keeps the rows.
+    identity: String,
+    /// The request in flight; answers carrying another token are stale.
+    token: u64,
+}
+
+/// How a source enters a sync.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wanted {
+    pub source: Source,
+    /// See [`SourceLoad`]'s identity.
+    pub identity: String,
+    pub start: Start,
+}
+
+/// What a new load begins with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// A request for the page at this position.
+    Fetch(u64),
+    /// Nothing to fetch: this many rows are at hand (an opened file).
+    Loaded(usize),
+}
+
+/// A request to perform: the page at `position` of the load holding `token`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fetch {
+    pub token: u64,
+    pub position: u64,
+}
+
+/// What a sync decided.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SyncPlan {
+    /// Requests to start.
+    pub fetches: Vec<Fetch>,
+    /// Sources whose loaded rows stay; every other source's rows go.
+    pub kept: HashSet<String>,
+    /// Sources newly loaded from memory (files): their rows are to be added.
+    pub opened: Vec<Source>,
+}
+
+/// Every selected source's load.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LoadBook {
+    loads: Vec<SourceLoad>,
+    last_token: u64,
+}
+
+impl LoadBook {
+    pub fn loads(&self) -> &[SourceLoad] {
+        &self.loads
+    }
+
+    /// Replaces the loads with `wanted`, keeping each one whose identity is
+    /// unchanged (unless `refresh`) and starting the others.
+    pub fn sync(&mut self, wanted: Vec<Wanted>, refresh: bool) -> SyncPlan {
+        let mut plan = SyncPlan::default();
+        let current = std::mem::take(&mut self.loads);
+        for Wanted {
+            source,
+            identity,
+            start,
+        } in wanted
+        {
+            let kept = current
+                .iter()
+                .find(|load| !refresh && load.source == source && load.identity == identity);
+            if let Some(load) = kept {
+                plan.kept.insert(load.source.id());
+                self.loads.push(load.clone());
+                continue;
+            }
+            let token = self.take_token();
+            let (state, rows) = match start {
+                Start::Fetch(position) => {
+                    plan.fetches.push(Fetch { token, position });
+                    (LoadState::Loading, 0)
+                }
+                Start::Loaded(rows) => {
+                    plan.opened.push(source.clone());
+                    (LoadState::Ready { next: None }, rows)
+                }
+            };
+            self.loads.push(SourceLoad {
+                source,
+                state,
+                rows,
+                identity,
+                token,
+            });
+        }
+        plan
+    }
+
+    /// The next page of every source that has one and is not busy.
+    pub fn more(&mut self) -> Vec<Fetch> {
+        let pending: Vec<(usize, u64)> = self
+            .loads
+            .iter()
+            .enumerate()
+            .filter_map(|(index, load)| match load.state {
+                LoadState::Ready {
+                    next: Some(position),
+                } => Some((index, position)),
+                _ => None,
+            })
+            .collect();
+        pending
+            .into_iter()
+            .filter_map(|(index, position)| self.restart(index, position))
+            .collect()
+    }
+
+    /// Repeats the failed request of load `index`.
+    pub fn retry(&mut self, index: usize) -> Option<Fetch> {
+        match self.loads.get(index)?.state {
+            LoadState::Failed { position, .. } => self.restart(index, position),
+            _ => None,
+        }
+    }
+
+    /// The source whose current request carries `token`; `None` once superseded.
+    pub fn source_of(&self, token: u64) -> Option<&Source> {
+        self.loads
+            .iter()
+            .find(|load| load.token == token)
+            .map(|load| &load.source)
+    }
+
+    /// Records the outcome of the request `fetch`: the rows it added and the next
+    /// page, or the error. Returns `false` (and changes nothing) for a superseded
+    /// request, whose rows must be dropped.
+    pub fn finish(
+        &mut self,
+        fetch: Fetch,
+        outcome: Result<(usize, Option<u64>), SourceError>,
+    ) -> bool {
+        let Some(load) = self.loads.iter_mut().find(|l| l.token == fetch.token) else {
+            return false;
+        };
+        match outcome {
+            Ok((rows, next)) => {
+                load.rows += rows;
+                load.state = LoadState::Ready { next };
+            }
+            Err(error) => {
+                load.state = LoadState::Failed {
+                    error,
+                    position: fetch.position,
+                }
+            }
+        }
+        true
+    }
+
+    /// Tokens of the requests still wanted; every other request can be aborted.
+    pub fn live_tokens(&self) -> HashSet<u64> {
+        self.loads.iter().map(|load| load.token).collect()
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.loads.iter().any(|l| l.state == LoadState::Loading)
+    }
+
+    pub fn has_more(&self) -> bool {
+        self.loads
+            .iter()
+            .any(|l| matches!(l.state, LoadState::Ready { next: Some(_) }))
+    }
+
+    fn restart(&mut self, index: usize, position: u64) -> Option<Fetch> {
+        let token = self.take_token();
+        let load = self.loads.get_mut(index)?;
+        load.state = LoadState::Loading;
+        load.token = token;
+        Some(Fetch { token, position })
+    }
+
+    fn take_token(&mut self) -> u64 {
+        self.last_token += 1;
+        self.last_token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::RuntimeConfig;
+
+    fn sources() -> Vec<Source> {
+        let config = RuntimeConfig::parse(
+            r#"{"connections":[
+                {"vendor":"make","id":"mk","name":"Make","baseUrl":"/m","token":"t",
+                 "scenarios":[{"id":1,"name":"Sync"}]},
+                {"vendor":"dify","id":"df","name":"Bot","baseUrl":"/d","key":"k"}
+            ]}"#,
+        )
+        .unwrap();
+        Source::expand(&config)
+    }
+
+    fn wanted(identity: &str) -> Vec<Wanted> {
+        sources()
+            .into_iter()
+            .map(|source| Wanted {
+                identity: format!("{}?{identity}", source.id()),
+                start: Start::Fetch(source.first_position()),
+                source,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_unchanged_first_request_keeps_its_rows_and_a_changed_one_restarts() {
+        let mut book = LoadBook::default();
+        let first = book.sync(wanted("a"), false);
+        assert_eq!(first.fetches.len(), 2);
+        assert_eq!(first.fetches[1].position, 1, "Dify pages from 1");
+        for fetch in &first.fetches {
+            assert!(book.finish(*fetch, Ok((100, Some(100)))));
+        }
+        let mut changed = wanted("a");
+        changed[1].identity.push_str("&status=failed");
+        let second = book.sync(changed, false);
+        assert_eq!(second.kept, HashSet::from(["mk/scenario/1".to_owned()]));
+        assert_eq!(second.fetches.len(), 1);
+        assert_eq!(book.loads()[0].rows, 100);
+        let refreshed = book.sync(wanted("a"), true);
+        assert!(refreshed.kept.is_empty() && refreshed.fetches.len() == 2);
+    }
+
+    #[test]
+    fn late_answers_to_superseded_requests_are_dropped() {
+        let mut book = LoadBook::default();
+        let old = book.sync(wanted("a"), false).fetches[0];
+        let new = book.sync(wanted("b"), false).fetches[0];
+        assert!(!book.finish(old, Ok((5, None))), "superseded");
+        assert!(book.source_of(old.token).is_none());
+        assert!(!book.live_tokens().contains(&old.token));
+        assert!(book.finish(new, Ok((7, None))));
+        assert_eq!(book.loads()[0].rows, 7);
+    }
+
+    #[test]
+    fn more_pages_only_ready_sources_and_retry_repeats_the_failed_page() {
+        let mut book = LoadBook::default();
+        let fetches = book.sync(wanted("a"), false).fetches;
+        book.finish(fetches[0], Ok((100, Some(100))));
+        book.finish(fetches[1], Err(SourceError::MissingKey));
+        assert!(book.has_more() && !book.is_loading());
+        let more = book.more();
+        assert_eq!(more.len(), 1);
+        assert_eq!(more[0].position, 100);
+        assert!(book.is_loading());
+        assert_eq!(book.retry(0), None, "only failed loads retry");
+        let retry = book.retry(1).unwrap();
+        assert_eq!(retry.position, 1);
+        book.finish(retry, Ok((3, None)));
+        book.finish(more[0], Ok((50, None)));
+        assert!(!book.has_more());
+        assert_eq!(book.loads()[0].rows, 150);
+    }
+
+    #[test]
+    fn files_start_loaded() {
+        let mut book = LoadBook::default();
+        let file = Source::file("export.csv");
+        let plan = book.sync(
+            vec![Wanted {
+                source: file.clone(),
+                identity: "export.csv@window#3".into(),
+                start: Start::Loaded(3),
+            }],
+            false,
+        );
+        assert!(plan.fetches.is_empty());
+        assert_eq!(plan.opened, [file]);
+        assert_eq!(book.loads()[0].state, LoadState::Ready { next: None });
+        assert_eq!(book.loads()[0].rows, 3);
+    }
+}
