@@ -1,7 +1,6 @@
 //! The application shell: runtime config, shared state, router, layout.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
@@ -17,14 +16,10 @@ const CONFIG_URL: &str = "/config.json";
 
 #[component]
 pub fn App() -> impl IntoView {
-    let connections = Connections::new();
-    provide_context(connections);
+    provide_context(Connections::new(load_config));
     provide_context(Loads::new());
     let prefs = Prefs::load();
     provide_context(prefs);
-    spawn_local(async move {
-        connections.set_server_config(load_config().await);
-    });
 
     view! {
         <Router>

@@ -88,18 +88,12 @@ fn ConnectionCard(
             key_input.set(String::new());
         }
     };
-    let result = RwSignal::new(None::<Diagnosis>);
-    let testing = RwSignal::new(false);
+    let probe = Action::new_local(|connection: &Connection| test_connection(connection.clone()));
+    let (result, testing) = (probe.value(), probe.pending());
     let test = {
         let connection = connection.clone();
         move |_| {
-            testing.set(true);
-            result.set(None);
-            let connection = connection.clone();
-            spawn_local(async move {
-                result.set(Some(test_connection(connection).await));
-                testing.set(false);
-            });
+            probe.dispatch_local(connection.clone());
         }
     };
     let remove = {

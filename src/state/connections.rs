@@ -26,24 +26,24 @@ pub enum KeyOrigin {
 /// The connection store, provided as context by the app shell.
 #[derive(Clone, Copy)]
 pub struct Connections {
-    /// `config.json`: `None` while loading, `Err` with a readable message.
-    server: RwSignal<Option<Result<RuntimeConfig, ConfigError>>>,
+    /// `config.json`: `None` while loading.
+    server: LocalResource<Result<RuntimeConfig, ConfigError>>,
     user: RwSignal<Vec<Connection>>,
     /// Bumped on every key change, so derived configs re-read storage.
     keys_changed: RwSignal<u64>,
 }
 
 impl Connections {
-    pub fn new() -> Self {
+    /// Reads `config.json` with `load`, once.
+    pub fn new<F>(load: impl Fn() -> F + 'static) -> Self
+    where
+        F: std::future::Future<Output = Result<RuntimeConfig, ConfigError>> + 'static,
+    {
         Connections {
-            server: RwSignal::new(None),
+            server: LocalResource::new(load),
             user: RwSignal::new(load_user_connections()),
             keys_changed: RwSignal::new(0),
         }
-    }
-
-    pub fn set_server_config(&self, config: Result<RuntimeConfig, ConfigError>) {
-        self.server.set(Some(config));
     }
 
     /// Every connection with its key, once `config.json` has been read.
@@ -114,11 +114,14 @@ impl Connections {
             Some((_, Area::Session)) => KeyOrigin::Session,
             Some((_, Area::Local)) => KeyOrigin::Remembered,
             None => {
-                let from_config = self.server.with(|server| {
+                let from_config = self.server.get().is_some_and(|server| {
                     server
-                        .as_ref()
-                        .and_then(|s| s.as_ref().ok())
-                        .and_then(|s| s.connections.iter().find(|c| c.id() == connection.id()))
+                        .ok()
+                        .and_then(|s| {
+                            s.connections
+                                .into_iter()
+                                .find(|c| c.id() == connection.id())
+                        })
                         .is_some_and(|c| c.key().is_some())
                 });
                 if from_config {
@@ -137,12 +140,6 @@ impl Connections {
         if let Ok(text) = serde_json::to_string(&stored) {
             storage::set(Area::Local, USER_CONNECTIONS, &text);
         }
-    }
-}
-
-impl Default for Connections {
-    fn default() -> Self {
-        Connections::new()
     }
 }
 
