@@ -110,8 +110,7 @@ impl FilterOptions {
 mod tests {
     use super::*;
     use crate::config::RuntimeConfig;
-    use crate::model::Usage;
-    use chrono::{TimeZone, Utc};
+    use crate::test_support;
 
     fn sources() -> Vec<Source> {
         let config = RuntimeConfig::parse(
@@ -127,20 +126,11 @@ mod tests {
 
     fn record(kind: CollectionType, status: Status, client: &str, collection: &str) -> LogRecord {
         LogRecord {
-            source: "file:x.csv".into(),
             kind,
-            id: "1".into(),
-            timestamp: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
             status,
-            raw_status: String::new(),
             client: Some(client.into()),
             collection: collection.into(),
-            name: None,
-            duration_ms: None,
-            usage: Usage::default(),
-            error: None,
-            vendor_link: None,
-            raw: serde_json::Value::Null,
+            ..test_support::record("file:x.csv", "1", test_support::minute(0))
         }
     }
 

@@ -89,25 +89,17 @@ pub fn histogram<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{CollectionType, Usage};
+    use crate::test_support;
     use chrono::TimeZone;
 
     fn record(minute: u32, status: Status) -> LogRecord {
         LogRecord {
-            source: "s".into(),
-            kind: CollectionType::MakeScenarios,
-            id: minute.to_string(),
-            timestamp: Utc.with_ymd_and_hms(2026, 1, 1, 10, minute, 0).unwrap(),
             status,
-            raw_status: String::new(),
-            client: None,
-            collection: String::new(),
-            name: None,
-            duration_ms: None,
-            usage: Usage::default(),
-            error: None,
-            vendor_link: None,
-            raw: serde_json::Value::Null,
+            ..test_support::record(
+                "s",
+                &minute.to_string(),
+                Utc.with_ymd_and_hms(2026, 1, 1, 10, minute, 0).unwrap(),
+            )
         }
     }
 

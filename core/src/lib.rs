@@ -27,3 +27,6 @@ pub mod stream;
 pub mod timeline;
 pub mod vendor;
 pub mod viewport;
+
+#[cfg(test)]
+mod test_support;

@@ -80,29 +80,11 @@ impl NewestFirst {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{CollectionType, Usage};
-    use crate::status::Status;
-    use chrono::{Duration, TimeZone, Utc};
+    use crate::test_support::{minute, record};
     use proptest::prelude::*;
 
-    fn row(source: &str, minute: i64) -> LogRecord {
-        LogRecord {
-            source: source.into(),
-            kind: CollectionType::MakeScenarios,
-            id: format!("{source}-{minute}"),
-            timestamp: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()
-                + Duration::minutes(minute),
-            status: Status::Success,
-            raw_status: "1".into(),
-            client: None,
-            collection: "c".into(),
-            name: None,
-            duration_ms: None,
-            usage: Usage::default(),
-            error: None,
-            vendor_link: None,
-            raw: serde_json::Value::Null,
-        }
+    fn row(source: &str, minutes: i64) -> LogRecord {
+        record(source, &format!("{source}-{minutes}"), minute(minutes))
     }
 
     /// Drains `merge`, serving each wanted page from `pages[lane]`.

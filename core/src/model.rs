@@ -127,25 +127,15 @@ impl LogRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support;
     use chrono::TimeZone;
 
     fn record(source: &str, id: &str, second: u32) -> LogRecord {
-        LogRecord {
-            source: source.into(),
-            kind: CollectionType::MakeScenarios,
-            id: id.into(),
-            timestamp: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, second).unwrap(),
-            status: Status::Success,
-            raw_status: "1".into(),
-            client: None,
-            collection: "c".into(),
-            name: None,
-            duration_ms: None,
-            usage: Usage::default(),
-            error: None,
-            vendor_link: None,
-            raw: serde_json::Value::Null,
-        }
+        test_support::record(
+            source,
+            id,
+            Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, second).unwrap(),
+        )
     }
 
     #[test]
