@@ -12,6 +12,7 @@ mod benches {
     use chrono::{Duration, TimeZone, Utc};
     use divan::Bencher;
     use logdeck_core::columns::Column;
+    use logdeck_core::frontier::Frontier;
     use logdeck_core::model::{CollectionType, LogRecord, Usage};
     use logdeck_core::query::{LogQuery, Sort};
     use logdeck_core::status::Status;
@@ -93,6 +94,10 @@ mod benches {
             }
             _ => {}
         }
-        bencher.bench(|| timeline.view(divan::black_box(&query)).len());
+        bencher.bench(|| {
+            timeline
+                .view(divan::black_box(&query), &Frontier::Complete)
+                .len()
+        });
     }
 }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::frontier::Frontier;
 use super::model::LogRecord;
 use super::query::TimeWindow;
 use super::status::Status;
@@ -15,7 +16,28 @@ pub struct Bucket {
     pub counts: [u32; 8],
 }
 
+/// How much of a bar's span the loaded rows cover, so a bar over rows not loaded
+/// yet never reads as zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BarCoverage {
+    Complete,
+    /// The frontier falls inside the bar: its count is a lower bound.
+    Partial,
+    /// No row of this span is loaded yet.
+    NotLoaded,
+}
+
 impl Bucket {
+    /// Where this bar stands against the completeness frontier.
+    pub fn coverage(&self, frontier: &Frontier) -> BarCoverage {
+        match frontier.back_to() {
+            None => BarCoverage::Complete,
+            Some(back_to) if self.from > back_to => BarCoverage::Complete,
+            Some(back_to) if self.to <= back_to => BarCoverage::NotLoaded,
+            Some(_) => BarCoverage::Partial,
+        }
+    }
+
     pub fn total(&self) -> u32 {
         self.counts.iter().sum()
     }
@@ -101,6 +123,27 @@ mod tests {
                 Utc.with_ymd_and_hms(2026, 1, 1, 10, minute, 0).unwrap(),
             )
         }
+    }
+
+    #[test]
+    fn bars_know_whether_their_span_is_loaded() {
+        let at = |minute: u32| Utc.with_ymd_and_hms(2026, 1, 1, 10, minute, 0).unwrap();
+        let bar = Bucket {
+            from: at(10),
+            to: at(20),
+            counts: [0; 8],
+        };
+        let frontier = |minute| Frontier::Partial {
+            back_to: at(minute),
+            holders: vec![0],
+            incomplete: 1,
+        };
+        assert_eq!(bar.coverage(&Frontier::Complete), BarCoverage::Complete);
+        assert_eq!(bar.coverage(&frontier(5)), BarCoverage::Complete);
+        assert_eq!(bar.coverage(&frontier(15)), BarCoverage::Partial);
+        assert_eq!(bar.coverage(&frontier(10)), BarCoverage::Partial);
+        assert_eq!(bar.coverage(&frontier(20)), BarCoverage::NotLoaded);
+        assert_eq!(bar.coverage(&frontier(40)), BarCoverage::NotLoaded);
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod csv_file;
 pub mod diagnosis;
 pub mod filter_options;
 pub mod format;
+pub mod frontier;
 pub mod histogram;
 pub mod http;
 pub mod keyed;

@@ -5,6 +5,11 @@
 
 use std::collections::HashSet;
 
+use chrono::{DateTime, Utc};
+
+use crate::adapters::Page;
+use crate::frontier::{Coverage, Frontier};
+use crate::query::TimeWindow;
 use crate::sources::{Source, SourceError};
 
 /// Where one source's load stands.
@@ -29,6 +34,8 @@ pub struct SourceLoad {
     pub state: LoadState,
     /// Rows loaded so far.
     pub rows: usize,
+    /// The oldest row loaded so far: with the state, how far back it is complete.
+    pub oldest: Option<DateTime<Utc>>,
     /// Identifies what was asked first (the first page's URL; for a file, its name,
     /// window and size): a query change that leaves it unchanged keeps the rows.
     identity: String,
@@ -118,6 +125,7 @@ impl LoadBook {
                 source,
                 state,
                 rows,
+                oldest: None,
                 identity,
                 token,
             });
@@ -125,13 +133,28 @@ impl LoadBook {
         plan
     }
 
-    /// The next page of every source that has one and is not busy.
-    pub fn more(&mut self) -> Vec<Fetch> {
-        let pending: Vec<(usize, u64)> = self
+    /// How far back the merged view of these loads is complete within `window`.
+    /// A file's rows are all at hand: it is complete.
+    pub fn frontier(&self, window: TimeWindow) -> Frontier {
+        let coverages: Vec<Coverage> = self
             .loads
             .iter()
-            .enumerate()
-            .filter_map(|(index, load)| match load.state {
+            .map(|load| Coverage {
+                oldest: load.oldest,
+                complete: load.state == LoadState::Ready { next: None },
+            })
+            .collect();
+        Frontier::of(window, &coverages)
+    }
+
+    /// The next page of each source holding the frontier back, unless it is busy
+    /// or failed (a failed source waits for a retry): what "Load older" asks.
+    pub fn older(&mut self, window: TimeWindow) -> Vec<Fetch> {
+        let pending: Vec<(usize, u64)> = self
+            .frontier(window)
+            .holders()
+            .iter()
+            .filter_map(|&index| match self.loads.get(index)?.state {
                 LoadState::Ready {
                     next: Some(position),
                 } => Some((index, position)),
@@ -142,6 +165,20 @@ impl LoadBook {
             .into_iter()
             .filter_map(|(index, position)| self.restart(index, position))
             .collect()
+    }
+
+    /// What filling the period in the background asks next: older pages while
+    /// fewer than `budget` rows are loaded.
+    pub fn fill(&mut self, window: TimeWindow, budget: usize) -> Vec<Fetch> {
+        if self.rows() >= budget {
+            return Vec::new();
+        }
+        self.older(window)
+    }
+
+    /// Rows loaded across all sources.
+    pub fn rows(&self) -> usize {
+        self.loads.iter().map(|load| load.rows).sum()
     }
 
     /// Repeats the failed request of load `index`.
@@ -160,21 +197,19 @@ impl LoadBook {
             .map(|load| &load.source)
     }
 
-    /// Records the outcome of the request `fetch`: the rows it added and the next
-    /// page, or the error. Returns `false` (and changes nothing) for a superseded
-    /// request, whose rows must be dropped.
-    pub fn finish(
-        &mut self,
-        fetch: Fetch,
-        outcome: Result<(usize, Option<u64>), SourceError>,
-    ) -> bool {
+    /// Records the outcome of the request `fetch`: its page, or the error. Returns
+    /// `false` (and changes nothing) for a superseded request, whose rows must be
+    /// dropped.
+    pub fn finish(&mut self, fetch: Fetch, outcome: Result<&Page, SourceError>) -> bool {
         let Some(load) = self.loads.iter_mut().find(|l| l.token == fetch.token) else {
             return false;
         };
         match outcome {
-            Ok((rows, next)) => {
-                load.rows += rows;
-                load.state = LoadState::Ready { next };
+            Ok(page) => {
+                load.rows += page.records.len();
+                let page_oldest = page.records.iter().map(|r| r.timestamp).min();
+                load.oldest = load.oldest.into_iter().chain(page_oldest).min();
+                load.state = LoadState::Ready { next: page.next };
             }
             Err(error) => {
                 load.state = LoadState::Failed {
@@ -195,12 +230,6 @@ impl LoadBook {
         self.loads.iter().any(|l| l.state == LoadState::Loading)
     }
 
-    pub fn has_more(&self) -> bool {
-        self.loads
-            .iter()
-            .any(|l| matches!(l.state, LoadState::Ready { next: Some(_) }))
-    }
-
     fn restart(&mut self, index: usize, position: u64) -> Option<Fetch> {
         let token = self.take_token();
         let load = self.loads.get_mut(index)?;
@@ -219,6 +248,7 @@ impl LoadBook {
 mod tests {
     use super::*;
     use crate::config::RuntimeConfig;
+    use crate::test_support::{minute, record};
 
     fn sources() -> Vec<Source> {
         let config = RuntimeConfig::parse(
@@ -243,6 +273,24 @@ mod tests {
             .collect()
     }
 
+    fn window() -> TimeWindow {
+        TimeWindow {
+            from: minute(0),
+            to: minute(1000),
+        }
+    }
+
+    /// A page of rows at these minutes, newest first.
+    fn page(minutes: &[i64], next: Option<u64>) -> Page {
+        Page {
+            records: minutes
+                .iter()
+                .map(|m| record("s", &m.to_string(), minute(*m)))
+                .collect(),
+            next,
+        }
+    }
+
     #[test]
     fn an_unchanged_first_request_keeps_its_rows_and_a_changed_one_restarts() {
         let mut book = LoadBook::default();
@@ -250,14 +298,14 @@ mod tests {
         assert_eq!(first.fetches.len(), 2);
         assert_eq!(first.fetches[1].position, 1, "Dify pages from 1");
         for fetch in &first.fetches {
-            assert!(book.finish(*fetch, Ok((100, Some(100)))));
+            assert!(book.finish(*fetch, Ok(&page(&[900, 800], Some(2)))));
         }
         let mut changed = wanted("a");
         changed[1].identity.push_str("&status=failed");
         let second = book.sync(changed, false);
         assert_eq!(second.kept, HashSet::from(["mk/scenario/1".to_owned()]));
         assert_eq!(second.fetches.len(), 1);
-        assert_eq!(book.loads()[0].rows, 100);
+        assert_eq!(book.loads()[0].rows, 2);
         let refreshed = book.sync(wanted("a"), true);
         assert!(refreshed.kept.is_empty() && refreshed.fetches.len() == 2);
     }
@@ -267,35 +315,61 @@ mod tests {
         let mut book = LoadBook::default();
         let old = book.sync(wanted("a"), false).fetches[0];
         let new = book.sync(wanted("b"), false).fetches[0];
-        assert!(!book.finish(old, Ok((5, None))), "superseded");
+        assert!(!book.finish(old, Ok(&page(&[5], None))), "superseded");
         assert!(book.source_of(old.token).is_none());
         assert!(!book.live_tokens().contains(&old.token));
-        assert!(book.finish(new, Ok((7, None))));
-        assert_eq!(book.loads()[0].rows, 7);
+        assert!(book.finish(new, Ok(&page(&[7, 6], None))));
+        assert_eq!(book.loads()[0].rows, 2);
     }
 
     #[test]
-    fn more_pages_only_ready_sources_and_retry_repeats_the_failed_page() {
+    fn older_pages_only_the_source_holding_the_frontier() {
         let mut book = LoadBook::default();
         let fetches = book.sync(wanted("a"), false).fetches;
-        book.finish(fetches[0], Ok((100, Some(100))));
-        book.finish(fetches[1], Err(SourceError::MissingKey));
-        assert!(book.has_more() && !book.is_loading());
-        let more = book.more();
-        assert_eq!(more.len(), 1);
-        assert_eq!(more[0].position, 100);
-        assert!(book.is_loading());
-        assert_eq!(book.retry(0), None, "only failed loads retry");
-        let retry = book.retry(1).unwrap();
-        assert_eq!(retry.position, 1);
-        book.finish(retry, Ok((3, None)));
-        book.finish(more[0], Ok((50, None)));
-        assert!(!book.has_more());
-        assert_eq!(book.loads()[0].rows, 150);
+        // Make is sparse (a page reaches minute 100), Dify dense (only minute 900).
+        book.finish(fetches[0], Ok(&page(&[990, 100], Some(2))));
+        book.finish(fetches[1], Ok(&page(&[999, 900], Some(2))));
+        assert_eq!(book.frontier(window()).back_to(), Some(minute(900)));
+        let older = book.older(window());
+        assert_eq!(older.len(), 1);
+        assert_eq!(
+            book.source_of(older[0].token).map(Source::id).as_deref(),
+            Some("df")
+        );
+        assert!(book.older(window()).is_empty(), "busy: nothing more to ask");
+        book.finish(older[0], Ok(&page(&[50], None)));
+        // Dify is complete; Make now holds the frontier at minute 100.
+        assert_eq!(book.frontier(window()).back_to(), Some(minute(100)));
+        assert_eq!(book.frontier(window()).holders(), [0]);
     }
 
     #[test]
-    fn files_start_loaded() {
+    fn fill_stops_at_the_budget_and_at_a_failure() {
+        let mut book = LoadBook::default();
+        let fetches = book.sync(wanted("a"), false).fetches;
+        book.finish(fetches[0], Ok(&page(&[990, 980], Some(2))));
+        book.finish(fetches[1], Err(SourceError::MissingKey));
+        // The failed Dify load has nothing loaded: it holds the frontier at the end.
+        assert_eq!(book.frontier(window()).back_to(), Some(minute(1000)));
+        assert!(book.fill(window(), 100).is_empty(), "waits for a retry");
+        let retry = book.retry(1).unwrap();
+        assert_eq!(retry.position, 1);
+        assert_eq!(book.retry(0), None, "only failed loads retry");
+        book.finish(retry, Ok(&page(&[995], None)));
+        assert_eq!(
+            book.fill(window(), 10).len(),
+            1,
+            "under budget: Make pages on"
+        );
+        assert!(book.is_loading());
+        let mut full = LoadBook::default();
+        let fetch = full.sync(wanted("a"), false).fetches[0];
+        full.finish(fetch, Ok(&page(&[990, 980], Some(2))));
+        assert!(full.fill(window(), 2).is_empty(), "budget reached");
+    }
+
+    #[test]
+    fn files_start_loaded_and_complete() {
         let mut book = LoadBook::default();
         let file = Source::file("export.csv");
         let plan = book.sync(
@@ -310,5 +384,6 @@ mod tests {
         assert_eq!(plan.opened, [file]);
         assert_eq!(book.loads()[0].state, LoadState::Ready { next: None });
         assert_eq!(book.loads()[0].rows, 3);
+        assert_eq!(book.frontier(window()), Frontier::Complete);
     }
 }

@@ -2,8 +2,10 @@
 //! sorted view of it the table shows.
 
 use std::cmp::Ordering;
+use std::collections::HashSet;
 
 use super::columns::Column;
+use super::frontier::Frontier;
 use super::model::LogRecord;
 use super::query::{LogQuery, Sort};
 
@@ -13,6 +15,9 @@ use super::query::{LogQuery, Sort};
 pub struct Timeline {
     records: Vec<LogRecord>,
     search_texts: Vec<String>,
+    /// `source:id` of every record, so a row that arrives twice (offsets shift while
+    /// new logs arrive) is kept once.
+    keys: HashSet<String>,
 }
 
 impl Timeline {
@@ -22,12 +27,17 @@ impl Timeline {
         timeline
     }
 
-    /// Appends a page; rows already loaded keep their positions.
-    pub fn extend(&mut self, records: impl IntoIterator<Item = LogRecord>) {
+    /// Appends a page; rows already loaded keep their positions, and a row already
+    /// loaded (same source and id) is not added again. Returns how many were added.
+    pub fn extend(&mut self, records: impl IntoIterator<Item = LogRecord>) -> usize {
+        let before = self.records.len();
         for record in records {
-            self.search_texts.push(record.search_text());
-            self.records.push(record);
+            if self.keys.insert(record.key()) {
+                self.search_texts.push(record.search_text());
+                self.records.push(record);
+            }
         }
+        self.records.len() - before
     }
 
     /// Keeps only the rows of the sources `keep` accepts (by record source id), so a
@@ -40,6 +50,8 @@ impl Timeline {
             kept
         });
         self.records.retain(|record| keep(&record.source));
+        self.keys
+            .retain(|key| key.rsplit_once(':').is_some_and(|(source, _)| keep(source)));
     }
 
     pub fn records(&self) -> &[LogRecord] {
@@ -54,13 +66,15 @@ impl Timeline {
         self.records.is_empty()
     }
 
-    /// Indices of the records `query` selects, in its sort order. Ties fall back to
-    /// newest first, then to load order, so the view never shuffles between renders.
-    pub fn view(&self, query: &LogQuery) -> Vec<usize> {
+    /// Indices of the records `query` selects within the complete part of the
+    /// period (`frontier`), in its sort order. Ties fall back to newest first, then
+    /// to load order, so the view never shuffles between renders.
+    pub fn view(&self, query: &LogQuery, frontier: &Frontier) -> Vec<usize> {
         let needle = query.needle();
         let mut indices: Vec<usize> = (0..self.records.len())
             .filter(|&index| {
-                query.matches_fields(&self.records[index])
+                frontier.covers(self.records[index].timestamp)
+                    && query.matches_fields(&self.records[index])
                     && needle
                         .as_deref()
                         .is_none_or(|needle| self.search_texts[index].contains(needle))
@@ -123,7 +137,7 @@ mod tests {
 
     fn ids(timeline: &Timeline, query: &LogQuery) -> Vec<String> {
         timeline
-            .view(query)
+            .view(query, &Frontier::Complete)
             .into_iter()
             .map(|i| timeline.records()[i].id.clone())
             .collect()
@@ -189,6 +203,38 @@ mod tests {
             ..LogQuery::default()
         };
         assert_eq!(ids(&timeline, &query), ["e"]);
+    }
+
+    #[test]
+    fn a_row_arriving_twice_is_kept_once_until_its_source_is_dropped() {
+        let mut timeline = timeline();
+        assert_eq!(
+            timeline.extend([
+                record("a", 1, Status::Success, None),
+                record("z", 0, Status::Success, None)
+            ]),
+            1,
+            "`s:a` is loaded already"
+        );
+        assert_eq!(timeline.len(), 5);
+        timeline.retain_sources(|_| false);
+        assert_eq!(timeline.extend([record("a", 1, Status::Success, None)]), 1);
+    }
+
+    #[test]
+    fn rows_older_than_the_frontier_are_not_shown_as_complete() {
+        let frontier = Frontier::Partial {
+            back_to: Utc.with_ymd_and_hms(2026, 1, 1, 0, 1, 0).unwrap(),
+            holders: vec![0],
+            incomplete: 1,
+        };
+        let timeline = timeline();
+        let shown: Vec<&str> = timeline
+            .view(&LogQuery::default(), &frontier)
+            .into_iter()
+            .map(|i| timeline.records()[i].id.as_str())
+            .collect();
+        assert_eq!(shown, ["b", "c", "d"], "`a` at the frontier minute waits");
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub fn SourceStatus(loads: Loads) -> impl IntoView {
                     }
                     .into_any(),
                     LoadState::Ready { next } => {
-                        let more = if next.is_some() { " (more available)" } else { "" };
+                        let more = if next.is_some() { " (older pages remain)" } else { " (whole period)" };
                         view! { <li class="source ok">{label}": "{load.rows}" rows"{more}</li> }.into_any()
                     }
                     LoadState::Failed { error, .. } => view! {
@@ -40,10 +40,6 @@ pub fn SourceStatus(loads: Loads) -> impl IntoView {
     view! {
         <div class="sources-bar">
             <ul class="sources" aria-label="Sources">{entries}</ul>
-            <Show when=move || loads.has_more()>
-                <button type="button" class="load-more" on:click=move |_| loads.load_more()
-                    disabled=move || loads.is_loading()>"Load more"</button>
-            </Show>
         </div>
     }
 }

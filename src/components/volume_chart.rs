@@ -5,7 +5,8 @@ use chrono::{DateTime, FixedOffset, Utc};
 use leptos::prelude::*;
 
 use logdeck_core::format;
-use logdeck_core::histogram::{histogram, Bucket};
+use logdeck_core::frontier::Frontier;
+use logdeck_core::histogram::{histogram, BarCoverage, Bucket};
 use logdeck_core::query::TimeWindow;
 use logdeck_core::status::Status;
 use logdeck_core::timeline::Timeline;
@@ -31,6 +32,9 @@ pub fn VolumeChart(
     timeline: RwSignal<Timeline>,
     #[prop(into)] rows: Signal<Vec<usize>>,
     #[prop(into)] window: Signal<Option<TimeWindow>>,
+    /// Bars older than the frontier are drawn as not loaded, never as zero.
+    #[prop(into)]
+    frontier: Signal<Frontier>,
     #[prop(into)] offset: Signal<FixedOffset>,
     on_select: Callback<TimeWindow>,
 ) -> impl IntoView {
@@ -58,6 +62,7 @@ pub fn VolumeChart(
             .enumerate()
             .map(|(index, bucket)| {
                 let x = index as f64 * slot;
+                let coverage = frontier.with(|f| bucket.coverage(f));
                 let mut base = HEIGHT;
                 let segments = STACK
                     .iter()
@@ -71,14 +76,18 @@ pub fn VolumeChart(
                         }
                     })
                     .collect_view();
-                let description = format!(
-                    "{} to {}: {} rows, {} errors, {} warnings",
-                    label(bucket.from),
-                    label(bucket.to),
+                let counted = format!(
+                    "{} rows, {} errors, {} warnings",
                     bucket.total(),
                     bucket.count(Status::Error),
                     bucket.count(Status::Warning)
                 );
+                let counted = match coverage {
+                    BarCoverage::Complete => counted,
+                    BarCoverage::Partial => format!("at least {counted} (partly loaded)"),
+                    BarCoverage::NotLoaded => "not loaded yet".to_owned(),
+                };
+                let description = format!("{} to {}: {counted}", label(bucket.from), label(bucket.to));
                 let window = TimeWindow { from: bucket.from, to: bucket.to };
                 let aria_label = description.clone();
                 view! {
@@ -86,7 +95,8 @@ pub fn VolumeChart(
                         on:click=move |_| on_select.run(window)
                         on:keydown=move |ev| if ev.key() == "Enter" || ev.key() == " " { on_select.run(window) }>
                         <title>{description}</title>
-                        <rect class="bar-hit" x=x y="0" width=slot height=HEIGHT />
+                        <rect class="bar-hit" class:bar-unloaded=coverage == BarCoverage::NotLoaded
+                            class:bar-partial=coverage == BarCoverage::Partial x=x y="0" width=slot height=HEIGHT />
                         {segments}
                     </g>
                 }
@@ -102,8 +112,18 @@ pub fn VolumeChart(
     view! {
         <figure class="volume">
             <figcaption class="visually-hidden">"Rows over time by status; choose a bar to narrow the period"</figcaption>
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") preserveAspectRatio="none" class="volume-chart">{bars}</svg>
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") preserveAspectRatio="none" class="volume-chart">
+                <defs>
+                    <pattern id="unloaded-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                        <line class="hatch-line" x1="0" y1="0" x2="0" y2="6" />
+                    </pattern>
+                </defs>
+                {bars}
+            </svg>
             <div class="volume-axis"><span>{move || edges().0}</span><span>{move || edges().1}</span></div>
+            <Show when=move || frontier.with(|f| f.back_to().is_some())>
+                <p class="volume-legend">"Hatched: not loaded yet (counts there are unknown, not zero)."</p>
+            </Show>
         </figure>
     }
 }

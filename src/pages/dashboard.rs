@@ -22,6 +22,7 @@ use crate::state::url::{display_offset, use_log_query, use_set_log_query, Histor
 use logdeck_core::columns::Column;
 use logdeck_core::config::{ConfigError, RuntimeConfig};
 use logdeck_core::format;
+use logdeck_core::frontier::Frontier;
 use logdeck_core::query::{LogQuery, Period, Sort, TimeWindow};
 use logdeck_core::sources::Source;
 
@@ -40,7 +41,8 @@ pub fn Dashboard() -> impl IntoView {
     let offset = Signal::derive(move || display_offset(query.with(|q| q.zone)));
     let refresh = RwSignal::new(0u64);
     use_loads_sync(config, query, loads, refresh);
-    let rows = use_view_rows(query, loads);
+    let frontier = Memo::new(move |_| loads.frontier());
+    let rows = use_view_rows(query, loads, frontier);
     mark_first_rows(rows);
     let selection = use_selection(query, set_query, rows, loads);
     install_keyboard(selection);
@@ -62,7 +64,7 @@ pub fn Dashboard() -> impl IntoView {
     });
     let near_end = Callback::new(move |()| {
         if !loads.is_loading() {
-            loads.load_more();
+            loads.load_older();
         }
     });
     let all_sources = Signal::derive(move || match config.get() {
@@ -86,10 +88,10 @@ pub fn Dashboard() -> impl IntoView {
             <FilterBar query set_query options offset />
             <UrlProblems problems />
             <ConfigNotice config />
-            <VolumeChart timeline=loads.timeline rows window=loads.window offset on_select=narrow />
-            <Toolbar loads refresh all_sources query offset rows drop_message />
+            <VolumeChart timeline=loads.timeline rows window=loads.window frontier offset on_select=narrow />
+            <Toolbar loads refresh all_sources query offset rows frontier drop_message />
             <div class="workspace">
-                <TableArea loads rows offset sort on_sort selection near_end />
+                <TableArea loads rows frontier offset sort on_sort selection near_end />
                 <Show when=move || selection.key.with(Option::is_some)>
                     <DetailPane record=selection.record selected=selection.key sources=all_sources offset
                         on_close=selection.close on_step=selection.step />
@@ -126,8 +128,13 @@ fn use_loads_sync(
     });
 }
 
-/// The loaded rows the query shows, in its order (timeline indices).
-fn use_view_rows(query: Memo<LogQuery>, loads: Loads) -> Memo<Vec<usize>> {
+/// The loaded rows the query shows within the complete part of the period, in its
+/// order (timeline indices).
+fn use_view_rows(
+    query: Memo<LogQuery>,
+    loads: Loads,
+    frontier: Memo<Frontier>,
+) -> Memo<Vec<usize>> {
     let view_query = Memo::new(move |_| {
         query.with(|q| LogQuery {
             selected: None,
@@ -136,7 +143,11 @@ fn use_view_rows(query: Memo<LogQuery>, loads: Loads) -> Memo<Vec<usize>> {
     });
     Memo::new(move |_| {
         let query = view_query.get();
-        loads.timeline.with(|timeline| timeline.view(&query))
+        frontier.with(|frontier| {
+            loads
+                .timeline
+                .with(|timeline| timeline.view(&query, frontier))
+        })
     })
 }
 
@@ -165,6 +176,7 @@ fn Toolbar(
     query: Memo<LogQuery>,
     offset: Signal<chrono::FixedOffset>,
     rows: Memo<Vec<usize>>,
+    frontier: Memo<Frontier>,
     drop_message: RwSignal<String>,
 ) -> impl IntoView {
     let live = RwSignal::new(false);
@@ -181,7 +193,9 @@ fn Toolbar(
             <ExportPanel sources=all_sources query offset loads />
             <FileOpener loads />
             <span role="status">{drop_message}</span>
-            <span class="row-count" role="status">{move || format!("{} rows", rows.with(Vec::len))}</span>
+            <span class="row-count" role="status">
+                {move || frontier.with(|f| f.count_line(rows.with(Vec::len), offset.get()))}
+            </span>
         </div>
     }
 }
@@ -191,6 +205,7 @@ fn Toolbar(
 fn TableArea(
     loads: Loads,
     rows: Memo<Vec<usize>>,
+    frontier: Memo<Frontier>,
     offset: Signal<chrono::FixedOffset>,
     sort: Signal<Sort>,
     on_sort: Callback<Column>,
@@ -205,12 +220,14 @@ fn TableArea(
         <div class="table-area">
             <LogTable timeline=loads.timeline rows columns offset zone_label sort on_sort
                 selected=selection.key cursor=selection.cursor on_open=selection.open on_near_end=near_end />
-            <Show when=move || empty() && !loads.is_loading() && !loads.book.with(|book| book.loads().is_empty())>
+            <Show when=move || empty() && frontier.with(|f| f.back_to().is_none()) && !loads.is_loading()
+                && !loads.book.with(|book| book.loads().is_empty())>
                 <p class="notice" role="status">"No logs match these filters in this period."</p>
             </Show>
             <Show when=move || empty() && loads.is_loading()>
                 <p class="notice" role="status">"Loading logs…"</p>
             </Show>
+            <FrontierNote loads frontier offset empty=Signal::derive(empty) />
         </div>
     }
 }
@@ -250,6 +267,34 @@ fn install_live_refresh(live: RwSignal<bool>, refresh: RwSignal<u64>) {
             handle.clear();
         }
     });
+}
+
+/// Below the table while the period is not complete: how far back the rows are
+/// complete, what is missing, and "Load older" for the sources holding it back.
+#[component]
+fn FrontierNote(
+    loads: Loads,
+    frontier: Memo<Frontier>,
+    offset: Signal<chrono::FixedOffset>,
+    empty: Signal<bool>,
+) -> impl IntoView {
+    let line = move || frontier.with(|f| f.missing_line(offset.get()));
+    let searched = move || {
+        if empty.get() {
+            "No logs match these filters in the loaded part of the period. "
+        } else {
+            ""
+        }
+    };
+    view! {
+        <Show when=move || line().is_some()>
+            <p class="frontier-note" role="status">
+                {searched}{line}" "
+                <button type="button" class="load-older" on:click=move |_| loads.load_older()
+                    disabled=move || loads.is_loading()>"Load older"</button>
+            </p>
+        </Show>
+    }
 }
 
 /// ↑/↓ or j/k move, Enter opens, Esc closes, ←/→ step the open record, `/` searches.

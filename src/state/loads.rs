@@ -12,11 +12,14 @@ use leptos::task::spawn_local;
 use web_sys::AbortController;
 
 use crate::net;
+use crate::state::prefs;
+use logdeck_core::adapters::Page;
 use logdeck_core::config::RuntimeConfig;
+use logdeck_core::frontier::Frontier;
 use logdeck_core::load_book::{Fetch, LoadBook, Start, Wanted};
 use logdeck_core::model::LogRecord;
 use logdeck_core::query::{LogQuery, Period, TimeWindow};
-use logdeck_core::sources::Source;
+use logdeck_core::sources::{Source, SourceError};
 use logdeck_core::timeline::Timeline;
 
 pub use logdeck_core::load_book::{LoadState, SourceLoad};
@@ -39,6 +42,8 @@ pub struct Loads {
     pub files: RwSignal<Vec<(String, Vec<LogRecord>)>>,
     basis: StoredValue<Option<Basis>>,
     controllers: StoredValue<Vec<(u64, AbortController)>, LocalStorage>,
+    /// Rows to load in the background before waiting for "Load older".
+    fill_budget: usize,
 }
 
 impl Default for Loads {
@@ -56,6 +61,7 @@ impl Loads {
             files: RwSignal::new(Vec::new()),
             basis: StoredValue::new(None),
             controllers: StoredValue::new_local(Vec::new()),
+            fill_budget: prefs::fill_budget(),
         }
     }
 
@@ -146,14 +152,25 @@ impl Loads {
         })
     }
 
-    /// Loads the next page of every source that has one and is not busy.
-    pub fn load_more(&self) {
+    /// Loads the next page of the sources holding the frontier back.
+    pub fn load_older(&self) {
         let Some(basis) = self.basis.get_value() else {
             return;
         };
-        let fetches = self.book.try_update(LoadBook::more).unwrap_or_default();
+        let fetches = self
+            .book
+            .try_update(|book| book.older(basis.window))
+            .unwrap_or_default();
         for fetch in fetches {
             self.fetch(fetch, basis.query.clone(), basis.window);
+        }
+    }
+
+    /// How far back the loaded rows are complete (tracked).
+    pub fn frontier(&self) -> Frontier {
+        match self.window.get() {
+            Some(window) => self.book.with(|book| book.frontier(window)),
+            None => Frontier::Complete,
         }
     }
 
@@ -165,10 +182,6 @@ impl Loads {
         if let Some(fetch) = self.book.try_update(|book| book.retry(index)).flatten() {
             self.fetch(fetch, basis.query, basis.window);
         }
-    }
-
-    pub fn has_more(&self) -> bool {
-        self.book.with(LoadBook::has_more)
     }
 
     pub fn is_loading(&self) -> bool {
@@ -219,21 +232,31 @@ impl Loads {
         });
     }
 
-    fn finish(
-        &self,
-        fetch: Fetch,
-        outcome: Result<logdeck_core::adapters::Page, logdeck_core::sources::SourceError>,
-    ) {
-        let (summary, records) = match outcome {
-            Ok(page) => (Ok((page.records.len(), page.next)), page.records),
-            Err(error) => (Err(error), Vec::new()),
-        };
+    /// Takes an answer in, then keeps filling the period in the background.
+    fn finish(&self, fetch: Fetch, outcome: Result<Page, SourceError>) {
         let current = self
             .book
-            .try_update(|book| book.finish(fetch, summary))
+            .try_update(|book| book.finish(fetch, outcome.as_ref().map_err(Clone::clone)))
             .unwrap_or(false);
-        if current && !records.is_empty() {
-            self.timeline.update(|timeline| timeline.extend(records));
+        if !current {
+            return;
+        }
+        if let Ok(page) = outcome {
+            if !page.records.is_empty() {
+                self.timeline.update(|timeline| {
+                    timeline.extend(page.records);
+                });
+            }
+        }
+        let Some(basis) = self.basis.get_value() else {
+            return;
+        };
+        let fetches = self
+            .book
+            .try_update(|book| book.fill(basis.window, self.fill_budget))
+            .unwrap_or_default();
+        for fetch in fetches {
+            self.fetch(fetch, basis.query.clone(), basis.window);
         }
     }
 }

@@ -11,6 +11,18 @@ use logdeck_core::columns::Column;
 
 const THEME: &str = "logdeck.theme";
 const COLUMNS: &str = "logdeck.columns";
+const FILL_BUDGET: &str = "logdeck.fill-budget";
+
+/// Rows loaded in the background to fill the period before paging waits for the
+/// reader ("Load older"), unless this device prefers another number.
+pub const DEFAULT_FILL_BUDGET: usize = 20_000;
+
+/// The background fill budget of this device (`localStorage`, `logdeck.fill-budget`).
+pub fn fill_budget() -> usize {
+    storage::get(Area::Local, FILL_BUDGET)
+        .and_then(|text| text.trim().parse().ok())
+        .unwrap_or(DEFAULT_FILL_BUDGET)
+}
 
 logdeck_core::keyed_enum! {
     /// Light, dark, or whatever the system says.
