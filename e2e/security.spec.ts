@@ -25,7 +25,20 @@ test('vendor strings containing HTML are shown as text', async ({ page }) => {
     dialogs++;
     await dialog.dismiss();
   });
-  await page.goto('/?type=dify-workflows&period=30d&q=onerror');
+  // Find the run whose error holds HTML, then open it by its run id (Dify's
+  // keyword matches run ids, not error texts).
+  let runId = '';
+  for (let number = 1; !runId && number <= 20; number++) {
+    const answer = await page.request.get(`/demo/dify/v1/workflows/logs?status=failed&limit=100&page=${number}`, {
+      headers: { Authorization: 'Bearer demo-dify-support-key' },
+    });
+    const body = await answer.json();
+    const item = body.data.find((i: { workflow_run: { error: string | null } }) => i.workflow_run.error?.includes('onerror'));
+    runId = item?.workflow_run.id ?? '';
+    if (!body.has_more) break;
+  }
+  expect(runId).not.toBe('');
+  await page.goto(`/?type=dify-workflows&period=30d&q=${runId}`);
   await settled(page);
   await expect(rows(page).first()).toBeVisible();
   await rows(page).first().click();

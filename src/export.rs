@@ -53,6 +53,8 @@ impl Format {
 pub struct SourceProgress {
     pub label: String,
     pub fetched: usize,
+    /// Rows the vendor sent that could not be read (not in the file).
+    pub skipped: usize,
     pub done: bool,
     /// Set while waiting out a rate limit.
     pub waiting: Option<String>,
@@ -168,6 +170,10 @@ pub async fn export(
         remote => (Vec::new(), Some(remote.first_position())),
     });
     let mut merge = NewestFirst::new(lanes);
+    let server: std::collections::HashMap<String, _> = sources
+        .iter()
+        .map(|source| (source.id(), source.capabilities().server_applied(&query)))
+        .collect();
     progress.set(
         sources
             .iter()
@@ -175,6 +181,7 @@ pub async fn export(
             .map(|(index, source)| SourceProgress {
                 label: source.label(),
                 fetched: 0,
+                skipped: 0,
                 done: merge.is_exhausted(index),
                 waiting: None,
             })
@@ -197,11 +204,13 @@ pub async fn export(
             )
             .await?;
             let count = page.records.len();
+            let skipped = page.unreadable.len();
             merge.fill(index, page);
             let done = merge.is_exhausted(index);
             progress.update(|all| {
                 if let Some(entry) = all.get_mut(index) {
                     entry.fetched += count;
+                    entry.skipped += skipped;
                     entry.done = done;
                     entry.waiting = None;
                 }
@@ -209,7 +218,8 @@ pub async fn export(
             continue;
         }
         let Some(record) = merge.pop() else { break };
-        if query.matches(&record) {
+        let skip = server.get(&record.source).copied().unwrap_or_default();
+        if query.matches_except(&record, skip) {
             writer.write(&record);
             written += 1;
             if written % CHUNK_ROWS == 0 {

@@ -96,7 +96,11 @@ mod benches {
         }
         bencher.bench(|| {
             timeline
-                .view(divan::black_box(&query), &Frontier::Complete)
+                .view(
+                    divan::black_box(&query),
+                    &Frontier::complete(),
+                    &std::collections::HashMap::new(),
+                )
                 .len()
         });
     }

@@ -15,108 +15,149 @@ use crate::query::TimeWindow;
 pub struct Coverage {
     /// The oldest loaded row, if any.
     pub oldest: Option<DateTime<Utc>>,
-    /// Every row of the period is loaded (no older page remains). A source that is
-    /// loading, has failed or has older pages is not complete.
-    pub complete: bool,
+    pub state: Reach,
 }
 
-/// How far back the merged view is complete.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Frontier {
-    /// Every selected source has loaded the whole period.
+/// How far a source's load has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Every row of the period is loaded (no older page remains).
     Complete,
-    /// Complete from the period's end back to just after `back_to`: rows at
-    /// `back_to` itself may continue on a page not loaded yet, and older rows of
-    /// some sources are missing.
-    Partial {
-        back_to: DateTime<Utc>,
-        /// Indices (into the coverages) of the sources whose next page moves the
-        /// frontier: those whose oldest loaded row is the frontier.
-        holders: Vec<usize>,
-        /// How many sources are incomplete.
-        incomplete: usize,
-    },
+    /// Loading, or older pages remain: complete back to its oldest row.
+    Partial,
+    /// Its last request failed: nothing more arrives until a retry. It does not
+    /// hold the others back, but the view says its rows are missing.
+    Failed,
+}
+
+/// How far back the merged view is complete, and what it is missing.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Frontier {
+    /// Complete from the period's end back to just after this instant: rows at it
+    /// may continue on a page not loaded yet. `None`: back to the period's start.
+    back_to: Option<DateTime<Utc>>,
+    /// Indices (into the coverages) of the sources whose next page moves the
+    /// frontier: those whose oldest loaded row is the frontier.
+    holders: Vec<usize>,
+    /// How many sources still have rows to load.
+    incomplete: usize,
+    /// How many sources failed; their rows are missing from the whole view.
+    failed: usize,
 }
 
 impl Frontier {
+    /// Every source has loaded the whole period.
+    pub fn complete() -> Frontier {
+        Frontier::default()
+    }
+
     /// The frontier of sources with these coverages over `window`.
     pub fn of(window: TimeWindow, coverages: &[Coverage]) -> Frontier {
         // A source with nothing loaded yet holds the frontier at the period's end.
         let reach = |coverage: &Coverage| coverage.oldest.unwrap_or(window.to).min(window.to);
-        let incomplete: Vec<(usize, DateTime<Utc>)> = coverages
+        let partial: Vec<(usize, DateTime<Utc>)> = coverages
             .iter()
             .enumerate()
-            .filter(|(_, coverage)| !coverage.complete)
+            .filter(|(_, coverage)| coverage.state == Reach::Partial)
             .map(|(index, coverage)| (index, reach(coverage)))
             .collect();
-        let Some(back_to) = incomplete.iter().map(|(_, reach)| *reach).max() else {
-            return Frontier::Complete;
-        };
-        Frontier::Partial {
+        let back_to = partial.iter().map(|(_, reach)| *reach).max();
+        Frontier {
             back_to,
-            holders: incomplete
+            holders: partial
                 .iter()
-                .filter(|(_, reach)| *reach == back_to)
+                .filter(|(_, reach)| Some(*reach) == back_to)
                 .map(|(index, _)| *index)
                 .collect(),
-            incomplete: incomplete.len(),
+            incomplete: partial.len(),
+            failed: coverages
+                .iter()
+                .filter(|coverage| coverage.state == Reach::Failed)
+                .count(),
         }
     }
 
-    /// The oldest instant the view may show as complete; `None` when all is complete.
+    /// Whether every selected source has loaded the whole period.
+    pub fn is_complete(&self) -> bool {
+        self.back_to.is_none() && self.failed == 0
+    }
+
+    /// The oldest instant the view may show as complete; `None` when the rows
+    /// reach back to the period's start.
     pub fn back_to(&self) -> Option<DateTime<Utc>> {
-        match self {
-            Frontier::Complete => None,
-            Frontier::Partial { back_to, .. } => Some(*back_to),
-        }
+        self.back_to
     }
 
     /// Whether a row at `timestamp` lies in the complete part of the period.
     pub fn covers(&self, timestamp: DateTime<Utc>) -> bool {
-        self.back_to().is_none_or(|back_to| timestamp > back_to)
+        self.back_to.is_none_or(|back_to| timestamp > back_to)
     }
 
     /// The row count as the page states it: a bare count only when complete.
     pub fn count_line(&self, rows: usize, offset: FixedOffset) -> String {
-        let rows = match rows {
+        let mut line = match rows {
             1 => "1 row".to_owned(),
             n => format!("{n} rows"),
         };
-        match self {
-            Frontier::Complete => rows,
-            Frontier::Partial { back_to, .. } => format!(
-                "{rows} · complete back to {}",
-                format::timestamp_in(*back_to, offset)
-            ),
+        if let Some(back_to) = self.back_to {
+            line.push_str(" · complete back to ");
+            line.push_str(&format::timestamp_in(back_to, offset));
         }
+        if self.failed > 0 {
+            line.push_str(" · without ");
+            line.push_str(&sources(self.failed, "failed source"));
+        }
+        line
     }
 
     /// What is missing, for the line below the table; `None` when complete.
     pub fn missing_line(&self, offset: FixedOffset) -> Option<String> {
-        let Frontier::Partial {
-            back_to,
-            incomplete,
-            ..
-        } = self
-        else {
-            return None;
+        let older = self.back_to.map(|back_to| {
+            format!(
+                "Complete back to {} — older rows from {} not loaded yet.",
+                format::timestamp_in(back_to, offset),
+                sources(self.incomplete, "source")
+            )
+        });
+        let failed = match self.failed {
+            0 => None,
+            1 => Some("Rows of 1 failed source are missing until it answers.".to_owned()),
+            n => Some(format!(
+                "Rows of {n} failed sources are missing until they answer."
+            )),
         };
-        let sources = match incomplete {
-            1 => "1 source".to_owned(),
-            n => format!("{n} sources"),
-        };
-        Some(format!(
-            "Complete back to {} — older rows from {sources} not loaded yet.",
-            format::timestamp_in(*back_to, offset)
-        ))
+        match (older, failed) {
+            (None, None) => None,
+            (Some(line), None) | (None, Some(line)) => Some(line),
+            (Some(older), Some(failed)) => Some(format!("{older} {failed}")),
+        }
     }
 
-    /// The sources to page next to move the frontier back.
+    /// The sources to page next to move the frontier back; empty when "Load
+    /// older" has nothing to do.
     pub fn holders(&self) -> &[usize] {
-        match self {
-            Frontier::Complete => &[],
-            Frontier::Partial { holders, .. } => holders,
+        &self.holders
+    }
+}
+
+#[cfg(test)]
+impl Frontier {
+    /// Complete back to `back_to`, held by source 0: for other modules' tests.
+    pub(crate) fn held_at(back_to: DateTime<Utc>) -> Frontier {
+        Frontier {
+            back_to: Some(back_to),
+            holders: vec![0],
+            incomplete: 1,
+            failed: 0,
         }
+    }
+}
+
+/// "1 source", "3 sources" (for `noun` "source" or "failed source").
+fn sources(count: usize, noun: &str) -> String {
+    match count {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
     }
 }
 
@@ -136,14 +177,21 @@ mod tests {
     fn partial(oldest: i64) -> Coverage {
         Coverage {
             oldest: Some(minute(oldest)),
-            complete: false,
+            state: Reach::Partial,
         }
     }
 
     fn done(oldest: Option<i64>) -> Coverage {
         Coverage {
             oldest: oldest.map(minute),
-            complete: true,
+            state: Reach::Complete,
+        }
+    }
+
+    fn failed(oldest: Option<i64>) -> Coverage {
+        Coverage {
+            oldest: oldest.map(minute),
+            state: Reach::Failed,
         }
     }
 
@@ -153,12 +201,14 @@ mod tests {
         let frontier = Frontier::of(window(), &[partial(100), partial(900), done(Some(50))]);
         assert_eq!(
             frontier,
-            Frontier::Partial {
-                back_to: minute(900),
+            Frontier {
+                back_to: Some(minute(900)),
                 holders: vec![1],
-                incomplete: 2
+                incomplete: 2,
+                failed: 0,
             }
         );
+        assert!(!frontier.is_complete());
         assert!(frontier.covers(minute(950)));
         assert!(
             !frontier.covers(minute(900)),
@@ -170,21 +220,22 @@ mod tests {
     fn complete_and_empty_sources_do_not_hold_the_frontier() {
         assert_eq!(
             Frontier::of(window(), &[done(None), done(Some(3))]),
-            Frontier::Complete
+            Frontier::complete()
         );
-        assert_eq!(Frontier::of(window(), &[]), Frontier::Complete);
+        assert_eq!(Frontier::of(window(), &[]), Frontier::complete());
         // File snapshots are loaded whole: complete.
         assert_eq!(
             Frontier::of(window(), &[done(Some(999))]),
-            Frontier::Complete
+            Frontier::complete()
         );
+        assert!(Frontier::complete().is_complete());
     }
 
     #[test]
-    fn a_loading_or_failed_source_without_rows_holds_the_frontier_at_the_end() {
+    fn a_loading_source_without_rows_holds_the_frontier_at_the_end() {
         let nothing_yet = Coverage {
             oldest: None,
-            complete: false,
+            state: Reach::Partial,
         };
         let frontier = Frontier::of(window(), &[partial(10), nothing_yet]);
         assert_eq!(frontier.back_to(), Some(minute(1000)));
@@ -192,10 +243,41 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_source_hides_no_other_rows_but_the_view_says_it_is_missing() {
+        let utc = FixedOffset::east_opt(0).unwrap();
+        let frontier = Frontier::of(window(), &[done(Some(5)), failed(None)]);
+        assert_eq!(frontier.back_to(), None, "the complete source shows whole");
+        assert!(frontier.covers(minute(5)));
+        assert!(!frontier.is_complete());
+        assert!(frontier.holders().is_empty(), "Load older cannot help");
+        assert_eq!(
+            frontier.count_line(7, utc),
+            "7 rows · without 1 failed source"
+        );
+        assert_eq!(
+            frontier.missing_line(utc).as_deref(),
+            Some("Rows of 1 failed source are missing until it answers.")
+        );
+        let both = Frontier::of(window(), &[partial(900), failed(None), failed(Some(950))]);
+        assert_eq!(both.back_to(), Some(minute(900)));
+        assert_eq!(
+            both.count_line(2, utc),
+            "2 rows · complete back to 2026-01-01 15:00:00 · without 2 failed sources"
+        );
+        assert_eq!(
+            both.missing_line(utc).as_deref(),
+            Some(
+                "Complete back to 2026-01-01 15:00:00 — older rows from 1 source not loaded yet. \
+                 Rows of 2 failed sources are missing until they answer."
+            )
+        );
+    }
+
+    #[test]
     fn counts_say_where_completeness_ends() {
         let utc = FixedOffset::east_opt(0).unwrap();
-        assert_eq!(Frontier::Complete.count_line(5833, utc), "5833 rows");
-        assert_eq!(Frontier::Complete.missing_line(utc), None);
+        assert_eq!(Frontier::complete().count_line(5833, utc), "5833 rows");
+        assert_eq!(Frontier::complete().missing_line(utc), None);
         let frontier = Frontier::of(window(), &[partial(100), partial(900)]);
         assert_eq!(
             frontier.count_line(1, utc),
@@ -224,7 +306,11 @@ mod tests {
             .zip(arrived)
             .map(|((rows, &n), &arrived)| Coverage {
                 oldest: n.checked_sub(1).map(|i| minute(rows[i])),
-                complete: arrived && n == rows.len(),
+                state: if arrived && n == rows.len() {
+                    Reach::Complete
+                } else {
+                    Reach::Partial
+                },
             })
             .collect()
     }
@@ -259,7 +345,7 @@ mod tests {
             }
             let all: Vec<usize> = sources.iter().map(Vec::len).collect();
             let everything = coverages(&sources, &all, &vec![true; sources.len()]);
-            prop_assert_eq!(Frontier::of(window(), &everything), Frontier::Complete);
+            prop_assert_eq!(Frontier::of(window(), &everything), Frontier::complete());
         }
     }
 }

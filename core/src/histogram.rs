@@ -133,12 +133,8 @@ mod tests {
             to: at(20),
             counts: [0; 8],
         };
-        let frontier = |minute| Frontier::Partial {
-            back_to: at(minute),
-            holders: vec![0],
-            incomplete: 1,
-        };
-        assert_eq!(bar.coverage(&Frontier::Complete), BarCoverage::Complete);
+        let frontier = |minute| Frontier::held_at(at(minute));
+        assert_eq!(bar.coverage(&Frontier::complete()), BarCoverage::Complete);
         assert_eq!(bar.coverage(&frontier(5)), BarCoverage::Complete);
         assert_eq!(bar.coverage(&frontier(15)), BarCoverage::Partial);
         assert_eq!(bar.coverage(&frontier(10)), BarCoverage::Partial);

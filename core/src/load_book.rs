@@ -3,13 +3,13 @@
 //! superseded one is dropped), what a query change may keep, and which page comes
 //! next. The browser performs what it says and reports back.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use crate::adapters::Page;
-use crate::frontier::{Coverage, Frontier};
-use crate::query::TimeWindow;
+use crate::adapters::{Page, ServerApplied, Skipped};
+use crate::frontier::{Coverage, Frontier, Reach};
+use crate::query::{LogQuery, TimeWindow};
 use crate::sources::{Source, SourceError};
 
 /// Where one source's load stands.
@@ -36,6 +36,8 @@ pub struct SourceLoad {
     pub rows: usize,
     /// The oldest row loaded so far: with the state, how far back it is complete.
     pub oldest: Option<DateTime<Utc>>,
+    /// Rows the vendor sent that could not be read, so the page can say so.
+    pub skipped: Skipped,
     /// Identifies what was asked first (the first page's URL; for a file, its name,
     /// window and size): a query change that leaves it unchanged keeps the rows.
     identity: String,
@@ -126,6 +128,7 @@ impl LoadBook {
                 state,
                 rows,
                 oldest: None,
+                skipped: Skipped::default(),
                 identity,
                 token,
             });
@@ -141,7 +144,11 @@ impl LoadBook {
             .iter()
             .map(|load| Coverage {
                 oldest: load.oldest,
-                complete: load.state == LoadState::Ready { next: None },
+                state: match load.state {
+                    LoadState::Ready { next: None } => Reach::Complete,
+                    LoadState::Ready { next: Some(_) } | LoadState::Loading => Reach::Partial,
+                    LoadState::Failed { .. } => Reach::Failed,
+                },
             })
             .collect();
         Frontier::of(window, &coverages)
@@ -176,6 +183,19 @@ impl LoadBook {
         self.older(window)
     }
 
+    /// The sources whose servers applied some of `query`'s filters alone, and
+    /// which: the view does not apply those again to their rows.
+    pub fn server_applied(&self, query: &LogQuery) -> HashMap<String, ServerApplied> {
+        self.loads
+            .iter()
+            .map(|load| {
+                let applied = load.source.capabilities().server_applied(query);
+                (load.source.id(), applied)
+            })
+            .filter(|(_, applied)| *applied != ServerApplied::default())
+            .collect()
+    }
+
     /// Rows loaded across all sources.
     pub fn rows(&self) -> usize {
         self.loads.iter().map(|load| load.rows).sum()
@@ -207,6 +227,7 @@ impl LoadBook {
         match outcome {
             Ok(page) => {
                 load.rows += page.records.len();
+                load.skipped.add(&page.unreadable);
                 let page_oldest = page.records.iter().map(|r| r.timestamp).min();
                 load.oldest = load.oldest.into_iter().chain(page_oldest).min();
                 load.state = LoadState::Ready { next: page.next };
@@ -288,6 +309,7 @@ mod tests {
                 .map(|m| record("s", &m.to_string(), minute(*m)))
                 .collect(),
             next,
+            unreadable: Vec::new(),
         }
     }
 
@@ -344,24 +366,25 @@ mod tests {
     }
 
     #[test]
-    fn fill_stops_at_the_budget_and_at_a_failure() {
+    fn a_failure_holds_nobody_back_and_fill_stops_at_the_budget() {
         let mut book = LoadBook::default();
         let fetches = book.sync(wanted("a"), false).fetches;
         book.finish(fetches[0], Ok(&page(&[990, 980], Some(2))));
         book.finish(fetches[1], Err(SourceError::MissingKey));
-        // The failed Dify load has nothing loaded: it holds the frontier at the end.
-        assert_eq!(book.frontier(window()).back_to(), Some(minute(1000)));
-        assert!(book.fill(window(), 100).is_empty(), "waits for a retry");
+        // The failed Dify load waits for a retry; Make's rows show and page on.
+        let frontier = book.frontier(window());
+        assert_eq!(frontier.back_to(), Some(minute(980)));
+        assert!(!frontier.is_complete());
+        let fill = book.fill(window(), 100);
+        assert_eq!(fill.len(), 1, "Make pages on");
+        assert_eq!(fill[0].position, 2);
+        assert_eq!(book.retry(0), None, "only failed loads retry");
         let retry = book.retry(1).unwrap();
         assert_eq!(retry.position, 1);
-        assert_eq!(book.retry(0), None, "only failed loads retry");
         book.finish(retry, Ok(&page(&[995], None)));
-        assert_eq!(
-            book.fill(window(), 10).len(),
-            1,
-            "under budget: Make pages on"
-        );
-        assert!(book.is_loading());
+        book.finish(fill[0], Ok(&page(&[970], None)));
+        assert!(book.frontier(window()).is_complete());
+        assert!(!book.is_loading());
         let mut full = LoadBook::default();
         let fetch = full.sync(wanted("a"), false).fetches[0];
         full.finish(fetch, Ok(&page(&[990, 980], Some(2))));
@@ -384,6 +407,6 @@ mod tests {
         assert_eq!(plan.opened, [file]);
         assert_eq!(book.loads()[0].state, LoadState::Ready { next: None });
         assert_eq!(book.loads()[0].rows, 3);
-        assert_eq!(book.frontier(window()), Frontier::Complete);
+        assert_eq!(book.frontier(window()), Frontier::complete());
     }
 }

@@ -109,19 +109,23 @@ mod tests {
             Page {
                 records: vec![row("a", 50), row("a", 40)],
                 next: Some(2),
+                unreadable: Vec::new(),
             },
             Page {
                 records: vec![row("a", 10)],
                 next: None,
+                unreadable: Vec::new(),
             },
         ]);
         let b = VecDeque::from([Page {
             records: vec![row("b", 45), row("b", 5)],
             next: None,
+            unreadable: Vec::new(),
         }]);
         let empty = VecDeque::from([Page {
             records: vec![],
             next: None,
+            unreadable: Vec::new(),
         }]);
         let merge = NewestFirst::new([(vec![], Some(0)), (vec![], Some(0)), (vec![], Some(1))]);
         assert_eq!(merge.wanting(), Some((0, 0)));
@@ -159,10 +163,11 @@ mod tests {
                     .map(|(i, chunk)| Page {
                         records: chunk.iter().map(|m| row(&source, *m)).collect(),
                         next: (i + 1 < count).then_some(i as u64 + 1),
+                        unreadable: Vec::new(),
                     })
                     .collect();
                 if lane.is_empty() {
-                    lane.push_back(Page { records: vec![], next: None });
+                    lane.push_back(Page::default());
                 }
                 pages.push(lane);
             }

@@ -8,6 +8,7 @@ use std::fmt;
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveTime, SecondsFormat, Utc};
 
+use super::adapters::ServerApplied;
 use super::columns::Column;
 use super::model::{CollectionType, LogRecord};
 use super::status::Status;
@@ -309,16 +310,24 @@ impl LogQuery {
     /// The browser-side filter, for what a source could not filter on the server.
     /// Applying it again to rows the server filtered is harmless.
     pub fn matches(&self, record: &LogRecord) -> bool {
-        self.matches_fields(record)
-            && self
-                .needle()
-                .is_none_or(|needle| record.search_text().contains(&needle))
+        self.matches_except(record, ServerApplied::default())
+    }
+
+    /// Whether `record` matches, leaving out the filters its source's server
+    /// applied already (`skip`), which the browser must not apply again.
+    pub fn matches_except(&self, record: &LogRecord, skip: ServerApplied) -> bool {
+        self.matches_fields_except(record, skip)
+            && (skip.text
+                || self
+                    .needle()
+                    .is_none_or(|needle| record.search_text().contains(&needle)))
     }
 
     /// Every filter but the free text, which [`Timeline`](super::timeline::Timeline)
-    /// checks against text it prepared once per row.
-    pub fn matches_fields(&self, record: &LogRecord) -> bool {
-        (self.statuses.is_empty() || self.statuses.contains(&record.status))
+    /// checks against text it prepared once per row; `skip` as in
+    /// [`LogQuery::matches_except`].
+    pub fn matches_fields_except(&self, record: &LogRecord, skip: ServerApplied) -> bool {
+        (skip.status || self.statuses.is_empty() || self.statuses.contains(&record.status))
             && (self.types.is_empty() || self.types.contains(&record.kind))
             && (self.collections.is_empty() || self.collections.contains(&record.collection))
             && (self.clients.is_empty()

@@ -2,8 +2,9 @@
 //! sorted view of it the table shows.
 
 use std::cmp::Ordering;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
+use super::adapters::ServerApplied;
 use super::columns::Column;
 use super::frontier::Frontier;
 use super::model::LogRecord;
@@ -67,17 +68,26 @@ impl Timeline {
     }
 
     /// Indices of the records `query` selects within the complete part of the
-    /// period (`frontier`), in its sort order. Ties fall back to newest first, then
-    /// to load order, so the view never shuffles between renders.
-    pub fn view(&self, query: &LogQuery, frontier: &Frontier) -> Vec<usize> {
+    /// period (`frontier`), in its sort order. Rows of the sources in `server`
+    /// skip the filters those servers applied already. Ties fall back to newest
+    /// first, then to load order, so the view never shuffles between renders.
+    pub fn view(
+        &self,
+        query: &LogQuery,
+        frontier: &Frontier,
+        server: &HashMap<String, ServerApplied>,
+    ) -> Vec<usize> {
         let needle = query.needle();
         let mut indices: Vec<usize> = (0..self.records.len())
             .filter(|&index| {
-                frontier.covers(self.records[index].timestamp)
-                    && query.matches_fields(&self.records[index])
-                    && needle
-                        .as_deref()
-                        .is_none_or(|needle| self.search_texts[index].contains(needle))
+                let record = &self.records[index];
+                let skip = server.get(&record.source).copied().unwrap_or_default();
+                frontier.covers(record.timestamp)
+                    && query.matches_fields_except(record, skip)
+                    && (skip.text
+                        || needle
+                            .as_deref()
+                            .is_none_or(|needle| self.search_texts[index].contains(needle)))
             })
             .collect();
         let sort = query.sort;
@@ -137,7 +147,7 @@ mod tests {
 
     fn ids(timeline: &Timeline, query: &LogQuery) -> Vec<String> {
         timeline
-            .view(query, &Frontier::Complete)
+            .view(query, &Frontier::complete(), &HashMap::new())
             .into_iter()
             .map(|i| timeline.records()[i].id.clone())
             .collect()
@@ -223,18 +233,38 @@ mod tests {
 
     #[test]
     fn rows_older_than_the_frontier_are_not_shown_as_complete() {
-        let frontier = Frontier::Partial {
-            back_to: Utc.with_ymd_and_hms(2026, 1, 1, 0, 1, 0).unwrap(),
-            holders: vec![0],
-            incomplete: 1,
-        };
+        let frontier = Frontier::held_at(Utc.with_ymd_and_hms(2026, 1, 1, 0, 1, 0).unwrap());
         let timeline = timeline();
         let shown: Vec<&str> = timeline
-            .view(&LogQuery::default(), &frontier)
+            .view(&LogQuery::default(), &frontier, &HashMap::new())
             .into_iter()
             .map(|i| timeline.records()[i].id.as_str())
             .collect();
         assert_eq!(shown, ["b", "c", "d"], "`a` at the frontier minute waits");
+    }
+
+    #[test]
+    fn rows_a_server_searched_are_not_searched_again_in_the_browser() {
+        let timeline = timeline();
+        let query = LogQuery {
+            text: "matched in the inputs".into(),
+            ..LogQuery::default()
+        };
+        let server = HashMap::from([(
+            "s".to_owned(),
+            ServerApplied {
+                status: false,
+                text: true,
+            },
+        )]);
+        assert!(timeline
+            .view(&query, &Frontier::complete(), &HashMap::new())
+            .is_empty());
+        assert_eq!(
+            timeline.view(&query, &Frontier::complete(), &server).len(),
+            timeline.len(),
+            "the server's answer stands"
+        );
     }
 
     #[test]

@@ -94,7 +94,12 @@ async fn response_has_the_documented_shape_sorted_by_imt_id() {
     let rows = body["scenarioLogs"].as_array().unwrap();
     assert_eq!(rows.len(), 5);
     for row in rows {
-        assert!(row["id"].is_i64() && row["imtId"].is_string() && row["teamId"].is_i64());
+        let id = row["id"].as_str().unwrap();
+        assert!(
+            id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit()),
+            "execution ids as Make's docs show them: {id}"
+        );
+        assert!(row["imtId"].is_string() && row["teamId"].is_i64());
         assert!(row["status"].is_u64() && row["duration"].is_u64() && row["instant"].is_boolean());
         assert!(row["authorName"].is_string() || row["authorName"].is_null());
         assert!(row["centicredits"].is_u64() || row["centicredits"].is_string());
@@ -198,20 +203,33 @@ async fn offset_and_key_paging_yield_every_row_exactly_once() {
         if last.is_some() {
             assert_eq!(
                 body["pg"]["last"],
-                rows[40]["id"].to_string(),
-                "pg.last is the last id, as a string"
+                sort_key(&rows[40]),
+                "pg.last is the last row's key, as a string"
             );
         }
-        last = Some(rows[40]["id"].to_string());
+        last = Some(sort_key(&rows[40]));
     }
     assert_each_once(&seen, total);
     let first = logs(&router, "pg[limit]=2").await;
     let with_last = logs(
         &router,
-        &format!("pg[limit]=2&pg[showLast]=true&pg[last]={}", first[1]["id"]),
+        &format!(
+            "pg[limit]=2&pg[showLast]=true&pg[last]={}",
+            sort_key(&first[1])
+        ),
     )
     .await;
     assert_eq!(with_last[0]["id"], first[1]["id"]);
+}
+
+/// The demo's `pg[last]` key: the row's time in epoch milliseconds (an integer, as
+/// the spec types `pg[last]` in requests; execution ids are hex strings).
+fn sort_key(row: &serde_json::Value) -> String {
+    let timestamp = row["timestamp"].as_str().unwrap();
+    chrono::DateTime::parse_from_rfc3339(timestamp)
+        .unwrap()
+        .timestamp_millis()
+        .to_string()
 }
 
 #[tokio::test]
@@ -225,7 +243,7 @@ async fn same_seed_same_rows_other_seed_other_rows() {
 async fn a_log_its_execution_details_and_module_logs_agree() {
     let router = server(42, 2_000);
     let errors = logs(&router, "status=3&pg[limit]=1").await;
-    let id = errors[0]["id"].as_i64().unwrap();
+    let id = errors[0]["id"].as_str().unwrap().to_owned();
     let one = get(&router, &uri(&format!("/scenarios/1001/logs/{id}")), &AUTH)
         .await
         .json();
@@ -290,10 +308,7 @@ async fn a_log_its_execution_details_and_module_logs_agree() {
         .await
         .json();
         for entry in body["moduleLogs"].as_array().unwrap() {
-            let execution = entry["executionId"]
-                .as_str()
-                .and_then(|s| s.parse::<i64>().ok());
-            if execution == Some(id) && entry["status"] == 3 {
+            if entry["executionId"] == id.as_str() && entry["status"] == 3 {
                 assert!(entry["error"]["message"].is_string());
                 failing_module_seen = true;
             }

@@ -75,7 +75,9 @@ pub fn ExportPanel(
                         format.extension(),
                     );
                     match export::save(&blob, &name) {
-                        Ok(()) => ExportState::Done(format!("Downloaded {rows} rows as {name}.")),
+                        Ok(()) => {
+                            ExportState::Done(done_message(rows, &name, &progress.get_untracked()))
+                        }
                         Err(error) => ExportState::Failed(error.to_string()),
                     }
                 }
@@ -117,6 +119,23 @@ pub fn ExportPanel(
                 }}
             </div>
         </div>
+    }
+}
+
+/// "Downloaded N rows as F.", naming the sources whose unreadable rows are not in it.
+fn done_message(rows: usize, name: &str, progress: &[SourceProgress]) -> String {
+    let skipped: Vec<String> = progress
+        .iter()
+        .filter(|p| p.skipped > 0)
+        .map(|p| format!("{}: {}", p.label, p.skipped))
+        .collect();
+    if skipped.is_empty() {
+        format!("Downloaded {rows} rows as {name}.")
+    } else {
+        format!(
+            "Downloaded {rows} rows as {name}. Rows that could not be read are not in it ({}).",
+            skipped.join(", ")
+        )
     }
 }
 

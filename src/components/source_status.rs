@@ -24,7 +24,13 @@ pub fn SourceStatus(loads: Loads) -> impl IntoView {
                     .into_any(),
                     LoadState::Ready { next } => {
                         let more = if next.is_some() { " (older pages remain)" } else { " (whole period)" };
-                        view! { <li class="source ok">{label}": "{load.rows}" rows"{more}</li> }.into_any()
+                        view! {
+                            <li class="source ok">
+                                {label}": "{load.rows}" rows"{more}
+                                <Skipped skipped=load.skipped />
+                            </li>
+                        }
+                        .into_any()
                     }
                     LoadState::Failed { error, .. } => view! {
                         <li class="source failed" role="alert">
@@ -42,4 +48,29 @@ pub fn SourceStatus(loads: Loads) -> impl IntoView {
             <ul class="sources" aria-label="Sources">{entries}</ul>
         </div>
     }
+}
+
+/// "· 2 rows could not be read", opening onto the field that was wrong and the
+/// row as the vendor sent it.
+#[component]
+fn Skipped(skipped: logdeck_core::adapters::Skipped) -> impl IntoView {
+    let summary = skipped.summary()?;
+    let rows = skipped
+        .first
+        .into_iter()
+        .map(|row| {
+            view! {
+                <li>
+                    <p>{row.error.to_string()}</p>
+                    <pre>{row.raw}</pre>
+                </li>
+            }
+        })
+        .collect_view();
+    Some(view! {
+        <details class="skipped-rows">
+            <summary>" · "{summary}</summary>
+            <ul>{rows}</ul>
+        </details>
+    })
 }

@@ -143,10 +143,11 @@ fn use_view_rows(
     });
     Memo::new(move |_| {
         let query = view_query.get();
+        let server = loads.book.with(|book| book.server_applied(&query));
         frontier.with(|frontier| {
             loads
                 .timeline
-                .with(|timeline| timeline.view(&query, frontier))
+                .with(|timeline| timeline.view(&query, frontier, &server))
         })
     })
 }
@@ -220,7 +221,7 @@ fn TableArea(
         <div class="table-area">
             <LogTable timeline=loads.timeline rows columns offset zone_label sort on_sort
                 selected=selection.key cursor=selection.cursor on_open=selection.open on_near_end=near_end />
-            <Show when=move || empty() && frontier.with(|f| f.back_to().is_none()) && !loads.is_loading()
+            <Show when=move || empty() && frontier.with(Frontier::is_complete) && !loads.is_loading()
                 && !loads.book.with(|book| book.loads().is_empty())>
                 <p class="notice" role="status">"No logs match these filters in this period."</p>
             </Show>
@@ -290,8 +291,10 @@ fn FrontierNote(
         <Show when=move || line().is_some()>
             <p class="frontier-note" role="status">
                 {searched}{line}" "
-                <button type="button" class="load-older" on:click=move |_| loads.load_older()
-                    disabled=move || loads.is_loading()>"Load older"</button>
+                <Show when=move || frontier.with(|f| !f.holders().is_empty())>
+                    <button type="button" class="load-older" on:click=move |_| loads.load_older()
+                        disabled=move || loads.is_loading()>"Load older"</button>
+                </Show>
             </p>
         </Show>
     }

@@ -170,7 +170,7 @@ impl Loads {
     pub fn frontier(&self) -> Frontier {
         match self.window.get() {
             Some(window) => self.book.with(|book| book.frontier(window)),
-            None => Frontier::Complete,
+            None => Frontier::complete(),
         }
     }
 

@@ -82,7 +82,7 @@ pub fn decode_list(
     params: ListParams<'_>,
 ) -> Result<Page, DecodeError> {
     let root = json::parse_body(API, body)?;
-    let records = json::rows(API, &root, "logs", |context, item| {
+    let rows = json::rows(API, &root, "logs", |context, item| {
         decode_item(context, item, connection)
     })?;
     let has_more = root
@@ -91,11 +91,12 @@ pub fn decode_list(
         .unwrap_or(false);
     let returned = root
         .get("returned")
-        .and_then(Value::as_u64)
-        .unwrap_or(records.len() as u64);
+        .and_then(json::exact_u64)
+        .unwrap_or(rows.sent as u64);
     Ok(Page {
         next: (has_more && returned > 0).then(|| params.offset + returned),
-        records,
+        records: rows.read,
+        unreadable: rows.unreadable,
     })
 }
 
@@ -109,11 +110,10 @@ fn decode_item(
     item: &Value,
     connection: &AitronosConnection,
 ) -> Result<LogRecord, DecodeError> {
-    let id = match item.get("id") {
-        Some(Value::String(id)) if !id.is_empty() => id.clone(),
-        Some(Value::Number(id)) => id.to_string(),
-        _ => return Err(context.error("id", "is missing or not a string")),
-    };
+    let id = item
+        .get("id")
+        .and_then(json::id_text)
+        .ok_or_else(|| context.error("id", "is missing or empty"))?;
     let timestamp = item
         .get("created_at")
         .and_then(json::iso_instant)
@@ -126,7 +126,7 @@ fn decode_item(
     };
     let duration_ms = ["duration_ms", "execution_time_ms", "duration"]
         .iter()
-        .find_map(|key| item.get(*key).and_then(Value::as_f64))
+        .find_map(|key| item.get(*key).and_then(json::number))
         .filter(|ms| ms.is_finite() && *ms >= 0.0)
         .map(|ms| ms.round() as u64);
     Ok(LogRecord {
@@ -307,16 +307,30 @@ mod tests {
     }
 
     #[test]
-    fn missing_documented_fields_are_errors_naming_them() {
+    fn rows_missing_a_documented_field_are_skipped_and_named() {
         let none = BTreeSet::new();
-        let no_time = decode_list(r#"{"logs":[{"id":"a"}]}"#, &connection(), params(&none));
-        assert_eq!(no_time.unwrap_err().field, "logs[0].created_at");
-        let no_id = decode_list(
-            r#"{"logs":[{"created_at":"2025-11-15T10:30:00Z"}]}"#,
+        let page = decode_list(
+            r#"{"logs":[{"id":"a"},{"created_at":"2025-11-15T10:30:00Z"},
+                        {"id":"abc123def456","created_at":"2025-11-15T10:30:00Z"}],
+                "has_more":true,"returned":3}"#,
             &connection(),
             params(&none),
+        )
+        .unwrap();
+        let ids: Vec<&str> = page.records.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["abc123def456"]);
+        let fields: Vec<&str> = page
+            .unreadable
+            .iter()
+            .map(|u| u.error.field.as_str())
+            .collect();
+        assert_eq!(fields, ["logs[0].created_at", "logs[1].id"]);
+        assert_eq!(page.unreadable[0].raw, r#"{"id":"a"}"#);
+        assert_eq!(
+            page.next,
+            Some(50 + 3),
+            "skipped rows still count for paging"
         );
-        assert_eq!(no_id.unwrap_err().field, "logs[0].id");
         let last = decode_list(
             r#"{"logs":[],"has_more":false}"#,
             &connection(),

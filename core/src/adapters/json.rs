@@ -1,10 +1,10 @@
 //! Field access shared by the adapters: strict getters that name the field in
 //! their error, lenient ones for what the specs leave loose.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::Value;
 
-use super::DecodeError;
+use super::{DecodeError, UnreadableRow};
 
 /// Parses a body, or says it is not JSON.
 pub fn parse_body(api: &'static str, body: &str) -> Result<Value, DecodeError> {
@@ -48,18 +48,39 @@ impl RowContext {
     }
 }
 
-/// Decodes every item of the list at `key` with `decode`, naming the item in errors.
+/// The rows of one list: those read, those skipped, and how many the vendor sent
+/// (paging counts what was sent, so a skipped row never ends paging early).
+pub struct Rows<T> {
+    pub read: Vec<T>,
+    pub unreadable: Vec<UnreadableRow>,
+    pub sent: usize,
+}
+
+/// Decodes every item of the list at `key` with `decode`. A row that cannot be read
+/// is skipped and kept as an [`UnreadableRow`]: one odd row never hides the others.
+/// Only a missing list fails the page.
 pub fn rows<T>(
     api: &'static str,
     root: &Value,
     list: &'static str,
     decode: impl Fn(&RowContext, &Value) -> Result<T, DecodeError>,
-) -> Result<Vec<T>, DecodeError> {
-    array(api, root, list)?
-        .iter()
-        .enumerate()
-        .map(|(index, item)| decode(&RowContext { api, list, index }, item))
-        .collect()
+) -> Result<Rows<T>, DecodeError> {
+    let items = array(api, root, list)?;
+    let mut rows = Rows {
+        read: Vec::with_capacity(items.len()),
+        unreadable: Vec::new(),
+        sent: items.len(),
+    };
+    for (index, item) in items.iter().enumerate() {
+        match decode(&RowContext { api, list, index }, item) {
+            Ok(row) => rows.read.push(row),
+            Err(error) => rows.unreadable.push(UnreadableRow {
+                error,
+                raw: item.to_string(),
+            }),
+        }
+    }
+    Ok(rows)
 }
 
 /// `message (code)`, or whichever of the two the vendor sent.
@@ -90,17 +111,58 @@ pub fn exact_u64(value: &Value) -> Option<u64> {
     }
 }
 
-/// An ISO 8601 / RFC 3339 instant.
-pub fn iso_instant(value: &Value) -> Option<DateTime<Utc>> {
-    let text = value.as_str()?;
-    DateTime::parse_from_rfc3339(text)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
+/// A signed integer sent as a number or as a string of digits (vendors do both).
+pub fn integer(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(number) => number.as_i64(),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
 }
 
-/// Unix seconds.
+/// A number sent as a JSON number or as a numeric string.
+pub fn number(value: &Value) -> Option<f64> {
+    match value {
+        Value::Number(number) => number.as_f64(),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+    .filter(|number: &f64| number.is_finite())
+}
+
+/// An identifier as opaque text: a non-empty string, or an integer written out.
+/// Make documents execution ids as integers in one place and hex strings in another.
+pub fn id_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) if !text.trim().is_empty() => Some(text.trim().to_owned()),
+        Value::Number(number) if number.is_u64() || number.is_i64() => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+/// An ISO 8601 / RFC 3339 instant. One without an offset (`2025-11-15T10:30:00`,
+/// also with a space for the `T`) is read as UTC, the zone every spec here uses.
+pub fn iso_instant(value: &Value) -> Option<DateTime<Utc>> {
+    let text = value.as_str()?.trim();
+    if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
+        return Some(instant.with_timezone(&Utc));
+    }
+    ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
+        .iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
+        .map(|naive| naive.and_utc())
+}
+
+/// Unix seconds, as an integer, a float (fractions dropped) or a string of digits.
 pub fn unix_seconds(value: &Value) -> Option<DateTime<Utc>> {
-    DateTime::from_timestamp(value.as_i64()?, 0)
+    let seconds = match value {
+        Value::Number(number) => number
+            .as_i64()
+            .or_else(|| number.as_f64().filter(|s| s.is_finite()).map(|s| s as i64)),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }?;
+    DateTime::from_timestamp(seconds, 0)
 }
 
 #[cfg(test)]
@@ -129,6 +191,53 @@ mod tests {
             unix_seconds(&json!(1705407629)).map(|t| t.timestamp()),
             Some(1705407629)
         );
-        assert!(unix_seconds(&json!("1705407629")).is_none());
+        assert_eq!(
+            unix_seconds(&json!("1705407629")).map(|t| t.timestamp()),
+            Some(1705407629)
+        );
+        assert_eq!(
+            unix_seconds(&json!(1705407629.75)).map(|t| t.timestamp()),
+            Some(1705407629)
+        );
+        assert!(unix_seconds(&json!("soon")).is_none());
+    }
+
+    #[test]
+    fn instants_without_an_offset_are_utc() {
+        let utc = iso_instant(&json!("2025-11-15T10:30:00Z"));
+        assert_eq!(iso_instant(&json!("2025-11-15T10:30:00")), utc);
+        assert_eq!(iso_instant(&json!("2025-11-15 10:30:00")), utc);
+        assert!(iso_instant(&json!("2025-11-15T10:30:00.250")).is_some());
+    }
+
+    #[test]
+    fn ids_are_opaque_text_whatever_their_json_type() {
+        assert_eq!(id_text(&json!(42)).as_deref(), Some("42"));
+        assert_eq!(
+            id_text(&json!("da518adcd14b4b64ac6358823ccb80ca")).as_deref(),
+            Some("da518adcd14b4b64ac6358823ccb80ca")
+        );
+        assert_eq!(id_text(&json!("")), None);
+        assert_eq!(id_text(&json!(1.5)), None);
+        assert_eq!(id_text(&json!(null)), None);
+        assert_eq!(integer(&json!("3")), Some(3));
+        assert_eq!(integer(&json!(-2)), Some(-2));
+        assert_eq!(integer(&json!("three")), None);
+    }
+
+    #[test]
+    fn one_bad_row_is_skipped_with_its_path_and_raw_json() {
+        let root = json!({"data": [{"n": 1}, {"n": "x"}, {"n": 3}]});
+        let rows = rows("Test API", &root, "data", |context, item| {
+            item.get("n")
+                .and_then(Value::as_i64)
+                .ok_or_else(|| context.error("n", "is not an integer"))
+        })
+        .unwrap();
+        assert_eq!(rows.read, vec![1, 3]);
+        assert_eq!(rows.sent, 3);
+        assert_eq!(rows.unreadable.len(), 1);
+        assert_eq!(rows.unreadable[0].error.field, "data[1].n");
+        assert_eq!(rows.unreadable[0].raw, r#"{"n":"x"}"#);
     }
 }

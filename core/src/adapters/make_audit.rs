@@ -140,23 +140,18 @@ pub fn decode_list(
     params: ListParams<'_>,
 ) -> Result<Page, DecodeError> {
     let root = json::parse_body(API, body)?;
-    let rows = json::array(API, &root, "auditLogs")?;
-    let mut records = Vec::with_capacity(rows.len());
-    for (index, row) in rows.iter().enumerate() {
-        let context = RowContext {
-            api: API,
-            list: "auditLogs",
-            index,
-        };
-        let record = decode_entry(&context, row, connection)?;
-        if (params.window.from..=params.window.to).contains(&record.timestamp) {
-            records.push(record);
-        }
-    }
-    let full_page = rows.len() as u64 >= u64::from(params.limit);
+    let rows = json::rows(API, &root, "auditLogs", |context, row| {
+        decode_entry(context, row, connection)
+    })?;
+    let sent = rows.sent as u64;
     Ok(Page {
-        next: full_page.then(|| params.offset + rows.len() as u64),
-        records,
+        next: (sent >= u64::from(params.limit)).then(|| params.offset + sent),
+        records: rows
+            .read
+            .into_iter()
+            .filter(|record| (params.window.from..=params.window.to).contains(&record.timestamp))
+            .collect(),
+        unreadable: rows.unreadable,
     })
 }
 
@@ -180,7 +175,7 @@ fn decode_entry(
         .or_else(|| {
             actor
                 .and_then(|a| a.get("id"))
-                .and_then(Value::as_i64)
+                .and_then(json::integer)
                 .map(|id| format!("user #{id}"))
         });
     let named = |key: &str| row.get(key).and_then(|v| json::text(v, "name"));
@@ -208,7 +203,7 @@ fn decode_entry(
 /// `triggeredAt` is "an integer timestamp" without a unit: values beyond 10^12 can
 /// only be milliseconds (10^12 seconds is the year 33658), smaller ones are seconds.
 fn integer_instant(value: &Value) -> Option<DateTime<Utc>> {
-    let number = value.as_i64()?;
+    let number = json::integer(value)?;
     if number.abs() >= 1_000_000_000_000 {
         DateTime::from_timestamp_millis(number)
     } else {
@@ -485,7 +480,7 @@ mod tests {
     }
 
     #[test]
-    fn an_entry_without_uuid_or_time_is_an_error() {
+    fn an_entry_without_uuid_or_time_is_skipped_and_named() {
         let none = BTreeSet::new();
         let params = ListParams {
             window: window(),
@@ -494,14 +489,19 @@ mod tests {
             offset: 0,
             limit: 3,
         };
-        let missing_uuid = decode_list(
-            r#"{"auditLogs":[{"triggeredAt":1}]}"#,
+        let page = decode_list(
+            r#"{"auditLogs":[{"triggeredAt":1},{"uuid":"u"}]}"#,
             &connection(),
             params,
-        );
-        assert_eq!(missing_uuid.unwrap_err().field, "auditLogs[0].uuid");
-        let missing_time = decode_list(r#"{"auditLogs":[{"uuid":"u"}]}"#, &connection(), params);
-        assert_eq!(missing_time.unwrap_err().field, "auditLogs[0].triggeredAt");
+        )
+        .unwrap();
+        assert!(page.records.is_empty());
+        let fields: Vec<&str> = page
+            .unreadable
+            .iter()
+            .map(|u| u.error.field.as_str())
+            .collect();
+        assert_eq!(fields, ["auditLogs[0].uuid", "auditLogs[1].triggeredAt"]);
     }
 
     #[test]

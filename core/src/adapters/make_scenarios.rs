@@ -149,7 +149,7 @@ pub fn decode_scenarios(body: &str) -> Result<Vec<ScenarioRef>, DecodeError> {
         .iter()
         .filter_map(|item| {
             Some(ScenarioRef {
-                id: item.get("id")?.as_u64()?,
+                id: item.get("id").and_then(json::exact_u64)?,
                 name: json::text(item, "name")?,
             })
         })
@@ -186,13 +186,14 @@ pub fn decode_list(
     params: ListParams<'_>,
 ) -> Result<Page, DecodeError> {
     let root = json::parse_body(API, body)?;
-    let records = json::rows(API, &root, "scenarioLogs", |context, row| {
+    let rows = json::rows(API, &root, "scenarioLogs", |context, row| {
         decode_row(context, row, connection, scenario)
     })?;
-    let full_page = records.len() as u64 >= u64::from(params.limit);
+    let sent = rows.sent as u64;
     Ok(Page {
-        next: full_page.then(|| params.offset + records.len() as u64),
-        records,
+        next: (sent >= u64::from(params.limit)).then(|| params.offset + sent),
+        records: rows.read,
+        unreadable: rows.unreadable,
     })
 }
 
@@ -224,33 +225,33 @@ fn decode_row(
 ) -> Result<LogRecord, DecodeError> {
     let id = row
         .get("id")
-        .and_then(Value::as_i64)
-        .ok_or_else(|| context.error("id", "is missing or not an integer"))?;
+        .and_then(json::id_text)
+        .ok_or_else(|| context.error("id", "is missing or empty"))?;
     let timestamp = row
         .get("timestamp")
         .and_then(json::iso_instant)
         .ok_or_else(|| context.error("timestamp", "is missing or not an ISO 8601 date-time"))?;
     let code = row
         .get("status")
-        .and_then(Value::as_i64)
+        .and_then(json::integer)
         .ok_or_else(|| context.error("status", "is missing or not an integer"))?;
-    let author_id = row.get("authorId").and_then(Value::as_i64);
+    let author_id = row.get("authorId").and_then(json::integer);
     let client =
         json::text(row, "authorName").or_else(|| author_id.map(|id| format!("user #{id}")));
     Ok(LogRecord {
         source: connection.id.clone(),
         kind: CollectionType::MakeScenarios,
-        id: id.to_string(),
+        id,
         timestamp,
         status: status::from_make_log_code(code),
         raw_status: code.to_string(),
         client,
         collection: scenario.name.clone(),
         name: json::text(row, "executionName").or_else(|| json::text(row, "type")),
-        duration_ms: row.get("duration").and_then(Value::as_u64),
+        duration_ms: row.get("duration").and_then(json::exact_u64),
         usage: Usage {
-            operations: row.get("operations").and_then(Value::as_u64),
-            transfer: row.get("transfer").and_then(Value::as_u64),
+            operations: row.get("operations").and_then(json::exact_u64),
+            transfer: row.get("transfer").and_then(json::exact_u64),
             centicredits: row.get("centicredits").and_then(json::exact_u64),
             tokens: None,
             steps: None,
@@ -267,8 +268,8 @@ fn vendor_link(connection: &MakeConnection, scenario: &ScenarioRef, row: &Value)
         .base_url
         .strip_suffix("/api/v2")
         .filter(|origin| origin.starts_with("https://"))?;
-    let team = row.get("teamId").and_then(Value::as_i64)?;
-    let execution = json::text(row, "imtId")?;
+    let team = row.get("teamId").and_then(json::integer)?;
+    let execution = row.get("imtId").and_then(json::id_text)?;
     Some(format!(
         "{origin}/{team}/scenarios/{}/logs/{execution}",
         scenario.id
@@ -344,17 +345,18 @@ pub fn decode_module_operations(body: &str) -> Result<Vec<ModuleOperations>, Dec
     const API: &str = "Make operations by module";
     let root = json::parse_body(API, body)?;
     json::rows(API, &root, "operations", |context, item| {
-        let count = |key| item.get(key).and_then(Value::as_u64).unwrap_or(0);
+        let count = |key| item.get(key).and_then(json::exact_u64).unwrap_or(0);
         Ok(ModuleOperations {
             module_id: item
                 .get("moduleId")
-                .and_then(Value::as_u64)
+                .and_then(json::exact_u64)
                 .ok_or_else(|| context.error("moduleId", "is missing or not an integer"))?,
             total: count("total"),
             warnings: count("warnings"),
             errors: count("errors"),
         })
     })
+    .map(|rows| rows.read)
 }
 
 /// One module's operation in one execution.
@@ -377,22 +379,23 @@ pub fn decode_module_logs(body: &str, module_id: u64) -> Result<Vec<ModuleLog>, 
     json::rows(API, &root, "moduleLogs", |context, item| {
         let code = item
             .get("status")
-            .and_then(Value::as_i64)
+            .and_then(json::integer)
             .ok_or_else(|| context.error("status", "is missing or not an integer"))?;
         let message_of = |key| item.get(key).and_then(|m| json::text(m, "message"));
         Ok(ModuleLog {
             module_id,
-            execution_id: json::text(item, "executionId"),
+            execution_id: item.get("executionId").and_then(json::id_text),
             timestamp: item
                 .get("timestamp")
                 .and_then(json::iso_instant)
                 .ok_or_else(|| context.error("timestamp", "is missing or not a date-time"))?,
             status: status::from_make_log_code(code),
-            bundles: item.get("bundles").and_then(Value::as_u64),
-            size: item.get("size").and_then(Value::as_u64),
+            bundles: item.get("bundles").and_then(json::exact_u64),
+            size: item.get("size").and_then(json::exact_u64),
             message: message_of("error").or_else(|| message_of("warning")),
         })
     })
+    .map(|rows| rows.read)
 }
 
 /// Decodes Make's error body (`{message, detail, code}`) into a readable error.
@@ -672,8 +675,18 @@ mod tests {
     fn wrong_shapes_name_the_field() {
         let statuses = BTreeSet::new();
         let decode = |body| decode_list(body, &connection("/d"), &scenario(), params(&statuses));
-        let error = decode(r#"{"scenarioLogs":[{"id":1,"status":1,"timestamp":"yesterday"}]}"#)
-            .unwrap_err();
+        let page = decode(
+            r#"{"scenarioLogs":[{"id":1,"status":1,"timestamp":"yesterday"},
+                                {"id":2,"status":"3","timestamp":"2026-01-01T00:00:00Z"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(page.records.len(), 1, "the readable row stays");
+        assert_eq!(
+            page.records[0].status,
+            Status::Error,
+            "a status sent as text"
+        );
+        let error = &page.unreadable[0].error;
         assert_eq!(error.field, "scenarioLogs[0].timestamp");
         assert!(error
             .to_string()
@@ -683,14 +696,13 @@ mod tests {
             decode(r#"{"scenarioLogs":[{"id":"x"}"#).unwrap_err().field,
             "(body)"
         );
-        assert_eq!(
-            decode(
-                r#"{"scenarioLogs":[{"id":"7","status":1,"timestamp":"2026-01-01T00:00:00Z"}]}"#
-            )
-            .unwrap_err()
-            .field,
-            "scenarioLogs[0].id"
-        );
+        let hex = decode(
+            r#"{"scenarioLogs":[{"id":"da518adcd14b4b64ac6358823ccb80ca","status":1,
+                                 "timestamp":"2026-01-01T00:00:00Z"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(hex.records[0].id, "da518adcd14b4b64ac6358823ccb80ca");
+        assert!(hex.unreadable.is_empty());
     }
 
     #[test]
@@ -741,7 +753,12 @@ mod tests {
         .unwrap();
         assert_eq!(operations[0].errors, 2);
         assert_eq!(operations[1].total, 0);
-        assert!(decode_module_operations(r#"{"operations":[{"total":1}]}"#).is_err());
+        assert!(
+            decode_module_operations(r#"{"operations":[{"total":1}]}"#)
+                .unwrap()
+                .is_empty(),
+            "an entry without a module id is skipped"
+        );
 
         let logs = decode_module_logs(
             r#"{"moduleLogs":[

@@ -15,6 +15,7 @@ use std::fmt;
 use std::collections::BTreeSet;
 
 use super::model::LogRecord;
+use super::query::LogQuery;
 use super::status::Status;
 
 /// The one selected status, when exactly one is: the vendors' APIs filter by a
@@ -47,13 +48,52 @@ impl fmt::Display for DecodeError {
     }
 }
 
+/// A row the vendor sent that could not be read: skipped so the rest of its page
+/// shows, and kept so the page can say which field was wrong and show the row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadableRow {
+    pub error: DecodeError,
+    /// The row's JSON as sent (compact).
+    pub raw: String,
+}
+
+/// The rows a load or an export skipped: all counted, the first few kept to show,
+/// so a vendor sending thousands of odd rows cannot fill memory with them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Skipped {
+    pub count: usize,
+    pub first: Vec<UnreadableRow>,
+}
+
+impl Skipped {
+    /// How many skipped rows are kept whole.
+    pub const KEPT: usize = 5;
+
+    pub fn add(&mut self, rows: &[UnreadableRow]) {
+        self.count += rows.len();
+        let room = Self::KEPT.saturating_sub(self.first.len());
+        self.first.extend(rows.iter().take(room).cloned());
+    }
+
+    /// "1 row could not be read" / "3 rows could not be read"; `None` when none.
+    pub fn summary(&self) -> Option<String> {
+        match self.count {
+            0 => None,
+            1 => Some("1 row could not be read".to_owned()),
+            n => Some(format!("{n} rows could not be read")),
+        }
+    }
+}
+
 /// One decoded page plus where the next one starts, if there is one.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Page {
     pub records: Vec<LogRecord>,
     /// Where the next request starts: an offset (Make, Aitronos) or a page number
     /// (Dify). `None` on the last page.
     pub next: Option<u64>,
+    /// Rows of this page that were skipped because they could not be read.
+    pub unreadable: Vec<UnreadableRow>,
 }
 
 /// Where a unified filter is applied for one API.
@@ -63,8 +103,11 @@ pub enum Applied {
     Server,
     /// The API takes one value; with several selected, the browser filters.
     ServerIfOne,
-    /// The server narrows coarsely (by day, by keyword) and the browser trims exactly.
+    /// The server narrows coarsely (by day) and the browser trims exactly.
     ServerThenBrowser,
+    /// The server applies it by its own rules, over fields the rows may not carry:
+    /// the browser must not apply it again. The text says where, for the hint.
+    ServerOwnRules(&'static str),
     /// The API cannot filter on it: the browser does, on the rows loaded.
     Browser,
     /// The source has no such notion (e.g. audit events have no status).
@@ -75,6 +118,7 @@ impl Applied {
     /// Short text for the filter bar's "where is this applied" hint.
     pub fn describe(self) -> &'static str {
         match self {
+            Applied::ServerOwnRules(how) => how,
             Applied::Server => "on the server",
             Applied::ServerIfOne => "on the server for one value, else in the browser",
             Applied::ServerThenBrowser => "on the server, refined in the browser",
@@ -92,4 +136,103 @@ pub struct Capabilities {
     pub client: Applied,
     pub collection: Applied,
     pub text: Applied,
+}
+
+/// The filters a source's server applied to its rows for one query. The browser
+/// does not apply these again: a server that matched on fields the rows do not
+/// carry (Dify's keyword, Aitronos' undocumented status) would see its rows hidden.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ServerApplied {
+    pub status: bool,
+    pub text: bool,
+}
+
+impl Capabilities {
+    /// Which of `query`'s filters the server applies alone.
+    pub fn server_applied(&self, query: &LogQuery) -> ServerApplied {
+        let status = match self.status {
+            Applied::Server | Applied::ServerOwnRules(_) => !query.statuses.is_empty(),
+            Applied::ServerIfOne => single(&query.statuses).is_some(),
+            _ => false,
+        };
+        let text = matches!(self.text, Applied::Server | Applied::ServerOwnRules(_))
+            && query.needle().is_some();
+        ServerApplied { status, text }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unreadable(field: &str) -> UnreadableRow {
+        UnreadableRow {
+            error: DecodeError {
+                api: "Test API",
+                field: field.to_owned(),
+                problem: "is odd".to_owned(),
+            },
+            raw: "{}".to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_filter_the_server_applied_alone_is_not_applied_again() {
+        let caps = Capabilities {
+            period: Applied::Server,
+            status: Applied::ServerIfOne,
+            client: Applied::Browser,
+            collection: Applied::Browser,
+            text: Applied::ServerOwnRules("by the vendor's rules"),
+        };
+        assert_eq!(
+            caps.server_applied(&LogQuery::default()),
+            ServerApplied::default()
+        );
+        let one = LogQuery {
+            statuses: [Status::Error].into(),
+            text: " refund ".into(),
+            ..LogQuery::default()
+        };
+        assert_eq!(
+            caps.server_applied(&one),
+            ServerApplied {
+                status: true,
+                text: true
+            }
+        );
+        let two = LogQuery {
+            statuses: [Status::Error, Status::Warning].into(),
+            text: "  ".into(),
+            ..LogQuery::default()
+        };
+        assert_eq!(caps.server_applied(&two), ServerApplied::default());
+        let browser_text = Capabilities {
+            text: Applied::ServerThenBrowser,
+            ..caps
+        };
+        assert!(!browser_text.server_applied(&one).text);
+    }
+
+    #[test]
+    fn skipped_rows_are_all_counted_and_the_first_few_kept() {
+        let mut skipped = Skipped::default();
+        assert_eq!(skipped.summary(), None);
+        skipped.add(&[unreadable("data[0].id")]);
+        assert_eq!(
+            skipped.summary().as_deref(),
+            Some("1 row could not be read")
+        );
+        let many: Vec<_> = (1..10)
+            .map(|i| unreadable(&format!("data[{i}].id")))
+            .collect();
+        skipped.add(&many);
+        assert_eq!(skipped.count, 10);
+        assert_eq!(skipped.first.len(), Skipped::KEPT);
+        assert_eq!(skipped.first[0].error.field, "data[0].id");
+        assert_eq!(
+            skipped.summary().as_deref(),
+            Some("10 rows could not be read")
+        );
+    }
 }

@@ -49,6 +49,8 @@ pub struct AitronosLog {
     pub credential: usize,
     pub tool: &'static str,
     pub duration_ms: u64,
+    /// Sent with only the two documented fields, `id` and `created_at`.
+    pub bare: bool,
 }
 
 pub fn generate(seed: u64, count: usize, now: DateTime<Utc>) -> Vec<AitronosLog> {
@@ -72,14 +74,20 @@ pub fn generate(seed: u64, count: usize, now: DateTime<Utc>) -> Vec<AitronosLog>
                 credential,
                 tool: rng.pick::<&str>(CREDENTIALS[credential].3),
                 duration_ms: rng.long_tail(120.0, 30_000.0),
+                bare: rng.chance(0.1),
             }
         })
         .collect()
 }
 
 impl AitronosLog {
-    /// `id` and `created_at` as documented, plus realistic extras the app must not need.
+    /// `id` and `created_at` as documented, plus realistic extras the app must not
+    /// need; some items carry nothing else, as the spec allows.
     fn to_json(&self) -> Value {
+        let created_at = self.created_at.to_rfc3339_opts(SecondsFormat::Secs, true);
+        if self.bare {
+            return json!({"id": self.id, "created_at": created_at});
+        }
         let (credential_id, credential_name, connector, _) = CREDENTIALS[self.credential];
         let error = match self.status {
             "error" => {
@@ -95,7 +103,7 @@ impl AitronosLog {
         };
         json!({
             "id": self.id,
-            "created_at": self.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            "created_at": created_at,
             "status": self.status,
             "credential_id": credential_id,
             "credential_name": credential_name,

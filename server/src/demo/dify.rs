@@ -46,6 +46,17 @@ const ERRORS: [&str; 4] = [
     "Node 'Code' failed: <img src=x onerror=alert('xss')>",
 ];
 
+/// What end users asked: the runs' inputs, which Dify's keyword searches but its
+/// log list does not return.
+const QUESTIONS: [&str; 6] = [
+    "Where is my refund for order 1042?",
+    "Reset my password please",
+    "Invoice INV-2209 shows the wrong VAT",
+    "Cancel my subscription",
+    "Das Paket kam beschädigt an",
+    "How do I export my data?",
+];
+
 /// One generated workflow run log.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DifyLog {
@@ -61,6 +72,9 @@ pub struct DifyLog {
     pub account: Option<usize>,
     pub session_id: String,
     pub triggered_from: &'static str,
+    /// The run's inputs and outputs as JSON text (searched, not listed).
+    pub inputs: String,
+    pub outputs: String,
 }
 
 fn uuid(rng: &mut Rng) -> String {
@@ -114,6 +128,13 @@ pub fn generate(seed: u64, count: usize, now: DateTime<Utc>) -> Vec<DifyLog> {
                 account,
                 session_id: format!("session_{}", rng.range(1000, 1060)),
                 triggered_from: if rng.chance(0.1) { "debugging" } else { "app" },
+                inputs: json!({"query": rng.pick(&QUESTIONS)}).to_string(),
+                outputs: if error.is_some() {
+                    "{}".to_owned()
+                } else {
+                    json!({"answer": format!("Ticket {} opened", rng.range(10_000, 99_999))})
+                        .to_string()
+                },
             });
         }
     }
@@ -166,17 +187,17 @@ impl DifyLog {
         format!("6b1f0e2c-0000-4000-8000-{number:0>12}")
     }
 
-    fn haystack(&self) -> String {
-        let account = self.account.map(|i| ACCOUNTS[i].1).unwrap_or_default();
-        format!(
-            "{} {} {} {} {}",
-            self.id,
-            self.session_id,
-            account,
-            self.error.unwrap_or_default(),
-            self.triggered_from
-        )
-        .to_lowercase()
+    /// Dify's keyword search (its `workflow_app_service`): a case-insensitive
+    /// substring of the keyword's first 30 characters over the run's inputs and
+    /// outputs and, for runs an end user started, the session id; or the run id
+    /// itself when the keyword is one.
+    fn matches_keyword(&self, keyword: &str) -> bool {
+        let needle: String = keyword.chars().take(30).collect::<String>().to_lowercase();
+        let contains = |text: &str| text.to_lowercase().contains(&needle);
+        contains(&self.inputs)
+            || contains(&self.outputs)
+            || (self.account.is_none() && contains(&self.session_id))
+            || self.run_id.eq_ignore_ascii_case(keyword.trim())
     }
 }
 
@@ -235,10 +256,7 @@ async fn workflow_logs(
         Ok(parsed) => parsed,
         Err(message) => return Err(ApiError::bad_request(Vendor::Dify, message)),
     };
-    let keyword = params
-        .get("keyword")
-        .map(str::to_lowercase)
-        .filter(|k| !k.is_empty());
+    let keyword = params.get("keyword").filter(|k| !k.is_empty());
     let session = params.get("created_by_end_user_session_id");
     let account = params.get("created_by_account");
     let matching: Vec<&DifyLog> = state
@@ -249,9 +267,7 @@ async fn workflow_logs(
                 && status.as_deref().is_none_or(|s| log.status == s)
                 && after.is_none_or(|after| log.created_at >= after)
                 && before.is_none_or(|before| log.created_at <= before)
-                && keyword
-                    .as_ref()
-                    .is_none_or(|k| log.haystack().contains(k.as_str()))
+                && keyword.is_none_or(|k| log.matches_keyword(k))
                 && session.is_none_or(|s| log.account.is_none() && log.session_id == s)
                 && account.is_none_or(|a| log.account.is_some_and(|i| ACCOUNTS[i].0 == a))
         })

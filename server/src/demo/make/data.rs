@@ -102,7 +102,11 @@ const BIG_CENTICREDITS: u64 = 9_007_199_254_740_993;
 /// One generated scenario log, typed for filtering; [`MakeLog::to_json`] gives the wire form.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MakeLog {
-    pub id: i64,
+    /// 32 hex digits, as Make's docs show execution ids (the list schema says
+    /// integer; the execution paths take this string).
+    pub id: String,
+    /// Generation order, to break ties in sorting.
+    pub seq: i64,
     pub scenario_id: i64,
     pub team_id: i64,
     /// Sortable like time: 12 hex digits of milliseconds, then 20 random ones.
@@ -196,7 +200,8 @@ pub fn generate(seed: u64, count: usize, now: DateTime<Utc>) -> Vec<MakeLog> {
             let operations = if check_run { 1 } else { rng.range(2, 60) };
             let (author_id, author, _) = *rng.pick(&AUTHORS);
             MakeLog {
-                id: 900_000 + (count - index) as i64,
+                id: rng.hex(32),
+                seq: 900_000 + (count - index) as i64,
                 scenario_id: scenario.id,
                 team_id: scenario.team_id,
                 imt_id: format!("{:012x}{}", timestamp.timestamp_millis(), rng.hex(20)),
@@ -274,8 +279,11 @@ mod tests {
         assert!(rows.iter().any(|r| r.centicredits > 1 << 53));
         assert!(rows.iter().any(|r| r.centicredits_as_string));
         assert!(rows.iter().any(|r| r.check_run));
-        let ids: std::collections::HashSet<i64> = rows.iter().map(|r| r.id).collect();
+        let ids: std::collections::HashSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids.len(), rows.len());
+        assert!(rows
+            .iter()
+            .all(|r| r.id.len() == 32 && r.id.chars().all(|c| c.is_ascii_hexdigit())));
     }
 
     #[test]

@@ -133,12 +133,12 @@ pub async fn list_logs(
         .filter(|log| log.scenario_id == scenario.id && filter.matches(log))
         .collect();
     match sort_by.as_str() {
-        "imtId" | "timestamp" => logs.sort_by_key(|log| (log.timestamp, log.id)),
-        "id" => logs.sort_by_key(|log| log.id),
-        "duration" => logs.sort_by_key(|log| (log.duration, log.id)),
-        "operations" => logs.sort_by_key(|log| (log.operations, log.id)),
-        "transfer" => logs.sort_by_key(|log| (log.transfer, log.id)),
-        "centicredits" => logs.sort_by_key(|log| (log.centicredits, log.id)),
+        "imtId" | "timestamp" => logs.sort_by_key(|log| (log.timestamp, log.seq)),
+        "id" => logs.sort_by(|a, b| a.id.cmp(&b.id)),
+        "duration" => logs.sort_by_key(|log| (log.duration, log.seq)),
+        "operations" => logs.sort_by_key(|log| (log.operations, log.seq)),
+        "transfer" => logs.sort_by_key(|log| (log.transfer, log.seq)),
+        "centicredits" => logs.sort_by_key(|log| (log.centicredits, log.seq)),
         other => {
             return Err(ApiError::bad_request(
                 Vendor::Make,
@@ -149,7 +149,7 @@ pub async fn list_logs(
     if paging.descending {
         logs.reverse();
     }
-    let (page, pg) = paging.page(&logs, |log| log.id, &sort_by)?;
+    let (page, pg) = paging.page(&logs, |log| log.timestamp.timestamp_millis(), &sort_by)?;
     let rows: Vec<Value> = page.into_iter().map(MakeLog::to_json).collect();
     Ok(Json(json!({"scenarioLogs": rows, "pg": pg})))
 }
@@ -159,13 +159,10 @@ fn find_log<'a>(
     scenario: &Scenario,
     execution_id: &str,
 ) -> Result<&'a MakeLog, ApiError> {
-    let id: i64 = execution_id
-        .parse()
-        .map_err(|_| ApiError::not_found(Vendor::Make, "Execution not found."))?;
     state
         .make_logs
         .iter()
-        .find(|log| log.id == id && log.scenario_id == scenario.id)
+        .find(|log| log.id == execution_id && log.scenario_id == scenario.id)
         .ok_or_else(|| ApiError::not_found(Vendor::Make, "Execution not found."))
 }
 
@@ -273,11 +270,11 @@ pub async fn module_logs(
         .iter()
         .filter(|log| log.scenario_id == scenario.id && log.modules_run().len() > position)
         .collect();
-    logs.sort_by_key(|log| Reverse((log.timestamp, log.id)));
+    logs.sort_by_key(|log| Reverse((log.timestamp, log.seq)));
     if !paging.descending {
         logs.reverse();
     }
-    let (page, pg) = paging.page(&logs, |log| log.id, "timestamp")?;
+    let (page, pg) = paging.page(&logs, |log| log.timestamp.timestamp_millis(), "timestamp")?;
     let entries: Vec<Value> = page
         .into_iter()
         .map(|log| module_log(log, position))
@@ -293,7 +290,7 @@ fn module_log(log: &MakeLog, position: usize) -> Value {
     );
     let mut entry = json!({
         "imtId": format!("{}-{}", log.imt_id, position + 1),
-        "executionId": log.id.to_string(),
+        "executionId": log.id,
         "organizationId": data::ORGANIZATION.0,
         "teamId": log.team_id,
         "scenarioId": log.scenario_id,
