@@ -157,8 +157,21 @@ impl LoadBook {
     /// The next page of each source holding the frontier back, unless it is busy
     /// or failed (a failed source waits for a retry): what "Load older" asks.
     pub fn older(&mut self, window: TimeWindow) -> Vec<Fetch> {
-        let pending: Vec<(usize, u64)> = self
-            .frontier(window)
+        self.older_pages(window)
+            .into_iter()
+            .filter_map(|(index, position)| self.restart(index, position))
+            .collect()
+    }
+
+    /// Whether [`LoadBook::older`] has anything to ask, without changing the book
+    /// (so asking costs no reactive update when the answer is no).
+    pub fn can_load_older(&self, window: TimeWindow) -> bool {
+        !self.older_pages(window).is_empty()
+    }
+
+    /// `(load index, position)` of the pages "Load older" would fetch.
+    fn older_pages(&self, window: TimeWindow) -> Vec<(usize, u64)> {
+        self.frontier(window)
             .holders()
             .iter()
             .filter_map(|&index| match self.loads.get(index)?.state {
@@ -167,10 +180,6 @@ impl LoadBook {
                 } => Some((index, position)),
                 _ => None,
             })
-            .collect();
-        pending
-            .into_iter()
-            .filter_map(|(index, position)| self.restart(index, position))
             .collect()
     }
 
@@ -352,12 +361,14 @@ mod tests {
         book.finish(fetches[0], Ok(&page(&[990, 100], Some(2))));
         book.finish(fetches[1], Ok(&page(&[999, 900], Some(2))));
         assert_eq!(book.frontier(window()).back_to(), Some(minute(900)));
+        assert!(book.can_load_older(window()));
         let older = book.older(window());
         assert_eq!(older.len(), 1);
         assert_eq!(
             book.source_of(older[0].token).map(Source::id).as_deref(),
             Some("df")
         );
+        assert!(!book.can_load_older(window()));
         assert!(book.older(window()).is_empty(), "busy: nothing more to ask");
         book.finish(older[0], Ok(&page(&[50], None)));
         // Dify is complete; Make now holds the frontier at minute 100.

@@ -56,7 +56,8 @@ pub fn LogTable(
             .get_untracked()
             .near_end(range.get().1, total.get())
         {
-            on_near_end.run(());
+            // Untracked: what the callback reads must not re-run this effect.
+            untrack(|| on_near_end.run(()));
         }
     });
     // Keep the keyboard cursor in view.

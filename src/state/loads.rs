@@ -157,6 +157,15 @@ impl Loads {
         let Some(basis) = self.basis.get_value() else {
             return;
         };
+        // Touch the book only when there is a page to ask for: an update with
+        // nothing to do would wake every reader of the book (and the table's
+        // near-the-end effect, which asks again).
+        if !self
+            .book
+            .with_untracked(|book| book.can_load_older(basis.window))
+        {
+            return;
+        }
         let fetches = self
             .book
             .try_update(|book| book.older(basis.window))
@@ -251,6 +260,12 @@ impl Loads {
         let Some(basis) = self.basis.get_value() else {
             return;
         };
+        let wants_more = self.book.with_untracked(|book| {
+            book.rows() < self.fill_budget && book.can_load_older(basis.window)
+        });
+        if !wants_more {
+            return;
+        }
         let fetches = self
             .book
             .try_update(|book| book.fill(basis.window, self.fill_budget))
