@@ -108,7 +108,9 @@ fn ensure_schemathesis() -> Result<PathBuf, String> {
 
 /// Make's spec with its quirks stated in standard terms, so a validator can read
 /// it: the non-standard `bigint` type (a JSON integer beyond 2^53, or a string of
-/// digits), the audit-detail path's undeclared `organizationId` parameter, and the
+/// digits), a log's `id` as the list schema's integer or the string the execution
+/// paths and Make's docs show, the audit-detail path's undeclared `organizationId`
+/// parameter, and the
 /// audit-detail answer's `allOf` whose first part forbids the `details` the second
 /// part adds (merged into one object that allows exactly both).
 fn write_make_spec(source: &Path, target: &Path) -> Result<(), String> {
@@ -116,6 +118,15 @@ fn write_make_spec(source: &Path, target: &Path) -> Result<(), String> {
     let mut spec: Value =
         serde_json::from_str(&text).map_err(|e| format!("{}: {e}", source.display()))?;
     replace_bigint(&mut spec);
+    for log in [
+        "/paths/~1scenarios~1{scenarioId}~1logs/get/responses/200/content/application~1json/schema/properties/scenarioLogs/items",
+        "/paths/~1scenarios~1{scenarioId}~1logs~1{executionId}/get/responses/200/content/application~1json/schema/properties/scenarioLog",
+    ] {
+        let id = spec
+            .pointer_mut(&format!("{log}/properties/id"))
+            .ok_or("the Make spec has no scenario log id")?;
+        *id = json!({"oneOf": [{"type": "integer"}, {"type": "string"}]});
+    }
     let parameters = spec
         .pointer_mut("/paths/~1audit-logs~1{organizationId}~1{uuid}/get/parameters")
         .and_then(Value::as_array_mut)
@@ -176,7 +187,7 @@ fn parameters(base: &str) -> Result<String, String> {
     )?)
     .map_err(|e| e.to_string())?;
     let execution = logs["scenarioLogs"][0]["id"]
-        .as_i64()
+        .as_str()
         .ok_or("no scenario log to test with")?;
     let audit: Value = serde_json::from_str(&http::get(
         base,
