@@ -1,15 +1,16 @@
 //! Make Web API v2 audit logs of an organization or a team, their filter values,
 //! and one entry's detail.
 //!
-//! Dates go as `dateFrom`/`dateTo` (`YYYY-MM-DD`, UTC days), so the server narrows
-//! by day and the rows are trimmed here to the exact instants. `author` and `team`
+//! Dates go as `dateFrom`/`dateTo` (`YYYY-MM-DD`). The spec gives neither their zone
+//! nor whether they are inclusive, so the request asks a day more on each side and
+//! the rows are trimmed here to the exact instants: no edge row is lost. `author` and `team`
 //! take names or ids, several in the `author[0]=…&author[1]=…` form. Every event is
 //! a success: audit entries have no status. Scope needed: `organization:read` for an
 //! organization (team audit logs need the team's admin role).
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 
 use super::json::{self, RowContext};
@@ -86,14 +87,15 @@ pub fn list_request(
     scope: AuditScope,
     params: ListParams<'_>,
 ) -> ApiRequest {
+    let day = |instant: DateTime<Utc>| instant.format("%Y-%m-%d").to_string();
     let mut query = vec![
         (
             "dateFrom".to_owned(),
-            params.window.from.format("%Y-%m-%d").to_string(),
+            day(params.window.from - Duration::days(1)),
         ),
         (
             "dateTo".to_owned(),
-            params.window.to.format("%Y-%m-%d").to_string(),
+            day(params.window.to + Duration::days(1)),
         ),
     ];
     query.extend(indexed("author", params.authors));
@@ -133,7 +135,8 @@ fn get(connection: &MakeConnection, path: &str, query: Vec<(String, String)>) ->
 }
 
 /// Decodes a list answer and trims it to the exact window; paging counts the rows
-/// the server sent, so trimmed rows never end the paging early.
+/// the server sent, so rows trimmed off the window's newer side never end the
+/// paging early, and stops at the first row older than the window.
 pub fn decode_list(
     body: &str,
     connection: &MakeConnection,
@@ -144,8 +147,14 @@ pub fn decode_list(
         decode_entry(context, row, connection)
     })?;
     let sent = rows.sent as u64;
+    // Newest first: once a row older than the window came, no later page holds one
+    // in it (the widened days would otherwise be paged to their end).
+    let past_window = rows
+        .read
+        .iter()
+        .any(|record| record.timestamp < params.window.from);
     Ok(Page {
-        next: (sent >= u64::from(params.limit)).then(|| params.offset + sent),
+        next: (sent >= u64::from(params.limit) && !past_window).then(|| params.offset + sent),
         records: rows
             .read
             .into_iter()
@@ -387,8 +396,8 @@ mod tests {
             .url
             .starts_with("https://eu1.make.com/api/v2/audit-logs/organization/11?"));
         let expected: Vec<(String, String)> = [
-            ("dateFrom", "2026-11-20"),
-            ("dateTo", "2026-11-21"),
+            ("dateFrom", "2026-11-19"),
+            ("dateTo", "2026-11-22"),
             ("author[0]", "Ada Lovelace"),
             ("author[1]", "Grace"),
             ("team[0]", "Ops, EU"),
@@ -453,7 +462,20 @@ mod tests {
         // u2 happened on the 20th at 10:00, before the window's 15:30 start.
         let ids: Vec<&str> = page.records.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids, ["u1", "u3"]);
-        assert_eq!(page.next, Some(3));
+        assert_eq!(
+            page.next, None,
+            "u2 is older than the window: no later page is in it"
+        );
+        let newer_only = r#"{"auditLogs":[
+            {"uuid":"n1","triggeredAt":1795300000000},{"uuid":"n2","triggeredAt":1795290000000},
+            {"uuid":"n3","triggeredAt":1795280000000}]}"#;
+        let newer = decode_list(newer_only, &connection(), params).unwrap();
+        assert!(newer.records.is_empty(), "all after the window's end");
+        assert_eq!(
+            newer.next,
+            Some(3),
+            "trimmed newer rows do not end the paging"
+        );
         let first = &page.records[0];
         assert_eq!(
             first.timestamp,
