@@ -49,6 +49,36 @@ fn echo() -> Router {
             }),
         )
         .route(
+            "/echo/html",
+            get(|| async {
+                (
+                    [("content-type", "text/html")],
+                    "<script>localStorage.clear()</script>",
+                )
+            }),
+        )
+        .route(
+            "/echo/svg",
+            get(|| async {
+                (
+                    [("content-type", "image/svg+xml")],
+                    "<svg onload=alert(1)/>",
+                )
+            }),
+        )
+        .route(
+            "/echo/gzip",
+            get(|| async {
+                (
+                    [
+                        ("content-type", "application/json"),
+                        ("content-encoding", "gzip"),
+                    ],
+                    vec![0x1f_u8, 0x8b, 0x08, 0x00],
+                )
+            }),
+        )
+        .route(
             "/echo/redirect",
             get(|| async {
                 (
@@ -247,4 +277,109 @@ async fn config_json_points_at_the_relay_without_keys() {
     assert_eq!(config["connections"][0]["baseUrl"], "/relay/demo");
     assert_eq!(config["connections"][1]["vendor"], "aitronos");
     assert!(config["connections"][0].get("token").is_none());
+}
+
+#[tokio::test]
+async fn upstream_answers_can_never_render_on_the_apps_origin() {
+    let router = relay().await;
+    for path in ["/relay/echo/html", "/relay/echo/svg"] {
+        let response = router
+            .clone()
+            .oneshot(get_request(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let headers = response.headers();
+        assert_eq!(
+            headers["content-type"], "application/octet-stream",
+            "{path}"
+        );
+        assert_eq!(headers["content-disposition"], "attachment", "{path}");
+        assert_eq!(
+            headers["content-security-policy"],
+            "default-src 'none'; sandbox"
+        );
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert_eq!(headers["x-frame-options"], "DENY");
+    }
+    let (status, headers, _) = call(
+        &router,
+        get_request("/relay/echo/report")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "application/json");
+    assert_eq!(
+        headers["content-security-policy"],
+        "default-src 'none'; sandbox"
+    );
+    let (status, headers, _) = call(
+        &router,
+        get_request("/relay/unknown/x").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        headers["x-frame-options"], "DENY",
+        "the relay's own refusals too"
+    );
+}
+
+#[tokio::test]
+async fn the_relay_asks_for_plain_bodies_and_refuses_compressed_ones() {
+    let router = relay().await;
+    let (_, _, body) = call(
+        &router,
+        get_request("/relay/echo/report")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(body["headers"]["accept-encoding"], "identity");
+    let (status, _, body) = call(
+        &router,
+        get_request("/relay/echo/gzip").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::BAD_GATEWAY, Some("upstream_compressed"))
+    );
+}
+
+#[tokio::test]
+async fn path_parameters_and_double_encoding_are_refused() {
+    let router = relay().await;
+    for uri in [
+        "/relay/echo/..;/report",
+        "/relay/echo/report;x=1",
+        "/relay/echo/%252e%252e/report",
+    ] {
+        let (status, _, body) = call(&router, get_request(uri).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn a_direct_mode_upstream_is_not_relayed() {
+    let echo = spawn(echo()).await;
+    let config = RelayConfig::from_toml(&format!(
+        "[[upstream]]\nname = \"dify\"\nvendor = \"dify\"\nbase_url = \"{echo}/echo\"\nmode = \"direct\"\n"
+    ))
+    .unwrap();
+    let router = app(&ServerOptions {
+        relay: Some(config),
+        ..ServerOptions::default()
+    })
+    .unwrap();
+    let (status, _, body) = call(
+        &router,
+        get_request("/relay/dify/report")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert_eq!(body["error"]["code"], "unknown_upstream");
 }

@@ -76,6 +76,9 @@ struct File {
     limits: Option<FileLimits>,
 }
 
+/// Parts of a field name that mark it as a secret.
+const SECRET_WORDS: [&str; 6] = ["token", "key", "secret", "password", "credential", "auth"];
+
 impl RelayConfig {
     /// Reads a TOML file's text.
     pub fn from_toml(text: &str) -> Result<RelayConfig, String> {
@@ -156,12 +159,17 @@ impl RelayConfig {
                     upstream.name
                 ));
             }
-            let secret = ["token", "key"]
-                .iter()
-                .find(|k| upstream.connection.contains_key(**k));
+            // `[upstream.connection]` is published in config.json: nothing that
+            // looks like a secret may be there, whatever its case.
+            let secret = upstream.connection.keys().find(|field| {
+                let field = field.to_ascii_lowercase();
+                SECRET_WORDS.iter().any(|word| field.contains(word))
+            });
             if let Some(field) = secret {
                 return Err(format!(
-                    "upstream {:?}: a `{field}` does not belong in the relay configuration",
+                    "upstream {:?}: `{field}` looks like a secret, and [upstream.connection] is \
+                     published in config.json; keys stay with each user (or, for the archive, \
+                     in the server's environment)",
                     upstream.name
                 ));
             }
@@ -266,6 +274,10 @@ mod tests {
                 .contains("credentials")
         );
         assert!(bad("name = \"m\"\nvendor = \"make\"\nbase_url = \"https://x.io\"\n[upstream.connection]\ntoken = \"t\"").contains("token"));
+        for secret in ["apiKey", "Token", "client_secret", "PASSWORD", "authHeader"] {
+            let entry = format!("name = \"m\"\nvendor = \"make\"\nbase_url = \"https://x.io\"\n[upstream.connection]\n{secret} = \"t\"");
+            assert!(bad(&entry).contains("looks like a secret"), "{secret}");
+        }
         let mut config = RelayConfig::default();
         config
             .add_flag("a,make,https://eu1.make.com/api/v2")

@@ -8,11 +8,11 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use url::Url;
 
-use super::config::{Limits, RelayConfig, Upstream};
+use super::config::{Limits, Mode, RelayConfig, Upstream};
 use crate::error::AppError;
 
 /// Request headers passed to the upstream: the vendors' auth headers and `Accept`.
@@ -45,6 +45,8 @@ impl Relay {
                     .min(std::time::Duration::from_secs(10)),
             )
             .user_agent("logdeck-relay")
+            // Keys go to the vendor only: never through a proxy the environment names.
+            .no_proxy()
             .build()
             .map_err(|e| format!("cannot build the relay's HTTP client: {e}"))?;
         Ok(Relay { config, client })
@@ -55,12 +57,34 @@ impl Relay {
     }
 }
 
+/// Headers on every relay answer, relayed or refused: whatever an upstream sends
+/// can never render, run script or be framed on the app's origin.
+const ANSWER_GUARDS: [(HeaderName, &str); 3] = [
+    (
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; sandbox",
+    ),
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::X_FRAME_OPTIONS, "DENY"),
+];
+
 /// The handler behind `/relay/{*rest}`.
-/// The relay's own refusals are [`AppError`]s; upstream answers pass through as they are.
-pub async fn forward(
-    State(relay): State<Arc<Relay>>,
-    request: Request,
-) -> Result<Response, AppError> {
+/// The relay's own refusals are [`AppError`]s; upstream answers pass through with
+/// their status and readable types only, and every answer carries [`ANSWER_GUARDS`].
+pub async fn forward(State(relay): State<Arc<Relay>>, request: Request) -> Response {
+    let mut response = match relay_request(&relay, request).await {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    };
+    for (name, value) in ANSWER_GUARDS {
+        response
+            .headers_mut()
+            .insert(name, HeaderValue::from_static(value));
+    }
+    response
+}
+
+async fn relay_request(relay: &Relay, request: Request) -> Result<Response, AppError> {
     let limits = relay.config.limits;
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return Err(AppError::new(
@@ -92,11 +116,16 @@ pub async fn forward(
         ));
     };
     let (name, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let Some(upstream) = relay.config.find(name) else {
+    // A direct-mode upstream is called by the browser itself, never relayed.
+    let Some(upstream) = relay
+        .config
+        .find(name)
+        .filter(|upstream| upstream.mode == Mode::Relay)
+    else {
         return Err(AppError::new(
             StatusCode::NOT_FOUND,
             "unknown_upstream",
-            format!("no upstream named {name:?} is configured"),
+            format!("no relayed upstream named {name:?} is configured"),
         ));
     };
     let target = match target_url(upstream, path, uri.query()) {
@@ -109,7 +138,11 @@ pub async fn forward(
             ))
         }
     };
-    let mut outgoing = relay.client.request(request.method().clone(), target);
+    // Ask for the body as is: a compressed one would reach the app unreadable.
+    let mut outgoing = relay
+        .client
+        .request(request.method().clone(), target)
+        .header(header::ACCEPT_ENCODING, "identity");
     for name in FORWARDED_REQUEST {
         if let Some(value) = request.headers().get(name) {
             outgoing = outgoing.header(name, value);
@@ -145,7 +178,9 @@ fn has_body(headers: &HeaderMap) -> bool {
 /// scheme, host, port or base path.
 pub fn target_url(upstream: &Upstream, path: &str, query: Option<&str>) -> Result<Url, String> {
     let lowered = path.to_ascii_lowercase();
-    let forbidden = ["%2f", "%5c", "%2e", "%00", "\\", "@"];
+    // `;` (path parameters, `..;` to Tomcat-style servers) and `%25` (a second
+    // round of decoding) could mean something else to an upstream that normalises.
+    let forbidden = ["%2f", "%5c", "%2e", "%00", "%25", ";", "\\", "@"];
     if let Some(found) = forbidden.iter().find(|f| lowered.contains(**f)) {
         return Err(format!("the path may not contain {found:?}"));
     }
@@ -205,6 +240,17 @@ async fn relay_answer(
     {
         return Err(too_large(name));
     }
+    if answer
+        .headers()
+        .get(header::CONTENT_ENCODING)
+        .is_some_and(|encoding| encoding.as_bytes() != b"identity")
+    {
+        return Err(AppError::new(
+            StatusCode::BAD_GATEWAY,
+            "upstream_compressed",
+            format!("{name} sent a compressed answer although the relay asked for none"),
+        ));
+    }
     let mut headers = HeaderMap::new();
     for header_name in FORWARDED_RESPONSE {
         if let Some(value) = answer.headers().get(header_name) {
@@ -240,6 +286,16 @@ async fn relay_answer(
             }
         }
     }
+    if !readable_type(headers.get(header::CONTENT_TYPE)) {
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/octet-stream"),
+        );
+        headers.insert(
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_static("attachment"),
+        );
+    }
     let mut response = Response::new(Body::from(body));
     *response.status_mut() =
         StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
@@ -248,6 +304,19 @@ async fn relay_answer(
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
+}
+
+/// JSON (the vendors' answers) and plain text (some error bodies) pass as they are;
+/// anything else — HTML, SVG, no type at all — goes as an opaque download.
+fn readable_type(content_type: Option<&HeaderValue>) -> bool {
+    let Some(essence) = content_type
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .map(|essence| essence.trim().to_ascii_lowercase())
+    else {
+        return false;
+    };
+    essence == "application/json" || essence == "text/plain" || essence.ends_with("+json")
 }
 
 fn too_large(name: &str) -> AppError {
@@ -261,7 +330,19 @@ fn too_large(name: &str) -> AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::relay::config::Mode;
+
+    #[test]
+    fn only_json_and_plain_text_are_readable() {
+        let readable = |value: &'static str| readable_type(Some(&HeaderValue::from_static(value)));
+        assert!(readable("application/json"));
+        assert!(readable("Application/JSON; charset=utf-8"));
+        assert!(readable("application/problem+json"));
+        assert!(readable("text/plain"));
+        assert!(!readable("text/html"));
+        assert!(!readable("image/svg+xml"));
+        assert!(!readable("application/xhtml+xml"));
+        assert!(!readable_type(None));
+    }
 
     fn upstream(base: &str) -> Upstream {
         Upstream {
@@ -294,6 +375,9 @@ mod tests {
             "x\\..\\y",
             "a/./b",
             "a b",
+            "api/..;/x",
+            "x;jsessionid=1",
+            "%252e%252e/x",
             "http://evil.com/x",
         ] {
             let result = target_url(&make, trick, None);
