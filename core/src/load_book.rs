@@ -186,10 +186,15 @@ impl LoadBook {
     /// What filling the period in the background asks next: older pages while
     /// fewer than `budget` rows are loaded.
     pub fn fill(&mut self, window: TimeWindow, budget: usize) -> Vec<Fetch> {
-        if self.rows() >= budget {
+        if !self.can_fill(window, budget) {
             return Vec::new();
         }
         self.older(window)
+    }
+
+    /// Whether [`LoadBook::fill`] has anything to ask, without changing the book.
+    pub fn can_fill(&self, window: TimeWindow, budget: usize) -> bool {
+        self.rows() < budget && self.can_load_older(window)
     }
 
     /// The sources whose servers applied some of `query`'s filters alone, and
@@ -399,7 +404,8 @@ mod tests {
         let mut full = LoadBook::default();
         let fetch = full.sync(wanted("a"), false).fetches[0];
         full.finish(fetch, Ok(&page(&[990, 980], Some(2))));
-        assert!(full.fill(window(), 2).is_empty(), "budget reached");
+        assert!(!full.can_fill(window(), 2), "budget reached");
+        assert!(full.fill(window(), 2).is_empty());
     }
 
     #[test]

@@ -141,13 +141,19 @@ fn use_view_rows(
             ..q.clone()
         })
     });
+    // Its own memo: the book changes with every request, the set of filters the
+    // servers applied rarely, and only a real change may re-run the view.
+    let server = Memo::new(move |_| {
+        view_query.with(|query| loads.book.with(|book| book.server_applied(query)))
+    });
     Memo::new(move |_| {
         let query = view_query.get();
-        let server = loads.book.with(|book| book.server_applied(&query));
-        frontier.with(|frontier| {
-            loads
-                .timeline
-                .with(|timeline| timeline.view(&query, frontier, &server))
+        server.with(|server| {
+            frontier.with(|frontier| {
+                loads
+                    .timeline
+                    .with(|timeline| timeline.view(&query, frontier, server))
+            })
         })
     })
 }

@@ -260,10 +260,10 @@ impl Loads {
         let Some(basis) = self.basis.get_value() else {
             return;
         };
-        let wants_more = self.book.with_untracked(|book| {
-            book.rows() < self.fill_budget && book.can_load_older(basis.window)
-        });
-        if !wants_more {
+        if !self
+            .book
+            .with_untracked(|book| book.can_fill(basis.window, self.fill_budget))
+        {
             return;
         }
         let fetches = self
