@@ -1,17 +1,20 @@
 //! `logdeck-server`: serves the built app, the relay to the operator's allowlisted
 //! vendors, and with `--demo` the demo API, all on one origin.
 
+pub mod access;
 mod app_files;
 pub mod demo;
 pub mod error;
+pub mod listen;
 pub mod relay;
+mod relay_login;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::http::{header, HeaderValue, Method};
 use axum::routing::{any, get};
-use axum::{Json, Router};
+use axum::{middleware, Json, Router};
 use serde_json::{json, Value};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
@@ -28,6 +31,8 @@ pub struct ServerOptions {
     pub dist: Option<PathBuf>,
     /// The relay's allowlist, when set.
     pub relay: Option<relay::RelayConfig>,
+    /// Host names, origins and the team token the server accepts.
+    pub access: access::AccessRules,
 }
 
 /// Builds the whole application router.
@@ -39,14 +44,25 @@ pub fn app(options: &ServerOptions) -> Result<Router, String> {
         router = router.merge(demo::routes(state).layer(cors()));
         connections.extend(demo::demo_connections());
     }
+    let rules = Arc::new(options.access.clone());
     let mut direct_origins = Vec::new();
     if let Some(config) = &options.relay {
         connections.extend(config.connections());
         direct_origins = config.direct_origins();
         let relay = Arc::new(relay::Relay::new(config.clone())?);
-        router = router.route(
-            "/relay/{*rest}",
-            any(relay::proxy::forward).with_state(relay),
+        let relay_routes = Router::new()
+            .route("/relay/{*rest}", any(relay::proxy::forward))
+            .with_state(relay)
+            .layer(middleware::from_fn_with_state(
+                rules.clone(),
+                access::check_relay_caller,
+            ))
+            .layer(middleware::from_fn(relay::proxy::guard_answers));
+        router = router.merge(relay_routes).route(
+            "/relay-login",
+            get(relay_login::form)
+                .post(relay_login::sign_in)
+                .with_state(rules.clone()),
         );
     }
     if options.demo.is_some() || options.relay.is_some() {
@@ -71,7 +87,8 @@ pub fn app(options: &ServerOptions) -> Result<Router, String> {
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
-        )))
+        ))
+        .layer(middleware::from_fn_with_state(rules, access::check_host)))
 }
 
 /// CORS on the demo API, so the app also works from another origin (`trunk serve`).

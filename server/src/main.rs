@@ -3,10 +3,13 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use logdeck_server::access::AccessRules;
 use logdeck_server::demo::DemoOptions;
-use logdeck_server::relay::RelayConfig;
+use logdeck_server::listen::ServeLimits;
+use logdeck_server::relay::{Mode, RelayConfig};
 use logdeck_server::ServerOptions;
 
 const USAGE: &str = "\
@@ -18,6 +21,20 @@ usage: logdeck-server [options]
   --demo               serve the demo API and its config.json
   --host IP            address to bind (default 127.0.0.1)
   --port N             port to bind (default 8080; 0 picks a free one)
+  --public-host NAME   a host name the server is reached by (repeatable; IP literals
+                       and localhost are always accepted, other names refused)
+  --allow-origin URL   another origin whose pages may call the relay (repeatable)
+  --relay-token-file F the team token a shared relay requires (sign in at /relay-login);
+                       needed to relay on an address other than loopback
+  --open-relay         relay on a non-loopback address without a token (behind a proxy
+                       that authenticates)
+  --upstream-proxy URL send relayed calls through this proxy (none otherwise, whatever
+                       the environment says)
+  --allow-insecure-upstream  allow http:// upstreams other than loopback
+  --max-connections N  open connections at most (default 512)
+  --header-timeout S   seconds a request's head may take (default 10)
+  --idle-timeout S     seconds a connection may stay silent (default 60)
+  --write-timeout S    seconds a client may stop reading (default 30)
   --seed N             demo data seed (default 42)
   --demo-rows N        demo rows per source (default 5000)
   --demo-now RFC3339   instant the demo data ends at (default: now, to the minute)";
@@ -25,7 +42,17 @@ usage: logdeck-server [options]
 struct Args {
     address: SocketAddr,
     options: ServerOptions,
+    limits: ServeLimits,
     print_config: bool,
+}
+
+/// What the flags about access and transport say, checked together at the end.
+#[derive(Default)]
+struct AccessFlags {
+    rules: AccessRules,
+    open_relay: bool,
+    allow_insecure_upstream: bool,
+    upstream_proxy: Option<url::Url>,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
@@ -38,6 +65,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut now = None;
     let mut relay: Option<RelayConfig> = None;
     let mut print_config = false;
+    let mut access = AccessFlags::default();
+    let mut limits = ServeLimits::default();
     while let Some(flag) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         match flag.as_str() {
@@ -67,6 +96,44 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
                     .map_err(|e| format!("--demo-now {text:?}: {e}"))?;
                 now = Some(instant.with_timezone(&Utc));
             }
+            "--public-host" => access
+                .rules
+                .public_hosts
+                .push(value("--public-host")?.to_ascii_lowercase()),
+            "--allow-origin" => {
+                let origin = value("--allow-origin")?;
+                let parsed = url::Url::parse(&origin)
+                    .map_err(|e| format!("--allow-origin {origin:?}: {e}"))?;
+                access
+                    .rules
+                    .allowed_origins
+                    .push(parsed.origin().ascii_serialization());
+            }
+            "--relay-token-file" => {
+                access.rules.relay_token = Some(read_token(&value("--relay-token-file")?)?)
+            }
+            "--open-relay" => access.open_relay = true,
+            "--allow-insecure-upstream" => access.allow_insecure_upstream = true,
+            "--upstream-proxy" => {
+                let proxy = value("--upstream-proxy")?;
+                access.upstream_proxy = Some(
+                    url::Url::parse(&proxy)
+                        .map_err(|e| format!("--upstream-proxy {proxy:?}: {e}"))?,
+                );
+            }
+            "--max-connections" => {
+                limits.max_connections = parse(&value("--max-connections")?, "--max-connections")?
+            }
+            "--header-timeout" => {
+                limits.header_read_timeout =
+                    seconds(&value("--header-timeout")?, "--header-timeout")?
+            }
+            "--idle-timeout" => {
+                limits.idle_timeout = seconds(&value("--idle-timeout")?, "--idle-timeout")?
+            }
+            "--write-timeout" => {
+                limits.write_timeout = seconds(&value("--write-timeout")?, "--write-timeout")?
+            }
             "--help" | "-h" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -75,15 +142,59 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         let now = Utc::now();
         now.duration_trunc(TimeDelta::minutes(1)).unwrap_or(now)
     });
+    if let Some(relay) = relay.as_mut() {
+        relay.allow_insecure_upstream = access.allow_insecure_upstream;
+        relay.upstream_proxy = access.upstream_proxy.take();
+        let relays = relay
+            .upstreams
+            .iter()
+            .any(|upstream| upstream.mode == Mode::Relay);
+        if relays && !host.is_loopback() && access.rules.relay_token.is_none() && !access.open_relay
+        {
+            return Err(format!(
+                "relaying on {host} would let anyone who reaches it call the vendors from \
+                 this server: give --relay-token-file, or --open-relay if a proxy in front \
+                 authenticates"
+            ));
+        }
+    }
     Ok(Args {
         address: SocketAddr::new(host, port),
         options: ServerOptions {
             demo: demo.then_some(DemoOptions { seed, rows, now }),
             dist,
             relay,
+            access: access.rules,
         },
+        limits,
         print_config,
     })
+}
+
+/// A team token: one line of at least 16 URL-safe characters (it travels in a
+/// cookie and a header, and must not be guessable).
+fn read_token(path: &str) -> Result<String, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("--relay-token-file {path}: {e}"))?;
+    let token = text.trim();
+    let safe = token
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~'));
+    if token.len() < 16 || !safe {
+        return Err(format!(
+            "--relay-token-file {path}: the token must be at least 16 characters of \
+             A-Z a-z 0-9 - _ . ~ (for example `openssl rand -hex 24`)"
+        ));
+    }
+    Ok(token.to_owned())
+}
+
+fn seconds(text: &str, name: &str) -> Result<Duration, String> {
+    let value: f64 = parse(text, name)?;
+    Duration::try_from_secs_f64(value)
+        .ok()
+        .filter(|duration| !duration.is_zero())
+        .ok_or_else(|| format!("{name} {text:?}: a positive number of seconds"))
 }
 
 fn parse<T: std::str::FromStr>(text: &str, name: &str) -> Result<T, String>
@@ -149,14 +260,74 @@ async fn main() -> ExitCode {
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    match axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-    {
+    match logdeck_server::listen::serve(listener, app, args.limits, shutdown).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(text: &str) -> Result<Args, String> {
+        parse_args(text.split_whitespace().map(str::to_owned))
+    }
+
+    #[test]
+    fn relaying_beyond_loopback_needs_a_token_or_an_explicit_open_relay() {
+        let upstream = "--upstream make,make,https://eu1.make.com/api/v2";
+        assert!(args(&format!("--host 127.0.0.1 {upstream}")).is_ok());
+        let refused = args(&format!("--host 0.0.0.0 {upstream}")).err().unwrap();
+        assert!(refused.contains("--relay-token-file"), "{refused}");
+        assert!(args(&format!("--host 0.0.0.0 {upstream} --open-relay")).is_ok());
+        assert!(
+            args("--host 0.0.0.0 --demo").is_ok(),
+            "no relay, nothing to guard"
+        );
+    }
+
+    #[test]
+    fn a_team_token_must_be_long_and_cookie_safe() {
+        let dir = std::env::temp_dir().join(format!("logdeck-token-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = |name: &str, text: &str| {
+            let path = dir.join(name);
+            std::fs::write(&path, text).unwrap();
+            path.display().to_string()
+        };
+        let good = file("good", "0123456789abcdef0123\n");
+        assert_eq!(read_token(&good).unwrap(), "0123456789abcdef0123");
+        assert!(read_token(&file("short", "abc")).is_err());
+        assert!(read_token(&file("semicolon", "0123456789abcdef;x=1")).is_err());
+        assert!(read_token(&dir.join("missing").display().to_string()).is_err());
+        let parsed = args(&format!(
+            "--host 0.0.0.0 --upstream m,make,https://eu1.make.com/api/v2 --relay-token-file {good}"
+        ))
+        .ok()
+        .unwrap();
+        assert_eq!(
+            parsed.options.access.relay_token.as_deref(),
+            Some("0123456789abcdef0123")
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn timeouts_are_positive_seconds() {
+        let parsed = args("--header-timeout 0.5 --write-timeout 3 --max-connections 9")
+            .ok()
+            .unwrap();
+        assert_eq!(
+            parsed.limits.header_read_timeout,
+            Duration::from_millis(500)
+        );
+        assert_eq!(parsed.limits.write_timeout, Duration::from_secs(3));
+        assert_eq!(parsed.limits.max_connections, 9);
+        assert!(args("--idle-timeout 0").is_err());
+        assert!(args("--idle-timeout -1").is_err());
     }
 }

@@ -11,7 +11,9 @@ use axum::http::{HeaderMap, Request, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
+use futures_util::StreamExt;
 use http_body_util::BodyExt;
+use logdeck_server::access::AccessRules;
 use logdeck_server::demo::DemoOptions;
 use logdeck_server::relay::{Limits, RelayConfig};
 use logdeck_server::{app, ServerOptions};
@@ -79,6 +81,36 @@ fn echo() -> Router {
             }),
         )
         .route(
+            "/echo/stall",
+            get(|| async {
+                let first = futures_util::stream::once(async {
+                    Ok::<_, std::io::Error>(axum::body::Bytes::from_static(b"{\"items\": ["))
+                });
+                let body = Body::from_stream(first.chain(futures_util::stream::pending()));
+                ([("content-type", "application/json")], body)
+            }),
+        )
+        .route(
+            "/echo/chunked",
+            get(|| async {
+                let chunks =
+                    futures_util::stream::iter((0..10).map(|_| {
+                        Ok::<_, std::io::Error>(axum::body::Bytes::from(vec![b'x'; 1_000]))
+                    }));
+                (
+                    [("content-type", "application/json")],
+                    Body::from_stream(chunks),
+                )
+            }),
+        )
+        .route(
+            "/echo/wait",
+            get(|| async {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                Json(json!({"waited": true}))
+            }),
+        )
+        .route(
             "/echo/redirect",
             get(|| async {
                 (
@@ -90,6 +122,12 @@ fn echo() -> Router {
 }
 
 async fn relay() -> Router {
+    relay_with(Limits::default(), AccessRules::default()).await
+}
+
+/// The relay in front of the demo and the echo upstream, with the test's tight
+/// size and time limits on top of `limits`' other fields.
+async fn relay_with(limits: Limits, access: AccessRules) -> Router {
     let demo = spawn(
         app(&ServerOptions {
             demo: Some(DemoOptions {
@@ -107,7 +145,7 @@ async fn relay() -> Router {
         limits: Limits {
             timeout: Duration::from_millis(800),
             max_response_bytes: 4_096,
-            ..Limits::default()
+            ..limits
         },
         ..RelayConfig::default()
     };
@@ -119,6 +157,7 @@ async fn relay() -> Router {
         .unwrap();
     app(&ServerOptions {
         relay: Some(config),
+        access,
         ..ServerOptions::default()
     })
     .unwrap()
@@ -168,12 +207,12 @@ async fn documented_calls_go_through_with_their_auth_header() {
 #[tokio::test]
 async fn only_auth_headers_go_up_and_cookies_go_nowhere() {
     let router = relay().await;
-    let request = get_request("http://evil.example/relay/echo/report?a=1&b=two")
+    let request = get_request("/relay/echo/report?a=1&b=two")
         .header("Authorization", "Bearer key-1")
         .header("X-API-Key", "key-2")
         .header("Cookie", "logdeck=browser-secret")
         .header("X-Forwarded-For", "10.0.0.1")
-        .header("Host", "evil.example")
+        .header("Host", "localhost:1234")
         .body(Body::empty())
         .unwrap();
     let (status, headers, body) = call(&router, request).await;
@@ -382,4 +421,284 @@ async fn a_direct_mode_upstream_is_not_relayed() {
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     assert_eq!(body["error"]["code"], "unknown_upstream");
+}
+
+#[tokio::test]
+async fn an_upstream_that_stalls_after_its_headers_gets_a_504() {
+    let router = relay().await;
+    let started = std::time::Instant::now();
+    let (status, _, body) = call(
+        &router,
+        get_request("/relay/echo/stall")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::GATEWAY_TIMEOUT, Some("upstream_timeout"))
+    );
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+#[tokio::test]
+async fn a_chunked_answer_over_the_cap_is_cut_off_while_streaming() {
+    // Past `buffered_bytes` the status is already sent: the cap can only cut.
+    let limits = Limits {
+        buffered_bytes: 1_024,
+        ..Limits::default()
+    };
+    let router = relay_with(limits, AccessRules::default()).await;
+    let response = router
+        .oneshot(
+            get_request("/relay/echo/chunked")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let mut body = response.into_body().into_data_stream();
+    let mut received = 0;
+    let mut failed = false;
+    while let Some(chunk) = body.next().await {
+        match chunk {
+            Ok(bytes) => received += bytes.len(),
+            Err(_) => {
+                failed = true;
+                break;
+            }
+        }
+    }
+    assert!(failed, "the body must end in an error, not look complete");
+    assert!(
+        received <= 4_096,
+        "{received} bytes passed a 4 096-byte cap"
+    );
+}
+
+#[tokio::test]
+async fn calls_beyond_the_concurrency_cap_get_503_with_retry_after() {
+    let limits = Limits {
+        max_concurrent: 1,
+        ..Limits::default()
+    };
+    let router = relay_with(limits, AccessRules::default()).await;
+    let busy = router.clone();
+    let first = tokio::spawn(async move {
+        call(
+            &busy,
+            get_request("/relay/echo/wait").body(Body::empty()).unwrap(),
+        )
+        .await
+    });
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let (status, headers, body) = call(
+        &router,
+        get_request("/relay/echo/report")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(body["error"]["code"], "relay_busy");
+    assert_eq!(headers["retry-after"], "1");
+    assert_eq!(first.await.unwrap().0, StatusCode::OK);
+    let (status, _, _) = call(
+        &router,
+        get_request("/relay/echo/report")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "the slot is free again");
+}
+
+#[tokio::test]
+async fn foreign_hosts_are_refused_everywhere() {
+    let router = relay().await;
+    for path in ["/relay/echo/report", "/config.json", "/relay-login"] {
+        let (status, _, body) = call(
+            &router,
+            get_request(path)
+                .header("Host", "rebind.attacker.example:8080")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::MISDIRECTED_REQUEST, "{path}: {body}");
+        assert_eq!(body["error"]["code"], "host_not_allowed");
+    }
+    let named = relay_with(
+        Limits::default(),
+        AccessRules {
+            public_hosts: vec!["logs.example.com".into()],
+            ..AccessRules::default()
+        },
+    )
+    .await;
+    let (status, _, _) = call(
+        &named,
+        get_request("/relay/echo/report")
+            .header("Host", "logs.example.com")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn other_sites_cannot_call_the_relay_nor_preflight_it() {
+    let router = relay().await;
+    let (status, _, body) = call(
+        &router,
+        get_request("/relay/echo/report")
+            .header("Host", "127.0.0.1:8080")
+            .header("Origin", "https://evil.example")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["error"]["code"], "origin_not_allowed");
+    let (status, _, _) = call(
+        &router,
+        get_request("/relay/echo/report")
+            .header("Host", "127.0.0.1:8080")
+            .header("Sec-Fetch-Site", "cross-site")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "a cross-site GET without Origin"
+    );
+    let preflight = Request::options("/relay/echo/report")
+        .header("Host", "127.0.0.1:8080")
+        .header("Origin", "https://evil.example")
+        .header("Access-Control-Request-Method", "GET")
+        .header("Access-Control-Request-Headers", "authorization")
+        .body(Body::empty())
+        .unwrap();
+    let (status, headers, _) = call(&router, preflight).await;
+    assert!(!status.is_success());
+    assert!(!headers.contains_key("access-control-allow-origin"));
+    assert!(!headers.contains_key("access-control-allow-headers"));
+    let (status, _, _) = call(
+        &router,
+        get_request("/relay/echo/report")
+            .header("Host", "127.0.0.1:8080")
+            .header("Origin", "http://127.0.0.1:8080")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "the app's own origin");
+}
+
+#[tokio::test]
+async fn a_shared_relay_needs_its_team_token_by_header_or_sign_in_cookie() {
+    let token = "team-token-0123456789";
+    let router = relay_with(
+        Limits::default(),
+        AccessRules {
+            relay_token: Some(token.into()),
+            ..AccessRules::default()
+        },
+    )
+    .await;
+    let (status, headers, body) = call(
+        &router,
+        get_request("/relay/echo/report")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"]["code"], "relay_sign_in_required");
+    assert_eq!(
+        headers["x-frame-options"], "DENY",
+        "refusals are guarded too"
+    );
+    let (status, _, body) = call(
+        &router,
+        get_request("/relay/echo/report")
+            .header("X-Logdeck-Relay-Token", token)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body["headers"].get("x-logdeck-relay-token").is_none(),
+        "the team token stays with the relay"
+    );
+    let sign_in = |given: &str| {
+        Request::post("/relay-login")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(format!("token={given}")))
+            .unwrap()
+    };
+    let wrong = router.clone().oneshot(sign_in("nope")).await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
+    assert!(!wrong.headers().contains_key("set-cookie"));
+    let right = router.clone().oneshot(sign_in(token)).await.unwrap();
+    assert_eq!(right.status(), StatusCode::SEE_OTHER);
+    let cookie = right.headers()["set-cookie"].to_str().unwrap().to_owned();
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/relay"] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+    let pair = cookie.split(';').next().unwrap();
+    let (status, _, body) = call(
+        &router,
+        get_request("/relay/echo/report")
+            .header("Cookie", pair)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body["headers"].get("cookie").is_none(),
+        "cookies never go up"
+    );
+}
+
+#[tokio::test]
+async fn the_relay_uses_the_operators_proxy_and_no_other() {
+    // A stand-in proxy: records the absolute-form target it was asked for.
+    let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let record = asked.clone();
+    let proxy = spawn(Router::new().fallback(move |uri: axum::http::Uri| {
+        let record = record.clone();
+        async move {
+            record.lock().unwrap().push(uri.to_string());
+            Json(json!({"via": "proxy"}))
+        }
+    }))
+    .await;
+    let echo = spawn(echo()).await;
+    let mut config = RelayConfig::default();
+    config
+        .add_flag(&format!("echo,aitronos,{echo}/echo"))
+        .unwrap();
+    config.upstream_proxy = Some(url::Url::parse(&proxy).unwrap());
+    let router = app(&ServerOptions {
+        relay: Some(config),
+        ..ServerOptions::default()
+    })
+    .unwrap();
+    let (status, _, body) = call(
+        &router,
+        get_request("/relay/echo/report")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["via"], "proxy");
+    assert_eq!(*asked.lock().unwrap(), [format!("{echo}/echo/report")]);
 }

@@ -41,9 +41,16 @@ pub struct Upstream {
 /// Bounds on every relayed call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
+    /// For the whole call, headers and body.
     pub timeout: Duration,
+    /// No answer larger than this is passed on, however it is sent.
     pub max_response_bytes: usize,
     pub max_uri_bytes: usize,
+    /// Answers up to this size are read whole first, so a failure mid-body still
+    /// gets a status; larger ones stream through, and a failure cuts them off.
+    pub buffered_bytes: usize,
+    /// Relayed calls at once; more get 503 with `Retry-After`.
+    pub max_concurrent: usize,
 }
 
 impl Default for Limits {
@@ -52,6 +59,8 @@ impl Default for Limits {
             timeout: Duration::from_secs(30),
             max_response_bytes: 32 * 1024 * 1024,
             max_uri_bytes: 8 * 1024,
+            buffered_bytes: 256 * 1024,
+            max_concurrent: 32,
         }
     }
 }
@@ -61,12 +70,17 @@ impl Default for Limits {
 pub struct RelayConfig {
     pub upstreams: Vec<Upstream>,
     pub limits: Limits,
+    /// `--allow-insecure-upstream`: `http://` to hosts other than loopback.
+    pub allow_insecure_upstream: bool,
+    /// `--upstream-proxy`: the only proxy relayed calls ever use.
+    pub upstream_proxy: Option<Url>,
 }
 
 #[derive(Deserialize)]
 struct FileLimits {
     timeout_seconds: Option<u64>,
     max_response_bytes: Option<usize>,
+    max_concurrent: Option<usize>,
 }
 
 #[derive(Deserialize)]
@@ -91,10 +105,14 @@ impl RelayConfig {
             if let Some(bytes) = file_limits.max_response_bytes {
                 limits.max_response_bytes = bytes;
             }
+            if let Some(calls) = file_limits.max_concurrent {
+                limits.max_concurrent = calls.max(1);
+            }
         }
         let config = RelayConfig {
             upstreams: file.upstream,
             limits,
+            ..RelayConfig::default()
         };
         config.validate()?;
         Ok(config)
@@ -177,6 +195,26 @@ impl RelayConfig {
         Ok(())
     }
 
+    /// Keys travel in headers: over `http://` they would cross the network in
+    /// clear, so only loopback upstreams may use it unless the operator says so.
+    pub fn check_transport(&self) -> Result<(), String> {
+        if self.allow_insecure_upstream {
+            return Ok(());
+        }
+        match self.upstreams.iter().find(|u| {
+            u.base_url.scheme() == "http"
+                && !matches!(u.base_url.host(), Some(host) if is_loopback(&host))
+        }) {
+            Some(upstream) => Err(format!(
+                "upstream {:?}: http:// would send keys in clear to {}; use https://, or \
+                 --allow-insecure-upstream on a network you trust",
+                upstream.name,
+                upstream.base_url.host_str().unwrap_or("?")
+            )),
+            None => Ok(()),
+        }
+    }
+
     pub fn find(&self, name: &str) -> Option<&Upstream> {
         self.upstreams.iter().find(|u| u.name == name)
     }
@@ -217,6 +255,14 @@ impl RelayConfig {
             .filter(|u| u.mode == Mode::Direct)
             .map(|u| u.base_url.origin().ascii_serialization())
             .collect()
+    }
+}
+
+fn is_loopback(host: &url::Host<&str>) -> bool {
+    match host {
+        url::Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
     }
 }
 
@@ -287,5 +333,25 @@ mod tests {
             .unwrap_err()
             .contains("twice"));
         assert!(config.add_flag("nonsense").is_err());
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback_unless_the_operator_says_so() {
+        let mut config = RelayConfig::default();
+        for flag in [
+            "a,make,http://127.0.0.1:9000/api/v2",
+            "b,make,http://localhost:9000/api/v2",
+            "c,make,http://[::1]:9000/api/v2",
+            "d,make,https://eu1.make.com/api/v2",
+        ] {
+            config.add_flag(flag).unwrap();
+        }
+        assert_eq!(config.check_transport(), Ok(()));
+        config
+            .add_flag("e,make,http://eu1.make.com/api/v2")
+            .unwrap();
+        assert!(config.check_transport().unwrap_err().contains("in clear"));
+        config.allow_insecure_upstream = true;
+        assert_eq!(config.check_transport(), Ok(()));
     }
 }

@@ -6,10 +6,13 @@
 use std::sync::Arc;
 
 use axum::body::Body;
+use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use url::Url;
 
 use super::config::{Limits, Mode, RelayConfig, Upstream};
@@ -27,15 +30,28 @@ const FORWARDED_RESPONSE: [&str; 6] = [
     "content-language",
 ];
 
-/// The relay: its allowlist and an HTTP client that never follows redirects.
+/// The relay: its allowlist, an HTTP client that never follows redirects, and
+/// the slots that bound how many calls (and so how much memory) are in flight.
 pub struct Relay {
     config: RelayConfig,
     client: reqwest::Client,
+    slots: Arc<Semaphore>,
 }
 
 impl Relay {
     pub fn new(config: RelayConfig) -> Result<Relay, String> {
-        let client = reqwest::Client::builder()
+        config.check_transport()?;
+        let builder = reqwest::Client::builder();
+        // Keys go to the vendor only: through no proxy but the one the operator
+        // names (naming one also turns the environment's proxies off).
+        let builder = match &config.upstream_proxy {
+            Some(url) => builder.proxy(
+                reqwest::Proxy::all(url.as_str())
+                    .map_err(|e| format!("--upstream-proxy {url}: {e}"))?,
+            ),
+            None => builder.no_proxy(),
+        };
+        let client = builder
             .redirect(reqwest::redirect::Policy::none())
             .timeout(config.limits.timeout)
             .connect_timeout(
@@ -45,11 +61,14 @@ impl Relay {
                     .min(std::time::Duration::from_secs(10)),
             )
             .user_agent("logdeck-relay")
-            // Keys go to the vendor only: never through a proxy the environment names.
-            .no_proxy()
             .build()
             .map_err(|e| format!("cannot build the relay's HTTP client: {e}"))?;
-        Ok(Relay { config, client })
+        let slots = Arc::new(Semaphore::new(config.limits.max_concurrent.max(1)));
+        Ok(Relay {
+            config,
+            client,
+            slots,
+        })
     }
 
     pub fn config(&self) -> &RelayConfig {
@@ -68,20 +87,26 @@ const ANSWER_GUARDS: [(HeaderName, &str); 3] = [
     (header::X_FRAME_OPTIONS, "DENY"),
 ];
 
-/// The handler behind `/relay/{*rest}`.
-/// The relay's own refusals are [`AppError`]s; upstream answers pass through with
-/// their status and readable types only, and every answer carries [`ANSWER_GUARDS`].
-pub async fn forward(State(relay): State<Arc<Relay>>, request: Request) -> Response {
-    let mut response = match relay_request(&relay, request).await {
-        Ok(response) => response,
-        Err(error) => error.into_response(),
-    };
+/// Middleware around the relay, outermost: [`ANSWER_GUARDS`] on every answer,
+/// upstream ones and the relay's own refusals alike.
+pub async fn guard_answers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
     for (name, value) in ANSWER_GUARDS {
         response
             .headers_mut()
             .insert(name, HeaderValue::from_static(value));
     }
     response
+}
+
+/// The handler behind `/relay/{*rest}`.
+/// The relay's own refusals are [`AppError`]s; upstream answers pass through with
+/// their status and readable types only.
+pub async fn forward(State(relay): State<Arc<Relay>>, request: Request) -> Response {
+    match relay_request(&relay, request).await {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    }
 }
 
 async fn relay_request(relay: &Relay, request: Request) -> Result<Response, AppError> {
@@ -138,6 +163,14 @@ async fn relay_request(relay: &Relay, request: Request) -> Result<Response, AppE
             ))
         }
     };
+    let Ok(slot) = relay.slots.clone().try_acquire_owned() else {
+        return Err(AppError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "relay_busy",
+            "the relay is at its limit of calls at once; try again in a moment",
+        )
+        .retry_after(1));
+    };
     // Ask for the body as is: a compressed one would reach the app unreadable.
     let mut outgoing = relay
         .client
@@ -149,7 +182,7 @@ async fn relay_request(relay: &Relay, request: Request) -> Result<Response, AppE
         }
     }
     match outgoing.send().await {
-        Ok(answer) => relay_answer(answer, limits, &upstream.name).await,
+        Ok(answer) => relay_answer(answer, limits, &upstream.name, slot).await,
         Err(error) if error.is_timeout() => Err(AppError::new(
             StatusCode::GATEWAY_TIMEOUT,
             "upstream_timeout",
@@ -225,6 +258,7 @@ async fn relay_answer(
     answer: reqwest::Response,
     limits: Limits,
     name: &str,
+    slot: OwnedSemaphorePermit,
 ) -> Result<Response, AppError> {
     let status = answer.status();
     if status.is_redirection() {
@@ -262,30 +296,7 @@ async fn relay_answer(
             }
         }
     }
-    let mut body = Vec::new();
-    let mut stream = answer.bytes_stream();
-    while let Some(chunk) = stream.next().await {
-        match chunk {
-            Ok(bytes) if body.len() + bytes.len() <= limits.max_response_bytes => {
-                body.extend_from_slice(&bytes)
-            }
-            Ok(_) => return Err(too_large(name)),
-            Err(error) if error.is_timeout() => {
-                return Err(AppError::new(
-                    StatusCode::GATEWAY_TIMEOUT,
-                    "upstream_timeout",
-                    format!("{name} did not finish in time"),
-                ))
-            }
-            Err(_) => {
-                return Err(AppError::new(
-                    StatusCode::BAD_GATEWAY,
-                    "upstream_broken",
-                    format!("{name} broke off its answer"),
-                ))
-            }
-        }
-    }
+    let body = relay_body(answer, limits, name, slot).await?;
     if !readable_type(headers.get(header::CONTENT_TYPE)) {
         headers.insert(
             header::CONTENT_TYPE,
@@ -296,7 +307,7 @@ async fn relay_answer(
             HeaderValue::from_static("attachment"),
         );
     }
-    let mut response = Response::new(Body::from(body));
+    let mut response = Response::new(body);
     *response.status_mut() =
         StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
     *response.headers_mut() = headers;
@@ -317,6 +328,61 @@ fn readable_type(content_type: Option<&HeaderValue>) -> bool {
         return false;
     };
     essence == "application/json" || essence == "text/plain" || essence.ends_with("+json")
+}
+
+/// Reads the first [`Limits::buffered_bytes`] whole, so that small answers (every
+/// vendor page) fail with a status of their own; streams the rest under the size
+/// cap, cutting the connection off if the upstream fails or sends too much. The
+/// call's slot is held until the body is done, so slots bound memory too.
+async fn relay_body(
+    answer: reqwest::Response,
+    limits: Limits,
+    name: &str,
+    slot: OwnedSemaphorePermit,
+) -> Result<Body, AppError> {
+    let mut stream = answer.bytes_stream();
+    let mut head = Vec::new();
+    while head.len() < limits.buffered_bytes.max(1) {
+        match stream.next().await {
+            None => return Ok(Body::from(head)),
+            Some(Ok(bytes)) if head.len() + bytes.len() <= limits.max_response_bytes => {
+                head.extend_from_slice(&bytes)
+            }
+            Some(Ok(_)) => return Err(too_large(name)),
+            Some(Err(error)) => return Err(broken_body(&error, name)),
+        }
+    }
+    let mut sent = head.len();
+    let max = limits.max_response_bytes;
+    let rest = stream.map(move |chunk| {
+        let _held_until_done = &slot;
+        let bytes = chunk.map_err(std::io::Error::other)?;
+        sent += bytes.len();
+        if sent > max {
+            return Err(std::io::Error::other(
+                "answer exceeds the relay's size limit",
+            ));
+        }
+        Ok(bytes)
+    });
+    let head = futures_util::stream::once(async move { Ok(Bytes::from(head)) });
+    Ok(Body::from_stream(head.chain(rest)))
+}
+
+fn broken_body(error: &reqwest::Error, name: &str) -> AppError {
+    if error.is_timeout() {
+        AppError::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            "upstream_timeout",
+            format!("{name} did not finish in time"),
+        )
+    } else {
+        AppError::new(
+            StatusCode::BAD_GATEWAY,
+            "upstream_broken",
+            format!("{name} broke off its answer"),
+        )
+    }
 }
 
 fn too_large(name: &str) -> AppError {
