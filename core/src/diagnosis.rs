@@ -57,6 +57,12 @@ pub fn diagnose(source: &Source, window: TimeWindow, probe: &Probe) -> Diagnosis
             }
         }
         Err(SourceError::Vendor(error)) => error.message,
+        Err(SourceError::Relay(refusal)) => {
+            return fail(
+                format!("{}.", capitalised(&refusal.to_string())),
+                refusal.fix(),
+            )
+        }
         Err(other) => other.to_string(),
     };
     match status {
@@ -68,6 +74,14 @@ pub fn diagnose(source: &Source, window: TimeWindow, probe: &Probe) -> Diagnosis
         500..=599 => fail(format!("The vendor's server failed ({status}): {vendor_message}"), "This is on the vendor's side: try again later or check its status page."),
         _ => fail(format!("Unexpected answer {status}: {vendor_message}"), "Check the base URL."),
     }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -144,6 +158,20 @@ mod tests {
             .contains("503"));
         let html = diagnose(scenario, &answer(200, "<!doctype html>"));
         assert!(!html.ok && html.fix.contains("base URL"));
+        let sign_in = diagnose(
+            scenario,
+            &answer(
+                401,
+                r#"{"error":{"code":"relay_sign_in_required","message":"shared with a team token"}}"#,
+            ),
+        );
+        assert!(
+            sign_in
+                .summary
+                .starts_with("The Logdeck relay refused (401"),
+            "not blamed on the key: {sign_in:?}"
+        );
+        assert!(sign_in.fix.contains("/relay-login"));
     }
 
     #[test]

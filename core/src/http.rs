@@ -84,6 +84,71 @@ impl fmt::Display for VendorError {
     }
 }
 
+/// The Logdeck relay's own refusal, `{"error": {"code", "message"}}` and nothing
+/// else: told apart from the vendor's answers, so "sign in to the relay" is not
+/// reported as "the vendor refused your key".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelayRefusal {
+    pub http_status: u16,
+    /// The relay's stable code: `relay_sign_in_required`, `relay_busy`, …
+    pub code: String,
+    pub message: String,
+    pub retry_after: Option<u32>,
+}
+
+impl RelayRefusal {
+    /// The refusal in `answer`, if the relay (not the vendor behind it) answered.
+    /// No vendor's error has exactly this shape with a lowercase code.
+    pub fn from_answer(answer: &HttpAnswer) -> Option<RelayRefusal> {
+        if answer.status < 400 {
+            return None;
+        }
+        let body: serde_json::Value = serde_json::from_str(&answer.body).ok()?;
+        let top = body.as_object().filter(|top| top.len() == 1)?;
+        let error = top.get("error")?.as_object().filter(|e| e.len() == 2)?;
+        let code = error.get("code")?.as_str()?;
+        let message = error.get("message")?.as_str()?;
+        let relay_code =
+            !code.is_empty() && code.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+        relay_code.then(|| RelayRefusal {
+            http_status: answer.status,
+            code: code.to_owned(),
+            message: message.to_owned(),
+            retry_after: answer.retry_after,
+        })
+    }
+
+    /// What to do about it, in plain words.
+    pub fn fix(&self) -> &'static str {
+        match self.code.as_str() {
+            "relay_sign_in_required" => {
+                "Open /relay-login on this server and enter the team token your operator gave you."
+            }
+            "relay_busy" => "The relay is at its limit of calls at once: wait a moment and try again.",
+            "origin_not_allowed" | "host_not_allowed" => {
+                "Open Logdeck from the address the operator published, or ask them to allow this one."
+            }
+            "unknown_upstream" => {
+                "The server has no relayed upstream by that name: check the connection's base URL."
+            }
+            "upstream_timeout" | "upstream_unreachable" | "upstream_broken" => {
+                "The relay could not get an answer from the vendor: try again later."
+            }
+            _ => "Check the connection's base URL; the relay refused this call.",
+        }
+    }
+}
+
+impl fmt::Display for RelayRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the Logdeck relay refused ({}, {}): {}",
+            self.http_status, self.code, self.message
+        )
+    }
+}
+
 /// What usually fixes an answer with this status, in plain words.
 pub fn reason_phrase(status: u16) -> &'static str {
     match status {
@@ -116,6 +181,38 @@ mod tests {
             "https://eu1.make.com/api/v2/scenarios/7/logs?pg%5Blimit%5D=50&q=a+b%26c"
         );
         assert_eq!(build_url("/x", "/y", &[]), "/x/y");
+    }
+
+    #[test]
+    fn the_relays_own_refusals_are_told_from_vendor_errors() {
+        let answer = |status: u16, body: &str| HttpAnswer {
+            status,
+            body: body.into(),
+            retry_after: Some(1),
+        };
+        let refusal = RelayRefusal::from_answer(&answer(
+            401,
+            r#"{"error":{"code":"relay_sign_in_required","message":"sign in at /relay-login"}}"#,
+        ))
+        .unwrap();
+        assert_eq!(refusal.code, "relay_sign_in_required");
+        assert_eq!(refusal.retry_after, Some(1));
+        assert!(refusal.fix().contains("/relay-login"));
+        for vendor in [
+            r#"{"success":false,"error":{"code":"AUTHENTICATION_REQUIRED","message":"x","trace_id":"r"}}"#,
+            r#"{"error":{"code":"AUTHENTICATION_REQUIRED","message":"x"}}"#,
+            r#"{"detail":"Invalid credentials.","message":"Access denied","code":"IM005"}"#,
+            r#"{"code":"unauthorized","message":"x","status":401}"#,
+            "not json",
+        ] {
+            assert_eq!(
+                RelayRefusal::from_answer(&answer(401, vendor)),
+                None,
+                "{vendor}"
+            );
+        }
+        let ok = r#"{"error":{"code":"relay_busy","message":"x"}}"#;
+        assert_eq!(RelayRefusal::from_answer(&answer(200, ok)), None);
     }
 
     #[test]

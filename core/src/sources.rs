@@ -8,7 +8,7 @@ use crate::adapters::make_scenarios::ScenarioStream;
 use crate::adapters::{Capabilities, DecodeError, Page};
 use crate::config::{AitronosConnection, Connection, DifyConnection, RuntimeConfig};
 use crate::csv_file::FileSnapshot;
-use crate::http::{ApiRequest, HttpAnswer, VendorError};
+use crate::http::{ApiRequest, HttpAnswer, RelayRefusal, VendorError};
 use crate::model::{CollectionType, LogRecord};
 use crate::query::{LogQuery, TimeWindow};
 use crate::stream::{PageAt, Remote, Stream};
@@ -34,6 +34,8 @@ pub enum SourceError {
     MissingKey,
     /// The vendor refused; carries its decoded message.
     Vendor(VendorError),
+    /// The Logdeck relay itself refused (sign-in, busy, origin…), before the vendor.
+    Relay(RelayRefusal),
     /// The answer did not match the vendor's documented shape.
     Decode(DecodeError),
     /// No answer arrived: offline, DNS, or the vendor refuses browser calls (CORS).
@@ -48,6 +50,7 @@ impl std::fmt::Display for SourceError {
         match self {
             SourceError::MissingKey => f.write_str("no API key: add one for this connection"),
             SourceError::Vendor(error) => error.fmt(f),
+            SourceError::Relay(refusal) => write!(f, "{refusal}. {}", refusal.fix()),
             SourceError::Decode(error) => error.fmt(f),
             SourceError::Unreachable(detail) => write!(
                 f,
@@ -70,6 +73,9 @@ impl SourceError {
     ) -> Result<&str, SourceError> {
         if answer.status == 200 {
             return Ok(&answer.body);
+        }
+        if let Some(refusal) = RelayRefusal::from_answer(answer) {
+            return Err(SourceError::Relay(refusal));
         }
         let mut error = decode_error(answer.status, &answer.body);
         error.retry_after = answer.retry_after;
@@ -204,6 +210,9 @@ impl Source {
     ) -> Result<Page, SourceError> {
         let remote = self.remote().ok_or(SourceError::NotRemote)?;
         if answer.status != 200 {
+            if let Some(refusal) = RelayRefusal::from_answer(answer) {
+                return Err(SourceError::Relay(refusal));
+            }
             let mut error = remote.decode_error(answer.status, &answer.body);
             error.retry_after = answer.retry_after;
             return Err(SourceError::Vendor(error));
