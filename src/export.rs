@@ -7,20 +7,19 @@
 //! honoured (`Retry-After`, else exponential backoff); a source that fails ends the
 //! export with its name, and nothing half-written is offered.
 
-use std::time::Duration;
-
 use chrono::FixedOffset;
 use js_sys::{Array, Uint8Array};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortSignal, Blob, BlobPropertyBag};
 
-use crate::net::{self, NetError};
-use logdeck_core::backoff::{Backoff, Verdict};
+use crate::net::schedule::scheduled_get;
+use crate::net::NetError;
 use logdeck_core::csv_file::{CsvWriter, FileSnapshot};
 use logdeck_core::merge::NewestFirst;
 use logdeck_core::model::LogRecord;
 use logdeck_core::query::{LogQuery, TimeWindow};
+use logdeck_core::scheduler::Priority;
 use logdeck_core::sources::{Source, SourceError};
 
 /// What the file holds.
@@ -56,14 +55,12 @@ pub struct SourceProgress {
     /// Rows the vendor sent that could not be read (not in the file).
     pub skipped: usize,
     pub done: bool,
-    /// Set while waiting out a rate limit.
-    pub waiting: Option<String>,
+    /// The scheduler lane its calls queue in, for the rate-limit countdown.
+    pub lane: Option<String>,
 }
 
 /// Rows written to the file between two Blob parts.
 const CHUNK_ROWS: usize = 2_000;
-/// Attempts per page before a rate limit or server error ends the export.
-const ATTEMPTS: u32 = 6;
 
 /// Writes rows in the chosen format.
 enum Writer {
@@ -183,7 +180,7 @@ pub async fn export(
                 fetched: 0,
                 skipped: 0,
                 done: merge.is_exhausted(index),
-                waiting: None,
+                lane: source.lane().map(|(lane, _)| lane),
             })
             .collect(),
     );
@@ -193,16 +190,7 @@ pub async fn export(
     let mut written = 0usize;
     loop {
         if let Some((index, position)) = merge.wanting() {
-            let page = fetch_page(
-                &sources[index],
-                &query,
-                window,
-                position,
-                index,
-                progress,
-                &signal,
-            )
-            .await?;
+            let page = fetch_page(&sources[index], &query, window, position, &signal).await?;
             let count = page.records.len();
             let skipped = page.unreadable.len();
             merge.fill(index, page);
@@ -212,7 +200,6 @@ pub async fn export(
                     entry.fetched += count;
                     entry.skipped += skipped;
                     entry.done = done;
-                    entry.waiting = None;
                 }
             });
             continue;
@@ -235,14 +222,13 @@ pub async fn export(
     Ok((blob, written))
 }
 
-/// One page, retrying rate limits and server errors as the core's backoff says.
+/// One page, through the source's lane: the scheduler keeps to its budget and
+/// retries rate limits and server errors by itself.
 async fn fetch_page(
     source: &Source,
     query: &LogQuery,
     window: TimeWindow,
     position: u64,
-    index: usize,
-    progress: RwSignal<Vec<SourceProgress>>,
     signal: &AbortSignal,
 ) -> Result<logdeck_core::adapters::Page, ExportError> {
     let failed = |error: SourceError| ExportError::Source {
@@ -250,50 +236,20 @@ async fn fetch_page(
         error,
     };
     let request = source.request(query, window, position).map_err(failed)?;
-    let mut backoff = Backoff::new(ATTEMPTS);
-    loop {
-        let answer = net::get(&request, Some(signal))
-            .await
-            .map_err(|error| match error {
-                NetError::Aborted => ExportError::Cancelled,
-                NetError::Unreachable(detail) => failed(SourceError::Unreachable(detail)),
-            })?;
-        match backoff.after(answer.status, answer.retry_after) {
-            Verdict::Accept => {
-                return source
-                    .decode(&answer, query, window, position)
-                    .map_err(failed)
-            }
-            Verdict::Wait(wait) => {
-                progress.update(|all| {
-                    if let Some(entry) = all.get_mut(index) {
-                        entry.waiting = Some(format!(
-                            "answered {}; retrying in {} s",
-                            answer.status,
-                            wait.as_secs()
-                        ));
-                    }
-                });
-                sleep(wait, signal).await?;
-            }
-        }
-    }
-}
-
-/// Waits, or fails as soon as the export is cancelled.
-async fn sleep(duration: Duration, signal: &AbortSignal) -> Result<(), ExportError> {
-    let millis = duration.as_millis().min(i32::MAX as u128) as i32;
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, millis);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-    if signal.aborted() {
-        Err(ExportError::Cancelled)
-    } else {
-        Ok(())
-    }
+    let answer = scheduled_get(
+        source.lane().as_ref(),
+        Priority::Background,
+        &request,
+        Some(signal),
+    )
+    .await
+    .map_err(|error| match error {
+        NetError::Aborted => ExportError::Cancelled,
+        NetError::Unreachable(detail) => failed(SourceError::Unreachable(detail)),
+    })?;
+    source
+        .decode(&answer, query, window, position)
+        .map_err(failed)
 }
 
 /// Offers `blob` as a download named `name` (file saving, apart from the content).

@@ -44,6 +44,10 @@ pub struct MakeConnection {
     pub id: String,
     pub name: String,
     pub base_url: String,
+    /// Calls a minute this connection may make (the plan's limit); the vendor's
+    /// conservative default when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests_per_minute: Option<u32>,
     /// Absent for operator-configured connections: the user supplies it.
     /// Never serialized: stored connections carry no secrets.
     #[serde(default, skip_serializing)]
@@ -66,6 +70,10 @@ pub struct DifyConnection {
     /// The app's display name (the API does not return it).
     pub name: String,
     pub base_url: String,
+    /// Calls a minute this connection may make (the plan's limit); the vendor's
+    /// conservative default when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests_per_minute: Option<u32>,
     /// Never serialized: stored connections carry no secrets.
     #[serde(default, skip_serializing)]
     pub key: Option<Secret>,
@@ -78,6 +86,10 @@ pub struct AitronosConnection {
     pub id: String,
     pub name: String,
     pub base_url: String,
+    /// Calls a minute this connection may make (the plan's limit); the vendor's
+    /// conservative default when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requests_per_minute: Option<u32>,
     /// Never serialized: stored connections carry no secrets.
     #[serde(default, skip_serializing)]
     pub key: Option<Secret>,

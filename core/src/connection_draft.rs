@@ -145,6 +145,7 @@ impl ConnectionDraft {
             id: id.to_owned(),
             name: self.name.trim().to_owned(),
             base_url: self.clean_base_url(),
+            requests_per_minute: None,
             token: None,
             scenarios: self.all_scenarios()?,
             organization_id: optional_number(&self.organization, "organization id")?,
@@ -166,6 +167,7 @@ impl ConnectionDraft {
                 id,
                 name,
                 base_url,
+                requests_per_minute: None,
                 key: None,
             })),
             Vendor::Aitronos => {
@@ -177,6 +179,7 @@ impl ConnectionDraft {
                     id,
                     name,
                     base_url,
+                    requests_per_minute: None,
                     key: None,
                     organization_id,
                 }))

@@ -22,6 +22,7 @@ pub mod merge;
 pub mod model;
 pub mod navigation;
 pub mod query;
+pub mod scheduler;
 pub mod sources;
 pub mod status;
 pub mod stream;

@@ -11,7 +11,9 @@ use crate::csv_file::FileSnapshot;
 use crate::http::{ApiRequest, HttpAnswer, RelayRefusal, VendorError};
 use crate::model::{CollectionType, LogRecord};
 use crate::query::{LogQuery, TimeWindow};
+use crate::scheduler::Budget;
 use crate::stream::{PageAt, Remote, Stream};
+use crate::vendor::Vendor;
 
 pub use crate::stream::PAGE_SIZE;
 
@@ -148,6 +150,28 @@ impl Source {
     /// Stable id, unique within a configuration.
     pub fn id(&self) -> String {
         self.stream().id()
+    }
+
+    /// The scheduler lane its calls queue in, and the lane's budget: one lane per
+    /// connection, since vendors count calls per account (Make per organisation),
+    /// whichever of its streams makes them. `None` for a file.
+    pub fn lane(&self) -> Option<(String, Budget)> {
+        let (id, per_minute, vendor) = match self {
+            Source::MakeScenario(ScenarioStream { connection, .. })
+            | Source::MakeAudit(AuditStream { connection, .. }) => {
+                (&connection.id, connection.requests_per_minute, Vendor::Make)
+            }
+            Source::Dify(dify) => (&dify.id, dify.requests_per_minute, Vendor::Dify),
+            Source::Aitronos(aitronos) => {
+                (&aitronos.id, aitronos.requests_per_minute, Vendor::Aitronos)
+            }
+            Source::File(_) => return None,
+        };
+        let budget = Budget {
+            per_minute: per_minute.unwrap_or_else(|| vendor.default_calls_per_minute()),
+            concurrent: Budget::CONSERVATIVE.concurrent,
+        };
+        Some((id.clone(), budget))
     }
 
     /// What people call it: connection and collection.
@@ -290,6 +314,35 @@ mod tests {
             body: body.to_owned(),
             retry_after: None,
         }
+    }
+
+    #[test]
+    fn a_connections_streams_share_one_lane_with_its_budget() {
+        let sources = sources();
+        let lanes: Vec<Option<(String, Budget)>> = sources.iter().map(Source::lane).collect();
+        let make = Some((
+            "mk".to_owned(),
+            Budget {
+                per_minute: 60,
+                concurrent: 4,
+            },
+        ));
+        assert_eq!(
+            lanes[..3],
+            [make.clone(), make.clone(), make],
+            "2 scenarios and the audit log"
+        );
+        assert_eq!(
+            lanes[3].as_ref().map(|l| (l.0.as_str(), l.1.per_minute)),
+            Some(("df", 120))
+        );
+        let own = RuntimeConfig::parse(
+            r#"{"connections":[{"vendor":"dify","id":"d","name":"D","baseUrl":"/x","requestsPerMinute":1000}]}"#,
+        )
+        .unwrap();
+        let lane = Source::expand(&own)[0].lane().unwrap();
+        assert_eq!(lane.1.per_minute, 1_000);
+        assert_eq!(Source::file("f.csv").lane(), None);
     }
 
     fn window() -> TimeWindow {

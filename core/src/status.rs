@@ -22,6 +22,14 @@ keyed_enum! {
     }
 }
 
+impl Status {
+    /// Whether the run is over, so what the vendor says about it no longer
+    /// changes (its detail can be kept for the tab's life).
+    pub fn is_final(self) -> bool {
+        !matches!(self, Status::Running | Status::Unknown)
+    }
+}
+
 /// Make scenario logs report `1` success, `2` warning, `3` error.
 pub fn from_make_log_code(code: i64) -> Status {
     match code {
@@ -89,6 +97,12 @@ pub fn from_http_code(code: u16) -> Status {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_runs_still_going_or_unknown_may_change() {
+        let changing: Vec<Status> = Status::ALL.into_iter().filter(|s| !s.is_final()).collect();
+        assert_eq!(changing, [Status::Running, Status::Unknown]);
+    }
 
     #[test]
     fn keys_round_trip_and_are_unique() {

@@ -97,6 +97,16 @@ impl Vendor {
         }
     }
 
+    /// Calls a minute a connection makes when its own figure is not given: Make's
+    /// smallest plan (Core, 60 per organisation); Dify and Aitronos document none,
+    /// so a pace no public instance is known to refuse.
+    pub fn default_calls_per_minute(self) -> u32 {
+        match self {
+            Vendor::Make => 60,
+            Vendor::Dify | Vendor::Aitronos => 120,
+        }
+    }
+
     /// Whether the vendor's API answers browser calls from another origin (CORS).
     /// Those that do not must be reached through the relay.
     pub fn allows_browser_calls(self) -> bool {

@@ -37,7 +37,9 @@ usage: logdeck-server [options]
   --write-timeout S    seconds a client may stop reading (default 30)
   --seed N             demo data seed (default 42)
   --demo-rows N        demo rows per source (default 5000)
-  --demo-now RFC3339   instant the demo data ends at (default: now, to the minute)";
+  --demo-now RFC3339   instant the demo data ends at (default: now, to the minute)
+  --demo-rate-limit N  demo calls a minute per credential before a 429 (default 1000;
+                       0: no limit)";
 
 struct Args {
     address: SocketAddr,
@@ -62,6 +64,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut dist = None;
     let mut seed = 42u64;
     let mut rows = 5_000usize;
+    let mut calls_per_minute = logdeck_server::demo::DEMO_CALLS_PER_MINUTE;
     let mut now = None;
     let mut relay: Option<RelayConfig> = None;
     let mut print_config = false;
@@ -76,11 +79,11 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
                 let path = value("--relay-config")?;
                 let text = std::fs::read_to_string(&path)
                     .map_err(|e| format!("--relay-config {path}: {e}"))?;
-                let mut from_file = RelayConfig::from_toml(&text)?;
-                if let Some(earlier) = relay.take() {
-                    from_file.upstreams.extend(earlier.upstreams);
+                let from_file = RelayConfig::from_toml(&text)?;
+                match relay.as_mut() {
+                    Some(earlier) => earlier.merge(from_file)?,
+                    None => relay = Some(from_file),
                 }
-                relay = Some(from_file);
             }
             "--upstream" => relay
                 .get_or_insert_with(RelayConfig::default)
@@ -90,6 +93,9 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             "--port" => port = parse(&value("--port")?, "--port")?,
             "--seed" => seed = parse(&value("--seed")?, "--seed")?,
             "--demo-rows" => rows = parse(&value("--demo-rows")?, "--demo-rows")?,
+            "--demo-rate-limit" => {
+                calls_per_minute = parse(&value("--demo-rate-limit")?, "--demo-rate-limit")?
+            }
             "--demo-now" => {
                 let text = value("--demo-now")?;
                 let instant = DateTime::parse_from_rfc3339(&text)
@@ -143,25 +149,17 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         now.duration_trunc(TimeDelta::minutes(1)).unwrap_or(now)
     });
     if let Some(relay) = relay.as_mut() {
-        relay.allow_insecure_upstream = access.allow_insecure_upstream;
-        relay.upstream_proxy = access.upstream_proxy.take();
-        let relays = relay
-            .upstreams
-            .iter()
-            .any(|upstream| upstream.mode == Mode::Relay);
-        if relays && !host.is_loopback() && access.rules.relay_token.is_none() && !access.open_relay
-        {
-            return Err(format!(
-                "relaying on {host} would let anyone who reaches it call the vendors from \
-                 this server: give --relay-token-file, or --open-relay if a proxy in front \
-                 authenticates"
-            ));
-        }
+        access.apply_to(relay, host)?;
     }
     Ok(Args {
         address: SocketAddr::new(host, port),
         options: ServerOptions {
-            demo: demo.then_some(DemoOptions { seed, rows, now }),
+            demo: demo.then_some(DemoOptions {
+                seed,
+                rows,
+                now,
+                calls_per_minute: (calls_per_minute > 0).then_some(calls_per_minute),
+            }),
             dist,
             relay,
             access: access.rules,
@@ -169,6 +167,27 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         limits,
         print_config,
     })
+}
+
+impl AccessFlags {
+    /// Hands the transport flags to the relay, and refuses a relay anyone on the
+    /// network could use.
+    fn apply_to(&mut self, relay: &mut RelayConfig, host: IpAddr) -> Result<(), String> {
+        relay.allow_insecure_upstream = self.allow_insecure_upstream;
+        relay.upstream_proxy = self.upstream_proxy.take();
+        let relays = relay
+            .upstreams
+            .iter()
+            .any(|upstream| upstream.mode == Mode::Relay);
+        if relays && !host.is_loopback() && self.rules.relay_token.is_none() && !self.open_relay {
+            return Err(format!(
+                "relaying on {host} would let anyone who reaches it call the vendors from \
+                 this server: give --relay-token-file, or --open-relay if a proxy in front \
+                 authenticates"
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// A team token: one line of at least 16 URL-safe characters (it travels in a

@@ -94,3 +94,63 @@ async fn cors_lets_another_origin_read_retry_after() {
         .to_lowercase();
     assert!(exposed.contains("retry-after"));
 }
+
+#[tokio::test]
+async fn each_credential_has_a_per_minute_budget_as_the_vendors_count_it() {
+    let router = logdeck_server::app(&logdeck_server::ServerOptions {
+        demo: Some(logdeck_server::demo::DemoOptions {
+            seed: 42,
+            rows: 50,
+            now: common::now(),
+            calls_per_minute: Some(3),
+        }),
+        ..logdeck_server::ServerOptions::default()
+    })
+    .unwrap();
+    let make = [("Authorization", "Token demo-make-token")];
+    for _ in 0..3 {
+        assert_eq!(get(&router, MAKE_LOGS, &make).await.status, StatusCode::OK);
+    }
+    let over = get(&router, MAKE_LOGS, &make).await;
+    assert_eq!(over.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        over.json()["detail"],
+        "Requests limit for organization exceeded, please try again later.",
+        "Make's own words"
+    );
+    assert!(
+        !over.headers.contains_key("retry-after"),
+        "Make documents no Retry-After"
+    );
+    let dify = [("Authorization", "Bearer demo-dify-support-key")];
+    for _ in 0..3 {
+        assert_eq!(get(&router, DIFY_LOGS, &dify).await.status, StatusCode::OK);
+    }
+    let over = get(&router, DIFY_LOGS, &dify).await;
+    assert_eq!(over.status, StatusCode::TOO_MANY_REQUESTS);
+    let seconds: u64 = over.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&seconds), "{seconds}");
+}
+
+#[tokio::test]
+async fn a_test_budget_resolves_within_its_window() {
+    let router = server(42, 50);
+    let limited = [("Authorization", "Token fault-limit-2-1")];
+    for _ in 0..2 {
+        let answer = get(&router, MAKE_LOGS, &limited).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+    }
+    assert_eq!(
+        get(&router, MAKE_LOGS, &limited).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    assert_eq!(
+        get(&router, MAKE_LOGS, &limited).await.status,
+        StatusCode::OK
+    );
+}

@@ -134,6 +134,7 @@ async fn relay_with(limits: Limits, access: AccessRules) -> Router {
                 seed: 42,
                 rows: 200,
                 now: common::now(),
+                calls_per_minute: None,
             }),
             ..ServerOptions::default()
         })

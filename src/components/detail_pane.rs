@@ -7,13 +7,14 @@ use leptos::task::spawn_local;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortController;
 
-use crate::net;
+use crate::net::schedule::scheduled_get;
 use logdeck_core::adapters::make_audit::{self, AuditStream};
 use logdeck_core::adapters::make_module_logs::ModuleLogSearch;
 use logdeck_core::adapters::make_scenarios::{self, ScenarioStream};
 use logdeck_core::format;
 use logdeck_core::http::HttpAnswer;
 use logdeck_core::model::LogRecord;
+use logdeck_core::scheduler::{Budget, Priority};
 use logdeck_core::sources::{Source, SourceError};
 
 /// What the vendor told us beyond the list row.
@@ -27,6 +28,13 @@ enum Extra {
     },
     AuditDetails(serde_json::Value),
     Failed(SourceError),
+}
+
+thread_local! {
+    /// Details of finished runs, by record key: they never change, so opening one
+    /// again (stepping back and forth through failures) costs no vendor call.
+    static FINISHED: std::cell::RefCell<std::collections::HashMap<String, Extra>> =
+        Default::default();
 }
 
 #[component]
@@ -63,16 +71,37 @@ pub fn DetailPane(
         let signal = controller.signal();
         in_flight.set_value(Some(controller));
         let listed = record.get_untracked();
+        let finished = listed
+            .as_ref()
+            .is_some_and(|record| record.status.is_final());
+        if let Some(known) = finished
+            .then(|| FINISHED.with(|cache| cache.borrow().get(&key).cloned()))
+            .flatten()
+        {
+            extra.set(known);
+            return;
+        }
         extra.set(Extra::Loading);
         spawn_local(async move {
             let result = load_extra(&source, &key, listed, &signal, fetched).await;
             if signal.aborted() {
                 return;
             }
-            extra.set(match result {
+            let shown = match result {
                 Ok(found) => found,
                 Err(error) => Extra::Failed(error),
-            });
+            };
+            if finished && !matches!(shown, Extra::Failed(_)) {
+                FINISHED.with(|cache| {
+                    let mut cache = cache.borrow_mut();
+                    // A bound, not an eviction policy: a session rarely opens this many.
+                    if cache.len() >= 500 {
+                        cache.clear();
+                    }
+                    cache.insert(key, shown.clone());
+                });
+            }
+            extra.set(shown);
         });
     });
     on_cleanup(move || {
@@ -261,12 +290,14 @@ async fn load_extra(
     fetched: RwSignal<Option<LogRecord>>,
 ) -> Result<Extra, SourceError> {
     let id = key.rsplit_once(':').map(|(_, id)| id).unwrap_or_default();
+    let lane = source.lane();
+    let lane = lane.as_ref();
     match source {
         Source::MakeScenario(stream) => {
             let record = match listed {
                 Some(record) => record,
                 None => {
-                    let mut record = make_log(stream, id, signal).await?;
+                    let mut record = make_log(lane, stream, id, signal).await?;
                     record.source = source.id();
                     fetched.set(Some(record.clone()));
                     record
@@ -274,10 +305,10 @@ async fn load_extra(
             };
             let (connection, scenario) = (&stream.connection, stream.scenario.id);
             let request = make_scenarios::execution_request(connection, scenario, id);
-            let answer = fetch(&request, signal).await?;
+            let answer = fetch(lane, &request, signal).await?;
             let detail = make_scenarios::decode_execution(make_body(&answer)?)
                 .map_err(SourceError::Decode)?;
-            let modules = module_logs_of(stream, &record, signal).await?;
+            let modules = module_logs_of(lane, stream, &record, signal).await?;
             Ok(Extra::Execution { detail, modules })
         }
         Source::MakeAudit(AuditStream { connection, .. }) => {
@@ -285,7 +316,7 @@ async fn load_extra(
                 return Ok(Extra::None);
             };
             let request = make_audit::detail_request(connection, organization, id);
-            let answer = fetch(&request, signal).await?;
+            let answer = fetch(lane, &request, signal).await?;
             let details =
                 make_audit::decode_detail(make_body(&answer)?).map_err(SourceError::Decode)?;
             Ok(details.map_or(Extra::None, Extra::AuditDetails))
@@ -297,12 +328,14 @@ async fn load_extra(
 
 /// A Make execution log by id, for a deep-linked record that is not loaded.
 async fn make_log(
+    lane: Option<&(String, Budget)>,
     stream: &ScenarioStream,
     id: &str,
     signal: &web_sys::AbortSignal,
 ) -> Result<LogRecord, SourceError> {
     let (connection, scenario) = (&stream.connection, &stream.scenario);
     let answer = fetch(
+        lane,
         &make_scenarios::log_request(connection, scenario.id, id),
         signal,
     )
@@ -313,18 +346,19 @@ async fn make_log(
 
 /// The module logs belonging to `record`'s execution, as the core's search plans them.
 async fn module_logs_of(
+    lane: Option<&(String, Budget)>,
     stream: &ScenarioStream,
     record: &LogRecord,
     signal: &web_sys::AbortSignal,
 ) -> Result<Vec<make_scenarios::ModuleLog>, SourceError> {
     let (connection, scenario) = (&stream.connection, stream.scenario.id);
     let request = make_scenarios::module_operations_request(connection, scenario, 30);
-    let answer = fetch(&request, signal).await?;
+    let answer = fetch(lane, &request, signal).await?;
     let modules = make_scenarios::decode_module_operations(make_body(&answer)?)
         .map_err(SourceError::Decode)?;
     let mut search = ModuleLogSearch::new(&modules, &record.id, record.timestamp);
     while let Some((module_id, request)) = search.next_request(connection, scenario) {
-        let answer = fetch(&request, signal).await?;
+        let answer = fetch(lane, &request, signal).await?;
         let logs = make_scenarios::decode_module_logs(make_body(&answer)?, module_id)
             .map_err(SourceError::Decode)?;
         search.take_page(logs);
@@ -338,12 +372,15 @@ fn make_body(answer: &HttpAnswer) -> Result<&str, SourceError> {
 
 /// Cancelled requests end the load silently: the effect checks the signal.
 async fn fetch(
+    lane: Option<&(String, Budget)>,
     request: &logdeck_core::http::ApiRequest,
     signal: &web_sys::AbortSignal,
 ) -> Result<HttpAnswer, SourceError> {
-    net::get(request, Some(signal)).await.map_err(|error| {
-        error
-            .into_source_error()
-            .unwrap_or_else(|| SourceError::Unreachable("cancelled".into()))
-    })
+    scheduled_get(lane, Priority::Interactive, request, Some(signal))
+        .await
+        .map_err(|error| {
+            error
+                .into_source_error()
+                .unwrap_or_else(|| SourceError::Unreachable("cancelled".into()))
+        })
 }

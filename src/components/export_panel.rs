@@ -3,6 +3,8 @@
 
 use chrono::{FixedOffset, Utc};
 use leptos::prelude::*;
+
+use crate::components::rate_limit::RateLimitNote;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -109,7 +111,7 @@ pub fn ExportPanel(
                                 <li>
                                     {p.label}": "{p.fetched}" rows"
                                     {if p.done { " ✓".to_owned() } else { "…".to_owned() }}
-                                    {p.waiting.map(|w| format!(" ({w})"))}
+                                    {(!p.done).then(|| view! { <RateLimitNote lane=p.lane.clone() /> })}
                                 </li>
                             }).collect_view()}
                         </ul>

@@ -5,6 +5,7 @@ pub mod export_panel;
 pub mod filter_bar;
 pub mod log_table;
 pub mod multi_select;
+pub mod rate_limit;
 pub mod source_status;
 pub mod status_filter;
 pub mod volume_chart;

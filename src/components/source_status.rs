@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::rate_limit::RateLimitNote;
 use crate::state::loads::{LoadState, Loads};
 
 #[component]
@@ -17,9 +18,12 @@ pub fn SourceStatus(loads: Loads) -> impl IntoView {
             .enumerate()
             .map(|(index, load)| {
                 let label = load.source.label();
+                let lane = load.source.lane().map(|(lane, _)| lane);
                 match load.state {
                     LoadState::Loading => view! {
-                        <li class="source loading" aria-busy="true">{label}": loading…"</li>
+                        <li class="source loading" aria-busy="true">
+                            {label}": loading…"<RateLimitNote lane />
+                        </li>
                     }
                     .into_any(),
                     LoadState::Ready { next } => {
@@ -28,6 +32,7 @@ pub fn SourceStatus(loads: Loads) -> impl IntoView {
                             <li class="source ok">
                                 {label}": "{load.rows}" rows"{more}
                                 <Skipped skipped=load.skipped />
+                                {next.is_some().then(|| view! { <RateLimitNote lane /> })}
                             </li>
                         }
                         .into_any()

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::AbortController;
 
-use crate::net;
+use crate::net::schedule::scheduled_get;
 use crate::state::prefs;
 use logdeck_core::adapters::Page;
 use logdeck_core::config::RuntimeConfig;
@@ -19,6 +19,7 @@ use logdeck_core::frontier::Frontier;
 use logdeck_core::load_book::{Fetch, LoadBook, Start, Wanted};
 use logdeck_core::model::LogRecord;
 use logdeck_core::query::{LogQuery, Period, TimeWindow};
+use logdeck_core::scheduler::Priority;
 use logdeck_core::sources::{Source, SourceError};
 use logdeck_core::timeline::Timeline;
 
@@ -111,7 +112,7 @@ impl Loads {
             }
         });
         for fetch in plan.fetches {
-            self.fetch(fetch, query.clone(), window);
+            self.fetch(fetch, query.clone(), window, Priority::Visible);
         }
     }
 
@@ -171,7 +172,7 @@ impl Loads {
             .try_update(|book| book.older(basis.window))
             .unwrap_or_default();
         for fetch in fetches {
-            self.fetch(fetch, basis.query.clone(), basis.window);
+            self.fetch(fetch, basis.query.clone(), basis.window, Priority::Visible);
         }
     }
 
@@ -189,7 +190,7 @@ impl Loads {
             return;
         };
         if let Some(fetch) = self.book.try_update(|book| book.retry(index)).flatten() {
-            self.fetch(fetch, basis.query, basis.window);
+            self.fetch(fetch, basis.query, basis.window, Priority::Interactive);
         }
     }
 
@@ -209,7 +210,8 @@ impl Loads {
         });
     }
 
-    fn fetch(&self, fetch: Fetch, query: LogQuery, window: TimeWindow) {
+    /// Asks for one page through the source's lane in the request scheduler.
+    fn fetch(&self, fetch: Fetch, query: LogQuery, window: TimeWindow, priority: Priority) {
         let Some(source) = self
             .book
             .with_untracked(|book| book.source_of(fetch.token).cloned())
@@ -226,13 +228,17 @@ impl Loads {
         spawn_local(async move {
             let outcome = match source.request(&query, window, fetch.position) {
                 Err(error) => Err(error),
-                Ok(request) => match net::get(&request, signal.as_ref()).await {
-                    Err(error) => match error.into_source_error() {
-                        Some(error) => Err(error),
-                        None => return,
-                    },
-                    Ok(answer) => source.decode(&answer, &query, window, fetch.position),
-                },
+                Ok(request) => {
+                    match scheduled_get(source.lane().as_ref(), priority, &request, signal.as_ref())
+                        .await
+                    {
+                        Err(error) => match error.into_source_error() {
+                            Some(error) => Err(error),
+                            None => return,
+                        },
+                        Ok(answer) => source.decode(&answer, &query, window, fetch.position),
+                    }
+                }
             };
             loads
                 .controllers
@@ -271,7 +277,12 @@ impl Loads {
             .try_update(|book| book.fill(basis.window, self.fill_budget))
             .unwrap_or_default();
         for fetch in fetches {
-            self.fetch(fetch, basis.query.clone(), basis.window);
+            self.fetch(
+                fetch,
+                basis.query.clone(),
+                basis.window,
+                Priority::Background,
+            );
         }
     }
 }

@@ -11,8 +11,12 @@ use crate::server::DemoServer;
 
 const SCHEMATHESIS: &str = "4.32.5";
 
-/// Fixed, so the identifiers read from the server stay valid for the whole run.
-const DEMO_ARGS: [&str; 6] = [
+/// Fixed, so the identifiers read from the server stay valid for the whole run;
+/// no rate limit (its 429s are tested in `server/tests/faults.rs`), as schemathesis
+/// calls far faster than a vendor's budget allows.
+const DEMO_ARGS: [&str; 8] = [
+    "--demo-rate-limit",
+    "0",
     "--seed",
     "42",
     "--demo-rows",

@@ -227,6 +227,7 @@ mod tests {
             id: "ait".into(),
             name: "Aitronos".into(),
             base_url: "https://api.aitronos.com".into(),
+            requests_per_minute: None,
             key: Some(Secret::new("k-1")),
             organization_id: "org_9".into(),
         }

@@ -248,6 +248,7 @@ mod tests {
             id: "dify".into(),
             name: "Support bot".into(),
             base_url: "https://api.dify.ai/v1".into(),
+            requests_per_minute: None,
             key: Some(Secret::new("app-123")),
         }
     }

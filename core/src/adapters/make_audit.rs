@@ -357,6 +357,7 @@ mod tests {
             id: "make".into(),
             name: "Make EU".into(),
             base_url: "https://eu1.make.com/api/v2".into(),
+            requests_per_minute: None,
             token: Some(Secret::new("t")),
             scenarios: vec![],
             organization_id: Some(11),

@@ -92,6 +92,7 @@ mod tests {
             id: "m".into(),
             name: "Make".into(),
             base_url: "/make".into(),
+            requests_per_minute: None,
             token: None,
             scenarios: Vec::new(),
             organization_id: None,

@@ -493,6 +493,7 @@ mod tests {
             id: "make-eu".into(),
             name: "Make EU".into(),
             base_url: base_url.into(),
+            requests_per_minute: None,
             token: Some(Secret::new("tok-123")),
             scenarios: vec![],
             organization_id: None,

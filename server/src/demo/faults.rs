@@ -9,6 +9,7 @@
 //! | `fault-malformed`     | 200 with a body that is not JSON                          |
 //! | `fault-truncated`     | 200 with the normal answer cut in half                    |
 //! | `fault-shape`         | 200 with JSON of the wrong shape                          |
+//! | `fault-limit-<n>-<s>` | the normal answer, but 429 past `n` calls in `s` seconds (`rate_limit.rs`) |
 
 use std::time::Duration;
 
@@ -57,6 +58,16 @@ impl Imitated for Vendor {
             request.headers_mut().insert(name, value);
         }
     }
+}
+
+/// The credential `vendor`'s auth header carries, if any.
+pub(super) fn credential(vendor: Vendor, request: &Request) -> Option<String> {
+    vendor.credential(request)
+}
+
+/// Puts the demo's own key in place of a test credential, so the normal answer follows.
+pub(super) fn authorize_as_demo(vendor: Vendor, request: &mut Request) {
+    vendor.authorize_as_demo(request);
 }
 
 /// The middleware: passes ordinary requests through untouched.

@@ -7,6 +7,7 @@ pub mod error;
 mod faults;
 pub mod make;
 mod params;
+mod rate_limit;
 mod rng;
 
 use std::sync::Arc;
@@ -34,11 +35,18 @@ pub struct DemoOptions {
     pub rows: usize,
     /// The instant the data ends at; same seed and same `now`, same rows.
     pub now: DateTime<Utc>,
+    /// Calls a minute per credential before a 429, as the vendors count them;
+    /// `None` for no limit.
+    pub calls_per_minute: Option<u32>,
 }
+
+/// The demo's budget per credential: Make's Enterprise figure.
+pub const DEMO_CALLS_PER_MINUTE: u32 = 1_000;
 
 /// The generated data every handler reads.
 pub struct DemoState {
     now: DateTime<Utc>,
+    limiter: Arc<rate_limit::Limiter>,
     make_logs: Vec<make::data::MakeLog>,
     audit_logs: Vec<make::AuditEntry>,
     dify_logs: Vec<dify::DifyLog>,
@@ -50,6 +58,7 @@ impl DemoState {
         let (seed, rows, now) = (options.seed, options.rows, options.now);
         DemoState {
             now,
+            limiter: Arc::new(rate_limit::Limiter::new(options.calls_per_minute)),
             make_logs: make::data::generate(seed, rows, now),
             audit_logs: make::audit_generate(seed, rows, now),
             dify_logs: dify::generate(seed, rows, now),
@@ -60,8 +69,14 @@ impl DemoState {
 
 /// The demo API's routes.
 pub fn routes(state: Arc<DemoState>) -> Router {
+    let limiter = state.limiter.clone();
     let vendor = |routes: Router<Arc<DemoState>>, vendor: Vendor| {
-        routes.layer(from_fn_with_state(vendor, faults::inject))
+        routes
+            .layer(from_fn_with_state(vendor, faults::inject))
+            .layer(from_fn_with_state(
+                (vendor, limiter.clone()),
+                rate_limit::limit,
+            ))
     };
     Router::new()
         .nest(MAKE_BASE_PATH, vendor(make::routes(), Vendor::Make))
@@ -85,11 +100,12 @@ pub fn demo_connections() -> Vec<Value> {
         "name": "Make (demo)",
         "baseUrl": MAKE_BASE_PATH,
         "token": make::DEMO_TOKEN,
+        "requestsPerMinute": DEMO_CALLS_PER_MINUTE,
         "organizationId": make::data::ORGANIZATION.0,
         "scenarios": scenarios,
     })];
     connections.extend(dify::APPS.iter().enumerate().map(|(index, (key, name))| {
-        json!({"vendor": "dify", "id": format!("demo-dify-{}", index + 1), "name": name, "baseUrl": DIFY_BASE_PATH, "key": key})
+        json!({"vendor": "dify", "id": format!("demo-dify-{}", index + 1), "name": name, "baseUrl": DIFY_BASE_PATH, "key": key, "requestsPerMinute": DEMO_CALLS_PER_MINUTE})
     }));
     connections.push(json!({
         "vendor": "aitronos",
@@ -97,6 +113,7 @@ pub fn demo_connections() -> Vec<Value> {
         "name": "Aitronos (demo)",
         "baseUrl": AITRONOS_BASE_PATH,
         "key": aitronos::DEMO_KEY,
+        "requestsPerMinute": DEMO_CALLS_PER_MINUTE,
         "organizationId": aitronos::ORGANIZATION_ID,
     }));
     connections

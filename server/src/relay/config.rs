@@ -144,6 +144,14 @@ impl RelayConfig {
         self.validate()
     }
 
+    /// Adds the upstreams of another source of configuration (a file after
+    /// flags, say), checking the union: a name given twice is refused.
+    pub fn merge(&mut self, other: RelayConfig) -> Result<(), String> {
+        self.upstreams.extend(other.upstreams);
+        self.limits = other.limits;
+        self.validate()
+    }
+
     fn validate(&self) -> Result<(), String> {
         for (index, upstream) in self.upstreams.iter().enumerate() {
             let valid_name = !upstream.name.is_empty()
@@ -333,6 +341,14 @@ mod tests {
             .unwrap_err()
             .contains("twice"));
         assert!(config.add_flag("nonsense").is_err());
+        let file = RelayConfig::from_toml(
+            "[[upstream]]\nname = \"a\"\nvendor = \"dify\"\nbase_url = \"https://api.dify.ai/v1\"",
+        )
+        .unwrap();
+        assert!(
+            config.merge(file).unwrap_err().contains("twice"),
+            "flag then file"
+        );
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub fn server(seed: u64, rows: usize) -> axum::Router {
             seed,
             rows,
             now: now(),
+            calls_per_minute: None,
         }),
         ..ServerOptions::default()
     })

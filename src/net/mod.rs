@@ -1,4 +1,7 @@
 //! Performs the requests the core describes, in the browser, and maps failures.
+//! Vendor calls go through [`schedule`], which keeps each connection's budget.
+
+pub mod schedule;
 
 use gloo_net::http::Request;
 use web_sys::AbortSignal;
@@ -39,7 +42,8 @@ impl std::fmt::Display for NetError {
     }
 }
 
-/// Sends a GET described by the core; `signal` aborts it when the query changes.
+/// Sends a GET described by the core at once; `signal` aborts it when the query
+/// changes. Vendor calls use [`schedule::scheduled_get`] instead.
 pub async fn get(
     request: &ApiRequest,
     signal: Option<&AbortSignal>,
