@@ -126,14 +126,15 @@ test('a failing source shows its error and a retry while the others keep working
     const headers = route.request().headers();
     const support = headers['authorization']?.includes('support');
     if (failing && support) {
-      return route.continue({ headers: { ...headers, authorization: 'Bearer fault-503' } });
+      // Not a rate limit or a server error: those are retried by themselves.
+      return route.continue({ headers: { ...headers, authorization: 'Bearer fault-shape' } });
     }
     return route.continue();
   });
   await page.goto('/?type=dify-workflows');
   await settled(page);
   const alert = page.getByRole('alert').filter({ hasText: 'Support bot' });
-  await expect(alert).toContainText('Dify answered 503');
+  await expect(alert).toContainText('sent an unexpected answer');
   expect(new Set(await column(page, 4))).toEqual(new Set(['Ticket triage']));
 
   failing = false;
@@ -193,4 +194,26 @@ test("the Client filter offers the audit log's users before any of their rows lo
   await page.getByText('Client: all').click();
   // Linus authors only Make runs and audit events: he comes from the /filters endpoint.
   await expect(page.getByRole('checkbox', { name: 'Linus Torvalds', exact: true })).toBeVisible();
+});
+
+test('a rate limit that resolves is a countdown, never a failure, and loses no row', async ({ page }) => {
+  await page.goto('/?type=make-scenarios&period=24h');
+  await settled(page);
+  const expected = await page.locator('.row-count').textContent();
+  const limited = await page.context().newPage();
+  // Make's 429 carries no Retry-After: the scheduler backs off by itself.
+  await limited.route(/\/demo\/make\/api\/v2\/scenarios\/\d+\/logs/, (route) =>
+    route.continue({ headers: { ...route.request().headers(), authorization: 'Token fault-limit-2-3' } }),
+  );
+  const answers: number[] = [];
+  limited.on('response', (response) => {
+    if (response.url().includes('/logs')) answers.push(response.status());
+  });
+  await limited.goto('/?type=make-scenarios&period=24h');
+  await expect(limited.locator('.rate-limit').first()).toContainText(/resuming in \d+ s/);
+  await expect(limited.locator('.source.loading')).toHaveCount(0, { timeout: 60_000 });
+  await expect(limited.getByRole('alert')).toHaveCount(0);
+  await expect(limited.locator('.row-count')).toHaveText(expected ?? '');
+  expect(answers).toContain(429);
+  await limited.close();
 });

@@ -58,7 +58,8 @@ test('keys never reach the console, the URL or the page', async ({ page }) => {
   await card.getByRole('button', { name: 'Test connection' }).click();
   await expect(card.getByRole('alert')).toContainText('Rate limited (429)');
   await page.goto('/?type=make-scenarios');
-  await settled(page);
+  // A key that is always rate-limited: the sources wait, counting down, unseen keys.
+  await expect(page.locator('.rate-limit').first()).toContainText('resuming in');
   for (const secret of ['fault-429', 'demo-make-token']) {
     expect(logged.join('\n')).not.toContain(secret);
     expect(page.url()).not.toContain(secret);
