@@ -44,3 +44,55 @@ test('a Make execution with a hex id opens its detail', async ({ page }) => {
   const execution = await answer.json();
   await expect(pane).toContainText(execution.error.message);
 });
+
+// `cargo xtask test` starts a second demo standing in for a vendor host the
+// server knows (as it knows the official ones): nothing is configured for it.
+const vendorUrl = process.env.VENDOR_URL;
+
+test('a user adds Make and Dify accounts by hand and sees their rows', async ({ page }) => {
+  test.skip(!vendorUrl, 'needs the vendor stand-in `cargo xtask test` starts (VENDOR_URL)');
+  const relayed: string[] = [];
+  const direct: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes('/relay/vendor/')) relayed.push(request.url());
+    if (vendorUrl && request.url().startsWith(vendorUrl)) direct.push(request.url());
+  });
+  await page.goto('/connections');
+  await page.getByRole('button', { name: 'Add a connection' }).click();
+  const make = page.getByRole('form', { name: 'New connection' });
+  await make.getByLabel('Vendor').selectOption('make');
+  await make.getByLabel('Name', { exact: true }).fill('My Make');
+  await make.getByLabel('Base URL').fill(`${vendorUrl}/demo/make/api/v2`);
+  await make.getByLabel('Team id').fill('77');
+  await make.getByRole('button', { name: 'Load scenarios by name' }).click();
+  await expect(make.getByText(/Type the API token first/)).toBeVisible();
+  await make.getByLabel('API key or token (kept for this tab)').fill('demo-make-token');
+  await make.getByRole('button', { name: 'Load scenarios by name' }).click();
+  await expect(make.getByText(/scenarios found/)).toBeVisible();
+  await make.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('article', { name: 'My Make' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Add a connection' }).click();
+  const dify = page.getByRole('form', { name: 'New connection' });
+  await dify.getByLabel('Vendor').selectOption('dify');
+  await dify.getByLabel('App name').fill('My bot');
+  await dify.getByLabel('Base URL').fill(`${vendorUrl}/demo/dify/v1`);
+  await dify.getByLabel('API key or token (kept for this tab)').fill('demo-dify-support-key');
+  await dify.getByRole('button', { name: 'Save', exact: true }).click();
+  const card = page.getByRole('article', { name: 'My bot' });
+  await card.getByRole('button', { name: 'Test connection' }).click();
+  await expect(card.getByRole('status')).toContainText('Connected');
+
+  await page.getByRole('link', { name: 'Logs' }).click();
+  await settled(page);
+  const mine = page.locator('.source').filter({ hasText: /^My (Make|bot)/ });
+  await expect(mine.first()).toBeVisible();
+  for (const chip of await mine.all()) {
+    await expect(chip).toHaveClass(/ok/);
+    await expect(chip).toContainText(/[1-9]\d* rows/);
+  }
+  // Make refuses browser calls: through this server's relay. Dify allows them: direct.
+  expect(relayed.some((url) => url.includes('/demo/make/api/v2/scenarios/'))).toBe(true);
+  expect(direct.some((url) => url.includes('/demo/dify/v1/workflows/logs'))).toBe(true);
+  expect(direct.some((url) => url.includes('/demo/make/'))).toBe(false);
+});

@@ -44,6 +44,7 @@ fn demo_records() -> Vec<LogRecord> {
         id: "demo".into(),
         name: "Demo".into(),
         base_url: "/demo".into(),
+        requests_per_minute: None,
         token: None,
         scenarios: vec![],
         organization_id: None,

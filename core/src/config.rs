@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use crate::vendor_hosts::VendorRelay;
 use serde::{Deserialize, Serialize};
 
 use crate::vendor::Vendor;
@@ -137,6 +138,14 @@ impl Connection {
         }
     }
 
+    fn set_base_url(&mut self, base_url: String) {
+        match self {
+            Connection::Make(make) => make.base_url = base_url,
+            Connection::Dify(dify) => dify.base_url = base_url,
+            Connection::Aitronos(aitronos) => aitronos.base_url = base_url,
+        }
+    }
+
     /// The token or key the vendor's auth header carries.
     pub fn key(&self) -> Option<&Secret> {
         match self {
@@ -211,6 +220,8 @@ pub struct RuntimeConfig {
     pub connections: Vec<Connection>,
     /// One line per connection entry that could not be used.
     pub problems: Vec<String>,
+    /// The vendor hosts the server reaches, and whether it relays them.
+    pub vendor_relay: VendorRelay,
 }
 
 impl RuntimeConfig {
@@ -220,11 +231,17 @@ impl RuntimeConfig {
         let root: serde_json::Value =
             serde_json::from_str(text).map_err(|e| ConfigError::NotJson(e.to_string()))?;
         let entries = match root.get("connections") {
-            None => return Ok(RuntimeConfig::default()),
+            None => &Vec::new(),
             Some(serde_json::Value::Array(entries)) => entries,
             Some(_) => return Err(ConfigError::ConnectionsNotAList),
         };
         let mut config = RuntimeConfig::default();
+        if let Some(relay) = root.get("vendorRelay").filter(|relay| !relay.is_null()) {
+            match VendorRelay::deserialize(relay) {
+                Ok(relay) => config.vendor_relay = relay,
+                Err(e) => config.problems.push(format!("vendorRelay: {e}")),
+            }
+        }
         for (index, entry) in entries.iter().enumerate() {
             let vendor = match entry.get("vendor").and_then(|v| v.as_str()) {
                 Some(key) => match Vendor::from_key(key) {
@@ -255,11 +272,54 @@ impl RuntimeConfig {
         }
         Ok(config)
     }
+
+    /// Points each connection at where the browser can reach it: a user's
+    /// `https://eu1.make.com/api/v2` becomes this server's relay for that host,
+    /// since Make refuses browser calls. Called after the user's connections join.
+    pub fn route_connections(&mut self) {
+        for connection in &mut self.connections {
+            let routed = self
+                .vendor_relay
+                .route(connection.vendor(), connection.base_url());
+            connection.set_base_url(routed);
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_users_make_zone_is_routed_through_the_servers_relay() {
+        let mut config = RuntimeConfig::parse(
+            r#"{"connections":[
+                {"vendor":"make","id":"zone","name":"Mine","baseUrl":"https://eu2.make.com/api/v2"},
+                {"vendor":"make","id":"op","name":"Ops","baseUrl":"/relay/make-eu1"},
+                {"vendor":"dify","id":"d","name":"Bot","baseUrl":"https://api.dify.ai/v1"}],
+              "vendorRelay":{"path":"/relay/vendor","hosts":[
+                {"vendor":"make","baseUrl":"https://eu2.make.com/api/v2"},
+                {"vendor":"dify","baseUrl":"https://api.dify.ai/v1"}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(config.problems, Vec::<String>::new());
+        config.route_connections();
+        let bases: Vec<&str> = config
+            .connections
+            .iter()
+            .map(Connection::base_url)
+            .collect();
+        assert_eq!(
+            bases,
+            [
+                "/relay/vendor/eu2.make.com/api/v2",
+                "/relay/make-eu1",
+                "https://api.dify.ai/v1"
+            ]
+        );
+        let broken = RuntimeConfig::parse(r#"{"vendorRelay":{"hosts":3}}"#).unwrap();
+        assert!(broken.problems[0].starts_with("vendorRelay"));
+    }
 
     #[test]
     fn parses_make_connections_and_skips_broken_entries() {

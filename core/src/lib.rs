@@ -28,6 +28,7 @@ pub mod status;
 pub mod stream;
 pub mod timeline;
 pub mod vendor;
+pub mod vendor_hosts;
 pub mod viewport;
 
 #[cfg(test)]

@@ -66,7 +66,12 @@ pub fn app(options: &ServerOptions) -> Result<Router, String> {
         );
     }
     if options.demo.is_some() || options.relay.is_some() {
-        let config = json!({ "connections": connections });
+        let vendor_relay = options
+            .relay
+            .as_ref()
+            .map(relay::RelayConfig::vendor_relay)
+            .unwrap_or_default();
+        let config = json!({ "connections": connections, "vendorRelay": vendor_relay });
         router = router.route(
             "/config.json",
             get(move || {

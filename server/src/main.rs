@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use logdeck_core::vendor_hosts::VendorHost;
 use logdeck_server::access::AccessRules;
 use logdeck_server::demo::DemoOptions;
 use logdeck_server::listen::ServeLimits;
@@ -28,6 +29,9 @@ usage: logdeck-server [options]
                        needed to relay on an address other than loopback
   --open-relay         relay on a non-loopback address without a token (behind a proxy
                        that authenticates)
+  --vendor-host V,URL  one more vendor API base users' own connections may reach
+                       (besides the official ones: Make zones, Dify cloud, Aitronos)
+  --no-vendor-relay    do not relay users' connections to vendor hosts
   --upstream-proxy URL send relayed calls through this proxy (none otherwise, whatever
                        the environment says)
   --allow-insecure-upstream  allow http:// upstreams other than loopback
@@ -53,6 +57,8 @@ struct Args {
 struct AccessFlags {
     rules: AccessRules,
     open_relay: bool,
+    no_vendor_relay: bool,
+    vendor_hosts: Vec<String>,
     allow_insecure_upstream: bool,
     upstream_proxy: Option<url::Url>,
 }
@@ -119,6 +125,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
                 access.rules.relay_token = Some(read_token(&value("--relay-token-file")?)?)
             }
             "--open-relay" => access.open_relay = true,
+            "--no-vendor-relay" => access.no_vendor_relay = true,
+            "--vendor-host" => access.vendor_hosts.push(value("--vendor-host")?),
             "--allow-insecure-upstream" => access.allow_insecure_upstream = true,
             "--upstream-proxy" => {
                 let proxy = value("--upstream-proxy")?;
@@ -148,9 +156,9 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         let now = Utc::now();
         now.duration_trunc(TimeDelta::minutes(1)).unwrap_or(now)
     });
-    if let Some(relay) = relay.as_mut() {
-        access.apply_to(relay, host)?;
-    }
+    let mut relay = relay.unwrap_or_default();
+    access.apply_to(&mut relay, host)?;
+    let relay = Some(relay);
     Ok(Args {
         address: SocketAddr::new(host, port),
         options: ServerOptions {
@@ -175,6 +183,19 @@ impl AccessFlags {
     fn apply_to(&mut self, relay: &mut RelayConfig, host: IpAddr) -> Result<(), String> {
         relay.allow_insecure_upstream = self.allow_insecure_upstream;
         relay.upstream_proxy = self.upstream_proxy.take();
+        relay.vendor_hosts = VendorHost::official();
+        for flag in &self.vendor_hosts {
+            relay.add_vendor_host(flag)?;
+        }
+        // Beyond loopback, only behind a token (or an authenticating proxy).
+        let guarded = host.is_loopback() || self.rules.relay_token.is_some() || self.open_relay;
+        relay.relays_vendor_hosts = guarded && !self.no_vendor_relay;
+        if !guarded && !self.no_vendor_relay {
+            eprintln!(
+                "note: users' own Make and Aitronos connections are not relayed on {host} \
+                 without --relay-token-file (or --open-relay)"
+            );
+        }
         let relays = relay
             .upstreams
             .iter()
@@ -244,10 +265,19 @@ async fn main() -> ExitCode {
         if args.options.demo.is_some() {
             connections.extend(logdeck_server::demo::demo_connections());
         }
+        let mut vendor_relay = None;
         if let Some(relay) = &args.options.relay {
             connections.extend(relay.connections());
+            // A static copy has no relay behind it: only the hosts are known.
+            vendor_relay = Some(logdeck_core::vendor_hosts::VendorRelay {
+                path: None,
+                ..relay.vendor_relay()
+            });
         }
-        println!("{}", serde_json::json!({ "connections": connections }));
+        println!(
+            "{}",
+            serde_json::json!({ "connections": connections, "vendorRelay": vendor_relay })
+        );
         return ExitCode::SUCCESS;
     }
     if let Some(dist) = &args.options.dist {

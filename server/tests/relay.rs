@@ -703,3 +703,99 @@ async fn the_relay_uses_the_operators_proxy_and_no_other() {
     assert_eq!(body["via"], "proxy");
     assert_eq!(*asked.lock().unwrap(), [format!("{echo}/echo/report")]);
 }
+
+/// A relay whose only vendor host is the echo stand-in, as `--vendor-host` makes it.
+async fn vendor_host_relay() -> (Router, String) {
+    let echo = spawn(echo()).await;
+    let mut config = RelayConfig::default();
+    config
+        .add_vendor_host(&format!("make,{echo}/echo"))
+        .unwrap();
+    config
+        .add_vendor_host("dify,https://api.dify.ai/v1")
+        .unwrap();
+    config.relays_vendor_hosts = true;
+    let router = app(&ServerOptions {
+        relay: Some(config),
+        ..ServerOptions::default()
+    })
+    .unwrap();
+    let authority = echo.trim_start_matches("http://").to_owned();
+    (router, authority)
+}
+
+#[tokio::test]
+async fn a_users_own_connection_to_a_known_vendor_host_is_relayed() {
+    let (router, authority) = vendor_host_relay().await;
+    let (status, _, body) = call(
+        &router,
+        get_request(&format!("/relay/vendor/{authority}/echo/report?x=1"))
+            .header("Authorization", "Token mine")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["path"], "/echo/report");
+    assert_eq!(body["headers"]["authorization"], "Token mine");
+    let (_, _, config) = call(
+        &router,
+        get_request("/config.json").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(config["vendorRelay"]["path"], "/relay/vendor");
+    assert_eq!(config["vendorRelay"]["hosts"][0]["vendor"], "make");
+}
+
+#[tokio::test]
+async fn only_known_vendor_hosts_under_their_base_are_relayed() {
+    let (router, authority) = vendor_host_relay().await;
+    for uri in [
+        "/relay/vendor/evil.example/echo/report".to_owned(),
+        format!("/relay/vendor/{authority}/other/report"),
+        format!("/relay/vendor/{authority}/echoes/report"),
+        format!("/relay/vendor/{authority}"),
+        // Dify allows browser calls: the browser calls it, the relay does not.
+        "/relay/vendor/api.dify.ai/v1/workflows/logs".to_owned(),
+    ] {
+        let (status, _, body) = call(&router, get_request(&uri).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}: {body}");
+    }
+    for uri in [
+        format!("/relay/vendor/{authority}/echo/../x"),
+        format!("/relay/vendor/{authority}/echo//evil.example/x"),
+        format!("/relay/vendor/{authority}/echo/%2e%2e/x"),
+    ] {
+        let (status, _, body) = call(&router, get_request(&uri).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn vendor_hosts_are_not_relayed_when_the_operator_turns_it_off() {
+    let echo = spawn(echo()).await;
+    let mut config = RelayConfig::default();
+    config
+        .add_vendor_host(&format!("make,{echo}/echo"))
+        .unwrap();
+    let router = app(&ServerOptions {
+        relay: Some(config),
+        ..ServerOptions::default()
+    })
+    .unwrap();
+    let authority = echo.trim_start_matches("http://");
+    let (status, _, _) = call(
+        &router,
+        get_request(&format!("/relay/vendor/{authority}/echo/report"))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, _, config) = call(
+        &router,
+        get_request("/config.json").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert!(config["vendorRelay"]["path"].is_null());
+}

@@ -148,7 +148,7 @@ fn ConnectionCard(
 async fn test_connection(connection: Connection) -> Diagnosis {
     let config = RuntimeConfig {
         connections: vec![connection],
-        problems: Vec::new(),
+        ..RuntimeConfig::default()
     };
     let Some(source) = Source::expand(&config).into_iter().next() else {
         return Diagnosis {
@@ -278,6 +278,7 @@ fn MakeFields(
     key: RwSignal<String>,
     id: String,
 ) -> impl IntoView {
+    let store = expect_context::<Connections>();
     let lookup = RwSignal::new(String::new());
     let load_scenarios = move |_| {
         let team_id = match draft.with_untracked(ConnectionDraft::team_id) {
@@ -289,7 +290,15 @@ fn MakeFields(
             Err(problem) => return lookup.set(problem.to_string()),
         };
         let typed = key.get_untracked();
-        connection.token = (!typed.trim().is_empty()).then(|| Secret::new(typed.trim()));
+        if typed.trim().is_empty() {
+            return lookup.set(
+                "Type the API token first: Make lists a team's scenarios only for a token \
+                 with the scenarios:read scope."
+                    .into(),
+            );
+        }
+        connection.token = Some(Secret::new(typed.trim()));
+        connection.base_url = store.route(Vendor::Make, &connection.base_url);
         lookup.set("Loading scenarios…".into());
         spawn_local(async move {
             let message = match list_scenarios(&connection, team_id).await {
@@ -332,17 +341,30 @@ fn MakeFields(
 }
 
 /// The team's scenarios by name, or why they could not be listed.
+/// Pages to the end of the list.
 async fn list_scenarios(
     connection: &MakeConnection,
     team_id: u64,
 ) -> Result<Vec<ScenarioRef>, String> {
-    let request = make_scenarios::scenarios_request(connection, team_id);
-    match net::get(&request, None).await {
-        Ok(answer) if answer.status == 200 => {
-            make_scenarios::decode_scenarios(&answer.body).map_err(|e| e.to_string())
+    let mut found = Vec::new();
+    let mut offset = 0;
+    loop {
+        let request = make_scenarios::scenarios_request(connection, team_id, offset);
+        let page = match net::get(&request, None).await {
+            Ok(answer) if answer.status == 200 => {
+                make_scenarios::decode_scenarios(&answer.body).map_err(|e| e.to_string())?
+            }
+            Ok(answer) => {
+                return Err(make_scenarios::decode_error(answer.status, &answer.body).to_string())
+            }
+            Err(e) => return Err(e.to_string()),
+        };
+        let received = page.len();
+        found.extend(page);
+        match make_scenarios::next_scenarios_offset(offset, received) {
+            Some(next) => offset = next,
+            None => return Ok(found),
         }
-        Ok(answer) => Err(make_scenarios::decode_error(answer.status, &answer.body).to_string()),
-        Err(e) => Err(e.to_string()),
     }
 }
 

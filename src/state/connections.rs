@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use super::storage::{self, Area};
 use logdeck_core::config::{ConfigError, Connection, RuntimeConfig, Secret};
+use logdeck_core::vendor::Vendor;
 
 const USER_CONNECTIONS: &str = "logdeck.connections";
 const KEY_PREFIX: &str = "logdeck.key.";
@@ -59,9 +60,19 @@ impl Connections {
                         connection.set_key(Some(Secret::new(key.0)));
                     }
                 }
+                config.route_connections();
                 config
             }))
         })
+    }
+
+    /// Where the browser reaches `base_url` for `vendor`: this server's relay for
+    /// a known vendor host that refuses browser calls, else the URL itself.
+    pub fn route(&self, vendor: Vendor, base_url: &str) -> String {
+        match self.server.get_untracked() {
+            Some(Ok(config)) => config.vendor_relay.route(vendor, base_url),
+            _ => base_url.to_owned(),
+        }
     }
 
     /// Whether `id` was added by the user (and so can be edited and removed).

@@ -159,8 +159,32 @@ fn check(name: &str) -> Result<(), String> {
 fn end_to_end() -> Result<(), String> {
     build::release_app()?;
     build::server()?;
-    let server = server::DemoServer::start("debug", &["--demo", "--dist", "dist", "--port", "0"])?;
+    // A second demo, standing in for a vendor a user adds by hand: the app's
+    // server knows it as a vendor host, as it knows the official ones.
+    let vendor = server::DemoServer::start("debug", &["--demo", "--port", "0"])?;
+    let make_host = format!(
+        "make,{}/demo/make/api/v2",
+        vendor.url().trim_end_matches('/')
+    );
+    let dify_host = format!("dify,{}/demo/dify/v1", vendor.url().trim_end_matches('/'));
+    let server = server::DemoServer::start(
+        "debug",
+        &[
+            "--demo",
+            "--dist",
+            "dist",
+            "--port",
+            "0",
+            "--vendor-host",
+            &make_host,
+            "--vendor-host",
+            &dify_host,
+        ],
+    )?;
     let mut playwright = command::npm_bin("playwright");
-    playwright.arg("test").env("LOGDECK_URL", server.url());
+    playwright
+        .arg("test")
+        .env("LOGDECK_URL", server.url())
+        .env("VENDOR_URL", vendor.url());
     command::run(playwright)
 }

@@ -134,12 +134,27 @@ pub fn module_logs_request(
 }
 
 /// `GET /scenarios?teamId=…`: the team's scenarios, so people pick them by name.
-pub fn scenarios_request(connection: &MakeConnection, team_id: u64) -> ApiRequest {
-    let query = vec![
+pub fn scenarios_request(connection: &MakeConnection, team_id: u64, offset: u64) -> ApiRequest {
+    let mut query = vec![
         ("teamId".to_owned(), team_id.to_string()),
-        ("pg[limit]".to_owned(), "500".to_owned()),
+        ("pg[limit]".to_owned(), SCENARIOS_PAGE.to_string()),
     ];
+    if offset > 0 {
+        query.push(("pg[offset]".to_owned(), offset.to_string()));
+    }
     get(connection, "/scenarios", query)
+}
+
+/// Scenarios asked for per page of the picker's list.
+const SCENARIOS_PAGE: u64 = 500;
+/// More than any team has; a bound on a vendor that pages forever.
+const MAX_SCENARIOS: u64 = 20_000;
+
+/// Where the scenario list goes on after a page of `received` at `offset`: a
+/// full page means more may follow.
+pub fn next_scenarios_offset(offset: u64, received: usize) -> Option<u64> {
+    let next = offset + SCENARIOS_PAGE;
+    (received as u64 >= SCENARIOS_PAGE && next < MAX_SCENARIOS).then_some(next)
 }
 
 /// Decodes `{scenarios: [{id, name, …}]}`; entries without an id or name are skipped.
@@ -783,11 +798,20 @@ mod tests {
 
     #[test]
     fn scenarios_are_listed_by_team_for_picking_by_name() {
-        let request = scenarios_request(&connection("https://eu1.make.com/api/v2"), 77);
+        let request = scenarios_request(&connection("https://eu1.make.com/api/v2"), 77, 0);
         assert_eq!(
             request.url,
             "https://eu1.make.com/api/v2/scenarios?teamId=77&pg%5Blimit%5D=500"
         );
+        let second = scenarios_request(&connection("https://eu1.make.com/api/v2"), 77, 500);
+        assert!(
+            second.url.ends_with("&pg%5Boffset%5D=500"),
+            "{}",
+            second.url
+        );
+        assert_eq!(next_scenarios_offset(0, 500), Some(500), "a full page");
+        assert_eq!(next_scenarios_offset(500, 12), None, "the last page");
+        assert_eq!(next_scenarios_offset(19_500, 500), None, "bounded");
         let scenarios = decode_scenarios(
             r#"{"scenarios":[{"id":1,"name":"Sync","teamId":77},{"id":2},{"name":"x"}],"pg":{}}"#,
         )

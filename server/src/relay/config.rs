@@ -8,6 +8,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use url::Url;
 
+use logdeck_core::vendor_hosts::{VendorHost, VendorRelay, RELAY_PREFIX};
+
 /// How the app reaches an upstream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -74,6 +76,12 @@ pub struct RelayConfig {
     pub allow_insecure_upstream: bool,
     /// `--upstream-proxy`: the only proxy relayed calls ever use.
     pub upstream_proxy: Option<Url>,
+    /// The vendors' official API bases plus `--vendor-host` ones: users' own
+    /// connections to them work with no further setup.
+    pub vendor_hosts: Vec<VendorHost>,
+    /// Whether `/relay/vendor/{host}/…` relays them (vendors that refuse browser
+    /// calls); off with `--no-vendor-relay`, or beyond loopback without a token.
+    pub relays_vendor_hosts: bool,
 }
 
 #[derive(Deserialize)]
@@ -171,6 +179,11 @@ impl RelayConfig {
             {
                 return Err(format!("upstream {:?} is listed twice", upstream.name));
             }
+            if upstream.name == "vendor" {
+                return Err(
+                    "upstream \"vendor\": the name is taken by the vendors' own hosts".to_owned(),
+                );
+            }
             if !matches!(upstream.base_url.scheme(), "https" | "http")
                 || upstream.base_url.host_str().is_none()
             {
@@ -209,18 +222,86 @@ impl RelayConfig {
         if self.allow_insecure_upstream {
             return Ok(());
         }
-        match self.upstreams.iter().find(|u| {
-            u.base_url.scheme() == "http"
-                && !matches!(u.base_url.host(), Some(host) if is_loopback(&host))
-        }) {
-            Some(upstream) => Err(format!(
-                "upstream {:?}: http:// would send keys in clear to {}; use https://, or \
+        let in_clear = |url: &Url| {
+            url.scheme() == "http" && !matches!(url.host(), Some(host) if is_loopback(&host))
+        };
+        let upstreams = self
+            .upstreams
+            .iter()
+            .map(|u| (u.name.clone(), u.base_url.clone()));
+        let hosts = self.vendor_hosts.iter().filter_map(|h| {
+            Some((
+                format!("--vendor-host {}", h.base_url),
+                h.base_url.parse().ok()?,
+            ))
+        });
+        match upstreams.chain(hosts).find(|(_, url)| in_clear(url)) {
+            Some((name, url)) => Err(format!(
+                "upstream {name:?}: http:// would send keys in clear to {}; use https://, or \
                  --allow-insecure-upstream on a network you trust",
-                upstream.name,
-                upstream.base_url.host_str().unwrap_or("?")
+                url.host_str().unwrap_or("?")
             )),
             None => Ok(()),
         }
+    }
+
+    /// `--vendor-host VENDOR,URL`: one more base users' connections may reach.
+    pub fn add_vendor_host(&mut self, flag: &str) -> Result<(), String> {
+        let Some((vendor, url)) = flag.split_once(',') else {
+            return Err(format!("--vendor-host {flag:?}: expected VENDOR,URL"));
+        };
+        let vendor = Vendor::from_key(vendor)
+            .ok_or_else(|| format!("--vendor-host {flag:?}: unknown vendor {vendor:?}"))?;
+        let parsed = Url::parse(url).map_err(|e| format!("--vendor-host {flag:?}: {e}"))?;
+        if !matches!(parsed.scheme(), "https" | "http") || parsed.query().is_some() {
+            return Err(format!(
+                "--vendor-host {flag:?}: an http(s) base URL with no query"
+            ));
+        }
+        self.vendor_hosts.push(VendorHost {
+            vendor,
+            base_url: url.trim_end_matches('/').to_owned(),
+        });
+        Ok(())
+    }
+
+    /// The `vendorRelay` entry of `config.json`.
+    pub fn vendor_relay(&self) -> VendorRelay {
+        VendorRelay {
+            path: self.relays_vendor_hosts.then(|| RELAY_PREFIX.to_owned()),
+            hosts: self.vendor_hosts.clone(),
+        }
+    }
+
+    /// The known vendor host `/relay/vendor/{rest}` names, as an upstream, and
+    /// the path under its base.
+    pub fn vendor_upstream<'a>(&self, rest: &'a str) -> Option<(Upstream, &'a str)> {
+        if !self.relays_vendor_hosts {
+            return None;
+        }
+        let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+        self.vendor_hosts
+            .iter()
+            .filter(|host| !host.vendor.allows_browser_calls())
+            .filter(|host| host.authority().as_deref() == Some(authority))
+            .find_map(|host| {
+                let base = host.base_path()?;
+                let under = format!("/{path}");
+                let rest = under.strip_prefix(&base)?;
+                if !(rest.is_empty() || rest.starts_with('/')) {
+                    return None;
+                }
+                let upstream = Upstream {
+                    name: format!("vendor host {authority}"),
+                    vendor: host.vendor,
+                    label: None,
+                    base_url: Url::parse(&host.base_url).ok()?,
+                    mode: Mode::Relay,
+                    connection: toml::Table::new(),
+                };
+                let tail = rest.strip_prefix('/').unwrap_or(rest);
+                Some((upstream, &path[path.len() - tail.len()..]))
+            })
     }
 
     pub fn find(&self, name: &str) -> Option<&Upstream> {
@@ -256,13 +337,23 @@ impl RelayConfig {
             .collect()
     }
 
-    /// Origins the browser calls directly, for the CSP's `connect-src`.
+    /// Origins the browser calls directly, for the CSP's `connect-src`: direct-mode
+    /// upstreams and the vendor hosts of vendors that allow browser calls.
     pub fn direct_origins(&self) -> Vec<String> {
-        self.upstreams
+        let upstreams = self
+            .upstreams
             .iter()
             .filter(|u| u.mode == Mode::Direct)
-            .map(|u| u.base_url.origin().ascii_serialization())
-            .collect()
+            .map(|u| u.base_url.origin().ascii_serialization());
+        let hosts = self
+            .vendor_hosts
+            .iter()
+            .filter(|h| h.vendor.allows_browser_calls())
+            .filter_map(|h| Url::parse(&h.base_url).ok())
+            .map(|url| url.origin().ascii_serialization());
+        let mut origins: Vec<String> = upstreams.chain(hosts).collect();
+        origins.dedup();
+        origins
     }
 }
 
@@ -349,6 +440,38 @@ mod tests {
             config.merge(file).unwrap_err().contains("twice"),
             "flag then file"
         );
+    }
+
+    #[test]
+    fn vendors_that_allow_browser_calls_are_in_the_csp_and_the_others_relayed() {
+        let mut config = RelayConfig::from_toml(EXAMPLE).unwrap();
+        config.vendor_hosts = VendorHost::official();
+        assert_eq!(
+            config.direct_origins(),
+            ["https://api.dify.ai"],
+            "deduplicated"
+        );
+        assert!(
+            config
+                .vendor_upstream("eu1.make.com/api/v2/scenarios")
+                .is_none(),
+            "off"
+        );
+        config.relays_vendor_hosts = true;
+        let (upstream, path) = config
+            .vendor_upstream("eu1.make.com/api/v2/scenarios")
+            .unwrap();
+        assert_eq!(upstream.base_url.as_str(), "https://eu1.make.com/api/v2");
+        assert_eq!(path, "scenarios");
+        assert!(config.add_vendor_host("zapier,https://x.io").is_err());
+        config
+            .add_vendor_host("dify,http://dify.internal.example/v1")
+            .unwrap();
+        assert!(config.check_transport().unwrap_err().contains("in clear"));
+        let named_vendor = RelayConfig::from_toml(
+            "[[upstream]]\nname = \"vendor\"\nvendor = \"make\"\nbase_url = \"https://x.io\"",
+        );
+        assert!(named_vendor.unwrap_err().contains("taken"));
     }
 
     #[test]

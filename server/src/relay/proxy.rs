@@ -141,17 +141,31 @@ async fn relay_request(relay: &Relay, request: Request) -> Result<Response, AppE
         ));
     };
     let (name, path) = rest.split_once('/').unwrap_or((rest, ""));
-    // A direct-mode upstream is called by the browser itself, never relayed.
-    let Some(upstream) = relay
-        .config
-        .find(name)
-        .filter(|upstream| upstream.mode == Mode::Relay)
-    else {
-        return Err(AppError::new(
-            StatusCode::NOT_FOUND,
-            "unknown_upstream",
-            format!("no relayed upstream named {name:?} is configured"),
-        ));
+    let vendor_host;
+    let (upstream, path) = if name == "vendor" {
+        vendor_host = relay.config.vendor_upstream(path).ok_or_else(|| {
+            AppError::new(
+                StatusCode::NOT_FOUND,
+                "unknown_upstream",
+                "that is not a vendor host this relay knows (the vendors' official API \
+                 bases, or --vendor-host)",
+            )
+        })?;
+        (&vendor_host.0, vendor_host.1)
+    } else {
+        // A direct-mode upstream is called by the browser itself, never relayed.
+        let upstream = relay
+            .config
+            .find(name)
+            .filter(|upstream| upstream.mode == Mode::Relay)
+            .ok_or_else(|| {
+                AppError::new(
+                    StatusCode::NOT_FOUND,
+                    "unknown_upstream",
+                    format!("no relayed upstream named {name:?} is configured"),
+                )
+            })?;
+        (upstream, path)
     };
     let target = match target_url(upstream, path, uri.query()) {
         Ok(target) => target,
