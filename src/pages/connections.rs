@@ -212,7 +212,9 @@ fn ConnectionForm(
             }
         }
     };
-    let vendor = move || draft.with(|d| d.vendor);
+    // A memo: the vendor's fields re-mount only when the vendor changes, not on
+    // every keystroke (which would drop their state, like the scenario lookup's).
+    let vendor = Memo::new(move |_| draft.with(|d| d.vendor));
     let title = if existing.is_some() {
         "Edit connection"
     } else {
@@ -222,11 +224,11 @@ fn ConnectionForm(
         <form class="card form" aria-label=title on:submit=move |ev| ev.prevent_default()>
             <h3>{title}</h3>
             <VendorSelect draft locked=existing.is_some() />
-            <label class="field"><span>{move || if vendor() == Vendor::Dify { "App name" } else { "Name" }}</span>
+            <label class="field"><span>{move || if vendor.get() == Vendor::Dify { "App name" } else { "Name" }}</span>
                 <input prop:value=move || draft.with(|d| d.name.clone())
                     on:input=move |ev| draft.update(|d| d.name = event_target_value(&ev)) /></label>
             <DraftField draft label="Base URL" read=|d| &d.base_url write=|d| &mut d.base_url />
-            {move || match vendor() {
+            {move || match vendor.get() {
                 Vendor::Make => view! { <MakeFields draft key id=id.clone() /> }.into_any(),
                 Vendor::Aitronos => view! {
                     <DraftField draft label="Organization id" read=|d| &d.organization write=|d| &mut d.organization />
