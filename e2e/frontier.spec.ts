@@ -36,3 +36,30 @@ test('a period loaded whole states a bare count and no frontier', async ({ page 
   await expect(page.locator('.frontier-note')).toHaveCount(0);
   await expect(page.locator('.volume-legend')).toHaveCount(0);
 });
+
+test('a search on partial data says what it searched, and can search the whole period', async ({ page }) => {
+  await page.addInitScript(() => localStorage.setItem('logdeck.fill-budget', '0'));
+  // Dify's keyword runs on its server: its count is the view's, and the page says
+  // about how many rows the period holds; Make's logs give no count.
+  await page.goto('/?period=7d&tz=utc&type=dify-workflows');
+  await settled(page);
+  await expect(page.locator('.row-count')).toContainText(/about \d+ in the period/);
+  await page.goto('/?period=7d&tz=utc&type=make-scenarios&q=no-such-text-anywhere');
+  await settled(page);
+  await expect(page.locator('.row-count')).toContainText('total for the period unknown');
+  const note = page.locator('.frontier-note');
+  await expect(note).toContainText(/No logs match these filters among the \d+ rows loaded/);
+  await page.getByRole('button', { name: 'Search the whole period' }).click();
+  await expect(page.getByText('No logs match these filters in this period.')).toBeVisible({ timeout: 30_000 });
+  await expect(note).toHaveCount(0);
+});
+
+test('sorting partial data by anything but time says it sorts the loaded rows', async ({ page }) => {
+  await page.addInitScript(() => localStorage.setItem('logdeck.fill-budget', '0'));
+  await page.goto('/?period=7d&tz=utc&sort=duration');
+  await settled(page);
+  await expect(page.locator('.sort-note')).toContainText(/sorted among the \d+ loaded rows/);
+  await page.goto('/?period=7d&tz=utc');
+  await settled(page);
+  await expect(page.locator('.sort-note')).toHaveCount(0);
+});

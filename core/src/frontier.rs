@@ -16,6 +16,9 @@ pub struct Coverage {
     /// The oldest loaded row, if any.
     pub oldest: Option<DateTime<Utc>>,
     pub state: Reach,
+    /// Rows of the period not loaded yet, by the vendor's exact count; `None` when
+    /// the vendor gives none (or the count would not match the view's filters).
+    pub remaining: Option<u64>,
 }
 
 /// How far a source's load has got.
@@ -43,6 +46,9 @@ pub struct Frontier {
     incomplete: usize,
     /// How many sources failed; their rows are missing from the whole view.
     failed: usize,
+    /// Rows of the period not loaded yet, summed over the incomplete sources;
+    /// `None` when one of them gives no exact count.
+    remaining: Option<u64>,
 }
 
 impl Frontier {
@@ -70,6 +76,15 @@ impl Frontier {
                 .map(|(index, _)| *index)
                 .collect(),
             incomplete: partial.len(),
+            remaining: (!partial.is_empty())
+                .then(|| {
+                    coverages
+                        .iter()
+                        .filter(|coverage| coverage.state == Reach::Partial)
+                        .map(|coverage| coverage.remaining)
+                        .sum::<Option<u64>>()
+                })
+                .flatten(),
             failed: coverages
                 .iter()
                 .filter(|coverage| coverage.state == Reach::Failed)
@@ -102,6 +117,13 @@ impl Frontier {
         if let Some(back_to) = self.back_to {
             line.push_str(" · complete back to ");
             line.push_str(&format::timestamp_in(back_to, offset));
+            match self.remaining {
+                Some(remaining) => {
+                    let total = rows as u64 + remaining;
+                    line.push_str(&format!(" · about {total} in the period"));
+                }
+                None => line.push_str(" · total for the period unknown"),
+            }
         }
         if self.failed > 0 {
             line.push_str(" · without ");
@@ -149,6 +171,7 @@ impl Frontier {
             holders: vec![0],
             incomplete: 1,
             failed: 0,
+            remaining: None,
         }
     }
 }
@@ -178,6 +201,7 @@ mod tests {
         Coverage {
             oldest: Some(minute(oldest)),
             state: Reach::Partial,
+            remaining: None,
         }
     }
 
@@ -185,6 +209,7 @@ mod tests {
         Coverage {
             oldest: oldest.map(minute),
             state: Reach::Complete,
+            remaining: None,
         }
     }
 
@@ -192,6 +217,7 @@ mod tests {
         Coverage {
             oldest: oldest.map(minute),
             state: Reach::Failed,
+            remaining: None,
         }
     }
 
@@ -206,6 +232,7 @@ mod tests {
                 holders: vec![1],
                 incomplete: 2,
                 failed: 0,
+                remaining: None,
             }
         );
         assert!(!frontier.is_complete());
@@ -236,6 +263,7 @@ mod tests {
         let nothing_yet = Coverage {
             oldest: None,
             state: Reach::Partial,
+            remaining: None,
         };
         let frontier = Frontier::of(window(), &[partial(10), nothing_yet]);
         assert_eq!(frontier.back_to(), Some(minute(1000)));
@@ -262,7 +290,7 @@ mod tests {
         assert_eq!(both.back_to(), Some(minute(900)));
         assert_eq!(
             both.count_line(2, utc),
-            "2 rows · complete back to 2026-01-01 15:00:00 · without 2 failed sources"
+            "2 rows · complete back to 2026-01-01 15:00:00 · total for the period unknown · without 2 failed sources"
         );
         assert_eq!(
             both.missing_line(utc).as_deref(),
@@ -274,6 +302,31 @@ mod tests {
     }
 
     #[test]
+    fn vendor_counts_give_the_periods_total_only_when_every_incomplete_source_has_one() {
+        let counted = |oldest: i64, remaining: Option<u64>| Coverage {
+            remaining,
+            ..partial(oldest)
+        };
+        let utc = FixedOffset::east_opt(0).unwrap();
+        let known = Frontier::of(
+            window(),
+            &[counted(300, Some(120)), counted(900, Some(30)), done(None)],
+        );
+        assert_eq!(
+            known.count_line(50, utc),
+            "50 rows · complete back to 2026-01-01 15:00:00 · about 200 in the period"
+        );
+        let unknown = Frontier::of(window(), &[counted(300, Some(120)), counted(900, None)]);
+        assert!(unknown
+            .count_line(50, utc)
+            .ends_with("total for the period unknown"));
+        assert_eq!(
+            Frontier::of(window(), &[done(None)]).count_line(7, utc),
+            "7 rows"
+        );
+    }
+
+    #[test]
     fn counts_say_where_completeness_ends() {
         let utc = FixedOffset::east_opt(0).unwrap();
         assert_eq!(Frontier::complete().count_line(5833, utc), "5833 rows");
@@ -281,7 +334,7 @@ mod tests {
         let frontier = Frontier::of(window(), &[partial(100), partial(900)]);
         assert_eq!(
             frontier.count_line(1, utc),
-            "1 row · complete back to 2026-01-01 15:00:00"
+            "1 row · complete back to 2026-01-01 15:00:00 · total for the period unknown"
         );
         assert_eq!(
             frontier.missing_line(utc).as_deref(),
@@ -306,6 +359,7 @@ mod tests {
             .zip(arrived)
             .map(|((rows, &n), &arrived)| Coverage {
                 oldest: n.checked_sub(1).map(|i| minute(rows[i])),
+                remaining: None,
                 state: if arrived && n == rows.len() {
                     Reach::Complete
                 } else {

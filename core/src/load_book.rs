@@ -38,6 +38,10 @@ pub struct SourceLoad {
     pub oldest: Option<DateTime<Utc>>,
     /// Rows the vendor sent that could not be read, so the page can say so.
     pub skipped: Skipped,
+    /// The vendor's count of rows matching the request, from its latest page.
+    pub total: Option<u64>,
+    /// Whether that count is the view's: the server applies every filter.
+    pub counts_exactly: bool,
     /// Identifies what was asked first (the first page's URL; for a file, its name,
     /// window and size): a query change that leaves it unchanged keeps the rows.
     identity: String,
@@ -52,6 +56,8 @@ pub struct Wanted {
     /// See [`SourceLoad`]'s identity.
     pub identity: String,
     pub start: Start,
+    /// See [`SourceLoad::counts_exactly`]; it can change while rows are kept.
+    pub counts_exactly: bool,
 }
 
 /// What a new load begins with.
@@ -102,6 +108,7 @@ impl LoadBook {
             source,
             identity,
             start,
+            counts_exactly,
         } in wanted
         {
             let kept = current
@@ -109,7 +116,10 @@ impl LoadBook {
                 .find(|load| !refresh && load.source == source && load.identity == identity);
             if let Some(load) = kept {
                 plan.kept.insert(load.source.id());
-                self.loads.push(load.clone());
+                self.loads.push(SourceLoad {
+                    counts_exactly,
+                    ..load.clone()
+                });
                 continue;
             }
             let token = self.take_token();
@@ -129,6 +139,8 @@ impl LoadBook {
                 rows,
                 oldest: None,
                 skipped: Skipped::default(),
+                total: None,
+                counts_exactly,
                 identity,
                 token,
             });
@@ -143,6 +155,10 @@ impl LoadBook {
             .loads
             .iter()
             .map(|load| Coverage {
+                remaining: load
+                    .total
+                    .filter(|_| load.counts_exactly)
+                    .map(|total| total.saturating_sub(load.rows as u64)),
                 oldest: load.oldest,
                 state: match load.state {
                     LoadState::Ready { next: None } => Reach::Complete,
@@ -242,6 +258,7 @@ impl LoadBook {
             Ok(page) => {
                 load.rows += page.records.len();
                 load.skipped.add(&page.unreadable);
+                load.total = page.total.or(load.total);
                 let page_oldest = page.records.iter().map(|r| r.timestamp).min();
                 load.oldest = load.oldest.into_iter().chain(page_oldest).min();
                 load.state = LoadState::Ready { next: page.next };
@@ -303,6 +320,7 @@ mod tests {
             .map(|source| Wanted {
                 identity: format!("{}?{identity}", source.id()),
                 start: Start::Fetch(source.first_position()),
+                counts_exactly: false,
                 source,
             })
             .collect()
@@ -324,7 +342,40 @@ mod tests {
                 .collect(),
             next,
             unreadable: Vec::new(),
+            total: None,
         }
+    }
+
+    #[test]
+    fn a_vendors_count_says_how_many_rows_remain_only_while_it_matches_the_view() {
+        let mut book = LoadBook::default();
+        let counted = |exact: bool| -> Vec<Wanted> {
+            wanted("q")
+                .into_iter()
+                .map(|w| Wanted {
+                    counts_exactly: exact,
+                    ..w
+                })
+                .collect()
+        };
+        let plan = book.sync(counted(true), false);
+        let mut first = page(&[900, 800], Some(2));
+        first.total = Some(10);
+        book.finish(plan.fetches[0], Ok(&first));
+        book.finish(plan.fetches[1], Ok(&page(&[950], None)));
+        let utc = chrono::FixedOffset::east_opt(0).unwrap();
+        assert!(
+            book.frontier(window())
+                .count_line(3, utc)
+                .ends_with("about 11 in the period"),
+            "3 shown + 8 of Make's 10 not loaded yet"
+        );
+        // A filter the server does not apply: the count no longer says anything.
+        book.sync(counted(false), false);
+        assert!(book
+            .frontier(window())
+            .count_line(3, utc)
+            .ends_with("total for the period unknown"));
     }
 
     #[test]
@@ -417,6 +468,7 @@ mod tests {
                 source: file.clone(),
                 identity: "export.csv@window#3".into(),
                 start: Start::Loaded(3),
+                counts_exactly: true,
             }],
             false,
         );

@@ -110,22 +110,26 @@ mod tests {
                 records: vec![row("a", 50), row("a", 40)],
                 next: Some(2),
                 unreadable: Vec::new(),
+                total: None,
             },
             Page {
                 records: vec![row("a", 10)],
                 next: None,
                 unreadable: Vec::new(),
+                total: None,
             },
         ]);
         let b = VecDeque::from([Page {
             records: vec![row("b", 45), row("b", 5)],
             next: None,
             unreadable: Vec::new(),
+            total: None,
         }]);
         let empty = VecDeque::from([Page {
             records: vec![],
             next: None,
             unreadable: Vec::new(),
+            total: None,
         }]);
         let merge = NewestFirst::new([(vec![], Some(0)), (vec![], Some(0)), (vec![], Some(1))]);
         assert_eq!(merge.wanting(), Some((0, 0)));
@@ -164,6 +168,7 @@ mod tests {
                         records: chunk.iter().map(|m| row(&source, *m)).collect(),
                         next: (i + 1 < count).then_some(i as u64 + 1),
                         unreadable: Vec::new(),
+                        total: None,
                     })
                     .collect();
                 if lane.is_empty() {

@@ -174,6 +174,13 @@ impl Source {
         Some((id.clone(), budget))
     }
 
+    /// Whether the vendor's count of rows for `query` is the count the view
+    /// would show (its server applies every filter the query sets).
+    pub fn counts_exactly(&self, query: &LogQuery) -> bool {
+        let by_selection = self.stream().fixed_collection().is_some();
+        self.capabilities().counts_exactly(query, by_selection)
+    }
+
     /// What people call it: connection and collection.
     pub fn label(&self) -> String {
         self.stream().label()

@@ -23,6 +23,7 @@ use logdeck_core::columns::Column;
 use logdeck_core::config::{ConfigError, RuntimeConfig};
 use logdeck_core::format;
 use logdeck_core::frontier::Frontier;
+use logdeck_core::load_book::LoadBook;
 use logdeck_core::query::{LogQuery, Period, Sort, TimeWindow};
 use logdeck_core::sources::Source;
 
@@ -203,6 +204,11 @@ fn Toolbar(
             <span class="row-count" role="status">
                 {move || frontier.with(|f| f.count_line(rows.with(Vec::len), offset.get()))}
             </span>
+            <Show when=move || query.with(|q| q.sort.column != Column::Time) && !frontier.with(Frontier::is_complete)>
+                <span class="sort-note" role="note">
+                    {move || format!("sorted among the {} loaded rows", rows.with(Vec::len))}
+                </span>
+            </Show>
         </div>
     }
 }
@@ -287,19 +293,23 @@ fn FrontierNote(
 ) -> impl IntoView {
     let line = move || frontier.with(|f| f.missing_line(offset.get()));
     let searched = move || {
-        if empty.get() {
-            "No logs match these filters in the loaded part of the period. "
-        } else {
-            ""
-        }
+        empty.get().then(|| {
+            let loaded = loads.book.with(LoadBook::rows);
+            format!("No logs match these filters among the {loaded} rows loaded. ")
+        })
     };
+    let can_load = move || frontier.with(|f| !f.holders().is_empty());
     view! {
         <Show when=move || line().is_some()>
             <p class="frontier-note" role="status">
                 {searched}{line}" "
-                <Show when=move || frontier.with(|f| !f.holders().is_empty())>
+                <Show when=can_load>
                     <button type="button" class="load-older" on:click=move |_| loads.load_older()
                         disabled=move || loads.is_loading()>"Load older"</button>
+                    <Show when=move || empty.get()>
+                        " "<button type="button" class="load-all" on:click=move |_| loads.load_whole_period()
+                            disabled=move || loads.is_loading()>"Search the whole period"</button>
+                    </Show>
                 </Show>
             </p>
         </Show>

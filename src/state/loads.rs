@@ -45,6 +45,9 @@ pub struct Loads {
     controllers: StoredValue<Vec<(u64, AbortController)>, LocalStorage>,
     /// Rows to load in the background before waiting for "Load older".
     fill_budget: usize,
+    /// Set by "Search the whole period": the fill ignores its budget until the
+    /// query changes.
+    unbounded: StoredValue<bool>,
 }
 
 impl Default for Loads {
@@ -63,6 +66,7 @@ impl Loads {
             basis: StoredValue::new(None),
             controllers: StoredValue::new_local(Vec::new()),
             fill_budget: prefs::fill_budget(),
+            unbounded: StoredValue::new(false),
         }
     }
 
@@ -81,6 +85,9 @@ impl Loads {
             Some(basis) if !refresh && same_period(&basis.query, query) => basis.window,
             _ => query.period.resolve(Utc::now(), offset),
         };
+        if previous.as_ref().is_none_or(|basis| basis.query != *query) {
+            self.unbounded.set_value(false);
+        }
         self.basis.set_value(Some(Basis {
             query: query.clone(),
             window,
@@ -96,6 +103,7 @@ impl Loads {
                     .map(|request| request.url)
                     .unwrap_or_default(),
                 start: Start::Fetch(source.first_position()),
+                counts_exactly: source.counts_exactly(query),
                 source,
             })
             .collect();
@@ -145,6 +153,7 @@ impl Loads {
                             records.len()
                         ),
                         start: Start::Loaded(rows.len()),
+                        counts_exactly: true,
                         source: source.clone(),
                     });
                     (source, rows)
@@ -173,6 +182,21 @@ impl Loads {
             .unwrap_or_default();
         for fetch in fetches {
             self.fetch(fetch, basis.query.clone(), basis.window, Priority::Visible);
+        }
+    }
+
+    /// Loads the rest of the period, past the fill budget: what a search that
+    /// found nothing in the loaded rows offers.
+    pub fn load_whole_period(&self) {
+        self.unbounded.set_value(true);
+        self.load_older();
+    }
+
+    fn budget(&self) -> usize {
+        if self.unbounded.get_value() {
+            usize::MAX
+        } else {
+            self.fill_budget
         }
     }
 
@@ -268,13 +292,13 @@ impl Loads {
         };
         if !self
             .book
-            .with_untracked(|book| book.can_fill(basis.window, self.fill_budget))
+            .with_untracked(|book| book.can_fill(basis.window, self.budget()))
         {
             return;
         }
         let fetches = self
             .book
-            .try_update(|book| book.fill(basis.window, self.fill_budget))
+            .try_update(|book| book.fill(basis.window, self.budget()))
             .unwrap_or_default();
         for fetch in fetches {
             self.fetch(

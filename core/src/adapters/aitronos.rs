@@ -97,6 +97,7 @@ pub fn decode_list(
         next: (has_more && returned > 0).then(|| params.offset + returned),
         records: rows.read,
         unreadable: rows.unreadable,
+        total: root.get("total").and_then(json::exact_u64),
     })
 }
 

@@ -106,6 +106,7 @@ pub fn decode_list(
         next: (has_more && rows.sent > 0).then_some(params.page.max(1) + 1),
         records: rows.read,
         unreadable: rows.unreadable,
+        total: root.get("total").and_then(json::exact_u64),
     })
 }
 

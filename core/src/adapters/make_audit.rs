@@ -161,6 +161,8 @@ pub fn decode_list(
             .filter(|record| (params.window.from..=params.window.to).contains(&record.timestamp))
             .collect(),
         unreadable: rows.unreadable,
+        // Counted over the widened days: never the window's count.
+        total: None,
     })
 }
 

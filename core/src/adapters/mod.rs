@@ -94,6 +94,9 @@ pub struct Page {
     pub next: Option<u64>,
     /// Rows of this page that were skipped because they could not be read.
     pub unreadable: Vec<UnreadableRow>,
+    /// The vendor's count of rows matching the request over its whole window,
+    /// where it sends one (Dify and Aitronos `total`, Make audit `totalCount`).
+    pub total: Option<u64>,
 }
 
 /// Where a unified filter is applied for one API.
@@ -148,6 +151,31 @@ pub struct ServerApplied {
 }
 
 impl Capabilities {
+    /// Whether the server applies every filter `query` sets, alone and exactly, so
+    /// its count of matching rows is the count the view would show.
+    /// `collection_by_selection`: the source is one collection, chosen by the
+    /// Collection filter itself.
+    pub fn counts_exactly(&self, query: &LogQuery, collection_by_selection: bool) -> bool {
+        let alone = |applied: Applied, values: usize| {
+            values == 0
+                || match applied {
+                    Applied::Server | Applied::ServerOwnRules(_) => true,
+                    Applied::ServerIfOne => values == 1,
+                    _ => false,
+                }
+        };
+        let collections = if collection_by_selection {
+            0
+        } else {
+            query.collections.len()
+        };
+        alone(self.period, 1)
+            && alone(self.status, query.statuses.len())
+            && alone(self.client, query.clients.len())
+            && alone(self.collection, collections)
+            && alone(self.text, usize::from(query.needle().is_some()))
+    }
+
     /// Which of `query`'s filters the server applies alone.
     pub fn server_applied(&self, query: &LogQuery) -> ServerApplied {
         let status = match self.status {
