@@ -4,6 +4,7 @@
 use super::http::HttpAnswer;
 use super::query::{LogQuery, TimeWindow};
 use super::sources::{Source, SourceError};
+use super::vendor_hosts::VendorRelay;
 
 /// The result of one probe request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,9 +24,51 @@ pub struct Diagnosis {
     pub fix: String,
 }
 
+/// Why no answer reached the page, judged from where the connection points and
+/// what this server knows: its relay, a host it does not know (the page's policy
+/// blocks it), a host that refuses browser calls, or the network.
+fn unreachable(source: &Source, base_url: &str, known: &VendorRelay, detail: &str) -> Diagnosis {
+    let label = source.label();
+    let vendor = source.vendor();
+    let (summary, fix) = if base_url.starts_with('/') {
+        (
+            format!("The Logdeck server did not answer for {label} ({detail})."),
+            "Check that logdeck-server is running and that the page was opened from it.".to_owned(),
+        )
+    } else if vendor.is_some_and(|vendor| !known.knows(vendor, base_url)) {
+        (
+            format!("This page may not call {base_url}: its security policy allows only hosts the Logdeck server knows."),
+            "Use the vendor's official base URL, or ask the operator to add this host              (logdeck-server --vendor-host VENDOR,URL)."
+                .to_owned(),
+        )
+    } else if vendor.is_some_and(|vendor| !vendor.allows_browser_calls()) {
+        (
+            format!("{label} refuses calls from browsers (CORS), and this server does not relay it ({detail})."),
+            "Open Logdeck from a logdeck-server on this machine (which relays the vendors'              official hosts), or ask the operator for a relayed upstream."
+                .to_owned(),
+        )
+    } else {
+        (
+            format!("The browser could not reach {label} ({detail})."),
+            "Check the base URL and your network; a self-hosted server must allow this              page's origin (CORS)."
+                .to_owned(),
+        )
+    };
+    Diagnosis {
+        ok: false,
+        summary,
+        fix,
+    }
+}
+
 /// Interprets the answer to `source`'s first-page request for `window` and the
-/// default query.
-pub fn diagnose(source: &Source, window: TimeWindow, probe: &Probe) -> Diagnosis {
+/// default query; `known` is what this server reaches, to explain a missing answer.
+pub fn diagnose(
+    source: &Source,
+    window: TimeWindow,
+    probe: &Probe,
+    known: &VendorRelay,
+) -> Diagnosis {
     let fail = |summary: String, fix: &str| Diagnosis {
         ok: false,
         summary,
@@ -33,11 +76,8 @@ pub fn diagnose(source: &Source, window: TimeWindow, probe: &Probe) -> Diagnosis
     };
     let answer = match probe {
         Probe::Unreachable(detail) => {
-            return fail(
-                format!("The browser could not reach {} ({detail}).", source.label()),
-                "Check the base URL and your network. If the vendor does not allow calls from \
-                 browsers (CORS), point the connection at the Logdeck relay instead.",
-            )
+            let base = source.base_url().unwrap_or_default();
+            return unreachable(source, base, known, detail);
         }
         Probe::Answer(answer) => answer,
     };
@@ -113,7 +153,7 @@ mod tests {
     }
 
     fn diagnose(source: &Source, probe: &Probe) -> Diagnosis {
-        super::diagnose(source, window(), probe)
+        super::diagnose(source, window(), probe, &VendorRelay::default())
     }
 
     fn answer(status: u16, body: &str) -> Probe {
@@ -132,7 +172,7 @@ mod tests {
             scenario,
             &Probe::Unreachable("TypeError: Failed to fetch".into()),
         );
-        assert!(!unreachable.ok && unreachable.fix.contains("relay"));
+        assert!(!unreachable.ok && unreachable.fix.contains("logdeck-server is running"));
         let refused = diagnose(
             scenario,
             &answer(
@@ -172,6 +212,50 @@ mod tests {
             "not blamed on the key: {sign_in:?}"
         );
         assert!(sign_in.fix.contains("/relay-login"));
+    }
+
+    #[test]
+    fn a_missing_answer_is_explained_by_where_the_connection_points() {
+        let config = |base: &str, vendor: &str| {
+            let text = format!(
+                r#"{{"connections":[{{"vendor":"{vendor}","id":"c","name":"C","baseUrl":"{base}",
+                    "scenarios":[{{"id":1,"name":"S"}}]}}]}}"#
+            );
+            Source::expand(&RuntimeConfig::parse(&text).unwrap()).remove(0)
+        };
+        let failed = Probe::Unreachable("TypeError: Failed to fetch".into());
+        let known = VendorRelay {
+            path: None,
+            hosts: crate::vendor_hosts::VendorHost::official(),
+        };
+        let blocked = super::diagnose(
+            &config("https://dify.internal.example/v1", "dify"),
+            window(),
+            &failed,
+            &known,
+        );
+        assert!(blocked.summary.contains("security policy"), "{blocked:?}");
+        assert!(blocked.fix.contains("--vendor-host"));
+        let cors = super::diagnose(
+            &config("https://eu1.make.com/api/v2", "make"),
+            window(),
+            &failed,
+            &known,
+        );
+        assert!(
+            cors.summary.contains("refuses calls from browsers"),
+            "{cors:?}"
+        );
+        let network = super::diagnose(
+            &config("https://api.dify.ai/v1", "dify"),
+            window(),
+            &failed,
+            &known,
+        );
+        assert!(
+            network.summary.starts_with("The browser could not reach"),
+            "{network:?}"
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub struct Bucket {
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
     /// Rows per status, in [`Status::ALL`] order.
-    pub counts: [u32; 8],
+    pub counts: [u32; Status::ALL.len()],
 }
 
 /// How much of a bar's span the loaded rows cover, so a bar over rows not loaded
@@ -92,7 +92,7 @@ pub fn histogram<'a>(
             Bucket {
                 from,
                 to: from + Duration::seconds(step),
-                counts: [0; 8],
+                counts: [0; Status::ALL.len()],
             }
         })
         .collect();
@@ -131,7 +131,7 @@ mod tests {
         let bar = Bucket {
             from: at(10),
             to: at(20),
-            counts: [0; 8],
+            counts: [0; Status::ALL.len()],
         };
         let frontier = |minute| Frontier::held_at(at(minute));
         assert_eq!(bar.coverage(&Frontier::complete()), BarCoverage::Complete);

@@ -30,6 +30,7 @@ impl CollectionType {
                 Status::Warning,
                 Status::Error,
                 Status::Running,
+                Status::Paused,
                 Status::Stopped,
             ],
             CollectionType::AitronosConnectors => &[

@@ -174,6 +174,27 @@ impl Source {
         Some((id.clone(), budget))
     }
 
+    /// The vendor behind it; `None` for a file.
+    pub fn vendor(&self) -> Option<Vendor> {
+        match self {
+            Source::MakeScenario(_) | Source::MakeAudit(_) => Some(Vendor::Make),
+            Source::Dify(_) => Some(Vendor::Dify),
+            Source::Aitronos(_) => Some(Vendor::Aitronos),
+            Source::File(_) => None,
+        }
+    }
+
+    /// Where its calls go (after routing); `None` for a file.
+    pub fn base_url(&self) -> Option<&str> {
+        match self {
+            Source::MakeScenario(ScenarioStream { connection, .. })
+            | Source::MakeAudit(AuditStream { connection, .. }) => Some(&connection.base_url),
+            Source::Dify(dify) => Some(&dify.base_url),
+            Source::Aitronos(aitronos) => Some(&aitronos.base_url),
+            Source::File(_) => None,
+        }
+    }
+
     /// Whether the vendor's count of rows for `query` is the count the view
     /// would show (its server applies every filter the query sets).
     pub fn counts_exactly(&self, query: &LogQuery) -> bool {

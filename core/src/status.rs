@@ -18,6 +18,8 @@ keyed_enum! {
         Stopped = ("stopped", "Stopped"),
         Blocked = ("blocked", "Blocked"),
         Timeout = ("timeout", "Timeout"),
+        /// Waiting for a person (Dify's human-input nodes): not running, not over.
+        Paused = ("paused", "Paused"),
         Unknown = ("unknown", "Unknown"),
     }
 }
@@ -26,7 +28,7 @@ impl Status {
     /// Whether the run is over, so what the vendor says about it no longer
     /// changes (its detail can be kept for the tab's life).
     pub fn is_final(self) -> bool {
-        !matches!(self, Status::Running | Status::Unknown)
+        !matches!(self, Status::Running | Status::Paused | Status::Unknown)
     }
 }
 
@@ -68,7 +70,8 @@ pub fn from_dify(value: &str) -> Status {
         "failed" => Status::Error,
         "stopped" => Status::Stopped,
         "partial-succeeded" => Status::Warning,
-        "running" | "paused" => Status::Running,
+        "running" => Status::Running,
+        "paused" => Status::Paused,
         _ => Status::Unknown,
     }
 }
@@ -101,7 +104,7 @@ mod tests {
     #[test]
     fn only_runs_still_going_or_unknown_may_change() {
         let changing: Vec<Status> = Status::ALL.into_iter().filter(|s| !s.is_final()).collect();
-        assert_eq!(changing, [Status::Running, Status::Unknown]);
+        assert_eq!(changing, [Status::Running, Status::Paused, Status::Unknown]);
     }
 
     #[test]
@@ -137,7 +140,11 @@ mod tests {
         assert_eq!(from_dify("stopped"), Status::Stopped);
         assert_eq!(from_dify("partial-succeeded"), Status::Warning);
         assert_eq!(from_dify("running"), Status::Running);
-        assert_eq!(from_dify("paused"), Status::Running);
+        assert_eq!(
+            from_dify("paused"),
+            Status::Paused,
+            "awaiting a person, not running"
+        );
         assert_eq!(from_aitronos("success"), Status::Success);
         assert_eq!(from_aitronos("error"), Status::Error);
         assert_eq!(from_aitronos("blocked"), Status::Blocked);

@@ -16,9 +16,10 @@ const HEIGHT: f64 = 80.0;
 const MAX_BARS: usize = 60;
 
 /// Bottom to top: failures stand out on top of the successes.
-const STACK: [Status; 8] = [
+const STACK: [Status; 9] = [
     Status::Success,
     Status::Running,
+    Status::Paused,
     Status::Stopped,
     Status::Unknown,
     Status::Blocked,

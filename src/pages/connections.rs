@@ -14,6 +14,7 @@ use logdeck_core::diagnosis::{diagnose, Diagnosis, Probe};
 use logdeck_core::query::TimeWindow;
 use logdeck_core::sources::Source;
 use logdeck_core::vendor::Vendor;
+use logdeck_core::vendor_hosts::VendorRelay;
 
 #[component]
 pub fn ConnectionsPage() -> impl IntoView {
@@ -88,7 +89,9 @@ fn ConnectionCard(
             key_input.set(String::new());
         }
     };
-    let probe = Action::new_local(|connection: &Connection| test_connection(connection.clone()));
+    let probe = Action::new_local(move |connection: &Connection| {
+        test_connection(connection.clone(), store.vendor_relay())
+    });
     let (result, testing) = (probe.value(), probe.pending());
     let test = {
         let connection = connection.clone();
@@ -145,7 +148,7 @@ fn ConnectionCard(
 }
 
 /// Probes the connection's first source for the last day.
-async fn test_connection(connection: Connection) -> Diagnosis {
+async fn test_connection(connection: Connection, known: VendorRelay) -> Diagnosis {
     let config = RuntimeConfig {
         connections: vec![connection],
         ..RuntimeConfig::default()
@@ -177,7 +180,7 @@ async fn test_connection(connection: Connection) -> Diagnosis {
         Err(NetError::Unreachable(detail)) => Probe::Unreachable(detail),
         Err(NetError::Aborted) => Probe::Unreachable("cancelled".into()),
     };
-    diagnose(&source, window, &probe)
+    diagnose(&source, window, &probe, &known)
 }
 
 #[component]

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use super::storage::{self, Area};
 use logdeck_core::config::{ConfigError, Connection, RuntimeConfig, Secret};
 use logdeck_core::vendor::Vendor;
+use logdeck_core::vendor_hosts::VendorRelay;
 
 const USER_CONNECTIONS: &str = "logdeck.connections";
 const KEY_PREFIX: &str = "logdeck.key.";
@@ -72,6 +73,14 @@ impl Connections {
         match self.server.get_untracked() {
             Some(Ok(config)) => config.vendor_relay.route(vendor, base_url),
             _ => base_url.to_owned(),
+        }
+    }
+
+    /// The vendor hosts this server knows, and whether it relays them.
+    pub fn vendor_relay(&self) -> VendorRelay {
+        match self.server.get_untracked() {
+            Some(Ok(config)) => config.vendor_relay,
+            _ => VendorRelay::default(),
         }
     }
 
