@@ -28,8 +28,10 @@ const API: &str = "Make audit logs";
 pub const CAPABILITIES: Capabilities = Capabilities {
     period: Applied::ServerThenBrowser,
     status: Applied::NotApplicable,
-    client: Applied::Server,
-    collection: Applied::Server,
+    // Values the API cannot match (an e-mail, the organization itself) are
+    // filtered in the browser only.
+    client: Applied::ServerThenBrowser,
+    collection: Applied::ServerThenBrowser,
     text: Applied::Browser,
 };
 
@@ -81,6 +83,31 @@ fn indexed<'a>(
         .collect()
 }
 
+/// The `author` values Make can match for these Client choices: names as they
+/// are, the "user #9" fallback as its id. `None` (filter in the browser only) when
+/// one is something the API cannot match, an e-mail, since sending the others
+/// would hide that one's rows.
+fn sendable_authors(clients: &BTreeSet<String>) -> Option<Vec<String>> {
+    clients
+        .iter()
+        .map(|client| match client.strip_prefix("user #") {
+            Some(id) if id.parse::<u64>().is_ok() => Some(id.to_owned()),
+            _ if client.contains('@') => None,
+            _ => Some(client.clone()),
+        })
+        .collect()
+}
+
+/// The `team` values for these Collection choices; `None` when one is the
+/// organization-wide fallback (the organization's or connection's name), which
+/// no team filter matches.
+fn sendable_teams(
+    collections: &BTreeSet<String>,
+    connection: &MakeConnection,
+) -> Option<Vec<String>> {
+    (!collections.contains(&connection.name)).then(|| collections.iter().cloned().collect())
+}
+
 /// Builds the list request, newest first by `triggeredAt`.
 pub fn list_request(
     connection: &MakeConnection,
@@ -98,9 +125,13 @@ pub fn list_request(
             day(params.window.to + Duration::days(1)),
         ),
     ];
-    query.extend(indexed("author", params.authors));
+    if let Some(authors) = sendable_authors(params.authors) {
+        query.extend(indexed("author", &authors));
+    }
     if let AuditScope::Organization(_) = scope {
-        query.extend(indexed("team", params.teams));
+        if let Some(teams) = sendable_teams(params.teams, connection) {
+            query.extend(indexed("team", &teams));
+        }
     }
     query.extend([
         ("pg[offset]".to_owned(), params.offset.to_string()),
@@ -379,6 +410,39 @@ mod tests {
         url::form_urlencoded::parse(query.as_bytes())
             .into_owned()
             .collect()
+    }
+
+    #[test]
+    fn only_values_the_api_can_match_go_to_the_server() {
+        let sent = |clients: &[&str], collections: &[&str]| {
+            let authors: BTreeSet<String> = clients.iter().map(|c| (*c).to_owned()).collect();
+            let teams: BTreeSet<String> = collections.iter().map(|c| (*c).to_owned()).collect();
+            let params = ListParams {
+                window: window(),
+                authors: &authors,
+                teams: &teams,
+                offset: 0,
+                limit: 100,
+            };
+            let scope = AuditScope::Organization(11);
+            query_pairs(&list_request(&connection(), scope, params).url)
+                .into_iter()
+                .filter(|(key, _)| key.starts_with("author") || key.starts_with("team"))
+                .map(|(key, value)| format!("{key}={value}"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            sent(&["user #9", "Ada"], &[]),
+            ["author[0]=Ada", "author[1]=9"]
+        );
+        assert_eq!(
+            sent(&["Ada", "ada@example.com"], &[]),
+            Vec::<String>::new(),
+            "an e-mail"
+        );
+        let organization = connection().name;
+        assert_eq!(sent(&[], &["Ops", &organization]), Vec::<String>::new());
+        assert_eq!(sent(&[], &["Ops"]), ["team[0]=Ops"]);
     }
 
     #[test]
