@@ -62,6 +62,9 @@ test('a user adds Make and Dify accounts by hand and sees their rows', async ({ 
   const make = page.getByRole('form', { name: 'New connection' });
   await make.getByLabel('Vendor').selectOption('make');
   await make.getByLabel('Name', { exact: true }).fill('My Make');
+  // The zone picks the base URL; only "Other" asks for one.
+  await expect(make.getByLabel('Base URL')).toHaveCount(0);
+  await make.getByLabel('Zone').selectOption({ label: 'Other: a relay, self-hosted or demo URL' });
   await make.getByLabel('Base URL').fill(`${vendorUrl}/demo/make/api/v2`);
   await make.getByLabel('Team id').fill('77');
   await make.getByRole('button', { name: 'Load scenarios by name' }).click();

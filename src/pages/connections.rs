@@ -218,6 +218,12 @@ fn ConnectionForm(
     // A memo: the vendor's fields re-mount only when the vendor changes, not on
     // every keystroke (which would drop their state, like the scenario lookup's).
     let vendor = Memo::new(move |_| draft.with(|d| d.vendor));
+    // Make: the zone picks the base URL; a typed one only for "Other".
+    let custom_base = RwSignal::new(draft.with_untracked(|d| {
+        !Vendor::Make
+            .official_base_urls()
+            .contains(&d.base_url.as_str())
+    }));
     let title = if existing.is_some() {
         "Edit connection"
     } else {
@@ -230,9 +236,11 @@ fn ConnectionForm(
             <label class="field"><span>{move || if vendor.get() == Vendor::Dify { "App name" } else { "Name" }}</span>
                 <input prop:value=move || draft.with(|d| d.name.clone())
                     on:input=move |ev| draft.update(|d| d.name = event_target_value(&ev)) /></label>
-            <DraftField draft label="Base URL" read=|d| &d.base_url write=|d| &mut d.base_url />
+            <Show when=move || vendor.get() != Vendor::Make || custom_base.get()>
+                <DraftField draft label="Base URL" read=|d| &d.base_url write=|d| &mut d.base_url />
+            </Show>
             {move || match vendor.get() {
-                Vendor::Make => view! { <MakeFields draft key id=id.clone() /> }.into_any(),
+                Vendor::Make => view! { <MakeFields draft key custom_base id=id.clone() /> }.into_any(),
                 Vendor::Aitronos => view! {
                     <DraftField draft label="Organization id" read=|d| &d.organization write=|d| &mut d.organization />
                 }.into_any(),
@@ -281,9 +289,17 @@ fn vendor_choice(vendor: Vendor) -> &'static str {
 fn MakeFields(
     draft: RwSignal<ConnectionDraft>,
     key: RwSignal<String>,
+    custom_base: RwSignal<bool>,
     id: String,
 ) -> impl IntoView {
     let store = expect_context::<Connections>();
+    let pick_zone = move |ev| {
+        let zone = event_target_value(&ev);
+        custom_base.set(zone.is_empty());
+        if !zone.is_empty() {
+            draft.update(|d| d.base_url = zone);
+        }
+    };
     let lookup = RwSignal::new(String::new());
     let load_scenarios = move |_| {
         let team_id = match draft.with_untracked(ConnectionDraft::team_id) {
@@ -319,12 +335,15 @@ fn MakeFields(
     };
     view! {
         <label class="field"><span>"Zone"</span>
-            <select on:change=move |ev| draft.update(|d| d.base_url = event_target_value(&ev))
-                prop:value=move || draft.with(|d| d.base_url.clone())>
+            <select on:change=pick_zone
+                prop:value=move || if custom_base.get() { String::new() } else { draft.with(|d| d.base_url.clone()) }>
                 {Vendor::Make.official_base_urls().iter().map(|zone| view! { <option value=*zone>{*zone}</option> }).collect_view()}
-                <option value=move || draft.with(|d| d.base_url.clone())>"Custom (relay or demo): as typed below"</option>
+                <option value="">"Other: a relay, self-hosted or demo URL"</option>
             </select>
         </label>
+        <p class="hint">"The token needs the scope "<code>"scenarios:read"</code>" for scenario logs, and "
+            <code>"organization:read"</code>" or "<code>"team:read"</code>" for an audit log. Make's web app shows both ids in its address: "
+            <code>"…/organization/123/…"</code>", "<code>"…/team/456/…"</code>"."</p>
         <DraftField draft label="Organization id (audit log)" numeric=true
             read=|d| &d.organization write=|d| &mut d.organization />
         <DraftField draft label="Team id" numeric=true read=|d| &d.team write=|d| &mut d.team />
