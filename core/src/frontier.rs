@@ -16,9 +16,9 @@ pub struct Coverage {
     /// The oldest loaded row, if any.
     pub oldest: Option<DateTime<Utc>>,
     pub state: Reach,
-    /// Rows of the period not loaded yet, by the vendor's exact count; `None` when
-    /// the vendor gives none (or the count would not match the view's filters).
-    pub remaining: Option<u64>,
+    /// The vendor's exact count of the source's rows in the period; `None` when
+    /// it gives none (or the count would not match the view's filters).
+    pub total: Option<u64>,
 }
 
 /// How far a source's load has got.
@@ -46,9 +46,9 @@ pub struct Frontier {
     incomplete: usize,
     /// How many sources failed; their rows are missing from the whole view.
     failed: usize,
-    /// Rows of the period not loaded yet, summed over the incomplete sources;
-    /// `None` when one of them gives no exact count.
-    remaining: Option<u64>,
+    /// The incomplete sources' exact counts, summed; `None` when one of them
+    /// gives none.
+    incomplete_total: Option<u64>,
 }
 
 impl Frontier {
@@ -76,13 +76,14 @@ impl Frontier {
                 .map(|(index, _)| *index)
                 .collect(),
             incomplete: partial.len(),
-            remaining: (!partial.is_empty())
+            incomplete_total: (!partial.is_empty())
                 .then(|| {
                     coverages
                         .iter()
                         .filter(|coverage| coverage.state == Reach::Partial)
-                        .map(|coverage| coverage.remaining)
-                        .sum::<Option<u64>>()
+                        .try_fold(0u64, |sum, coverage| {
+                            Some(sum.saturating_add(coverage.total?))
+                        })
                 })
                 .flatten(),
             failed: coverages
@@ -109,7 +110,9 @@ impl Frontier {
     }
 
     /// The row count as the page states it: a bare count only when complete.
-    pub fn count_line(&self, rows: usize, offset: FixedOffset) -> String {
+    /// `rows` are the rows shown, `complete_rows` those of them from sources
+    /// loaded whole: with the others' counts, they make the period's total.
+    pub fn count_line(&self, rows: usize, complete_rows: usize, offset: FixedOffset) -> String {
         let mut line = match rows {
             1 => "1 row".to_owned(),
             n => format!("{n} rows"),
@@ -117,9 +120,9 @@ impl Frontier {
         if let Some(back_to) = self.back_to {
             line.push_str(" · complete back to ");
             line.push_str(&format::timestamp_in(back_to, offset));
-            match self.remaining {
-                Some(remaining) => {
-                    let total = rows as u64 + remaining;
+            match self.incomplete_total {
+                Some(incomplete) => {
+                    let total = (complete_rows as u64).saturating_add(incomplete);
                     line.push_str(&format!(" · about {total} in the period"));
                 }
                 None => line.push_str(" · total for the period unknown"),
@@ -171,7 +174,7 @@ impl Frontier {
             holders: vec![0],
             incomplete: 1,
             failed: 0,
-            remaining: None,
+            incomplete_total: None,
         }
     }
 }
@@ -201,7 +204,7 @@ mod tests {
         Coverage {
             oldest: Some(minute(oldest)),
             state: Reach::Partial,
-            remaining: None,
+            total: None,
         }
     }
 
@@ -209,7 +212,7 @@ mod tests {
         Coverage {
             oldest: oldest.map(minute),
             state: Reach::Complete,
-            remaining: None,
+            total: None,
         }
     }
 
@@ -217,7 +220,7 @@ mod tests {
         Coverage {
             oldest: oldest.map(minute),
             state: Reach::Failed,
-            remaining: None,
+            total: None,
         }
     }
 
@@ -232,7 +235,7 @@ mod tests {
                 holders: vec![1],
                 incomplete: 2,
                 failed: 0,
-                remaining: None,
+                incomplete_total: None,
             }
         );
         assert!(!frontier.is_complete());
@@ -263,7 +266,7 @@ mod tests {
         let nothing_yet = Coverage {
             oldest: None,
             state: Reach::Partial,
-            remaining: None,
+            total: None,
         };
         let frontier = Frontier::of(window(), &[partial(10), nothing_yet]);
         assert_eq!(frontier.back_to(), Some(minute(1000)));
@@ -279,7 +282,7 @@ mod tests {
         assert!(!frontier.is_complete());
         assert!(frontier.holders().is_empty(), "Load older cannot help");
         assert_eq!(
-            frontier.count_line(7, utc),
+            frontier.count_line(7, 0, utc),
             "7 rows · without 1 failed source"
         );
         assert_eq!(
@@ -289,7 +292,7 @@ mod tests {
         let both = Frontier::of(window(), &[partial(900), failed(None), failed(Some(950))]);
         assert_eq!(both.back_to(), Some(minute(900)));
         assert_eq!(
-            both.count_line(2, utc),
+            both.count_line(2, 0, utc),
             "2 rows · complete back to 2026-01-01 15:00:00 · total for the period unknown · without 2 failed sources"
         );
         assert_eq!(
@@ -303,8 +306,8 @@ mod tests {
 
     #[test]
     fn vendor_counts_give_the_periods_total_only_when_every_incomplete_source_has_one() {
-        let counted = |oldest: i64, remaining: Option<u64>| Coverage {
-            remaining,
+        let counted = |oldest: i64, total: Option<u64>| Coverage {
+            total,
             ..partial(oldest)
         };
         let utc = FixedOffset::east_opt(0).unwrap();
@@ -313,15 +316,15 @@ mod tests {
             &[counted(300, Some(120)), counted(900, Some(30)), done(None)],
         );
         assert_eq!(
-            known.count_line(50, utc),
-            "50 rows · complete back to 2026-01-01 15:00:00 · about 200 in the period"
+            known.count_line(50, 10, utc),
+            "50 rows · complete back to 2026-01-01 15:00:00 · about 160 in the period"
         );
         let unknown = Frontier::of(window(), &[counted(300, Some(120)), counted(900, None)]);
         assert!(unknown
-            .count_line(50, utc)
+            .count_line(50, 10, utc)
             .ends_with("total for the period unknown"));
         assert_eq!(
-            Frontier::of(window(), &[done(None)]).count_line(7, utc),
+            Frontier::of(window(), &[done(None)]).count_line(7, 7, utc),
             "7 rows"
         );
     }
@@ -329,11 +332,14 @@ mod tests {
     #[test]
     fn counts_say_where_completeness_ends() {
         let utc = FixedOffset::east_opt(0).unwrap();
-        assert_eq!(Frontier::complete().count_line(5833, utc), "5833 rows");
+        assert_eq!(
+            Frontier::complete().count_line(5833, 5833, utc),
+            "5833 rows"
+        );
         assert_eq!(Frontier::complete().missing_line(utc), None);
         let frontier = Frontier::of(window(), &[partial(100), partial(900)]);
         assert_eq!(
-            frontier.count_line(1, utc),
+            frontier.count_line(1, 0, utc),
             "1 row · complete back to 2026-01-01 15:00:00 · total for the period unknown"
         );
         assert_eq!(
@@ -359,7 +365,7 @@ mod tests {
             .zip(arrived)
             .map(|((rows, &n), &arrived)| Coverage {
                 oldest: n.checked_sub(1).map(|i| minute(rows[i])),
-                remaining: None,
+                total: None,
                 state: if arrived && n == rows.len() {
                     Reach::Complete
                 } else {

@@ -155,10 +155,7 @@ impl LoadBook {
             .loads
             .iter()
             .map(|load| Coverage {
-                remaining: load
-                    .total
-                    .filter(|_| load.counts_exactly)
-                    .map(|total| total.saturating_sub(load.rows as u64)),
+                total: load.total.filter(|_| load.counts_exactly),
                 oldest: load.oldest,
                 state: match load.state {
                     LoadState::Ready { next: None } => Reach::Complete,
@@ -223,6 +220,15 @@ impl LoadBook {
                 (load.source.id(), applied)
             })
             .filter(|(_, applied)| *applied != ServerApplied::default())
+            .collect()
+    }
+
+    /// Ids of the sources whose period is loaded whole.
+    pub fn complete_ids(&self) -> HashSet<String> {
+        self.loads
+            .iter()
+            .filter(|load| load.state == LoadState::Ready { next: None })
+            .map(|load| load.source.id())
             .collect()
     }
 
@@ -366,15 +372,15 @@ mod tests {
         let utc = chrono::FixedOffset::east_opt(0).unwrap();
         assert!(
             book.frontier(window())
-                .count_line(3, utc)
+                .count_line(3, 1, utc)
                 .ends_with("about 11 in the period"),
-            "3 shown + 8 of Make's 10 not loaded yet"
+            "Dify's 1 row, loaded whole, and Make's count of 10"
         );
         // A filter the server does not apply: the count no longer says anything.
         book.sync(counted(false), false);
         assert!(book
             .frontier(window())
-            .count_line(3, utc)
+            .count_line(3, 1, utc)
             .ends_with("total for the period unknown"));
     }
 

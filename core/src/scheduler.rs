@@ -278,12 +278,19 @@ impl Scheduler {
             Verdict::Wait(wait) => {
                 let wait = Millis::try_from(wait.as_millis()).unwrap_or(Millis::MAX);
                 if rate_limited {
-                    let wait = match (retry_after, lane.pauses.after(429, None)) {
-                        (Some(_), _) => wait,
-                        (None, Verdict::Wait(backoff)) => {
-                            Millis::try_from(backoff.as_millis()).unwrap_or(wait)
-                        }
-                        (None, Verdict::Accept) => wait,
+                    // Without Retry-After the lane's own back-off grows, once per
+                    // pause: the other calls answered 429 in the same burst do not
+                    // lengthen it again.
+                    let already_paused = lane.paused_until > now;
+                    let wait = match retry_after {
+                        Some(_) => wait,
+                        None if already_paused => 0,
+                        None => match lane.pauses.after(429, None) {
+                            Verdict::Wait(backoff) => {
+                                Millis::try_from(backoff.as_millis()).unwrap_or(wait)
+                            }
+                            Verdict::Accept => wait,
+                        },
                     };
                     lane.paused_until = lane.paused_until.max(now.saturating_add(wait));
                 } else {

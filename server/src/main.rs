@@ -158,6 +158,15 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     });
     let mut relay = relay.unwrap_or_default();
     access.apply_to(&mut relay, host)?;
+    // Waiting on a vendor moves no bytes: a connection must outlive the wait.
+    if limits.idle_timeout <= relay.limits.timeout {
+        return Err(format!(
+            "--idle-timeout ({} s) must be longer than the relay's upstream timeout ({} s), \
+             or slow vendor answers would be cut off",
+            limits.idle_timeout.as_secs_f64(),
+            relay.limits.timeout.as_secs_f64()
+        ));
+    }
     let relay = Some(relay);
     Ok(Args {
         address: SocketAddr::new(host, port),
@@ -377,6 +386,8 @@ mod tests {
         assert_eq!(parsed.limits.write_timeout, Duration::from_secs(3));
         assert_eq!(parsed.limits.max_connections, 9);
         assert!(args("--idle-timeout 0").is_err());
+        let too_short = args("--idle-timeout 20").err().unwrap();
+        assert!(too_short.contains("upstream timeout"), "{too_short}");
         assert!(args("--idle-timeout -1").is_err());
     }
 }

@@ -109,6 +109,9 @@ pub async fn scheduled_get(
         }
         runner.scheduler.enqueue(lane, priority)
     });
+    // However this call ends (answered, aborted, or its future dropped), its
+    // ticket leaves the scheduler, so the lane's slots are never lost.
+    let _release = Release(ticket);
     loop {
         wait_for_start(ticket, signal).await?;
         let outcome = get(request, signal).await;
@@ -127,10 +130,26 @@ pub async fn scheduled_get(
             }
         });
         if after == AfterAnswer::Accept {
-            pump();
             return outcome;
         }
         // Queued again: `wait_for_start` registers first, then lets others go.
+    }
+}
+
+/// Takes a ticket out of the scheduler when dropped; a no-op for one already
+/// answered (the scheduler forgets accepted calls itself).
+struct Release(Ticket);
+
+impl Drop for Release {
+    fn drop(&mut self) {
+        let ticket = self.0;
+        RUNNER.with(|runner| {
+            let mut runner = runner.borrow_mut();
+            runner.scheduler.cancel(ticket);
+            runner.waiters.remove(&ticket);
+            runner.started_early.remove(&ticket);
+        });
+        pump();
     }
 }
 
@@ -145,6 +164,11 @@ async fn wait_for_start(ticket: Ticket, signal: Option<&AbortSignal>) -> Result<
         let mut runner = runner.borrow_mut();
         if runner.started_early.remove(&ticket) {
             return true;
+        }
+        // An abort wakes the waiter at once (a queued export's Cancel, say),
+        // rather than at the next timer.
+        if let Some(signal) = signal {
+            signal.set_onabort(Some(&start));
         }
         let waiter = Waiter {
             start,

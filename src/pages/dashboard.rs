@@ -202,7 +202,10 @@ fn Toolbar(
             <FileOpener loads />
             <span role="status">{drop_message}</span>
             <span class="row-count" role="status">
-                {move || frontier.with(|f| f.count_line(rows.with(Vec::len), offset.get()))}
+                {move || {
+                    let complete = complete_rows(loads, rows, frontier);
+                    frontier.with(|f| f.count_line(rows.with(Vec::len), complete, offset.get()))
+                }}
             </span>
             <Show when=move || query.with(|q| q.sort.column != Column::Time) && !frontier.with(Frontier::is_complete)>
                 <span class="sort-note" role="note">
@@ -211,6 +214,23 @@ fn Toolbar(
             </Show>
         </div>
     }
+}
+
+/// How many of the shown rows come from sources loaded whole (all of them when
+/// the view is complete): with the others' vendor counts, the period's total.
+fn complete_rows(loads: Loads, rows: Memo<Vec<usize>>, frontier: Memo<Frontier>) -> usize {
+    if frontier.with(Frontier::is_complete) {
+        return rows.with(Vec::len);
+    }
+    let complete = loads.book.with(LoadBook::complete_ids);
+    loads.timeline.with(|timeline| {
+        rows.with(|rows| {
+            rows.iter()
+                .filter_map(|index| timeline.records().get(*index))
+                .filter(|record| complete.contains(&record.source))
+                .count()
+        })
+    })
 }
 
 /// The table, or why it is empty.

@@ -97,6 +97,35 @@ fn a_rate_limit_pauses_the_lane_and_the_call_resumes_first() {
 }
 
 #[test]
+fn a_burst_of_rate_limits_without_retry_after_pauses_once() {
+    let mut scheduler = lane_with(Budget {
+        per_minute: 100,
+        concurrent: 4,
+    });
+    let calls: Vec<Ticket> = (0..4)
+        .map(|_| scheduler.enqueue("make", Priority::Visible))
+        .collect();
+    assert_eq!(scheduler.start_ready(0), calls);
+    for ticket in &calls {
+        scheduler.answered(*ticket, 10, 429, None);
+    }
+    assert_eq!(
+        scheduler.lane_state("make", 10).hold,
+        Some(Hold::RateLimited { until: 1_010 }),
+        "one pause of a second for the burst, not one per answer"
+    );
+    assert_eq!(scheduler.start_ready(1_010).len(), 4);
+    for ticket in &calls {
+        scheduler.answered(*ticket, 1_100, 429, None);
+    }
+    assert_eq!(
+        scheduler.lane_state("make", 1_100).hold,
+        Some(Hold::RateLimited { until: 3_100 }),
+        "the next pause doubles"
+    );
+}
+
+#[test]
 fn other_lanes_do_not_wait_for_a_rate_limited_one() {
     let mut scheduler = lane_with(Budget {
         per_minute: 100,

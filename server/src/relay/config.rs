@@ -156,7 +156,10 @@ impl RelayConfig {
     /// flags, say), checking the union: a name given twice is refused.
     pub fn merge(&mut self, other: RelayConfig) -> Result<(), String> {
         self.upstreams.extend(other.upstreams);
-        self.limits = other.limits;
+        // A file without `[limits]` keeps the limits given before it.
+        if other.limits != Limits::default() {
+            self.limits = other.limits;
+        }
         self.validate()
     }
 
