@@ -217,3 +217,20 @@ test('a rate limit that resolves is a countdown, never a failure, and loses no r
   expect(answers).toContain(429);
   await limited.close();
 });
+
+test('Hide check runs asks Make to leave them out, and the link keeps it', async ({ page }) => {
+  const count = async () => parseInt((await page.locator('.row-count').textContent()) ?? '', 10);
+  const asked: string[] = [];
+  page.on('request', (request) => asked.push(request.url()));
+  await page.goto('/?type=make-scenarios&period=24h&tz=utc');
+  await settled(page);
+  const all = await count();
+  await page.getByLabel('Hide check runs').check();
+  await expect(page).toHaveURL(/checks=hide/);
+  await settled(page);
+  await expect.poll(count).toBeLessThan(all);
+  expect(asked.some((url) => url.includes('showCheckRuns=true'))).toBe(true);
+  await page.reload();
+  await settled(page);
+  await expect(page.getByLabel('Hide check runs')).toBeChecked();
+});

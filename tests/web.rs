@@ -61,6 +61,7 @@ fn demo_records() -> Vec<LogRecord> {
             to: Utc.with_ymd_and_hms(2026, 1, 2, 0, 0, 0).unwrap(),
         },
         statuses: &statuses,
+        hide_check_runs: false,
         offset: 0,
         limit: 50,
     };

@@ -154,6 +154,9 @@ pub struct LogQuery {
     pub collections: BTreeSet<String>,
     /// Free text matched case-insensitively against the visible fields.
     pub text: String,
+    /// Leave out Make's check runs (a trigger that found nothing new); Make's
+    /// server applies it (`showCheckRuns=true`), other sources have none.
+    pub hide_check_runs: bool,
     pub sort: Sort,
     /// [`LogRecord::key`] of the record open in the detail pane.
     pub selected: Option<String>,
@@ -247,6 +250,10 @@ impl LogQuery {
                     query.collections.insert(value.to_owned());
                 }
                 "q" => query.text = value.to_owned(),
+                "checks" => match value {
+                    "hide" => query.hide_check_runs = true,
+                    _ => problems.push(problem("checks can only be hide")),
+                },
                 "sort" => match decode_sort(value) {
                     Some(sort) => query.sort = sort,
                     None => problems.push(problem("unknown sort column")),
@@ -280,6 +287,9 @@ impl LogQuery {
         pairs.extend(self.collections.iter().map(|c| ("collection", c.clone())));
         if !self.text.is_empty() {
             pairs.push(("q", self.text.clone()));
+        }
+        if self.hide_check_runs {
+            pairs.push(("checks", "hide".to_owned()));
         }
         if self.sort != Sort::default() {
             let sign = if self.sort.descending { "-" } else { "" };
@@ -586,13 +596,15 @@ mod properties {
                 any::<bool>(),
                 proptest::option::of(".+"),
                 any::<bool>(),
+                any::<bool>(),
             ),
         )
             .prop_map(
                 |(
                     (period, statuses, clients, types, collections),
-                    (text, column, descending, selected, utc),
+                    (text, column, descending, selected, utc, hide_check_runs),
                 )| LogQuery {
+                    hide_check_runs,
                     period,
                     statuses,
                     clients,

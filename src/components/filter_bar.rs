@@ -115,6 +115,16 @@ pub fn FilterBar(
                 <SearchBox query set_query />
                 <AppliedHint name="Search" lines=hints(|c| c.text) />
             </div>
+            <Show when=move || options.with(|o| o.types.contains(&CollectionType::MakeScenarios))>
+                <label class="option" title="Make: leave out trigger runs that found nothing new (applied by Make's server)">
+                    <input type="checkbox" prop:checked=move || query.with(|q| q.hide_check_runs)
+                        on:change=move |ev| {
+                            let hide = event_target_checked(&ev);
+                            update(Box::new(move |q| q.hide_check_runs = hide), HistoryEntry::Push)
+                        } />
+                    <span>"Hide check runs"</span>
+                </label>
+            </Show>
             <CopyLink query offset />
         </section>
     }

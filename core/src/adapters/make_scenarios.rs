@@ -36,6 +36,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
 pub struct ListParams<'a> {
     pub window: TimeWindow,
     pub statuses: &'a BTreeSet<Status>,
+    pub hide_check_runs: bool,
     pub offset: u64,
     pub limit: u32,
 }
@@ -64,6 +65,10 @@ pub fn list_request(
     ];
     if let Some(code) = server_status(params.statuses) {
         query.push(("status".to_owned(), code.to_string()));
+    }
+    // Make's name is upside down: `true` hides them.
+    if params.hide_check_runs {
+        query.push(("showCheckRuns".to_owned(), "true".to_owned()));
     }
     query.push(("pg[offset]".to_owned(), params.offset.to_string()));
     query.push(("pg[limit]".to_owned(), params.limit.to_string()));
@@ -449,6 +454,7 @@ impl ScenarioStream {
         ListParams {
             window: page.window,
             statuses: &page.query.statuses,
+            hide_check_runs: page.query.hide_check_runs,
             offset: page.position,
             limit: page.limit,
         }
@@ -532,6 +538,7 @@ mod tests {
                 to: Utc.with_ymd_and_hms(2026, 11, 21, 0, 0, 0).unwrap(),
             },
             statuses,
+            hide_check_runs: false,
             offset: 100,
             limit: 50,
         }
@@ -796,6 +803,33 @@ mod tests {
             (Status::Success, None)
         );
         assert_eq!(logs[0].module_id, 4);
+    }
+
+    #[test]
+    fn check_runs_are_hidden_by_makes_server() {
+        let statuses = BTreeSet::new();
+        let hidden = ListParams {
+            hide_check_runs: true,
+            ..params(&statuses)
+        };
+        let scenario = ScenarioRef {
+            id: 7,
+            name: "Sync".into(),
+        };
+        let url = list_request(
+            &connection("https://eu1.make.com/api/v2"),
+            &scenario,
+            hidden,
+        )
+        .url;
+        assert!(url.contains("showCheckRuns=true"), "{url}");
+        let shown = list_request(
+            &connection("https://eu1.make.com/api/v2"),
+            &scenario,
+            params(&statuses),
+        )
+        .url;
+        assert!(!shown.contains("showCheckRuns"), "{shown}");
     }
 
     #[test]
