@@ -234,3 +234,21 @@ test('Hide check runs asks Make to leave them out, and the link keeps it', async
   await settled(page);
   await expect(page.getByLabel('Hide check runs')).toBeChecked();
 });
+
+test('the table gets the screen: one line for the sources, the rest for the rows', async ({ page }) => {
+  for (const [width, height, share] of [[1280, 720, 0.5], [1440, 900, 0.6]] as const) {
+    await page.setViewportSize({ width, height });
+    await page.goto('/?period=7d');
+    await settled(page);
+    const table = await page.locator('.table-viewport').boundingBox();
+    expect(table, 'the table is on the page').not.toBeNull();
+    const visible = Math.min(table!.y + table!.height, height) - Math.max(table!.y, 0);
+    expect(visible / height, `${width}×${height}: the table's share of the screen`).toBeGreaterThan(share);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+  }
+  // The per-source lines open over the table, and say what each source holds.
+  const summary = page.locator('.sources-summary > summary');
+  await expect(summary).toContainText(/8 sources · \d+ rows loaded/);
+  await summary.click();
+  await expect(page.locator('.sources-summary .source').first()).toBeVisible();
+});

@@ -18,7 +18,7 @@ export const rows = (page: Page) => page.locator('table.log-table tbody tr[data-
 
 /** Waits until no source is loading and at least one row or notice is shown. */
 export async function settled(page: Page) {
-  await expect(page.locator('.source').first()).toBeVisible();
+  await expect(page.locator('.sources-summary')).toBeVisible();
   await expect(page.locator('.source.loading')).toHaveCount(0);
 }
 

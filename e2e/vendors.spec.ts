@@ -89,7 +89,7 @@ test('a user adds Make and Dify accounts by hand and sees their rows', async ({ 
   await page.getByRole('link', { name: 'Logs' }).click();
   await settled(page);
   const mine = page.locator('.source').filter({ hasText: /^My (Make|bot)/ });
-  await expect(mine.first()).toBeVisible();
+  await expect(mine.first()).toBeAttached();
   for (const chip of await mine.all()) {
     await expect(chip).toHaveClass(/ok/);
     await expect(chip).toContainText(/[1-9]\d* rows/);

@@ -32,3 +32,16 @@ pub fn RateLimitNote(lane: Option<String>) -> impl IntoView {
         Some(view! { <span class="rate-limit">" · "{describe(hold, clock.get())}</span> })
     }
 }
+
+/// The wait of the first of `lanes` that is held, for a summary line.
+#[component]
+pub fn HeldLanesNote(#[prop(into)] lanes: Signal<Vec<String>>) -> impl IntoView {
+    let holds = holds();
+    let clock = clock();
+    move || {
+        let hold = lanes.with(|lanes| {
+            holds.with(|holds| lanes.iter().find_map(|lane| holds.get(lane).copied()))
+        })?;
+        Some(view! { <span class="rate-limit">" · "{describe(hold, clock.get())}</span> })
+    }
+}

@@ -1,14 +1,46 @@
-//! Per-source progress: rows loaded, still loading, or the error with a retry, so
-//! one failing source never hides the others.
+//! Per-source progress in one line: "8 sources · 5 833 rows loaded ▾" opens onto
+//! each source's state, while sources that need the reader (a failure with its
+//! retry, rows that could not be read) stay in view. One line, so sources answering
+//! never push the table down.
 
 use leptos::prelude::*;
 
-use crate::components::rate_limit::RateLimitNote;
-use crate::state::loads::{LoadState, Loads};
+use crate::components::rate_limit::{HeldLanesNote, RateLimitNote};
+use crate::state::loads::{LoadState, Loads, SourceLoad};
+
+/// Whether a source's line must stay in view rather than fold into the summary.
+fn needs_attention(load: &SourceLoad) -> bool {
+    matches!(load.state, LoadState::Failed { .. }) || load.skipped.count > 0
+}
+
+/// "8 sources · 5 833 rows loaded · 2 loading · 3 with older pages".
+fn summary(loads: &[SourceLoad]) -> String {
+    let rows: usize = loads.iter().map(|load| load.rows).sum();
+    let count = |wanted: fn(&LoadState) -> bool| loads.iter().filter(|l| wanted(&l.state)).count();
+    let loading = count(|state| *state == LoadState::Loading);
+    let older = count(|state| matches!(state, LoadState::Ready { next: Some(_) }));
+    let failed = count(|state| matches!(state, LoadState::Failed { .. }));
+    let noun = if loads.len() == 1 {
+        "source"
+    } else {
+        "sources"
+    };
+    let mut line = format!("{} {noun} · {rows} rows loaded", loads.len());
+    for (n, what) in [
+        (loading, "loading"),
+        (older, "with older pages"),
+        (failed, "failed"),
+    ] {
+        if n > 0 {
+            line.push_str(&format!(" · {n} {what}"));
+        }
+    }
+    line
+}
 
 #[component]
 pub fn SourceStatus(loads: Loads) -> impl IntoView {
-    let entries = move || {
+    let entries = move |attention: bool| {
         loads
             .book
             .get()
@@ -16,42 +48,63 @@ pub fn SourceStatus(loads: Loads) -> impl IntoView {
             .iter()
             .cloned()
             .enumerate()
-            .map(|(index, load)| {
-                let label = load.source.label();
-                let lane = load.source.lane().map(|(lane, _)| lane);
-                match load.state {
-                    LoadState::Loading => view! {
-                        <li class="source loading" aria-busy="true">
-                            {label}": loading…"<RateLimitNote lane />
-                        </li>
-                    }
-                    .into_any(),
-                    LoadState::Ready { next } => {
-                        let more = if next.is_some() { " (older pages remain)" } else { " (whole period)" };
-                        view! {
-                            <li class="source ok">
-                                {label}": "{load.rows}" rows"{more}
-                                <Skipped skipped=load.skipped />
-                                {next.is_some().then(|| view! { <RateLimitNote lane /> })}
-                            </li>
-                        }
-                        .into_any()
-                    }
-                    LoadState::Failed { error, .. } => view! {
-                        <li class="source failed" role="alert">
-                            <strong>{label}</strong>": "{error.to_string()}" "
-                            <button type="button" on:click=move |_| loads.retry(index)>"Retry"</button>
-                        </li>
-                    }
-                    .into_any(),
-                }
-            })
+            .filter(|(_, load)| needs_attention(load) == attention)
+            .map(|(index, load)| view! { <SourceEntry loads index load /> })
             .collect_view()
     };
+    let lanes = Signal::derive(move || {
+        loads.book.with(|book| {
+            book.loads()
+                .iter()
+                .filter(|load| load.state != (LoadState::Ready { next: None }))
+                .filter_map(|load| load.source.lane().map(|(lane, _)| lane))
+                .collect::<Vec<_>>()
+        })
+    });
     view! {
         <div class="sources-bar">
-            <ul class="sources" aria-label="Sources">{entries}</ul>
+            <Show when=move || loads.book.with(|book| !book.loads().is_empty())>
+                <details class="sources-summary">
+                    <summary>
+                        {move || loads.book.with(|book| summary(book.loads()))}
+                        <HeldLanesNote lanes />
+                    </summary>
+                    <ul class="sources" aria-label="Sources">{move || entries(false)}</ul>
+                </details>
+            </Show>
+            <ul class="sources attention" aria-label="Sources needing attention">{move || entries(true)}</ul>
         </div>
+    }
+}
+
+/// One source: rows and whether older pages remain, loading, or its error.
+#[component]
+fn SourceEntry(loads: Loads, index: usize, load: SourceLoad) -> impl IntoView {
+    let label = load.source.label();
+    let lane = load.source.lane().map(|(lane, _)| lane);
+    match load.state {
+        LoadState::Loading => view! {
+            <li class="source loading" aria-busy="true">{label}": loading…"<RateLimitNote lane /></li>
+        }
+        .into_any(),
+        LoadState::Ready { next } => {
+            let more = if next.is_some() { " (older pages remain)" } else { " (whole period)" };
+            view! {
+                <li class="source ok">
+                    {label}": "{load.rows}" rows"{more}
+                    <Skipped skipped=load.skipped />
+                    {next.is_some().then(|| view! { <RateLimitNote lane /> })}
+                </li>
+            }
+            .into_any()
+        }
+        LoadState::Failed { error, .. } => view! {
+            <li class="source failed" role="alert">
+                <strong>{label}</strong>": "{error.to_string()}" "
+                <button type="button" on:click=move |_| loads.retry(index)>"Retry"</button>
+            </li>
+        }
+        .into_any(),
     }
 }
 
