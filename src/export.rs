@@ -85,7 +85,7 @@ impl Writer {
                     "collectionType": record.kind.key(),
                     "id": record.id,
                     "timestamp": record.timestamp.to_rfc3339(),
-                    "raw": record.raw,
+                    "raw": record.raw.parse(),
                 });
                 buffer.extend_from_slice(line.to_string().as_bytes());
                 buffer.push(b'\n');

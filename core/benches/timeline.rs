@@ -61,7 +61,7 @@ mod benches {
                 },
                 error: (i % 17 == 0).then(|| "Rate limit reached".to_owned()),
                 vendor_link: None,
-                raw: serde_json::Value::Null,
+                raw: logdeck_core::model::RawJson::null(),
             })
             .collect()
     }

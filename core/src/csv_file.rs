@@ -14,7 +14,7 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 
 use super::adapters::{Applied, Capabilities};
-use super::model::{CollectionType, LogRecord, Usage};
+use super::model::{CollectionType, LogRecord, RawJson, Usage};
 use super::status::{self, Status};
 use super::stream::Stream;
 
@@ -81,10 +81,11 @@ fn restore(cell: &str) -> &str {
 /// The cells of one record, in [`HEADER`] order. Rows from an API-platform file
 /// keep their own code, status text, gateway code, IP and delay.
 pub fn row(record: &LogRecord, offset: FixedOffset) -> [String; 21] {
+    let platform_fields = (record.kind == CollectionType::ApiPlatform).then(|| record.raw.parse());
     let raw = |key: &str| {
-        record
-            .raw
-            .get(key)
+        platform_fields
+            .as_ref()
+            .and_then(|fields| fields.get(key))
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned()
@@ -307,7 +308,7 @@ fn own_row(cell: &dyn Fn(&str) -> String, source: &str) -> Result<LogRecord, Str
         },
         error: optional(cell("Status details")),
         vendor_link: optional(cell("Job details")),
-        raw: json!({"file": "Logdeck CSV", "source": original_source}),
+        raw: RawJson::of(&json!({"file": "Logdeck CSV", "source": original_source})),
     })
 }
 
@@ -349,7 +350,7 @@ fn platform_row(
         usage: Usage::default(),
         error: optional(cell("Status details")),
         vendor_link: optional(cell("Job details")),
-        raw: Value::Object(raw),
+        raw: RawJson::of(&Value::Object(raw)),
     })
 }
 
@@ -471,7 +472,7 @@ mod tests {
             },
             error: Some("line one\nline two".into()),
             vendor_link: Some("https://eu1.make.com/77/scenarios/1001/logs/abc".into()),
-            raw: Value::Null,
+            raw: RawJson::null(),
         }
     }
 

@@ -88,7 +88,40 @@ pub struct LogRecord {
     /// The vendor's own page for this record, where one can be built.
     pub vendor_link: Option<String>,
     /// The whole vendor object, for the detail pane.
-    pub raw: serde_json::Value,
+    pub raw: RawJson,
+}
+
+/// A vendor object kept as its compact JSON text, shared between copies: a parsed
+/// tree costs several times its text in memory, on every row, while only the
+/// detail pane and the exports ever read it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RawJson(std::sync::Arc<str>);
+
+impl RawJson {
+    pub fn of(value: &serde_json::Value) -> RawJson {
+        RawJson(value.to_string().into())
+    }
+
+    /// JSON `null`, for rows with no vendor object.
+    pub fn null() -> RawJson {
+        RawJson("null".into())
+    }
+
+    /// The compact text, as the vendor's object serialised.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The object again (always valid: the text came from a parsed value).
+    pub fn parse(&self) -> serde_json::Value {
+        serde_json::from_str(&self.0).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl std::fmt::Debug for RawJson {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 impl LogRecord {
@@ -128,6 +161,23 @@ impl LogRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_raw_object_is_kept_as_compact_text_and_read_back_whole() {
+        let value = serde_json::json!({"id": "9f2c", "nested": {"list": [1, 2.5, null]}, "text": "é \"q\""});
+        let raw = RawJson::of(&value);
+        assert_eq!(
+            raw.as_str(),
+            r#"{"id":"9f2c","nested":{"list":[1,2.5,null]},"text":"é \"q\""}"#
+        );
+        assert_eq!(raw.parse(), value);
+        assert_eq!(RawJson::null().parse(), serde_json::Value::Null);
+        let copy = raw.clone();
+        assert!(
+            std::ptr::eq(copy.as_str(), raw.as_str()),
+            "copies share the text"
+        );
+    }
     use crate::test_support;
     use chrono::TimeZone;
 

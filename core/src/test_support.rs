@@ -27,6 +27,6 @@ pub fn record(source: &str, id: &str, timestamp: DateTime<Utc>) -> LogRecord {
         usage: Usage::default(),
         error: None,
         vendor_link: None,
-        raw: serde_json::Value::Null,
+        raw: crate::model::RawJson::null(),
     }
 }

@@ -141,7 +141,7 @@ mod tests {
             usage: Usage::default(),
             error: None,
             vendor_link: None,
-            raw: serde_json::Value::Null,
+            raw: crate::model::RawJson::null(),
         }
     }
 

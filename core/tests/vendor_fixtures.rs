@@ -189,7 +189,7 @@ fn every_fixture_decodes_as_stated() {
             for record in &page.records {
                 assert_eq!(record.source, *source_id, "rows carry their source");
                 assert!(
-                    !record.raw.is_null(),
+                    !record.raw.parse().is_null(),
                     "the raw object stays for the detail pane"
                 );
             }

@@ -262,8 +262,9 @@ fn ExtraDetail(extra: RwSignal<Extra>) -> impl IntoView {
 }
 
 #[component]
-fn RawJson(raw: serde_json::Value) -> impl IntoView {
-    let text = serde_json::to_string_pretty(&raw).unwrap_or_default();
+fn RawJson(raw: logdeck_core::model::RawJson) -> impl IntoView {
+    // Parsed only here, for the one record open: rows keep the compact text.
+    let text = serde_json::to_string_pretty(&raw.parse()).unwrap_or_default();
     let copied = RwSignal::new(false);
     let to_copy = text.clone();
     let copy = move |_| {

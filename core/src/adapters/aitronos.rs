@@ -13,7 +13,7 @@ use super::json::{self, RowContext};
 use super::{single, Applied, Capabilities, DecodeError, Page};
 use crate::config::AitronosConnection;
 use crate::http::{build_url, ApiRequest, VendorError};
-use crate::model::{CollectionType, LogRecord, Usage};
+use crate::model::{CollectionType, LogRecord, RawJson, Usage};
 use crate::query::TimeWindow;
 use crate::status::{self, Status};
 use crate::stream::{PageAt, Remote, Stream};
@@ -149,7 +149,7 @@ fn decode_item(
         usage: Usage::default(),
         error,
         vendor_link: None,
-        raw: item.clone(),
+        raw: RawJson::of(item),
     })
 }
 

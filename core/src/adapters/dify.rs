@@ -14,7 +14,7 @@ use super::json::{self, RowContext};
 use super::{single, Applied, Capabilities, DecodeError, Page};
 use crate::config::DifyConnection;
 use crate::http::{build_url, ApiRequest, VendorError};
-use crate::model::{CollectionType, LogRecord, Usage};
+use crate::model::{CollectionType, LogRecord, RawJson, Usage};
 use crate::query::TimeWindow;
 use crate::status::{self, Status};
 use crate::stream::{PageAt, Remote, Stream};
@@ -161,7 +161,7 @@ fn decode_item(
         },
         error: json::text(run, "error"),
         vendor_link: None,
-        raw: item.clone(),
+        raw: RawJson::of(item),
     })
 }
 

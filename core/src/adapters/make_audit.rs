@@ -18,7 +18,7 @@ use super::{make_scenarios, Applied, Capabilities, DecodeError, Page};
 use crate::config::MakeConnection;
 use crate::http::VendorError;
 use crate::http::{build_url, ApiRequest};
-use crate::model::{CollectionType, LogRecord, Usage};
+use crate::model::{CollectionType, LogRecord, RawJson, Usage};
 use crate::query::TimeWindow;
 use crate::status::Status;
 use crate::stream::{PageAt, Remote, Stream};
@@ -238,7 +238,7 @@ fn decode_entry(
         usage: Usage::default(),
         error: None,
         vendor_link: None,
-        raw: row.clone(),
+        raw: RawJson::of(row),
     })
 }
 

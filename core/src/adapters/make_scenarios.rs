@@ -13,7 +13,7 @@ use super::json::{self, RowContext};
 use super::{single, Applied, Capabilities, DecodeError, Page};
 use crate::config::{MakeConnection, ScenarioRef};
 use crate::http::{build_url, ApiRequest, VendorError};
-use crate::model::{CollectionType, LogRecord, Usage};
+use crate::model::{CollectionType, LogRecord, RawJson, Usage};
 use crate::query::TimeWindow;
 use crate::status::{self, Status};
 use crate::stream::{PageAt, Remote, Stream};
@@ -280,7 +280,7 @@ fn decode_row(
         },
         error: None,
         vendor_link: vendor_link(connection, scenario, row),
-        raw: row.clone(),
+        raw: RawJson::of(row),
     })
 }
 
@@ -676,7 +676,7 @@ mod tests {
             first.vendor_link.as_deref(),
             Some("https://eu1.make.com/77/scenarios/4321/logs/a1b2")
         );
-        assert_eq!(first.raw["somethingNew"]["x"], 1);
+        assert_eq!(first.raw.parse()["somethingNew"]["x"], 1);
         assert_eq!(second.usage.centicredits, Some(u64::MAX));
         assert_eq!(second.client, None);
         assert_eq!(second.name.as_deref(), Some("manual"));
