@@ -61,3 +61,22 @@ test('keyboard: j/k and arrows move, Enter opens, arrows step the detail, Esc cl
   await page.keyboard.press('/');
   await expect(page.getByLabel('Search')).toBeFocused();
 });
+
+test('keyboard: the skip links reach the rows in a few keys, and the chart is one tab stop', async ({ page }) => {
+  await page.goto('/?period=7d');
+  await settled(page);
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to the rows' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#rows')).toBeFocused();
+  // One bar takes focus; the arrows move along the others.
+  const bars = page.locator('.volume .bar');
+  await expect(bars.and(page.locator('[tabindex="0"]'))).toHaveCount(1);
+  await bars.first().focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(bars.nth(1)).toBeFocused();
+  await expect(bars.and(page.locator('[tabindex="0"]'))).toHaveCount(1);
+});

@@ -1,5 +1,6 @@
 //! The application shell: runtime config, shared state, router, layout.
 
+use crate::components::skip_link::SkipLink;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
@@ -23,7 +24,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Router>
-            <a class="skip" href="#main">"Skip to content"</a>
+            <SkipLink target="main" label="Skip to content" />
             <header class="topbar">
                 <h1>"Logdeck"</h1>
                 <nav aria-label="Main">
@@ -32,7 +33,7 @@ pub fn App() -> impl IntoView {
                 </nav>
                 <ThemeSwitch prefs />
             </header>
-            <main id="main">
+            <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <p class="notice">"Page not found."</p> }>
                     <Route path=path!("/") view=Dashboard />
                     <Route path=path!("/connections") view=ConnectionsPage />

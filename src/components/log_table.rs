@@ -80,7 +80,7 @@ pub fn LogTable(
     };
     let spacer = move |rows: usize| format!("{}px", rows as f64 * ROW_HEIGHT);
     view! {
-        <div class="table-viewport" node_ref=element on:scroll=move |_| viewport.measure() tabindex="0"
+        <div class="table-viewport" id="rows" node_ref=element on:scroll=move |_| viewport.measure() tabindex="0"
             aria-label="Log rows; use j/k or the arrow keys to move, Enter to open">
             <table class="log-table" aria-rowcount=move || total.get() + 1>
                 <thead>

@@ -6,6 +6,7 @@ pub mod filter_bar;
 pub mod log_table;
 pub mod multi_select;
 pub mod rate_limit;
+pub mod skip_link;
 pub mod source_status;
 pub mod status_filter;
 pub mod volume_chart;

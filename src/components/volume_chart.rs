@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, FixedOffset, Utc};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use logdeck_core::format;
 use logdeck_core::frontier::Frontier;
@@ -27,6 +28,34 @@ const STACK: [Status; 9] = [
     Status::Warning,
     Status::Error,
 ];
+
+/// Enter or Space narrows to the bar; ← and → move between bars, so the chart
+/// is one tab stop rather than one per bar.
+fn bar_key(ev: &leptos::ev::KeyboardEvent, window: TimeWindow, on_select: Callback<TimeWindow>) {
+    let step = match ev.key().as_str() {
+        "Enter" | " " => {
+            ev.prevent_default();
+            return on_select.run(window);
+        }
+        "ArrowRight" => web_sys::Element::next_element_sibling,
+        "ArrowLeft" => web_sys::Element::previous_element_sibling,
+        _ => return,
+    };
+    let Some(bar) = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let Some(next) = step(&bar).filter(|next| next.class_list().contains("bar")) else {
+        return;
+    };
+    ev.prevent_default();
+    let _ = bar.set_attribute("tabindex", "-1");
+    let _ = next.set_attribute("tabindex", "0");
+    // An SVG element has focus() as HTML ones do.
+    let _ = next.unchecked_into::<web_sys::HtmlElement>().focus();
+}
 
 #[component]
 pub fn VolumeChart(
@@ -92,9 +121,9 @@ pub fn VolumeChart(
                 let window = TimeWindow { from: bucket.from, to: bucket.to };
                 let aria_label = description.clone();
                 view! {
-                    <g class="bar" role="button" tabindex="0" aria-label=aria_label
+                    <g class="bar" role="button" tabindex=if index == 0 { "0" } else { "-1" } aria-label=aria_label
                         on:click=move |_| on_select.run(window)
-                        on:keydown=move |ev| if ev.key() == "Enter" || ev.key() == " " { on_select.run(window) }>
+                        on:keydown=move |ev| bar_key(&ev, window, on_select)>
                         <title>{description}</title>
                         <rect class="bar-hit" class:bar-unloaded=coverage == BarCoverage::NotLoaded
                             class:bar-partial=coverage == BarCoverage::Partial x=x y="0" width=slot height=HEIGHT />

@@ -11,6 +11,7 @@ use crate::components::detail_pane::DetailPane;
 use crate::components::export_panel::{open_files, ExportPanel, FileOpener};
 use crate::components::filter_bar::{FilterBar, SetQuery};
 use crate::components::log_table::LogTable;
+use crate::components::skip_link::SkipLink;
 use crate::components::source_status::SourceStatus;
 use crate::components::volume_chart::VolumeChart;
 use crate::state::connections::Connections;
@@ -86,6 +87,7 @@ pub fn Dashboard() -> impl IntoView {
     view! {
         <div class="dashboard" class:with-detail=move || selection.key.with(Option::is_some)
             on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
+            <SkipLink target="rows" label="Skip to the rows" />
             <FilterBar query set_query options offset />
             <UrlProblems problems />
             <ConfigNotice config />
