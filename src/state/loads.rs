@@ -85,7 +85,18 @@ impl Loads {
             Some(basis) if !refresh && same_period(&basis.query, query) => basis.window,
             _ => query.period.resolve(Utc::now(), offset),
         };
-        if previous.as_ref().is_none_or(|basis| basis.query != *query) {
+        // Opening a record is no new search: only a filter change ends
+        // "Search the whole period".
+        let same_search = |basis: &Basis| {
+            LogQuery {
+                selected: None,
+                ..basis.query.clone()
+            } == LogQuery {
+                selected: None,
+                ..query.clone()
+            }
+        };
+        if !previous.as_ref().is_some_and(same_search) {
             self.unbounded.set_value(false);
         }
         self.basis.set_value(Some(Basis {
