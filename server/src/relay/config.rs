@@ -443,6 +443,17 @@ mod tests {
             config.merge(file).unwrap_err().contains("twice"),
             "flag then file"
         );
+        let mut first = RelayConfig::from_toml(EXAMPLE).unwrap();
+        let second = RelayConfig::from_toml(
+            "[[upstream]]\nname = \"b\"\nvendor = \"dify\"\nbase_url = \"https://api.dify.ai/v1\"",
+        )
+        .unwrap();
+        first.merge(second).unwrap();
+        assert_eq!(
+            first.limits.timeout,
+            Duration::from_secs(5),
+            "a later file without [limits] keeps the earlier ones"
+        );
     }
 
     #[test]
