@@ -252,3 +252,18 @@ test('the table gets the screen: one line for the sources, the rest for the rows
   await summary.click();
   await expect(page.locator('.sources-summary .source').first()).toBeVisible();
 });
+
+test('on a phone nothing overflows sideways and the detail opens over the page', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/?period=7d');
+  await settled(page);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await rows(page).first().click();
+  const pane = page.getByRole('complementary', { name: 'Record detail' });
+  const box = await pane.boundingBox();
+  expect(box, 'the detail pane is shown').not.toBeNull();
+  expect(box!.y).toBeLessThanOrEqual(1);
+  expect(box!.width).toBeGreaterThanOrEqual(389);
+  await page.getByRole('button', { name: 'Close detail' }).click();
+  await expect(pane).toHaveCount(0);
+});
