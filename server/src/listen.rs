@@ -97,56 +97,62 @@ pub async fn serve(
     Ok(())
 }
 
+/// A timer armed when an operation first waits and disarmed by any progress.
+struct Deadline {
+    sleep: Pin<Box<Sleep>>,
+    armed: bool,
+    after: Duration,
+    /// What the error says when it passes.
+    what: &'static str,
+}
+
+impl Deadline {
+    fn new(after: Duration, what: &'static str) -> Deadline {
+        Deadline {
+            sleep: Box::pin(sleep(after)),
+            armed: false,
+            after,
+            what,
+        }
+    }
+
+    /// Ready with an error once the wait has lasted `after`.
+    fn wait(&mut self, cx: &mut Context<'_>) -> Poll<io::Error> {
+        if !self.armed {
+            self.sleep.as_mut().reset(Instant::now() + self.after);
+            self.armed = true;
+        }
+        let what = self.what;
+        self.sleep
+            .as_mut()
+            .poll(cx)
+            .map(|()| io::Error::new(io::ErrorKind::TimedOut, what))
+    }
+}
+
 /// A socket that fails a read or write stuck past its deadline, so hyper closes
 /// the connection and frees what it held. Any progress either way resets both.
 struct TimedIo {
     stream: TcpStream,
-    limits: ServeLimits,
-    idle: Pin<Box<Sleep>>,
-    idle_armed: bool,
-    write: Pin<Box<Sleep>>,
-    write_armed: bool,
+    idle: Deadline,
+    write: Deadline,
 }
 
 impl TimedIo {
     fn new(stream: TcpStream, limits: ServeLimits) -> TimedIo {
         TimedIo {
             stream,
-            limits,
-            idle: Box::pin(sleep(limits.idle_timeout)),
-            idle_armed: false,
-            write: Box::pin(sleep(limits.write_timeout)),
-            write_armed: false,
+            idle: Deadline::new(limits.idle_timeout, "connection idle"),
+            write: Deadline::new(limits.write_timeout, "client stopped reading"),
         }
-    }
-
-    fn progressed(&mut self) {
-        self.idle_armed = false;
-        self.write_armed = false;
     }
 
     fn wait_idle(&mut self, cx: &mut Context<'_>) -> Poll<io::Error> {
-        if !self.idle_armed {
-            let deadline = Instant::now() + self.limits.idle_timeout;
-            self.idle.as_mut().reset(deadline);
-            self.idle_armed = true;
-        }
-        self.idle
-            .as_mut()
-            .poll(cx)
-            .map(|()| io::Error::new(io::ErrorKind::TimedOut, "connection idle"))
+        self.idle.wait(cx)
     }
 
     fn wait_write(&mut self, cx: &mut Context<'_>) -> Poll<io::Error> {
-        if !self.write_armed {
-            let deadline = Instant::now() + self.limits.write_timeout;
-            self.write.as_mut().reset(deadline);
-            self.write_armed = true;
-        }
-        self.write
-            .as_mut()
-            .poll(cx)
-            .map(|()| io::Error::new(io::ErrorKind::TimedOut, "client stopped reading"))
+        self.write.wait(cx)
     }
 
     /// Passes a ready result through (counting it as progress), or turns a
@@ -159,7 +165,8 @@ impl TimedIo {
     ) -> Poll<io::Result<T>> {
         match result {
             Poll::Ready(result) => {
-                self.progressed();
+                self.idle.armed = false;
+                self.write.armed = false;
                 Poll::Ready(result)
             }
             Poll::Pending => wait(self, cx).map(Err),

@@ -176,6 +176,19 @@ async fn call(router: &Router, request: Request<Body>) -> (StatusCode, HeaderMap
     )
 }
 
+/// A GET of `uri` with `headers`, through `router`.
+async fn get_with(
+    router: &Router,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, HeaderMap, Value) {
+    let mut request = get_request(uri);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    call(router, request.body(Body::empty()).unwrap()).await
+}
+
 fn get_request(uri: &str) -> axum::http::request::Builder {
     Request::get(uri)
 }
@@ -191,13 +204,7 @@ async fn documented_calls_go_through_with_their_auth_header() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["scenarioLogs"].as_array().unwrap().len(), 2);
     assert_eq!(headers["cache-control"], "no-store");
-    let (status, _, body) = call(
-        &router,
-        get_request("/relay/demo/scenarios/1001/logs")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (status, _, body) = get_with(&router, "/relay/demo/scenarios/1001/logs", &[]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         body["code"], "IM005",
@@ -244,7 +251,7 @@ async fn path_and_name_tricks_are_refused() {
         ("/relay/echo/a%5c..%5creport", StatusCode::BAD_REQUEST),
         ("/relay/ECHO/report", StatusCode::NOT_FOUND),
     ] {
-        let (status, _, body) = call(&router, get_request(uri).body(Body::empty()).unwrap()).await;
+        let (status, _, body) = get_with(&router, uri, &[]).await;
         assert_eq!(status, expected, "{uri}: {body}");
         assert!(
             body["error"]["code"].is_string(),
@@ -260,31 +267,17 @@ async fn path_and_name_tricks_are_refused() {
 #[tokio::test]
 async fn size_time_and_redirect_limits_hold() {
     let router = relay().await;
-    let (status, _, body) = call(
-        &router,
-        get_request("/relay/echo/big").body(Body::empty()).unwrap(),
-    )
-    .await;
+    let (status, _, body) = get_with(&router, "/relay/echo/big", &[]).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (StatusCode::BAD_GATEWAY, Some("upstream_too_large"))
     );
-    let (status, _, body) = call(
-        &router,
-        get_request("/relay/echo/slow").body(Body::empty()).unwrap(),
-    )
-    .await;
+    let (status, _, body) = get_with(&router, "/relay/echo/slow", &[]).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (StatusCode::GATEWAY_TIMEOUT, Some("upstream_timeout"))
     );
-    let (status, headers, body) = call(
-        &router,
-        get_request("/relay/echo/redirect")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (status, headers, body) = get_with(&router, "/relay/echo/redirect", &[]).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (StatusCode::BAD_GATEWAY, Some("upstream_redirect"))
@@ -307,11 +300,7 @@ async fn rate_limits_pass_through_with_retry_after() {
 #[tokio::test]
 async fn config_json_points_at_the_relay_without_keys() {
     let router = relay().await;
-    let (status, headers, config) = call(
-        &router,
-        get_request("/config.json").body(Body::empty()).unwrap(),
-    )
-    .await;
+    let (status, headers, config) = get_with(&router, "/config.json", &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers["cache-control"], "no-cache");
     assert_eq!(config["connections"][0]["baseUrl"], "/relay/demo");
@@ -341,24 +330,14 @@ async fn upstream_answers_can_never_render_on_the_apps_origin() {
         assert_eq!(headers["x-content-type-options"], "nosniff");
         assert_eq!(headers["x-frame-options"], "DENY");
     }
-    let (status, headers, _) = call(
-        &router,
-        get_request("/relay/echo/report")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (status, headers, _) = get_with(&router, "/relay/echo/report", &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers["content-type"], "application/json");
     assert_eq!(
         headers["content-security-policy"],
         "default-src 'none'; sandbox"
     );
-    let (status, headers, _) = call(
-        &router,
-        get_request("/relay/unknown/x").body(Body::empty()).unwrap(),
-    )
-    .await;
+    let (status, headers, _) = get_with(&router, "/relay/unknown/x", &[]).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(
         headers["x-frame-options"], "DENY",
@@ -369,19 +348,9 @@ async fn upstream_answers_can_never_render_on_the_apps_origin() {
 #[tokio::test]
 async fn the_relay_asks_for_plain_bodies_and_refuses_compressed_ones() {
     let router = relay().await;
-    let (_, _, body) = call(
-        &router,
-        get_request("/relay/echo/report")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (_, _, body) = get_with(&router, "/relay/echo/report", &[]).await;
     assert_eq!(body["headers"]["accept-encoding"], "identity");
-    let (status, _, body) = call(
-        &router,
-        get_request("/relay/echo/gzip").body(Body::empty()).unwrap(),
-    )
-    .await;
+    let (status, _, body) = get_with(&router, "/relay/echo/gzip", &[]).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (StatusCode::BAD_GATEWAY, Some("upstream_compressed"))
@@ -396,7 +365,7 @@ async fn path_parameters_and_double_encoding_are_refused() {
         "/relay/echo/report;x=1",
         "/relay/echo/%252e%252e/report",
     ] {
-        let (status, _, body) = call(&router, get_request(uri).body(Body::empty()).unwrap()).await;
+        let (status, _, body) = get_with(&router, uri, &[]).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
     }
 }
@@ -413,13 +382,7 @@ async fn a_direct_mode_upstream_is_not_relayed() {
         ..ServerOptions::default()
     })
     .unwrap();
-    let (status, _, body) = call(
-        &router,
-        get_request("/relay/dify/report")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (status, _, body) = get_with(&router, "/relay/dify/report", &[]).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     assert_eq!(body["error"]["code"], "unknown_upstream");
 }
@@ -428,13 +391,7 @@ async fn a_direct_mode_upstream_is_not_relayed() {
 async fn an_upstream_that_stalls_after_its_headers_gets_a_504() {
     let router = relay().await;
     let started = std::time::Instant::now();
-    let (status, _, body) = call(
-        &router,
-        get_request("/relay/echo/stall")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (status, _, body) = get_with(&router, "/relay/echo/stall", &[]).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (StatusCode::GATEWAY_TIMEOUT, Some("upstream_timeout"))
@@ -486,32 +443,14 @@ async fn calls_beyond_the_concurrency_cap_get_503_with_retry_after() {
     };
     let router = relay_with(limits, AccessRules::default()).await;
     let busy = router.clone();
-    let first = tokio::spawn(async move {
-        call(
-            &busy,
-            get_request("/relay/echo/wait").body(Body::empty()).unwrap(),
-        )
-        .await
-    });
+    let first = tokio::spawn(async move { get_with(&busy, "/relay/echo/wait", &[]).await });
     tokio::time::sleep(Duration::from_millis(150)).await;
-    let (status, headers, body) = call(
-        &router,
-        get_request("/relay/echo/report")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (status, headers, body) = get_with(&router, "/relay/echo/report", &[]).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(body["error"]["code"], "relay_busy");
     assert_eq!(headers["retry-after"], "1");
     assert_eq!(first.await.unwrap().0, StatusCode::OK);
-    let (status, _, _) = call(
-        &router,
-        get_request("/relay/echo/report")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (status, _, _) = get_with(&router, "/relay/echo/report", &[]).await;
     assert_eq!(status, StatusCode::OK, "the slot is free again");
 }
 
@@ -519,14 +458,8 @@ async fn calls_beyond_the_concurrency_cap_get_503_with_retry_after() {
 async fn foreign_hosts_are_refused_everywhere() {
     let router = relay().await;
     for path in ["/relay/echo/report", "/config.json", "/relay-login"] {
-        let (status, _, body) = call(
-            &router,
-            get_request(path)
-                .header("Host", "rebind.attacker.example:8080")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+        let (status, _, body) =
+            get_with(&router, path, &[("Host", "rebind.attacker.example:8080")]).await;
         assert_eq!(status, StatusCode::MISDIRECTED_REQUEST, "{path}: {body}");
         assert_eq!(body["error"]["code"], "host_not_allowed");
     }
@@ -538,12 +471,10 @@ async fn foreign_hosts_are_refused_everywhere() {
         },
     )
     .await;
-    let (status, _, _) = call(
+    let (status, _, _) = get_with(
         &named,
-        get_request("/relay/echo/report")
-            .header("Host", "logs.example.com")
-            .body(Body::empty())
-            .unwrap(),
+        "/relay/echo/report",
+        &[("Host", "logs.example.com")],
     )
     .await;
     assert_eq!(status, StatusCode::OK);
@@ -552,24 +483,21 @@ async fn foreign_hosts_are_refused_everywhere() {
 #[tokio::test]
 async fn other_sites_cannot_call_the_relay_nor_preflight_it() {
     let router = relay().await;
-    let (status, _, body) = call(
+    let (status, _, body) = get_with(
         &router,
-        get_request("/relay/echo/report")
-            .header("Host", "127.0.0.1:8080")
-            .header("Origin", "https://evil.example")
-            .body(Body::empty())
-            .unwrap(),
+        "/relay/echo/report",
+        &[
+            ("Host", "127.0.0.1:8080"),
+            ("Origin", "https://evil.example"),
+        ],
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     assert_eq!(body["error"]["code"], "origin_not_allowed");
-    let (status, _, _) = call(
+    let (status, _, _) = get_with(
         &router,
-        get_request("/relay/echo/report")
-            .header("Host", "127.0.0.1:8080")
-            .header("Sec-Fetch-Site", "cross-site")
-            .body(Body::empty())
-            .unwrap(),
+        "/relay/echo/report",
+        &[("Host", "127.0.0.1:8080"), ("Sec-Fetch-Site", "cross-site")],
     )
     .await;
     assert_eq!(
@@ -588,13 +516,13 @@ async fn other_sites_cannot_call_the_relay_nor_preflight_it() {
     assert!(!status.is_success());
     assert!(!headers.contains_key("access-control-allow-origin"));
     assert!(!headers.contains_key("access-control-allow-headers"));
-    let (status, _, _) = call(
+    let (status, _, _) = get_with(
         &router,
-        get_request("/relay/echo/report")
-            .header("Host", "127.0.0.1:8080")
-            .header("Origin", "http://127.0.0.1:8080")
-            .body(Body::empty())
-            .unwrap(),
+        "/relay/echo/report",
+        &[
+            ("Host", "127.0.0.1:8080"),
+            ("Origin", "http://127.0.0.1:8080"),
+        ],
     )
     .await;
     assert_eq!(status, StatusCode::OK, "the app's own origin");
@@ -611,25 +539,17 @@ async fn a_shared_relay_needs_its_team_token_by_header_or_sign_in_cookie() {
         },
     )
     .await;
-    let (status, headers, body) = call(
-        &router,
-        get_request("/relay/echo/report")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (status, headers, body) = get_with(&router, "/relay/echo/report", &[]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["error"]["code"], "relay_sign_in_required");
     assert_eq!(
         headers["x-frame-options"], "DENY",
         "refusals are guarded too"
     );
-    let (status, _, body) = call(
+    let (status, _, body) = get_with(
         &router,
-        get_request("/relay/echo/report")
-            .header("X-Logdeck-Relay-Token", token)
-            .body(Body::empty())
-            .unwrap(),
+        "/relay/echo/report",
+        &[("X-Logdeck-Relay-Token", token)],
     )
     .await;
     assert_eq!(status, StatusCode::OK);
@@ -653,14 +573,7 @@ async fn a_shared_relay_needs_its_team_token_by_header_or_sign_in_cookie() {
         assert!(cookie.contains(attribute), "{cookie}");
     }
     let pair = cookie.split(';').next().unwrap();
-    let (status, _, body) = call(
-        &router,
-        get_request("/relay/echo/report")
-            .header("Cookie", pair)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (status, _, body) = get_with(&router, "/relay/echo/report", &[("Cookie", pair)]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         body["headers"].get("cookie").is_none(),
@@ -692,13 +605,7 @@ async fn the_relay_uses_the_operators_proxy_and_no_other() {
         ..ServerOptions::default()
     })
     .unwrap();
-    let (status, _, body) = call(
-        &router,
-        get_request("/relay/echo/report")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let (status, _, body) = get_with(&router, "/relay/echo/report", &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["via"], "proxy");
     assert_eq!(*asked.lock().unwrap(), [format!("{echo}/echo/report")]);
@@ -727,22 +634,16 @@ async fn vendor_host_relay() -> (Router, String) {
 #[tokio::test]
 async fn a_users_own_connection_to_a_known_vendor_host_is_relayed() {
     let (router, authority) = vendor_host_relay().await;
-    let (status, _, body) = call(
+    let (status, _, body) = get_with(
         &router,
-        get_request(&format!("/relay/vendor/{authority}/echo/report?x=1"))
-            .header("Authorization", "Token mine")
-            .body(Body::empty())
-            .unwrap(),
+        &format!("/relay/vendor/{authority}/echo/report?x=1"),
+        &[("Authorization", "Token mine")],
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["path"], "/echo/report");
     assert_eq!(body["headers"]["authorization"], "Token mine");
-    let (_, _, config) = call(
-        &router,
-        get_request("/config.json").body(Body::empty()).unwrap(),
-    )
-    .await;
+    let (_, _, config) = get_with(&router, "/config.json", &[]).await;
     assert_eq!(config["vendorRelay"]["path"], "/relay/vendor");
     assert_eq!(config["vendorRelay"]["hosts"][0]["vendor"], "make");
 }
@@ -758,7 +659,7 @@ async fn only_known_vendor_hosts_under_their_base_are_relayed() {
         // Dify allows browser calls: the browser calls it, the relay does not.
         "/relay/vendor/api.dify.ai/v1/workflows/logs".to_owned(),
     ] {
-        let (status, _, body) = call(&router, get_request(&uri).body(Body::empty()).unwrap()).await;
+        let (status, _, body) = get_with(&router, &uri, &[]).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{uri}: {body}");
     }
     for uri in [
@@ -766,7 +667,7 @@ async fn only_known_vendor_hosts_under_their_base_are_relayed() {
         format!("/relay/vendor/{authority}/echo//evil.example/x"),
         format!("/relay/vendor/{authority}/echo/%2e%2e/x"),
     ] {
-        let (status, _, body) = call(&router, get_request(&uri).body(Body::empty()).unwrap()).await;
+        let (status, _, body) = get_with(&router, &uri, &[]).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}: {body}");
     }
 }
@@ -784,18 +685,13 @@ async fn vendor_hosts_are_not_relayed_when_the_operator_turns_it_off() {
     })
     .unwrap();
     let authority = echo.trim_start_matches("http://");
-    let (status, _, _) = call(
+    let (status, _, _) = get_with(
         &router,
-        get_request(&format!("/relay/vendor/{authority}/echo/report"))
-            .body(Body::empty())
-            .unwrap(),
+        &format!("/relay/vendor/{authority}/echo/report"),
+        &[],
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (_, _, config) = call(
-        &router,
-        get_request("/config.json").body(Body::empty()).unwrap(),
-    )
-    .await;
+    let (_, _, config) = get_with(&router, "/config.json", &[]).await;
     assert!(config["vendorRelay"]["path"].is_null());
 }
