@@ -123,7 +123,7 @@ fn mount_table(root: &HtmlElement, records: Vec<LogRecord>, on_sort: Callback<Co
     std::mem::forget(leptos::mount::mount_to(root.clone(), move || {
         view! {
             <LogTable timeline rows columns offset zone_label sort on_sort selected cursor
-                on_open=ignore_key on_near_end=ignore />
+                on_open=ignore_key on_near_end=ignore at_top=RwSignal::new(true) />
         }
     }));
 }

@@ -17,6 +17,7 @@ pub mod frontier;
 pub mod histogram;
 pub mod http;
 pub mod keyed;
+pub mod live;
 pub mod load_book;
 pub mod merge;
 pub mod model;

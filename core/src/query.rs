@@ -157,6 +157,9 @@ pub struct LogQuery {
     /// Leave out Make's check runs (a trigger that found nothing new); Make's
     /// server applies it (`showCheckRuns=true`), other sources have none.
     pub hide_check_runs: bool,
+    /// Live mode: newer rows are read every few seconds and merged on top. In the
+    /// URL so a pasted link tails too; it applies only to a period ending now.
+    pub live: bool,
     pub sort: Sort,
     /// [`LogRecord::key`] of the record open in the detail pane.
     pub selected: Option<String>,
@@ -254,6 +257,10 @@ impl LogQuery {
                     "hide" => query.hide_check_runs = true,
                     _ => problems.push(problem("checks can only be hide")),
                 },
+                "live" => match value {
+                    "1" => query.live = true,
+                    _ => problems.push(problem("live can only be 1")),
+                },
                 "sort" => match decode_sort(value) {
                     Some(sort) => query.sort = sort,
                     None => problems.push(problem("unknown sort column")),
@@ -290,6 +297,9 @@ impl LogQuery {
         }
         if self.hide_check_runs {
             pairs.push(("checks", "hide".to_owned()));
+        }
+        if self.live {
+            pairs.push(("live", "1".to_owned()));
         }
         if self.sort != Sort::default() {
             let sign = if self.sort.descending { "-" } else { "" };
@@ -345,6 +355,11 @@ impl LogQuery {
                     .client
                     .as_ref()
                     .is_some_and(|client| self.clients.contains(client)))
+    }
+
+    /// Whether live mode runs: asked for, over a period that ends now.
+    pub fn is_live(&self) -> bool {
+        self.live && matches!(self.period, Period::Last(_))
     }
 
     /// The lower-cased search text, or `None` when free text filters nothing.
@@ -597,14 +612,16 @@ mod properties {
                 proptest::option::of(".+"),
                 any::<bool>(),
                 any::<bool>(),
+                any::<bool>(),
             ),
         )
             .prop_map(
                 |(
                     (period, statuses, clients, types, collections),
-                    (text, column, descending, selected, utc, hide_check_runs),
+                    (text, column, descending, selected, utc, hide_check_runs, live),
                 )| LogQuery {
                     hide_check_runs,
+                    live,
                     period,
                     statuses,
                     clients,

@@ -2,7 +2,8 @@
 //! sorted view of it the table shows.
 
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
 
 use super::adapters::ServerApplied;
 use super::columns::Column;
@@ -16,9 +17,10 @@ use super::query::{LogQuery, Sort};
 pub struct Timeline {
     records: Vec<LogRecord>,
     search_texts: Vec<String>,
-    /// `source:id` of every record, so a row that arrives twice (offsets shift while
-    /// new logs arrive) is kept once.
-    keys: HashSet<String>,
+    /// `source:id` of every record and its index, so a row that arrives twice
+    /// (offsets shift while new logs arrive) is kept once, and a newer reading of
+    /// it (live mode) replaces it in place.
+    keys: HashMap<String, usize>,
 }
 
 impl Timeline {
@@ -33,12 +35,45 @@ impl Timeline {
     pub fn extend(&mut self, records: impl IntoIterator<Item = LogRecord>) -> usize {
         let before = self.records.len();
         for record in records {
-            if self.keys.insert(record.key()) {
+            if let Entry::Vacant(slot) = self.keys.entry(record.key()) {
+                slot.insert(self.records.len());
                 self.search_texts.push(record.search_text());
                 self.records.push(record);
             }
         }
         self.records.len() - before
+    }
+
+    /// Whether a record with this [`LogRecord::key`] is loaded.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.keys.contains_key(key)
+    }
+
+    /// Whether `record` is a changed reading of a loaded row, so a caller can
+    /// leave the timeline untouched (and its readers asleep) when nothing changed.
+    pub fn is_changed_reading(&self, record: &LogRecord) -> bool {
+        self.keys
+            .get(&record.key())
+            .is_some_and(|&index| self.records[index] != *record)
+    }
+
+    /// Replaces the loaded rows that `records` are newer readings of, in place
+    /// (a run that was running has finished), and returns the records that are
+    /// not loaded yet, for the caller to show or hold.
+    pub fn update_known(&mut self, records: Vec<LogRecord>) -> Vec<LogRecord> {
+        let mut unknown = Vec::new();
+        for record in records {
+            match self.keys.get(&record.key()) {
+                Some(&index) => {
+                    if self.records[index] != record {
+                        self.search_texts[index] = record.search_text();
+                        self.records[index] = record;
+                    }
+                }
+                None => unknown.push(record),
+            }
+        }
+        unknown
     }
 
     /// Keeps only the rows of the sources `keep` accepts (by record source id), so a
@@ -51,8 +86,12 @@ impl Timeline {
             kept
         });
         self.records.retain(|record| keep(&record.source));
-        self.keys
-            .retain(|key| key.rsplit_once(':').is_some_and(|(source, _)| keep(source)));
+        self.keys = self
+            .records
+            .iter()
+            .enumerate()
+            .map(|(index, record)| (record.key(), index))
+            .collect();
     }
 
     pub fn records(&self) -> &[LogRecord] {
@@ -277,5 +316,35 @@ mod tests {
             ..LogQuery::default()
         };
         assert_eq!(ids(&timeline, &query), ["a"]);
+    }
+
+    #[test]
+    fn a_newer_reading_replaces_a_row_in_place_and_only_unknown_rows_come_back() {
+        let mut timeline = timeline();
+        let finished = LogRecord {
+            error: Some("Module 3 timed out".into()),
+            ..record("b", 3, Status::Error, Some(900))
+        };
+        let unknown = timeline.update_known(vec![finished, record("z", 9, Status::Success, None)]);
+        assert_eq!(unknown.len(), 1);
+        assert_eq!(unknown[0].id, "z");
+        assert_eq!(timeline.len(), 4, "nothing is added");
+        assert_eq!(
+            timeline.records()[1].duration_ms,
+            Some(900),
+            "same position"
+        );
+        let query = LogQuery {
+            text: "timed out".into(),
+            ..LogQuery::default()
+        };
+        assert_eq!(ids(&timeline, &query), ["b"], "its search text follows");
+        assert!(timeline.contains_key("s:b") && !timeline.contains_key("s:z"));
+        let same = timeline.records()[1].clone();
+        assert!(!timeline.is_changed_reading(&same));
+        assert!(timeline.is_changed_reading(&LogRecord {
+            duration_ms: Some(1),
+            ..same
+        }));
     }
 }

@@ -41,7 +41,9 @@ usage: logdeck-server [options]
   --write-timeout S    seconds a client may stop reading (default 30)
   --seed N             demo data seed (default 42)
   --demo-rows N        demo rows per source (default 5000)
-  --demo-now RFC3339   instant the demo data ends at (default: now, to the minute)
+  --demo-now RFC3339   instant the demo data ends at, with no new runs after it
+                       (default: now, to the minute, with a new run about every
+                       30 s per source afterwards, for live mode)
   --demo-rate-limit N  demo calls a minute per credential before a 429 (default 1000;
                        0: no limit)";
 
@@ -152,10 +154,6 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    let now = now.unwrap_or_else(|| {
-        let now = Utc::now();
-        now.duration_trunc(TimeDelta::minutes(1)).unwrap_or(now)
-    });
     let mut relay = relay.unwrap_or_default();
     access.apply_to(&mut relay, host)?;
     // Waiting on a vendor moves no bytes: a connection must outlive the wait.
@@ -171,12 +169,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     Ok(Args {
         address: SocketAddr::new(host, port),
         options: ServerOptions {
-            demo: demo.then_some(DemoOptions {
-                seed,
-                rows,
-                now,
-                calls_per_minute: (calls_per_minute > 0).then_some(calls_per_minute),
-            }),
+            demo: demo.then(|| demo_options(seed, rows, now, calls_per_minute)),
             dist,
             relay,
             access: access.rules,
@@ -184,6 +177,26 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         limits,
         print_config,
     })
+}
+
+/// The demo's data: a pinned `now` is for counting rows; the clock's (to the
+/// minute) brings new runs as time passes.
+fn demo_options(
+    seed: u64,
+    rows: usize,
+    now: Option<DateTime<Utc>>,
+    calls_per_minute: u32,
+) -> DemoOptions {
+    DemoOptions {
+        seed,
+        rows,
+        arrivals: now.is_none(),
+        now: now.unwrap_or_else(|| {
+            let now = Utc::now();
+            now.duration_trunc(TimeDelta::minutes(1)).unwrap_or(now)
+        }),
+        calls_per_minute: (calls_per_minute > 0).then_some(calls_per_minute),
+    }
 }
 
 impl AccessFlags {

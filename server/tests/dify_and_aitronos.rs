@@ -258,3 +258,45 @@ async fn aitronos_pages_every_log_once_and_filters() {
                 .all(|l| l["created_at"].as_str().unwrap().starts_with(&day))
     );
 }
+
+#[tokio::test]
+async fn with_arrivals_new_runs_appear_as_the_clock_passes_them_and_never_before() {
+    let started = chrono::Utc::now() - chrono::Duration::minutes(10);
+    let router = logdeck_server::app(&logdeck_server::ServerOptions {
+        demo: Some(logdeck_server::demo::DemoOptions {
+            seed: 42,
+            rows: 300,
+            now: started,
+            calls_per_minute: None,
+            arrivals: true,
+        }),
+        ..logdeck_server::ServerOptions::default()
+    })
+    .expect("the demo server builds");
+    let after = started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let (status, body) = dify(&router, 0, &format!("created_at__after={after}&limit=100")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let seen = chrono::Utc::now();
+    let stamps: Vec<chrono::DateTime<chrono::Utc>> = body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|log| {
+            let at = &log["created_at"];
+            at.as_i64()
+                .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+                .or_else(|| at.as_str().and_then(|t| t.parse().ok()))
+                .unwrap_or_else(|| panic!("created_at {at}"))
+        })
+        .collect();
+    // About one run per 30 s arrived in the 10 minutes since the data's end.
+    assert!(
+        (8..=40).contains(&stamps.len()),
+        "{} runs arrived",
+        stamps.len()
+    );
+    assert!(
+        stamps.iter().all(|at| *at <= seen),
+        "no run from the future"
+    );
+}

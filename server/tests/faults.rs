@@ -103,6 +103,7 @@ async fn each_credential_has_a_per_minute_budget_as_the_vendors_count_it() {
             rows: 50,
             now: common::now(),
             calls_per_minute: Some(3),
+            arrivals: false,
         }),
         ..logdeck_server::ServerOptions::default()
     })

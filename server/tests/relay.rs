@@ -135,6 +135,7 @@ async fn relay_with(limits: Limits, access: AccessRules) -> Router {
                 rows: 200,
                 now: common::now(),
                 calls_per_minute: None,
+                arrivals: false,
             }),
             ..ServerOptions::default()
         })

@@ -46,9 +46,17 @@ pub fn LogTable(
     on_open: Callback<String>,
     /// Asked when the last rows come into view (infinite scroll).
     on_near_end: Callback<()>,
+    /// Set while the first row is in view: live mode shows new rows only then.
+    at_top: RwSignal<bool>,
 ) -> impl IntoView {
     let element = NodeRef::<Div>::new();
     let viewport = use_viewport(element);
+    Effect::new(move |_| {
+        let top = viewport.get().scroll_top < ROW_HEIGHT;
+        if at_top.get_untracked() != top {
+            at_top.set(top);
+        }
+    });
     let total = Signal::derive(move || rows.with(Vec::len));
     let range = Memo::new(move |_| viewport.get().range(total.get()));
     Effect::new(move |_| {

@@ -3,6 +3,7 @@
 pub mod detail_pane;
 pub mod export_panel;
 pub mod filter_bar;
+pub mod live_control;
 pub mod log_table;
 pub mod multi_select;
 pub mod rate_limit;

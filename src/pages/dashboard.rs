@@ -1,8 +1,6 @@
 //! The dashboard: filters from the URL, rows from every selected source, the
 //! volume chart, the table and the detail pane.
 
-use std::time::Duration;
-
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -10,12 +8,14 @@ use wasm_bindgen::JsCast;
 use crate::components::detail_pane::DetailPane;
 use crate::components::export_panel::{open_files, ExportPanel, FileOpener};
 use crate::components::filter_bar::{FilterBar, SetQuery};
+use crate::components::live_control::LiveControl;
 use crate::components::log_table::LogTable;
 use crate::components::skip_link::SkipLink;
 use crate::components::source_status::SourceStatus;
 use crate::components::volume_chart::VolumeChart;
 use crate::state::connections::Connections;
 use crate::state::filter_options::use_filter_options;
+use crate::state::live::use_live_tail;
 use crate::state::loads::Loads;
 use crate::state::prefs::Prefs;
 use crate::state::selection::{use_selection, Selection};
@@ -27,9 +27,6 @@ use logdeck_core::frontier::Frontier;
 use logdeck_core::load_book::LoadBook;
 use logdeck_core::query::{LogQuery, Period, Sort, TimeWindow};
 use logdeck_core::sources::Source;
-
-/// How often live mode re-reads the sources: well inside every vendor's rate limit.
-const LIVE_INTERVAL: Duration = Duration::from_secs(30);
 
 #[component]
 pub fn Dashboard() -> impl IntoView {
@@ -48,12 +45,16 @@ pub fn Dashboard() -> impl IntoView {
     mark_first_rows(rows);
     let selection = use_selection(query, set_query, rows, loads);
     install_keyboard(selection);
+    let at_top = RwSignal::new(true);
+    let paused = Signal::derive(move || !at_top.get() || selection.key.with(Option::is_some));
+    use_live_tail(loads, query, paused);
 
     let change = move |edit: &dyn Fn(&mut LogQuery)| {
         let mut next = query.get_untracked();
         edit(&mut next);
         set_query.run((next, HistoryEntry::Push));
     };
+    let set_live = Callback::new(move |live: bool| change(&|q| q.live = live));
     let sort = Signal::derive(move || query.with(|q| q.sort));
     let on_sort = Callback::new(move |column: Column| change(&|q| q.sort = q.sort.toggled(column)));
     let narrow = Callback::new(move |window: TimeWindow| {
@@ -92,9 +93,9 @@ pub fn Dashboard() -> impl IntoView {
             <UrlProblems problems />
             <ConfigNotice config />
             <VolumeChart timeline=loads.timeline rows window=loads.window frontier offset on_select=narrow />
-            <Toolbar loads refresh all_sources query offset rows frontier drop_message />
+            <Toolbar loads refresh all_sources query offset rows frontier drop_message set_live paused />
             <div class="workspace">
-                <TableArea loads rows frontier offset sort on_sort selection near_end />
+                <TableArea loads rows frontier offset sort on_sort selection near_end at_top />
                 <Show when=move || selection.key.with(Option::is_some)>
                     <DetailPane record=selection.record selected=selection.key sources=all_sources offset
                         on_close=selection.close on_step=selection.step />
@@ -116,6 +117,7 @@ fn use_loads_sync(
         query.with(|q| LogQuery {
             selected: None,
             sort: Sort::default(),
+            live: false,
             ..q.clone()
         })
     });
@@ -141,6 +143,7 @@ fn use_view_rows(
     let view_query = Memo::new(move |_| {
         query.with(|q| LogQuery {
             selected: None,
+            live: false,
             ..q.clone()
         })
     });
@@ -188,16 +191,13 @@ fn Toolbar(
     rows: Memo<Vec<usize>>,
     frontier: Memo<Frontier>,
     drop_message: RwSignal<String>,
+    set_live: Callback<bool>,
+    paused: Signal<bool>,
 ) -> impl IntoView {
-    let live = RwSignal::new(false);
-    install_live_refresh(live, refresh);
     view! {
         <div class="toolbar">
             <SourceStatus loads />
-            <label class="option">
-                <input type="checkbox" prop:checked=live on:change=move |ev| live.set(event_target_checked(&ev)) />
-                <span>"Live (every 30 s)"</span>
-            </label>
+            <LiveControl loads query set_live paused offset />
             <button type="button" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
             <ColumnChooser />
             <ExportPanel sources=all_sources query offset loads />
@@ -246,6 +246,7 @@ fn TableArea(
     on_sort: Callback<Column>,
     selection: Selection,
     near_end: Callback<()>,
+    at_top: RwSignal<bool>,
 ) -> impl IntoView {
     let prefs = expect_context::<Prefs>();
     let columns = Signal::derive(move || prefs.columns.get());
@@ -254,7 +255,7 @@ fn TableArea(
     view! {
         <div class="table-area">
             <LogTable timeline=loads.timeline rows columns offset zone_label sort on_sort
-                selected=selection.key cursor=selection.cursor on_open=selection.open on_near_end=near_end />
+                selected=selection.key cursor=selection.cursor on_open=selection.open on_near_end=near_end at_top />
             <Show when=move || empty() && frontier.with(Frontier::is_complete) && !loads.is_loading()
                 && !loads.book.with(|book| book.loads().is_empty())>
                 <p class="notice" role="status">"No logs match these filters in this period."</p>
@@ -282,25 +283,6 @@ fn mark_first_rows(rows: Memo<Vec<usize>>) {
             }
         });
         true
-    });
-}
-
-fn install_live_refresh(live: RwSignal<bool>, refresh: RwSignal<u64>) {
-    let timer = StoredValue::new_local(None::<IntervalHandle>);
-    Effect::new(move |_| {
-        if let Some(handle) = timer.try_update_value(Option::take).flatten() {
-            handle.clear();
-        }
-        if live.get() {
-            let handle =
-                set_interval_with_handle(move || refresh.update(|n| *n += 1), LIVE_INTERVAL);
-            timer.set_value(handle.ok());
-        }
-    });
-    on_cleanup(move || {
-        if let Some(handle) = timer.try_update_value(Option::take).flatten() {
-            handle.clear();
-        }
     });
 }
 

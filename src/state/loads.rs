@@ -16,6 +16,7 @@ use crate::state::prefs;
 use logdeck_core::adapters::Page;
 use logdeck_core::config::RuntimeConfig;
 use logdeck_core::frontier::Frontier;
+use logdeck_core::live::LiveTail;
 use logdeck_core::load_book::{Fetch, LoadBook, Start, Wanted};
 use logdeck_core::model::LogRecord;
 use logdeck_core::query::{LogQuery, Period, TimeWindow};
@@ -27,9 +28,9 @@ pub use logdeck_core::load_book::{LoadState, SourceLoad};
 
 /// The query and window the current loads were made for.
 #[derive(Debug, Clone, PartialEq)]
-struct Basis {
-    query: LogQuery,
-    window: TimeWindow,
+pub(super) struct Basis {
+    pub(super) query: LogQuery,
+    pub(super) window: TimeWindow,
 }
 
 /// Every source's load and the merged timeline; cheap to copy into closures.
@@ -41,13 +42,16 @@ pub struct Loads {
     pub window: RwSignal<Option<TimeWindow>>,
     /// Snapshots opened from files: `(file name, rows)`, kept until the tab closes.
     pub files: RwSignal<Vec<(String, Vec<LogRecord>)>>,
-    basis: StoredValue<Option<Basis>>,
+    pub(super) basis: StoredValue<Option<Basis>>,
     controllers: StoredValue<Vec<(u64, AbortController)>, LocalStorage>,
     /// Rows to load in the background before waiting for "Load older".
     fill_budget: usize,
     /// Set by "Search the whole period": the fill ignores its budget until the
     /// query changes.
     unbounded: StoredValue<bool>,
+    /// Live mode over the loaded window (see `state::live`).
+    pub live: RwSignal<LiveTail>,
+    pub(super) live_controllers: StoredValue<Vec<AbortController>, LocalStorage>,
 }
 
 impl Default for Loads {
@@ -67,6 +71,8 @@ impl Loads {
             controllers: StoredValue::new_local(Vec::new()),
             fill_budget: prefs::fill_budget(),
             unbounded: StoredValue::new(false),
+            live: RwSignal::new(LiveTail::new(Utc::now())),
+            live_controllers: StoredValue::new_local(Vec::new()),
         }
     }
 
@@ -81,10 +87,11 @@ impl Loads {
         refresh: bool,
     ) {
         let previous = self.basis.get_value();
-        let window = match &previous {
-            Some(basis) if !refresh && same_period(&basis.query, query) => basis.window,
-            _ => query.period.resolve(Utc::now(), offset),
-        };
+        let kept_window = previous
+            .as_ref()
+            .filter(|basis| !refresh && same_period(&basis.query, query))
+            .map(|basis| basis.window);
+        let window = kept_window.unwrap_or_else(|| query.period.resolve(Utc::now(), offset));
         // Opening a record is no new search: only a filter change ends
         // "Search the whole period".
         let same_search = |basis: &Basis| {
@@ -103,7 +110,6 @@ impl Loads {
             query: query.clone(),
             window,
         }));
-        self.window.set(Some(window));
 
         let mut wanted: Vec<Wanted> = Source::expand(config)
             .into_iter()
@@ -121,6 +127,20 @@ impl Loads {
         let file_rows = self.file_rows(window, &mut wanted);
         let plan = self.book.try_update(|book| book.sync(wanted, refresh));
         let Some(plan) = plan else { return };
+        let live_until = self.live.with_untracked(LiveTail::until);
+        if kept_window.is_some() && live_until > window.to && !plan.fetches.is_empty() {
+            // A reloaded source would lack the rows live mode added since the
+            // window's end: read every source again up to now instead.
+            self.basis.set_value(previous);
+            return self.sync(config, query, offset, true);
+        }
+        if kept_window.is_none() {
+            self.reset_live(window.to);
+        }
+        self.window.set(Some(TimeWindow {
+            from: window.from,
+            to: window.to.max(self.live.with_untracked(LiveTail::until)),
+        }));
         self.abort_except(&self.book.with_untracked(LoadBook::live_tokens));
         self.timeline.update(|timeline| {
             timeline.retain_sources(|source| plan.kept.contains(source));

@@ -3,6 +3,7 @@
 
 pub mod connections;
 pub mod filter_options;
+pub mod live;
 pub mod loads;
 pub mod prefs;
 pub mod selection;

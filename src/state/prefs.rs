@@ -12,6 +12,7 @@ use logdeck_core::columns::Column;
 const THEME: &str = "logdeck.theme";
 const COLUMNS: &str = "logdeck.columns";
 const FILL_BUDGET: &str = "logdeck.fill-budget";
+const LIVE_INTERVAL: &str = "logdeck.live-interval";
 
 /// Rows loaded in the background to fill the period before paging waits for the
 /// reader ("Load older"), unless this device prefers another number.
@@ -22,6 +23,19 @@ pub fn fill_budget() -> usize {
     storage::get(Area::Local, FILL_BUDGET)
         .and_then(|text| text.trim().parse().ok())
         .unwrap_or(DEFAULT_FILL_BUDGET)
+}
+
+/// Seconds between live mode's rounds unless this device prefers another: each
+/// round costs one call per source, well inside every vendor's default budget.
+pub const DEFAULT_LIVE_INTERVAL: u32 = 15;
+
+/// Live mode's interval on this device in seconds (`localStorage`,
+/// `logdeck.live-interval`), at least one.
+pub fn live_interval() -> u32 {
+    storage::get(Area::Local, LIVE_INTERVAL)
+        .and_then(|text| text.trim().parse().ok())
+        .unwrap_or(DEFAULT_LIVE_INTERVAL)
+        .max(1)
 }
 
 logdeck_core::keyed_enum! {

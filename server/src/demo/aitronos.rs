@@ -54,8 +54,19 @@ pub struct AitronosLog {
 }
 
 pub fn generate(seed: u64, count: usize, now: DateTime<Utc>) -> Vec<AitronosLog> {
+    generate_over(seed, count, now, Duration::days(30))
+}
+
+/// `count` executions spread over the `span` before `end`, newest first.
+pub fn generate_over(
+    seed: u64,
+    count: usize,
+    end: DateTime<Utc>,
+    span: Duration,
+) -> Vec<AitronosLog> {
+    let now = end;
     let mut rng = Rng::new(seed ^ 0xA170);
-    let step_ms = (Duration::days(30).num_milliseconds() / count.max(1) as i64).max(1);
+    let step_ms = (span.num_milliseconds() / count.max(1) as i64).max(1);
     (0..count)
         .map(|index| {
             let credential = rng.range(0, CREDENTIALS.len() as u64) as usize;
@@ -194,6 +205,7 @@ async fn connector_logs(
     let matching: Vec<&AitronosLog> = state
         .aitronos_logs
         .iter()
+        .filter(|row| state.has_happened(row.created_at))
         .filter(|log| {
             status.as_deref().is_none_or(|s| log.status == s)
                 && start.is_none_or(|start| log.created_at >= start)

@@ -92,8 +92,14 @@ fn uuid(rng: &mut Rng) -> String {
 /// Generates `count` runs per app over the 30 days before `now`, newest first;
 /// each app's newest run is still running, so its `finished_at` is null.
 pub fn generate(seed: u64, count: usize, now: DateTime<Utc>) -> Vec<DifyLog> {
+    generate_over(seed, count, now, Duration::days(30))
+}
+
+/// `count` runs per app spread over the `span` before `end`, newest first.
+pub fn generate_over(seed: u64, count: usize, end: DateTime<Utc>, span: Duration) -> Vec<DifyLog> {
+    let now = end;
     let mut rng = Rng::new(seed ^ 0xD1F7);
-    let step_s = (Duration::days(30).num_seconds() / count.max(1) as i64).max(1);
+    let step_s = (span.num_seconds() / count.max(1) as i64).max(1);
     let mut logs = Vec::with_capacity(count * APPS.len());
     for app in 0..APPS.len() {
         for index in 0..count {
@@ -262,6 +268,7 @@ async fn workflow_logs(
     let matching: Vec<&DifyLog> = state
         .dify_logs
         .iter()
+        .filter(|row| state.has_happened(row.created_at))
         .filter(|log| {
             log.app == app
                 && status.as_deref().is_none_or(|s| log.status == s)

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use axum::middleware::from_fn_with_state;
 use axum::Router;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 
 pub use aitronos::{DEMO_KEY as AITRONOS_DEMO_KEY, ORGANIZATION_ID as AITRONOS_ORGANIZATION_ID};
@@ -38,7 +38,16 @@ pub struct DemoOptions {
     /// Calls a minute per credential before a 429, as the vendors count them;
     /// `None` for no limit.
     pub calls_per_minute: Option<u32>,
+    /// New runs keep arriving after `now`, as on a real account (about one per
+    /// [`ARRIVAL_GAP`] per source), so live mode has something to show. Off when
+    /// a test pins `now` and counts rows.
+    pub arrivals: bool,
 }
+
+/// The mean time between new runs of one source while arrivals are on.
+pub const ARRIVAL_GAP: Duration = Duration::seconds(30);
+/// How far ahead arrivals are prepared; a demo running longer stops growing.
+const ARRIVALS_AHEAD: Duration = Duration::days(1);
 
 /// The demo's budget per credential: Make's Enterprise figure.
 pub const DEMO_CALLS_PER_MINUTE: u32 = 1_000;
@@ -46,6 +55,7 @@ pub const DEMO_CALLS_PER_MINUTE: u32 = 1_000;
 /// The generated data every handler reads.
 pub struct DemoState {
     now: DateTime<Utc>,
+    arrivals: bool,
     limiter: Arc<rate_limit::Limiter>,
     make_logs: Vec<make::data::MakeLog>,
     audit_logs: Vec<make::AuditEntry>,
@@ -56,14 +66,38 @@ pub struct DemoState {
 impl DemoState {
     pub fn generate(options: &DemoOptions) -> Self {
         let (seed, rows, now) = (options.seed, options.rows, options.now);
-        DemoState {
+        let mut state = DemoState {
             now,
+            arrivals: options.arrivals,
             limiter: Arc::new(rate_limit::Limiter::new(options.calls_per_minute)),
             make_logs: make::data::generate(seed, rows, now),
             audit_logs: make::audit_generate(seed, rows, now),
             dify_logs: dify::generate(seed, rows, now),
             aitronos_logs: aitronos::generate(seed, rows, now),
+        };
+        if options.arrivals {
+            let (seed, end, span) = (seed ^ 0x11FE, now + ARRIVALS_AHEAD, ARRIVALS_AHEAD);
+            let count = (ARRIVALS_AHEAD.num_seconds() / ARRIVAL_GAP.num_seconds()) as usize;
+            state
+                .make_logs
+                .splice(0..0, make::data::generate_over(seed, count, end, span));
+            state
+                .audit_logs
+                .splice(0..0, make::audit_generate_over(seed, count, end, span));
+            state
+                .dify_logs
+                .splice(0..0, dify::generate_over(seed, count, end, span));
+            state
+                .aitronos_logs
+                .splice(0..0, aitronos::generate_over(seed, count, end, span));
         }
+        state
+    }
+
+    /// Whether a row stamped `at` has happened yet: a vendor never lists a run
+    /// before it starts.
+    pub fn has_happened(&self, at: DateTime<Utc>) -> bool {
+        !self.arrivals || at <= Utc::now()
     }
 }
 

@@ -22,6 +22,7 @@ pub fn server(seed: u64, rows: usize) -> axum::Router {
             rows,
             now: now(),
             calls_per_minute: None,
+            arrivals: false,
         }),
         ..ServerOptions::default()
     })

@@ -102,12 +102,23 @@ impl AuditEntry {
 
 /// Generates `count` entries over the 30 days before `now`, newest first.
 pub fn generate(seed: u64, count: usize, now: DateTime<Utc>) -> Vec<AuditEntry> {
+    generate_over(seed, count, now, Duration::days(30))
+}
+
+/// `count` entries spread over the `span` before `end`, newest first.
+pub fn generate_over(
+    seed: u64,
+    count: usize,
+    end: DateTime<Utc>,
+    span: Duration,
+) -> Vec<AuditEntry> {
+    let now = end;
     let mut rng = Rng::new(seed ^ 0xA0D1_7000);
     let all_events: Vec<&'static str> = EVENTS
         .iter()
         .flat_map(|(_, items)| items.iter().map(|(value, _)| *value))
         .collect();
-    let step_ms = (Duration::days(30).num_milliseconds() / count.max(1) as i64).max(2);
+    let step_ms = (span.num_milliseconds() / count.max(1) as i64).max(2);
     (0..count)
         .map(|index| {
             let triggered_at = now
@@ -207,6 +218,7 @@ fn list(state: &DemoState, params: Params, team_scope: Option<i64>) -> Result<Va
     let mut entries: Vec<&AuditEntry> = state
         .audit_logs
         .iter()
+        .filter(|row| state.has_happened(row.triggered_at))
         .filter(|e| {
             let day = e.triggered_at.date_naive();
             date_from.is_none_or(|from| day >= from)
@@ -327,6 +339,7 @@ pub async fn detail(
     let entry = state
         .audit_logs
         .iter()
+        .filter(|row| state.has_happened(row.triggered_at))
         .find(|e| e.uuid == uuid)
         .ok_or_else(|| ApiError::not_found(Vendor::Make, "Audit log entry not found."))?;
     let mut body = entry.to_json();

@@ -181,8 +181,14 @@ pub fn scenario(id: i64) -> Option<&'static Scenario> {
 
 /// Generates `count` logs spread over the 30 days before `now`, newest first.
 pub fn generate(seed: u64, count: usize, now: DateTime<Utc>) -> Vec<MakeLog> {
+    generate_over(seed, count, now, Duration::days(30))
+}
+
+/// `count` executions spread over the `span` before `end`, newest first.
+pub fn generate_over(seed: u64, count: usize, end: DateTime<Utc>, span: Duration) -> Vec<MakeLog> {
+    let now = end;
     let mut rng = Rng::new(seed);
-    let step_ms = Duration::days(30).num_milliseconds() / count.max(1) as i64;
+    let step_ms = span.num_milliseconds() / count.max(1) as i64;
     let mut burst_left = 0u32;
     (0..count)
         .map(|index| {

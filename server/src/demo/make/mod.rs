@@ -16,7 +16,7 @@ use super::DemoState;
 use crate::demo::error::ApiError;
 use logdeck_core::vendor::Vendor;
 
-pub use audit::{generate as audit_generate, AuditEntry};
+pub use audit::{generate as audit_generate, generate_over as audit_generate_over, AuditEntry};
 
 /// The demo's Make token: every scope.
 pub const DEMO_TOKEN: &str = "demo-make-token";

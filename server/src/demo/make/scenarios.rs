@@ -130,6 +130,7 @@ pub async fn list_logs(
     let mut logs: Vec<&MakeLog> = state
         .make_logs
         .iter()
+        .filter(|row| state.has_happened(row.timestamp))
         .filter(|log| log.scenario_id == scenario.id && filter.matches(log))
         .collect();
     match sort_by.as_str() {
@@ -162,6 +163,7 @@ fn find_log<'a>(
     state
         .make_logs
         .iter()
+        .filter(|row| state.has_happened(row.timestamp))
         .find(|log| log.id == execution_id && log.scenario_id == scenario.id)
         .ok_or_else(|| ApiError::not_found(Vendor::Make, "Execution not found."))
 }
@@ -228,6 +230,7 @@ pub async fn operations_by_module(
     for log in state
         .make_logs
         .iter()
+        .filter(|row| state.has_happened(row.timestamp))
         .filter(|log| log.scenario_id == scenario.id && log.timestamp >= since)
     {
         for (index, _) in log.modules_run().iter().enumerate() {
@@ -268,6 +271,7 @@ pub async fn module_logs(
     let mut logs: Vec<&MakeLog> = state
         .make_logs
         .iter()
+        .filter(|row| state.has_happened(row.timestamp))
         .filter(|log| log.scenario_id == scenario.id && log.modules_run().len() > position)
         .collect();
     logs.sort_by_key(|log| Reverse((log.timestamp, log.seq)));
