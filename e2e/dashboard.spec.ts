@@ -136,6 +136,8 @@ test('a failing source shows its error and a retry while the others keep working
   const alert = page.getByRole('alert').filter({ hasText: 'Support bot' });
   await expect(alert).toContainText('sent an unexpected answer');
   expect(new Set(await column(page, 4))).toEqual(new Set(['Ticket triage']));
+  // The chart says its bars are without the failed source, rather than low.
+  await expect(page.locator('.volume-note')).toContainText('Every bar is without 1 failed source');
 
   failing = false;
   await alert.getByRole('button', { name: 'Retry' }).click();

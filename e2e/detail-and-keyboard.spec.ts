@@ -28,7 +28,7 @@ test('Dify detail shows tokens, steps and timings; Aitronos shows its whole obje
   await rows(page).first().click();
   await expect(pane(page).locator('dt', { hasText: 'Tokens' })).toBeVisible();
   await expect(pane(page).locator('dt', { hasText: 'Steps' })).toBeVisible();
-  await expect(pane(page).locator('dt', { hasText: 'Error' })).toBeVisible();
+  await expect(pane(page).locator('dt', { hasText: 'Message' })).toBeVisible();
   await expect(pane(page).locator('pre.json')).toContainText('"elapsed_time"');
 
   await page.goto('/?type=aitronos-connectors');

@@ -20,7 +20,7 @@ test('first pages only: the page says how far back it is complete, and Load olde
   for (const time of times) expect(Date.parse(`${time.replace(' ', 'T')}Z`)).toBeGreaterThan(frontier);
   // The chart draws the span not loaded yet as such, with a legend.
   await expect(page.locator('.bar-hit.bar-unloaded').first()).toBeAttached();
-  await expect(page.locator('.volume-legend')).toContainText('not loaded yet');
+  await expect(page.locator('.volume-note')).toContainText('not loaded yet');
 
   const top = await rows(page).first().getAttribute('data-key');
   await page.getByRole('button', { name: 'Load older' }).click();
@@ -34,7 +34,10 @@ test('a period loaded whole states a bare count and no frontier', async ({ page 
   await settled(page);
   await expect(page.locator('.row-count')).toHaveText(/^\s*\d+ rows?\s*$/);
   await expect(page.locator('.frontier-note')).toHaveCount(0);
-  await expect(page.locator('.volume-legend')).toHaveCount(0);
+  await expect(page.locator('.volume-note')).toHaveCount(0);
+  // A y-axis scale and a legend of the statuses drawn.
+  expect(Number(await page.locator('.volume-y span').first().textContent())).toBeGreaterThan(0);
+  await expect(page.locator('.volume-statuses li').first()).toBeVisible();
 });
 
 test('a search on partial data says what it searched, and can search the whole period', async ({ page }) => {

@@ -11,6 +11,8 @@ async function rowCount(page: import('@playwright/test').Page): Promise<number> 
 }
 
 test('live mode appends new runs on top, and holds them while the reader scrolls', async ({ page }) => {
+  // Demo runs arrive about every 30 s per app, and the test waits for two rounds of them.
+  test.setTimeout(150_000);
   await page.addInitScript(() => localStorage.setItem('logdeck.live-interval', '1'));
   await page.goto('/?period=24h&type=dify-workflows&tz=utc');
   await settled(page);

@@ -17,7 +17,8 @@ use crate::net::schedule::scheduled_get;
 use crate::net::NetError;
 use logdeck_core::csv_file::{CsvWriter, FileSnapshot};
 use logdeck_core::merge::NewestFirst;
-use logdeck_core::model::LogRecord;
+use logdeck_core::messages::MessageBook;
+use logdeck_core::model::{LogRecord, SharedRecord};
 use logdeck_core::query::{LogQuery, TimeWindow};
 use logdeck_core::scheduler::Priority;
 use logdeck_core::sources::{Source, SourceError};
@@ -131,7 +132,10 @@ pub struct ExportRequest {
     pub offset: FixedOffset,
     pub format: Format,
     /// Opened snapshots, by file name.
-    pub files: Vec<(String, Vec<LogRecord>)>,
+    pub files: Vec<(String, std::sync::Arc<[SharedRecord]>)>,
+    /// Messages read one row at a time in this tab (Make's failed runs): the
+    /// export carries every one read, without a call per exported row.
+    pub messages: MessageBook,
 }
 
 /// Exports every row the request's query selects over its window. `progress` is
@@ -149,6 +153,7 @@ pub async fn export(
         offset,
         format,
         files,
+        messages,
     } = request;
     let sources: Vec<Source> = sources
         .into_iter()
@@ -190,7 +195,8 @@ pub async fn export(
     let mut written = 0usize;
     loop {
         if let Some((index, position)) = merge.wanting() {
-            let page = fetch_page(&sources[index], &query, window, position, &signal).await?;
+            let mut page = fetch_page(&sources[index], &query, window, position, &signal).await?;
+            messages.fill(&mut page.records);
             let count = page.records.len();
             let skipped = page.unreadable.len();
             merge.fill(index, page);

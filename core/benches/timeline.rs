@@ -59,7 +59,7 @@ mod benches {
                     operations: Some((i % 60) as u64),
                     ..Usage::default()
                 },
-                error: (i % 17 == 0).then(|| "Rate limit reached".to_owned()),
+                message: (i % 17 == 0).then(|| "Rate limit reached".to_owned()),
                 vendor_link: None,
                 raw: logdeck_core::model::RawJson::null(),
             })

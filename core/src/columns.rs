@@ -18,6 +18,7 @@ keyed_enum! {
         Collection = ("collection", "Collection"),
         Name = ("name", "Name / endpoint"),
         Client = ("client", "Client"),
+        Message = ("message", "Message"),
         Duration = ("duration", "Duration"),
         Operations = ("operations", "Operations"),
         Transfer = ("transfer", "Transfer"),
@@ -29,13 +30,14 @@ keyed_enum! {
 
 impl Column {
     /// The API-logs page's columns plus the usage figures most sources report.
-    pub const DEFAULT: [Column; 9] = [
+    pub const DEFAULT: [Column; 10] = [
         Column::Time,
         Column::Status,
         Column::Type,
         Column::Collection,
         Column::Name,
         Column::Client,
+        Column::Message,
         Column::Duration,
         Column::Operations,
         Column::Tokens,
@@ -64,6 +66,7 @@ impl Column {
             Column::Collection => record.collection.clone(),
             Column::Name => record.name.clone().unwrap_or_default(),
             Column::Client => record.client.clone().unwrap_or_default(),
+            Column::Message => record.message.clone().unwrap_or_default(),
             Column::Duration => record
                 .duration_ms
                 .map(format::duration_ms)

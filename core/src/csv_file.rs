@@ -14,7 +14,7 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 
 use super::adapters::{Applied, Capabilities};
-use super::model::{CollectionType, LogRecord, RawJson, Usage};
+use super::model::{CollectionType, LogRecord, RawJson, Usage, SNAPSHOT_PREFIX};
 use super::status::{self, Status};
 use super::stream::Stream;
 
@@ -109,7 +109,7 @@ pub fn row(record: &LogRecord, offset: FixedOffset) -> [String; 21] {
         } else {
             String::new()
         },
-        record.error.clone().unwrap_or_default(),
+        record.message.clone().unwrap_or_default(),
         if platform { raw("IP") } else { String::new() },
         number(record.duration_ms),
         if platform {
@@ -233,6 +233,9 @@ pub fn read(text: &str, source: &str) -> Result<Snapshot, FileError> {
         records: Vec::new(),
         problems: Vec::new(),
     };
+    // A reopened export's rows carry no vendor object, only where they came
+    // from: one shared text per original source, not one per row.
+    let mut raws: HashMap<String, RawJson> = HashMap::new();
     for (index, result) in reader.records().enumerate() {
         let line = index + 2;
         let cells = match result {
@@ -252,7 +255,7 @@ pub fn read(text: &str, source: &str) -> Result<Snapshot, FileError> {
                 .to_owned()
         };
         let decoded = if own {
-            own_row(&cell, source)
+            own_row(&cell, source, &mut raws)
         } else {
             platform_row(&cell, &header, &cells, source, line)
         };
@@ -272,7 +275,11 @@ fn number(text: &str) -> Option<u64> {
     text.parse().ok()
 }
 
-fn own_row(cell: &dyn Fn(&str) -> String, source: &str) -> Result<LogRecord, String> {
+fn own_row(
+    cell: &dyn Fn(&str) -> String,
+    source: &str,
+    raws: &mut HashMap<String, RawJson>,
+) -> Result<LogRecord, String> {
     let timestamp = DateTime::parse_from_rfc3339(&cell("Date"))
         .map_err(|_| format!("Date {:?} is not an ISO 8601 date-time", cell("Date")))?
         .with_timezone(&Utc);
@@ -306,9 +313,14 @@ fn own_row(cell: &dyn Fn(&str) -> String, source: &str) -> Result<LogRecord, Str
             tokens: number(&cell("Tokens")),
             steps: number(&cell("Steps")),
         },
-        error: optional(cell("Status details")),
+        message: optional(cell("Status details")),
         vendor_link: optional(cell("Job details")),
-        raw: RawJson::of(&json!({"file": "Logdeck CSV", "source": original_source})),
+        raw: raws
+            .entry(original_source.clone())
+            .or_insert_with(|| {
+                RawJson::of(&json!({"file": "Logdeck CSV", "source": original_source}))
+            })
+            .clone(),
     })
 }
 
@@ -348,7 +360,7 @@ fn platform_row(
         name: optional(cell("Endpoint")),
         duration_ms: timing_ms(&cell("Timing")),
         usage: Usage::default(),
-        error: optional(cell("Status details")),
+        message: optional(cell("Status details")),
         vendor_link: optional(cell("Job details")),
         raw: RawJson::of(&Value::Object(raw)),
     })
@@ -424,7 +436,7 @@ const FILE_CAPABILITIES: Capabilities = Capabilities {
 
 impl Stream for FileSnapshot {
     fn id(&self) -> String {
-        format!("file:{}", self.name)
+        format!("{SNAPSHOT_PREFIX}{}", self.name)
     }
 
     fn label(&self) -> String {
@@ -470,7 +482,7 @@ mod tests {
                 tokens: None,
                 steps: None,
             },
-            error: Some("line one\nline two".into()),
+            message: Some("line one\nline two".into()),
             vendor_link: Some("https://eu1.make.com/77/scenarios/1001/logs/abc".into()),
             raw: RawJson::null(),
         }
@@ -568,8 +580,8 @@ mod tests {
         );
         assert_eq!(back.name.as_deref(), Some("-2+3"));
         assert_eq!(
-            (back.collection.as_str(), back.error.clone()),
-            (original.collection.as_str(), original.error.clone())
+            (back.collection.as_str(), back.message.clone()),
+            (original.collection.as_str(), original.message.clone())
         );
         assert_eq!(back.usage, original.usage);
         assert_eq!(back.vendor_link, original.vendor_link);
@@ -591,7 +603,7 @@ mod tests {
             (Status::Error, "401")
         );
         assert_eq!(failed.duration_ms, Some(12));
-        assert_eq!(failed.error.as_deref(), Some("Missing token"));
+        assert_eq!(failed.message.as_deref(), Some("Missing token"));
         assert_eq!(failed.kind, CollectionType::ApiPlatform);
         assert_eq!(snapshot.records[1].duration_ms, Some(1500));
         // Exporting keeps the platform's own diagnostics.

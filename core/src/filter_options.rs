@@ -21,17 +21,23 @@ pub struct RowValues {
     pub statuses: Vec<Status>,
     pub clients: Vec<String>,
     pub collections: Vec<String>,
+    /// Audit events (`eventName`), for the Event filter.
+    pub events: Vec<String>,
 }
 
 impl RowValues {
     /// The distinct kinds, statuses, clients (at most [`MAX_CLIENT_OPTIONS`]) and
     /// collections of `records`, sorted.
-    pub fn of(records: &[LogRecord]) -> RowValues {
+    pub fn of<'a>(records: impl IntoIterator<Item = &'a LogRecord>) -> RowValues {
         let mut kinds = BTreeSet::new();
         let mut statuses = BTreeSet::new();
         let mut clients: BTreeSet<&str> = BTreeSet::new();
         let mut collections: BTreeSet<&str> = BTreeSet::new();
+        let mut events: BTreeSet<&str> = BTreeSet::new();
         for record in records {
+            if record.kind == CollectionType::MakeAudit {
+                events.extend(record.name.as_deref());
+            }
             kinds.insert(record.kind);
             statuses.insert(record.status);
             if let Some(client) = &record.client {
@@ -46,6 +52,7 @@ impl RowValues {
             statuses: statuses.into_iter().collect(),
             clients: clients.into_iter().map(str::to_owned).collect(),
             collections: collections.into_iter().map(str::to_owned).collect(),
+            events: events.into_iter().map(str::to_owned).collect(),
         }
     }
 }
@@ -57,6 +64,8 @@ pub struct FilterOptions {
     pub statuses: Vec<Status>,
     pub clients: Vec<String>,
     pub collections: Vec<String>,
+    /// Audit events; empty when no audit log is configured or announces any.
+    pub events: Vec<String>,
     /// Each selected source's kind and capabilities, for the "where applied" hints.
     pub capabilities: Vec<(CollectionType, Capabilities)>,
 }
@@ -96,7 +105,14 @@ impl FilterOptions {
             .chain(&announced.clients)
             .cloned()
             .collect();
+        let events: BTreeSet<String> = rows
+            .events
+            .iter()
+            .chain(&announced.events)
+            .cloned()
+            .collect();
         FilterOptions {
+            events: events.into_iter().collect(),
             types: types.into_iter().collect(),
             statuses: statuses.into_iter().collect(),
             clients: clients.into_iter().collect(),
@@ -148,6 +164,7 @@ mod tests {
         let announced = RowValues {
             clients: vec!["bob".into(), "carol".into()],
             collections: vec!["Team A".into()],
+            events: vec!["key_created".into()],
             ..RowValues::default()
         };
         let options = FilterOptions::build(&sources(), &rows, &announced, &LogQuery::default());
@@ -166,6 +183,7 @@ mod tests {
         );
         assert!(options.statuses.contains(&Status::Stopped), "Dify can stop");
         assert_eq!(options.clients, ["ann", "bob", "carol"]);
+        assert_eq!(options.events, ["key_created"], "announced by an audit log");
         assert_eq!(
             options.collections,
             ["Orders API", "Support bot", "Sync", "Team A"]

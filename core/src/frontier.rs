@@ -158,6 +158,26 @@ impl Frontier {
         }
     }
 
+    /// What the volume chart's legend says its bars leave out; `None` when every
+    /// bar counts every selected source over its whole span.
+    pub fn chart_note(&self) -> Option<String> {
+        let mut notes = Vec::new();
+        if self.back_to.is_some() {
+            notes.push("Hatched: not loaded yet (counts there are unknown, not zero).".to_owned());
+        }
+        if self.failed > 0 {
+            let (whose, answers) = match self.failed {
+                1 => ("its", "it answers"),
+                _ => ("their", "they answer"),
+            };
+            notes.push(format!(
+                "Every bar is without {}: {whose} rows are missing until {answers}.",
+                sources(self.failed, "failed source")
+            ));
+        }
+        (!notes.is_empty()).then(|| notes.join(" "))
+    }
+
     /// The sources to page next to move the frontier back; empty when "Load
     /// older" has nothing to do.
     pub fn holders(&self) -> &[usize] {
@@ -302,6 +322,17 @@ mod tests {
                  Rows of 2 failed sources are missing until they answer."
             )
         );
+        assert_eq!(
+            frontier.chart_note().as_deref(),
+            Some("Every bar is without 1 failed source: its rows are missing until it answers.")
+        );
+        assert_eq!(
+            both.chart_note().as_deref(),
+            Some(
+                "Hatched: not loaded yet (counts there are unknown, not zero). \
+                 Every bar is without 2 failed sources: their rows are missing until they answer."
+            )
+        );
     }
 
     #[test]
@@ -337,6 +368,7 @@ mod tests {
             "5833 rows"
         );
         assert_eq!(Frontier::complete().missing_line(utc), None);
+        assert_eq!(Frontier::complete().chart_note(), None);
         let frontier = Frontier::of(window(), &[partial(100), partial(900)]);
         assert_eq!(
             frontier.count_line(1, 0, utc),

@@ -20,6 +20,7 @@ pub mod keyed;
 pub mod live;
 pub mod load_book;
 pub mod merge;
+pub mod messages;
 pub mod model;
 pub mod navigation;
 pub mod query;

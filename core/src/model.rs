@@ -84,12 +84,19 @@ pub struct LogRecord {
     pub name: Option<String>,
     pub duration_ms: Option<u64>,
     pub usage: Usage,
-    pub error: Option<String>,
+    /// What went wrong or what happened: the run's error or warning text, or an
+    /// audit event's details (the Message column, searched by free text and
+    /// exported as "Status details").
+    pub message: Option<String>,
     /// The vendor's own page for this record, where one can be built.
     pub vendor_link: Option<String>,
     /// The whole vendor object, for the detail pane.
     pub raw: RawJson,
 }
+
+/// A loaded row, shared: the timeline, an opened file and an export hold the
+/// same record, so copying a row costs a pointer rather than its strings.
+pub type SharedRecord = std::sync::Arc<LogRecord>;
 
 /// A vendor object kept as its compact JSON text, shared between copies: a parsed
 /// tree costs several times its text in memory, on every row, while only the
@@ -124,10 +131,30 @@ impl std::fmt::Debug for RawJson {
     }
 }
 
+/// The source id of every opened file starts with this (`file:export.csv`).
+pub const SNAPSHOT_PREFIX: &str = "file:";
+
 impl LogRecord {
     /// Key that is unique across sources, used for selection (`sel=`) and row identity.
     pub fn key(&self) -> String {
         format!("{}:{}", self.source, self.id)
+    }
+
+    /// The key of the row this record is a reading of. A row of an opened
+    /// Logdeck CSV keeps its original `source:id` as its id, so a snapshot of
+    /// rows that are also loaded live can be shown and exported once; every
+    /// other record is its own origin.
+    pub fn origin_key(&self) -> String {
+        if self.source.starts_with(SNAPSHOT_PREFIX) && self.id.contains(':') {
+            self.id.clone()
+        } else {
+            self.key()
+        }
+    }
+
+    /// Whether this record comes from an opened file rather than a live source.
+    pub fn is_snapshot(&self) -> bool {
+        self.source.starts_with(SNAPSHOT_PREFIX)
     }
 
     /// Whether `key` is this record's [`LogRecord::key`], without building it: the
@@ -139,14 +166,14 @@ impl LogRecord {
     }
 
     /// The lower-cased text free-text search looks in: id, collection, name, client,
-    /// error and the vendor's raw status.
+    /// message and the vendor's raw status.
     pub fn search_text(&self) -> String {
         let fields = [
             Some(self.id.as_str()),
             Some(self.collection.as_str()),
             self.name.as_deref(),
             self.client.as_deref(),
-            self.error.as_deref(),
+            self.message.as_deref(),
             Some(self.raw_status.as_str()),
         ];
         let mut text = String::new();

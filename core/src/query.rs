@@ -152,6 +152,10 @@ pub struct LogQuery {
     pub types: BTreeSet<CollectionType>,
     /// Specific collections (scenario, team, app, credential); empty means all.
     pub collections: BTreeSet<String>,
+    /// Make audit events (`key_created`, the `/filters` values); empty means all.
+    /// Only audit rows have an event, so choosing one narrows the view to them;
+    /// Make's server applies it (`event[i]`), and the browser checks the same field.
+    pub events: BTreeSet<String>,
     /// Free text matched case-insensitively against the visible fields.
     pub text: String,
     /// Leave out Make's check runs (a trigger that found nothing new); Make's
@@ -252,6 +256,9 @@ impl LogQuery {
                 "collection" if !value.is_empty() => {
                     query.collections.insert(value.to_owned());
                 }
+                "event" if !value.is_empty() => {
+                    query.events.insert(value.to_owned());
+                }
                 "q" => query.text = value.to_owned(),
                 "checks" => match value {
                     "hide" => query.hide_check_runs = true,
@@ -292,6 +299,7 @@ impl LogQuery {
         }
         pairs.extend(self.clients.iter().map(|c| ("client", c.clone())));
         pairs.extend(self.collections.iter().map(|c| ("collection", c.clone())));
+        pairs.extend(self.events.iter().map(|e| ("event", e.clone())));
         if !self.text.is_empty() {
             pairs.push(("q", self.text.clone()));
         }
@@ -355,6 +363,16 @@ impl LogQuery {
                     .client
                     .as_ref()
                     .is_some_and(|client| self.clients.contains(client)))
+            && (self.events.is_empty() || self.is_chosen_event(record))
+    }
+
+    /// Whether `record` is an audit entry of a chosen event (its `eventName`).
+    fn is_chosen_event(&self, record: &LogRecord) -> bool {
+        record.kind == CollectionType::MakeAudit
+            && record
+                .name
+                .as_ref()
+                .is_some_and(|event| self.events.contains(event))
     }
 
     /// Whether live mode runs: asked for, over a period that ends now.
@@ -433,6 +451,34 @@ mod tests {
             by_duration.toggled(Column::Time).descending,
             "time starts newest first"
         );
+    }
+
+    #[test]
+    fn an_event_choice_keeps_only_audit_entries_of_that_event() {
+        use crate::test_support::{minute, record};
+        let (query, problems) = LogQuery::from_query_string("event=key_created&event=key_deleted");
+        assert!(problems.is_empty());
+        assert_eq!(
+            query.to_query_string(),
+            "event=key_created&event=key_deleted"
+        );
+        let audit = |event: Option<&str>| LogRecord {
+            kind: CollectionType::MakeAudit,
+            name: event.map(str::to_owned),
+            ..record("audit", "u1", minute(1))
+        };
+        assert!(query.matches(&audit(Some("key_created"))));
+        assert!(!query.matches(&audit(Some("scenario_updated"))));
+        assert!(!query.matches(&audit(None)));
+        let scenario_run = LogRecord {
+            name: Some("key_created".into()),
+            ..record("make", "1", minute(1))
+        };
+        assert!(
+            !query.matches(&scenario_run),
+            "only audit entries have events"
+        );
+        assert!(LogQuery::default().matches(&scenario_run));
     }
 
     #[test]
@@ -604,6 +650,7 @@ mod properties {
                 names(),
                 keys(&CollectionType::ALL),
                 names(),
+                names(),
             ),
             (
                 any::<String>(),
@@ -617,7 +664,7 @@ mod properties {
         )
             .prop_map(
                 |(
-                    (period, statuses, clients, types, collections),
+                    (period, statuses, clients, types, collections, events),
                     (text, column, descending, selected, utc, hide_check_runs, live),
                 )| LogQuery {
                     hide_check_runs,
@@ -627,6 +674,7 @@ mod properties {
                     clients,
                     types,
                     collections,
+                    events,
                     text,
                     sort: Sort { column, descending },
                     selected,
@@ -655,7 +703,7 @@ mod properties {
         #[test]
         fn decoding_arbitrary_pairs_never_panics(
             pairs in proptest::collection::vec(
-                ("(period|status|type|client|collection|q|sort|sel|tz|x)", any::<String>()),
+                ("(period|status|type|client|collection|event|q|sort|sel|tz|x)", any::<String>()),
                 0..8,
             )
         ) {

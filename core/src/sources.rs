@@ -9,7 +9,7 @@ use crate::adapters::{Capabilities, DecodeError, Page};
 use crate::config::{AitronosConnection, Connection, DifyConnection, RuntimeConfig};
 use crate::csv_file::FileSnapshot;
 use crate::http::{ApiRequest, HttpAnswer, RelayRefusal, VendorError};
-use crate::model::{CollectionType, LogRecord};
+use crate::model::{CollectionType, LogRecord, SharedRecord};
 use crate::query::{LogQuery, TimeWindow};
 use crate::scheduler::Budget;
 use crate::stream::{PageAt, Remote, Stream};
@@ -229,7 +229,11 @@ impl Source {
                 .fixed_collection()
                 .is_none_or(|name| query.collections.contains(name));
         let status_ok = query.statuses.is_empty() || stream.can_have_status(&query.statuses);
-        type_ok && collection_ok && status_ok
+        // Only audit entries have an event: with one chosen, no other source can match.
+        let event_ok = query.events.is_empty()
+            || stream.kind() == CollectionType::MakeAudit
+            || matches!(self, Source::File(_));
+        type_ok && collection_ok && status_ok && event_ok
     }
 
     /// Where paging starts: offset 0, or Dify's page 1.
@@ -262,12 +266,7 @@ impl Source {
     ) -> Result<Page, SourceError> {
         let remote = self.remote().ok_or(SourceError::NotRemote)?;
         if answer.status != 200 {
-            if let Some(refusal) = RelayRefusal::from_answer(answer) {
-                return Err(SourceError::Relay(refusal));
-            }
-            let mut error = remote.decode_error(answer.status, &answer.body);
-            error.retry_after = answer.retry_after;
-            return Err(SourceError::Vendor(error));
+            return Err(refused(remote, answer));
         }
         let mut page = remote
             .decode_page(&answer.body, page_at(query, window, position))
@@ -279,6 +278,24 @@ impl Source {
         Ok(page)
     }
 
+    /// The call that tells `record`'s message where its row carries none (see
+    /// [`Remote::message_request`]); `None` when there is nothing more to ask.
+    pub fn message_request(&self, record: &LogRecord) -> Option<ApiRequest> {
+        let remote = self.remote().filter(|remote| remote.has_key())?;
+        remote.message_request(record)
+    }
+
+    /// The message in the answer to [`Source::message_request`].
+    pub fn decode_message(&self, answer: &HttpAnswer) -> Result<Option<String>, SourceError> {
+        let remote = self.remote().ok_or(SourceError::NotRemote)?;
+        if answer.status != 200 {
+            return Err(refused(remote, answer));
+        }
+        remote
+            .decode_message(&answer.body)
+            .map_err(SourceError::Decode)
+    }
+
     /// The vendor's message for a refusal; `None` for a file.
     pub fn decode_error(&self, http_status: u16, body: &str) -> Option<VendorError> {
         Some(self.remote()?.decode_error(http_status, body))
@@ -286,14 +303,21 @@ impl Source {
 
     /// The rows of an opened file that fall in `window`, newest first, attributed
     /// to this source (a file's rows are filtered by period in the browser).
-    pub fn file_rows(&self, records: &[LogRecord], window: TimeWindow) -> Vec<LogRecord> {
+    /// Rows already attributed to it are shared, not copied.
+    pub fn file_rows(&self, records: &[SharedRecord], window: TimeWindow) -> Vec<SharedRecord> {
         let id = self.id();
-        let mut rows: Vec<LogRecord> = records
+        let mut rows: Vec<SharedRecord> = records
             .iter()
             .filter(|r| (window.from..=window.to).contains(&r.timestamp))
-            .map(|r| LogRecord {
-                source: id.clone(),
-                ..r.clone()
+            .map(|r| {
+                if r.source == id {
+                    SharedRecord::clone(r)
+                } else {
+                    SharedRecord::new(LogRecord {
+                        source: id.clone(),
+                        ..LogRecord::clone(r)
+                    })
+                }
             })
             .collect();
         rows.sort_by_key(|r| std::cmp::Reverse(r.timestamp));
@@ -308,6 +332,16 @@ impl Source {
                 .is_some_and(|rest| rest.starts_with(':'))
         })
     }
+}
+
+/// Why a non-200 answer failed: the relay's own refusal, or the vendor's.
+fn refused(remote: &dyn Remote, answer: &HttpAnswer) -> SourceError {
+    if let Some(refusal) = RelayRefusal::from_answer(answer) {
+        return SourceError::Relay(refusal);
+    }
+    let mut error = remote.decode_error(answer.status, &answer.body);
+    error.retry_after = answer.retry_after;
+    SourceError::Vendor(error)
 }
 
 fn page_at(query: &LogQuery, window: TimeWindow, position: u64) -> PageAt<'_> {
@@ -427,6 +461,23 @@ mod tests {
         assert!(
             !selected.contains(&"mk/audit".to_owned()),
             "audit entries are never errors"
+        );
+
+        let query = LogQuery {
+            events: ["key_created".to_owned()].into(),
+            ..LogQuery::default()
+        };
+        let selected: Vec<String> = sources()
+            .iter()
+            .filter(|s| s.is_selected_by(&query))
+            .map(Source::id)
+            .collect();
+        assert_eq!(selected, ["mk/audit"], "only audit entries have events");
+        let audit = sources()[2].request(&query, window(), 0).unwrap();
+        assert!(
+            audit.url.contains("event%5B0%5D=key_created"),
+            "{}",
+            audit.url
         );
     }
 

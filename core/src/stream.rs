@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use crate::adapters::{Capabilities, DecodeError, Page};
 use crate::http::{ApiRequest, VendorError};
-use crate::model::CollectionType;
+use crate::model::{CollectionType, LogRecord};
 use crate::query::{LogQuery, TimeWindow};
 use crate::status::Status;
 
@@ -64,4 +64,16 @@ pub trait Remote {
     fn decode_page(&self, body: &str, page: PageAt<'_>) -> Result<Page, DecodeError>;
     /// Decodes a refusal into the vendor's own message.
     fn decode_error(&self, http_status: u16, body: &str) -> VendorError;
+    /// The call that tells `record`'s message when its list row carries none (a
+    /// failed Make run's error is only in its execution detail); `None` when the
+    /// row says all there is.
+    fn message_request(&self, record: &LogRecord) -> Option<ApiRequest> {
+        let _ = record;
+        None
+    }
+    /// The message in a 200 answer to [`Remote::message_request`].
+    fn decode_message(&self, body: &str) -> Result<Option<String>, DecodeError> {
+        let _ = body;
+        Ok(None)
+    }
 }

@@ -25,7 +25,7 @@ pub fn record(source: &str, id: &str, timestamp: DateTime<Utc>) -> LogRecord {
         name: None,
         duration_ms: None,
         usage: Usage::default(),
-        error: None,
+        message: None,
         vendor_link: None,
         raw: crate::model::RawJson::null(),
     }

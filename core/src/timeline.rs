@@ -8,19 +8,73 @@ use std::collections::HashMap;
 use super::adapters::ServerApplied;
 use super::columns::Column;
 use super::frontier::Frontier;
-use super::model::LogRecord;
+use super::model::{LogRecord, SharedRecord};
 use super::query::{LogQuery, Sort};
 
 /// Records with what filtering needs prepared once per row, so a keystroke costs a
 /// scan of prepared text, not a re-lowercasing of 100 000 records.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Timeline {
-    records: Vec<LogRecord>,
-    search_texts: Vec<String>,
-    /// `source:id` of every record and its index, so a row that arrives twice
+    records: Vec<SharedRecord>,
+    /// Exactly sized: 100 000 rows must not carry a `String`'s spare capacity.
+    search_texts: Vec<Box<str>>,
+    /// Where each record is, by its `source:id`, so a row that arrives twice
     /// (offsets shift while new logs arrive) is kept once, and a newer reading of
     /// it (live mode) replaces it in place.
-    keys: HashMap<String, usize>,
+    keys: KeyIndex,
+}
+
+/// Record positions by [`LogRecord::key`], holding a hash per row rather than a
+/// copy of its key; the rare key whose hash another key already took is kept
+/// whole.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct KeyIndex {
+    by_hash: HashMap<u64, usize>,
+    colliding: HashMap<String, usize>,
+}
+
+impl KeyIndex {
+    fn hash(key: &str) -> u64 {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        BuildHasherDefault::<DefaultHasher>::default().hash_one(key)
+    }
+
+    fn get(&self, key: &str, records: &[SharedRecord]) -> Option<usize> {
+        match self.by_hash.get(&Self::hash(key)) {
+            Some(&index) if records.get(index).is_some_and(|r| r.has_key(key)) => Some(index),
+            _ => self.colliding.get(key).copied(),
+        }
+    }
+
+    /// Records `key` at `index` unless it is there already; `false` when it was.
+    fn insert(&mut self, key: &str, index: usize, records: &[SharedRecord]) -> bool {
+        match self.by_hash.entry(Self::hash(key)) {
+            Entry::Vacant(slot) => {
+                slot.insert(index);
+                true
+            }
+            Entry::Occupied(taken) => {
+                if records.get(*taken.get()).is_some_and(|r| r.has_key(key)) {
+                    return false;
+                }
+                match self.colliding.entry(key.to_owned()) {
+                    Entry::Vacant(slot) => {
+                        slot.insert(index);
+                        true
+                    }
+                    Entry::Occupied(_) => false,
+                }
+            }
+        }
+    }
+
+    fn of(records: &[SharedRecord]) -> KeyIndex {
+        let mut index = KeyIndex::default();
+        for (position, record) in records.iter().enumerate() {
+            index.insert(&record.key(), position, records);
+        }
+        index
+    }
 }
 
 impl Timeline {
@@ -33,28 +87,44 @@ impl Timeline {
     /// Appends a page; rows already loaded keep their positions, and a row already
     /// loaded (same source and id) is not added again. Returns how many were added.
     pub fn extend(&mut self, records: impl IntoIterator<Item = LogRecord>) -> usize {
+        self.extend_shared(records.into_iter().map(SharedRecord::new))
+    }
+
+    /// [`Timeline::extend`] with rows held elsewhere too (an opened file's), so
+    /// they are kept once in memory.
+    pub fn extend_shared(&mut self, records: impl IntoIterator<Item = SharedRecord>) -> usize {
         let before = self.records.len();
         for record in records {
-            if let Entry::Vacant(slot) = self.keys.entry(record.key()) {
-                slot.insert(self.records.len());
-                self.search_texts.push(record.search_text());
+            if self
+                .keys
+                .insert(&record.key(), self.records.len(), &self.records)
+            {
+                self.search_texts.push(record.search_text().into());
                 self.records.push(record);
             }
         }
         self.records.len() - before
     }
 
+    /// The loaded record with this [`LogRecord::key`].
+    pub fn get(&self, key: &str) -> Option<&LogRecord> {
+        self.keys
+            .get(key, &self.records)
+            .and_then(|index| self.records.get(index))
+            .map(|record| &**record)
+    }
+
     /// Whether a record with this [`LogRecord::key`] is loaded.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.keys.contains_key(key)
+        self.keys.get(key, &self.records).is_some()
     }
 
     /// Whether `record` is a changed reading of a loaded row, so a caller can
     /// leave the timeline untouched (and its readers asleep) when nothing changed.
     pub fn is_changed_reading(&self, record: &LogRecord) -> bool {
         self.keys
-            .get(&record.key())
-            .is_some_and(|&index| self.records[index] != *record)
+            .get(&record.key(), &self.records)
+            .is_some_and(|index| *self.records[index] != *record)
     }
 
     /// Replaces the loaded rows that `records` are newer readings of, in place
@@ -63,11 +133,11 @@ impl Timeline {
     pub fn update_known(&mut self, records: Vec<LogRecord>) -> Vec<LogRecord> {
         let mut unknown = Vec::new();
         for record in records {
-            match self.keys.get(&record.key()) {
-                Some(&index) => {
-                    if self.records[index] != record {
-                        self.search_texts[index] = record.search_text();
-                        self.records[index] = record;
+            match self.keys.get(&record.key(), &self.records) {
+                Some(index) => {
+                    if *self.records[index] != record {
+                        self.search_texts[index] = record.search_text().into();
+                        self.records[index] = SharedRecord::new(record);
                     }
                 }
                 None => unknown.push(record),
@@ -86,15 +156,35 @@ impl Timeline {
             kept
         });
         self.records.retain(|record| keep(&record.source));
-        self.keys = self
-            .records
-            .iter()
-            .enumerate()
-            .map(|(index, record)| (record.key(), index))
-            .collect();
+        self.keys = KeyIndex::of(&self.records);
     }
 
-    pub fn records(&self) -> &[LogRecord] {
+    /// Whether `record` is an opened file's copy of a row that is also loaded
+    /// from its live source: the view shows that row once, as the live reading.
+    fn is_copy_of_loaded(&self, record: &LogRecord) -> bool {
+        record.is_snapshot() && self.contains_key(&record.id)
+    }
+
+    /// How many rows of the opened file `source` are copies of rows loaded live
+    /// (and so not shown twice), for the file's status to say.
+    pub fn copies_of_loaded(&self, source: &str) -> usize {
+        self.copies_among(
+            self.records
+                .iter()
+                .map(|record| &**record)
+                .filter(|record| record.source == source),
+        )
+    }
+
+    /// How many of `records` (an opened file's) are copies of rows loaded live.
+    pub fn copies_among<'a>(&self, records: impl IntoIterator<Item = &'a LogRecord>) -> usize {
+        records
+            .into_iter()
+            .filter(|record| self.is_copy_of_loaded(record))
+            .count()
+    }
+
+    pub fn records(&self) -> &[SharedRecord] {
         &self.records
     }
 
@@ -122,6 +212,7 @@ impl Timeline {
                 let record = &self.records[index];
                 let skip = server.get(&record.source).copied().unwrap_or_default();
                 frontier.covers(record.timestamp)
+                    && !self.is_copy_of_loaded(record)
                     && query.matches_fields_except(record, skip)
                     && (skip.text
                         || needle
@@ -143,6 +234,7 @@ fn compare(a: &LogRecord, b: &LogRecord, sort: Sort) -> Ordering {
         Column::Collection => a.collection.cmp(&b.collection),
         Column::Name => a.name.cmp(&b.name),
         Column::Client => a.client.cmp(&b.client),
+        Column::Message => a.message.cmp(&b.message),
         Column::Duration => a.duration_ms.cmp(&b.duration_ms),
         Column::Operations => a.usage.operations.cmp(&b.usage.operations),
         Column::Transfer => a.usage.transfer.cmp(&b.usage.transfer),
@@ -178,7 +270,7 @@ mod tests {
             name: Some(format!("Run {id}")),
             duration_ms: duration,
             usage: Usage::default(),
-            error: None,
+            message: None,
             vendor_link: None,
             raw: crate::model::RawJson::null(),
         }
@@ -322,7 +414,7 @@ mod tests {
     fn a_newer_reading_replaces_a_row_in_place_and_only_unknown_rows_come_back() {
         let mut timeline = timeline();
         let finished = LogRecord {
-            error: Some("Module 3 timed out".into()),
+            message: Some("Module 3 timed out".into()),
             ..record("b", 3, Status::Error, Some(900))
         };
         let unknown = timeline.update_known(vec![finished, record("z", 9, Status::Success, None)]);
@@ -340,11 +432,61 @@ mod tests {
         };
         assert_eq!(ids(&timeline, &query), ["b"], "its search text follows");
         assert!(timeline.contains_key("s:b") && !timeline.contains_key("s:z"));
-        let same = timeline.records()[1].clone();
+        assert_eq!(timeline.get("s:b").map(|r| r.duration_ms), Some(Some(900)));
+        let same = LogRecord::clone(&timeline.records()[1]);
         assert!(!timeline.is_changed_reading(&same));
         assert!(timeline.is_changed_reading(&LogRecord {
             duration_ms: Some(1),
             ..same
         }));
+    }
+
+    #[test]
+    fn an_opened_export_of_rows_loaded_live_shows_each_row_once() {
+        let mut timeline = timeline();
+        let copy = |id: &str| LogRecord {
+            source: "file:export.csv".into(),
+            id: format!("s:{id}"),
+            ..record(id, 3, Status::Error, None)
+        };
+        let elsewhere = LogRecord {
+            id: "other:x".into(),
+            ..copy("x")
+        };
+        timeline.extend([copy("b"), copy("c"), elsewhere]);
+        let mut shown = ids(&timeline, &LogQuery::default());
+        shown.sort();
+        assert_eq!(
+            shown,
+            ["a", "b", "c", "d", "other:x"],
+            "the live readings of b and c, and the row only the file has"
+        );
+        assert_eq!(timeline.copies_of_loaded("file:export.csv"), 2);
+        assert_eq!(timeline.copies_of_loaded("s"), 0);
+        assert_eq!(timeline.copies_among(&[copy("a"), copy("q")]), 1);
+        timeline.retain_sources(|source| source != "s");
+        assert_eq!(
+            ids(&timeline, &LogQuery::default()).len(),
+            3,
+            "with the live source gone, the file shows all its rows"
+        );
+    }
+
+    #[test]
+    fn a_key_whose_hash_is_taken_is_still_found_and_kept_once() {
+        let records: Vec<SharedRecord> = vec![
+            SharedRecord::new(record("a", 1, Status::Success, None)),
+            SharedRecord::new(record("b", 2, Status::Success, None)),
+        ];
+        let mut index = KeyIndex::default();
+        assert!(index.insert("s:a", 0, &records));
+        // As if "s:b" hashed like "s:a": its slot is taken by another key.
+        index.by_hash.insert(KeyIndex::hash("s:b"), 0);
+        assert!(index.insert("s:b", 1, &records));
+        assert!(!index.insert("s:b", 1, &records), "never twice");
+        assert!(!index.insert("s:a", 0, &records));
+        assert_eq!(index.get("s:a", &records), Some(0));
+        assert_eq!(index.get("s:b", &records), Some(1));
+        assert_eq!(index.get("s:c", &records), None);
     }
 }

@@ -273,7 +273,10 @@ fn odd_but_valid_values_keep_their_meaning() {
         1705407600,
         "the run's time when the entry has none"
     );
-    assert_eq!(page.records[2].error.as_deref(), Some("Node LLM timed out"));
+    assert_eq!(
+        page.records[2].message.as_deref(),
+        Some("Node LLM timed out")
+    );
 
     let aitronos = source("ai");
     let body = std::fs::read_to_string(fixtures().join("aitronos/extra-fields.json")).unwrap();

@@ -300,3 +300,28 @@ async fn with_arrivals_new_runs_appear_as_the_clock_passes_them_and_never_before
         "no run from the future"
     );
 }
+
+#[tokio::test]
+async fn undocumented_parameters_are_refused_in_each_vendors_shape() {
+    let router = server(42, 300);
+    let (status, body) = dify(&router, 0, "page=1&user=abc").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        (body["code"].as_str(), body["message"].as_str()),
+        (Some("invalid_param"), Some("Unknown parameter: user"))
+    );
+    let (status, body) = aitronos(&router, "organization_id=org_demo&connector=gmail").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["success"], false);
+    assert_eq!(body["error"]["code"], "VALIDATION_ERROR");
+    assert_eq!(body["error"]["message"], "Unknown parameter: connector");
+    // Every documented one is accepted.
+    let (status, _) = dify(
+        &router,
+        0,
+        "keyword=x&status=failed&page=1&limit=5&created_at__before=2030-01-01T00:00:00Z\
+         &created_at__after=2020-01-01T00:00:00Z&created_by_end_user_session_id=s&created_by_account=a",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+}

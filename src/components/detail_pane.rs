@@ -181,7 +181,7 @@ fn RecordFields(record: LogRecord, offset: FixedOffset) -> impl IntoView {
         ),
         ("Tokens", record.usage.tokens.map(|n| n.to_string())),
         ("Steps", record.usage.steps.map(|n| n.to_string())),
-        ("Error", record.error.clone()),
+        ("Message", record.message.clone()),
     ];
     rows.extend(
         optional

@@ -56,6 +56,7 @@ pub fn ExportPanel(
         let kinds: Vec<CollectionType> = query.types.iter().copied().collect();
         let offset = offset.get_untracked();
         let files = loads.files.get_untracked();
+        let messages = loads.messages.get_value();
         state.set(ExportState::Running);
         spawn_local(async move {
             let request = ExportRequest {
@@ -65,6 +66,7 @@ pub fn ExportPanel(
                 offset,
                 format,
                 files,
+                messages,
             };
             let result = export::export(request, progress, signal).await;
             state.set(match result {
@@ -185,12 +187,23 @@ pub fn open_files(files: web_sys::FileList, loads: Loads, message: RwSignal<Stri
                 Ok(snapshot) => {
                     let skipped = snapshot.problems.len();
                     let count = snapshot.records.len();
+                    let copies = loads
+                        .timeline
+                        .with_untracked(|timeline| timeline.copies_among(&snapshot.records));
                     loads.open_file(name.clone(), snapshot.records);
-                    message.set(if skipped == 0 {
-                        format!("Opened {name}: {count} rows.")
-                    } else {
-                        format!("Opened {name}: {count} rows; {skipped} unreadable rows skipped (first: {}).", snapshot.problems[0])
-                    });
+                    let mut said = format!("Opened {name}: {count} rows");
+                    if copies > 0 {
+                        said.push_str(&format!(
+                            "; {copies} of them are also loaded live and shown once, as the live reading"
+                        ));
+                    }
+                    if let Some(first) = snapshot.problems.first() {
+                        said.push_str(&format!(
+                            "; {skipped} unreadable rows skipped (first: {first})"
+                        ));
+                    }
+                    said.push('.');
+                    message.set(said);
                 }
                 Err(error) => message.set(format!("{name}: {error}")),
             }

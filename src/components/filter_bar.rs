@@ -1,5 +1,5 @@
 //! The filter bar: period and time zone, status, collection type, client,
-//! collection, free text, and "copy link". Everything it changes goes to the URL.
+//! collection, audit event, free text, and "copy link". Everything it changes goes to the URL.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -115,6 +115,7 @@ pub fn FilterBar(
                 <SearchBox query set_query />
                 <AppliedHint name="Search" lines=hints(|c| c.text) />
             </div>
+            <EventFilter query set_query options />
             <Show when=move || options.with(|o| o.types.contains(&CollectionType::MakeScenarios))>
                 <label class="option" title="Make: leave out trigger runs that found nothing new (applied by Make's server)">
                     <input type="checkbox" prop:checked=move || query.with(|q| q.hide_check_runs)
@@ -127,6 +128,37 @@ pub fn FilterBar(
             </Show>
             <CopyLink query offset />
         </section>
+    }
+}
+
+/// Make audit events (from `/filters` and the loaded entries). Only audit entries
+/// have an event, so choosing one shows audit entries only, and the label says so.
+#[component]
+fn EventFilter(
+    query: Memo<LogQuery>,
+    set_query: SetQuery,
+    options: Signal<FilterOptions>,
+) -> impl IntoView {
+    let event_options = Signal::derive(move || {
+        options.with(|o| {
+            o.events
+                .iter()
+                .map(|e| (e.clone(), e.clone()))
+                .collect::<Vec<_>>()
+        })
+    });
+    let events = Signal::derive(move || query.with(|q| q.events.clone()));
+    let on_events = Callback::new(move |events: BTreeSet<String>| {
+        let mut next = query.get_untracked();
+        next.events = events;
+        set_query.run((next, HistoryEntry::Push));
+    });
+    view! {
+        <Show when=move || options.with(|o| !o.events.is_empty()) || query.with(|q| !q.events.is_empty())>
+            <div class="filter-group" title="Audit log events (applied by Make's server); choosing one shows audit entries only">
+                <MultiSelect label="Event" options=event_options selected=events on_change=on_events />
+            </div>
+        </Show>
     }
 }
 

@@ -16,8 +16,10 @@ pub const ROW_HEIGHT: f64 = 32.0;
 /// Rows rendered beyond each edge of the viewport, so fast scrolling shows no gaps.
 const OVERSCAN: usize = 8;
 
-/// One rendered row: its position in the view and the text of its cells.
-#[derive(Clone, PartialEq)]
+/// One rendered row: its position in the view and the text of its cells. The
+/// whole of it keys the row's element, so a row read anew (a run that finished,
+/// a message that arrived) is drawn anew while unchanged rows stay.
+#[derive(Clone, PartialEq, Eq, Hash)]
 struct RowView {
     position: usize,
     key: String,
@@ -48,6 +50,8 @@ pub fn LogTable(
     on_near_end: Callback<()>,
     /// Set while the first row is in view: live mode shows new rows only then.
     at_top: RwSignal<bool>,
+    /// The view positions rendered now (half-open), for what loads per row.
+    shown: RwSignal<(usize, usize)>,
 ) -> impl IntoView {
     let element = NodeRef::<Div>::new();
     let viewport = use_viewport(element);
@@ -59,6 +63,7 @@ pub fn LogTable(
     });
     let total = Signal::derive(move || rows.with(Vec::len));
     let range = Memo::new(move |_| viewport.get().range(total.get()));
+    Effect::new(move |_| shown.set(range.get()));
     Effect::new(move |_| {
         if viewport
             .get_untracked()
@@ -100,7 +105,7 @@ pub fn LogTable(
                 </thead>
                 <tbody>
                     <tr class="spacer" aria-hidden="true" style:height=move || spacer(range.get().0)></tr>
-                    <For each=visible key=|row| (row.position, row.key.clone()) let:row>
+                    <For each=visible key=RowView::clone let:row>
                         <LogRow row selected cursor on_open />
                     </For>
                     <tr class="spacer" aria-hidden="true"

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::components::rate_limit::{HeldLanesNote, RateLimitNote};
 use crate::state::loads::{LoadState, Loads, SourceLoad};
+use logdeck_core::sources::Source;
 
 /// Whether a source's line must stay in view rather than fold into the summary.
 fn needs_attention(load: &SourceLoad) -> bool {
@@ -92,6 +93,8 @@ fn SourceEntry(loads: Loads, index: usize, load: SourceLoad) -> impl IntoView {
             view! {
                 <li class="source ok">
                     {label}": "{load.rows}" rows"{more}
+                    {matches!(load.source, Source::File(_))
+                        .then(|| view! { <LiveCopies loads source=load.source.id() /> })}
                     <Skipped skipped=load.skipped />
                     {next.is_some().then(|| view! { <RateLimitNote lane /> })}
                 </li>
@@ -106,6 +109,18 @@ fn SourceEntry(loads: Loads, index: usize, load: SourceLoad) -> impl IntoView {
         }
         .into_any(),
     }
+}
+
+/// "· 80 also loaded live, shown once" for an opened file holding rows that are
+/// also read from their live source, so a row count that differs is explained.
+#[component]
+fn LiveCopies(loads: Loads, source: String) -> impl IntoView {
+    let copies = Memo::new(move |_| {
+        loads
+            .timeline
+            .with(|timeline| timeline.copies_of_loaded(&source))
+    });
+    move || (copies.get() > 0).then(|| format!(" · {} also loaded live, shown once", copies.get()))
 }
 
 /// "· 2 rows could not be read", opening onto the field that was wrong and the

@@ -75,7 +75,8 @@ pub fn VolumeChart(
         rows.with(|rows| {
             timeline.with(|t| {
                 histogram(
-                    rows.iter().filter_map(|&i| t.records().get(i)),
+                    rows.iter()
+                        .filter_map(|&i| t.records().get(i).map(|r| &**r)),
                     window,
                     MAX_BARS,
                 )
@@ -139,21 +140,51 @@ pub fn VolumeChart(
             .map(|w| (label(w.from), label(w.to)))
             .unwrap_or_default()
     };
+    let highest = move || buckets.with(|b| b.iter().map(Bucket::total).max().unwrap_or(0));
     view! {
         <figure class="volume">
-            <figcaption class="visually-hidden">"Rows over time by status; choose a bar to narrow the period"</figcaption>
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") preserveAspectRatio="none" class="volume-chart">
-                <defs>
-                    <pattern id="unloaded-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-                        <line class="hatch-line" x1="0" y1="0" x2="0" y2="6" />
-                    </pattern>
-                </defs>
-                {bars}
-            </svg>
+            <div class="volume-plot">
+                <div class="volume-y" aria-hidden="true"><span>{highest}</span><span>"0"</span></div>
+                <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") preserveAspectRatio="none" class="volume-chart">
+                    <defs>
+                        <pattern id="unloaded-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                            <line class="hatch-line" x1="0" y1="0" x2="0" y2="6" />
+                        </pattern>
+                    </defs>
+                    {bars}
+                </svg>
+            </div>
             <div class="volume-axis"><span>{move || edges().0}</span><span>{move || edges().1}</span></div>
-            <Show when=move || frontier.with(|f| f.back_to().is_some())>
-                <p class="volume-legend">"Hatched: not loaded yet (counts there are unknown, not zero)."</p>
-            </Show>
+            <ChartLegend buckets frontier />
         </figure>
+    }
+}
+
+/// The statuses the bars draw, and what the bars leave out (the part of the
+/// period not loaded yet, failed sources).
+#[component]
+fn ChartLegend(buckets: Memo<Vec<Bucket>>, frontier: Signal<Frontier>) -> impl IntoView {
+    let drawn = move || {
+        buckets.with(|buckets| {
+            STACK
+                .iter()
+                .rev()
+                .filter(|status| buckets.iter().any(|bucket| bucket.count(**status) > 0))
+                .map(|status| {
+                    view! {
+                        <li><svg class="swatch" viewBox="0 0 10 10" aria-hidden="true">
+                            <rect class=format!("bar-{}", status.key()) width="10" height="10" />
+                        </svg>{status.label()}</li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <figcaption class="volume-legend">
+            <ul class="volume-statuses" aria-label="Statuses in the chart">{drawn}</ul>
+            {move || frontier.with(Frontier::chart_note).map(|note| view! { <p class="volume-note">{note}</p> })}
+            <p class="volume-hint">"Rows over time by status · choose a bar to narrow the period to it"</p>
+        </figcaption>
     }
 }

@@ -17,6 +17,7 @@ use crate::state::connections::Connections;
 use crate::state::filter_options::use_filter_options;
 use crate::state::live::use_live_tail;
 use crate::state::loads::Loads;
+use crate::state::messages::use_lazy_messages;
 use crate::state::prefs::Prefs;
 use crate::state::selection::{use_selection, Selection};
 use crate::state::url::{display_offset, use_log_query, use_set_log_query, HistoryEntry};
@@ -46,6 +47,7 @@ pub fn Dashboard() -> impl IntoView {
     let selection = use_selection(query, set_query, rows, loads);
     install_keyboard(selection);
     let at_top = RwSignal::new(true);
+    let shown = RwSignal::new((0, 0));
     let paused = Signal::derive(move || !at_top.get() || selection.key.with(Option::is_some));
     use_live_tail(loads, query, paused);
 
@@ -75,6 +77,7 @@ pub fn Dashboard() -> impl IntoView {
         _ => Vec::new(),
     });
     let options = use_filter_options(all_sources, loads, query);
+    use_lazy_messages(loads, rows, shown, all_sources);
     let problems = Signal::derive(move || {
         decoded.with(|(_, problems)| problems.iter().map(ToString::to_string).collect())
     });
@@ -95,7 +98,7 @@ pub fn Dashboard() -> impl IntoView {
             <VolumeChart timeline=loads.timeline rows window=loads.window frontier offset on_select=narrow />
             <Toolbar loads refresh all_sources query offset rows frontier drop_message set_live paused />
             <div class="workspace">
-                <TableArea loads rows frontier offset sort on_sort selection near_end at_top />
+                <TableArea loads rows frontier offset sort on_sort selection near_end at_top shown />
                 <Show when=move || selection.key.with(Option::is_some)>
                     <DetailPane record=selection.record selected=selection.key sources=all_sources offset
                         on_close=selection.close on_step=selection.step />
@@ -247,6 +250,7 @@ fn TableArea(
     selection: Selection,
     near_end: Callback<()>,
     at_top: RwSignal<bool>,
+    shown: RwSignal<(usize, usize)>,
 ) -> impl IntoView {
     let prefs = expect_context::<Prefs>();
     let columns = Signal::derive(move || prefs.columns.get());
@@ -255,7 +259,7 @@ fn TableArea(
     view! {
         <div class="table-area">
             <LogTable timeline=loads.timeline rows columns offset zone_label sort on_sort
-                selected=selection.key cursor=selection.cursor on_open=selection.open on_near_end=near_end at_top />
+                selected=selection.key cursor=selection.cursor on_open=selection.open on_near_end=near_end at_top shown />
             <Show when=move || empty() && frontier.with(Frontier::is_complete) && !loads.is_loading()
                 && !loads.book.with(|book| book.loads().is_empty())>
                 <p class="notice" role="status">"No logs match these filters in this period."</p>

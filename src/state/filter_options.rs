@@ -1,5 +1,5 @@
-//! The filter bar's choices: from the sources, the loaded rows, and the users and
-//! teams Make's audit-log `/filters` endpoints announce before any row with them
+//! The filter bar's choices: from the sources, the loaded rows, and the users,
+//! teams and events Make's audit-log `/filters` endpoints announce before any row with them
 //! is loaded. The merging rules are the core's (`FilterOptions::build`).
 
 use leptos::prelude::*;
@@ -18,7 +18,11 @@ pub fn use_filter_options(
     loads: Loads,
     query: Memo<LogQuery>,
 ) -> Memo<FilterOptions> {
-    let rows = Memo::new(move |_| loads.timeline.with(|t| RowValues::of(t.records())));
+    let rows = Memo::new(move |_| {
+        loads
+            .timeline
+            .with(|t| RowValues::of(t.records().iter().map(|r| &**r)))
+    });
     let announced = use_announced_values(sources);
     Memo::new(move |_| {
         sources.with(|sources| {
@@ -58,6 +62,9 @@ fn use_announced_values(sources: Signal<Vec<Source>>) -> RwSignal<RowValues> {
                         values
                             .collections
                             .extend(filters.teams.into_iter().map(|t| t.value));
+                        values
+                            .events
+                            .extend(filters.events.into_iter().map(|e| e.value));
                     });
                 }
             });

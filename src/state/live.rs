@@ -115,8 +115,10 @@ impl Loads {
 
     /// Updates loaded rows in place, holds the new ones, and moves the window's
     /// end to what the round covered.
-    fn merge_live(&self, rows: Vec<LogRecord>) {
+    fn merge_live(&self, mut rows: Vec<LogRecord>) {
         self.live_controllers.update_value(Vec::clear);
+        self.messages
+            .with_value(|messages| messages.fill(&mut rows));
         let changed = self
             .timeline
             .with_untracked(|timeline| rows.iter().any(|row| timeline.is_changed_reading(row)));

@@ -5,6 +5,7 @@
 //! fetches, aborts superseded requests, and moves rows into the timeline.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use chrono::{FixedOffset, Utc};
 use leptos::prelude::*;
@@ -18,7 +19,8 @@ use logdeck_core::config::RuntimeConfig;
 use logdeck_core::frontier::Frontier;
 use logdeck_core::live::LiveTail;
 use logdeck_core::load_book::{Fetch, LoadBook, Start, Wanted};
-use logdeck_core::model::LogRecord;
+use logdeck_core::messages::MessageBook;
+use logdeck_core::model::{LogRecord, SharedRecord};
 use logdeck_core::query::{LogQuery, Period, TimeWindow};
 use logdeck_core::scheduler::Priority;
 use logdeck_core::sources::{Source, SourceError};
@@ -40,8 +42,9 @@ pub struct Loads {
     pub timeline: RwSignal<Timeline>,
     /// The window rows were requested for (for the chart and the export).
     pub window: RwSignal<Option<TimeWindow>>,
-    /// Snapshots opened from files: `(file name, rows)`, kept until the tab closes.
-    pub files: RwSignal<Vec<(String, Vec<LogRecord>)>>,
+    /// Snapshots opened from files: `(file name, rows)`, kept until the tab
+    /// closes. The timeline and exports share these rows rather than copy them.
+    pub files: RwSignal<Vec<(String, Arc<[SharedRecord]>)>>,
     pub(super) basis: StoredValue<Option<Basis>>,
     controllers: StoredValue<Vec<(u64, AbortController)>, LocalStorage>,
     /// Rows to load in the background before waiting for "Load older".
@@ -52,6 +55,8 @@ pub struct Loads {
     /// Live mode over the loaded window (see `state::live`).
     pub live: RwSignal<LiveTail>,
     pub(super) live_controllers: StoredValue<Vec<AbortController>, LocalStorage>,
+    /// Messages read one row at a time (see `state::messages`).
+    pub messages: StoredValue<MessageBook>,
 }
 
 impl Default for Loads {
@@ -73,6 +78,7 @@ impl Loads {
             unbounded: StoredValue::new(false),
             live: RwSignal::new(LiveTail::new(Utc::now())),
             live_controllers: StoredValue::new_local(Vec::new()),
+            messages: StoredValue::new(MessageBook::default()),
         }
     }
 
@@ -146,7 +152,7 @@ impl Loads {
             timeline.retain_sources(|source| plan.kept.contains(source));
             for (source, rows) in file_rows {
                 if plan.opened.contains(&source) {
-                    timeline.extend(rows);
+                    timeline.extend_shared(rows);
                 }
             }
         });
@@ -157,6 +163,7 @@ impl Loads {
 
     /// Adds (or replaces) a snapshot; the next sync shows its rows.
     pub fn open_file(&self, name: String, records: Vec<LogRecord>) {
+        let records: Arc<[SharedRecord]> = records.into_iter().map(SharedRecord::new).collect();
         self.files.update(|files| {
             files.retain(|(existing, _)| *existing != name);
             files.push((name, records));
@@ -168,7 +175,7 @@ impl Loads {
         &self,
         window: TimeWindow,
         wanted: &mut Vec<Wanted>,
-    ) -> Vec<(Source, Vec<LogRecord>)> {
+    ) -> Vec<(Source, Vec<SharedRecord>)> {
         self.files.with_untracked(|files| {
             files
                 .iter()
@@ -311,8 +318,10 @@ impl Loads {
         if !current {
             return;
         }
-        if let Ok(page) = outcome {
+        if let Ok(mut page) = outcome {
             if !page.records.is_empty() {
+                self.messages
+                    .with_value(|messages| messages.fill(&mut page.records));
                 self.timeline.update(|timeline| {
                     timeline.extend(page.records);
                 });

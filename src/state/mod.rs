@@ -5,6 +5,7 @@ pub mod connections;
 pub mod filter_options;
 pub mod live;
 pub mod loads;
+pub mod messages;
 pub mod prefs;
 pub mod selection;
 pub mod storage;

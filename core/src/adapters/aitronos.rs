@@ -147,7 +147,7 @@ fn decode_item(
         name: first_text(item, &["tool_name", "tool", "action"]),
         duration_ms,
         usage: Usage::default(),
-        error,
+        message: error,
         vendor_link: None,
         raw: RawJson::of(item),
     })
@@ -299,13 +299,13 @@ mod tests {
         assert_eq!(full.collection, "Gmail");
         assert_eq!(full.name.as_deref(), Some("send_email"));
         assert_eq!(full.duration_ms, Some(30_000));
-        assert_eq!(full.error.as_deref(), Some("Upstream timed out"));
+        assert_eq!(full.message.as_deref(), Some("Upstream timed out"));
         assert_eq!(numeric.id, "7");
         assert_eq!(
             numeric.timestamp,
             Utc.with_ymd_and_hms(2025, 11, 15, 9, 32, 0).unwrap()
         );
-        assert_eq!(numeric.error.as_deref(), Some("Bad token"));
+        assert_eq!(numeric.message.as_deref(), Some("Bad token"));
     }
 
     #[test]

@@ -159,7 +159,7 @@ fn decode_item(
             steps: run.get("total_steps").and_then(json::exact_u64),
             ..Usage::default()
         },
-        error: json::text(run, "error"),
+        message: json::text(run, "error"),
         vendor_link: None,
         raw: RawJson::of(item),
     })
@@ -347,13 +347,13 @@ mod tests {
             (first.usage.tokens, first.usage.steps),
             (Some(150), Some(3))
         );
-        assert_eq!(first.error, None);
+        assert_eq!(first.message, None);
         assert_eq!(
             (second.status, second.raw_status.as_str()),
             (Status::Warning, "partial-succeeded")
         );
         assert_eq!(second.client.as_deref(), Some("Grace"));
-        assert_eq!(second.error.as_deref(), Some("Node 3 failed"));
+        assert_eq!(second.message.as_deref(), Some("Node 3 failed"));
         assert_eq!((third.status, third.duration_ms), (Status::Running, None));
     }
 

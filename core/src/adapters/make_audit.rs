@@ -67,6 +67,8 @@ pub struct ListParams<'a> {
     pub authors: &'a BTreeSet<String>,
     /// Team names; only an organization's log can be filtered by team.
     pub teams: &'a BTreeSet<String>,
+    /// Event values (`key_created`), as `/filters` lists them.
+    pub events: &'a BTreeSet<String>,
     pub offset: u64,
     pub limit: u32,
 }
@@ -133,6 +135,7 @@ pub fn list_request(
             query.extend(indexed("team", &teams));
         }
     }
+    query.extend(indexed("event", params.events));
     query.extend([
         ("pg[offset]".to_owned(), params.offset.to_string()),
         ("pg[limit]".to_owned(), params.limit.to_string()),
@@ -236,10 +239,33 @@ fn decode_entry(
         name: json::text(row, "eventName"),
         duration_ms: None,
         usage: Usage::default(),
-        error: None,
+        message: event_details(row),
         vendor_link: None,
         raw: RawJson::of(row),
     })
+}
+
+/// What the list says about the event beyond its name: its target and the
+/// version change ("target 4711 · version 3 → 4"), for the Message column. The
+/// full `details` object needs one call per entry, so only the detail pane asks.
+fn event_details(row: &Value) -> Option<String> {
+    let target = json::text(row, "targetId")
+        .or_else(|| {
+            row.get("targetId")
+                .and_then(json::integer)
+                .map(|id| id.to_string())
+        })
+        .map(|target| format!("target {target}"));
+    let version = row.get("version").and_then(|version| {
+        match (json::text(version, "from"), json::text(version, "to")) {
+            (Some(from), Some(to)) => Some(format!("version {from} → {to}")),
+            (None, Some(to)) => Some(format!("version {to}")),
+            (Some(from), None) => Some(format!("from version {from}")),
+            (None, None) => None,
+        }
+    });
+    let parts: Vec<String> = [target, version].into_iter().flatten().collect();
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 /// `triggeredAt` is "an integer timestamp" without a unit: values beyond 10^12 can
@@ -328,6 +354,7 @@ impl AuditStream {
             window: page.window,
             authors: &page.query.clients,
             teams: &page.query.collections,
+            events: &page.query.events,
             offset: page.position,
             limit: page.limit,
         }
@@ -421,6 +448,7 @@ mod tests {
                 window: window(),
                 authors: &authors,
                 teams: &teams,
+                events: &BTreeSet::new(),
                 offset: 0,
                 limit: 100,
             };
@@ -449,10 +477,12 @@ mod tests {
     fn organization_requests_use_dates_and_indexed_arrays() {
         let authors = BTreeSet::from(["Ada Lovelace".to_owned(), "Grace".to_owned()]);
         let teams = BTreeSet::from(["Ops, EU".to_owned()]);
+        let events = BTreeSet::from(["key_created".to_owned(), "scenario_updated".to_owned()]);
         let params = ListParams {
             window: window(),
             authors: &authors,
             teams: &teams,
+            events: &events,
             offset: 0,
             limit: 100,
         };
@@ -468,6 +498,8 @@ mod tests {
             ("author[0]", "Ada Lovelace"),
             ("author[1]", "Grace"),
             ("team[0]", "Ops, EU"),
+            ("event[0]", "key_created"),
+            ("event[1]", "scenario_updated"),
             ("pg[offset]", "0"),
             ("pg[limit]", "100"),
             ("pg[sortBy]", "triggeredAt"),
@@ -488,6 +520,7 @@ mod tests {
             window: window(),
             authors: &none,
             teams: &teams,
+            events: &none,
             offset: 5,
             limit: 5,
         };
@@ -522,6 +555,7 @@ mod tests {
             window: window(),
             authors: &none,
             teams: &none,
+            events: &none,
             offset: 0,
             limit: 3,
         };
@@ -529,6 +563,11 @@ mod tests {
         // u2 happened on the 20th at 10:00, before the window's 15:30 start.
         let ids: Vec<&str> = page.records.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids, ["u1", "u3"]);
+        assert_eq!(page.records[0].message.as_deref(), Some("target 42"));
+        assert_eq!(
+            page.records[1].message, None,
+            "nothing beyond the event name"
+        );
         assert_eq!(
             page.next, None,
             "u2 is older than the window: no later page is in it"
@@ -575,6 +614,7 @@ mod tests {
             window: window(),
             authors: &none,
             teams: &none,
+            events: &none,
             offset: 0,
             limit: 3,
         };
@@ -591,6 +631,21 @@ mod tests {
             .map(|u| u.error.field.as_str())
             .collect();
         assert_eq!(fields, ["auditLogs[0].uuid", "auditLogs[1].triggeredAt"]);
+    }
+
+    #[test]
+    fn the_message_names_the_target_and_the_version_change() {
+        let details = |row: &str| event_details(&serde_json::from_str(row).unwrap());
+        assert_eq!(
+            details(r#"{"targetId":"4711","version":{"from":"v3","to":"v4"}}"#).as_deref(),
+            Some("target 4711 · version v3 → v4")
+        );
+        assert_eq!(details(r#"{"targetId":12}"#).as_deref(), Some("target 12"));
+        assert_eq!(
+            details(r#"{"version":{"to":"v1"}}"#).as_deref(),
+            Some("version v1")
+        );
+        assert_eq!(details(r#"{"version":{}}"#), None);
     }
 
     #[test]

@@ -278,7 +278,7 @@ fn decode_row(
             tokens: None,
             steps: None,
         },
-        error: None,
+        message: None,
         vendor_link: vendor_link(connection, scenario, row),
         raw: RawJson::of(row),
     })
@@ -311,6 +311,25 @@ pub struct ExecutionError {
     pub name: Option<String>,
     pub message: Option<String>,
     pub cause_module: Option<CauseModule>,
+}
+
+impl ExecutionError {
+    /// One line for the Message column: "DataError: Invalid date (in HTTP)".
+    pub fn summary(&self) -> Option<String> {
+        let text = match (&self.name, &self.message) {
+            (Some(name), Some(message)) => format!("{name}: {message}"),
+            (Some(text), None) | (None, Some(text)) => text.clone(),
+            (None, None) => return None,
+        };
+        let module = self
+            .cause_module
+            .as_ref()
+            .and_then(|module| module.name.clone().or_else(|| module.app_name.clone()));
+        Some(match module {
+            Some(module) => format!("{text} (in {module})"),
+            None => text,
+        })
+    }
 }
 
 /// `GET /scenarios/{scenarioId}/executions/{executionId}`, decoded.
@@ -502,6 +521,19 @@ impl Remote for ScenarioStream {
 
     fn decode_error(&self, http_status: u16, body: &str) -> VendorError {
         decode_error(http_status, body)
+    }
+
+    /// A failed or warned run's error is only in its execution detail.
+    fn message_request(&self, record: &LogRecord) -> Option<ApiRequest> {
+        (matches!(record.status, Status::Error | Status::Warning) && record.message.is_none())
+            .then(|| execution_request(&self.connection, self.scenario.id, &record.id))
+    }
+
+    fn decode_message(&self, body: &str) -> Result<Option<String>, DecodeError> {
+        Ok(decode_execution(body)?
+            .error
+            .as_ref()
+            .and_then(ExecutionError::summary))
     }
 }
 

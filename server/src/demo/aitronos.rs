@@ -130,6 +130,17 @@ pub fn routes() -> Router<Arc<DemoState>> {
     Router::new().route("/v1/personal-connectors/logs", get(connector_logs))
 }
 
+/// The query parameters Aitronos documents for `GET /v1/personal-connectors/logs`.
+pub const CONNECTOR_LOG_PARAMETERS: [&str; 7] = [
+    "organization_id",
+    "credential_id",
+    "status",
+    "start_date",
+    "end_date",
+    "limit",
+    "offset",
+];
+
 /// A date-time, or a bare date (`end_date` then means the end of that day).
 fn date_param(
     params: &Params,
@@ -164,6 +175,9 @@ async fn connector_logs(
         ));
     }
     let params = Params(pairs);
+    params
+        .only(&CONNECTOR_LOG_PARAMETERS)
+        .map_err(|message| ApiError::bad_request(Vendor::Aitronos, message))?;
     match params.get("organization_id") {
         None => {
             return Err(ApiError::bad_request(

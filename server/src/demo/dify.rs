@@ -95,6 +95,18 @@ pub fn generate(seed: u64, count: usize, now: DateTime<Utc>) -> Vec<DifyLog> {
     generate_over(seed, count, now, Duration::days(30))
 }
 
+/// The query parameters Dify documents for `GET /workflows/logs`.
+pub const WORKFLOW_LOG_PARAMETERS: [&str; 8] = [
+    "keyword",
+    "status",
+    "page",
+    "limit",
+    "created_at__before",
+    "created_at__after",
+    "created_by_end_user_session_id",
+    "created_by_account",
+];
+
 /// `count` runs per app spread over the `span` before `end`, newest first.
 pub fn generate_over(seed: u64, count: usize, end: DateTime<Utc>, span: Duration) -> Vec<DifyLog> {
     let now = end;
@@ -239,6 +251,7 @@ async fn workflow_logs(
     };
     let params = Params(pairs);
     let parsed = (|| -> Result<_, String> {
+        params.only(&WORKFLOW_LOG_PARAMETERS)?;
         let page = params.int_in("page", 1..=99_999)?.unwrap_or(1) as usize;
         let limit = params.int_in("limit", 1..=100)?.unwrap_or(20) as usize;
         let status = match params.get("status") {

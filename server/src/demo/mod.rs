@@ -152,3 +152,65 @@ pub fn demo_connections() -> Vec<Value> {
     }));
     connections
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::PathBuf;
+
+    /// The query parameters (not path ones) a spec documents for `path`'s GET.
+    fn documented(spec: &str, path: &str) -> BTreeSet<String> {
+        let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../specs")
+            .join(spec);
+        let text = std::fs::read_to_string(&file).unwrap();
+        let spec: serde_json::Value = if spec.ends_with(".json") {
+            serde_json::from_str(&text).unwrap()
+        } else {
+            serde_yaml::from_str(&text).unwrap()
+        };
+        spec["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|parameter| parameter["in"] == "query")
+            .map(|parameter| parameter["name"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    fn set(names: &[&str]) -> BTreeSet<String> {
+        names.iter().map(|name| (*name).to_owned()).collect()
+    }
+
+    /// The demo refuses what the vendors do not document, and only that: its
+    /// lists are the specs' own.
+    #[test]
+    fn the_demo_accepts_exactly_the_documented_query_parameters() {
+        let make = "make-api.openapi.json";
+        assert_eq!(
+            set(&super::make::SCENARIO_LOG_PARAMETERS),
+            documented(make, "/scenarios/{scenarioId}/logs")
+        );
+        assert_eq!(
+            set(&super::make::TEAM_LOG_PARAMETERS),
+            documented(make, "/audit-logs/team/{teamId}")
+        );
+        let mut organization = super::make::TEAM_LOG_PARAMETERS.to_vec();
+        organization.push("team");
+        assert_eq!(
+            set(&organization),
+            documented(make, "/audit-logs/organization/{organizationId}")
+        );
+        assert_eq!(
+            set(&super::dify::WORKFLOW_LOG_PARAMETERS),
+            documented("dify-workflow-logs.openapi.yaml", "/workflows/logs")
+        );
+        assert_eq!(
+            set(&super::aitronos::CONNECTOR_LOG_PARAMETERS),
+            documented(
+                "aitronos-connector-logs.openapi.yaml",
+                "/v1/personal-connectors/logs"
+            )
+        );
+    }
+}

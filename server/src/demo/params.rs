@@ -52,6 +52,33 @@ impl Params {
             .transpose()
     }
 
+    /// Refuses a parameter the vendor does not document, as real APIs do, so an
+    /// app that sends one fails here rather than only against the vendor.
+    /// `known` holds the documented names; arrays (`event[0]`, `event[]`) count
+    /// as their name.
+    pub fn only(&self, known: &[&str]) -> Result<(), String> {
+        let base = |key: &str| -> String {
+            match key.split_once('[') {
+                Some((name, index))
+                    if index
+                        .strip_suffix(']')
+                        .is_some_and(|i| i.chars().all(|c| c.is_ascii_digit())) =>
+                {
+                    name.to_owned()
+                }
+                _ => key.to_owned(),
+            }
+        };
+        match self
+            .0
+            .iter()
+            .find(|(key, _)| !known.contains(&base(key).as_str()))
+        {
+            Some((key, _)) => Err(format!("Unknown parameter: {key}")),
+            None => Ok(()),
+        }
+    }
+
     /// Every value of a parameter that accepts arrays: `key=a`, `key[]=a`,
     /// `key[0]=a&key[1]=b`.
     pub fn list(&self, key: &str) -> Vec<&str> {
@@ -122,5 +149,30 @@ mod tests {
         assert_eq!(offset_page(&items, 0, 2), (vec![0, 1], true));
         assert_eq!(offset_page(&items, 4, 2), (vec![4], false));
         assert_eq!(offset_page(&items, 9, 2), (vec![], false));
+    }
+
+    #[test]
+    fn undocumented_parameters_are_named() {
+        let p = Params(
+            [
+                ("event[0]", "a"),
+                ("event[]", "b"),
+                ("pg[limit]", "5"),
+                ("from", "1"),
+            ]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        );
+        assert_eq!(p.only(&["event", "pg[limit]", "from"]), Ok(()));
+        assert_eq!(
+            p.only(&["event", "from"]),
+            Err("Unknown parameter: pg[limit]".to_owned())
+        );
+        let stray = Params(vec![("_".into(), "1".into())]);
+        assert_eq!(
+            stray.only(&["event"]),
+            Err("Unknown parameter: _".to_owned())
+        );
     }
 }

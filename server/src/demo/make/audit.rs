@@ -204,7 +204,29 @@ fn id_or_name(wanted: &[&str], id: i64, name: &str) -> bool {
             .any(|w| *w == name || w.parse::<i64>().is_ok_and(|w| w == id))
 }
 
+/// The query parameters Make documents for a team's audit log; an
+/// organization's log also takes `team`.
+pub const TEAM_LOG_PARAMETERS: [&str; 10] = [
+    "dateFrom",
+    "dateTo",
+    "event",
+    "author",
+    "pg[offset]",
+    "pg[limit]",
+    "pg[last]",
+    "pg[sortBy]",
+    "pg[sortDir]",
+    "pg[returnTotalCount]",
+];
+
 fn list(state: &DemoState, params: Params, team_scope: Option<i64>) -> Result<Value, ApiError> {
+    let mut known = TEAM_LOG_PARAMETERS.to_vec();
+    if team_scope.is_none() {
+        known.push("team");
+    }
+    params
+        .only(&known)
+        .map_err(|message| ApiError::bad_request(Vendor::Make, message))?;
     let date_from = date(&params, "dateFrom")?;
     let date_to = date(&params, "dateTo")?;
     let events = params.list("event");

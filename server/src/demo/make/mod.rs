@@ -5,6 +5,11 @@ mod audit;
 pub mod data;
 mod scenarios;
 
+#[cfg(test)]
+pub use audit::TEAM_LOG_PARAMETERS;
+#[cfg(test)]
+pub use scenarios::SCENARIO_LOG_PARAMETERS;
+
 use std::sync::Arc;
 
 use axum::http::HeaderMap;

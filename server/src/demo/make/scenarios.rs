@@ -19,6 +19,29 @@ use logdeck_core::vendor::Vendor;
 
 type Pairs = Query<Vec<(String, String)>>;
 
+/// The query parameters Make documents for `GET /scenarios/{scenarioId}/logs`.
+pub const SCENARIO_LOG_PARAMETERS: [&str; 19] = [
+    "from",
+    "to",
+    "status",
+    "durationFrom",
+    "durationTo",
+    "operationsFrom",
+    "operationsTo",
+    "transferFrom",
+    "transferTo",
+    "executionName",
+    "creditsFrom",
+    "creditsTo",
+    "showCheckRuns",
+    "pg[offset]",
+    "pg[limit]",
+    "pg[showLast]",
+    "pg[last]",
+    "pg[sortBy]",
+    "pg[sortDir]",
+];
+
 fn known_scenario(id: &str) -> Result<&'static Scenario, ApiError> {
     let id = path_id(id, "scenarioId")?;
     data::scenario(id).ok_or_else(|| ApiError::not_found(Vendor::Make, "Scenario not found."))
@@ -124,6 +147,7 @@ pub async fn list_logs(
     authorize(&headers)?;
     let scenario = known_scenario(&scenario_id)?;
     let params = Params(pairs);
+    params.only(&SCENARIO_LOG_PARAMETERS).map_err(invalid)?;
     let filter = LogFilter::parse(&params)?;
     let paging = Paging::parse(&params, true)?;
     let sort_by = paging.sort_by.clone().unwrap_or_else(|| "imtId".to_owned());

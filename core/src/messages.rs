@@ -1,0 +1,127 @@
+//! Messages read one row at a time, where a vendor's list carries none (a failed
+//! Make run's error is only in its execution detail): which rows to ask for, the
+//! answers for the tab's life (a finished run never changes), and filling them
+//! into rows that arrive again (a reload, a live round, an export).
+
+use std::collections::{HashMap, HashSet};
+
+use crate::model::LogRecord;
+
+/// At most this many message calls in flight: the rows on screen are asked
+/// first, and rows scrolled past are not queued ahead of the next screen.
+pub const IN_FLIGHT: usize = 4;
+
+/// What is known of each row's lazily read message.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MessageBook {
+    /// By record key: the message, or `None` when the vendor has none to tell.
+    known: HashMap<String, Option<String>>,
+    asked: HashSet<String>,
+    /// Keys whose call failed: not asked again in this tab.
+    failed: HashSet<String>,
+}
+
+impl MessageBook {
+    /// Of `candidates` (record keys whose row has a message to ask for, the
+    /// rows on screen first), those to ask now, marked as asked.
+    pub fn take<'a>(&mut self, candidates: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+        let room = IN_FLIGHT.saturating_sub(self.asked.len());
+        let mut taken = Vec::new();
+        for key in candidates {
+            if taken.len() == room {
+                break;
+            }
+            if !self.known.contains_key(key)
+                && !self.asked.contains(key)
+                && !self.failed.contains(key)
+            {
+                self.asked.insert(key.to_owned());
+                taken.push(key.to_owned());
+            }
+        }
+        taken
+    }
+
+    /// Records the answer for `key`; `Err` marks it failed.
+    pub fn answered(&mut self, key: &str, message: Result<Option<String>, ()>) {
+        self.asked.remove(key);
+        match message {
+            Ok(message) => {
+                self.known.insert(key.to_owned(), message);
+            }
+            Err(()) => {
+                self.failed.insert(key.to_owned());
+            }
+        }
+    }
+
+    /// Forgets a call that was cancelled, so the row is asked again later.
+    pub fn cancelled(&mut self, key: &str) {
+        self.asked.remove(key);
+    }
+
+    /// The message read for `key`, if one was.
+    pub fn message(&self, key: &str) -> Option<&str> {
+        self.known.get(key).and_then(Option::as_deref)
+    }
+
+    /// Fills the messages read earlier into rows that arrive without them.
+    pub fn fill(&self, records: &mut [LogRecord]) {
+        if self.known.is_empty() {
+            return;
+        }
+        for record in records.iter_mut().filter(|r| r.message.is_none()) {
+            if let Some(message) = self.message(&record.key()) {
+                record.message = Some(message.to_owned());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::{minute, record};
+
+    #[test]
+    fn asks_the_first_candidates_up_to_the_in_flight_cap_and_never_twice() {
+        let mut book = MessageBook::default();
+        let keys: Vec<String> = (0..10).map(|i| format!("s:{i}")).collect();
+        let first = book.take(keys.iter().map(String::as_str));
+        assert_eq!(first, keys[..IN_FLIGHT]);
+        assert!(
+            book.take(keys.iter().map(String::as_str)).is_empty(),
+            "cap reached"
+        );
+        book.answered("s:0", Ok(Some("Timeout".into())));
+        book.answered("s:1", Err(()));
+        book.cancelled("s:2");
+        let next = book.take(keys.iter().map(String::as_str));
+        assert_eq!(
+            next,
+            ["s:2", "s:4", "s:5"],
+            "known, failed and in-flight keys are skipped"
+        );
+    }
+
+    #[test]
+    fn messages_read_earlier_fill_rows_that_arrive_again() {
+        let mut book = MessageBook::default();
+        book.take(["s:1", "s:2"]);
+        book.answered("s:1", Ok(Some("DataError: Invalid date".into())));
+        book.answered("s:2", Ok(None));
+        let mut rows = vec![
+            record("s", "1", minute(1)),
+            record("s", "2", minute(2)),
+            LogRecord {
+                message: Some("own".into()),
+                ..record("s", "3", minute(3))
+            },
+        ];
+        book.fill(&mut rows);
+        assert_eq!(rows[0].message.as_deref(), Some("DataError: Invalid date"));
+        assert_eq!(rows[1].message, None);
+        assert_eq!(rows[2].message.as_deref(), Some("own"));
+        assert_eq!(book.message("s:1"), Some("DataError: Invalid date"));
+    }
+}

@@ -1,0 +1,53 @@
+// The Message column (why a run failed, where Make lists none) and the audit
+// Event filter, both against the demo's vendor-shaped answers.
+import { test, expect, rows, settled, column, LOGS_REQUEST } from './helpers';
+
+const MESSAGE = 7;
+
+test("the Message column says why a run failed: Make's is read from the execution, search finds it", async ({ page }) => {
+  const executions: string[] = [];
+  page.on('request', (request) => {
+    if (/\/scenarios\/\d+\/executions\//.test(request.url())) executions.push(request.url());
+  });
+  await page.goto('/?period=24h&status=error&type=make-scenarios&tz=utc');
+  await settled(page);
+  // Make's list carries no message: the failed runs on screen get theirs lazily.
+  await expect.poll(async () => (await column(page, MESSAGE))[0] ?? '').toMatch(/^\w+Error: /);
+  const onScreen = await rows(page).count();
+  expect(executions.length).toBeGreaterThan(0);
+  expect(executions.length, 'only rows on screen are asked').toBeLessThanOrEqual(onScreen);
+  expect(new Set(executions).size, 'each row once').toBe(executions.length);
+
+  const message = (await column(page, MESSAGE))[0];
+  const kind = message.split(':')[0];
+  await page.getByLabel('Search').fill(kind);
+  await expect(page).toHaveURL(new RegExp(`q=${kind}`));
+  await expect(rows(page).first().locator(`td:nth-child(${MESSAGE})`)).toContainText(kind);
+  await rows(page).first().click();
+  await expect(page.getByRole('complementary', { name: 'Record detail' })).toContainText(kind);
+});
+
+test('the Event filter asks Make for audit entries of that event only, and the link keeps it', async ({ page }) => {
+  await page.goto('/?period=7d&tz=utc');
+  await settled(page);
+  const asked: string[] = [];
+  page.on('request', (request) => {
+    if (LOGS_REQUEST.test(request.url())) asked.push(request.url());
+  });
+  await page.getByText('Event: all').click();
+  await page.getByRole('checkbox', { name: 'key_created', exact: true }).check();
+  await expect(page).toHaveURL(/event=key_created/);
+  await settled(page);
+  await expect(rows(page).first()).toBeVisible();
+  // Only the audit log is asked, with Make's own event filter.
+  expect(asked.length).toBeGreaterThan(0);
+  for (const url of asked) {
+    expect(url).toMatch(/\/audit-logs\//);
+    expect(decodeURIComponent(url)).toContain('event[0]=key_created');
+  }
+  expect(new Set(await column(page, 5))).toEqual(new Set(['key_created']));
+  await page.reload();
+  await settled(page);
+  await expect(page.getByText('Event: key_created')).toBeVisible();
+  expect(new Set(await column(page, 5))).toEqual(new Set(['key_created']));
+});

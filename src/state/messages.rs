@@ -1,0 +1,98 @@
+//! The Message column's lazy half: rows whose list entry carries no message (a
+//! failed Make run) get it from one more call, for the rows on screen first,
+//! through the request scheduler, each asked once per tab.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::net::schedule::scheduled_get;
+use crate::net::NetError;
+use crate::state::loads::Loads;
+use logdeck_core::model::LogRecord;
+use logdeck_core::scheduler::Priority;
+use logdeck_core::sources::Source;
+
+/// Asks for the messages of the rows at view positions `shown` (a half-open
+/// range of `rows`), a few at a time, asking again as answers arrive.
+pub fn use_lazy_messages(
+    loads: Loads,
+    rows: Memo<Vec<usize>>,
+    shown: RwSignal<(usize, usize)>,
+    sources: Signal<Vec<Source>>,
+) {
+    let answered = RwSignal::new(0u64);
+    Effect::new(move |_| {
+        answered.track();
+        let (start, end) = shown.get();
+        let candidates = rows.with(|rows| {
+            let on_screen = rows.get(start..end.min(rows.len())).unwrap_or_default();
+            sources.with(|sources| {
+                loads.timeline.with(|timeline| {
+                    on_screen
+                        .iter()
+                        .filter_map(|&index| timeline.records().get(index))
+                        .filter_map(|record| {
+                            let source = Source::find(sources, &record.key())?;
+                            source.message_request(record)?;
+                            Some((source.clone(), record.clone()))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+        });
+        if candidates.is_empty() {
+            return;
+        }
+        let keys: Vec<String> = candidates.iter().map(|(_, record)| record.key()).collect();
+        let taken = loads
+            .messages
+            .try_update_value(|messages| messages.take(keys.iter().map(String::as_str)))
+            .unwrap_or_default();
+        for (source, record) in candidates {
+            if taken.contains(&record.key()) {
+                ask(loads, source, LogRecord::clone(&record), answered);
+            }
+        }
+    });
+}
+
+/// Reads one row's message and writes it into the timeline (and so the table,
+/// the search and the detail pane).
+fn ask(loads: Loads, source: Source, record: LogRecord, answered: RwSignal<u64>) {
+    let Some(request) = source.message_request(&record) else {
+        return;
+    };
+    let key = record.key();
+    spawn_local(async move {
+        let lane = source.lane();
+        let message = match scheduled_get(lane.as_ref(), Priority::Visible, &request, None).await {
+            Ok(answer) => source.decode_message(&answer).map_err(|_| ()),
+            Err(NetError::Aborted) => {
+                loads
+                    .messages
+                    .update_value(|messages| messages.cancelled(&key));
+                answered.update(|n| *n += 1);
+                return;
+            }
+            Err(_) => Err(()),
+        };
+        let text = message.clone().ok().flatten();
+        loads
+            .messages
+            .update_value(|messages| messages.answered(&key, message));
+        let updated = text.and_then(|text| {
+            loads.timeline.with_untracked(|timeline| {
+                timeline.get(&key).map(|row| LogRecord {
+                    message: Some(text),
+                    ..row.clone()
+                })
+            })
+        });
+        if let Some(updated) = updated {
+            loads.timeline.update(|timeline| {
+                timeline.update_known(vec![updated]);
+            });
+        }
+        answered.update(|n| *n += 1);
+    });
+}
