@@ -2,11 +2,13 @@
 //! one page at a time, and rows leave in one newest-first order while only a page
 //! per source is held. The caller fetches what [`NewestFirst::wanting`] names.
 //!
-//! A row can arrive twice: a vendor's offsets shift while new logs arrive, and an
-//! opened Logdeck CSV can hold rows that are also read live. Both copies carry
-//! the same instant, so the merge remembers only the keys of the instant it is
-//! at and yields each row once, the live reading first, in memory bounded by
-//! the rows that share one instant rather than by the whole export.
+//! A row can arrive twice, and the merge yields it once in memory bounded by a
+//! page rather than by the whole export:
+//! - a vendor's offsets shift while new logs arrive, so a page can start with
+//!   rows the page before ended with: each lane remembers its last page's keys;
+//! - an opened Logdeck CSV can hold rows that are also read live: both copies
+//!   carry the same instant, so the merge remembers the keys of the instant it
+//!   is at, and the live reading goes first.
 
 use std::collections::{HashSet, VecDeque};
 
@@ -20,6 +22,8 @@ use crate::model::SharedRecord;
 struct Lane {
     buffer: VecDeque<SharedRecord>,
     next: Option<u64>,
+    /// The keys of the page filled last, to drop the rows a shifted offset repeats.
+    last_page: HashSet<String>,
 }
 
 /// A newest-first merge of lanes that are each newest first.
@@ -41,6 +45,7 @@ impl NewestFirst {
                 .map(|(rows, next)| Lane {
                     buffer: rows.into(),
                     next,
+                    last_page: HashSet::new(),
                 })
                 .collect(),
             yielded_at: None,
@@ -63,8 +68,14 @@ impl NewestFirst {
     /// Hands lane `index` the page that [`NewestFirst::wanting`] asked for.
     pub fn fill(&mut self, index: usize, page: Page) {
         if let Some(lane) = self.lanes.get_mut(index) {
-            lane.buffer
-                .extend(page.records.into_iter().map(SharedRecord::new));
+            let keys: HashSet<String> = page.records.iter().map(|r| r.key()).collect();
+            let repeated = std::mem::replace(&mut lane.last_page, keys);
+            lane.buffer.extend(
+                page.records
+                    .into_iter()
+                    .filter(|record| !repeated.contains(&record.key()))
+                    .map(SharedRecord::new),
+            );
             lane.next = page.next;
         }
     }
@@ -192,10 +203,11 @@ mod tests {
             unreadable: Vec::new(),
             total: None,
         };
-        // New logs arrived between the two pages: "a-40" is listed again.
+        // Two new logs arrived between the pages: the second starts two rows
+        // early, repeating "a-45", newer than the last row yielded, and "a-40".
         let shifted = VecDeque::from([
-            page(vec![row("a", 50), row("a", 40)], Some(2)),
-            page(vec![row("a", 40), row("a", 30)], None),
+            page(vec![row("a", 50), row("a", 45), row("a", 40)], Some(3)),
+            page(vec![row("a", 45), row("a", 40), row("a", 30)], None),
         ]);
         let copy = |of: LogRecord| LogRecord {
             source: "file:export.csv".into(),
@@ -227,7 +239,7 @@ mod tests {
         }
         assert_eq!(
             sources,
-            ["a@50", "a@40", "a@30", "file:export.csv@20"],
+            ["a@50", "a@45", "a@40", "a@30", "file:export.csv@20"],
             "each row once, the live reading ahead of the file's copy"
         );
     }
