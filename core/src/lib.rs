@@ -5,6 +5,7 @@
 //! `cargo test`, and the server reuses the same adapters.
 
 pub mod adapters;
+pub mod archive_sync;
 pub mod backoff;
 pub mod columns;
 pub mod config;
@@ -24,6 +25,7 @@ pub mod messages;
 pub mod model;
 pub mod navigation;
 pub mod query;
+pub mod record_json;
 pub mod scheduler;
 pub mod sources;
 pub mod status;

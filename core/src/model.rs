@@ -109,6 +109,12 @@ impl RawJson {
         RawJson(value.to_string().into())
     }
 
+    /// Text a `RawJson` was saved as (the archive's store): kept as it is, since
+    /// [`RawJson::parse`] reads anything invalid as `null` rather than failing.
+    pub fn from_text(text: String) -> RawJson {
+        RawJson(text.into())
+    }
+
     /// JSON `null`, for rows with no vendor object.
     pub fn null() -> RawJson {
         RawJson("null".into())

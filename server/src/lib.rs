@@ -3,6 +3,7 @@
 
 pub mod access;
 mod app_files;
+pub mod archive;
 pub mod demo;
 pub mod error;
 pub mod listen;
@@ -33,6 +34,9 @@ pub struct ServerOptions {
     pub relay: Option<relay::RelayConfig>,
     /// Host names, origins and the team token the server accepts.
     pub access: access::AccessRules,
+    /// The team archive's store, when `--archive` is given: its API is served
+    /// under the relay's access rules.
+    pub archive: Option<archive::Archive>,
 }
 
 /// Builds the whole application router.
@@ -64,6 +68,11 @@ pub fn app(options: &ServerOptions) -> Result<Router, String> {
                 .post(relay_login::sign_in)
                 .with_state(rules.clone()),
         );
+    }
+    if let Some(archive) = &options.archive {
+        router = router.merge(archive::api::routes(archive.clone()).layer(
+            middleware::from_fn_with_state(rules.clone(), access::check_relay_caller),
+        ));
     }
     if options.demo.is_some() || options.relay.is_some() {
         let vendor_relay = options

@@ -8,6 +8,8 @@ use std::time::Duration;
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use logdeck_core::vendor_hosts::VendorHost;
 use logdeck_server::access::AccessRules;
+use logdeck_server::archive::collector::SyncOptions;
+use logdeck_server::archive::{Archive, StoreSpec};
 use logdeck_server::demo::DemoOptions;
 use logdeck_server::listen::ServeLimits;
 use logdeck_server::relay::{Mode, RelayConfig};
@@ -45,9 +47,91 @@ usage: logdeck-server [options]
                        (default: now, to the minute, with a new run about every
                        30 s per source afterwards, for live mode)
   --demo-rate-limit N  demo calls a minute per credential before a 429 (default 1000;
-                       0: no limit)";
+                       0: no limit)
+  --archive STORE      keep every archived stream in STORE (sqlite:PATH or a
+                       postgres:// URL) and serve it at /archive/v1/
+  --archive-connections FILE  the connections to archive (config.json's
+                       \"connections\" form; keys as \"env:NAME\"); with --demo and no
+                       file, the demo's
+  --backfill DAYS      how far back the first sync reads (default 30)
+  --keep DAYS          delete archived rows older than this (default: keep all)
+  --archive-poll S     seconds between a stream's incremental syncs (default 60)
+  --archive-backup F   copy the SQLite archive to the new file F, and exit";
+
+/// What `--archive…` asks for; opened once the runtime runs (both drivers block).
+struct ArchiveArgs {
+    store: StoreSpec,
+    connections: Option<PathBuf>,
+    sync: SyncOptions,
+    backup: Option<String>,
+}
+
+/// The `--archive…` flags as given, checked together by [`ArchiveFlags::finish`].
+struct ArchiveFlags {
+    store: Option<StoreSpec>,
+    connections: Option<PathBuf>,
+    sync: SyncOptions,
+    backup: Option<String>,
+}
+
+impl Default for ArchiveFlags {
+    fn default() -> Self {
+        ArchiveFlags {
+            store: None,
+            connections: None,
+            sync: SyncOptions {
+                backfill: chrono::Duration::days(30),
+                poll: Duration::from_secs(60),
+                keep: None,
+            },
+            backup: None,
+        }
+    }
+}
+
+impl ArchiveFlags {
+    const NAMES: [&'static str; 6] = [
+        "--archive",
+        "--archive-connections",
+        "--backfill",
+        "--keep",
+        "--archive-poll",
+        "--archive-backup",
+    ];
+
+    fn set(&mut self, flag: &str, value: String) -> Result<(), String> {
+        match flag {
+            "--archive" => self.store = Some(StoreSpec::parse(&value)?),
+            "--archive-connections" => self.connections = Some(PathBuf::from(value)),
+            "--backfill" => self.sync.backfill = days(&value, flag)?,
+            "--keep" => self.sync.keep = Some(days(&value, flag)?),
+            "--archive-poll" => self.sync.poll = seconds(&value, flag)?,
+            _ => self.backup = Some(value),
+        }
+        Ok(())
+    }
+
+    fn finish(self, demo: bool) -> Result<Option<ArchiveArgs>, String> {
+        let Some(store) = self.store else {
+            return match (&self.connections, &self.backup) {
+                (None, None) => Ok(None),
+                _ => Err("--archive-connections and --archive-backup need --archive".into()),
+            };
+        };
+        if self.connections.is_none() && !demo && self.backup.is_none() {
+            return Err("--archive needs --archive-connections FILE (or --demo)".into());
+        }
+        Ok(Some(ArchiveArgs {
+            store,
+            connections: self.connections,
+            sync: self.sync,
+            backup: self.backup,
+        }))
+    }
+}
 
 struct Args {
+    archive: Option<ArchiveArgs>,
     address: SocketAddr,
     options: ServerOptions,
     limits: ServeLimits,
@@ -78,6 +162,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut print_config = false;
     let mut access = AccessFlags::default();
     let mut limits = ServeLimits::default();
+    let mut archive = ArchiveFlags::default();
     while let Some(flag) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         match flag.as_str() {
@@ -150,6 +235,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
             "--write-timeout" => {
                 limits.write_timeout = seconds(&value("--write-timeout")?, "--write-timeout")?
             }
+            flag if ArchiveFlags::NAMES.contains(&flag) => archive.set(flag, value(flag)?)?,
             "--help" | "-h" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -167,12 +253,14 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     }
     let relay = Some(relay);
     Ok(Args {
+        archive: archive.finish(demo)?,
         address: SocketAddr::new(host, port),
         options: ServerOptions {
             demo: demo.then(|| demo_options(seed, rows, now, calls_per_minute)),
             dist,
             relay,
             access: access.rules,
+            archive: None,
         },
         limits,
         print_config,
@@ -259,6 +347,15 @@ fn seconds(text: &str, name: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("{name} {text:?}: a positive number of seconds"))
 }
 
+/// `30`, `30d` or `400d`: whole days.
+fn days(text: &str, name: &str) -> Result<chrono::Duration, String> {
+    let number: i64 = parse(text.trim_end_matches('d'), name)?;
+    if number <= 0 {
+        return Err(format!("{name} {text:?}: a positive number of days"));
+    }
+    Ok(chrono::Duration::days(number))
+}
+
 fn parse<T: std::str::FromStr>(text: &str, name: &str) -> Result<T, String>
 where
     T::Err: std::fmt::Display,
@@ -319,7 +416,18 @@ async fn main() -> ExitCode {
         }
     };
     let bound = listener.local_addr().unwrap_or(args.address);
-    let app = match logdeck_server::app(&args.options) {
+    let mut options = args.options;
+    if let Some(archive_args) = args.archive {
+        match start_archive(archive_args, &options, bound).await {
+            Ok(Some(archive)) => options.archive = Some(archive),
+            Ok(None) => return ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let app = match logdeck_server::app(&options) {
         Ok(app) => app,
         Err(message) => {
             eprintln!("error: {message}");
@@ -338,6 +446,54 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Opens the store and starts the collector; `None` when a backup was asked
+/// for and written instead.
+async fn start_archive(
+    archive: ArchiveArgs,
+    options: &logdeck_server::ServerOptions,
+    bound: SocketAddr,
+) -> Result<Option<Archive>, String> {
+    let spec = archive.store.clone();
+    let store = tokio::task::spawn_blocking(move || spec.open())
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
+    let store = Archive::new(store);
+    if let Some(path) = archive.backup {
+        let target = path.clone();
+        store
+            .with_store(move |store| store.backup(&target))
+            .await
+            .map_err(|e| e.to_string())?;
+        println!("archive copied to {path}");
+        return Ok(None);
+    }
+    let connections: Vec<serde_json::Value> = match &archive.connections {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("--archive-connections {}: {e}", path.display()))?;
+            let value: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| format!("--archive-connections {}: {e}", path.display()))?;
+            value
+                .get("connections")
+                .unwrap_or(&value)
+                .as_array()
+                .cloned()
+                .ok_or("--archive-connections: expected a list of connections")?
+        }
+        None if options.demo.is_some() => logdeck_server::demo::demo_connections(),
+        None => Vec::new(),
+    };
+    let sources = logdeck_server::archive::sources(&connections, &format!("http://{bound}"))?;
+    println!(
+        "archive: syncing {} streams into {:?}",
+        sources.len(),
+        archive.store
+    );
+    logdeck_server::archive::spawn_collector(&store, sources, archive.sync);
+    Ok(Some(store))
 }
 
 #[cfg(test)]
@@ -402,5 +558,22 @@ mod tests {
         let too_short = args("--idle-timeout 20").err().unwrap();
         assert!(too_short.contains("upstream timeout"), "{too_short}");
         assert!(args("--idle-timeout -1").is_err());
+    }
+
+    #[test]
+    fn archive_flags_name_what_is_missing() {
+        let demo = args("--demo --archive sqlite:a.db --keep 400d --backfill 7")
+            .ok()
+            .unwrap();
+        let archive = demo.archive.unwrap();
+        assert_eq!(archive.store, StoreSpec::Sqlite("a.db".into()));
+        assert_eq!(archive.sync.keep, Some(chrono::Duration::days(400)));
+        assert_eq!(archive.sync.backfill, chrono::Duration::days(7));
+        let alone = args("--archive sqlite:a.db").err().unwrap();
+        assert!(alone.contains("--archive-connections"), "{alone}");
+        assert!(args("--archive sqlite:a.db --archive-backup b.db").is_ok());
+        assert!(args("--archive-backup b.db").is_err());
+        assert!(args("--demo --archive sqlite:a.db --keep 0d").is_err());
+        assert!(args("--archive redis://x").is_err());
     }
 }

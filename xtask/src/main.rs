@@ -1,6 +1,8 @@
 //! The project's README commands.
 //!
-//! - `cargo xtask demo [--port N]`: install what is missing, build the app, serve the demo.
+//! - `cargo xtask demo [--port N] [--archive]`: install what is missing, build the
+//!   app, serve the demo (with `--archive`, fed from an embedded archive that syncs
+//!   the demo vendors).
 //! - `cargo xtask test`: every check CI runs, failing when any fails.
 
 mod build;
@@ -12,7 +14,7 @@ mod tools;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <demo [--port N] | test | check NAME | bench>";
+const USAGE: &str = "usage: cargo xtask <demo [--port N] [--archive] | test | check NAME | bench>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -33,19 +35,35 @@ fn main() -> ExitCode {
 }
 
 fn demo(args: &[String]) -> Result<(), String> {
-    let port = match args {
-        [] => 8080,
-        [flag, value] if flag == "--port" => value
-            .parse()
-            .map_err(|_| format!("--port {value:?} is not a port number"))?,
-        _ => return Err(USAGE.to_owned()),
-    };
+    let mut port = 8080u16;
+    let mut archive = false;
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        match flag.as_str() {
+            "--port" => {
+                let value = rest.next().ok_or(USAGE)?;
+                port = value
+                    .parse()
+                    .map_err(|_| format!("--port {value:?} is not a port number"))?;
+            }
+            "--archive" => archive = true,
+            _ => return Err(USAGE.to_owned()),
+        }
+    }
     tools::ensure_build_tools()?;
     build::release_app()?;
     build::server()?;
     let port = port.to_string();
-    let server =
-        server::DemoServer::start("debug", &["--demo", "--dist", "dist", "--port", &port])?;
+    let mut flags = vec!["--demo", "--dist", "dist", "--port", &port];
+    // The archive syncs the demo vendors (and lives with their rate limits);
+    // the dashboard reads it at /archive/v1/.
+    flags.extend(
+        archive
+            .then_some(["--archive", "sqlite:target/demo-archive.db"])
+            .into_iter()
+            .flatten(),
+    );
+    let server = server::DemoServer::start("debug", &flags)?;
     println!("\nLogdeck demo: {}  (Ctrl-C to stop)\n", server.url());
     server.wait()
 }
@@ -82,6 +100,7 @@ const CHECKS: [Check; 7] = [
         ]))
     }),
     ("host tests", || {
+        tools::ensure_postgres()?;
         command::run(command::cargo(&["test", "--workspace"]))
     }),
     ("API conformance", || {

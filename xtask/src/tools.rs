@@ -116,18 +116,32 @@ pub fn ensure_browser() -> Result<(), String> {
         return Ok(());
     }
     println!("Chromium is missing: installing chromium and chromium-driver with apt");
+    apt_install(&["chromium", "chromium-driver"])
+}
+
+/// PostgreSQL's server binaries, for the archive's store tests, which start
+/// their own throwaway cluster with them.
+pub fn ensure_postgres() -> Result<(), String> {
+    let installed = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|version| version.path().join("bin/initdb").is_file());
+    if installed || std::env::var_os("LOGDECK_PG_BIN").is_some() {
+        return Ok(());
+    }
+    println!("PostgreSQL is missing: installing postgresql with apt");
+    apt_install(&["postgresql"])
+}
+
+fn apt_install(packages: &[&str]) -> Result<(), String> {
     let mut update = command::command("apt-get");
     update.arg("update");
     run(update)?;
     let mut install = command::command("apt-get");
     install
-        .args([
-            "install",
-            "-y",
-            "--no-install-recommends",
-            "chromium",
-            "chromium-driver",
-        ])
+        .args(["install", "-y", "--no-install-recommends"])
+        .args(packages)
         .env("DEBIAN_FRONTEND", "noninteractive");
     run(install)
 }

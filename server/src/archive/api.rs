@@ -1,0 +1,160 @@
+//! The archive API, behind the relay's access rules (Host, Origin, team token):
+//! - `GET /archive/v1/logs?<the app's URL filters>&offset=&limit=`: rows
+//!   newest first with the exact total;
+//! - `GET /archive/v1/histogram?<filters>&buckets=`: the true volume per status;
+//! - `GET /archive/v1/status`: each stream's sync state, lag and last error.
+
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{FixedOffset, SecondsFormat, Utc};
+use logdeck_core::archive_sync::StreamState;
+use logdeck_core::query::{LogQuery, TimeWindow};
+use logdeck_core::record_json;
+use serde_json::{json, Map, Value};
+
+use super::Archive;
+use crate::error::AppError;
+
+/// Rows per page at most.
+pub const MAX_LIMIT: u32 = 1_000;
+/// Histogram buckets at most.
+pub const MAX_BUCKETS: usize = 1_000;
+
+pub fn routes(archive: Archive) -> Router {
+    Router::new()
+        .route("/archive/v1/logs", get(logs))
+        .route("/archive/v1/histogram", get(histogram))
+        .route("/archive/v1/status", get(status))
+        .with_state(archive)
+}
+
+fn bad_request(message: impl Into<String>) -> AppError {
+    AppError::new(StatusCode::BAD_REQUEST, "bad_archive_query", message)
+}
+
+fn store_failed(error: super::store::StoreError) -> AppError {
+    AppError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "archive_unavailable",
+        error.to_string(),
+    )
+}
+
+/// The unified filters and their window (relative periods end now, in UTC),
+/// plus the named numeric parameters the endpoint takes besides them.
+fn parse(
+    raw: Option<String>,
+    numbers: &[&str],
+) -> Result<(LogQuery, TimeWindow, Map<String, Value>), AppError> {
+    let raw = raw.unwrap_or_default();
+    let (query, problems) = LogQuery::from_query_string(&raw);
+    if let Some(problem) = problems.first() {
+        return Err(bad_request(problem.to_string()));
+    }
+    let mut found = Map::new();
+    for (key, value) in url::form_urlencoded::parse(raw.as_bytes()) {
+        if numbers.contains(&key.as_ref()) {
+            let number: u64 = value
+                .parse()
+                .map_err(|_| bad_request(format!("{key} must be a whole number, got {value:?}")))?;
+            found.insert(key.into_owned(), json!(number));
+        }
+    }
+    let utc = FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!("zero is a valid offset"));
+    let window = query.period.resolve(Utc::now(), utc);
+    Ok((query, window, found))
+}
+
+fn instant(at: chrono::DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+async fn logs(
+    State(archive): State<Archive>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, AppError> {
+    let (query, window, numbers) = parse(raw, &["offset", "limit"])?;
+    let offset = numbers.get("offset").and_then(Value::as_u64).unwrap_or(0);
+    let limit = numbers.get("limit").and_then(Value::as_u64).unwrap_or(100);
+    if limit == 0 || limit > u64::from(MAX_LIMIT) {
+        return Err(bad_request(format!("limit must be 1 to {MAX_LIMIT}")));
+    }
+    let limit = u32::try_from(limit).unwrap_or(MAX_LIMIT);
+    let found = archive
+        .with_store(move |store| store.find(&query, window, offset, limit))
+        .await
+        .map_err(store_failed)?;
+    let returned = found.records.len() as u64;
+    let next = (offset + returned < found.total && returned > 0).then_some(offset + returned);
+    Ok(Json(json!({
+        "window": {"from": instant(window.from), "to": instant(window.to)},
+        "total": found.total,
+        "offset": offset,
+        "nextOffset": next,
+        "records": found.records.iter().map(record_json::encode).collect::<Vec<_>>(),
+    })))
+}
+
+async fn histogram(
+    State(archive): State<Archive>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, AppError> {
+    let (query, window, numbers) = parse(raw, &["buckets"])?;
+    let buckets = numbers.get("buckets").and_then(Value::as_u64).unwrap_or(60);
+    let buckets = usize::try_from(buckets).unwrap_or(0);
+    if buckets == 0 || buckets > MAX_BUCKETS {
+        return Err(bad_request(format!("buckets must be 1 to {MAX_BUCKETS}")));
+    }
+    let counts = archive
+        .with_store(move |store| store.histogram(&query, window, buckets))
+        .await
+        .map_err(store_failed)?;
+    let span = window.to - window.from;
+    let mut out: Vec<Value> = (0..buckets)
+        .map(|index| {
+            let from = window.from
+                + span * i32::try_from(index).unwrap_or(i32::MAX)
+                    / i32::try_from(buckets).unwrap_or(1);
+            let to = window.from
+                + span * i32::try_from(index + 1).unwrap_or(i32::MAX)
+                    / i32::try_from(buckets).unwrap_or(1);
+            json!({"from": instant(from), "to": instant(to), "counts": {}})
+        })
+        .collect();
+    for (bucket, status, rows) in counts.cells {
+        if let Some(entry) = out.get_mut(bucket) {
+            entry["counts"][status.key()] = json!(rows);
+        }
+    }
+    Ok(Json(json!({
+        "window": {"from": instant(window.from), "to": instant(window.to)},
+        "buckets": out,
+    })))
+}
+
+async fn status(State(archive): State<Archive>) -> Result<Json<Value>, AppError> {
+    let states = archive
+        .with_store(|store| store.states())
+        .await
+        .map_err(store_failed)?;
+    let now = Utc::now();
+    let streams: Vec<Value> = states
+        .into_iter()
+        .map(|(stream, text)| {
+            let state: StreamState = serde_json::from_str(&text).unwrap_or_default();
+            json!({
+                "stream": stream,
+                "syncedTo": state.synced_to.map(instant),
+                "lagSeconds": state.lag(now).map(|lag| lag.num_seconds()),
+                "backfilling": state.synced_to.is_none(),
+                "pass": state.pass,
+                "stored": state.stored,
+                "lastPageAt": state.last_page_at.map(instant),
+                "lastError": state.last_error,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "streams": streams })))
+}

@@ -1,0 +1,245 @@
+//! The collector: keeps every configured stream in the store with the core's
+//! adapters and sync plan (`logdeck_core::archive_sync`), every call waiting in
+//! its connection's lane of the core's request scheduler, so the whole team
+//! spends a vendor's rate budget once, and a 429 storm slows the sync without
+//! losing a row.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration as StdDuration, Instant};
+
+use chrono::{Duration, Utc};
+use logdeck_core::archive_sync::StreamState;
+use logdeck_core::http::{ApiRequest, HttpAnswer};
+use logdeck_core::query::{LogQuery, Period};
+use logdeck_core::scheduler::{AfterAnswer, Budget, Millis, Priority, Scheduler, Ticket};
+use logdeck_core::sources::Source;
+
+use super::Archive;
+
+/// How the collector runs.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// How far back the first pass reads.
+    pub backfill: Duration,
+    /// The pause between incremental passes of a stream.
+    pub poll: StdDuration,
+    /// Rows older than this are deleted (`--keep`); `None` keeps everything.
+    pub keep: Option<Duration>,
+}
+
+/// The scheduler shared by every stream's task, on a monotonic clock.
+#[derive(Clone)]
+pub struct Lanes {
+    inner: Arc<Mutex<LanesState>>,
+    epoch: Instant,
+}
+
+struct LanesState {
+    scheduler: Scheduler,
+    /// Started by one task's `start_ready` on behalf of another.
+    started: HashSet<Ticket>,
+}
+
+impl Default for Lanes {
+    fn default() -> Self {
+        Lanes {
+            inner: Arc::new(Mutex::new(LanesState {
+                scheduler: Scheduler::default(),
+                started: HashSet::new(),
+            })),
+            epoch: Instant::now(),
+        }
+    }
+}
+
+impl Lanes {
+    fn now(&self) -> Millis {
+        Millis::try_from(self.epoch.elapsed().as_millis()).unwrap_or(Millis::MAX)
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut LanesState) -> T) -> T {
+        let mut guard = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut guard)
+    }
+
+    /// Waits until `ticket` may start.
+    async fn started(&self, ticket: Ticket) {
+        loop {
+            let now = self.now();
+            let wake = self.with(|state| {
+                let ready = state.scheduler.start_ready(now);
+                state.started.extend(ready);
+                if state.started.remove(&ticket) {
+                    None
+                } else {
+                    Some(state.scheduler.next_wake(now).unwrap_or(now + 200))
+                }
+            });
+            let Some(wake) = wake else { return };
+            let wait = wake.saturating_sub(now).clamp(10, 200);
+            tokio::time::sleep(StdDuration::from_millis(wait)).await;
+        }
+    }
+
+    /// Performs `request` in `lane`'s budget, waiting out rate limits and
+    /// retrying server errors as the scheduler says.
+    pub async fn get(
+        &self,
+        http: &reqwest::Client,
+        lane: Option<(String, Budget)>,
+        request: &ApiRequest,
+    ) -> Result<HttpAnswer, String> {
+        let Some((lane, budget)) = lane else {
+            return fetch(http, request).await;
+        };
+        let ticket = self.with(|state| {
+            state.scheduler.set_budget(&lane, budget);
+            state.scheduler.enqueue(&lane, Priority::Background)
+        });
+        loop {
+            self.started(ticket).await;
+            let outcome = fetch(http, request).await;
+            let (status, retry_after) = match &outcome {
+                Ok(answer) => (answer.status, answer.retry_after),
+                // No answer: let the scheduler back off as for a server error.
+                Err(_) => (502, None),
+            };
+            let now = self.now();
+            let after =
+                self.with(|state| state.scheduler.answered(ticket, now, status, retry_after));
+            if after == AfterAnswer::Accept {
+                return outcome;
+            }
+        }
+    }
+}
+
+async fn fetch(http: &reqwest::Client, request: &ApiRequest) -> Result<HttpAnswer, String> {
+    let mut call = http.get(&request.url);
+    for (name, value) in &request.headers {
+        call = call.header(name, value);
+    }
+    let response = call.send().await.map_err(|e| e.without_url().to_string())?;
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok());
+    let body = response
+        .text()
+        .await
+        .map_err(|e| e.without_url().to_string())?;
+    Ok(HttpAnswer {
+        status,
+        body,
+        retry_after,
+    })
+}
+
+/// Runs one stream forever: a page, a checkpoint, the next page; between
+/// passes it waits `poll`. Failures are recorded in the stream's state and
+/// the same page is asked again later.
+pub async fn run_stream(
+    archive: Archive,
+    source: Source,
+    http: reqwest::Client,
+    lanes: Lanes,
+    options: SyncOptions,
+) {
+    let stream = source.id();
+    loop {
+        match sync_page(&archive, &source, &http, &lanes, &options).await {
+            Ok(true) => {}
+            Ok(false) => tokio::time::sleep(options.poll).await,
+            Err(error) => {
+                tracing_error(&stream, &error);
+                tokio::time::sleep(options.poll.min(StdDuration::from_secs(30))).await;
+            }
+        }
+    }
+}
+
+fn tracing_error(stream: &str, error: &str) {
+    eprintln!("archive: {stream}: {error}");
+}
+
+/// Reads and stores one page of `source`; `Ok(true)` when its pass goes on.
+pub async fn sync_page(
+    archive: &Archive,
+    source: &Source,
+    http: &reqwest::Client,
+    lanes: &Lanes,
+    options: &SyncOptions,
+) -> Result<bool, String> {
+    let stream = source.id();
+    let (mut state, oldest_running) = {
+        let stream = stream.clone();
+        archive
+            .with_store(move |store| {
+                let state = store
+                    .state(&stream)?
+                    .and_then(|text| serde_json::from_str::<StreamState>(&text).ok())
+                    .unwrap_or_default();
+                Ok((state, store.oldest_running(&stream)?))
+            })
+            .await
+            .map_err(|e| e.to_string())?
+    };
+    let now = Utc::now();
+    let pass = state.pass_at(
+        now,
+        options.backfill,
+        oldest_running,
+        source.first_position(),
+    );
+    let window = pass.window();
+    let query = LogQuery {
+        period: Period::Absolute {
+            from: window.from,
+            to: window.to,
+        },
+        ..LogQuery::default()
+    };
+    let page = async {
+        let request = source
+            .request(&query, window, pass.position)
+            .map_err(|e| e.to_string())?;
+        let answer = lanes.get(http, source.lane(), &request).await?;
+        source
+            .decode(&answer, &query, window, pass.position)
+            .map_err(|e| e.to_string())
+    }
+    .await;
+    let (records, outcome) = match page {
+        Ok(page) => (page.records, Ok(page.next)),
+        Err(error) => (Vec::new(), Err(error)),
+    };
+    let saved = {
+        let stream = stream.clone();
+        let outcome = outcome.clone();
+        archive
+            .with_store(move |store| {
+                store.commit_page(&stream, &records, &mut |added| {
+                    match &outcome {
+                        Ok(next) => state.page_done(*next, added, Utc::now()),
+                        Err(error) => state.page_failed(error.clone()),
+                    }
+                    serialize(&state)
+                })?;
+                Ok(state)
+            })
+            .await
+            .map_err(|e| e.to_string())?
+    };
+    outcome?;
+    Ok(saved.pass.is_some())
+}
+
+fn serialize(state: &StreamState) -> String {
+    serde_json::to_string(state).unwrap_or_else(|_| "{}".to_owned())
+}

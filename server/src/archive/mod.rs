@@ -1,0 +1,227 @@
+//! The team archive: `logdeck-server --archive <store>` keeps every configured
+//! stream in a store (SQLite by default, PostgreSQL for teams) with the core's
+//! adapters, so history outlives the vendors' retention and the team spends
+//! each vendor's rate budget once. The archive API serves it with the unified
+//! filters, exact totals and the true volume over any period.
+
+pub mod api;
+pub mod collector;
+pub mod postgres;
+pub mod sqlite;
+pub mod store;
+
+use std::sync::{Arc, Mutex};
+
+use logdeck_core::config::RuntimeConfig;
+use logdeck_core::sources::Source;
+use serde_json::Value;
+
+use store::{Store, StoreError};
+
+/// Where the archive lives: `sqlite:PATH` or a `postgres://` URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreSpec {
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl StoreSpec {
+    pub fn parse(text: &str) -> Result<StoreSpec, String> {
+        if let Some(path) = text.strip_prefix("sqlite:") {
+            return if path.is_empty() {
+                Err("--archive sqlite: needs a file path (sqlite:logdeck-archive.db)".into())
+            } else {
+                Ok(StoreSpec::Sqlite(path.to_owned()))
+            };
+        }
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            return Ok(StoreSpec::Postgres(text.to_owned()));
+        }
+        Err(format!(
+            "--archive {text:?}: expected sqlite:PATH or a postgres:// URL"
+        ))
+    }
+
+    /// Opens the store, creating or migrating its schema.
+    pub fn open(&self) -> Result<Box<dyn Store>, StoreError> {
+        Ok(match self {
+            StoreSpec::Sqlite(path) => Box::new(sqlite::SqliteStore::open(path)?),
+            StoreSpec::Postgres(url) => Box::new(postgres::PostgresStore::connect(url)?),
+        })
+    }
+}
+
+/// The store, shared by the collector's tasks and the API. Every call runs on
+/// a blocking thread: both drivers block.
+#[derive(Clone)]
+pub struct Archive {
+    store: Arc<Mutex<Box<dyn Store>>>,
+}
+
+impl std::fmt::Debug for Archive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Archive")
+    }
+}
+
+impl Archive {
+    pub fn new(store: Box<dyn Store>) -> Archive {
+        Archive {
+            store: Arc::new(Mutex::new(store)),
+        }
+    }
+
+    /// Runs `work` with the store on a blocking thread.
+    pub async fn with_store<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut dyn Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = store
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            work(guard.as_mut())
+        })
+        .await
+        .map_err(|e| StoreError(format!("the store's worker stopped: {e}")))?
+    }
+}
+
+/// Starts the collector: one task per stream, sharing the connections' rate
+/// budgets, and the retention sweep when `options.keep` is set.
+pub fn spawn_collector(archive: &Archive, sources: Vec<Source>, options: collector::SyncOptions) {
+    let http = match reqwest::Client::builder()
+        .no_proxy()
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+    {
+        Ok(http) => http,
+        Err(error) => {
+            eprintln!("archive: no HTTP client ({error}); nothing is synced");
+            return;
+        }
+    };
+    let lanes = collector::Lanes::default();
+    for source in sources {
+        tokio::spawn(collector::run_stream(
+            archive.clone(),
+            source,
+            http.clone(),
+            lanes.clone(),
+            options.clone(),
+        ));
+    }
+    if let Some(keep) = options.keep {
+        let archive = archive.clone();
+        tokio::spawn(async move {
+            loop {
+                let before = chrono::Utc::now() - keep;
+                if let Err(error) = archive
+                    .with_store(move |store| store.delete_before(before))
+                    .await
+                {
+                    eprintln!("archive: retention: {error}");
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+            }
+        });
+    }
+}
+
+/// The streams of `connections` (config.json's `connections` form), their
+/// relative base URLs (the demo's `/demo/…`) resolved against `base`. A key
+/// or token given as `"env:NAME"` is read from the environment, so keys live
+/// in the server's environment, never in a file the app is served.
+pub fn sources(connections: &[Value], base: &str) -> Result<Vec<Source>, String> {
+    let resolved: Vec<Value> = connections
+        .iter()
+        .map(|connection| resolve(connection, base))
+        .collect::<Result<_, _>>()?;
+    let config = RuntimeConfig::parse(&serde_json::json!({ "connections": resolved }).to_string())
+        .map_err(|e| format!("archive connections: {e}"))?;
+    Ok(Source::expand(&config)
+        .into_iter()
+        .filter(|source| source.remote().is_some())
+        .collect())
+}
+
+fn resolve(connection: &Value, base: &str) -> Result<Value, String> {
+    let mut connection = connection.clone();
+    let Some(object) = connection.as_object_mut() else {
+        return Err("an archive connection is not an object".into());
+    };
+    if let Some(url) = object.get("baseUrl").and_then(Value::as_str) {
+        if url.starts_with('/') {
+            let absolute = format!("{}{url}", base.trim_end_matches('/'));
+            object.insert("baseUrl".into(), Value::String(absolute));
+        }
+    }
+    for field in ["key", "token"] {
+        if let Some(name) = object
+            .get(field)
+            .and_then(Value::as_str)
+            .and_then(|v| v.strip_prefix("env:"))
+        {
+            let secret = std::env::var(name).map_err(|_| {
+                format!("archive connection: {field} names ${name}, which is not set")
+            })?;
+            object.insert(field.into(), Value::String(secret));
+        }
+    }
+    Ok(connection)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_specs_are_sqlite_paths_or_postgres_urls() {
+        assert_eq!(
+            StoreSpec::parse("sqlite:archive.db"),
+            Ok(StoreSpec::Sqlite("archive.db".into()))
+        );
+        assert!(matches!(
+            StoreSpec::parse("postgresql://u@localhost/logs"),
+            Ok(StoreSpec::Postgres(_))
+        ));
+        assert!(StoreSpec::parse("sqlite:").is_err());
+        assert!(StoreSpec::parse("mysql://x").is_err());
+    }
+
+    #[test]
+    fn relative_bases_resolve_and_keys_come_from_the_environment() {
+        std::env::set_var("LOGDECK_TEST_ARCHIVE_KEY", "app-secret");
+        let connections = [serde_json::json!({
+            "vendor": "dify", "id": "bot", "name": "Bot",
+            "baseUrl": "/demo/dify/v1", "key": "env:LOGDECK_TEST_ARCHIVE_KEY"
+        })];
+        let sources = sources(&connections, "http://127.0.0.1:9/").unwrap();
+        let request = sources[0]
+            .request(
+                &logdeck_core::query::LogQuery::default(),
+                logdeck_core::query::TimeWindow {
+                    from: chrono::Utc::now(),
+                    to: chrono::Utc::now(),
+                },
+                1,
+            )
+            .unwrap();
+        assert!(request
+            .url
+            .starts_with("http://127.0.0.1:9/demo/dify/v1/workflows/logs?"));
+        assert!(request.headers[0].1.contains("app-secret"));
+        let missing = [serde_json::json!({
+            "vendor": "dify", "id": "bot", "name": "Bot", "baseUrl": "/d", "key": "env:LOGDECK_TEST_UNSET_KEY"
+        })];
+        assert!(sources_error(&missing).contains("LOGDECK_TEST_UNSET_KEY"));
+    }
+
+    fn sources_error(connections: &[Value]) -> String {
+        match sources(connections, "http://127.0.0.1:9") {
+            Err(error) => error,
+            Ok(_) => String::from("no error"),
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! The team store: PostgreSQL, for an archive that outgrows one machine. Same
+//! schema, migrations and filter as SQLite (see `store`).
+
+use chrono::{DateTime, TimeZone, Utc};
+use postgres::types::ToSql;
+use postgres::{Client, NoTls};
+
+use super::store::{
+    counts, filter, histogram_statement, to_row, Bound, Counts, Dialect, Found, Row, Store,
+    StoreError, COLUMNS, MIGRATIONS, TEXT_COLUMNS,
+};
+use logdeck_core::model::LogRecord;
+use logdeck_core::query::{LogQuery, TimeWindow};
+use logdeck_core::status::Status;
+
+pub struct PostgresStore {
+    client: Client,
+}
+
+fn failed(error: postgres::Error) -> StoreError {
+    StoreError(error.to_string())
+}
+
+/// The values as the driver binds them: integers as `BIGINT`, text as `TEXT`.
+fn params(values: &[Bound]) -> Vec<Box<dyn ToSql + Sync>> {
+    values
+        .iter()
+        .map(|bound| -> Box<dyn ToSql + Sync> {
+            match bound {
+                Bound::Int(n) => Box::new(*n),
+                Bound::Text(text) => Box::new(text.clone()),
+                Bound::NullInt => Box::new(None::<i64>),
+                Bound::NullText => Box::new(None::<String>),
+            }
+        })
+        .collect()
+}
+
+fn refs(boxed: &[Box<dyn ToSql + Sync>]) -> Vec<&(dyn ToSql + Sync)> {
+    boxed.iter().map(|value| value.as_ref()).collect()
+}
+
+impl PostgresStore {
+    /// Connects with a libpq-style URL or key=value string and brings the
+    /// schema up to date.
+    pub fn connect(url: &str) -> Result<PostgresStore, StoreError> {
+        let client = Client::connect(url, NoTls).map_err(failed)?;
+        let mut store = PostgresStore { client };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        self.client
+            .batch_execute(
+                "CREATE TABLE IF NOT EXISTS logdeck_migrations (version BIGINT PRIMARY KEY)",
+            )
+            .map_err(failed)?;
+        for (version, sql) in MIGRATIONS {
+            let applied = self
+                .client
+                .query_opt(
+                    "SELECT version FROM logdeck_migrations WHERE version = $1",
+                    &[&version],
+                )
+                .map_err(failed)?;
+            if applied.is_none() {
+                let mut transaction = self.client.transaction().map_err(failed)?;
+                transaction.batch_execute(sql).map_err(failed)?;
+                transaction
+                    .execute(
+                        "INSERT INTO logdeck_migrations (version) VALUES ($1)",
+                        &[&version],
+                    )
+                    .map_err(failed)?;
+                transaction.commit().map_err(failed)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn read_row(row: &postgres::Row) -> Result<Row, StoreError> {
+    let mut texts: [Option<String>; 19] = Default::default();
+    let mut ints = [None; 19];
+    for (index, is_text) in TEXT_COLUMNS.iter().enumerate() {
+        if *is_text {
+            texts[index] = row.try_get(index).map_err(failed)?;
+        } else {
+            ints[index] = row.try_get(index).map_err(failed)?;
+        }
+    }
+    Ok(Row { texts, ints })
+}
+
+impl Store for PostgresStore {
+    fn commit_page(
+        &mut self,
+        stream: &str,
+        records: &[LogRecord],
+        checkpoint: &mut dyn FnMut(u64) -> String,
+    ) -> Result<u64, StoreError> {
+        let placeholders: Vec<String> = (1..=19).map(|n| format!("${n}")).collect();
+        let updates: Vec<String> = COLUMNS
+            .split(", ")
+            .filter(|column| !matches!(*column, "source" | "id"))
+            .map(|column| format!("{column} = EXCLUDED.{column}"))
+            .collect();
+        let mut transaction = self.client.transaction().map_err(failed)?;
+        // xmax = 0 only on a row this statement inserted, not one it updated.
+        let upsert = transaction
+            .prepare(&format!(
+                "INSERT INTO records ({COLUMNS}) VALUES ({}) \
+                 ON CONFLICT (source, id) DO UPDATE SET {} RETURNING (xmax = 0)",
+                placeholders.join(", "),
+                updates.join(", ")
+            ))
+            .map_err(failed)?;
+        let mut added = 0;
+        for record in records {
+            let values = params(&to_row(record));
+            let row = transaction
+                .query_one(&upsert, &refs(&values))
+                .map_err(failed)?;
+            if row.try_get::<_, bool>(0).map_err(failed)? {
+                added += 1;
+            }
+        }
+        transaction
+            .execute(
+                "INSERT INTO stream_states (stream, state) VALUES ($1, $2) \
+                 ON CONFLICT (stream) DO UPDATE SET state = EXCLUDED.state",
+                &[&stream, &checkpoint(added)],
+            )
+            .map_err(failed)?;
+        transaction.commit().map_err(failed)?;
+        Ok(added)
+    }
+
+    fn state(&mut self, stream: &str) -> Result<Option<String>, StoreError> {
+        let row = self
+            .client
+            .query_opt(
+                "SELECT state FROM stream_states WHERE stream = $1",
+                &[&stream],
+            )
+            .map_err(failed)?;
+        row.map(|row| row.try_get(0).map_err(failed)).transpose()
+    }
+
+    fn states(&mut self) -> Result<Vec<(String, String)>, StoreError> {
+        self.client
+            .query(
+                "SELECT stream, state FROM stream_states ORDER BY stream",
+                &[],
+            )
+            .map_err(failed)?
+            .iter()
+            .map(|row| {
+                Ok((
+                    row.try_get(0).map_err(failed)?,
+                    row.try_get(1).map_err(failed)?,
+                ))
+            })
+            .collect()
+    }
+
+    fn oldest_running(&mut self, source: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let row = self
+            .client
+            .query_one(
+                "SELECT MIN(at_ms) FROM records WHERE source = $1 AND status = $2",
+                &[&source, &Status::Running.key()],
+            )
+            .map_err(failed)?;
+        let at: Option<i64> = row.try_get(0).map_err(failed)?;
+        Ok(at.and_then(|ms| Utc.timestamp_millis_opt(ms).single()))
+    }
+
+    fn find(
+        &mut self,
+        query: &LogQuery,
+        window: TimeWindow,
+        offset: u64,
+        limit: u32,
+    ) -> Result<Found, StoreError> {
+        let mut clause = filter(query, window, Dialect::Postgres);
+        let values = params(&clause.values);
+        let total: i64 = self
+            .client
+            .query_one(
+                &format!("SELECT COUNT(*) FROM records WHERE {}", clause.sql),
+                &refs(&values),
+            )
+            .map_err(failed)?
+            .try_get(0)
+            .map_err(failed)?;
+        let limit_at = clause.bind(Dialect::Postgres, Bound::Int(i64::from(limit)));
+        let offset_at = clause.bind(
+            Dialect::Postgres,
+            Bound::Int(i64::try_from(offset).unwrap_or(i64::MAX)),
+        );
+        let values = params(&clause.values);
+        let rows = self
+            .client
+            .query(
+                &format!(
+                    "SELECT {COLUMNS} FROM records WHERE {} \
+                     ORDER BY at_ms DESC, source, id LIMIT {limit_at} OFFSET {offset_at}",
+                    clause.sql
+                ),
+                &refs(&values),
+            )
+            .map_err(failed)?;
+        let records = rows
+            .iter()
+            .map(|row| read_row(row)?.record())
+            .collect::<Result<_, _>>()?;
+        Ok(Found {
+            records,
+            total: u64::try_from(total).unwrap_or(0),
+        })
+    }
+
+    fn histogram(
+        &mut self,
+        query: &LogQuery,
+        window: TimeWindow,
+        buckets: usize,
+    ) -> Result<Counts, StoreError> {
+        let statement = histogram_statement(query, window, buckets, Dialect::Postgres);
+        let values = params(&statement.values);
+        let groups = self
+            .client
+            .query(&statement.sql, &refs(&values))
+            .map_err(failed)?
+            .iter()
+            .map(|row| {
+                Ok((
+                    row.try_get(0).map_err(failed)?,
+                    row.try_get(1).map_err(failed)?,
+                    row.try_get(2).map_err(failed)?,
+                ))
+            })
+            .collect::<Result<Vec<(i64, String, i64)>, StoreError>>()?;
+        Ok(counts(groups, buckets))
+    }
+
+    fn backup(&mut self, _path: &str) -> Result<(), StoreError> {
+        Err(StoreError(
+            "a PostgreSQL archive is backed up with pg_dump (see the README)".into(),
+        ))
+    }
+
+    fn delete_before(&mut self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        self.client
+            .execute(
+                "DELETE FROM records WHERE at_ms < $1",
+                &[&before.timestamp_millis()],
+            )
+            .map_err(failed)
+    }
+}

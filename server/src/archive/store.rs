@@ -1,0 +1,322 @@
+//! The archive's store behind one trait, so SQLite (one file, the default),
+//! PostgreSQL (for teams) and later a column store answer the same calls. The
+//! SQL is written once here: both dialects share the schema, the migrations and
+//! the filter, which is the core's unified filter ([`LogQuery::matches`]) in SQL.
+
+use chrono::{DateTime, TimeZone, Utc};
+use logdeck_core::model::{CollectionType, LogRecord, RawJson, Usage};
+use logdeck_core::query::{LogQuery, TimeWindow};
+use logdeck_core::status::Status;
+
+/// Why the store could not answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreError(pub String);
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "archive store: {}", self.0)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// One page of rows matching a filter, newest first, with the exact total.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub records: Vec<LogRecord>,
+    pub total: u64,
+}
+
+/// Rows per status in each of `buckets` equal spans of a window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counts {
+    /// `(bucket index, status, rows)`.
+    pub cells: Vec<(usize, Status, u64)>,
+}
+
+/// What every store does.
+pub trait Store: Send {
+    /// Stores a page and the stream's checkpoint in one transaction, so a crash
+    /// never leaves rows without their checkpoint or the reverse. A row already
+    /// stored (same source and id) is replaced: a run that was running has
+    /// ended. `checkpoint` gets how many rows were new and gives the state to
+    /// save; the count is also returned.
+    fn commit_page(
+        &mut self,
+        stream: &str,
+        records: &[LogRecord],
+        checkpoint: &mut dyn FnMut(u64) -> String,
+    ) -> Result<u64, StoreError>;
+    /// The checkpoint saved for `stream`.
+    fn state(&mut self, stream: &str) -> Result<Option<String>, StoreError>;
+    /// Every stream's checkpoint, for the status endpoint.
+    fn states(&mut self) -> Result<Vec<(String, String)>, StoreError>;
+    /// The oldest run of `source` stored as running, to read it again.
+    fn oldest_running(&mut self, source: &str) -> Result<Option<DateTime<Utc>>, StoreError>;
+    /// The rows `query` selects over `window`, newest first, from `offset`.
+    fn find(
+        &mut self,
+        query: &LogQuery,
+        window: TimeWindow,
+        offset: u64,
+        limit: u32,
+    ) -> Result<Found, StoreError>;
+    /// Rows per bucket and status over `window`.
+    fn histogram(
+        &mut self,
+        query: &LogQuery,
+        window: TimeWindow,
+        buckets: usize,
+    ) -> Result<Counts, StoreError>;
+    /// Deletes the rows older than `before`; returns how many went.
+    fn delete_before(&mut self, before: DateTime<Utc>) -> Result<u64, StoreError>;
+    /// Writes a consistent copy of the whole store to `path` while it runs.
+    fn backup(&mut self, path: &str) -> Result<(), StoreError>;
+}
+
+/// The schema, as numbered migrations both dialects run in order; the applied
+/// ones are recorded in `logdeck_migrations`.
+pub const MIGRATIONS: [(i64, &str); 1] = [(
+    1,
+    "CREATE TABLE records (
+        source TEXT NOT NULL,
+        id TEXT NOT NULL,
+        at_ms BIGINT NOT NULL,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        raw_status TEXT NOT NULL,
+        client TEXT,
+        collection TEXT NOT NULL,
+        name TEXT,
+        duration_ms BIGINT,
+        operations BIGINT,
+        transfer BIGINT,
+        centicredits TEXT,
+        tokens BIGINT,
+        steps BIGINT,
+        message TEXT,
+        vendor_link TEXT,
+        raw TEXT NOT NULL,
+        search_text TEXT NOT NULL,
+        PRIMARY KEY (source, id)
+    );
+    CREATE INDEX records_at ON records (at_ms);
+    CREATE INDEX records_source_status ON records (source, status, at_ms);
+    CREATE TABLE stream_states (stream TEXT PRIMARY KEY, state TEXT NOT NULL);",
+)];
+
+/// The columns in the order [`Row`] reads and writes them.
+pub const COLUMNS: &str = "source, id, at_ms, kind, status, raw_status, client, collection, \
+     name, duration_ms, operations, transfer, centicredits, tokens, steps, message, \
+     vendor_link, raw, search_text";
+
+/// A value bound to a statement, in either dialect.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Bound {
+    Int(i64),
+    Text(String),
+    /// A missing integer: PostgreSQL binds nulls by type.
+    NullInt,
+    NullText,
+}
+
+/// How placeholders and substring search are spelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    fn placeholder(self, n: usize) -> String {
+        match self {
+            Dialect::Sqlite => format!("?{n}"),
+            Dialect::Postgres => format!("${n}"),
+        }
+    }
+
+    fn contains(self, column: &str, placeholder: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("instr({column}, {placeholder}) > 0"),
+            Dialect::Postgres => format!("strpos({column}, {placeholder}) > 0"),
+        }
+    }
+}
+
+/// A `WHERE` clause and its values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clause {
+    pub sql: String,
+    pub values: Vec<Bound>,
+}
+
+impl Clause {
+    /// Binds one more value and returns its placeholder.
+    pub fn bind(&mut self, dialect: Dialect, value: Bound) -> String {
+        self.values.push(value);
+        dialect.placeholder(self.values.len())
+    }
+}
+
+/// The unified filter over `window`, as SQL: the same rows
+/// [`LogQuery::matches`] keeps (a proptest holds the two equal).
+pub fn filter(query: &LogQuery, window: TimeWindow, dialect: Dialect) -> Clause {
+    let mut clause = Clause {
+        sql: String::new(),
+        values: Vec::new(),
+    };
+    let mut conditions = Vec::new();
+    let from = clause.bind(dialect, Bound::Int(window.from.timestamp_millis()));
+    let to = clause.bind(dialect, Bound::Int(window.to.timestamp_millis()));
+    conditions.push(format!("at_ms >= {from} AND at_ms <= {to}"));
+    let any_of = |clause: &mut Clause, column: &str, values: Vec<String>| {
+        let placeholders: Vec<String> = values
+            .into_iter()
+            .map(|value| clause.bind(dialect, Bound::Text(value)))
+            .collect();
+        (!placeholders.is_empty()).then(|| format!("{column} IN ({})", placeholders.join(", ")))
+    };
+    let statuses = query.statuses.iter().map(|s| s.key().to_owned()).collect();
+    conditions.extend(any_of(&mut clause, "status", statuses));
+    let kinds = query.types.iter().map(|k| k.key().to_owned()).collect();
+    conditions.extend(any_of(&mut clause, "kind", kinds));
+    let collections = query.collections.iter().cloned().collect();
+    conditions.extend(any_of(&mut clause, "collection", collections));
+    let clients = query.clients.iter().cloned().collect();
+    conditions.extend(any_of(&mut clause, "client", clients));
+    if !query.events.is_empty() {
+        let audit = clause.bind(dialect, Bound::Text(CollectionType::MakeAudit.key().into()));
+        conditions.push(format!("kind = {audit}"));
+        let events = query.events.iter().cloned().collect();
+        conditions.extend(any_of(&mut clause, "name", events));
+    }
+    if let Some(needle) = query.needle() {
+        let needle = clause.bind(dialect, Bound::Text(needle));
+        conditions.push(dialect.contains("search_text", &needle));
+    }
+    clause.sql = conditions.join(" AND ");
+    clause
+}
+
+/// A record as its table row, in [`COLUMNS`] order.
+pub fn to_row(record: &LogRecord) -> Vec<Bound> {
+    let text = |value: &Option<String>| value.clone().map_or(Bound::NullText, Bound::Text);
+    let int = |value: Option<u64>| value.map_or(Bound::NullInt, |n| Bound::Int(saturating(n)));
+    vec![
+        Bound::Text(record.source.clone()),
+        Bound::Text(record.id.clone()),
+        Bound::Int(record.timestamp.timestamp_millis()),
+        Bound::Text(record.kind.key().to_owned()),
+        Bound::Text(record.status.key().to_owned()),
+        Bound::Text(record.raw_status.clone()),
+        text(&record.client),
+        Bound::Text(record.collection.clone()),
+        text(&record.name),
+        int(record.duration_ms),
+        int(record.usage.operations),
+        int(record.usage.transfer),
+        // Exact: centicredits can pass 2^63.
+        record
+            .usage
+            .centicredits
+            .map_or(Bound::NullText, |n| Bound::Text(n.to_string())),
+        int(record.usage.tokens),
+        int(record.usage.steps),
+        text(&record.message),
+        text(&record.vendor_link),
+        Bound::Text(record.raw.as_str().to_owned()),
+        Bound::Text(record.search_text()),
+    ]
+}
+
+fn saturating(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// A stored row read back, column by column in [`COLUMNS`] order.
+pub struct Row {
+    pub texts: [Option<String>; 19],
+    pub ints: [Option<i64>; 19],
+}
+
+impl Row {
+    /// The record the row holds; `Err` names what the store holds that the
+    /// model cannot (a row written by a newer Logdeck, say).
+    pub fn record(&self) -> Result<LogRecord, StoreError> {
+        let text = |i: usize| self.texts[i].clone();
+        let required = |i: usize, name: &str| {
+            text(i).ok_or_else(|| StoreError(format!("a stored row has no {name}")))
+        };
+        let int = |i: usize| self.ints[i].and_then(|n| u64::try_from(n).ok());
+        let at = self.ints[2].ok_or_else(|| StoreError("a stored row has no time".into()))?;
+        Ok(LogRecord {
+            source: required(0, "source")?,
+            id: required(1, "id")?,
+            timestamp: Utc
+                .timestamp_millis_opt(at)
+                .single()
+                .ok_or_else(|| StoreError(format!("a stored time {at} is out of range")))?,
+            kind: CollectionType::from_key(&required(3, "kind")?)
+                .ok_or_else(|| StoreError("a stored row has an unknown kind".into()))?,
+            status: Status::from_key(&required(4, "status")?).unwrap_or(Status::Unknown),
+            raw_status: text(5).unwrap_or_default(),
+            client: text(6),
+            collection: text(7).unwrap_or_default(),
+            name: text(8),
+            duration_ms: int(9),
+            usage: Usage {
+                operations: int(10),
+                transfer: int(11),
+                centicredits: text(12).and_then(|n| n.parse().ok()),
+                tokens: int(13),
+                steps: int(14),
+            },
+            message: text(15),
+            vendor_link: text(16),
+            raw: RawJson::from_text(text(17).unwrap_or_else(|| "null".into())),
+        })
+    }
+}
+
+/// Which columns are text (the others are integers), in [`COLUMNS`] order.
+pub const TEXT_COLUMNS: [bool; 19] = [
+    true, true, false, true, true, true, true, true, true, false, false, false, true, false, false,
+    true, true, true, true,
+];
+
+/// The histogram as one statement: `(bucket, status, rows)` per group, the
+/// bucket computed by the database so only the groups travel.
+pub fn histogram_statement(
+    query: &LogQuery,
+    window: TimeWindow,
+    buckets: usize,
+    dialect: Dialect,
+) -> Clause {
+    let mut clause = filter(query, window, dialect);
+    let from = clause.bind(dialect, Bound::Int(window.from.timestamp_millis()));
+    let count = clause.bind(dialect, Bound::Int(i64::try_from(buckets).unwrap_or(1)));
+    let span = (window.to - window.from).num_milliseconds().max(1);
+    let span = clause.bind(dialect, Bound::Int(span));
+    clause.sql = format!(
+        "SELECT ((at_ms - {from}) * {count}) / {span} AS bucket, status, COUNT(*) \
+         FROM records WHERE {} GROUP BY bucket, status",
+        clause.sql
+    );
+    clause
+}
+
+/// Folds the statement's groups into counts; the window's last instant
+/// belongs to the last bucket.
+pub fn counts(groups: impl IntoIterator<Item = (i64, String, i64)>, buckets: usize) -> Counts {
+    let mut cells = std::collections::BTreeMap::new();
+    for (bucket, status, rows) in groups {
+        let bucket = usize::try_from(bucket.max(0))
+            .unwrap_or(usize::MAX)
+            .min(buckets.saturating_sub(1));
+        let status = Status::from_key(&status).unwrap_or(Status::Unknown);
+        *cells.entry((bucket, status)).or_insert(0u64) += u64::try_from(rows).unwrap_or(0);
+    }
+    Counts {
+        cells: cells.into_iter().map(|((b, s), n)| (b, s, n)).collect(),
+    }
+}

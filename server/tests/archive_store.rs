@@ -1,0 +1,245 @@
+//! The archive's stores, against a real SQLite file and a real PostgreSQL (a
+//! throwaway cluster this test starts): pages and checkpoints, duplicates,
+//! retention, and the filter, which must keep exactly the rows the core's
+//! unified filter keeps, for any query.
+
+mod postgres_cluster;
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use logdeck_core::model::{CollectionType, LogRecord, RawJson, Usage};
+use logdeck_core::query::{LogQuery, Period, TimeWindow};
+use logdeck_core::status::Status;
+use logdeck_server::archive::store::Store;
+use logdeck_server::archive::StoreSpec;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+
+fn at(minutes: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap() + Duration::minutes(minutes)
+}
+
+const KINDS: [CollectionType; 4] = [
+    CollectionType::MakeScenarios,
+    CollectionType::MakeAudit,
+    CollectionType::DifyWorkflows,
+    CollectionType::AitronosConnectors,
+];
+const STATUSES: [Status; 4] = [
+    Status::Success,
+    Status::Error,
+    Status::Warning,
+    Status::Running,
+];
+const CLIENTS: [&str; 3] = ["Ada", "Grace", "ünïcode Ü"];
+const COLLECTIONS: [&str; 3] = ["Sync CRM", "Support bot", "Ops"];
+const EVENTS: [&str; 2] = ["key_created", "scenario_updated"];
+const WORDS: [&str; 4] = ["timeout", "rate limit", "ÜNÏ", "50%_"];
+
+/// Rows from a small domain, so random queries match some and miss others.
+fn rows(count: usize) -> Vec<LogRecord> {
+    (0..count)
+        .map(|i| LogRecord {
+            source: format!("s{}", i % 3),
+            kind: KINDS[i % 4],
+            id: format!("id-{i}"),
+            timestamp: at((i as i64 * 37) % 3000),
+            status: STATUSES[(i / 3) % 4],
+            raw_status: "x".into(),
+            client: (i % 5 != 0).then(|| CLIENTS[i % 3].to_owned()),
+            collection: COLLECTIONS[(i / 2) % 3].to_owned(),
+            name: Some(if i % 4 == 1 { EVENTS[i % 2] } else { "run" }.to_owned()),
+            duration_ms: Some(i as u64 * 11),
+            usage: Usage {
+                operations: Some(i as u64),
+                centicredits: (i == 7).then_some(u64::MAX),
+                ..Usage::default()
+            },
+            message: (i % 6 == 0).then(|| format!("{} in step {i}", WORDS[i % 4])),
+            vendor_link: None,
+            raw: RawJson::of(&serde_json::json!({"i": i})),
+        })
+        .collect()
+}
+
+fn stores() -> Vec<(
+    &'static str,
+    Box<dyn Store>,
+    Option<postgres_cluster::Cluster>,
+)> {
+    let dir = std::env::temp_dir().join(format!("logdeck-archive-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(format!("store-{}.db", rand_suffix()));
+    let sqlite = StoreSpec::Sqlite(file.display().to_string())
+        .open()
+        .unwrap();
+    let cluster = postgres_cluster::Cluster::start();
+    let postgres = StoreSpec::Postgres(cluster.url()).open().unwrap();
+    vec![
+        ("sqlite", sqlite, None),
+        ("postgres", postgres, Some(cluster)),
+    ]
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+fn keys(records: &[LogRecord]) -> Vec<String> {
+    records.iter().map(LogRecord::key).collect()
+}
+
+#[test]
+fn pages_checkpoints_duplicates_and_retention_in_both_stores() {
+    for (name, mut store, _cluster) in stores() {
+        let data = rows(40);
+        let mut seen = Vec::new();
+        let added = store
+            .commit_page("s", &data[..30], &mut |added| {
+                seen.push(added);
+                format!("{{\"page\":1,\"added\":{added}}}")
+            })
+            .unwrap();
+        assert_eq!(added, 30, "{name}");
+        // The next page overlaps the first by ten rows (offsets shifted).
+        let mut finished = data[10..40].to_vec();
+        finished[0].status = Status::Success;
+        let added = store
+            .commit_page("s", &finished, &mut |added| {
+                format!("{{\"page\":2,\"added\":{added}}}")
+            })
+            .unwrap();
+        assert_eq!(added, 10, "{name}: the repeated rows are not new");
+        assert_eq!(
+            store.state("s").unwrap().as_deref(),
+            Some("{\"page\":2,\"added\":10}"),
+            "{name}"
+        );
+        let everything = TimeWindow {
+            from: at(-1),
+            to: at(5000),
+        };
+        let found = store
+            .find(&LogQuery::default(), everything, 0, 1000)
+            .unwrap();
+        assert_eq!(found.total, 40, "{name}");
+        let stored = found.records.iter().find(|r| r.id == "id-10").unwrap();
+        assert_eq!(
+            stored.status,
+            Status::Success,
+            "{name}: a newer reading replaces the row"
+        );
+        let original = found.records.iter().find(|r| r.id == "id-7").unwrap();
+        assert_eq!(*original, data[7], "{name}: a row reads back whole");
+        let newest: Vec<DateTime<Utc>> = found.records.iter().map(|r| r.timestamp).collect();
+        assert!(
+            newest.windows(2).all(|w| w[0] >= w[1]),
+            "{name}: newest first"
+        );
+        let page = store
+            .find(&LogQuery::default(), everything, 35, 10)
+            .unwrap();
+        assert_eq!(
+            keys(&page.records),
+            keys(&found.records[35..]),
+            "{name}: offset paging"
+        );
+
+        let cut = at(1500);
+        let older = data.iter().filter(|r| r.timestamp < cut).count() as u64;
+        assert_eq!(store.delete_before(cut).unwrap(), older, "{name}");
+        let left = store
+            .find(&LogQuery::default(), everything, 0, 1000)
+            .unwrap();
+        assert!(left.records.iter().all(|r| r.timestamp >= cut), "{name}");
+        assert_eq!(left.total, 40 - older, "{name}");
+        assert!(store
+            .states()
+            .unwrap()
+            .iter()
+            .any(|(stream, _)| stream == "s"));
+    }
+}
+
+fn query_strategy() -> impl Strategy<Value = (LogQuery, (i64, i64))> {
+    let subset = |n: usize| proptest::collection::btree_set(0..n, 0..3);
+    (
+        subset(4),
+        subset(4),
+        subset(3),
+        subset(3),
+        subset(2),
+        proptest::option::of(0..WORDS.len()),
+        (0i64..3000, 0i64..3000),
+    )
+        .prop_map(
+            |(statuses, kinds, clients, collections, events, word, (a, b))| {
+                let query = LogQuery {
+                    statuses: statuses.into_iter().map(|i| STATUSES[i]).collect(),
+                    types: kinds.into_iter().map(|i| KINDS[i]).collect(),
+                    clients: clients.into_iter().map(|i| CLIENTS[i].to_owned()).collect(),
+                    collections: collections
+                        .into_iter()
+                        .map(|i| COLLECTIONS[i].to_owned())
+                        .collect(),
+                    events: events.into_iter().map(|i| EVENTS[i].to_owned()).collect(),
+                    text: word
+                        .map(|i| format!("  {}  ", WORDS[i].to_uppercase()))
+                        .unwrap_or_default(),
+                    period: Period::Absolute {
+                        from: at(a.min(b)),
+                        to: at(a.max(b)),
+                    },
+                    ..LogQuery::default()
+                };
+                (query, (a.min(b), a.max(b)))
+            },
+        )
+}
+
+/// For any query, each store returns exactly the rows the core's filter keeps,
+/// its histogram adds up to the same total, and both stores agree.
+#[test]
+fn the_archive_filters_as_the_core_timeline_does() {
+    let data = rows(400);
+    let mut stores = stores();
+    for (_, store, _) in &mut stores {
+        store
+            .commit_page("all", &data, &mut |_| "{}".into())
+            .unwrap();
+    }
+    // The runner's closure is `Fn`; the stores need `&mut` for each query.
+    let stores = std::cell::RefCell::new(stores);
+    let mut runner = TestRunner::new(Config {
+        cases: 96,
+        ..Config::default()
+    });
+    runner
+        .run(&query_strategy(), |(query, (from, to))| {
+            let window = TimeWindow {
+                from: at(from),
+                to: at(to),
+            };
+            let expected: BTreeSet<String> = data
+                .iter()
+                .filter(|r| (window.from..=window.to).contains(&r.timestamp) && query.matches(r))
+                .map(LogRecord::key)
+                .collect();
+            for (name, store, _) in stores.borrow_mut().iter_mut() {
+                let found = store.find(&query, window, 0, 1000).unwrap();
+                let got: BTreeSet<String> = keys(&found.records).into_iter().collect();
+                prop_assert_eq!(&got, &expected, "{} for {:?}", name, query);
+                prop_assert_eq!(found.total, expected.len() as u64);
+                let counts = store.histogram(&query, window, 7).unwrap();
+                let sum: u64 = counts.cells.iter().map(|(_, _, n)| n).sum();
+                prop_assert_eq!(sum, expected.len() as u64, "{} histogram", name);
+                prop_assert!(counts.cells.iter().all(|(bucket, _, _)| *bucket < 7));
+            }
+            Ok(())
+        })
+        .unwrap();
+}

@@ -1,0 +1,250 @@
+//! The archive's collector against a stand-in vendor (Dify's documented list
+//! call, bound to 127.0.0.1) and a real SQLite file: backfill, incremental
+//! passes that pick up late arrivals inside the overlap, duplicates dropped,
+//! a restart that resumes from the checkpoint, and a storm of 429s that slows
+//! the sync without losing a row.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration as StdDuration;
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, Duration, Utc};
+use logdeck_core::archive_sync::StreamState;
+use logdeck_core::query::{LogQuery, TimeWindow};
+use logdeck_core::sources::Source;
+use logdeck_server::archive::collector::{sync_page, Lanes, SyncOptions};
+use logdeck_server::archive::{sources, Archive, StoreSpec};
+use serde_json::{json, Value};
+
+/// The stand-in vendor's rows and what it was asked.
+#[derive(Default)]
+struct Vendor {
+    /// `(id, created_at)`.
+    rows: Vec<(String, DateTime<Utc>)>,
+    pages_asked: Vec<u64>,
+    /// Answers still to refuse with 429.
+    refusals: u32,
+}
+
+type Shared = Arc<Mutex<Vendor>>;
+
+async fn workflow_logs(
+    State(vendor): State<Shared>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
+    let param = |key: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    };
+    let instant = |key: &str| {
+        param(key)
+            .and_then(|v| DateTime::parse_from_rfc3339(&v).ok())
+            .map(|t| t.with_timezone(&Utc))
+    };
+    let page: u64 = param("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+    let limit: usize = param("limit").and_then(|p| p.parse().ok()).unwrap_or(20);
+    let mut vendor = vendor.lock().unwrap();
+    if vendor.refusals > 0 {
+        vendor.refusals -= 1;
+        let body =
+            json!({"code": "too_many_requests", "message": "Too many requests", "status": 429});
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [("retry-after", "1")],
+            Json(body),
+        )
+            .into_response();
+    }
+    vendor.pages_asked.push(page);
+    let (after, before) = (instant("created_at__after"), instant("created_at__before"));
+    let mut matching: Vec<&(String, DateTime<Utc>)> = vendor
+        .rows
+        .iter()
+        .filter(|(_, at)| after.is_none_or(|a| *at >= a) && before.is_none_or(|b| *at <= b))
+        .collect();
+    matching.sort_by_key(|(_, at)| std::cmp::Reverse(*at));
+    let start = (page as usize - 1) * limit;
+    let data: Vec<Value> = matching
+        .iter()
+        .skip(start)
+        .take(limit)
+        .map(|(id, at)| {
+            json!({"id": id, "created_at": at.timestamp(),
+                   "workflow_run": {"id": id, "status": "succeeded", "elapsed_time": 0.5}})
+        })
+        .collect();
+    let has_more = start + data.len() < matching.len();
+    Json(json!({"data": data, "has_more": has_more, "page": page, "limit": limit, "total": matching.len()}))
+        .into_response()
+}
+
+async fn vendor(rows: Vec<(String, DateTime<Utc>)>) -> (Shared, String) {
+    let state: Shared = Arc::new(Mutex::new(Vendor {
+        rows,
+        ..Vendor::default()
+    }));
+    let app = Router::new()
+        .route("/v1/workflows/logs", get(workflow_logs))
+        .with_state(state.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (state, format!("http://{address}"))
+}
+
+fn source(base: &str) -> Source {
+    let connection = json!({
+        "vendor": "dify", "id": "bot", "name": "Bot", "baseUrl": format!("{base}/v1"),
+        "key": "app-key", "requestsPerMinute": 6000
+    });
+    sources(&[connection], "").unwrap().remove(0)
+}
+
+fn rows(count: usize, newest: DateTime<Utc>) -> Vec<(String, DateTime<Utc>)> {
+    (0..count)
+        .map(|i| (format!("run-{i}"), newest - Duration::minutes(i as i64 * 3)))
+        .collect()
+}
+
+fn archive(path: &std::path::Path) -> Archive {
+    Archive::new(
+        StoreSpec::Sqlite(path.display().to_string())
+            .open()
+            .unwrap(),
+    )
+}
+
+fn store_file(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("logdeck-sync-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    let _ = std::fs::remove_file(&path);
+    path
+}
+
+const OPTIONS: SyncOptions = SyncOptions {
+    backfill: Duration::days(2),
+    poll: StdDuration::from_millis(10),
+    keep: None,
+};
+
+/// Runs the stream's pass to its end; returns the pages it took.
+async fn pass(archive: &Archive, source: &Source, lanes: &Lanes) -> usize {
+    let http = reqwest::Client::new();
+    let mut pages = 1;
+    while sync_page(archive, source, &http, lanes, &OPTIONS)
+        .await
+        .unwrap()
+    {
+        pages += 1;
+    }
+    pages
+}
+
+async fn stored(archive: &Archive) -> Vec<String> {
+    let window = TimeWindow {
+        from: Utc::now() - Duration::days(30),
+        to: Utc::now() + Duration::days(1),
+    };
+    let found = archive
+        .with_store(move |store| store.find(&LogQuery::default(), window, 0, 1000))
+        .await
+        .unwrap();
+    let mut ids: Vec<String> = found.records.into_iter().map(|r| r.id).collect();
+    ids.sort();
+    ids
+}
+
+async fn state(archive: &Archive) -> StreamState {
+    let text = archive
+        .with_store(|store| store.state("bot"))
+        .await
+        .unwrap()
+        .unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+#[tokio::test]
+async fn backfill_then_incremental_passes_take_late_arrivals_once() {
+    let now = Utc::now();
+    let (vendor, base) = vendor(rows(250, now - Duration::minutes(30))).await;
+    let archive = archive(&store_file("incremental.db"));
+    let source = source(&base);
+    let lanes = Lanes::default();
+    assert_eq!(
+        pass(&archive, &source, &lanes).await,
+        3,
+        "250 rows, 100 a page"
+    );
+    assert_eq!(stored(&archive).await.len(), 250);
+    let after_backfill = state(&archive).await;
+    let synced_to = after_backfill.synced_to.unwrap();
+    assert_eq!(after_backfill.stored, 250);
+
+    // A run the vendor lists late, from before the mark but inside the
+    // overlap, and a new one.
+    vendor.lock().unwrap().rows.extend([
+        ("late".to_owned(), synced_to - Duration::minutes(5)),
+        ("new".to_owned(), Utc::now()),
+    ]);
+    tokio::time::sleep(StdDuration::from_millis(1100)).await;
+    pass(&archive, &source, &lanes).await;
+    let ids = stored(&archive).await;
+    assert_eq!(ids.len(), 252);
+    assert!(ids.contains(&"late".to_owned()) && ids.contains(&"new".to_owned()));
+    let after = state(&archive).await;
+    assert_eq!(
+        after.stored, 252,
+        "rows the overlap read again are not counted twice"
+    );
+    assert!(after.synced_to.unwrap() > synced_to);
+}
+
+#[tokio::test]
+async fn a_restart_resumes_the_backfill_from_its_checkpoint() {
+    let now = Utc::now();
+    let (vendor, base) = vendor(rows(250, now - Duration::minutes(30))).await;
+    let path = store_file("restart.db");
+    let source = source(&base);
+    let http = reqwest::Client::new();
+    {
+        let archive = archive(&path);
+        let more = sync_page(&archive, &source, &http, &Lanes::default(), &OPTIONS)
+            .await
+            .unwrap();
+        assert!(more, "the first of three pages");
+    } // The server stops here.
+    let archive = archive(&path);
+    assert_eq!(state(&archive).await.pass.unwrap().position, 2);
+    pass(&archive, &source, &Lanes::default()).await;
+    assert_eq!(
+        vendor.lock().unwrap().pages_asked,
+        [1, 2, 3],
+        "nothing read twice"
+    );
+    assert_eq!(stored(&archive).await.len(), 250);
+}
+
+#[tokio::test]
+async fn a_storm_of_rate_limits_slows_the_sync_and_loses_nothing() {
+    let now = Utc::now();
+    let (vendor, base) = vendor(rows(250, now - Duration::minutes(30))).await;
+    vendor.lock().unwrap().refusals = 3;
+    let archive = archive(&store_file("storm.db"));
+    let started = std::time::Instant::now();
+    pass(&archive, &source(&base), &Lanes::default()).await;
+    assert!(
+        started.elapsed() >= StdDuration::from_millis(900),
+        "the Retry-After was waited out"
+    );
+    assert_eq!(stored(&archive).await.len(), 250);
+    let state = state(&archive).await;
+    assert_eq!(state.last_error, None, "a 429 that resolves is no failure");
+    assert!(state.synced_to.is_some());
+}
