@@ -222,6 +222,16 @@ pub struct RuntimeConfig {
     pub problems: Vec<String>,
     /// The vendor hosts the server reaches, and whether it relays them.
     pub vendor_relay: VendorRelay,
+    /// The team archive, when the server keeps one: the streams it has synced
+    /// are read from it rather than from their vendors.
+    pub archive: Option<ArchiveRoute>,
+}
+
+/// Where the team archive answers and which streams (source ids) it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArchiveRoute {
+    pub api: String,
+    pub streams: Vec<String>,
 }
 
 impl RuntimeConfig {
@@ -240,6 +250,12 @@ impl RuntimeConfig {
             match VendorRelay::deserialize(relay) {
                 Ok(relay) => config.vendor_relay = relay,
                 Err(e) => config.problems.push(format!("vendorRelay: {e}")),
+            }
+        }
+        if let Some(archive) = root.get("archive").filter(|a| !a.is_null()) {
+            match ArchiveRoute::deserialize(archive) {
+                Ok(archive) => config.archive = Some(archive),
+                Err(e) => config.problems.push(format!("archive: {e}")),
             }
         }
         for (index, entry) in entries.iter().enumerate() {

@@ -3,6 +3,7 @@
 //! routes a unified query to the right stream. Each variant's behaviour lives in its
 //! vendor's module behind [`Stream`] and [`Remote`]; this file only dispatches.
 
+use crate::adapters::archive::ArchivedStream;
 use crate::adapters::make_audit::{AuditScope, AuditStream};
 use crate::adapters::make_scenarios::ScenarioStream;
 use crate::adapters::{Capabilities, DecodeError, Page};
@@ -27,6 +28,8 @@ pub enum Source {
     /// A CSV snapshot opened from disk: its rows are all loaded at once and every
     /// filter runs in the browser.
     File(FileSnapshot),
+    /// A vendor stream the team archive has synced, read from the archive.
+    Archived(ArchivedStream),
 }
 
 /// Why a source could not be read.
@@ -111,12 +114,22 @@ impl Connection {
 }
 
 impl Source {
-    /// Every source of every connection, in configuration order.
+    /// Every source of every connection, in configuration order; those the
+    /// team archive holds are read from it.
     pub fn expand(config: &RuntimeConfig) -> Vec<Source> {
         config
             .connections
             .iter()
             .flat_map(Connection::sources)
+            .map(|source| match &config.archive {
+                Some(archive) if archive.streams.contains(&source.id()) => {
+                    Source::Archived(ArchivedStream {
+                        inner: Box::new(source),
+                        api: archive.api.clone(),
+                    })
+                }
+                _ => source,
+            })
             .collect()
     }
 
@@ -133,6 +146,7 @@ impl Source {
             Source::Dify(stream) => stream,
             Source::Aitronos(stream) => stream,
             Source::File(snapshot) => snapshot,
+            Source::Archived(stream) => stream,
         }
     }
 
@@ -144,6 +158,7 @@ impl Source {
             Source::Dify(stream) => Some(stream),
             Source::Aitronos(stream) => Some(stream),
             Source::File(_) => None,
+            Source::Archived(stream) => Some(stream),
         }
     }
 
@@ -166,6 +181,16 @@ impl Source {
                 (&aitronos.id, aitronos.requests_per_minute, Vendor::Aitronos)
             }
             Source::File(_) => return None,
+            // One lane for the archive: it is this server, not a vendor's budget.
+            Source::Archived(_) => {
+                return Some((
+                    "archive".to_owned(),
+                    Budget {
+                        per_minute: 6_000,
+                        concurrent: Budget::CONSERVATIVE.concurrent,
+                    },
+                ))
+            }
         };
         let budget = Budget {
             per_minute: per_minute.unwrap_or_else(|| vendor.default_calls_per_minute()),
@@ -181,6 +206,7 @@ impl Source {
             Source::Dify(_) => Some(Vendor::Dify),
             Source::Aitronos(_) => Some(Vendor::Aitronos),
             Source::File(_) => None,
+            Source::Archived(stream) => stream.inner.vendor(),
         }
     }
 
@@ -192,6 +218,7 @@ impl Source {
             Source::Dify(dify) => Some(&dify.base_url),
             Source::Aitronos(aitronos) => Some(&aitronos.base_url),
             Source::File(_) => None,
+            Source::Archived(stream) => Some(&stream.api),
         }
     }
 

@@ -80,7 +80,17 @@ pub fn app(options: &ServerOptions) -> Result<Router, String> {
             .as_ref()
             .map(relay::RelayConfig::vendor_relay)
             .unwrap_or_default();
-        let config = json!({ "connections": connections, "vendorRelay": vendor_relay });
+        // The streams the archive keeps are read from it, not from their vendors.
+        let archive = options
+            .archive
+            .as_ref()
+            .filter(|archive| !archive.streams().is_empty())
+            .map(|archive| json!({"api": "/archive/v1", "streams": archive.streams()}));
+        let config = json!({
+            "connections": connections,
+            "vendorRelay": vendor_relay,
+            "archive": archive,
+        });
         router = router.route(
             "/config.json",
             get(move || {

@@ -252,8 +252,16 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         ));
     }
     let relay = Some(relay);
+    let archive = archive.finish(demo)?;
+    let guarded = host.is_loopback() || access.rules.relay_token.is_some() || access.open_relay;
+    if archive.is_some() && !guarded {
+        return Err(format!(
+            "the archive on {host} would show every archived log to anyone who reaches it: \
+             give --relay-token-file, or --open-relay if a proxy in front authenticates"
+        ));
+    }
     Ok(Args {
-        archive: archive.finish(demo)?,
+        archive,
         address: SocketAddr::new(host, port),
         options: ServerOptions {
             demo: demo.then(|| demo_options(seed, rows, now, calls_per_minute)),
@@ -492,8 +500,9 @@ async fn start_archive(
         sources.len(),
         archive.store
     );
+    let streams = sources.iter().map(|source| source.id()).collect();
     logdeck_server::archive::spawn_collector(&store, sources, archive.sync);
-    Ok(Some(store))
+    Ok(Some(store.serving(streams)))
 }
 
 #[cfg(test)]

@@ -72,7 +72,7 @@ pub async fn sign_in(State(rules): State<Arc<AccessRules>>, Form(form): Form<Sig
         );
     }
     let cookie = format!(
-        "{TOKEN_COOKIE}={expected}; Path=/relay; Max-Age={COOKIE_SECONDS}; HttpOnly; SameSite=Strict"
+        "{TOKEN_COOKIE}={expected}; Path=/; Max-Age={COOKIE_SECONDS}; HttpOnly; SameSite=Strict"
     );
     let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {

@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use logdeck_core::model::{CollectionType, LogRecord, RawJson, Usage};
 use logdeck_core::query::{LogQuery, Period, TimeWindow};
 use logdeck_core::status::Status;
-use logdeck_server::archive::store::Store;
+use logdeck_server::archive::store::{Scope, Store};
 use logdeck_server::archive::StoreSpec;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -124,7 +124,7 @@ fn pages_checkpoints_duplicates_and_retention_in_both_stores() {
             to: at(5000),
         };
         let found = store
-            .find(&LogQuery::default(), everything, 0, 1000)
+            .find(&Scope::all(LogQuery::default(), everything), 0, 1000)
             .unwrap();
         assert_eq!(found.total, 40, "{name}");
         let stored = found.records.iter().find(|r| r.id == "id-10").unwrap();
@@ -141,7 +141,7 @@ fn pages_checkpoints_duplicates_and_retention_in_both_stores() {
             "{name}: newest first"
         );
         let page = store
-            .find(&LogQuery::default(), everything, 35, 10)
+            .find(&Scope::all(LogQuery::default(), everything), 35, 10)
             .unwrap();
         assert_eq!(
             keys(&page.records),
@@ -153,7 +153,7 @@ fn pages_checkpoints_duplicates_and_retention_in_both_stores() {
         let older = data.iter().filter(|r| r.timestamp < cut).count() as u64;
         assert_eq!(store.delete_before(cut).unwrap(), older, "{name}");
         let left = store
-            .find(&LogQuery::default(), everything, 0, 1000)
+            .find(&Scope::all(LogQuery::default(), everything), 0, 1000)
             .unwrap();
         assert!(left.records.iter().all(|r| r.timestamp >= cut), "{name}");
         assert_eq!(left.total, 40 - older, "{name}");
@@ -230,11 +230,12 @@ fn the_archive_filters_as_the_core_timeline_does() {
                 .map(LogRecord::key)
                 .collect();
             for (name, store, _) in stores.borrow_mut().iter_mut() {
-                let found = store.find(&query, window, 0, 1000).unwrap();
+                let scope = Scope::all(query.clone(), window);
+                let found = store.find(&scope, 0, 1000).unwrap();
                 let got: BTreeSet<String> = keys(&found.records).into_iter().collect();
                 prop_assert_eq!(&got, &expected, "{} for {:?}", name, query);
                 prop_assert_eq!(found.total, expected.len() as u64);
-                let counts = store.histogram(&query, window, 7).unwrap();
+                let counts = store.histogram(&scope, 7).unwrap();
                 let sum: u64 = counts.cells.iter().map(|(_, _, n)| n).sum();
                 prop_assert_eq!(sum, expected.len() as u64, "{} histogram", name);
                 prop_assert!(counts.cells.iter().all(|(bucket, _, _)| *bucket < 7));

@@ -17,6 +17,7 @@ use logdeck_core::archive_sync::StreamState;
 use logdeck_core::query::{LogQuery, TimeWindow};
 use logdeck_core::sources::Source;
 use logdeck_server::archive::collector::{sync_page, Lanes, SyncOptions};
+use logdeck_server::archive::store::Scope;
 use logdeck_server::archive::{sources, Archive, StoreSpec};
 use serde_json::{json, Value};
 
@@ -153,7 +154,7 @@ async fn stored(archive: &Archive) -> Vec<String> {
         to: Utc::now() + Duration::days(1),
     };
     let found = archive
-        .with_store(move |store| store.find(&LogQuery::default(), window, 0, 1000))
+        .with_store(move |store| store.find(&Scope::all(LogQuery::default(), window), 0, 1000))
         .await
         .unwrap();
     let mut ids: Vec<String> = found.records.into_iter().map(|r| r.id).collect();

@@ -323,7 +323,10 @@ async fn load_extra(
             Ok(details.map_or(Extra::None, Extra::AuditDetails))
         }
         // Dify runs and Aitronos logs carry everything in the list row.
-        Source::Dify(_) | Source::Aitronos(_) | Source::File(_) => Ok(Extra::None),
+        // The archive holds the list rows; their vendor's detail is not asked.
+        Source::Dify(_) | Source::Aitronos(_) | Source::File(_) | Source::Archived(_) => {
+            Ok(Extra::None)
+        }
     }
 }
 

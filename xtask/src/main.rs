@@ -200,10 +200,31 @@ fn end_to_end() -> Result<(), String> {
             &dify_host,
         ],
     )?;
+    // A third, whose dashboard reads the demo vendors from its team archive.
+    let archive_file = "target/e2e-archive.db";
+    for stale in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{archive_file}{stale}"));
+    }
+    let archive_store = format!("sqlite:{archive_file}");
+    let archived = server::DemoServer::start(
+        "debug",
+        &[
+            "--demo",
+            "--dist",
+            "dist",
+            "--port",
+            "0",
+            "--archive",
+            &archive_store,
+            "--backfill",
+            "2",
+        ],
+    )?;
     let mut playwright = command::npm_bin("playwright");
     playwright
         .arg("test")
         .env("LOGDECK_URL", server.url())
-        .env("VENDOR_URL", vendor.url());
+        .env("VENDOR_URL", vendor.url())
+        .env("ARCHIVE_URL", archived.url());
     command::run(playwright)
 }

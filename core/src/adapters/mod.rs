@@ -4,6 +4,7 @@
 //! API applies on the server and which the app must apply in the browser.
 
 pub mod aitronos;
+pub mod archive;
 pub mod dify;
 mod json;
 pub mod make_audit;

@@ -1,6 +1,7 @@
 //! The archive API, behind the relay's access rules (Host, Origin, team token):
-//! - `GET /archive/v1/logs?<the app's URL filters>&offset=&limit=`: rows
-//!   newest first with the exact total;
+//! - `GET /archive/v1/logs?<the app's URL filters>&source=&offset=&limit=`:
+//!   rows newest first with the exact total (`source`, repeatable, narrows to
+//!   streams: the app reads each archived source on its own);
 //! - `GET /archive/v1/histogram?<filters>&buckets=`: the true volume per status;
 //! - `GET /archive/v1/status`: each stream's sync state, lag and last error.
 
@@ -10,10 +11,11 @@ use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{FixedOffset, SecondsFormat, Utc};
 use logdeck_core::archive_sync::StreamState;
-use logdeck_core::query::{LogQuery, TimeWindow};
+use logdeck_core::query::LogQuery;
 use logdeck_core::record_json;
 use serde_json::{json, Map, Value};
 
+use super::store::Scope;
 use super::Archive;
 use crate::error::AppError;
 
@@ -43,19 +45,20 @@ fn store_failed(error: super::store::StoreError) -> AppError {
 }
 
 /// The unified filters and their window (relative periods end now, in UTC),
-/// plus the named numeric parameters the endpoint takes besides them.
-fn parse(
-    raw: Option<String>,
-    numbers: &[&str],
-) -> Result<(LogQuery, TimeWindow, Map<String, Value>), AppError> {
+/// the `source` streams asked for, and the named numeric parameters the
+/// endpoint takes besides them.
+fn parse(raw: Option<String>, numbers: &[&str]) -> Result<(Scope, Map<String, Value>), AppError> {
     let raw = raw.unwrap_or_default();
     let (query, problems) = LogQuery::from_query_string(&raw);
     if let Some(problem) = problems.first() {
         return Err(bad_request(problem.to_string()));
     }
     let mut found = Map::new();
+    let mut sources = Vec::new();
     for (key, value) in url::form_urlencoded::parse(raw.as_bytes()) {
-        if numbers.contains(&key.as_ref()) {
+        if key == "source" {
+            sources.push(value.into_owned());
+        } else if numbers.contains(&key.as_ref()) {
             let number: u64 = value
                 .parse()
                 .map_err(|_| bad_request(format!("{key} must be a whole number, got {value:?}")))?;
@@ -64,7 +67,14 @@ fn parse(
     }
     let utc = FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!("zero is a valid offset"));
     let window = query.period.resolve(Utc::now(), utc);
-    Ok((query, window, found))
+    Ok((
+        Scope {
+            query,
+            window,
+            sources,
+        },
+        found,
+    ))
 }
 
 fn instant(at: chrono::DateTime<Utc>) -> String {
@@ -75,7 +85,8 @@ async fn logs(
     State(archive): State<Archive>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, AppError> {
-    let (query, window, numbers) = parse(raw, &["offset", "limit"])?;
+    let (scope, numbers) = parse(raw, &["offset", "limit"])?;
+    let window = scope.window;
     let offset = numbers.get("offset").and_then(Value::as_u64).unwrap_or(0);
     let limit = numbers.get("limit").and_then(Value::as_u64).unwrap_or(100);
     if limit == 0 || limit > u64::from(MAX_LIMIT) {
@@ -83,7 +94,7 @@ async fn logs(
     }
     let limit = u32::try_from(limit).unwrap_or(MAX_LIMIT);
     let found = archive
-        .with_store(move |store| store.find(&query, window, offset, limit))
+        .with_store(move |store| store.find(&scope, offset, limit))
         .await
         .map_err(store_failed)?;
     let returned = found.records.len() as u64;
@@ -101,14 +112,15 @@ async fn histogram(
     State(archive): State<Archive>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, AppError> {
-    let (query, window, numbers) = parse(raw, &["buckets"])?;
+    let (scope, numbers) = parse(raw, &["buckets"])?;
+    let window = scope.window;
     let buckets = numbers.get("buckets").and_then(Value::as_u64).unwrap_or(60);
     let buckets = usize::try_from(buckets).unwrap_or(0);
     if buckets == 0 || buckets > MAX_BUCKETS {
         return Err(bad_request(format!("buckets must be 1 to {MAX_BUCKETS}")));
     }
     let counts = archive
-        .with_store(move |store| store.histogram(&query, window, buckets))
+        .with_store(move |store| store.histogram(&scope, buckets))
         .await
         .map_err(store_failed)?;
     let span = window.to - window.from;

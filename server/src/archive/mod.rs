@@ -56,6 +56,8 @@ impl StoreSpec {
 #[derive(Clone)]
 pub struct Archive {
     store: Arc<Mutex<Box<dyn Store>>>,
+    /// The source ids the collector keeps, which the app reads from here.
+    streams: Arc<Vec<String>>,
 }
 
 impl std::fmt::Debug for Archive {
@@ -68,7 +70,20 @@ impl Archive {
     pub fn new(store: Box<dyn Store>) -> Archive {
         Archive {
             store: Arc::new(Mutex::new(store)),
+            streams: Arc::new(Vec::new()),
         }
+    }
+
+    /// The same archive, announcing `streams` to the app (config.json).
+    pub fn serving(self, streams: Vec<String>) -> Archive {
+        Archive {
+            streams: Arc::new(streams),
+            ..self
+        }
+    }
+
+    pub fn streams(&self) -> &[String] {
+        &self.streams
     }
 
     /// Runs `work` with the store on a blocking thread.

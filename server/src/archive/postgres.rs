@@ -6,11 +6,10 @@ use postgres::types::ToSql;
 use postgres::{Client, NoTls};
 
 use super::store::{
-    counts, filter, histogram_statement, to_row, Bound, Counts, Dialect, Found, Row, Store,
+    counts, filter, histogram_statement, to_row, Bound, Counts, Dialect, Found, Row, Scope, Store,
     StoreError, COLUMNS, MIGRATIONS, TEXT_COLUMNS,
 };
 use logdeck_core::model::LogRecord;
-use logdeck_core::query::{LogQuery, TimeWindow};
 use logdeck_core::status::Status;
 
 pub struct PostgresStore {
@@ -177,14 +176,8 @@ impl Store for PostgresStore {
         Ok(at.and_then(|ms| Utc.timestamp_millis_opt(ms).single()))
     }
 
-    fn find(
-        &mut self,
-        query: &LogQuery,
-        window: TimeWindow,
-        offset: u64,
-        limit: u32,
-    ) -> Result<Found, StoreError> {
-        let mut clause = filter(query, window, Dialect::Postgres);
+    fn find(&mut self, scope: &Scope, offset: u64, limit: u32) -> Result<Found, StoreError> {
+        let mut clause = filter(scope, Dialect::Postgres);
         let values = params(&clause.values);
         let total: i64 = self
             .client
@@ -222,13 +215,8 @@ impl Store for PostgresStore {
         })
     }
 
-    fn histogram(
-        &mut self,
-        query: &LogQuery,
-        window: TimeWindow,
-        buckets: usize,
-    ) -> Result<Counts, StoreError> {
-        let statement = histogram_statement(query, window, buckets, Dialect::Postgres);
+    fn histogram(&mut self, scope: &Scope, buckets: usize) -> Result<Counts, StoreError> {
+        let statement = histogram_statement(scope, buckets, Dialect::Postgres);
         let values = params(&statement.values);
         let groups = self
             .client

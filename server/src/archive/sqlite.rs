@@ -5,11 +5,10 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{params_from_iter, Connection, OptionalExtension};
 
 use super::store::{
-    counts, filter, histogram_statement, to_row, Bound, Counts, Dialect, Found, Row, Store,
+    counts, filter, histogram_statement, to_row, Bound, Counts, Dialect, Found, Row, Scope, Store,
     StoreError, COLUMNS, MIGRATIONS, TEXT_COLUMNS,
 };
 use logdeck_core::model::LogRecord;
-use logdeck_core::query::{LogQuery, TimeWindow};
 use logdeck_core::status::Status;
 
 pub struct SqliteStore {
@@ -165,14 +164,8 @@ impl Store for SqliteStore {
         Ok(at.and_then(|ms| Utc.timestamp_millis_opt(ms).single()))
     }
 
-    fn find(
-        &mut self,
-        query: &LogQuery,
-        window: TimeWindow,
-        offset: u64,
-        limit: u32,
-    ) -> Result<Found, StoreError> {
-        let mut clause = filter(query, window, Dialect::Sqlite);
+    fn find(&mut self, scope: &Scope, offset: u64, limit: u32) -> Result<Found, StoreError> {
+        let mut clause = filter(scope, Dialect::Sqlite);
         let total: i64 = self
             .connection
             .query_row(
@@ -207,13 +200,8 @@ impl Store for SqliteStore {
         })
     }
 
-    fn histogram(
-        &mut self,
-        query: &LogQuery,
-        window: TimeWindow,
-        buckets: usize,
-    ) -> Result<Counts, StoreError> {
-        let statement = histogram_statement(query, window, buckets, Dialect::Sqlite);
+    fn histogram(&mut self, scope: &Scope, buckets: usize) -> Result<Counts, StoreError> {
+        let statement = histogram_statement(scope, buckets, Dialect::Sqlite);
         let mut prepared = self.connection.prepare(&statement.sql).map_err(failed)?;
         let rows = prepared
             .query_map(

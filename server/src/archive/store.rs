@@ -53,21 +53,10 @@ pub trait Store: Send {
     fn states(&mut self) -> Result<Vec<(String, String)>, StoreError>;
     /// The oldest run of `source` stored as running, to read it again.
     fn oldest_running(&mut self, source: &str) -> Result<Option<DateTime<Utc>>, StoreError>;
-    /// The rows `query` selects over `window`, newest first, from `offset`.
-    fn find(
-        &mut self,
-        query: &LogQuery,
-        window: TimeWindow,
-        offset: u64,
-        limit: u32,
-    ) -> Result<Found, StoreError>;
-    /// Rows per bucket and status over `window`.
-    fn histogram(
-        &mut self,
-        query: &LogQuery,
-        window: TimeWindow,
-        buckets: usize,
-    ) -> Result<Counts, StoreError>;
+    /// The rows `scope` selects, newest first, from `offset`.
+    fn find(&mut self, scope: &Scope, offset: u64, limit: u32) -> Result<Found, StoreError>;
+    /// Rows per bucket and status over the scope's window.
+    fn histogram(&mut self, scope: &Scope, buckets: usize) -> Result<Counts, StoreError>;
     /// Deletes the rows older than `before`; returns how many went.
     fn delete_before(&mut self, before: DateTime<Utc>) -> Result<u64, StoreError>;
     /// Writes a consistent copy of the whole store to `path` while it runs.
@@ -158,9 +147,31 @@ impl Clause {
     }
 }
 
-/// The unified filter over `window`, as SQL: the same rows
-/// [`LogQuery::matches`] keeps (a proptest holds the two equal).
-pub fn filter(query: &LogQuery, window: TimeWindow, dialect: Dialect) -> Clause {
+/// What a read asks for: the unified filters over a window, and optionally
+/// only some streams (the app reads each archived source on its own).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scope {
+    pub query: LogQuery,
+    pub window: TimeWindow,
+    /// Source ids; empty means every stream.
+    pub sources: Vec<String>,
+}
+
+impl Scope {
+    /// Every stream, filtered by `query` over `window`.
+    pub fn all(query: LogQuery, window: TimeWindow) -> Scope {
+        Scope {
+            query,
+            window,
+            sources: Vec::new(),
+        }
+    }
+}
+
+/// The scope as SQL: the same rows [`LogQuery::matches`] keeps over the window
+/// (a proptest holds the two equal), from the scope's sources.
+pub fn filter(scope: &Scope, dialect: Dialect) -> Clause {
+    let (query, window) = (&scope.query, scope.window);
     let mut clause = Clause {
         sql: String::new(),
         values: Vec::new(),
@@ -194,6 +205,7 @@ pub fn filter(query: &LogQuery, window: TimeWindow, dialect: Dialect) -> Clause 
         let needle = clause.bind(dialect, Bound::Text(needle));
         conditions.push(dialect.contains("search_text", &needle));
     }
+    conditions.extend(any_of(&mut clause, "source", scope.sources.clone()));
     clause.sql = conditions.join(" AND ");
     clause
 }
@@ -286,13 +298,9 @@ pub const TEXT_COLUMNS: [bool; 19] = [
 
 /// The histogram as one statement: `(bucket, status, rows)` per group, the
 /// bucket computed by the database so only the groups travel.
-pub fn histogram_statement(
-    query: &LogQuery,
-    window: TimeWindow,
-    buckets: usize,
-    dialect: Dialect,
-) -> Clause {
-    let mut clause = filter(query, window, dialect);
+pub fn histogram_statement(scope: &Scope, buckets: usize, dialect: Dialect) -> Clause {
+    let window = scope.window;
+    let mut clause = filter(scope, dialect);
     let from = clause.bind(dialect, Bound::Int(window.from.timestamp_millis()));
     let count = clause.bind(dialect, Bound::Int(i64::try_from(buckets).unwrap_or(1)));
     let span = (window.to - window.from).num_milliseconds().max(1);
