@@ -111,13 +111,25 @@ impl ArchiveFlags {
         Ok(())
     }
 
-    fn finish(self, demo: bool) -> Result<Option<ArchiveArgs>, String> {
+    /// `guarded` is `Err(host)` when the server listens beyond loopback with
+    /// neither a team token nor an authenticating proxy in front.
+    fn finish(
+        self,
+        demo: bool,
+        guarded: Result<(), IpAddr>,
+    ) -> Result<Option<ArchiveArgs>, String> {
         let Some(store) = self.store else {
             return match (&self.connections, &self.backup) {
                 (None, None) => Ok(None),
                 _ => Err("--archive-connections and --archive-backup need --archive".into()),
             };
         };
+        if let Err(host) = guarded {
+            return Err(format!(
+                "the archive on {host} would show every archived log to anyone who reaches it: \
+                 give --relay-token-file, or --open-relay if a proxy in front authenticates"
+            ));
+        }
         if self.connections.is_none() && !demo && self.backup.is_none() {
             return Err("--archive needs --archive-connections FILE (or --demo)".into());
         }
@@ -252,14 +264,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         ));
     }
     let relay = Some(relay);
-    let archive = archive.finish(demo)?;
     let guarded = host.is_loopback() || access.rules.relay_token.is_some() || access.open_relay;
-    if archive.is_some() && !guarded {
-        return Err(format!(
-            "the archive on {host} would show every archived log to anyone who reaches it: \
-             give --relay-token-file, or --open-relay if a proxy in front authenticates"
-        ));
-    }
+    let archive = archive.finish(demo, guarded.then_some(()).ok_or(host))?;
     Ok(Args {
         archive,
         address: SocketAddr::new(host, port),
@@ -584,5 +590,10 @@ mod tests {
         assert!(args("--archive-backup b.db").is_err());
         assert!(args("--demo --archive sqlite:a.db --keep 0d").is_err());
         assert!(args("--archive redis://x").is_err());
+        let open = args("--host 0.0.0.0 --demo --archive sqlite:a.db")
+            .err()
+            .unwrap();
+        assert!(open.contains("--relay-token-file"), "{open}");
+        assert!(args("--host 0.0.0.0 --demo --archive sqlite:a.db --open-relay").is_ok());
     }
 }
