@@ -30,6 +30,9 @@ pub struct StreamState {
     pub last_page_at: Option<DateTime<Utc>>,
     /// Rows stored by this stream in all, duplicates not counted.
     pub stored: u64,
+    /// Rows the vendor sent that could not be read, so were not stored.
+    #[serde(default)]
+    pub unreadable: u64,
 }
 
 /// One pass over a window, newest first, page by page.
@@ -78,7 +81,9 @@ impl StreamState {
         let pass = match self.synced_to {
             None => Pass {
                 kind: PassKind::Backfill,
-                from: now - backfill,
+                from: now
+                    .checked_sub_signed(backfill)
+                    .unwrap_or(DateTime::<Utc>::MIN_UTC),
                 to: now,
                 position: first_position,
             },
@@ -98,17 +103,26 @@ impl StreamState {
     }
 
     /// Takes a page of the pass in progress: `next` is the next page's
-    /// position (`None` when the pass is done), `stored` the rows it added.
-    pub fn page_done(&mut self, next: Option<u64>, stored: u64, at: DateTime<Utc>) {
+    /// position (`None` when the pass is done), `stored` the rows it added,
+    /// `unreadable` those it could not read. A `next` that does not move on
+    /// ends the pass rather than asking the same page forever.
+    pub fn page_done(
+        &mut self,
+        next: Option<u64>,
+        stored: u64,
+        unreadable: u64,
+        at: DateTime<Utc>,
+    ) {
         self.last_error = None;
         self.last_page_at = Some(at);
         self.stored += stored;
+        self.unreadable += unreadable;
         let Some(pass) = self.pass.as_mut() else {
             return;
         };
         match next {
-            Some(position) => pass.position = position,
-            None => {
+            Some(position) if position > pass.position => pass.position = position,
+            _ => {
                 self.synced_to = Some(self.synced_to.map_or(pass.to, |to| to.max(pass.to)));
                 self.pass = None;
             }
@@ -139,7 +153,7 @@ mod tests {
             (first.kind, first.from, first.to, first.position),
             (PassKind::Backfill, minute(400), minute(1000), 0)
         );
-        state.page_done(Some(100), 100, minute(1001));
+        state.page_done(Some(100), 100, 0, minute(1001));
         assert_eq!(
             state
                 .pass_at(minute(1002), Duration::minutes(600), None, 0)
@@ -147,9 +161,9 @@ mod tests {
             100,
             "the pass in progress goes on, its window unchanged"
         );
-        state.page_done(None, 40, minute(1003));
+        state.page_done(None, 40, 2, minute(1003));
         assert_eq!(state.synced_to, Some(minute(1000)));
-        assert_eq!(state.stored, 140);
+        assert_eq!((state.stored, state.unreadable), (140, 2));
         let next = state.pass_at(minute(1060), Duration::minutes(600), None, 0);
         assert_eq!(
             (next.kind, next.from, next.to),
@@ -182,7 +196,7 @@ mod tests {
     fn a_failure_keeps_the_pass_and_a_restart_resumes_from_the_checkpoint() {
         let mut state = StreamState::default();
         state.pass_at(minute(1000), Duration::minutes(600), None, 0);
-        state.page_done(Some(200), 200, minute(1001));
+        state.page_done(Some(200), 200, 0, minute(1001));
         state.page_failed("429".into());
         let saved = serde_json::to_string(&state).unwrap();
         let mut restored: StreamState = serde_json::from_str(&saved).unwrap();
@@ -192,8 +206,24 @@ mod tests {
             (pass.kind, pass.position, pass.to),
             (PassKind::Backfill, 200, minute(1000))
         );
-        restored.page_done(None, 3, minute(2001));
+        restored.page_done(None, 3, 0, minute(2001));
         assert_eq!(restored.last_error, None);
         assert_eq!(restored.lag(minute(2000)), Some(Duration::minutes(1000)));
+    }
+
+    #[test]
+    fn a_next_page_that_does_not_move_on_ends_the_pass() {
+        let mut state = StreamState::default();
+        state.pass_at(minute(1000), Duration::minutes(600), None, 1);
+        state.page_done(Some(2), 100, 0, minute(1001));
+        state.page_done(Some(2), 0, 0, minute(1002));
+        assert_eq!(state.pass, None, "page 2 again would be asked forever");
+        assert_eq!(state.synced_to, Some(minute(1000)));
+        let huge = StreamState::default().pass_at(minute(1000), Duration::MAX, None, 0);
+        assert_eq!(
+            huge.from,
+            DateTime::<Utc>::MIN_UTC,
+            "a backfill past the calendar starts at its start"
+        );
     }
 }

@@ -14,7 +14,7 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 
 use super::adapters::{Applied, Capabilities};
-use super::model::{CollectionType, LogRecord, RawJson, Usage, SNAPSHOT_PREFIX};
+use super::model::{CollectionType, LogRecord, RawJson, SharedRecord, Usage, SNAPSHOT_PREFIX};
 use super::status::{self, Status};
 use super::stream::Stream;
 
@@ -196,7 +196,9 @@ impl std::fmt::Display for FileError {
 /// A snapshot read from a file, plus the rows that had to be skipped.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
-    pub records: Vec<LogRecord>,
+    /// Shared from the start: a file of 100 000 rows is built once, never
+    /// copied into the timeline or an export, nor held twice while read.
+    pub records: Vec<SharedRecord>,
     /// One line per unreadable row.
     pub problems: Vec<String>,
 }
@@ -260,7 +262,7 @@ pub fn read(text: &str, source: &str) -> Result<Snapshot, FileError> {
             platform_row(&cell, &header, &cells, source, line)
         };
         match decoded {
-            Ok(record) => snapshot.records.push(record),
+            Ok(record) => snapshot.records.push(SharedRecord::new(record)),
             Err(problem) => snapshot.problems.push(format!("line {line}: {problem}")),
         }
     }

@@ -75,17 +75,19 @@ impl AccessRules {
             return true;
         };
         let from_header = headers.get(TOKEN_HEADER).and_then(|v| v.to_str().ok());
-        let from_cookie = headers
+        // Every cookie of that name counts: after a token changes, a browser
+        // may still send an older one (of another path) first.
+        let from_cookies = headers
             .get_all(header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|cookies| cookies.split(';'))
             .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == TOKEN_COOKIE)
+            .filter(|(name, _)| *name == TOKEN_COOKIE)
             .map(|(_, value)| value);
-        [from_header, from_cookie]
+        from_header
             .into_iter()
-            .flatten()
+            .chain(from_cookies)
             .any(|given| same_secret(given, expected))
     }
 }

@@ -363,9 +363,9 @@ fn seconds(text: &str, name: &str) -> Result<Duration, String> {
 
 /// `30`, `30d` or `400d`: whole days.
 fn days(text: &str, name: &str) -> Result<chrono::Duration, String> {
-    let number: i64 = parse(text.trim_end_matches('d'), name)?;
-    if number <= 0 {
-        return Err(format!("{name} {text:?}: a positive number of days"));
+    let number: i64 = parse(text.strip_suffix('d').unwrap_or(text), name)?;
+    if !(1..=36_500).contains(&number) {
+        return Err(format!("{name} {text:?}: 1 to 36500 days"));
     }
     Ok(chrono::Duration::days(number))
 }
@@ -502,7 +502,7 @@ async fn start_archive(
     };
     let sources = logdeck_server::archive::sources(&connections, &format!("http://{bound}"))?;
     println!(
-        "archive: syncing {} streams into {:?}",
+        "archive: syncing {} streams into {}",
         sources.len(),
         archive.store
     );

@@ -1,6 +1,7 @@
 //! `/relay-login`: where a team member gives a shared relay its team token once.
-//! The answer is an `HttpOnly`, `SameSite=Strict` cookie scoped to `/relay`, so the
-//! app's calls carry the token without the page (or any script) ever seeing it.
+//! The answer is an `HttpOnly`, `SameSite=Strict` cookie for the whole server (the
+//! relay and the team archive read it), so the app's calls carry the token without
+//! the page (or any script) ever seeing it. The relay never forwards it upstream.
 
 use std::sync::Arc;
 
@@ -30,7 +31,7 @@ fn page(status: StatusCode, notice: &str) -> Response {
 <meta name=\"viewport\" content=\"width=device-width\"><title>Logdeck relay sign-in</title>\
 <body style=\"font:16px system-ui;max-width:30rem;margin:3rem auto;padding:0 1rem\">\
 <h1>Sign in to this relay</h1>\
-<p>The operator shares this Logdeck relay with a team token. Enter it once; this browser keeps it in a cookie only the relay reads.</p>\
+<p>The operator shares this Logdeck relay with a team token. Enter it once; this browser keeps it in a cookie only this Logdeck server reads.</p>\
 <p role=\"status\">{notice}</p>\
 <form method=\"post\" action=\"/relay-login\">\
 <label>Team token <input name=\"token\" type=\"password\" autocomplete=\"current-password\" required></label> \

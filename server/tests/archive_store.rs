@@ -56,7 +56,7 @@ fn rows(count: usize) -> Vec<LogRecord> {
                 centicredits: (i == 7).then_some(u64::MAX),
                 ..Usage::default()
             },
-            message: (i % 6 == 0).then(|| format!("{} in step {i}", WORDS[i % 4])),
+            message: (i % 6 == 0).then(|| format!("{} in step {i}", WORDS[(i / 6) % 4])),
             vendor_link: None,
             raw: RawJson::of(&serde_json::json!({"i": i})),
         })
@@ -149,6 +149,26 @@ fn pages_checkpoints_duplicates_and_retention_in_both_stores() {
             "{name}: offset paging"
         );
 
+        // A run still going is read again only while it is recent.
+        let running = |since: i64| {
+            found
+                .records
+                .iter()
+                .filter(|r| {
+                    r.source == "s1" && r.status == Status::Running && r.timestamp >= at(since)
+                })
+                .map(|r| r.timestamp)
+                .min()
+        };
+        for since in [0, 1200, 2900] {
+            assert_eq!(
+                store.oldest_running("s1", at(since)).unwrap(),
+                running(since),
+                "{name}"
+            );
+        }
+        assert!(running(0).is_some() && running(0) != running(1200));
+
         let cut = at(1500);
         let older = data.iter().filter(|r| r.timestamp < cut).count() as u64;
         assert_eq!(store.delete_before(cut).unwrap(), older, "{name}");
@@ -235,10 +255,21 @@ fn the_archive_filters_as_the_core_timeline_does() {
                 let got: BTreeSet<String> = keys(&found.records).into_iter().collect();
                 prop_assert_eq!(&got, &expected, "{} for {:?}", name, query);
                 prop_assert_eq!(found.total, expected.len() as u64);
+                // Bucket b holds the rows from from + b·span/7 up to the next.
+                let span = i128::from((window.to - window.from).num_milliseconds().max(1));
+                let mut by_bucket = std::collections::BTreeMap::new();
+                for record in data.iter().filter(|r| expected.contains(&r.key())) {
+                    let offset = i128::from((record.timestamp - window.from).num_milliseconds());
+                    let bucket = usize::try_from(offset * 7 / span).unwrap().min(6);
+                    *by_bucket.entry((bucket, record.status)).or_insert(0u64) += 1;
+                }
                 let counts = store.histogram(&scope, 7).unwrap();
-                let sum: u64 = counts.cells.iter().map(|(_, _, n)| n).sum();
-                prop_assert_eq!(sum, expected.len() as u64, "{} histogram", name);
-                prop_assert!(counts.cells.iter().all(|(bucket, _, _)| *bucket < 7));
+                let got: std::collections::BTreeMap<_, _> = counts
+                    .cells
+                    .iter()
+                    .map(|(bucket, status, n)| ((*bucket, *status), *n))
+                    .collect();
+                prop_assert_eq!(got, by_bucket, "{} histogram", name);
             }
             Ok(())
         })

@@ -570,7 +570,7 @@ async fn a_shared_relay_needs_its_team_token_by_header_or_sign_in_cookie() {
     let right = router.clone().oneshot(sign_in(token)).await.unwrap();
     assert_eq!(right.status(), StatusCode::SEE_OTHER);
     let cookie = right.headers()["set-cookie"].to_str().unwrap().to_owned();
-    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/;"] {
         assert!(cookie.contains(attribute), "{cookie}");
     }
     let pair = cookie.split(';').next().unwrap();

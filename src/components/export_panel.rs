@@ -187,9 +187,9 @@ pub fn open_files(files: web_sys::FileList, loads: Loads, message: RwSignal<Stri
                 Ok(snapshot) => {
                     let skipped = snapshot.problems.len();
                     let count = snapshot.records.len();
-                    let copies = loads
-                        .timeline
-                        .with_untracked(|timeline| timeline.copies_among(&snapshot.records));
+                    let copies = loads.timeline.with_untracked(|timeline| {
+                        timeline.copies_among(snapshot.records.iter().map(|r| &**r))
+                    });
                     loads.open_file(name.clone(), snapshot.records);
                     let mut said = format!("Opened {name}: {count} rows");
                     if copies > 0 {

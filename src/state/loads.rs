@@ -20,7 +20,7 @@ use logdeck_core::frontier::Frontier;
 use logdeck_core::live::LiveTail;
 use logdeck_core::load_book::{Fetch, LoadBook, Start, Wanted};
 use logdeck_core::messages::MessageBook;
-use logdeck_core::model::{LogRecord, SharedRecord};
+use logdeck_core::model::SharedRecord;
 use logdeck_core::query::{LogQuery, Period, TimeWindow};
 use logdeck_core::scheduler::Priority;
 use logdeck_core::sources::{Source, SourceError};
@@ -162,8 +162,8 @@ impl Loads {
     }
 
     /// Adds (or replaces) a snapshot; the next sync shows its rows.
-    pub fn open_file(&self, name: String, records: Vec<LogRecord>) {
-        let records: Arc<[SharedRecord]> = records.into_iter().map(SharedRecord::new).collect();
+    pub fn open_file(&self, name: String, records: Vec<SharedRecord>) {
+        let records: Arc<[SharedRecord]> = records.into();
         self.files.update(|files| {
             files.retain(|(existing, _)| *existing != name);
             files.push((name, records));

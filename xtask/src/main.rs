@@ -128,7 +128,8 @@ fn test() -> Result<(), String> {
 
 /// Measures the release build in headless Chromium (see `bench/run.mjs`): size,
 /// cold load, filter, sort, scrolling, export and memory figures, printed and
-/// written to `target/bench/report.json`.
+/// written to `target/bench/report.json`; then the team archive's stores
+/// (`server/benches/archive.rs`).
 fn bench() -> Result<(), String> {
     tools::ensure_build_tools()?;
     tools::ensure_browser()?;
@@ -155,7 +156,17 @@ fn bench() -> Result<(), String> {
     let mut run = command::command("node");
     run.arg("bench/run.mjs")
         .args([demo.url(), plain.url(), "dist", "target/bench/report.json"]);
-    command::run(run)
+    command::run(run)?;
+    // The team archive's stores: ingest, filtered first page and histogram over
+    // 90 days (LOGDECK_ARCHIVE_ROWS rows, 1 000 000 unless set).
+    tools::ensure_postgres()?;
+    command::run(command::cargo(&[
+        "bench",
+        "--package",
+        "logdeck-server",
+        "--bench",
+        "archive",
+    ]))
 }
 
 /// Runs one named check of `cargo xtask test`, for working on it.

@@ -36,10 +36,12 @@ fn bad_request(message: impl Into<String>) -> AppError {
     AppError::new(StatusCode::BAD_REQUEST, "bad_archive_query", message)
 }
 
+/// 500, not 503: the app's scheduler reads a 503 as "busy, wait", which would
+/// pause every archived source for one failing query.
 fn store_failed(error: super::store::StoreError) -> AppError {
     AppError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "archive_unavailable",
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "archive_failed",
         error.to_string(),
     )
 }
@@ -163,6 +165,7 @@ async fn status(State(archive): State<Archive>) -> Result<Json<Value>, AppError>
                 "backfilling": state.synced_to.is_none(),
                 "pass": state.pass,
                 "stored": state.stored,
+                "unreadable": state.unreadable,
                 "lastPageAt": state.last_page_at.map(instant),
                 "lastError": state.last_error,
             })

@@ -185,7 +185,8 @@ pub async fn sync_page(
                     .state(&stream)?
                     .and_then(|text| serde_json::from_str::<StreamState>(&text).ok())
                     .unwrap_or_default();
-                Ok((state, store.oldest_running(&stream)?))
+                let since = Utc::now() - logdeck_core::archive_sync::RUNNING_LOOKBACK;
+                Ok((state, store.oldest_running(&stream, since)?))
             })
             .await
             .map_err(|e| e.to_string())?
@@ -216,7 +217,7 @@ pub async fn sync_page(
     }
     .await;
     let (records, outcome) = match page {
-        Ok(page) => (page.records, Ok(page.next)),
+        Ok(page) => (page.records, Ok((page.next, page.unreadable.len() as u64))),
         Err(error) => (Vec::new(), Err(error)),
     };
     let saved = {
@@ -226,7 +227,9 @@ pub async fn sync_page(
             .with_store(move |store| {
                 store.commit_page(&stream, &records, &mut |added| {
                     match &outcome {
-                        Ok(next) => state.page_done(*next, added, Utc::now()),
+                        Ok((next, unreadable)) => {
+                            state.page_done(*next, added, *unreadable, Utc::now())
+                        }
                         Err(error) => state.page_failed(error.clone()),
                     }
                     serialize(&state)

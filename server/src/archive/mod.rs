@@ -25,6 +25,24 @@ pub enum StoreSpec {
     Postgres(String),
 }
 
+/// Shown without a PostgreSQL password, for logs and errors.
+impl std::fmt::Display for StoreSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreSpec::Sqlite(path) => write!(f, "sqlite:{path}"),
+            StoreSpec::Postgres(url) => match url::Url::parse(url) {
+                Ok(mut parsed) => {
+                    if parsed.password().is_some() {
+                        let _ = parsed.set_password(Some("…"));
+                    }
+                    write!(f, "{parsed}")
+                }
+                Err(_) => f.write_str("postgres://(unreadable URL)"),
+            },
+        }
+    }
+}
+
 impl StoreSpec {
     pub fn parse(text: &str) -> Result<StoreSpec, String> {
         if let Some(path) = text.strip_prefix("sqlite:") {
@@ -37,9 +55,7 @@ impl StoreSpec {
         if text.starts_with("postgres://") || text.starts_with("postgresql://") {
             return Ok(StoreSpec::Postgres(text.to_owned()));
         }
-        Err(format!(
-            "--archive {text:?}: expected sqlite:PATH or a postgres:// URL"
-        ))
+        Err("--archive: expected sqlite:PATH or a postgres:// URL".into())
     }
 
     /// Opens the store, creating or migrating its schema.
@@ -155,10 +171,27 @@ pub fn sources(connections: &[Value], base: &str) -> Result<Vec<Source>, String>
         .collect::<Result<_, _>>()?;
     let config = RuntimeConfig::parse(&serde_json::json!({ "connections": resolved }).to_string())
         .map_err(|e| format!("archive connections: {e}"))?;
-    Ok(Source::expand(&config)
-        .into_iter()
-        .filter(|source| source.remote().is_some())
-        .collect())
+    let mut seen = std::collections::HashSet::new();
+    let mut streams = Vec::new();
+    for source in Source::expand(&config) {
+        match source.remote() {
+            Some(remote) if remote.has_key() => {}
+            _ => {
+                return Err(format!(
+                    "archive connection {}: no key or token",
+                    source.label()
+                ))
+            }
+        }
+        if !seen.insert(source.id()) {
+            return Err(format!(
+                "archive connections: {} is listed twice",
+                source.id()
+            ));
+        }
+        streams.push(source);
+    }
+    Ok(streams)
 }
 
 fn resolve(connection: &Value, base: &str) -> Result<Value, String> {
@@ -203,6 +236,9 @@ mod tests {
         ));
         assert!(StoreSpec::parse("sqlite:").is_err());
         assert!(StoreSpec::parse("mysql://x").is_err());
+        let secret = StoreSpec::parse("postgres://team:hunter2@db/logs").unwrap();
+        assert!(!secret.to_string().contains("hunter2"), "{secret}");
+        assert!(secret.to_string().starts_with("postgres://team:"));
     }
 
     #[test]

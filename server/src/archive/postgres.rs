@@ -1,6 +1,8 @@
 //! The team store: PostgreSQL, for an archive that outgrows one machine. Same
 //! schema, migrations and filter as SQLite (see `store`).
 
+use std::time::Duration;
+
 use chrono::{DateTime, TimeZone, Utc};
 use postgres::types::ToSql;
 use postgres::{Client, NoTls};
@@ -13,7 +15,9 @@ use logdeck_core::model::LogRecord;
 use logdeck_core::status::Status;
 
 pub struct PostgresStore {
-    client: Client,
+    config: postgres::Config,
+    /// `None` until connected; opened again when the server dropped it.
+    client: Option<Client>,
 }
 
 fn failed(error: postgres::Error) -> StoreError {
@@ -43,28 +47,47 @@ impl PostgresStore {
     /// Connects with a libpq-style URL or key=value string and brings the
     /// schema up to date.
     pub fn connect(url: &str) -> Result<PostgresStore, StoreError> {
-        let client = Client::connect(url, NoTls).map_err(failed)?;
-        let mut store = PostgresStore { client };
+        let mut config: postgres::Config = url
+            .parse()
+            .map_err(|_| StoreError("the PostgreSQL URL cannot be read".into()))?;
+        // A hung database must not hold the archive's one connection forever.
+        config
+            .connect_timeout(Duration::from_secs(10))
+            .options("-c statement_timeout=60000");
+        let mut store = PostgresStore {
+            config,
+            client: None,
+        };
         store.migrate()?;
         Ok(store)
     }
 
-    fn migrate(&mut self) -> Result<(), StoreError> {
+    /// The connection, opened again if the server dropped it (a restart).
+    fn client(&mut self) -> Result<&mut Client, StoreError> {
+        if self.client.as_ref().is_none_or(Client::is_closed) {
+            self.client = Some(self.config.connect(NoTls).map_err(failed)?);
+        }
         self.client
+            .as_mut()
+            .ok_or_else(|| StoreError("no PostgreSQL connection".into()))
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        self.client()?
             .batch_execute(
                 "CREATE TABLE IF NOT EXISTS logdeck_migrations (version BIGINT PRIMARY KEY)",
             )
             .map_err(failed)?;
         for (version, sql) in MIGRATIONS {
             let applied = self
-                .client
+                .client()?
                 .query_opt(
                     "SELECT version FROM logdeck_migrations WHERE version = $1",
                     &[&version],
                 )
                 .map_err(failed)?;
             if applied.is_none() {
-                let mut transaction = self.client.transaction().map_err(failed)?;
+                let mut transaction = self.client()?.transaction().map_err(failed)?;
                 transaction.batch_execute(sql).map_err(failed)?;
                 transaction
                     .execute(
@@ -105,7 +128,7 @@ impl Store for PostgresStore {
             .filter(|column| !matches!(*column, "source" | "id"))
             .map(|column| format!("{column} = EXCLUDED.{column}"))
             .collect();
-        let mut transaction = self.client.transaction().map_err(failed)?;
+        let mut transaction = self.client()?.transaction().map_err(failed)?;
         // xmax = 0 only on a row this statement inserted, not one it updated.
         let upsert = transaction
             .prepare(&format!(
@@ -138,7 +161,7 @@ impl Store for PostgresStore {
 
     fn state(&mut self, stream: &str) -> Result<Option<String>, StoreError> {
         let row = self
-            .client
+            .client()?
             .query_opt(
                 "SELECT state FROM stream_states WHERE stream = $1",
                 &[&stream],
@@ -148,7 +171,7 @@ impl Store for PostgresStore {
     }
 
     fn states(&mut self) -> Result<Vec<(String, String)>, StoreError> {
-        self.client
+        self.client()?
             .query(
                 "SELECT stream, state FROM stream_states ORDER BY stream",
                 &[],
@@ -164,12 +187,16 @@ impl Store for PostgresStore {
             .collect()
     }
 
-    fn oldest_running(&mut self, source: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+    fn oldest_running(
+        &mut self,
+        source: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
         let row = self
-            .client
+            .client()?
             .query_one(
-                "SELECT MIN(at_ms) FROM records WHERE source = $1 AND status = $2",
-                &[&source, &Status::Running.key()],
+                "SELECT MIN(at_ms) FROM records WHERE source = $1 AND status = $2 AND at_ms >= $3",
+                &[&source, &Status::Running.key(), &since.timestamp_millis()],
             )
             .map_err(failed)?;
         let at: Option<i64> = row.try_get(0).map_err(failed)?;
@@ -180,7 +207,7 @@ impl Store for PostgresStore {
         let mut clause = filter(scope, Dialect::Postgres);
         let values = params(&clause.values);
         let total: i64 = self
-            .client
+            .client()?
             .query_one(
                 &format!("SELECT COUNT(*) FROM records WHERE {}", clause.sql),
                 &refs(&values),
@@ -195,7 +222,7 @@ impl Store for PostgresStore {
         );
         let values = params(&clause.values);
         let rows = self
-            .client
+            .client()?
             .query(
                 &format!(
                     "SELECT {COLUMNS} FROM records WHERE {} \
@@ -219,7 +246,7 @@ impl Store for PostgresStore {
         let statement = histogram_statement(scope, buckets, Dialect::Postgres);
         let values = params(&statement.values);
         let groups = self
-            .client
+            .client()?
             .query(&statement.sql, &refs(&values))
             .map_err(failed)?
             .iter()
@@ -241,11 +268,21 @@ impl Store for PostgresStore {
     }
 
     fn delete_before(&mut self, before: DateTime<Utc>) -> Result<u64, StoreError> {
-        self.client
+        self.client()?
             .execute(
                 "DELETE FROM records WHERE at_ms < $1",
                 &[&before.timestamp_millis()],
             )
             .map_err(failed)
+    }
+}
+
+impl Drop for PostgresStore {
+    /// The driver's client blocks on its own runtime when dropped, which panics
+    /// on a tokio thread: it is dropped on a plain one.
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take() {
+            let _ = std::thread::spawn(move || drop(client)).join();
+        }
     }
 }

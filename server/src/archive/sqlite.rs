@@ -152,12 +152,16 @@ impl Store for SqliteStore {
         rows.collect::<Result<_, _>>().map_err(failed)
     }
 
-    fn oldest_running(&mut self, source: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+    fn oldest_running(
+        &mut self,
+        source: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
         let at: Option<i64> = self
             .connection
             .query_row(
-                "SELECT MIN(at_ms) FROM records WHERE source = ?1 AND status = ?2",
-                [source, Status::Running.key()],
+                "SELECT MIN(at_ms) FROM records WHERE source = ?1 AND status = ?2 AND at_ms >= ?3",
+                rusqlite::params![source, Status::Running.key(), since.timestamp_millis()],
                 |row| row.get(0),
             )
             .map_err(failed)?;

@@ -51,8 +51,13 @@ pub trait Store: Send {
     fn state(&mut self, stream: &str) -> Result<Option<String>, StoreError>;
     /// Every stream's checkpoint, for the status endpoint.
     fn states(&mut self) -> Result<Vec<(String, String)>, StoreError>;
-    /// The oldest run of `source` stored as running, to read it again.
-    fn oldest_running(&mut self, source: &str) -> Result<Option<DateTime<Utc>>, StoreError>;
+    /// The oldest run of `source` stored as running since `since`, to read it
+    /// again; older ones are a vendor's stale rows and are not chased.
+    fn oldest_running(
+        &mut self,
+        source: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, StoreError>;
     /// The rows `scope` selects, newest first, from `offset`.
     fn find(&mut self, scope: &Scope, offset: u64, limit: u32) -> Result<Found, StoreError>;
     /// Rows per bucket and status over the scope's window.
@@ -177,7 +182,11 @@ pub fn filter(scope: &Scope, dialect: Dialect) -> Clause {
         values: Vec::new(),
     };
     let mut conditions = Vec::new();
-    let from = clause.bind(dialect, Bound::Int(window.from.timestamp_millis()));
+    // Rows are kept to the millisecond: a window starting inside one starts
+    // after it, as the core's comparison of instants has it.
+    let from_ms = window.from.timestamp_millis()
+        + i64::from(window.from.timestamp_subsec_nanos() % 1_000_000 != 0);
+    let from = clause.bind(dialect, Bound::Int(from_ms));
     let to = clause.bind(dialect, Bound::Int(window.to.timestamp_millis()));
     conditions.push(format!("at_ms >= {from} AND at_ms <= {to}"));
     let any_of = |clause: &mut Clause, column: &str, values: Vec<String>| {
@@ -202,7 +211,7 @@ pub fn filter(scope: &Scope, dialect: Dialect) -> Clause {
         conditions.extend(any_of(&mut clause, "name", events));
     }
     if let Some(needle) = query.needle() {
-        let needle = clause.bind(dialect, Bound::Text(needle));
+        let needle = clause.bind(dialect, stored_text(&needle));
         conditions.push(dialect.contains("search_text", &needle));
     }
     conditions.extend(any_of(&mut clause, "source", scope.sources.clone()));
@@ -212,17 +221,17 @@ pub fn filter(scope: &Scope, dialect: Dialect) -> Clause {
 
 /// A record as its table row, in [`COLUMNS`] order.
 pub fn to_row(record: &LogRecord) -> Vec<Bound> {
-    let text = |value: &Option<String>| value.clone().map_or(Bound::NullText, Bound::Text);
+    let text = |value: &Option<String>| value.as_deref().map_or(Bound::NullText, stored_text);
     let int = |value: Option<u64>| value.map_or(Bound::NullInt, |n| Bound::Int(saturating(n)));
     vec![
-        Bound::Text(record.source.clone()),
-        Bound::Text(record.id.clone()),
+        stored_text(&record.source),
+        stored_text(&record.id),
         Bound::Int(record.timestamp.timestamp_millis()),
         Bound::Text(record.kind.key().to_owned()),
         Bound::Text(record.status.key().to_owned()),
-        Bound::Text(record.raw_status.clone()),
+        stored_text(&record.raw_status),
         text(&record.client),
-        Bound::Text(record.collection.clone()),
+        stored_text(&record.collection),
         text(&record.name),
         int(record.duration_ms),
         int(record.usage.operations),
@@ -236,9 +245,15 @@ pub fn to_row(record: &LogRecord) -> Vec<Bound> {
         int(record.usage.steps),
         text(&record.message),
         text(&record.vendor_link),
-        Bound::Text(record.raw.as_str().to_owned()),
-        Bound::Text(record.search_text()),
+        stored_text(record.raw.as_str()),
+        stored_text(&record.search_text()),
     ]
+}
+
+/// Text as both stores keep it: PostgreSQL's `TEXT` cannot hold a NUL, so no
+/// store does (a vendor string with one would otherwise fail its page forever).
+fn stored_text(text: &str) -> Bound {
+    Bound::Text(text.replace('\0', ""))
 }
 
 fn saturating(n: u64) -> i64 {
