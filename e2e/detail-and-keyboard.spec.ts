@@ -48,6 +48,7 @@ test('keyboard: j/k and arrows move, Enter opens, arrows step the detail, Esc cl
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(new RegExp(`sel=${encodeURIComponent(cursorKey ?? '')}`));
   await expect(pane(page)).toBeVisible();
+  await expect(pane(page), 'focus moves into the detail').toBeFocused();
 
   await page.keyboard.press('ArrowDown');
   await expect(page).not.toHaveURL(new RegExp(`sel=${encodeURIComponent(cursorKey ?? '')}`));
@@ -57,6 +58,8 @@ test('keyboard: j/k and arrows move, Enter opens, arrows step the detail, Esc cl
   await page.keyboard.press('Escape');
   await expect(page).not.toHaveURL(/sel=/);
   await expect(pane(page)).toHaveCount(0);
+  await expect(page.locator('#rows'), 'and back to the rows').toBeFocused();
+  await expect(page.locator('tr.cursor')).toHaveAttribute('data-key', cursorKey!);
 
   await page.keyboard.press('/');
   await expect(page.getByLabel('Search')).toBeFocused();

@@ -10,7 +10,7 @@ type Row = Record<string, string>;
 
 /** Parses a CSV file with Python's csv module. */
 function pythonCsv(path: string): Row[] {
-  const script = 'import csv, json, sys\nwith open(sys.argv[1], newline="", encoding="utf-8") as f:\n    print(json.dumps(list(csv.DictReader(f))))';
+  const script = 'import csv, json, sys\nwith open(sys.argv[1], newline="", encoding="utf-8-sig") as f:\n    print(json.dumps(list(csv.DictReader(f))))';
   return JSON.parse(execFileSync('python3', ['-c', script, path], { encoding: 'utf-8', maxBuffer: 256 * 1024 * 1024 }));
 }
 
@@ -33,12 +33,17 @@ test('the CSV has every matching row of every selected source, as the API report
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Download CSV' }).click(),
   ]);
-  expect(download.suggestedFilename()).toMatch(/^logdeck_make-scenarios\+aitronos-connectors_.*\.csv$/);
+  // The name says what the file holds: statuses, collection types, period, day.
+  expect(download.suggestedFilename()).toMatch(
+    /^logdeck_(error\+warning|warning\+error)_make-scenarios\+aitronos-connectors_\d{4}-\d\d-\d\dT\d{4}Z-\d{4}-\d\d-\d\dT\d{4}Z_\d{4}-\d\d-\d\d\.csv$/,
+  );
   const path = info.outputPath('export.csv');
   await download.saveAs(path);
   await expect(page.getByRole('status').filter({ hasText: /Downloaded \d+ rows/ })).toBeVisible();
   const exported = pythonCsv(path);
   const text = readFileSync(path, 'utf-8');
+  expect(text.startsWith('\ufeff'), 'a byte-order mark for spreadsheets').toBe(true);
+  expect(text).toContain('Timing (ms)');
   for (const key of ['demo-make-token', 'demo-aitronos-key']) expect(text).not.toContain(key);
 
   // The demo API's own answer for the same filters, paged to the end.
@@ -64,7 +69,9 @@ test('the CSV has every matching row of every selected source, as the API report
   expect(exported.length).toBeGreaterThan(loaded);
   for (const row of exported) {
     const key = `${row['Source']}:${row['Record id']}`;
-    expect(expected.get(key), key).toEqual({ type: row['Type'], code: row['Code'] });
+    // A vendor's own status value is no HTTP code: it is in Status, Code is empty.
+    expect(expected.get(key), key).toEqual({ type: row['Type'], code: row['Status'] });
+    expect(row['Code']).toBe('');
     expect(row['Date']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/);
   }
   const dates = exported.map((row) => Date.parse(row['Date']));

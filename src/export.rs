@@ -72,7 +72,10 @@ enum Writer {
 impl Writer {
     fn new(format: Format, offset: FixedOffset) -> Writer {
         match format {
-            Format::Csv => Writer::Csv(Box::new(CsvWriter::new(offset))),
+            Format::Csv => Writer::Csv(Box::new(CsvWriter::new(
+                offset,
+                crate::state::prefs::csv_bom(),
+            ))),
             Format::Ndjson => Writer::Ndjson(Vec::new()),
         }
     }

@@ -15,6 +15,7 @@ use serde_json::{json, Map, Value};
 
 use super::adapters::{Applied, Capabilities};
 use super::model::{CollectionType, LogRecord, RawJson, SharedRecord, Usage, SNAPSHOT_PREFIX};
+use super::query::Period;
 use super::status::{self, Status};
 use super::stream::Stream;
 
@@ -27,8 +28,8 @@ pub const HEADER: [&str; 21] = [
     "Gateway code",
     "Status details",
     "IP",
-    "Timing",
-    "Delay",
+    "Timing (ms)",
+    "Delay (ms)",
     "API collection",
     "Endpoint",
     "Client",
@@ -43,8 +44,27 @@ pub const HEADER: [&str; 21] = [
     "Source",
 ];
 
-/// The API platform's export columns (see `api-logs.md`): the first 13 of [`HEADER`].
-const API_PLATFORM_COLUMNS: usize = 13;
+/// The API platform's own export columns (see `api-logs.md`), which Logdeck's
+/// first 13 follow (with units on the two durations).
+const API_PLATFORM_HEADER: [&str; 13] = [
+    "Date",
+    "Type",
+    "Code",
+    "Status",
+    "Gateway code",
+    "Status details",
+    "IP",
+    "Timing",
+    "Delay",
+    "API collection",
+    "Endpoint",
+    "Client",
+    "Job details",
+];
+
+/// Spreadsheets read a CSV without a byte-order mark as their local code page
+/// and mangle every non-ASCII name; Logdeck writes one unless asked not to.
+pub const BOM: &str = "\u{feff}";
 
 /// Characters that make a spreadsheet treat a cell as a formula.
 const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
@@ -78,8 +98,10 @@ fn restore(cell: &str) -> &str {
     }
 }
 
-/// The cells of one record, in [`HEADER`] order. Rows from an API-platform file
-/// keep their own code, status text, gateway code, IP and delay.
+/// The cells of one record, in [`HEADER`] order. Code is an HTTP status code,
+/// so only rows that have one (an API platform's) fill it; a vendor's own status
+/// value (Make's `3`, Dify's `partial-succeeded`) goes in Status. Rows from an
+/// API-platform file keep their own status text, gateway code, IP and delay.
 pub fn row(record: &LogRecord, offset: FixedOffset) -> [String; 21] {
     let platform_fields = (record.kind == CollectionType::ApiPlatform).then(|| record.raw.parse());
     let raw = |key: &str| {
@@ -98,11 +120,15 @@ pub fn row(record: &LogRecord, offset: FixedOffset) -> [String; 21] {
             .with_timezone(&offset)
             .to_rfc3339_opts(SecondsFormat::Millis, false),
         record.status.label().to_owned(),
-        record.raw_status.clone(),
+        if platform {
+            record.raw_status.clone()
+        } else {
+            String::new()
+        },
         if platform {
             raw("Status")
         } else {
-            String::new()
+            record.raw_status.clone()
         },
         if platform {
             raw("Gateway code")
@@ -113,7 +139,7 @@ pub fn row(record: &LogRecord, offset: FixedOffset) -> [String; 21] {
         if platform { raw("IP") } else { String::new() },
         number(record.duration_ms),
         if platform {
-            raw("Delay")
+            number(timing_ms(&raw("Delay")))
         } else {
             String::new()
         },
@@ -156,9 +182,13 @@ impl Write for SharedBuffer {
 }
 
 impl CsvWriter {
-    /// A writer whose first chunk starts with the header.
-    pub fn new(offset: FixedOffset) -> CsvWriter {
+    /// A writer whose first chunk starts with the header, after a [`BOM`] when
+    /// `bom` is set.
+    pub fn new(offset: FixedOffset, bom: bool) -> CsvWriter {
         let buffer = SharedBuffer::default();
+        if bom {
+            buffer.0.borrow_mut().extend_from_slice(BOM.as_bytes());
+        }
         let mut writer = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(buffer.clone());
@@ -217,7 +247,7 @@ pub fn read(text: &str, source: &str) -> Result<Snapshot, FileError> {
         .collect();
     let own =
         header.iter().any(|h| h == "Record id") && header.iter().any(|h| h == "Collection type");
-    let platform = HEADER[..API_PLATFORM_COLUMNS]
+    let platform = API_PLATFORM_HEADER
         .iter()
         .all(|column| header.iter().any(|h| h == column));
     if !own && !platform {
@@ -293,6 +323,13 @@ fn own_row(
         .find(|s| s.label() == cell("Type"))
         .unwrap_or(Status::Unknown);
     let original_source = cell("Source");
+    // Files from before the units and the Code/Status split still read.
+    let either = |new: &str, old: &str| optional(cell(new)).unwrap_or_else(|| cell(old));
+    let raw_status = if kind == CollectionType::ApiPlatform {
+        cell("Code")
+    } else {
+        either("Status", "Code")
+    };
     Ok(LogRecord {
         source: source.to_owned(),
         kind,
@@ -303,11 +340,11 @@ fn own_row(
         },
         timestamp,
         status,
-        raw_status: cell("Code"),
+        raw_status,
         client: optional(cell("Client")),
         collection: cell("API collection"),
         name: optional(cell("Endpoint")),
-        duration_ms: number(&cell("Timing")),
+        duration_ms: number(&either("Timing (ms)", "Timing")),
         usage: Usage {
             operations: number(&cell("Operations")),
             transfer: number(&cell("Transfer")),
@@ -398,25 +435,32 @@ fn timing_ms(text: &str) -> Option<u64> {
     (value.is_finite() && value >= 0.0).then(|| (value * factor).round() as u64)
 }
 
-/// `logdeck_make-scenarios+dify-workflows_2026-11-14T1200Z_to_2026-11-21T1200Z_exported-2026-11-21T120501Z.csv`
+/// A name that says what the file holds, from the filters that made it:
+/// `logdeck_error+warning_make-scenarios_7d_2026-11-22.csv`, or
+/// `logdeck_all_2026-11-14T1200Z-2026-11-21T1200Z_2026-11-21.csv` for an exact range.
 pub fn file_name(
+    statuses: &[Status],
     kinds: &[CollectionType],
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
+    period: Period,
     exported: DateTime<Utc>,
     extension: &str,
 ) -> String {
+    let keys = |keys: Vec<&str>| (!keys.is_empty()).then(|| keys.join("+"));
+    let statuses = keys(statuses.iter().map(|s| s.key()).collect());
+    let kinds = keys(kinds.iter().map(|k| k.key()).collect());
+    let what = match (statuses, kinds) {
+        (None, None) => "all".to_owned(),
+        (Some(one), None) | (None, Some(one)) => one,
+        (Some(statuses), Some(kinds)) => format!("{statuses}_{kinds}"),
+    };
     let stamp = |t: DateTime<Utc>| t.format("%Y-%m-%dT%H%MZ").to_string();
-    let sources = if kinds.is_empty() {
-        "all-sources".to_owned()
-    } else {
-        kinds.iter().map(|k| k.key()).collect::<Vec<_>>().join("+")
+    let period = match period {
+        Period::Last(preset) => preset.key().to_owned(),
+        Period::Absolute { from, to } => format!("{}-{}", stamp(from), stamp(to)),
     };
     format!(
-        "logdeck_{sources}_{}_to_{}_exported-{}.{extension}",
-        stamp(from),
-        stamp(to),
-        exported.format("%Y-%m-%dT%H%M%SZ")
+        "logdeck_{what}_{period}_{}.{extension}",
+        exported.format("%Y-%m-%d")
     )
 }
 
@@ -491,7 +535,7 @@ mod tests {
     }
 
     fn export(records: &[LogRecord], offset: FixedOffset) -> String {
-        let mut writer = CsvWriter::new(offset);
+        let mut writer = CsvWriter::new(offset, true);
         let mut bytes = writer.chunk();
         for record in records {
             writer.write(record);
@@ -537,7 +581,12 @@ mod tests {
             .map(str::to_owned)
             .collect();
         assert_eq!(row[0], "2026-11-21T11:04:05.120+01:00");
-        assert_eq!((row[1].as_str(), row[2].as_str()), ("Error", "3"));
+        assert!(text.starts_with(BOM), "spreadsheets read UTF-8 by its mark");
+        assert_eq!(
+            (row[1].as_str(), row[2].as_str(), row[3].as_str()),
+            ("Error", "", "3"),
+            "Make's status 3 is no HTTP code: it goes in Status"
+        );
         assert_eq!(row[5], "line one\nline two");
         assert_eq!(row[7], "1520");
         assert_eq!(row[9], "Sync, \"CRM\" leads");
@@ -625,14 +674,30 @@ mod tests {
     #[test]
     fn file_names_say_what_the_file_holds() {
         let at = |d| Utc.with_ymd_and_hms(2026, 11, d, 12, 0, 0).unwrap();
-        let name = file_name(
-            &[CollectionType::MakeScenarios, CollectionType::DifyWorkflows],
-            at(14),
-            at(21),
-            at(21),
+        let errors = file_name(
+            &[Status::Error],
+            &[],
+            Period::Last(crate::query::Preset::Days7),
+            at(22),
             "csv",
         );
-        assert_eq!(name, "logdeck_make-scenarios+dify-workflows_2026-11-14T1200Z_to_2026-11-21T1200Z_exported-2026-11-21T120000Z.csv");
+        assert_eq!(errors, "logdeck_error_7d_2026-11-22.csv");
+        let both = file_name(
+            &[Status::Error, Status::Warning],
+            &[CollectionType::MakeScenarios, CollectionType::DifyWorkflows],
+            Period::Absolute {
+                from: at(14),
+                to: at(21),
+            },
+            at(21),
+            "ndjson",
+        );
+        assert_eq!(
+            both,
+            "logdeck_error+warning_make-scenarios+dify-workflows_2026-11-14T1200Z-2026-11-21T1200Z_2026-11-21.ndjson"
+        );
+        let all = file_name(&[], &[], Period::default(), at(3), "csv");
+        assert!(all.starts_with("logdeck_all_"), "{all}");
     }
 }
 

@@ -16,6 +16,7 @@ use logdeck_core::csv_file;
 use logdeck_core::model::CollectionType;
 use logdeck_core::query::LogQuery;
 use logdeck_core::sources::Source;
+use logdeck_core::status::Status;
 
 /// Where an export stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +55,8 @@ pub fn ExportPanel(
         }));
         let query = query.get_untracked();
         let kinds: Vec<CollectionType> = query.types.iter().copied().collect();
+        let statuses: Vec<Status> = query.statuses.iter().copied().collect();
+        let period = query.period;
         let offset = offset.get_untracked();
         let files = loads.files.get_untracked();
         let messages = loads.messages.get_value();
@@ -72,9 +75,9 @@ pub fn ExportPanel(
             state.set(match result {
                 Ok((blob, rows)) => {
                     let name = csv_file::file_name(
+                        &statuses,
                         &kinds,
-                        window.from,
-                        window.to,
+                        period,
                         Utc::now(),
                         format.extension(),
                     );

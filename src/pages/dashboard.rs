@@ -46,6 +46,10 @@ pub fn Dashboard() -> impl IntoView {
     mark_first_rows(rows);
     let selection = use_selection(query, set_query, rows, loads);
     install_keyboard(selection);
+    let close_detail = Callback::new(move |()| {
+        selection.close.run(());
+        focus_after_render("rows");
+    });
     let at_top = RwSignal::new(true);
     let shown = RwSignal::new((0, 0));
     let paused = Signal::derive(move || !at_top.get() || selection.key.with(Option::is_some));
@@ -101,7 +105,7 @@ pub fn Dashboard() -> impl IntoView {
                 <TableArea loads rows frontier offset sort on_sort selection near_end at_top shown />
                 <Show when=move || selection.key.with(Option::is_some)>
                     <DetailPane record=selection.record selected=selection.key sources=all_sources offset
-                        on_close=selection.close on_step=selection.step />
+                        on_close=close_detail on_step=selection.step />
                 </Show>
             </div>
         </div>
@@ -361,12 +365,33 @@ fn install_keyboard(selection: Selection) {
             }
             "ArrowRight" if open => selection.step.run(1),
             "ArrowLeft" if open => selection.step.run(-1),
-            "Enter" if !on_control => selection.open_cursor(),
-            "Escape" if open => selection.close.run(()),
+            // Focus follows the reader: into the detail it opens, back to the
+            // rows (the cursor stays on the record) when it closes.
+            "Enter" if !on_control => {
+                selection.open_cursor();
+                focus_after_render("detail");
+            }
+            "Escape" if open => {
+                selection.close.run(());
+                focus_after_render("rows");
+            }
             _ => {}
         }
     });
     on_cleanup(move || handle.remove());
+}
+
+/// Focuses the element with `id` once the next frame has rendered it.
+fn focus_after_render(id: &'static str) {
+    request_animation_frame(move || {
+        let element = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(element) = element {
+            let _ = element.focus();
+        }
+    });
 }
 
 fn focus_search() {

@@ -13,6 +13,7 @@ const THEME: &str = "logdeck.theme";
 const COLUMNS: &str = "logdeck.columns";
 const FILL_BUDGET: &str = "logdeck.fill-budget";
 const LIVE_INTERVAL: &str = "logdeck.live-interval";
+const CSV_BOM: &str = "logdeck.csv-bom";
 
 /// Rows loaded in the background to fill the period before paging waits for the
 /// reader ("Load older"), unless this device prefers another number.
@@ -23,6 +24,13 @@ pub fn fill_budget() -> usize {
     storage::get(Area::Local, FILL_BUDGET)
         .and_then(|text| text.trim().parse().ok())
         .unwrap_or(DEFAULT_FILL_BUDGET)
+}
+
+/// Whether CSV files start with a byte-order mark (`localStorage`,
+/// `logdeck.csv-bom`: `off` drops it for tools that choke on one); on by
+/// default, so spreadsheets read names with accents as they are.
+pub fn csv_bom() -> bool {
+    storage::get(Area::Local, CSV_BOM).is_none_or(|text| text.trim() != "off")
 }
 
 /// Seconds between live mode's rounds unless this device prefers another: each
