@@ -9,6 +9,9 @@ test('demo rows from every source load, and the status filter round-trips throug
   expect(new Set(await column(page, 3)).size).toBeGreaterThan(2);
   expect(new Set(await column(page, 2)).size).toBeGreaterThan(1);
 
+  // Audit entries are events, and the Error choice says it leaves them out.
+  await expect(page.locator('label.status-event')).toHaveAttribute('title', 'Make audit log only');
+  await expect(page.locator('label.status-error')).toHaveAttribute('title', 'not Make audit log');
   const requests = await requestsDuring(page, async () => {
     await page.getByRole('checkbox', { name: 'Error' }).check();
     await expect(page).toHaveURL(/[?&]status=error(&|$)/);
@@ -56,7 +59,7 @@ test('every filter lives in the URL and back/forward walk between the views', as
   await expect(page).toHaveURL(/tz=utc/);
 
   await page.getByText('Collection type: all').click();
-  await page.getByRole('checkbox', { name: 'Dify workflows' }).check();
+  await page.getByRole('checkbox', { name: 'Dify workflows', exact: true }).check();
   await expect(page).toHaveURL(/type=dify-workflows/);
   await settled(page);
   expect(new Set(await column(page, 3))).toEqual(new Set(['Dify workflows']));

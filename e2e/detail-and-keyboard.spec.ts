@@ -1,5 +1,5 @@
 // The detail pane for each vendor, and keyboard navigation.
-import { test, expect, rows, settled } from './helpers';
+import { test, expect, rows, settled, column } from './helpers';
 
 const pane = (page: import('@playwright/test').Page) => page.getByRole('complementary', { name: 'Record detail' });
 
@@ -17,6 +17,8 @@ test('Make scenario detail shows the execution, its failing module and the raw o
 test('Make audit detail shows the details object', async ({ page }) => {
   await page.goto('/?type=make-audit');
   await settled(page);
+  // An audit entry is an event, not a run that succeeded.
+  expect(new Set(await column(page, 2))).toEqual(new Set(['Event']));
   await rows(page).first().click();
   await expect(pane(page).getByRole('heading', { name: 'Audit details' })).toBeVisible();
   await expect(pane(page)).toContainText('ipAddress');
@@ -60,6 +62,14 @@ test('keyboard: j/k and arrows move, Enter opens, arrows step the detail, Esc cl
   await expect(pane(page)).toHaveCount(0);
   await expect(page.locator('#rows'), 'and back to the rows').toBeFocused();
   await expect(page.locator('tr.cursor')).toHaveAttribute('data-key', cursorKey!);
+
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(help).toBeVisible();
+  await expect(help).toBeFocused();
+  await expect(help).toContainText('previous / next record');
+  await page.keyboard.press('Escape');
+  await expect(help).toHaveCount(0);
 
   await page.keyboard.press('/');
   await expect(page.getByLabel('Search')).toBeFocused();

@@ -13,6 +13,7 @@ use logdeck::net::{self, NetError};
 use logdeck_core::adapters::make_scenarios::{decode_list, ListParams};
 use logdeck_core::columns::Column;
 use logdeck_core::config::{MakeConnection, ScenarioRef};
+use logdeck_core::filter_options::StatusChoice;
 use logdeck_core::http::ApiRequest;
 use logdeck_core::model::LogRecord;
 use logdeck_core::query::{Sort, TimeWindow};
@@ -204,7 +205,14 @@ async fn status_filter_reflects_the_selection_and_reports_toggles() {
     let on_change = Callback::new(move |next| reported.set(Some(next)));
     let _mounted = leptos::mount::mount_to(root.clone(), move || {
         view! {
-            <StatusFilter options=Signal::derive(|| vec![Status::Success, Status::Warning, Status::Error])
+            <StatusFilter options=Signal::derive(|| vec![
+                    StatusChoice { status: Status::Success, scope: None },
+                    StatusChoice { status: Status::Warning, scope: None },
+                    StatusChoice {
+                        status: Status::Error,
+                        scope: Some("not Make audit log".to_owned()),
+                    },
+                ])
                 selected on_change />
         }
     });
@@ -216,6 +224,16 @@ async fn status_filter_reflects_the_selection_and_reports_toggles() {
     };
     assert!(checkbox("error").checked());
     assert!(!checkbox("warning").checked());
+    let error_label = root
+        .query_selector("label.status-error")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap_or_default();
+    assert_eq!(
+        error_label, "Error · not Make audit log",
+        "the choice says what it leaves out"
+    );
 
     checkbox("warning").click();
     leptos::task::tick().await;

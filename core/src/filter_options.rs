@@ -122,6 +122,50 @@ impl FilterOptions {
     }
 }
 
+/// One choice of the Status filter, with what it says of its reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChoice {
+    pub status: Status,
+    /// [`FilterOptions::status_scope`].
+    pub scope: Option<String>,
+}
+
+impl FilterOptions {
+    /// The Status filter's choices, in order.
+    pub fn status_choices(&self) -> Vec<StatusChoice> {
+        self.statuses
+            .iter()
+            .map(|&status| StatusChoice {
+                status,
+                scope: self.status_scope(status),
+            })
+            .collect()
+    }
+
+    /// Which collection types a status choice applies to, when not all of the
+    /// ones present: choosing Error leaves the audit log out, and the choice
+    /// says so ("not Make audit log") instead of a source silently vanishing;
+    /// Event says "Make audit log only". `None` when it applies to every type.
+    pub fn status_scope(&self, status: Status) -> Option<String> {
+        let (applies, excluded): (Vec<CollectionType>, Vec<CollectionType>) = self
+            .types
+            .iter()
+            .partition(|kind| kind.statuses().contains(&status));
+        let labels = |kinds: &[CollectionType]| {
+            kinds
+                .iter()
+                .map(|k| k.label())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match (applies.len(), excluded.len()) {
+            (_, 0) | (0, _) => None,
+            (1, _) => Some(format!("{} only", labels(&applies))),
+            _ => Some(format!("not {}", labels(&excluded))),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,6 +249,37 @@ mod tests {
         );
         let kinds: Vec<CollectionType> = options.capabilities.iter().map(|(k, _)| *k).collect();
         assert_eq!(kinds, [CollectionType::DifyWorkflows]);
+    }
+
+    #[test]
+    fn a_status_choice_says_which_types_it_leaves_out() {
+        let options = FilterOptions {
+            types: vec![
+                CollectionType::MakeScenarios,
+                CollectionType::MakeAudit,
+                CollectionType::DifyWorkflows,
+            ],
+            ..FilterOptions::default()
+        };
+        assert_eq!(
+            options.status_scope(Status::Error).as_deref(),
+            Some("not Make audit log")
+        );
+        assert_eq!(
+            options.status_scope(Status::Event).as_deref(),
+            Some("Make audit log only")
+        );
+        assert_eq!(
+            options.status_scope(Status::Paused).as_deref(),
+            Some("Dify workflows only")
+        );
+        let runs_only = FilterOptions {
+            types: vec![CollectionType::MakeScenarios],
+            ..FilterOptions::default()
+        };
+        assert_eq!(runs_only.status_scope(Status::Error), None);
+        let choices = options.status_choices();
+        assert_eq!(choices.len(), options.statuses.len());
     }
 
     #[test]

@@ -24,7 +24,7 @@ impl CollectionType {
     pub fn statuses(self) -> &'static [Status] {
         match self {
             CollectionType::MakeScenarios => &[Status::Success, Status::Warning, Status::Error],
-            CollectionType::MakeAudit => &[Status::Success],
+            CollectionType::MakeAudit => &[Status::Event],
             CollectionType::DifyWorkflows => &[
                 Status::Success,
                 Status::Warning,

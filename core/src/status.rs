@@ -20,6 +20,8 @@ keyed_enum! {
         Timeout = ("timeout", "Timeout"),
         /// Waiting for a person (Dify's human-input nodes): not running, not over.
         Paused = ("paused", "Paused"),
+        /// Something that happened (an audit entry), not a run that succeeded or failed.
+        Event = ("event", "Event"),
         Unknown = ("unknown", "Unknown"),
     }
 }

@@ -50,7 +50,7 @@ pub fn FilterBar(
     let on_statuses = Callback::new(move |statuses: BTreeSet<Status>| {
         update(Box::new(move |q| q.statuses = statuses), HistoryEntry::Push)
     });
-    let status_options = Signal::derive(move || options.with(|o| o.statuses.clone()));
+    let status_options = Signal::derive(move || options.with(FilterOptions::status_choices));
 
     let type_options = Signal::derive(move || {
         options.with(|o| {

@@ -7,6 +7,7 @@ pub mod live_control;
 pub mod log_table;
 pub mod multi_select;
 pub mod rate_limit;
+pub mod shortcut_help;
 pub mod skip_link;
 pub mod source_status;
 pub mod status_filter;

@@ -1,17 +1,20 @@
-//! The Status filter: one checkbox per status, any combination.
+//! The Status filter: one checkbox per status, any combination; a status that
+//! not every collection type has says which ones it leaves out.
 
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 
+use logdeck_core::filter_options::StatusChoice;
 use logdeck_core::status::Status;
 
 /// Shows `options` as checkboxes checked per `selected`; reports every change.
 #[component]
 pub fn StatusFilter(
-    /// Statuses the configured sources can report.
+    /// Statuses the configured sources can report, each with the collection
+    /// types it is limited to when it is (`FilterOptions::status_scope`).
     #[prop(into)]
-    options: Signal<Vec<Status>>,
+    options: Signal<Vec<StatusChoice>>,
     #[prop(into)] selected: Signal<BTreeSet<Status>>,
     on_change: Callback<BTreeSet<Status>>,
 ) -> impl IntoView {
@@ -19,7 +22,7 @@ pub fn StatusFilter(
         options
             .get()
             .into_iter()
-            .map(|status| {
+            .map(|StatusChoice { status, scope }| {
                 let checked = move || selected.with(|s| s.contains(&status));
                 let toggle = move |_| {
                     let mut next = selected.get_untracked();
@@ -28,11 +31,16 @@ pub fn StatusFilter(
                     }
                     on_change.run(next);
                 };
+                // The scope ("not Make audit log") would widen every chip past
+                // one row of filters: it is the chip's tooltip, and screen
+                // readers hear it with the name.
+                let told = scope.clone();
                 view! {
-                    <label class=format!("chip status-{}", status.key())>
+                    <label class=format!("chip status-{}", status.key()) title=scope>
                         <input type="checkbox" name="status" value=status.key()
                             prop:checked=checked on:change=toggle />
                         <span>{status.label()}</span>
+                        {told.map(|scope| view! { <span class="visually-hidden">" · "{scope}</span> })}
                     </label>
                 }
             })

@@ -17,10 +17,11 @@ const HEIGHT: f64 = 80.0;
 const MAX_BARS: usize = 60;
 
 /// Bottom to top: failures stand out on top of the successes.
-const STACK: [Status; 9] = [
+const STACK: [Status; 10] = [
     Status::Success,
     Status::Running,
     Status::Paused,
+    Status::Event,
     Status::Stopped,
     Status::Unknown,
     Status::Blocked,

@@ -10,6 +10,7 @@ use crate::components::export_panel::{open_files, ExportPanel, FileOpener};
 use crate::components::filter_bar::{FilterBar, SetQuery};
 use crate::components::live_control::LiveControl;
 use crate::components::log_table::LogTable;
+use crate::components::shortcut_help::ShortcutHelp;
 use crate::components::skip_link::SkipLink;
 use crate::components::source_status::SourceStatus;
 use crate::components::volume_chart::VolumeChart;
@@ -45,7 +46,8 @@ pub fn Dashboard() -> impl IntoView {
     let rows = use_view_rows(query, loads, frontier);
     mark_first_rows(rows);
     let selection = use_selection(query, set_query, rows, loads);
-    install_keyboard(selection);
+    let help = RwSignal::new(false);
+    install_keyboard(selection, help);
     let close_detail = Callback::new(move |()| {
         selection.close.run(());
         focus_after_render("rows");
@@ -96,6 +98,7 @@ pub fn Dashboard() -> impl IntoView {
         <div class="dashboard" class:with-detail=move || selection.key.with(Option::is_some)
             on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
             <SkipLink target="rows" label="Skip to the rows" />
+            <ShortcutHelp open=help />
             <FilterBar query set_query options offset />
             <UrlProblems problems />
             <ConfigNotice config />
@@ -329,7 +332,7 @@ fn FrontierNote(
 }
 
 /// ↑/↓ or j/k move, Enter opens, Esc closes, ←/→ step the open record, `/` searches.
-fn install_keyboard(selection: Selection) {
+fn install_keyboard(selection: Selection, help: RwSignal<bool>) {
     let handle = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
@@ -350,7 +353,15 @@ fn install_keyboard(selection: Selection) {
         }
         let on_control = matches!(tag.as_str(), "button" | "a" | "summary");
         let open = selection.key.with_untracked(Option::is_some);
+        if help.get_untracked() && matches!(key.as_str(), "Escape" | "?") {
+            help.set(false);
+            return;
+        }
         match key.as_str() {
+            "?" => {
+                help.set(true);
+                focus_after_render("shortcuts");
+            }
             "/" => {
                 ev.prevent_default();
                 focus_search();

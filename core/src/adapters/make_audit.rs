@@ -232,7 +232,7 @@ fn decode_entry(
         kind: CollectionType::MakeAudit,
         id: uuid,
         timestamp,
-        status: Status::Success,
+        status: Status::Event,
         raw_status: String::new(),
         client,
         collection,
@@ -384,7 +384,7 @@ impl Stream for AuditStream {
 
     /// Audit entries have no status: each is a success.
     fn can_have_status(&self, statuses: &BTreeSet<Status>) -> bool {
-        statuses.contains(&Status::Success)
+        statuses.contains(&Status::Event)
     }
 }
 
@@ -590,7 +590,7 @@ mod tests {
         assert_eq!(first.client.as_deref(), Some("Ada"));
         assert_eq!(first.collection, "Ops");
         assert_eq!(first.name.as_deref(), Some("connection_created"));
-        assert_eq!(first.status, Status::Success);
+        assert_eq!(first.status, Status::Event);
         assert_eq!(page.records[1].collection, "Make EU");
     }
 
