@@ -138,7 +138,7 @@ mod tests {
     }
 
     /// Drains `merge`, serving each wanted page from `pages[lane]`.
-    fn drain(mut merge: NewestFirst, mut pages: Vec<VecDeque<Page>>) -> Vec<String> {
+    fn drain_records(mut merge: NewestFirst, mut pages: Vec<VecDeque<Page>>) -> Vec<SharedRecord> {
         let mut out = Vec::new();
         loop {
             if let Some((lane, _)) = merge.wanting() {
@@ -147,10 +147,18 @@ mod tests {
                 continue;
             }
             match merge.pop() {
-                Some(record) => out.push(record.id.clone()),
+                Some(record) => out.push(record),
                 None => return out,
             }
         }
+    }
+
+    /// The ids [`drain_records`] yields.
+    fn drain(merge: NewestFirst, pages: Vec<VecDeque<Page>>) -> Vec<String> {
+        drain_records(merge, pages)
+            .iter()
+            .map(|record| record.id.clone())
+            .collect()
     }
 
     #[test]
@@ -219,24 +227,11 @@ mod tests {
             copy(row("a", 30)),
             row("file:export.csv", 20),
         ];
-        let mut merge = NewestFirst::new([(shared(file), None), (vec![], Some(0))]);
-        let mut sources = Vec::new();
-        let mut pages = [VecDeque::new(), shifted];
-        loop {
-            if let Some((lane, _)) = merge.wanting() {
-                let page = pages[lane].pop_front().expect("a page was wanted");
-                merge.fill(lane, page);
-                continue;
-            }
-            match merge.pop() {
-                Some(record) => sources.push(format!(
-                    "{}@{}",
-                    record.source,
-                    record.timestamp.format("%M")
-                )),
-                None => break,
-            }
-        }
+        let merge = NewestFirst::new([(shared(file), None), (vec![], Some(0))]);
+        let sources: Vec<String> = drain_records(merge, vec![VecDeque::new(), shifted])
+            .iter()
+            .map(|record| format!("{}@{}", record.source, record.timestamp.format("%M")))
+            .collect();
         assert_eq!(
             sources,
             ["a@50", "a@45", "a@40", "a@30", "file:export.csv@20"],

@@ -453,26 +453,27 @@ mod tests {
         assert_eq!(labels[3], "Dify · Support bot");
     }
 
+    /// The ids of the sources `query` selects.
+    fn selected_by(query: &LogQuery) -> Vec<String> {
+        sources()
+            .iter()
+            .filter(|s| s.is_selected_by(query))
+            .map(Source::id)
+            .collect()
+    }
+
     #[test]
     fn type_and_collection_filters_skip_whole_sources() {
         let mut query = LogQuery::default();
         query.types.insert(CollectionType::DifyWorkflows);
-        let selected: Vec<String> = sources()
-            .iter()
-            .filter(|s| s.is_selected_by(&query))
-            .map(Source::id)
-            .collect();
+        let selected = selected_by(&query);
         assert_eq!(selected, ["df"]);
 
         let query = LogQuery {
             collections: ["Invoices".to_owned()].into(),
             ..LogQuery::default()
         };
-        let selected: Vec<String> = sources()
-            .iter()
-            .filter(|s| s.is_selected_by(&query))
-            .map(Source::id)
-            .collect();
+        let selected = selected_by(&query);
         // The audit log and Aitronos name their collections per row: they stay.
         assert_eq!(selected, ["mk/scenario/2", "mk/audit", "ai"]);
 
@@ -480,11 +481,7 @@ mod tests {
             statuses: [Status::Error].into(),
             ..LogQuery::default()
         };
-        let selected: Vec<String> = sources()
-            .iter()
-            .filter(|s| s.is_selected_by(&query))
-            .map(Source::id)
-            .collect();
+        let selected = selected_by(&query);
         assert!(
             !selected.contains(&"mk/audit".to_owned()),
             "audit entries are never errors"
@@ -494,11 +491,7 @@ mod tests {
             events: ["key_created".to_owned()].into(),
             ..LogQuery::default()
         };
-        let selected: Vec<String> = sources()
-            .iter()
-            .filter(|s| s.is_selected_by(&query))
-            .map(Source::id)
-            .collect();
+        let selected = selected_by(&query);
         assert_eq!(selected, ["mk/audit"], "only audit entries have events");
         let audit = sources()[2].request(&query, window(), 0).unwrap();
         assert!(

@@ -197,21 +197,17 @@ fn end_to_end() -> Result<(), String> {
         vendor.url().trim_end_matches('/')
     );
     let dify_host = format!("dify,{}/demo/dify/v1", vendor.url().trim_end_matches('/'));
+    // The app's server, and a second one whose dashboard reads the demo
+    // vendors from its team archive.
+    const APP: [&str; 5] = ["--demo", "--dist", "dist", "--port", "0"];
     let server = server::DemoServer::start(
         "debug",
         &[
-            "--demo",
-            "--dist",
-            "dist",
-            "--port",
-            "0",
-            "--vendor-host",
-            &make_host,
-            "--vendor-host",
-            &dify_host,
-        ],
+            &APP[..],
+            &["--vendor-host", &make_host, "--vendor-host", &dify_host],
+        ]
+        .concat(),
     )?;
-    // A third, whose dashboard reads the demo vendors from its team archive.
     let archive_file = "target/e2e-archive.db";
     for stale in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{archive_file}{stale}"));
@@ -219,17 +215,7 @@ fn end_to_end() -> Result<(), String> {
     let archive_store = format!("sqlite:{archive_file}");
     let archived = server::DemoServer::start(
         "debug",
-        &[
-            "--demo",
-            "--dist",
-            "dist",
-            "--port",
-            "0",
-            "--archive",
-            &archive_store,
-            "--backfill",
-            "2",
-        ],
+        &[&APP[..], &["--archive", &archive_store, "--backfill", "2"]].concat(),
     )?;
     let mut playwright = command::npm_bin("playwright");
     playwright
