@@ -260,9 +260,19 @@ test('the table gets the screen: one line for the sources, the rest for the rows
 
 test('on a phone nothing overflows sideways and the detail opens over the page', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.goto('/?period=7d');
+  await page.goto('/?period=7d&status=error');
   await settled(page);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  // The filters wait behind one button, so rows are on the first screen.
+  const filters = page.getByRole('button', { name: 'Filters · 1 set' });
+  await expect(page.getByLabel('Period', { exact: true })).toBeHidden();
+  const first = await rows(page).first().boundingBox();
+  expect(first!.y + first!.height, 'a row on the first screen').toBeLessThan(844);
+  await filters.click();
+  await expect(page.getByLabel('Period', { exact: true })).toBeVisible();
+  await expect(filters).toHaveAttribute('aria-expanded', 'true');
+  await filters.click();
+  await expect(page.getByLabel('Period', { exact: true })).toBeHidden();
   await rows(page).first().click();
   const pane = page.getByRole('complementary', { name: 'Record detail' });
   const box = await pane.boundingBox();

@@ -375,6 +375,23 @@ impl LogQuery {
                 .is_some_and(|event| self.events.contains(event))
     }
 
+    /// How many filters besides the period are set, for the phone's "Filters ·
+    /// 3 set" button that hides them.
+    pub fn active_filters(&self) -> usize {
+        [
+            !self.statuses.is_empty(),
+            !self.types.is_empty(),
+            !self.clients.is_empty(),
+            !self.collections.is_empty(),
+            !self.events.is_empty(),
+            !self.text.trim().is_empty(),
+            self.hide_check_runs,
+        ]
+        .into_iter()
+        .filter(|set| *set)
+        .count()
+    }
+
     /// Whether live mode runs: asked for, over a period that ends now.
     pub fn is_live(&self) -> bool {
         self.live && matches!(self.period, Period::Last(_))
@@ -451,6 +468,15 @@ mod tests {
             by_duration.toggled(Column::Time).descending,
             "time starts newest first"
         );
+    }
+
+    #[test]
+    fn active_filters_count_what_is_set_besides_the_period() {
+        assert_eq!(LogQuery::default().active_filters(), 0);
+        let (query, _) = LogQuery::from_query_string(
+            "period=7d&status=error,warning&client=Ada&q=%20x&checks=hide",
+        );
+        assert_eq!(query.active_filters(), 4);
     }
 
     #[test]

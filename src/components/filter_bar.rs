@@ -46,6 +46,7 @@ pub fn FilterBar(
         })
     };
 
+    let sheet_open = RwSignal::new(false);
     let statuses = Signal::derive(move || query.with(|q| q.statuses.clone()));
     let on_statuses = Callback::new(move |statuses: BTreeSet<Status>| {
         update(Box::new(move |q| q.statuses = statuses), HistoryEntry::Push)
@@ -93,7 +94,16 @@ pub fn FilterBar(
     });
 
     view! {
-        <section class="filters" aria-label="Filters">
+        // Phones: the filters wait behind one button, so the rows come first.
+        <button type="button" class="filters-toggle" aria-controls="filters"
+            aria-expanded=move || sheet_open.get().to_string()
+            on:click=move |_| sheet_open.update(|open| *open = !*open)>
+            {move || match query.with(LogQuery::active_filters) {
+                0 => "Filters".to_owned(),
+                n => format!("Filters · {n} set"),
+            }}
+        </button>
+        <section class="filters" id="filters" class:open=move || sheet_open.get() aria-label="Filters">
             <PeriodPicker query set_query offset />
             <AppliedHint name="Period" lines=hints(|c| c.period) />
             <div class="filter-group">
