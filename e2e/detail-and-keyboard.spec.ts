@@ -70,6 +70,7 @@ test('keyboard: j/k and arrows move, Enter opens, arrows step the detail, Esc cl
   await expect(help).toContainText('previous / next record');
   await page.keyboard.press('Escape');
   await expect(help).toHaveCount(0);
+  await expect(page.locator('#rows'), 'focus returns where it was').toBeFocused();
 
   await page.keyboard.press('/');
   await expect(page.getByLabel('Search')).toBeFocused();

@@ -13,6 +13,8 @@ test("the Message column says why a run failed: Make's is read from the executio
   await settled(page);
   // Make's list carries no message: the failed runs on screen get theirs lazily.
   await expect.poll(async () => (await column(page, MESSAGE))[0] ?? '').toMatch(/^\w+Error: /);
+  // Every row on screen gets its message; then no more calls are made.
+  await expect.poll(async () => (await column(page, MESSAGE)).filter((m) => m === '').length).toBe(0);
   const onScreen = await rows(page).count();
   expect(executions.length).toBeGreaterThan(0);
   expect(executions.length, 'only rows on screen are asked').toBeLessThanOrEqual(onScreen);

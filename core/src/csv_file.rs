@@ -114,6 +114,13 @@ pub fn row(record: &LogRecord, offset: FixedOffset) -> [String; 21] {
     };
     let platform = record.kind == CollectionType::ApiPlatform;
     let number = |value: Option<u64>| value.map(|n| n.to_string()).unwrap_or_default();
+    // A reopened export's row names the live row it copies, so exporting it
+    // again still does, and the copy of a copy is known as a copy.
+    let (source, id) = record
+        .is_snapshot()
+        .then(|| record.id.split_once(':'))
+        .flatten()
+        .unwrap_or((record.source.as_str(), record.id.as_str()));
     [
         record
             .timestamp
@@ -153,8 +160,8 @@ pub fn row(record: &LogRecord, offset: FixedOffset) -> [String; 21] {
         number(record.usage.tokens),
         number(record.usage.steps),
         record.kind.label().to_owned(),
-        record.id.clone(),
-        record.source.clone(),
+        id.to_owned(),
+        source.to_owned(),
     ]
 }
 
@@ -636,6 +643,11 @@ mod tests {
         );
         assert_eq!(back.usage, original.usage);
         assert_eq!(back.vendor_link, original.vendor_link);
+        // Exported again from the file, the row still names the live one.
+        let again = export(&[LogRecord::clone(back)], FixedOffset::east_opt(0).unwrap());
+        let copy = read(&again, "file:copy.csv").unwrap();
+        assert_eq!(copy.records[0].id, "demo-make/scenario/1001:905000");
+        assert_eq!(copy.records[0].origin_key(), original.key());
     }
 
     #[test]

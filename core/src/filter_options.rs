@@ -278,8 +278,24 @@ mod tests {
             ..FilterOptions::default()
         };
         assert_eq!(runs_only.status_scope(Status::Error), None);
-        let choices = options.status_choices();
-        assert_eq!(choices.len(), options.statuses.len());
+        let choices = FilterOptions {
+            statuses: vec![Status::Error, Status::Event],
+            ..options.clone()
+        }
+        .status_choices();
+        assert_eq!(
+            choices,
+            [
+                StatusChoice {
+                    status: Status::Error,
+                    scope: Some("not Make audit log".into())
+                },
+                StatusChoice {
+                    status: Status::Event,
+                    scope: Some("Make audit log only".into())
+                },
+            ]
+        );
     }
 
     #[test]

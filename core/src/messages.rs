@@ -55,11 +55,6 @@ impl MessageBook {
         }
     }
 
-    /// Forgets a call that was cancelled, so the row is asked again later.
-    pub fn cancelled(&mut self, key: &str) {
-        self.asked.remove(key);
-    }
-
     /// The message read for `key`, if one was.
     pub fn message(&self, key: &str) -> Option<&str> {
         self.known.get(key).and_then(Option::as_deref)
@@ -95,11 +90,10 @@ mod tests {
         );
         book.answered("s:0", Ok(Some("Timeout".into())));
         book.answered("s:1", Err(()));
-        book.cancelled("s:2");
         let next = book.take(keys.iter().map(String::as_str));
         assert_eq!(
             next,
-            ["s:2", "s:4", "s:5"],
+            ["s:4", "s:5"],
             "known, failed and in-flight keys are skipped"
         );
     }

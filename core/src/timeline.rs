@@ -227,6 +227,15 @@ impl Timeline {
 }
 
 fn compare(a: &LogRecord, b: &LogRecord, sort: Sort) -> Ordering {
+    // Rows whose message is not read yet go last whichever way Message sorts:
+    // first, they would stay on screen and have every failed run read.
+    if sort.column == Column::Message {
+        match (&a.message, &b.message) {
+            (Some(_), None) => return Ordering::Less,
+            (None, Some(_)) => return Ordering::Greater,
+            _ => {}
+        }
+    }
     let by_column = match sort.column {
         Column::Time => a.timestamp.cmp(&b.timestamp),
         Column::Status => a.status.cmp(&b.status),
@@ -488,5 +497,28 @@ mod tests {
         assert_eq!(index.get("s:a", &records), Some(0));
         assert_eq!(index.get("s:b", &records), Some(1));
         assert_eq!(index.get("s:c", &records), None);
+    }
+
+    #[test]
+    fn sorting_by_message_keeps_rows_without_one_last_both_ways() {
+        let with = |id: &str, minute: u32, message: Option<&str>| LogRecord {
+            message: message.map(str::to_owned),
+            ..record(id, minute, Status::Error, None)
+        };
+        let timeline = Timeline::new(vec![
+            with("none", 5, None),
+            with("b", 1, Some("Beta")),
+            with("a", 2, Some("Alpha")),
+        ]);
+        for (descending, expected) in [(false, ["a", "b", "none"]), (true, ["b", "a", "none"])] {
+            let query = LogQuery {
+                sort: Sort {
+                    column: Column::Message,
+                    descending,
+                },
+                ..LogQuery::default()
+            };
+            assert_eq!(ids(&timeline, &query), expected);
+        }
     }
 }

@@ -1,6 +1,8 @@
 //! `?`: the keyboard shortcuts, in a dialog that `?`, `Esc` or its button closes.
+//! Focus moves into it when it opens and back where it was when it closes.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// Key, then what it does, in the order a reader meets them.
 const SHORTCUTS: [(&str, &str); 9] = [
@@ -23,6 +25,17 @@ const SHORTCUTS: [(&str, &str); 9] = [
 
 #[component]
 pub fn ShortcutHelp(open: RwSignal<bool>) -> impl IntoView {
+    let before = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    Effect::new(move |was_open: Option<bool>| {
+        let is_open = open.get();
+        if is_open && was_open != Some(true) {
+            before.set_value(active_element());
+            request_animation_frame(|| focus(element_by_id("shortcuts")));
+        } else if !is_open && was_open == Some(true) {
+            focus(before.try_update_value(Option::take).flatten());
+        }
+        is_open
+    });
     let rows = || {
         SHORTCUTS
             .iter()
@@ -31,12 +44,30 @@ pub fn ShortcutHelp(open: RwSignal<bool>) -> impl IntoView {
     };
     view! {
         <Show when=move || open.get()>
-            <div class="shortcuts" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title"
+            <div class="shortcuts" role="dialog" aria-labelledby="shortcuts-title"
                 id="shortcuts" tabindex="-1">
                 <h2 id="shortcuts-title">"Keyboard shortcuts"</h2>
                 <dl>{rows()}</dl>
                 <button type="button" on:click=move |_| open.set(false)>"Close"</button>
             </div>
         </Show>
+    }
+}
+
+fn active_element() -> Option<web_sys::HtmlElement> {
+    document()
+        .active_element()
+        .and_then(|element| element.dyn_into().ok())
+}
+
+fn element_by_id(id: &str) -> Option<web_sys::HtmlElement> {
+    document()
+        .get_element_by_id(id)
+        .and_then(|element| element.dyn_into().ok())
+}
+
+fn focus(element: Option<web_sys::HtmlElement>) {
+    if let Some(element) = element {
+        let _ = element.focus();
     }
 }

@@ -334,7 +334,9 @@ fn FrontierNote(
 /// ↑/↓ or j/k move, Enter opens, Esc closes, ←/→ step the open record, `/` searches.
 fn install_keyboard(selection: Selection, help: RwSignal<bool>) {
     let handle = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
-        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+        // A control that handled the key itself (a chart bar's Enter and
+        // arrows) has the last word.
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.default_prevented() {
             return;
         }
         let target = ev
@@ -358,10 +360,7 @@ fn install_keyboard(selection: Selection, help: RwSignal<bool>) {
             return;
         }
         match key.as_str() {
-            "?" => {
-                help.set(true);
-                focus_after_render("shortcuts");
-            }
+            "?" => help.set(true),
             "/" => {
                 ev.prevent_default();
                 focus_search();

@@ -6,7 +6,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::net::schedule::scheduled_get;
-use crate::net::NetError;
 use crate::state::loads::Loads;
 use logdeck_core::model::LogRecord;
 use logdeck_core::scheduler::Priority;
@@ -67,13 +66,6 @@ fn ask(loads: Loads, source: Source, record: LogRecord, answered: RwSignal<u64>)
         let lane = source.lane();
         let message = match scheduled_get(lane.as_ref(), Priority::Visible, &request, None).await {
             Ok(answer) => source.decode_message(&answer).map_err(|_| ()),
-            Err(NetError::Aborted) => {
-                loads
-                    .messages
-                    .update_value(|messages| messages.cancelled(&key));
-                answered.update(|n| *n += 1);
-                return;
-            }
             Err(_) => Err(()),
         };
         let text = message.clone().ok().flatten();

@@ -382,7 +382,7 @@ impl Stream for AuditStream {
         "the token's `organization:read` scope and the Admin or Owner role"
     }
 
-    /// Audit entries have no status: each is a success.
+    /// Audit entries have no outcome: each is an event.
     fn can_have_status(&self, statuses: &BTreeSet<Status>) -> bool {
         statuses.contains(&Status::Event)
     }
