@@ -157,14 +157,16 @@ pub async fn run_stream(
             Ok(true) => {}
             Ok(false) => tokio::time::sleep(options.poll).await,
             Err(error) => {
-                tracing_error(&stream, &error);
+                log_failure(&stream, &error);
                 tokio::time::sleep(options.poll.min(StdDuration::from_secs(30))).await;
             }
         }
     }
 }
 
-fn tracing_error(stream: &str, error: &str) {
+/// The server's log line for a failed page (the stream's status says it too);
+/// errors carry no key: requests are described without their headers.
+fn log_failure(stream: &str, error: &str) {
     eprintln!("archive: {stream}: {error}");
 }
 
