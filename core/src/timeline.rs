@@ -211,13 +211,14 @@ impl Timeline {
             .filter(|&index| {
                 let record = &self.records[index];
                 let skip = server.get(&record.source).copied().unwrap_or_default();
+                // The copy check hashes a key: it goes after the cheap filters.
                 frontier.covers(record.timestamp)
-                    && !self.is_copy_of_loaded(record)
                     && query.matches_fields_except(record, skip)
                     && (skip.text
                         || needle
                             .as_deref()
                             .is_none_or(|needle| self.search_texts[index].contains(needle)))
+                    && !self.is_copy_of_loaded(record)
             })
             .collect();
         let sort = query.sort;

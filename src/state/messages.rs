@@ -1,6 +1,9 @@
 //! The Message column's lazy half: rows whose list entry carries no message (a
 //! failed Make run) get it from one more call, for the rows on screen first,
-//! through the request scheduler, each asked once per tab.
+//! through the request scheduler, each asked once per tab. Answers reach the
+//! timeline in batches: each update re-filters and re-sorts every loaded row.
+
+use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -20,6 +23,7 @@ pub fn use_lazy_messages(
     sources: Signal<Vec<Source>>,
 ) {
     let answered = RwSignal::new(0u64);
+    let pending = StoredValue::new_local(Vec::<LogRecord>::new());
     Effect::new(move |_| {
         answered.track();
         let (start, end) = shown.get();
@@ -49,7 +53,7 @@ pub fn use_lazy_messages(
             .unwrap_or_default();
         for (source, record) in candidates {
             if taken.contains(&record.key()) {
-                ask(loads, source, LogRecord::clone(&record), answered);
+                ask(loads, source, LogRecord::clone(&record), answered, pending);
             }
         }
     });
@@ -57,7 +61,13 @@ pub fn use_lazy_messages(
 
 /// Reads one row's message and writes it into the timeline (and so the table,
 /// the search and the detail pane).
-fn ask(loads: Loads, source: Source, record: LogRecord, answered: RwSignal<u64>) {
+fn ask(
+    loads: Loads,
+    source: Source,
+    record: LogRecord,
+    answered: RwSignal<u64>,
+    pending: StoredValue<Vec<LogRecord>, LocalStorage>,
+) {
     let Some(request) = source.message_request(&record) else {
         return;
     };
@@ -81,10 +91,40 @@ fn ask(loads: Loads, source: Source, record: LogRecord, answered: RwSignal<u64>)
             })
         });
         if let Some(updated) = updated {
-            loads.timeline.update(|timeline| {
-                timeline.update_known(vec![updated]);
-            });
+            hold_for_batch(loads, pending, updated);
         }
         answered.update(|n| *n += 1);
     });
+}
+
+/// Rows whose messages arrive within this long of each other reach the
+/// timeline in one update.
+const BATCH: Duration = Duration::from_millis(150);
+
+/// Adds a row read anew to the pending batch; the first of a batch schedules
+/// the update that writes them all.
+fn hold_for_batch(
+    loads: Loads,
+    pending: StoredValue<Vec<LogRecord>, LocalStorage>,
+    row: LogRecord,
+) {
+    let first = pending
+        .try_update_value(|rows| {
+            rows.push(row);
+            rows.len() == 1
+        })
+        .unwrap_or(false);
+    if first {
+        set_timeout(
+            move || {
+                let rows = pending.try_update_value(std::mem::take).unwrap_or_default();
+                if !rows.is_empty() {
+                    loads.timeline.update(|timeline| {
+                        timeline.update_known(rows);
+                    });
+                }
+            },
+            BATCH,
+        );
+    }
 }

@@ -47,12 +47,7 @@ pub fn use_selection(
     let key = Signal::derive(move || query.with(|q| q.selected.clone()));
     let record = Memo::new(move |_| {
         let key = key.get()?;
-        loads.timeline.with(|t| {
-            t.records()
-                .iter()
-                .find(|r| r.has_key(&key))
-                .map(|r| LogRecord::clone(r))
-        })
+        loads.timeline.with(|t| t.get(&key).cloned())
     });
     let select = move |selected: Option<String>, entry: HistoryEntry| {
         let next = LogQuery {
