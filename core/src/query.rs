@@ -3,6 +3,7 @@
 //! The URL is the only store of filter state: the UI derives a [`LogQuery`] from the
 //! location on every change and writes a new URL to change it.
 
+use crate::client_ids::ClientIds;
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -168,6 +169,9 @@ pub struct LogQuery {
     /// [`LogRecord::key`] of the record open in the detail pane.
     pub selected: Option<String>,
     pub zone: DisplayZone,
+    /// Not in the URL: the id each source's server filters the one chosen client
+    /// by, learned from loaded rows when it was chosen ([`crate::client_ids`]).
+    pub client_ids: ClientIds,
 }
 
 /// A URL value that could not be used; the view falls back to the default for it.
@@ -709,6 +713,7 @@ mod properties {
                     } else {
                         DisplayZone::Local
                     },
+                    client_ids: ClientIds::new(),
                 },
             )
     }

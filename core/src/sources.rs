@@ -6,7 +6,7 @@
 use crate::adapters::archive::ArchivedStream;
 use crate::adapters::make_audit::{AuditScope, AuditStream};
 use crate::adapters::make_scenarios::ScenarioStream;
-use crate::adapters::{Capabilities, DecodeError, Page};
+use crate::adapters::{Applied, Capabilities, DecodeError, Page};
 use crate::config::{AitronosConnection, Connection, DifyConnection, RuntimeConfig};
 use crate::csv_file::FileSnapshot;
 use crate::http::{ApiRequest, HttpAnswer, RelayRefusal, VendorError};
@@ -226,7 +226,11 @@ impl Source {
     /// would show (its server applies every filter the query sets).
     pub fn counts_exactly(&self, query: &LogQuery) -> bool {
         let by_selection = self.stream().fixed_collection().is_some();
-        self.capabilities().counts_exactly(query, by_selection)
+        let mut capabilities = self.capabilities();
+        if capabilities.client == Applied::ServerById && query.client_ids.contains_key(&self.id()) {
+            capabilities.client = Applied::Server;
+        }
+        capabilities.counts_exactly(query, by_selection)
     }
 
     /// What people call it: connection and collection.

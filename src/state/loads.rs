@@ -15,6 +15,7 @@ use web_sys::AbortController;
 use crate::net::schedule::scheduled_get;
 use crate::state::prefs;
 use logdeck_core::adapters::Page;
+use logdeck_core::client_ids;
 use logdeck_core::config::RuntimeConfig;
 use logdeck_core::frontier::Frontier;
 use logdeck_core::live::LiveTail;
@@ -93,6 +94,7 @@ impl Loads {
         refresh: bool,
     ) {
         let previous = self.basis.get_value();
+        let query = &self.with_client_ids(config, query, previous.as_ref());
         let kept_window = previous
             .as_ref()
             .filter(|basis| !refresh && same_period(&basis.query, query))
@@ -158,6 +160,27 @@ impl Loads {
         });
         for fetch in plan.fetches {
             self.fetch(fetch, query.clone(), window, Priority::Visible);
+        }
+    }
+
+    /// `query` with the ids its one chosen client goes by on each server: kept
+    /// while the Client choice stands (every page of a load asks the same), looked
+    /// up on the loaded rows when it changes.
+    fn with_client_ids(
+        &self,
+        config: &RuntimeConfig,
+        query: &LogQuery,
+        previous: Option<&Basis>,
+    ) -> LogQuery {
+        let client_ids = match previous {
+            Some(basis) if basis.query.clients == query.clients => basis.query.client_ids.clone(),
+            _ => self.timeline.with_untracked(|timeline| {
+                client_ids::resolve(&Source::expand(config), &query.clients, timeline.records())
+            }),
+        };
+        LogQuery {
+            client_ids,
+            ..query.clone()
         }
     }
 

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use super::json::{self, RowContext};
 use super::{single, Applied, Capabilities, DecodeError, Page};
+use crate::client_ids::ClientId;
 use crate::config::DifyConnection;
 use crate::http::{build_url, ApiRequest, VendorError};
 use crate::model::{CollectionType, LogRecord, RawJson, Usage};
@@ -25,13 +26,13 @@ const API: &str = "Dify workflow logs";
 /// Dify's documented maximum page size.
 pub const MAX_LIMIT: u32 = 100;
 
-/// The app is the key itself; `keyword` narrows on the server but searches fields
-/// the table does not show, so the browser refines. Clients are sessions or
-/// accounts, which the API filters only by id: the browser filters them.
+/// The app is the key itself; `keyword` narrows on the server by Dify's own rules.
+/// Clients are sessions or accounts, which the API filters by id: sent when the
+/// chosen one's id is known.
 pub const CAPABILITIES: Capabilities = Capabilities {
     period: Applied::Server,
     status: Applied::ServerIfOne,
-    client: Applied::Browser,
+    client: Applied::ServerById,
     collection: Applied::Server,
     text: Applied::ServerOwnRules(
         "on Dify's server, over the run's inputs and outputs, the end user's session id and the run id",
@@ -43,6 +44,8 @@ pub const CAPABILITIES: Capabilities = Capabilities {
 pub struct ListParams<'a> {
     pub window: TimeWindow,
     pub statuses: &'a BTreeSet<Status>,
+    /// The chosen client's id, when known ([`crate::client_ids`]).
+    pub client: Option<&'a ClientId>,
     pub keyword: &'a str,
     /// 1-based.
     pub page: u64,
@@ -68,6 +71,9 @@ pub fn list_request(connection: &DifyConnection, params: ListParams<'_>) -> ApiR
     ];
     if let Some(status) = server_status(params.statuses) {
         query.push(("status".to_owned(), status.to_owned()));
+    }
+    if let Some(client) = params.client {
+        query.push((client.param.to_owned(), client.value.clone()));
     }
     let keyword = params.keyword.trim();
     if !keyword.is_empty() {
@@ -165,6 +171,27 @@ fn decode_item(
     })
 }
 
+/// The filter for a row's client, as [`decode_item`] chose it: the account's id
+/// when an account's name or e-mail is shown, else the end user's session id.
+fn client_id(raw: &Value) -> Option<ClientId> {
+    let account = raw.get("created_by_account").filter(|a| a.is_object());
+    if let Some(account) = account.filter(|a| {
+        json::text(a, "name")
+            .or_else(|| json::text(a, "email"))
+            .is_some()
+    }) {
+        return json::text(account, "id").map(|value| ClientId {
+            param: "created_by_account",
+            value,
+        });
+    }
+    let end_user = raw.get("created_by_end_user").filter(|u| u.is_object())?;
+    json::text(end_user, "session_id").map(|value| ClientId {
+        param: "created_by_end_user_session_id",
+        value,
+    })
+}
+
 /// Decodes Dify's error body (`{code, message, status}`).
 pub fn decode_error(http_status: u16, body: &str) -> VendorError {
     let parsed: Value = serde_json::from_str(body).unwrap_or(Value::Null);
@@ -178,8 +205,9 @@ pub fn decode_error(http_status: u16, body: &str) -> VendorError {
     }
 }
 
-fn params<'a>(page: PageAt<'a>) -> ListParams<'a> {
+fn params<'a>(page: PageAt<'a>, connection: &str) -> ListParams<'a> {
     ListParams {
+        client: page.query.client_ids.get(connection),
         window: page.window,
         statuses: &page.query.statuses,
         keyword: &page.query.text,
@@ -226,15 +254,19 @@ impl Remote for DifyConnection {
     }
 
     fn list_request(&self, page: PageAt<'_>) -> ApiRequest {
-        list_request(self, params(page))
+        list_request(self, params(page, &self.id))
     }
 
     fn decode_page(&self, body: &str, page: PageAt<'_>) -> Result<Page, DecodeError> {
-        decode_list(body, self, params(page))
+        decode_list(body, self, params(page, &self.id))
     }
 
     fn decode_error(&self, http_status: u16, body: &str) -> VendorError {
         decode_error(http_status, body)
+    }
+
+    fn client_id(&self, record: &LogRecord) -> Option<ClientId> {
+        client_id(&record.raw.parse())
     }
 }
 
@@ -261,10 +293,47 @@ mod tests {
                 to: Utc.with_ymd_and_hms(2026, 11, 21, 0, 0, 0).unwrap(),
             },
             statuses,
+            client: None,
             keyword,
             page: 2,
             limit: 500,
         }
+    }
+
+    #[test]
+    fn the_id_behind_a_shown_client_filters_on_the_server() {
+        let none = BTreeSet::new();
+        let account = ClientId {
+            param: "created_by_account",
+            value: "a1".into(),
+        };
+        let request = list_request(
+            &connection(),
+            ListParams {
+                client: Some(&account),
+                ..params(&none, "")
+            },
+        );
+        assert!(
+            request.url.contains("&created_by_account=a1&"),
+            "{}",
+            request.url
+        );
+        let by_account = serde_json::json!({"created_by_account": {"id": "a1", "name": "Grace"},
+            "created_by_end_user": {"id": "u1", "session_id": "s-1"}});
+        let by_end_user = serde_json::json!({"created_by_account": null,
+            "created_by_end_user": {"id": "u1", "session_id": "s-1"}});
+        let anonymous = serde_json::json!({"created_by_end_user": {"id": "u1"}});
+        assert_eq!(client_id(&by_account), Some(account));
+        assert_eq!(
+            client_id(&by_end_user),
+            Some(ClientId {
+                param: "created_by_end_user_session_id",
+                value: "s-1".into()
+            })
+        );
+        // The table shows the end user's id here, which no Dify filter takes.
+        assert_eq!(client_id(&anonymous), None);
     }
 
     #[test]
