@@ -586,4 +586,31 @@ mod tests {
             matches!(broken, Err(SourceError::Decode(error)) if error.api == "Make scenario logs")
         );
     }
+
+    #[test]
+    fn a_client_sent_by_id_keeps_difys_count_exact() {
+        let dify = sources().into_iter().find(|s| s.id() == "df").unwrap();
+        let mut query = LogQuery {
+            clients: ["Grace".to_owned()].into(),
+            ..LogQuery::default()
+        };
+        assert!(LogQuery::default().client_ids.is_empty());
+        assert!(
+            !dify.counts_exactly(&query),
+            "the browser filters: not exact"
+        );
+        query.client_ids.insert(
+            "df".into(),
+            crate::client_ids::ClientId {
+                param: "created_by_account",
+                value: "a1".into(),
+            },
+        );
+        assert!(dify.counts_exactly(&query));
+        query.clients.insert("Ada".into());
+        assert!(
+            !dify.counts_exactly(&query),
+            "two clients cannot go by one id"
+        );
+    }
 }
