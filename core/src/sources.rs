@@ -228,7 +228,7 @@ impl Source {
         let by_selection = self.stream().fixed_collection().is_some();
         let mut capabilities = self.capabilities();
         if capabilities.client == Applied::ServerById && query.client_ids.contains_key(&self.id()) {
-            capabilities.client = Applied::Server;
+            capabilities.client = Applied::ServerIfOne;
         }
         capabilities.counts_exactly(query, by_selection)
     }
