@@ -241,7 +241,7 @@ test('Hide check runs asks Make to leave them out, and the link keeps it', async
 });
 
 test('the table gets the screen: one line for the sources, the rest for the rows', async ({ page }) => {
-  for (const [width, height, share] of [[1280, 720, 0.55], [1440, 900, 0.65]] as const) {
+  for (const [width, height, share, wholeRows] of [[1280, 720, 0.6, 16], [1440, 900, 0.65, 25]] as const) {
     await page.setViewportSize({ width, height });
     await page.goto('/?period=7d');
     await settled(page);
@@ -250,6 +250,15 @@ test('the table gets the screen: one line for the sources, the rest for the rows
     const visible = Math.min(table!.y + table!.height, height) - Math.max(table!.y, 0);
     expect(visible / height, `${width}×${height}: the table's share of the screen`).toBeGreaterThan(share);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    // Rows wholly on screen, without scrolling the page or the table.
+    const shown = await page.evaluate((bottom) => {
+      const viewport = document.querySelector('.table-viewport')!.getBoundingClientRect();
+      return [...document.querySelectorAll('table.log-table tbody tr[data-key]')].filter((row) => {
+        const box = row.getBoundingClientRect();
+        return box.top >= viewport.top && box.bottom <= Math.min(viewport.bottom, bottom);
+      }).length;
+    }, height);
+    expect(shown, `${width}×${height}: rows on the first screen`).toBeGreaterThanOrEqual(wholeRows);
   }
   // The per-source lines open over the table, and say what each source holds.
   const summary = page.locator('.sources-summary > summary');
@@ -281,4 +290,30 @@ test('on a phone nothing overflows sideways and the detail opens over the page',
   expect(box!.width).toBeGreaterThanOrEqual(389);
   await page.getByRole('button', { name: 'Close detail' }).click();
   await expect(pane).toHaveCount(0);
+});
+
+test('dragging across chart bars narrows the period to the span they cover', async ({ page }) => {
+  await page.goto('/?period=7d&tz=utc');
+  await settled(page);
+  const chart = page.locator('svg.volume-chart');
+  const box = (await chart.boundingBox())!;
+  const bars = await page.locator('.volume-chart .bar').count();
+  expect(bars).toBeGreaterThan(10);
+  const slot = box.width / bars;
+  // From the middle of bar 2 to the middle of bar 5 (0-based): four bars.
+  await page.mouse.move(box.x + slot * 2.5, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + slot * 4, box.y + box.height / 2, { steps: 4 });
+  await expect(page.locator('.volume-chart .brush')).toBeVisible();
+  await page.mouse.move(box.x + slot * 5.5, box.y + box.height / 2, { steps: 4 });
+  await page.mouse.up();
+  await expect(page).toHaveURL(/period=\d{4}-/);
+  await expect(page.locator('.volume-chart .brush')).toHaveCount(0);
+  const period = decodeURIComponent(new URL(page.url()).searchParams.get('period')!);
+  const [from, to] = period.split('..').map((t) => Date.parse(t));
+  const week = 7 * 24 * 3600 * 1000;
+  // Each bar spans the same share of the week; four of them are chosen.
+  expect(Math.round(((to - from) / week) * bars)).toBe(4);
+  await settled(page);
+  await expect(rows(page).first()).toBeVisible();
 });

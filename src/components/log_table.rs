@@ -12,7 +12,7 @@ use logdeck_core::timeline::Timeline;
 use logdeck_core::viewport::Viewport;
 
 /// Every row is this tall (CSS agrees), which makes the visible range arithmetic.
-pub const ROW_HEIGHT: f64 = 32.0;
+pub const ROW_HEIGHT: f64 = 24.0;
 /// Rows rendered beyond each edge of the viewport, so fast scrolling shows no gaps.
 const OVERSCAN: usize = 8;
 

@@ -1,5 +1,5 @@
-//! The volume chart: rows per time bucket, stacked by status; choosing a bar
-//! narrows the period to it (and so the URL).
+//! The volume chart: rows per time bucket, stacked by status; choosing a bar, or
+//! dragging across several, narrows the period to them (and so the URL).
 
 use chrono::{DateTime, FixedOffset, Utc};
 use leptos::prelude::*;
@@ -142,29 +142,126 @@ pub fn VolumeChart(
             .unwrap_or_default()
     };
     let highest = move || buckets.with(|b| b.iter().map(Bucket::total).max().unwrap_or(0));
+    let svg = NodeRef::<leptos::svg::Svg>::new();
+    let brush = use_brush(svg, buckets, on_select);
     view! {
         <figure class="volume">
             <div class="volume-plot">
                 <div class="volume-y" aria-hidden="true"><span>{highest}</span><span>"0"</span></div>
-                <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") preserveAspectRatio="none" class="volume-chart">
+                <svg node_ref=svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") preserveAspectRatio="none" class="volume-chart"
+                    on:pointerdown=move |ev| brush.start(&ev)
+                    on:pointermove=move |ev| brush.extend(&ev)
+                    on:pointerup=move |ev| brush.finish(&ev)
+                    on:pointerleave=move |_| brush.cancel()>
                     <defs>
                         <pattern id="unloaded-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
                             <line class="hatch-line" x1="0" y1="0" x2="0" y2="6" />
                         </pattern>
                     </defs>
                     {bars}
+                    {move || brush.span().map(|(first, last)| {
+                        let slot = WIDTH / buckets.with(Vec::len).max(1) as f64;
+                        view! {
+                            <rect class="brush" x=first as f64 * slot y="0"
+                                width=(last - first + 1) as f64 * slot height=HEIGHT />
+                        }
+                    })}
                 </svg>
             </div>
-            <div class="volume-axis"><span>{move || edges().0}</span><span>{move || edges().1}</span></div>
-            <ChartLegend buckets frontier />
+            <ChartLegend buckets frontier edges=Signal::derive(edges) />
         </figure>
+    }
+}
+
+/// Dragging across bars narrows the period to the span they cover; a press and
+/// release on one bar is that bar's own click.
+#[derive(Clone, Copy)]
+struct Brush {
+    svg: NodeRef<leptos::svg::Svg>,
+    buckets: Memo<Vec<Bucket>>,
+    /// The bar the drag started on, and the one under the pointer now.
+    dragged: RwSignal<Option<(usize, usize)>>,
+    on_select: Callback<TimeWindow>,
+}
+
+fn use_brush(
+    svg: NodeRef<leptos::svg::Svg>,
+    buckets: Memo<Vec<Bucket>>,
+    on_select: Callback<TimeWindow>,
+) -> Brush {
+    Brush {
+        svg,
+        buckets,
+        dragged: RwSignal::new(None),
+        on_select,
+    }
+}
+
+impl Brush {
+    /// The bar under the pointer, from its position across the chart.
+    fn bar_at(&self, ev: &leptos::ev::PointerEvent) -> Option<usize> {
+        let bounds = self.svg.get_untracked()?.get_bounding_client_rect();
+        let bars = self.buckets.with_untracked(Vec::len);
+        if bars == 0 || bounds.width() <= 0.0 {
+            return None;
+        }
+        let across = (f64::from(ev.client_x()) - bounds.left()) / bounds.width();
+        Some(((across * bars as f64).floor().max(0.0) as usize).min(bars - 1))
+    }
+
+    fn start(&self, ev: &leptos::ev::PointerEvent) {
+        if ev.is_primary() && ev.button() == 0 {
+            self.dragged.set(self.bar_at(ev).map(|bar| (bar, bar)));
+        }
+    }
+
+    fn extend(&self, ev: &leptos::ev::PointerEvent) {
+        let Some((anchor, current)) = self.dragged.get_untracked() else {
+            return;
+        };
+        if let Some(bar) = self.bar_at(ev).filter(|bar| *bar != current) {
+            self.dragged.set(Some((anchor, bar)));
+        }
+    }
+
+    /// The first and last bar of a drag over more than one bar.
+    fn span(&self) -> Option<(usize, usize)> {
+        self.dragged
+            .get()
+            .filter(|(anchor, current)| anchor != current)
+            .map(|(anchor, current)| (anchor.min(current), anchor.max(current)))
+    }
+
+    fn finish(&self, ev: &leptos::ev::PointerEvent) {
+        self.extend(ev);
+        let span = self.span();
+        self.dragged.set(None);
+        let Some((first, last)) = span else { return };
+        let window = self.buckets.with_untracked(|buckets| {
+            Some(TimeWindow {
+                from: buckets.get(first)?.from,
+                to: buckets.get(last)?.to,
+            })
+        });
+        if let Some(window) = window {
+            self.on_select.run(window);
+        }
+    }
+
+    fn cancel(&self) {
+        self.dragged.set(None);
     }
 }
 
 /// The statuses the bars draw, and what the bars leave out (the part of the
 /// period not loaded yet, failed sources).
 #[component]
-fn ChartLegend(buckets: Memo<Vec<Bucket>>, frontier: Signal<Frontier>) -> impl IntoView {
+fn ChartLegend(
+    buckets: Memo<Vec<Bucket>>,
+    frontier: Signal<Frontier>,
+    /// The period's first and last instant, at either end of the line.
+    edges: Signal<(String, String)>,
+) -> impl IntoView {
     let drawn = move || {
         buckets.with(|buckets| {
             STACK
@@ -183,9 +280,11 @@ fn ChartLegend(buckets: Memo<Vec<Bucket>>, frontier: Signal<Frontier>) -> impl I
     };
     view! {
         <figcaption class="volume-legend">
+            <span class="volume-edge">{move || edges.get().0}</span>
             <ul class="volume-statuses" aria-label="Statuses in the chart">{drawn}</ul>
             {move || frontier.with(Frontier::chart_note).map(|note| view! { <p class="volume-note">{note}</p> })}
-            <p class="volume-hint">"Rows over time by status · choose a bar to narrow the period to it"</p>
+            <p class="volume-hint">"Choose a bar, or drag across bars, to narrow the period"</p>
+            <span class="volume-edge end">{move || edges.get().1}</span>
         </figcaption>
     }
 }
