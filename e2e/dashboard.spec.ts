@@ -317,3 +317,42 @@ test('dragging across chart bars narrows the period to the span they cover', asy
   await settled(page);
   await expect(rows(page).first()).toBeVisible();
 });
+
+test('any IANA time zone: times, the custom range and the link follow it', async ({ page }) => {
+  // A fixed period, so every load below shows the same rows.
+  const now = Date.now();
+  const period = `${new Date(now - 24 * 3600e3).toISOString()}..${new Date(now).toISOString()}`;
+  const timesByKey = async () => {
+    const keys = await rows(page).evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-key')!));
+    const times = await column(page, 1);
+    return new Map(keys.map((key, i) => [key, Date.parse(times[i].replace(' ', 'T') + 'Z')]));
+  };
+  await page.goto(`/?period=${encodeURIComponent(period)}&tz=utc`);
+  await settled(page);
+  const utc = await timesByKey();
+  const shift = async () => {
+    const [key, shown] = [...(await timesByKey())][0];
+    expect(utc.has(key)).toBe(true);
+    return shown - utc.get(key)!;
+  };
+  await page.getByLabel('Time zone').selectOption('Asia/Tokyo');
+  await expect(page).toHaveURL(/tz=Asia%2FTokyo/);
+  await expect(page.getByRole('button', { name: /^Time \(Asia\/Tokyo\)/ })).toBeVisible();
+  expect(await shift()).toBe(9 * 3600e3);
+
+  // A linked name the browser's list spells otherwise (it lists Asia/Calcutta).
+  await page.goto(`/?period=${encodeURIComponent(period)}&tz=Asia/Kolkata`);
+  await settled(page);
+  await expect(page.getByLabel('Time zone')).toHaveValue('Asia/Kolkata');
+  expect(await shift()).toBe(5.5 * 3600e3);
+
+  // The custom range is typed in the table's own 24-hour form, in that zone.
+  await page.getByLabel('Period', { exact: true }).selectOption('custom');
+  await page.getByLabel('From', { exact: true }).fill('2026-03-01 00:00');
+  await page.getByLabel('To', { exact: true }).fill('2026-03-01 13:30');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/period=2026-02-28T18%3A30%3A00Z\.\.2026-03-01T08%3A00%3A00Z/);
+  await page.reload();
+  await expect(page.getByLabel('Time zone')).toHaveValue('Asia/Kolkata');
+  await expect(page.getByLabel('From', { exact: true })).toHaveValue('2026-03-01 00:00');
+});

@@ -7,7 +7,6 @@
 //! honoured (`Retry-After`, else exponential backoff); a source that fails ends the
 //! export with its name, and nothing half-written is offered.
 
-use chrono::FixedOffset;
 use js_sys::{Array, Uint8Array};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -22,6 +21,7 @@ use logdeck_core::model::{LogRecord, SharedRecord};
 use logdeck_core::query::{LogQuery, TimeWindow};
 use logdeck_core::scheduler::Priority;
 use logdeck_core::sources::{Source, SourceError};
+use logdeck_core::zone::ZoneRules;
 
 /// What the file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,10 +70,10 @@ enum Writer {
 }
 
 impl Writer {
-    fn new(format: Format, offset: FixedOffset) -> Writer {
+    fn new(format: Format, zone: ZoneRules) -> Writer {
         match format {
             Format::Csv => Writer::Csv(Box::new(CsvWriter::new(
-                offset,
+                zone,
                 crate::state::prefs::csv_bom(),
             ))),
             Format::Ndjson => Writer::Ndjson(Vec::new()),
@@ -132,7 +132,7 @@ pub struct ExportRequest {
     pub query: LogQuery,
     pub window: TimeWindow,
     /// The display zone the dates are written in.
-    pub offset: FixedOffset,
+    pub zone: ZoneRules,
     pub format: Format,
     /// Opened snapshots, by file name.
     pub files: Vec<(String, std::sync::Arc<[SharedRecord]>)>,
@@ -153,7 +153,7 @@ pub async fn export(
         sources,
         query,
         window,
-        offset,
+        zone,
         format,
         files,
         messages,
@@ -194,7 +194,7 @@ pub async fn export(
     );
 
     let parts = Array::new();
-    let mut writer = Writer::new(format, offset);
+    let mut writer = Writer::new(format, zone);
     let mut written = 0usize;
     loop {
         if let Some((index, position)) = merge.wanting() {

@@ -10,15 +10,18 @@ use leptos::prelude::*;
 use logdeck::components::log_table::LogTable;
 use logdeck::components::status_filter::StatusFilter;
 use logdeck::net::{self, NetError};
+use logdeck::state::zone::{zone_names, zone_rules, UnknownZone};
 use logdeck_core::adapters::make_scenarios::{decode_list, ListParams};
 use logdeck_core::columns::Column;
 use logdeck_core::config::{MakeConnection, ScenarioRef};
 use logdeck_core::filter_options::StatusChoice;
 use logdeck_core::http::ApiRequest;
 use logdeck_core::model::LogRecord;
+use logdeck_core::query::DisplayZone;
 use logdeck_core::query::{Sort, TimeWindow};
 use logdeck_core::status::Status;
 use logdeck_core::timeline::Timeline;
+use logdeck_core::zone::ZoneRules;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlElement, HtmlInputElement};
@@ -107,14 +110,14 @@ fn mount_table(root: &HtmlElement, records: Vec<LogRecord>, on_sort: Callback<Co
         .create_element("style")
         .unwrap();
     style.set_text_content(Some(
-        ".table-viewport { height: 320px; overflow: auto; } .log-table tr { height: 32px; }",
+        ".table-viewport { height: 320px; overflow: auto; } .log-table tr { height: 24px; }",
     ));
     root.append_child(&style).unwrap();
     let count = records.len();
     let timeline = RwSignal::new(Timeline::new(records));
     let rows = Signal::derive(move || (0..count).collect::<Vec<usize>>());
     let columns = Signal::derive(|| Column::DEFAULT.to_vec());
-    let offset = Signal::derive(|| FixedOffset::east_opt(0).unwrap());
+    let zone = Signal::derive(ZoneRules::utc);
     let zone_label = Signal::derive(|| "UTC".to_owned());
     let sort = Signal::derive(Sort::default);
     let selected = Signal::derive(|| None::<String>);
@@ -123,7 +126,7 @@ fn mount_table(root: &HtmlElement, records: Vec<LogRecord>, on_sort: Callback<Co
     let ignore = Callback::new(|()| {});
     std::mem::forget(leptos::mount::mount_to(root.clone(), move || {
         view! {
-            <LogTable timeline rows columns offset zone_label sort on_sort selected cursor
+            <LogTable timeline rows columns zone zone_label sort on_sort selected cursor
                 on_open=ignore_key on_near_end=ignore at_top=RwSignal::new(true) shown=RwSignal::new((0, 0)) />
         }
     }));
@@ -180,7 +183,7 @@ async fn log_table_keeps_the_dom_bounded_and_follows_the_scroll() {
         .unwrap()
         .unwrap()
         .unchecked_into();
-    viewport.set_scroll_top(32 * 5_000);
+    viewport.set_scroll_top(24 * 5_000);
     settle().await;
     let rendered_keys: Vec<String> = {
         let nodes = root.query_selector_all("tbody tr[data-key]").unwrap();
@@ -276,4 +279,36 @@ async fn an_aborted_request_is_reported_as_aborted() {
 fn the_clock_works_in_the_browser() {
     // chrono without `wasmbind` panics here, which would kill the whole page.
     assert!(Utc::now().year() >= 2025);
+}
+
+#[wasm_bindgen_test]
+fn any_iana_zone_is_read_from_the_browser_with_its_daylight_saving_changes() {
+    let year = TimeWindow {
+        from: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
+        to: Utc.with_ymd_and_hms(2026, 12, 31, 0, 0, 0).unwrap(),
+    };
+    let hours = |h: f64| FixedOffset::east_opt((h * 3600.0) as i32).unwrap();
+    let berlin = zone_rules(&DisplayZone::Named("Europe/Berlin".into()), year).unwrap();
+    let change = Utc.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).unwrap();
+    assert_eq!(
+        berlin.offset_at(change - chrono::Duration::seconds(1)),
+        hours(1.0)
+    );
+    assert_eq!(berlin.offset_at(change), hours(2.0));
+    assert_eq!(
+        berlin.offset_at(Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap()),
+        hours(1.0)
+    );
+    let kolkata = zone_rules(&DisplayZone::Named("Asia/Kolkata".into()), year).unwrap();
+    assert_eq!(kolkata.offset_at(change), hours(5.5));
+    let st_johns = zone_rules(&DisplayZone::Named("America/St_Johns".into()), year).unwrap();
+    assert_eq!(st_johns.offset_at(year.from), hours(-3.5));
+    assert_eq!(zone_rules(&DisplayZone::Utc, year), Ok(ZoneRules::utc()));
+    assert_eq!(
+        zone_rules(&DisplayZone::Named("Mars/Olympus_Mons".into()), year),
+        Err(UnknownZone("Mars/Olympus_Mons".into()))
+    );
+    let names = zone_names();
+    assert!(names.len() > 300, "{} zones", names.len());
+    assert!(names.iter().any(|name| name == "Europe/Berlin"));
 }

@@ -1,7 +1,7 @@
 //! The table's columns: what each shows; the sort order names them too. Shared by the table and
 //! the column chooser; the text is computed only for rows on screen.
 
-use chrono::FixedOffset;
+use super::zone::ZoneRules;
 
 use super::format;
 use super::model::LogRecord;
@@ -57,10 +57,10 @@ impl Column {
     }
 
     /// The cell's text; the status column's text is its label.
-    pub fn text(self, record: &LogRecord, offset: FixedOffset) -> String {
+    pub fn text(self, record: &LogRecord, zone: &ZoneRules) -> String {
         let number = |value: Option<u64>| value.map(|n| n.to_string()).unwrap_or_default();
         match self {
-            Column::Time => format::timestamp_in(record.timestamp, offset),
+            Column::Time => format::timestamp_in(record.timestamp, zone),
             Column::Status => record.status.label().to_owned(),
             Column::Type => record.kind.label().to_owned(),
             Column::Collection => record.collection.clone(),

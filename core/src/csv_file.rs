@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::rc::Rc;
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 
 use super::adapters::{Applied, Capabilities};
@@ -18,6 +18,7 @@ use super::model::{CollectionType, LogRecord, RawJson, SharedRecord, Usage, SNAP
 use super::query::Period;
 use super::status::{self, Status};
 use super::stream::Stream;
+use super::zone::ZoneRules;
 
 /// The header, in order: the API-logs export's columns, then what vendors add.
 pub const HEADER: [&str; 21] = [
@@ -102,7 +103,7 @@ fn restore(cell: &str) -> &str {
 /// so only rows that have one (an API platform's) fill it; a vendor's own status
 /// value (Make's `3`, Dify's `partial-succeeded`) goes in Status. Rows from an
 /// API-platform file keep their own status text, gateway code, IP and delay.
-pub fn row(record: &LogRecord, offset: FixedOffset) -> [String; 21] {
+pub fn row(record: &LogRecord, zone: &ZoneRules) -> [String; 21] {
     let platform_fields = (record.kind == CollectionType::ApiPlatform).then(|| record.raw.parse());
     let raw = |key: &str| {
         platform_fields
@@ -124,7 +125,7 @@ pub fn row(record: &LogRecord, offset: FixedOffset) -> [String; 21] {
     [
         record
             .timestamp
-            .with_timezone(&offset)
+            .with_timezone(zone)
             .to_rfc3339_opts(SecondsFormat::Millis, false),
         record.status.label().to_owned(),
         if platform {
@@ -170,7 +171,7 @@ pub fn row(record: &LogRecord, offset: FixedOffset) -> [String; 21] {
 pub struct CsvWriter {
     writer: csv::Writer<SharedBuffer>,
     buffer: SharedBuffer,
-    offset: FixedOffset,
+    zone: ZoneRules,
 }
 
 /// The bytes the csv writer produced, drained by [`CsvWriter::chunk`].
@@ -191,7 +192,7 @@ impl Write for SharedBuffer {
 impl CsvWriter {
     /// A writer whose first chunk starts with the header, after a [`BOM`] when
     /// `bom` is set.
-    pub fn new(offset: FixedOffset, bom: bool) -> CsvWriter {
+    pub fn new(zone: ZoneRules, bom: bool) -> CsvWriter {
         let buffer = SharedBuffer::default();
         if bom {
             buffer.0.borrow_mut().extend_from_slice(BOM.as_bytes());
@@ -204,12 +205,12 @@ impl CsvWriter {
         CsvWriter {
             writer,
             buffer,
-            offset,
+            zone,
         }
     }
 
     pub fn write(&mut self, record: &LogRecord) {
-        let cells = row(record, self.offset).map(|cell| neutralise(&cell));
+        let cells = row(record, &self.zone).map(|cell| neutralise(&cell));
         let _ = self.writer.write_record(&cells);
     }
 
@@ -513,6 +514,7 @@ impl Stream for FileSnapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::FixedOffset;
     use chrono::TimeZone;
 
     fn record() -> LogRecord {
@@ -542,7 +544,7 @@ mod tests {
     }
 
     fn export(records: &[LogRecord], offset: FixedOffset) -> String {
-        let mut writer = CsvWriter::new(offset, true);
+        let mut writer = CsvWriter::new(offset.into(), true);
         let mut bytes = writer.chunk();
         for record in records {
             writer.write(record);
@@ -670,7 +672,7 @@ mod tests {
         assert_eq!(failed.kind, CollectionType::ApiPlatform);
         assert_eq!(snapshot.records[1].duration_ms, Some(1500));
         // Exporting keeps the platform's own diagnostics.
-        let row = row(failed, FixedOffset::east_opt(0).unwrap());
+        let row = row(failed, &ZoneRules::utc());
         assert_eq!(
             (row[3].as_str(), row[4].as_str(), row[6].as_str()),
             ("Unauthorized", "4011", "203.0.113.5")

@@ -2,10 +2,12 @@
 
 use chrono::{DateTime, FixedOffset, Utc};
 
+use crate::zone::ZoneRules;
+
 /// `2026-11-21 11:04:05` in the display zone; the zone is named once, in the header.
-pub fn timestamp_in(instant: DateTime<Utc>, offset: FixedOffset) -> String {
+pub fn timestamp_in(instant: DateTime<Utc>, zone: &ZoneRules) -> String {
     instant
-        .with_timezone(&offset)
+        .with_timezone(zone)
         .format("%Y-%m-%d %H:%M:%S")
         .to_string()
 }
@@ -62,7 +64,7 @@ mod tests {
     fn local_times_and_offsets_read_plainly() {
         let instant = Utc.with_ymd_and_hms(2026, 11, 21, 10, 4, 5).unwrap();
         let india = FixedOffset::east_opt(5 * 3600 + 1800).unwrap();
-        assert_eq!(timestamp_in(instant, india), "2026-11-21 15:34:05");
+        assert_eq!(timestamp_in(instant, &india.into()), "2026-11-21 15:34:05");
         assert_eq!(offset_label(india), "UTC+05:30");
         assert_eq!(
             offset_label(FixedOffset::west_opt(5 * 3600).unwrap()),

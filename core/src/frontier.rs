@@ -5,10 +5,11 @@
 //! if complete, counts and charts say where completeness ends, and "Load older"
 //! pages the sources that hold the frontier back.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::format;
 use crate::query::TimeWindow;
+use crate::zone::ZoneRules;
 
 /// What one source has loaded of the period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,14 +113,14 @@ impl Frontier {
     /// The row count as the page states it: a bare count only when complete.
     /// `rows` are the rows shown, `complete_rows` those of them from sources
     /// loaded whole: with the others' counts, they make the period's total.
-    pub fn count_line(&self, rows: usize, complete_rows: usize, offset: FixedOffset) -> String {
+    pub fn count_line(&self, rows: usize, complete_rows: usize, zone: &ZoneRules) -> String {
         let mut line = match rows {
             1 => "1 row".to_owned(),
             n => format!("{n} rows"),
         };
         if let Some(back_to) = self.back_to {
             line.push_str(" · complete back to ");
-            line.push_str(&format::timestamp_in(back_to, offset));
+            line.push_str(&format::timestamp_in(back_to, zone));
             match self.incomplete_total {
                 Some(incomplete) => {
                     let total = (complete_rows as u64).saturating_add(incomplete);
@@ -136,11 +137,11 @@ impl Frontier {
     }
 
     /// What is missing, for the line below the table; `None` when complete.
-    pub fn missing_line(&self, offset: FixedOffset) -> Option<String> {
+    pub fn missing_line(&self, zone: &ZoneRules) -> Option<String> {
         let older = self.back_to.map(|back_to| {
             format!(
                 "Complete back to {} — older rows from {} not loaded yet.",
-                format::timestamp_in(back_to, offset),
+                format::timestamp_in(back_to, zone),
                 sources(self.incomplete, "source")
             )
         });
@@ -295,28 +296,28 @@ mod tests {
 
     #[test]
     fn a_failed_source_hides_no_other_rows_but_the_view_says_it_is_missing() {
-        let utc = FixedOffset::east_opt(0).unwrap();
+        let utc = ZoneRules::utc();
         let frontier = Frontier::of(window(), &[done(Some(5)), failed(None)]);
         assert_eq!(frontier.back_to(), None, "the complete source shows whole");
         assert!(frontier.covers(minute(5)));
         assert!(!frontier.is_complete());
         assert!(frontier.holders().is_empty(), "Load older cannot help");
         assert_eq!(
-            frontier.count_line(7, 0, utc),
+            frontier.count_line(7, 0, &utc),
             "7 rows · without 1 failed source"
         );
         assert_eq!(
-            frontier.missing_line(utc).as_deref(),
+            frontier.missing_line(&utc).as_deref(),
             Some("Rows of 1 failed source are missing until it answers.")
         );
         let both = Frontier::of(window(), &[partial(900), failed(None), failed(Some(950))]);
         assert_eq!(both.back_to(), Some(minute(900)));
         assert_eq!(
-            both.count_line(2, 0, utc),
+            both.count_line(2, 0, &utc),
             "2 rows · complete back to 2026-01-01 15:00:00 · total for the period unknown · without 2 failed sources"
         );
         assert_eq!(
-            both.missing_line(utc).as_deref(),
+            both.missing_line(&utc).as_deref(),
             Some(
                 "Complete back to 2026-01-01 15:00:00 — older rows from 1 source not loaded yet. \
                  Rows of 2 failed sources are missing until they answer."
@@ -341,41 +342,41 @@ mod tests {
             total,
             ..partial(oldest)
         };
-        let utc = FixedOffset::east_opt(0).unwrap();
+        let utc = ZoneRules::utc();
         let known = Frontier::of(
             window(),
             &[counted(300, Some(120)), counted(900, Some(30)), done(None)],
         );
         assert_eq!(
-            known.count_line(50, 10, utc),
+            known.count_line(50, 10, &utc),
             "50 rows · complete back to 2026-01-01 15:00:00 · about 160 in the period"
         );
         let unknown = Frontier::of(window(), &[counted(300, Some(120)), counted(900, None)]);
         assert!(unknown
-            .count_line(50, 10, utc)
+            .count_line(50, 10, &utc)
             .ends_with("total for the period unknown"));
         assert_eq!(
-            Frontier::of(window(), &[done(None)]).count_line(7, 7, utc),
+            Frontier::of(window(), &[done(None)]).count_line(7, 7, &utc),
             "7 rows"
         );
     }
 
     #[test]
     fn counts_say_where_completeness_ends() {
-        let utc = FixedOffset::east_opt(0).unwrap();
+        let utc = ZoneRules::utc();
         assert_eq!(
-            Frontier::complete().count_line(5833, 5833, utc),
+            Frontier::complete().count_line(5833, 5833, &utc),
             "5833 rows"
         );
-        assert_eq!(Frontier::complete().missing_line(utc), None);
+        assert_eq!(Frontier::complete().missing_line(&utc), None);
         assert_eq!(Frontier::complete().chart_note(), None);
         let frontier = Frontier::of(window(), &[partial(100), partial(900)]);
         assert_eq!(
-            frontier.count_line(1, 0, utc),
+            frontier.count_line(1, 0, &utc),
             "1 row · complete back to 2026-01-01 15:00:00 · total for the period unknown"
         );
         assert_eq!(
-            frontier.missing_line(utc).as_deref(),
+            frontier.missing_line(&utc).as_deref(),
             Some(
                 "Complete back to 2026-01-01 15:00:00 — older rows from 2 sources not loaded yet."
             )

@@ -35,6 +35,7 @@ pub mod timeline;
 pub mod vendor;
 pub mod vendor_hosts;
 pub mod viewport;
+pub mod zone;
 
 #[cfg(test)]
 mod test_support;

@@ -369,10 +369,10 @@ mod tests {
         first.total = Some(10);
         book.finish(plan.fetches[0], Ok(&first));
         book.finish(plan.fetches[1], Ok(&page(&[950], None)));
-        let utc = chrono::FixedOffset::east_opt(0).unwrap();
+        let utc = crate::zone::ZoneRules::utc();
         assert!(
             book.frontier(window())
-                .count_line(3, 1, utc)
+                .count_line(3, 1, &utc)
                 .ends_with("about 11 in the period"),
             "Dify's 1 row, loaded whole, and Make's count of 10"
         );
@@ -380,7 +380,7 @@ mod tests {
         book.sync(counted(false), false);
         assert!(book
             .frontier(window())
-            .count_line(3, 1, utc)
+            .count_line(3, 1, &utc)
             .ends_with("total for the period unknown"));
     }
 

@@ -4,10 +4,11 @@
 //! location on every change and writes a new URL to change it.
 
 use crate::client_ids::ClientIds;
+use crate::zone::ZoneRules;
 use std::collections::BTreeSet;
 use std::fmt;
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveTime, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveTime, SecondsFormat, Utc};
 
 use super::adapters::ServerApplied;
 use super::columns::Column;
@@ -33,15 +34,10 @@ keyed_enum! {
 
 impl Preset {
     /// The start of the period ending at `now`; calendar presets start at midnight
-    /// in the display zone (`offset`), not in UTC.
-    fn start(self, now: DateTime<Utc>, offset: FixedOffset) -> DateTime<Utc> {
-        let midnight = |date: chrono::NaiveDate| {
-            date.and_time(NaiveTime::MIN)
-                .and_local_timezone(offset)
-                .single()
-                .map_or(now, |local| local.with_timezone(&Utc))
-        };
-        let local_today = now.with_timezone(&offset).date_naive();
+    /// in the display zone, not in UTC.
+    fn start(self, now: DateTime<Utc>, zone: &ZoneRules) -> DateTime<Utc> {
+        let midnight = |date: chrono::NaiveDate| zone.instant_of(date.and_time(NaiveTime::MIN));
+        let local_today = now.with_timezone(zone).date_naive();
         match self {
             Preset::Minutes15 => now - Duration::minutes(15),
             Preset::Hour1 => now - Duration::hours(1),
@@ -78,12 +74,12 @@ pub struct TimeWindow {
 }
 
 impl Period {
-    /// Resolves against an injected `now` and the display zone's `offset`, so tests
+    /// Resolves against an injected `now` and the display `zone`, so tests
     /// and every source agree on one instant.
-    pub fn resolve(self, now: DateTime<Utc>, offset: FixedOffset) -> TimeWindow {
+    pub fn resolve(self, now: DateTime<Utc>, zone: &ZoneRules) -> TimeWindow {
         match self {
             Period::Last(preset) => TimeWindow {
-                from: preset.start(now, offset),
+                from: preset.start(now, zone),
                 to: now,
             },
             Period::Absolute { from, to } => TimeWindow { from, to },
@@ -91,8 +87,8 @@ impl Period {
     }
 
     /// Pins a relative period to absolute instants, so a shared link shows the same rows later.
-    pub fn freeze(self, now: DateTime<Utc>, offset: FixedOffset) -> Period {
-        let window = self.resolve(now, offset);
+    pub fn freeze(self, now: DateTime<Utc>, zone: &ZoneRules) -> Period {
+        let window = self.resolve(now, zone);
         Period::Absolute {
             from: window.from,
             to: window.to,
@@ -100,16 +96,49 @@ impl Period {
     }
 }
 
-keyed_enum! {
-    /// The zone dates are shown in (and calendar presets start in).
-    #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-    pub enum DisplayZone {
-        /// The browser's zone: what people expect to read.
-        #[default]
-        Local = ("local", "Local"),
-        /// UTC: what people comparing notes across zones agree on.
-        Utc = ("utc", "UTC"),
+/// The zone dates are shown in (and calendar presets start in).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum DisplayZone {
+    /// The browser's zone: what people expect to read.
+    #[default]
+    Local,
+    /// UTC: what people comparing notes across zones agree on.
+    Utc,
+    /// An IANA zone (`Europe/Berlin`): one office's clock, whoever opens the link.
+    /// Only its spelling is checked here; the browser knows which zones exist.
+    Named(String),
+}
+
+impl DisplayZone {
+    /// Its value in the URL (`tz=`).
+    pub fn key(&self) -> &str {
+        match self {
+            DisplayZone::Local => "local",
+            DisplayZone::Utc => "utc",
+            DisplayZone::Named(name) => name,
+        }
     }
+
+    /// `local`, `utc`, or a name spelled as IANA zones are (`America/Argentina/Salta`,
+    /// `Etc/GMT+5`, `UTC`): a capital first, then letters, digits, `/_+-`.
+    pub fn from_key(key: &str) -> Option<DisplayZone> {
+        match key {
+            "local" => Some(DisplayZone::Local),
+            "utc" => Some(DisplayZone::Utc),
+            name if is_zone_name(name) => Some(DisplayZone::Named(name.to_owned())),
+            _ => None,
+        }
+    }
+}
+
+fn is_zone_name(name: &str) -> bool {
+    name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/_+-".contains(c))
+        && !name.contains("//")
+        && !name.ends_with('/')
 }
 
 /// A column and a direction; newest first unless the URL says otherwise.
@@ -279,7 +308,7 @@ impl LogQuery {
                 "sel" if !value.is_empty() => query.selected = Some(value.to_owned()),
                 "tz" => match DisplayZone::from_key(value) {
                     Some(zone) => query.zone = zone,
-                    None => problems.push(problem("time zone must be utc or local")),
+                    None => problems.push(problem("time zone must be local, utc or an IANA name")),
                 },
                 _ => {}
             }
@@ -592,12 +621,12 @@ mod tests {
 
     #[test]
     fn relative_periods_resolve_against_the_injected_now_and_freeze() {
-        let utc = FixedOffset::east_opt(0).unwrap();
+        let utc = ZoneRules::utc();
         let now = at(2026, 11, 21, 12, 0);
-        let window = Period::Last(Preset::Hours24).resolve(now, utc);
+        let window = Period::Last(Preset::Hours24).resolve(now, &utc);
         assert_eq!(window.from, at(2026, 11, 20, 12, 0));
         assert_eq!(window.to, now);
-        let frozen = Period::Last(Preset::Hour1).freeze(now, utc);
+        let frozen = Period::Last(Preset::Hour1).freeze(now, &utc);
         assert_eq!(
             frozen,
             Period::Absolute {
@@ -606,39 +635,85 @@ mod tests {
             }
         );
         let later = now + Duration::days(3);
-        assert_eq!(frozen.resolve(later, utc).to, now);
+        assert_eq!(frozen.resolve(later, &utc).to, now);
     }
 
     #[test]
     fn calendar_presets_start_at_local_midnight() {
         let now = at(2026, 11, 21, 1, 30);
-        let utc = FixedOffset::east_opt(0).unwrap();
-        let tokyo = FixedOffset::east_opt(9 * 3600).unwrap();
-        let new_york = FixedOffset::west_opt(5 * 3600).unwrap();
+        let utc = ZoneRules::utc();
+        let tokyo = ZoneRules::fixed(chrono::FixedOffset::east_opt(9 * 3600).unwrap());
+        let new_york = ZoneRules::fixed(chrono::FixedOffset::west_opt(5 * 3600).unwrap());
         assert_eq!(
-            Period::Last(Preset::Today).resolve(now, utc).from,
+            Period::Last(Preset::Today).resolve(now, &utc).from,
             at(2026, 11, 21, 0, 0)
         );
         // 01:30 UTC is 10:30 in Tokyo, whose midnight was 15:00 UTC the day before.
         assert_eq!(
-            Period::Last(Preset::Today).resolve(now, tokyo).from,
+            Period::Last(Preset::Today).resolve(now, &tokyo).from,
             at(2026, 11, 20, 15, 0)
         );
         // 01:30 UTC is 20:30 on the 20th in New York.
         assert_eq!(
-            Period::Last(Preset::Today).resolve(now, new_york).from,
+            Period::Last(Preset::Today).resolve(now, &new_york).from,
             at(2026, 11, 20, 5, 0)
         );
         assert_eq!(
-            Period::Last(Preset::MonthToDate).resolve(now, utc).from,
+            Period::Last(Preset::MonthToDate).resolve(now, &utc).from,
             at(2026, 11, 1, 0, 0)
         );
         assert_eq!(
             Period::Last(Preset::MonthToDate)
-                .resolve(at(2026, 12, 1, 2, 0), new_york)
+                .resolve(at(2026, 12, 1, 2, 0), &new_york)
                 .from,
             at(2026, 11, 1, 5, 0)
         );
+    }
+
+    #[test]
+    fn today_starts_at_midnight_by_that_days_own_offset() {
+        // Berlin left summer time at 01:00 UTC on 25 October 2026: its midnight
+        // that day was still at +02:00, 22:00 UTC the day before.
+        let berlin = ZoneRules::probe(at(2026, 10, 1, 0, 0), at(2026, 11, 1, 0, 0), |t| {
+            let hours = if t < at(2026, 10, 25, 1, 0) { 2 } else { 1 };
+            chrono::FixedOffset::east_opt(hours * 3600).unwrap()
+        });
+        let now = at(2026, 10, 25, 12, 0);
+        assert_eq!(
+            Period::Last(Preset::Today).resolve(now, &berlin).from,
+            at(2026, 10, 24, 22, 0)
+        );
+    }
+
+    #[test]
+    fn a_zone_is_local_utc_or_spelled_as_an_iana_name() {
+        for name in [
+            "Europe/Berlin",
+            "America/Argentina/Salta",
+            "Etc/GMT+5",
+            "UTC",
+            "America/Port-au-Prince",
+        ] {
+            let (query, problems) =
+                LogQuery::from_query_string(&format!("tz={}", name.replace('+', "%2B")));
+            assert!(problems.is_empty(), "{name}: {problems:?}");
+            assert_eq!(query.zone, DisplayZone::Named(name.to_owned()));
+            assert_eq!(
+                LogQuery::from_query_string(&query.to_query_string()).0,
+                query
+            );
+        }
+        for bad in [
+            "mars",
+            "Europe//Berlin",
+            "Europe/",
+            "Europe/Ber lin",
+            "<script>",
+            "",
+        ] {
+            let (query, _) = LogQuery::from_query_string(&format!("tz={bad}"));
+            assert_eq!(query.zone, DisplayZone::Local, "{bad:?}");
+        }
     }
 }
 
@@ -687,7 +762,7 @@ mod properties {
                 proptest::sample::select(Column::ALL.to_vec()),
                 any::<bool>(),
                 proptest::option::of(".+"),
-                any::<bool>(),
+                0u8..3,
                 any::<bool>(),
                 any::<bool>(),
             ),
@@ -695,7 +770,7 @@ mod properties {
             .prop_map(
                 |(
                     (period, statuses, clients, types, collections, events),
-                    (text, column, descending, selected, utc, hide_check_runs, live),
+                    (text, column, descending, selected, zone, hide_check_runs, live),
                 )| LogQuery {
                     hide_check_runs,
                     live,
@@ -708,10 +783,10 @@ mod properties {
                     text,
                     sort: Sort { column, descending },
                     selected,
-                    zone: if utc {
-                        DisplayZone::Utc
-                    } else {
-                        DisplayZone::Local
+                    zone: match zone {
+                        0 => DisplayZone::Local,
+                        1 => DisplayZone::Utc,
+                        _ => DisplayZone::Named("Asia/Kolkata".into()),
                     },
                     client_ids: ClientIds::new(),
                 },

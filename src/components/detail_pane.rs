@@ -1,7 +1,7 @@
 //! The detail pane for the selected record: its fields, the vendor's raw object,
 //! a link to the vendor's own page, and the extra detail each API offers.
 
-use chrono::{FixedOffset, SecondsFormat};
+use chrono::SecondsFormat;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen_futures::JsFuture;
@@ -16,6 +16,7 @@ use logdeck_core::http::HttpAnswer;
 use logdeck_core::model::LogRecord;
 use logdeck_core::scheduler::{Budget, Priority};
 use logdeck_core::sources::{Source, SourceError};
+use logdeck_core::zone::ZoneRules;
 
 /// What the vendor told us beyond the list row.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,7 +45,7 @@ pub fn DetailPane(
     #[prop(into)]
     selected: Signal<Option<String>>,
     #[prop(into)] sources: Signal<Vec<Source>>,
-    #[prop(into)] offset: Signal<FixedOffset>,
+    #[prop(into)] zone: Signal<ZoneRules>,
     on_close: Callback<()>,
     on_step: Callback<i32>,
 ) -> impl IntoView {
@@ -118,7 +119,7 @@ pub fn DetailPane(
             </p>
         }
         .into_any(),
-        Some(record) => view! { <RecordFields record=record.clone() offset=offset.get() /> <ExtraDetail extra /> <RawJson raw=record.raw.clone() /> }.into_any(),
+        Some(record) => view! { <RecordFields record=record.clone() zone=zone.get() /> <ExtraDetail extra /> <RawJson raw=record.raw.clone() /> }.into_any(),
     }
     };
 
@@ -138,14 +139,14 @@ pub fn DetailPane(
 }
 
 #[component]
-fn RecordFields(record: LogRecord, offset: FixedOffset) -> impl IntoView {
+fn RecordFields(record: LogRecord, zone: ZoneRules) -> impl IntoView {
     let mut rows: Vec<(&'static str, String)> = vec![
         (
             "Time",
             format!(
                 "{} ({})",
-                format::timestamp_in(record.timestamp, offset),
-                format::offset_label(offset)
+                format::timestamp_in(record.timestamp, &zone),
+                format::offset_label(zone.offset_at(record.timestamp))
             ),
         ),
         (

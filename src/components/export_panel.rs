@@ -1,7 +1,7 @@
 //! "Download results" and "Open file": the export with its progress and cancel,
 //! and snapshots read back from disk (file picker or drag and drop).
 
-use chrono::{FixedOffset, Utc};
+use chrono::Utc;
 use leptos::prelude::*;
 
 use crate::components::rate_limit::RateLimitNote;
@@ -17,6 +17,7 @@ use logdeck_core::model::CollectionType;
 use logdeck_core::query::LogQuery;
 use logdeck_core::sources::Source;
 use logdeck_core::status::Status;
+use logdeck_core::zone::ZoneRules;
 
 /// Where an export stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,7 +32,7 @@ enum ExportState {
 pub fn ExportPanel(
     #[prop(into)] sources: Signal<Vec<Source>>,
     query: Memo<LogQuery>,
-    #[prop(into)] offset: Signal<FixedOffset>,
+    #[prop(into)] zone: Signal<ZoneRules>,
     loads: Loads,
 ) -> impl IntoView {
     let state = RwSignal::new(ExportState::Idle);
@@ -57,7 +58,7 @@ pub fn ExportPanel(
         let kinds: Vec<CollectionType> = query.types.iter().copied().collect();
         let statuses: Vec<Status> = query.statuses.iter().copied().collect();
         let period = query.period;
-        let offset = offset.get_untracked();
+        let zone = zone.get_untracked();
         let files = loads.files.get_untracked();
         let messages = loads.messages.get_value();
         state.set(ExportState::Running);
@@ -66,7 +67,7 @@ pub fn ExportPanel(
                 sources: all,
                 query,
                 window,
-                offset,
+                zone,
                 format,
                 files,
                 messages,

@@ -4,19 +4,21 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use chrono::{FixedOffset, NaiveDateTime, Utc};
+use chrono::{NaiveDateTime, Utc};
 use leptos::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::multi_select::MultiSelect;
 use super::status_filter::StatusFilter;
 use crate::state::url::HistoryEntry;
+use crate::state::zone::{shown_span, zone_names, zone_rules};
 use logdeck_core::adapters::{Applied, Capabilities};
 use logdeck_core::filter_options::FilterOptions;
 use logdeck_core::format;
 use logdeck_core::model::CollectionType;
 use logdeck_core::query::{DisplayZone, LogQuery, Period, Preset};
 use logdeck_core::status::Status;
+use logdeck_core::zone::ZoneRules;
 
 /// A query change and how it enters history.
 pub type SetQuery = Callback<(LogQuery, HistoryEntry)>;
@@ -26,7 +28,7 @@ pub fn FilterBar(
     query: Memo<LogQuery>,
     set_query: SetQuery,
     #[prop(into)] options: Signal<FilterOptions>,
-    #[prop(into)] offset: Signal<FixedOffset>,
+    #[prop(into)] zone: Signal<ZoneRules>,
 ) -> impl IntoView {
     let update = move |change: Box<dyn FnOnce(&mut LogQuery)>, entry: HistoryEntry| {
         let mut next = query.get_untracked();
@@ -104,7 +106,7 @@ pub fn FilterBar(
             }}
         </button>
         <section class="filters" id="filters" class:open=move || sheet_open.get() aria-label="Filters">
-            <PeriodPicker query set_query offset />
+            <PeriodPicker query set_query zone />
             <AppliedHint name="Period" lines=hints(|c| c.period) />
             <div class="filter-group">
                 <StatusFilter options=status_options selected=statuses on_change=on_statuses />
@@ -136,7 +138,7 @@ pub fn FilterBar(
                     <span>"Hide check runs"</span>
                 </label>
             </Show>
-            <CopyLink query offset />
+            <CopyLink query zone />
         </section>
     }
 }
@@ -187,33 +189,36 @@ fn AppliedHint(name: &'static str, lines: Signal<Vec<(String, &'static str)>>) -
 
 const CUSTOM: &str = "custom";
 
-/// Presets, a custom absolute range, and the display zone with its offset.
+/// Presets, a custom absolute range, and the display zone.
 #[component]
 fn PeriodPicker(
     query: Memo<LogQuery>,
     set_query: SetQuery,
-    offset: Signal<FixedOffset>,
+    zone: Signal<ZoneRules>,
 ) -> impl IntoView {
     let custom_open = RwSignal::new(false);
     let selected = move || match query.with(|q| q.period) {
         Period::Last(preset) if !custom_open.get() => preset.key().to_owned(),
         _ => CUSTOM.to_owned(),
     };
+    // The table's own 24-hour ISO form, whatever the browser's locale would
+    // make of a date-time input.
     let to_input = move |instant: chrono::DateTime<Utc>| {
         instant
-            .with_timezone(&offset.get())
-            .format("%Y-%m-%dT%H:%M")
+            .with_timezone(&zone.get_untracked())
+            .format(RANGE_FORMAT)
             .to_string()
     };
     let from_value = RwSignal::new(String::new());
     let to_value = RwSignal::new(String::new());
     let range_error = RwSignal::new(None::<String>);
     let fill_range = move || {
-        let window = query.with_untracked(|q| q.period.resolve(Utc::now(), offset.get_untracked()));
+        let window = query.with_untracked(|q| q.period.resolve(Utc::now(), &zone.get_untracked()));
         from_value.set(to_input(window.from));
         to_value.set(to_input(window.to));
     };
     Effect::new(move |_| {
+        zone.track();
         if matches!(query.with(|q| q.period), Period::Absolute { .. }) {
             fill_range();
         }
@@ -235,12 +240,8 @@ fn PeriodPicker(
         }
     };
     let apply = move |_| {
-        let parse = |text: String| {
-            NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M")
-                .ok()
-                .and_then(|local| local.and_local_timezone(offset.get_untracked()).single())
-                .map(|t| t.with_timezone(&Utc))
-        };
+        let rules = zone.get_untracked();
+        let parse = |text: String| parse_range_time(&text).map(|local| rules.instant_of(local));
         match (
             parse(from_value.get_untracked()),
             parse(to_value.get_untracked()),
@@ -256,22 +257,10 @@ fn PeriodPicker(
             (Some(_), Some(_)) => {
                 range_error.set(Some("The start must not be after the end.".into()))
             }
-            _ => range_error.set(Some("Enter both dates and times.".into())),
+            _ => range_error.set(Some(
+                "Enter both as date and 24-hour time, like 2026-12-04 13:00.".into(),
+            )),
         }
-    };
-    let on_zone = move |ev| {
-        let zone = DisplayZone::from_key(&event_target_value(&ev)).unwrap_or_default();
-        set_query.run((
-            LogQuery {
-                zone,
-                ..query.get_untracked()
-            },
-            HistoryEntry::Push,
-        ));
-    };
-    let local_label = move || {
-        let local = *chrono::Local::now().offset();
-        format!("Local time ({})", format::offset_label(local))
     };
     view! {
         <div class="filter-group period">
@@ -285,24 +274,84 @@ fn PeriodPicker(
             <Show when=move || selected() == CUSTOM>
                 <div class="field">
                     <label for="period-from">"From"</label>
-                    <input id="period-from" type="datetime-local" prop:value=from_value on:input=move |ev| from_value.set(event_target_value(&ev)) />
+                    <input id="period-from" class="range-time" placeholder="2026-12-04 13:00" prop:value=from_value
+                        on:input=move |ev| from_value.set(event_target_value(&ev)) />
                 </div>
                 <div class="field">
                     <label for="period-to">"To"</label>
-                    <input id="period-to" type="datetime-local" prop:value=to_value on:input=move |ev| to_value.set(event_target_value(&ev)) />
+                    <input id="period-to" class="range-time" placeholder="2026-12-04 14:00" prop:value=to_value
+                        on:input=move |ev| to_value.set(event_target_value(&ev)) />
                 </div>
                 <button type="button" on:click=apply>"Apply"</button>
                 <Show when=move || range_error.get().is_some()>
                     <span class="field-error" role="alert">{move || range_error.get()}</span>
                 </Show>
             </Show>
-            <div class="field">
-                <label for="zone">"Time zone"</label>
-                <select id="zone" on:change=on_zone prop:value=move || query.with(|q| q.zone.key())>
-                    <option value=DisplayZone::Local.key()>{local_label}</option>
-                    <option value=DisplayZone::Utc.key()>{DisplayZone::Utc.label()}</option>
-                </select>
-            </div>
+            <ZonePicker query set_query />
+        </div>
+    }
+}
+
+/// How custom range times are written: the table's form, to the minute.
+const RANGE_FORMAT: &str = "%Y-%m-%d %H:%M";
+
+/// A wall-clock time as typed: `2026-12-04 13:00`, with `T` or seconds too.
+fn parse_range_time(text: &str) -> Option<NaiveDateTime> {
+    let text = text.trim().replacen('T', " ", 1);
+    ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+        .iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(&text, format).ok())
+}
+
+/// Local time, UTC, or any IANA zone the browser knows; in the URL as `tz=`.
+#[component]
+fn ZonePicker(query: Memo<LogQuery>, set_query: SetQuery) -> impl IntoView {
+    let on_zone = move |ev| {
+        let zone = DisplayZone::from_key(&event_target_value(&ev)).unwrap_or_default();
+        set_query.run((
+            LogQuery {
+                zone,
+                ..query.get_untracked()
+            },
+            HistoryEntry::Push,
+        ));
+    };
+    let local_label = move || {
+        let rules =
+            zone_rules(&DisplayZone::Local, shown_span(None)).unwrap_or_else(|_| ZoneRules::utc());
+        format!(
+            "Local time ({})",
+            format::offset_label(rules.offset_at(Utc::now()))
+        )
+    };
+    let names = zone_names();
+    let chosen = move || query.with(|q| q.zone.clone());
+    // A linked zone the list lacks (the browser lists `Asia/Calcutta` but knows
+    // `Asia/Kolkata` too), or one it does not know at all, stays chosen.
+    let listed = names.clone();
+    let unlisted = move || match chosen() {
+        DisplayZone::Named(name) if !listed.contains(&name) => {
+            let known = zone_rules(&chosen(), shown_span(None)).is_ok();
+            let label = if known {
+                name.clone()
+            } else {
+                format!("{name} (unknown here: shown in UTC)")
+            };
+            Some(view! { <option value=name>{label}</option> })
+        }
+        _ => None,
+    };
+    view! {
+        <div class="field">
+            <label for="zone">"Time zone"</label>
+            <select id="zone" on:change=on_zone prop:value=move || chosen().key().to_owned()>
+                <option value="local">{local_label}</option>
+                <option value="utc">"UTC"</option>
+                {unlisted}
+                <optgroup label="Zones">
+                    {names.into_iter().map(|name| view! { <option value=name.clone()>{name.clone()}</option> }).collect_view()}
+                </optgroup>
+            </select>
         </div>
     }
 }
@@ -347,13 +396,13 @@ fn SearchBox(query: Memo<LogQuery>, set_query: SetQuery) -> impl IntoView {
 
 /// Copies the page's URL, optionally with the period frozen to absolute times.
 #[component]
-fn CopyLink(query: Memo<LogQuery>, offset: Signal<FixedOffset>) -> impl IntoView {
+fn CopyLink(query: Memo<LogQuery>, zone: Signal<ZoneRules>) -> impl IntoView {
     let freeze = RwSignal::new(false);
     let message = RwSignal::new(String::new());
     let copy = move |_| {
         let mut shared = query.get_untracked();
         if freeze.get_untracked() {
-            shared.period = shared.period.freeze(Utc::now(), offset.get_untracked());
+            shared.period = shared.period.freeze(Utc::now(), &zone.get_untracked());
         }
         let Some(window) = web_sys::window() else {
             return;

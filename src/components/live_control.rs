@@ -2,13 +2,13 @@
 //! paused while the reader is away from the top, how many new rows wait, or which
 //! source did not answer.
 
-use chrono::FixedOffset;
 use leptos::prelude::*;
 
 use crate::state::loads::Loads;
 use logdeck_core::format;
 use logdeck_core::live::LiveTail;
 use logdeck_core::query::{LogQuery, Period};
+use logdeck_core::zone::ZoneRules;
 
 #[component]
 pub fn LiveControl(
@@ -19,7 +19,7 @@ pub fn LiveControl(
     /// The reader is scrolled away from the top or reading a detail.
     #[prop(into)]
     paused: Signal<bool>,
-    #[prop(into)] offset: Signal<FixedOffset>,
+    #[prop(into)] zone: Signal<ZoneRules>,
 ) -> impl IntoView {
     let follows_now = move || query.with(|q| matches!(q.period, Period::Last(_)));
     let running = move || query.with(LogQuery::is_live);
@@ -33,7 +33,7 @@ pub fn LiveControl(
             Some((source, error)) => format!("{source} did not answer ({error}); asking again"),
             None if live.held() > 0 => format!("paused while you read · {} new", live.held()),
             None if paused.get() => "paused while you read".to_owned(),
-            None => format!("up to {}", format::timestamp_in(live.until(), offset.get())),
+            None => format!("up to {}", format::timestamp_in(live.until(), &zone.get())),
         })
     };
     let show = move |_| {

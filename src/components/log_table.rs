@@ -1,7 +1,6 @@
 //! The log table: sortable headers, a chosen set of columns, and only the rows on
 //! screen in the DOM, so 100 000 loaded rows cost the same to show as 100.
 
-use chrono::FixedOffset;
 use leptos::html::Div;
 use leptos::prelude::*;
 
@@ -10,6 +9,7 @@ use logdeck_core::query::Sort;
 use logdeck_core::status::Status;
 use logdeck_core::timeline::Timeline;
 use logdeck_core::viewport::Viewport;
+use logdeck_core::zone::ZoneRules;
 
 /// Every row is this tall (CSS agrees), which makes the visible range arithmetic.
 pub const ROW_HEIGHT: f64 = 24.0;
@@ -36,7 +36,7 @@ pub fn LogTable(
     #[prop(into)]
     rows: Signal<Vec<usize>>,
     #[prop(into)] columns: Signal<Vec<Column>>,
-    #[prop(into)] offset: Signal<FixedOffset>,
+    #[prop(into)] zone: Signal<ZoneRules>,
     #[prop(into)] zone_label: Signal<String>,
     #[prop(into)] sort: Signal<Sort>,
     on_sort: Callback<Column>,
@@ -83,11 +83,11 @@ pub fn LogTable(
     });
     let visible = move || {
         let (start, end) = range.get();
-        let offset = offset.get();
+        let zone = zone.get();
         rows.with(|rows| {
             let shown = rows.get(start..end).unwrap_or_default();
             timeline.with(|timeline| {
-                columns.with(|columns| row_views(timeline, shown, start, columns, offset))
+                columns.with(|columns| row_views(timeline, shown, start, columns, &zone))
             })
         })
     };
@@ -122,7 +122,7 @@ fn row_views(
     indices: &[usize],
     start: usize,
     columns: &[Column],
-    offset: FixedOffset,
+    zone: &ZoneRules,
 ) -> Vec<RowView> {
     indices
         .iter()
@@ -134,10 +134,7 @@ fn row_views(
                 key: record.key(),
                 status: record.status,
                 raw_status: record.raw_status.clone(),
-                cells: columns
-                    .iter()
-                    .map(|&c| (c, c.text(record, offset)))
-                    .collect(),
+                cells: columns.iter().map(|&c| (c, c.text(record, zone))).collect(),
             })
         })
         .collect()

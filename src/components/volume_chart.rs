@@ -1,7 +1,7 @@
 //! The volume chart: rows per time bucket, stacked by status; choosing a bar, or
 //! dragging across several, narrows the period to them (and so the URL).
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -11,6 +11,7 @@ use logdeck_core::histogram::{histogram, BarCoverage, Bucket};
 use logdeck_core::query::TimeWindow;
 use logdeck_core::status::Status;
 use logdeck_core::timeline::Timeline;
+use logdeck_core::zone::ZoneRules;
 
 const WIDTH: f64 = 1000.0;
 const HEIGHT: f64 = 80.0;
@@ -66,7 +67,7 @@ pub fn VolumeChart(
     /// Bars older than the frontier are drawn as not loaded, never as zero.
     #[prop(into)]
     frontier: Signal<Frontier>,
-    #[prop(into)] offset: Signal<FixedOffset>,
+    #[prop(into)] zone: Signal<ZoneRules>,
     on_select: Callback<TimeWindow>,
 ) -> impl IntoView {
     let buckets = Memo::new(move |_| {
@@ -84,7 +85,7 @@ pub fn VolumeChart(
             })
         })
     });
-    let label = move |instant: DateTime<Utc>| format::timestamp_in(instant, offset.get_untracked());
+    let label = move |instant: DateTime<Utc>| format::timestamp_in(instant, &zone.get_untracked());
     let bars = move || {
         let buckets = buckets.get();
         let highest = buckets.iter().map(Bucket::total).max().unwrap_or(0).max(1) as f64;

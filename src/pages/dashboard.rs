@@ -21,14 +21,15 @@ use crate::state::loads::Loads;
 use crate::state::messages::use_lazy_messages;
 use crate::state::prefs::Prefs;
 use crate::state::selection::{use_selection, Selection};
-use crate::state::url::{display_offset, use_log_query, use_set_log_query, HistoryEntry};
+use crate::state::url::{use_log_query, use_set_log_query, HistoryEntry};
+use crate::state::zone::{recent_rules, shown_span, zone_label, zone_rules};
 use logdeck_core::columns::Column;
 use logdeck_core::config::{ConfigError, RuntimeConfig};
-use logdeck_core::format;
 use logdeck_core::frontier::Frontier;
 use logdeck_core::load_book::LoadBook;
-use logdeck_core::query::{LogQuery, Period, Sort, TimeWindow};
+use logdeck_core::query::{DisplayZone, LogQuery, Period, Sort, TimeWindow};
 use logdeck_core::sources::Source;
+use logdeck_core::zone::ZoneRules;
 
 #[component]
 pub fn Dashboard() -> impl IntoView {
@@ -39,7 +40,13 @@ pub fn Dashboard() -> impl IntoView {
     let set_url = use_set_log_query();
     let set_query: SetQuery = Callback::new(move |(query, entry)| set_url(query, entry));
     let config = connections.effective();
-    let offset = Signal::derive(move || display_offset(query.with(|q| q.zone)));
+    let zone_choice = Memo::new(move |_| query.with(|q| q.zone.clone()));
+    let zone = Signal::from(Memo::new(move |_| {
+        let span = shown_span(loads.window.get());
+        zone_choice
+            .with(|choice| zone_rules(choice, span))
+            .unwrap_or_else(|_| ZoneRules::utc())
+    }));
     let refresh = RwSignal::new(0u64);
     use_loads_sync(config, query, loads, refresh);
     let frontier = Memo::new(move |_| loads.frontier());
@@ -99,15 +106,15 @@ pub fn Dashboard() -> impl IntoView {
             on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
             <SkipLink target="rows" label="Skip to the rows" />
             <ShortcutHelp open=help />
-            <FilterBar query set_query options offset />
+            <FilterBar query set_query options zone />
             <UrlProblems problems />
             <ConfigNotice config />
-            <VolumeChart timeline=loads.timeline rows window=loads.window frontier offset on_select=narrow />
-            <Toolbar loads refresh all_sources query offset rows frontier drop_message set_live paused />
+            <VolumeChart timeline=loads.timeline rows window=loads.window frontier zone on_select=narrow />
+            <Toolbar loads refresh all_sources query zone rows frontier drop_message set_live paused />
             <div class="workspace">
-                <TableArea loads rows frontier offset sort on_sort selection near_end at_top shown />
+                <TableArea loads rows frontier zone zone_choice sort on_sort selection near_end at_top shown />
                 <Show when=move || selection.key.with(Option::is_some)>
-                    <DetailPane record=selection.record selected=selection.key sources=all_sources offset
+                    <DetailPane record=selection.record selected=selection.key sources=all_sources zone
                         on_close=close_detail on_step=selection.step />
                 </Show>
             </div>
@@ -137,7 +144,7 @@ fn use_loads_sync(
         loads.files.track();
         if let Some(Ok(config)) = config.get() {
             let refreshing = previous.is_some_and(|previous| previous != tick);
-            loads.sync(&config, &query, display_offset(query.zone), refreshing);
+            loads.sync(&config, &query, &recent_rules(&query.zone), refreshing);
         }
         tick
     });
@@ -197,7 +204,7 @@ fn Toolbar(
     refresh: RwSignal<u64>,
     all_sources: Signal<Vec<Source>>,
     query: Memo<LogQuery>,
-    offset: Signal<chrono::FixedOffset>,
+    zone: Signal<ZoneRules>,
     rows: Memo<Vec<usize>>,
     frontier: Memo<Frontier>,
     drop_message: RwSignal<String>,
@@ -207,16 +214,16 @@ fn Toolbar(
     view! {
         <div class="toolbar">
             <SourceStatus loads />
-            <LiveControl loads query set_live paused offset />
+            <LiveControl loads query set_live paused zone />
             <button type="button" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
             <ColumnChooser />
-            <ExportPanel sources=all_sources query offset loads />
+            <ExportPanel sources=all_sources query zone loads />
             <FileOpener loads />
             <span role="status">{drop_message}</span>
             <span class="row-count" role="status">
                 {move || {
                     let complete = complete_rows(loads, rows, frontier);
-                    frontier.with(|f| f.count_line(rows.with(Vec::len), complete, offset.get()))
+                    frontier.with(|f| f.count_line(rows.with(Vec::len), complete, &zone.get()))
                 }}
             </span>
             <Show when=move || query.with(|q| q.sort.column != Column::Time) && !frontier.with(Frontier::is_complete)>
@@ -251,7 +258,8 @@ fn TableArea(
     loads: Loads,
     rows: Memo<Vec<usize>>,
     frontier: Memo<Frontier>,
-    offset: Signal<chrono::FixedOffset>,
+    zone: Signal<ZoneRules>,
+    zone_choice: Memo<DisplayZone>,
     sort: Signal<Sort>,
     on_sort: Callback<Column>,
     selection: Selection,
@@ -261,11 +269,12 @@ fn TableArea(
 ) -> impl IntoView {
     let prefs = expect_context::<Prefs>();
     let columns = Signal::derive(move || prefs.columns.get());
-    let zone_label = Signal::derive(move || format::offset_label(offset.get()));
+    let zone_label =
+        Signal::derive(move || zone_choice.with(|choice| zone_label(choice, &zone.get())));
     let empty = move || rows.with(Vec::is_empty);
     view! {
         <div class="table-area">
-            <LogTable timeline=loads.timeline rows columns offset zone_label sort on_sort
+            <LogTable timeline=loads.timeline rows columns zone zone_label sort on_sort
                 selected=selection.key cursor=selection.cursor on_open=selection.open on_near_end=near_end at_top shown />
             <Show when=move || empty() && frontier.with(Frontier::is_complete) && !loads.is_loading()
                 && !loads.book.with(|book| book.loads().is_empty())>
@@ -274,7 +283,7 @@ fn TableArea(
             <Show when=move || empty() && loads.is_loading()>
                 <p class="notice" role="status">"Loading logs…"</p>
             </Show>
-            <FrontierNote loads frontier offset empty=Signal::derive(empty) />
+            <FrontierNote loads frontier zone empty=Signal::derive(empty) />
         </div>
     }
 }
@@ -303,10 +312,10 @@ fn mark_first_rows(rows: Memo<Vec<usize>>) {
 fn FrontierNote(
     loads: Loads,
     frontier: Memo<Frontier>,
-    offset: Signal<chrono::FixedOffset>,
+    zone: Signal<ZoneRules>,
     empty: Signal<bool>,
 ) -> impl IntoView {
-    let line = move || frontier.with(|f| f.missing_line(offset.get()));
+    let line = move || frontier.with(|f| f.missing_line(&zone.get()));
     let searched = move || {
         empty.get().then(|| {
             let loaded = loads.book.with(LoadBook::rows);

@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use chrono::{FixedOffset, Utc};
+use chrono::Utc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::AbortController;
@@ -26,6 +26,7 @@ use logdeck_core::query::{LogQuery, Period, TimeWindow};
 use logdeck_core::scheduler::Priority;
 use logdeck_core::sources::{Source, SourceError};
 use logdeck_core::timeline::Timeline;
+use logdeck_core::zone::ZoneRules;
 
 pub use logdeck_core::load_book::{LoadState, SourceLoad};
 
@@ -86,20 +87,14 @@ impl Loads {
     /// Brings the loads in line with `query`. A relative period keeps the instant it
     /// was resolved at until the period or zone changes or `refresh` is asked, so
     /// unrelated filter changes do not reload every source.
-    pub fn sync(
-        &self,
-        config: &RuntimeConfig,
-        query: &LogQuery,
-        offset: FixedOffset,
-        refresh: bool,
-    ) {
+    pub fn sync(&self, config: &RuntimeConfig, query: &LogQuery, zone: &ZoneRules, refresh: bool) {
         let previous = self.basis.get_value();
         let query = &self.with_client_ids(config, query, previous.as_ref());
         let kept_window = previous
             .as_ref()
             .filter(|basis| !refresh && same_period(&basis.query, query))
             .map(|basis| basis.window);
-        let window = kept_window.unwrap_or_else(|| query.period.resolve(Utc::now(), offset));
+        let window = kept_window.unwrap_or_else(|| query.period.resolve(Utc::now(), zone));
         // Opening a record is no new search: only a filter change ends
         // "Search the whole period".
         let same_search = |basis: &Basis| {
@@ -140,7 +135,7 @@ impl Loads {
             // A reloaded source would lack the rows live mode added since the
             // window's end: read every source again up to now instead.
             self.basis.set_value(previous);
-            return self.sync(config, query, offset, true);
+            return self.sync(config, query, zone, true);
         }
         if kept_window.is_none() {
             self.reset_live(window.to);

@@ -10,3 +10,4 @@ pub mod prefs;
 pub mod selection;
 pub mod storage;
 pub mod url;
+pub mod zone;

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
-use logdeck_core::query::{DisplayZone, LogQuery, UrlProblem};
+use logdeck_core::query::{LogQuery, UrlProblem};
 
 /// The current query and what in the URL had to be ignored, re-derived on every navigation.
 pub fn use_log_query() -> Memo<(LogQuery, Vec<UrlProblem>)> {
@@ -40,13 +40,5 @@ pub fn use_set_log_query() -> impl Fn(LogQuery, HistoryEntry) + Clone {
                 ..Default::default()
             },
         );
-    }
-}
-
-/// The UTC offset of the display zone now: the browser's for `Local`.
-pub fn display_offset(zone: DisplayZone) -> chrono::FixedOffset {
-    match zone {
-        DisplayZone::Utc => chrono::Offset::fix(&chrono::Utc),
-        DisplayZone::Local => *chrono::Local::now().offset(),
     }
 }

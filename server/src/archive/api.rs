@@ -13,6 +13,7 @@ use chrono::{FixedOffset, SecondsFormat, Utc};
 use logdeck_core::archive_sync::StreamState;
 use logdeck_core::query::LogQuery;
 use logdeck_core::record_json;
+use logdeck_core::zone::ZoneRules;
 use serde_json::{json, Map, Value};
 
 use super::store::Scope;
@@ -67,8 +68,9 @@ fn parse(raw: Option<String>, numbers: &[&str]) -> Result<(Scope, Map<String, Va
             found.insert(key.into_owned(), json!(number));
         }
     }
-    let utc = FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!("zero is a valid offset"));
-    let window = query.period.resolve(Utc::now(), utc);
+    // Calendar presets ("today") start at midnight UTC here: the server knows no
+    // zone database, and the dashboard sends its window's instants.
+    let window = query.period.resolve(Utc::now(), &ZoneRules::utc());
     Ok((
         Scope {
             query,

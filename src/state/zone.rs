@@ -1,0 +1,139 @@
+//! The display zone's rules, read from the browser: its own zone through `Date`,
+//! any IANA zone through `Intl.DateTimeFormat` (so the zone database costs the
+//! bundle nothing). The core turns them into times.
+
+use chrono::{DateTime, Duration, FixedOffset, Utc};
+use js_sys::{Array, Function, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+use logdeck_core::format;
+use logdeck_core::query::{DisplayZone, TimeWindow};
+use logdeck_core::zone::ZoneRules;
+
+/// A `tz=` name the browser does not know: times are shown in UTC, and the
+/// time zone control says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownZone(pub String);
+
+/// The zone's offsets over `span`, a day wider on each side.
+pub fn zone_rules(zone: &DisplayZone, span: TimeWindow) -> Result<ZoneRules, UnknownZone> {
+    let from = span.from - Duration::days(1);
+    let to = span.to + Duration::days(1);
+    match zone {
+        DisplayZone::Utc => Ok(ZoneRules::utc()),
+        DisplayZone::Local => Ok(ZoneRules::probe(from, to, local_offset)),
+        DisplayZone::Named(name) => {
+            let format = offset_format(name).ok_or_else(|| UnknownZone(name.clone()))?;
+            Ok(ZoneRules::probe(from, to, |instant| {
+                named_offset(&format, instant)
+            }))
+        }
+    }
+}
+
+/// The rules for the recent past, enough to resolve "Today" or "Month to date".
+pub fn recent_rules(zone: &DisplayZone) -> ZoneRules {
+    let now = Utc::now();
+    let span = TimeWindow {
+        from: now - Duration::days(32),
+        to: now,
+    };
+    zone_rules(zone, span).unwrap_or_else(|_| ZoneRules::utc())
+}
+
+/// The window a view shows, or the recent past before one is loaded, up to now.
+pub fn shown_span(window: Option<TimeWindow>) -> TimeWindow {
+    let now = Utc::now();
+    match window {
+        Some(window) => TimeWindow {
+            from: window.from,
+            to: window.to.max(now),
+        },
+        None => TimeWindow {
+            from: now - Duration::days(32),
+            to: now,
+        },
+    }
+}
+
+/// What the Time column's header says: the zone's name, or the browser's offset now.
+pub fn zone_label(zone: &DisplayZone, rules: &ZoneRules) -> String {
+    match zone {
+        DisplayZone::Named(name) => name.clone(),
+        _ => format::offset_label(rules.offset_at(Utc::now())),
+    }
+}
+
+/// Every IANA zone the browser knows, for the time zone control.
+pub fn zone_names() -> Vec<String> {
+    let names = intl()
+        .and_then(|intl| Reflect::get(&intl, &"supportedValuesOf".into()).ok())
+        .and_then(|function| function.dyn_into::<Function>().ok())
+        .and_then(|function| function.call1(&JsValue::NULL, &"timeZone".into()).ok())
+        .and_then(|names| names.dyn_into::<Array>().ok());
+    names
+        .map(|names| names.iter().filter_map(|name| name.as_string()).collect())
+        .unwrap_or_default()
+}
+
+fn local_offset(instant: DateTime<Utc>) -> FixedOffset {
+    let date = js_sys::Date::new(&JsValue::from_f64(instant.timestamp_millis() as f64));
+    // Minutes *behind* UTC: Berlin in winter says -60.
+    let seconds = -(date.get_timezone_offset() * 60.0) as i32;
+    FixedOffset::east_opt(seconds).unwrap_or_else(|| chrono::Offset::fix(&Utc))
+}
+
+fn intl() -> Option<JsValue> {
+    Reflect::get(&js_sys::global(), &"Intl".into()).ok()
+}
+
+/// `Intl.DateTimeFormat("en-US", {timeZone, timeZoneName: "longOffset"})`, or
+/// `None` when the browser does not know the zone (it throws a RangeError).
+fn offset_format(name: &str) -> Option<js_sys::Intl::DateTimeFormat> {
+    let constructor = Reflect::get(&intl()?, &"DateTimeFormat".into())
+        .ok()?
+        .dyn_into::<Function>()
+        .ok()?;
+    let options = Object::new();
+    Reflect::set(&options, &"timeZone".into(), &name.into()).ok()?;
+    Reflect::set(&options, &"timeZoneName".into(), &"longOffset".into()).ok()?;
+    let arguments = Array::of2(&"en-US".into(), &options);
+    Reflect::construct(&constructor, &arguments)
+        .ok()?
+        .dyn_into()
+        .ok()
+}
+
+/// The offset `format` names for `instant`: its `GMT+05:30` part.
+fn named_offset(format: &js_sys::Intl::DateTimeFormat, instant: DateTime<Utc>) -> FixedOffset {
+    let date = js_sys::Date::new(&JsValue::from_f64(instant.timestamp_millis() as f64));
+    let parts = format.format_to_parts(&date);
+    parts
+        .iter()
+        .find(|part| {
+            Reflect::get(part, &"type".into())
+                .ok()
+                .and_then(|kind| kind.as_string())
+                .is_some_and(|kind| kind == "timeZoneName")
+        })
+        .and_then(|part| Reflect::get(&part, &"value".into()).ok())
+        .and_then(|value| value.as_string())
+        .and_then(|text| parse_gmt_offset(&text))
+        .unwrap_or_else(|| chrono::Offset::fix(&Utc))
+}
+
+/// `GMT`, `GMT+1`, `GMT-05:30`, `GMT+05:45` → the offset.
+fn parse_gmt_offset(text: &str) -> Option<FixedOffset> {
+    let rest = text.strip_prefix("GMT")?;
+    if rest.is_empty() {
+        return FixedOffset::east_opt(0);
+    }
+    let (sign, digits) = match rest.split_at_checked(1)? {
+        ("+", digits) => (1, digits),
+        ("-" | "\u{2212}", digits) => (-1, digits),
+        _ => return None,
+    };
+    let (hours, minutes) = digits.split_once(':').unwrap_or((digits, "0"));
+    let seconds = hours.parse::<i32>().ok()? * 3600 + minutes.parse::<i32>().ok()? * 60;
+    FixedOffset::east_opt(sign * seconds)
+}
