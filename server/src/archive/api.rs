@@ -9,7 +9,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use chrono::{FixedOffset, SecondsFormat, Utc};
+use chrono::{SecondsFormat, Utc};
 use logdeck_core::archive_sync::StreamState;
 use logdeck_core::query::LogQuery;
 use logdeck_core::record_json;
