@@ -8,6 +8,9 @@ import { readdirSync, readFileSync, writeFileSync, mkdirSync, statSync } from 'n
 import { join, dirname } from 'node:path';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { measurePeers } from './peers.mjs';
+import { runLighthouse } from './lighthouse.mjs';
 
 const [base, plain, dist, reportPath] = process.argv.slice(2);
 const RUNS = 5;
@@ -20,8 +23,9 @@ const percentile = (values, p) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 };
 const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'];
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args });
+  '--disable-component-update', '--disable-sync', '--enable-precise-memory-info', '--js-flags=--expose-gc'];
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const browser = await chromium.launch({ executablePath: chromiumPath, args });
 const report = {
   machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
   runs: RUNS,
@@ -145,6 +149,8 @@ async function interactions(count) {
     });
     result.scrollFrameMs = { p50: percentile(scroll.frames, 50), p95: percentile(scroll.frames, 95) };
     result.domRowsWhileScrolling = scroll.domRows;
+    // Collected first, as for the peers: what the rows hold, not pending garbage.
+    await page.evaluate(() => window.gc?.());
     result.jsHeapMiB = await page.evaluate(() => performance.memory.usedJSHeapSize / 2 ** 20);
     result.wasmMemoryMiB = await page.evaluate(() => (window.__wasmMemory?.buffer.byteLength ?? 0) / 2 ** 20);
     // Export of every row, timed to the download, with the JS heap sampled meanwhile.
@@ -167,7 +173,9 @@ async function interactions(count) {
 
 report.rows10k = await interactions(10_000);
 report.rows100k = await interactions(100_000);
+report.peers100k = await measurePeers(browser, dirname(fileURLToPath(import.meta.url)), 100_000, RUNS, median, percentile);
 await browser.close();
+report.lighthouse = await runLighthouse(`${base}/?period=24h`, chromiumPath);
 
 mkdirSync(dirname(reportPath), { recursive: true });
 writeFileSync(reportPath, JSON.stringify(report, null, 2));
@@ -192,6 +200,24 @@ lines.push(['100000 rows: scroll frame p50 / p95', `${ms(big.scrollFrameMs.p50)}
 lines.push(['100000 rows: table rows in the DOM', String(big.domRowsWhileScrolling)]);
 lines.push(['100000 rows: JS heap + wasm memory', `${big.jsHeapMiB.toFixed(1)} MiB + ${big.wasmMemoryMiB.toFixed(1)} MiB`]);
 lines.push(['export 100000 rows', `${big.exportMs} ms (${big.exportRowsPerSecond} rows/s), peak JS heap ${big.exportPeakJsHeapMiB?.toFixed(1)} MiB`]);
+// Logdeck beside the table libraries, same rows, same browser: "× 0.5" is half their time.
+const versus = (ours, theirs) => `× ${(ours / theirs).toFixed(2)}`;
+const peerFigures = [
+  ['status filter', (r) => r.statusFilterMs, ms],
+  ['sort', (r) => r.sortMs, ms],
+  ['scroll frame p95', (r) => r.scrollFrameMs.p95, ms],
+  ['JS heap (+ wasm for Logdeck)', (r) => r.jsHeapMiB + (r.wasmMemoryMiB ?? 0), (v) => `${v.toFixed(1)} MiB`],
+];
+for (const [name, figure, show] of peerFigures) {
+  const ours = figure(big);
+  const { agGrid, tabulator } = report.peers100k;
+  lines.push([`100000 rows vs peers: ${name}`,
+    `Logdeck ${show(ours)} · AG Grid ${show(figure(agGrid))} (${versus(ours, figure(agGrid))}) · Tabulator ${show(figure(tabulator))} (${versus(ours, figure(tabulator))})`]);
+}
+const lh = report.lighthouse;
+lines.push(['Lighthouse (mobile) performance / accessibility', `${lh.performance} / ${lh.accessibility}`]);
+lines.push(['Lighthouse LCP / CLS / TBT', `${lh.lcpMs.toFixed(0)} ms / ${lh.cls.toFixed(3)} / ${lh.tbtMs.toFixed(0)} ms`]);
+lines.push(['Lighthouse target size', lh.targetSize === 1 ? 'passes' : `fails (${lh.failedAccessibilityAudits.join(', ')})`]);
 const width = Math.max(...lines.map(([k]) => k.length));
 console.log('\nLogdeck benchmark\n');
 for (const [k, v] of lines) console.log(`${k.padEnd(width)}  ${v}`);

@@ -133,6 +133,7 @@ fn test() -> Result<(), String> {
 fn bench() -> Result<(), String> {
     tools::ensure_build_tools()?;
     tools::ensure_browser()?;
+    tools::ensure_bench_packages()?;
     build::release_app()?;
     command::run(command::cargo(&[
         "build",

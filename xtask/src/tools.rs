@@ -88,15 +88,25 @@ fn locked_version(lock: &str, name: &str) -> Option<String> {
 
 /// `npm ci` when `node_modules` is missing or older than the lockfile.
 fn ensure_npm_packages() -> Result<(), String> {
-    let root = workspace_root();
-    let lock = root.join("package-lock.json");
-    let installed = root.join("node_modules").join(".package-lock.json");
+    npm_ci(&workspace_root())
+}
+
+/// The bench's own npm packages (Lighthouse and the table libraries it measures
+/// Logdeck against), kept apart so the tests never install them.
+pub fn ensure_bench_packages() -> Result<(), String> {
+    npm_ci(&workspace_root().join("bench"))
+}
+
+fn npm_ci(directory: &Path) -> Result<(), String> {
+    let lock = directory.join("package-lock.json");
+    let installed = directory.join("node_modules").join(".package-lock.json");
     if is_newer_or_equal(&installed, &lock) {
         return Ok(());
     }
     let mut ci = command::command("npm");
     // The e2e runner drives Debian's Chromium; it must not try to download one.
     ci.args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(directory)
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
     run(ci)
 }
