@@ -207,10 +207,22 @@ impl Timeline {
         server: &HashMap<String, ServerApplied>,
     ) -> Vec<usize> {
         let needle = query.needle();
+        // Only rows loaded live can have copies in a file; with none (a file
+        // opened alone) no row needs the check, which hashes a key.
+        let any_live = self.records.iter().any(|record| !record.is_snapshot());
+        // Rows of one source come together: look its skips up once per run of rows.
+        let mut last: Option<(&str, ServerApplied)> = None;
         let mut indices: Vec<usize> = (0..self.records.len())
             .filter(|&index| {
                 let record = &self.records[index];
-                let skip = server.get(&record.source).copied().unwrap_or_default();
+                let skip = match last {
+                    Some((source, skip)) if source == record.source => skip,
+                    _ => {
+                        let skip = server.get(&record.source).copied().unwrap_or_default();
+                        last = Some((&record.source, skip));
+                        skip
+                    }
+                };
                 // The copy check hashes a key: it goes after the cheap filters.
                 frontier.covers(record.timestamp)
                     && query.matches_fields_except(record, skip)
@@ -218,7 +230,7 @@ impl Timeline {
                         || needle
                             .as_deref()
                             .is_none_or(|needle| self.search_texts[index].contains(needle)))
-                    && !self.is_copy_of_loaded(record)
+                    && !(any_live && self.is_copy_of_loaded(record))
             })
             .collect();
         let sort = query.sort;

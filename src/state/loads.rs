@@ -127,7 +127,7 @@ impl Loads {
                 source,
             })
             .collect();
-        let file_rows = self.file_rows(window, &mut wanted);
+        let files = self.want_files(window, &mut wanted);
         let plan = self.book.try_update(|book| book.sync(wanted, refresh));
         let Some(plan) = plan else { return };
         let live_until = self.live.with_untracked(LiveTail::until);
@@ -145,14 +145,24 @@ impl Loads {
             to: window.to.max(self.live.with_untracked(LiveTail::until)),
         }));
         self.abort_except(&self.book.with_untracked(LoadBook::live_tokens));
-        self.timeline.update(|timeline| {
-            timeline.retain_sources(|source| plan.kept.contains(source));
-            for (source, rows) in file_rows {
-                if plan.opened.contains(&source) {
-                    timeline.extend_shared(rows);
-                }
-            }
+        // Most filter changes keep every row: the timeline (and all that derives
+        // from it, over every row) is touched only when a source goes or comes.
+        let dropped = self.timeline.with_untracked(|timeline| {
+            timeline
+                .records()
+                .iter()
+                .any(|record| !plan.kept.contains(&record.source))
         });
+        if dropped || !plan.opened.is_empty() {
+            self.timeline.update(|timeline| {
+                timeline.retain_sources(|source| plan.kept.contains(source));
+                for (source, records) in files {
+                    if plan.opened.contains(&source) {
+                        timeline.extend_shared(source.file_rows(&records, window));
+                    }
+                }
+            });
+        }
         for fetch in plan.fetches {
             self.fetch(fetch, query.clone(), window, Priority::Visible);
         }
@@ -188,18 +198,21 @@ impl Loads {
         });
     }
 
-    /// Wants a load per opened file, and returns each file's rows in `window`.
-    fn file_rows(
+    /// Wants a load per opened file, and returns each file's source and rows.
+    fn want_files(
         &self,
         window: TimeWindow,
         wanted: &mut Vec<Wanted>,
-    ) -> Vec<(Source, Vec<SharedRecord>)> {
+    ) -> Vec<(Source, Arc<[SharedRecord]>)> {
         self.files.with_untracked(|files| {
             files
                 .iter()
                 .map(|(name, records)| {
                     let source = Source::file(name.clone());
-                    let rows = source.file_rows(records, window);
+                    let in_window = records
+                        .iter()
+                        .filter(|record| (window.from..=window.to).contains(&record.timestamp))
+                        .count();
                     wanted.push(Wanted {
                         identity: format!(
                             "{}@{:?}..{:?}#{}",
@@ -208,11 +221,11 @@ impl Loads {
                             window.to,
                             records.len()
                         ),
-                        start: Start::Loaded(rows.len()),
+                        start: Start::Loaded(in_window),
                         counts_exactly: true,
                         source: source.clone(),
                     });
-                    (source, rows)
+                    (source, Arc::clone(records))
                 })
                 .collect()
         })
