@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::state::loads::Loads;
 use crate::state::url::HistoryEntry;
+use logdeck_core::columns::Column;
 use logdeck_core::model::LogRecord;
 use logdeck_core::navigation;
 use logdeck_core::query::LogQuery;
@@ -67,8 +68,13 @@ pub fn use_selection(
         })
     };
     let step = Callback::new(move |delta: i32| {
-        let current = position_of_selected().or(cursor.get_untracked());
-        let Some(position) = navigation::step(current, delta, rows.with_untracked(Vec::len)) else {
+        let total = rows.with_untracked(Vec::len);
+        let landing = match (key.get_untracked(), position_of_selected()) {
+            // A record the view does not show: its neighbours in time, or stay.
+            (Some(selected), None) => step_beside(&selected, query, rows, loads, delta),
+            (_, current) => navigation::step(current.or(cursor.get_untracked()), delta, total),
+        };
+        let Some(position) = landing else {
             return;
         };
         cursor.set(Some(position));
@@ -86,6 +92,37 @@ pub fn use_selection(
         rows,
         loads,
     }
+}
+
+/// Where a step from `selected`, which the view does not show, lands: beside its
+/// time when the view is in time order and the record is loaded; `None` (stay on
+/// it) when neither tells where it would be.
+fn step_beside(
+    selected: &str,
+    query: Memo<LogQuery>,
+    rows: Memo<Vec<usize>>,
+    loads: Loads,
+    delta: i32,
+) -> Option<usize> {
+    let sort = query.with_untracked(|q| q.sort);
+    if sort.column != Column::Time {
+        return None;
+    }
+    loads.timeline.with_untracked(|timeline| {
+        let at = timeline.get(selected)?.timestamp;
+        rows.with_untracked(|rows| {
+            let before = rows.partition_point(|&index| {
+                timeline.records().get(index).is_some_and(|record| {
+                    if sort.descending {
+                        record.timestamp > at
+                    } else {
+                        record.timestamp < at
+                    }
+                })
+            });
+            navigation::step_from_gap(before, delta, rows.len())
+        })
+    })
 }
 
 /// The record key at a view position.
