@@ -320,7 +320,7 @@ fn ZonePicker(query: Memo<LogQuery>, set_query: SetQuery) -> impl IntoView {
         let rules =
             zone_rules(&DisplayZone::Local, shown_span(None)).unwrap_or_else(|_| ZoneRules::utc());
         format!(
-            "Local time ({})",
+            "Local ({})",
             format::offset_label(rules.offset_at(Utc::now()))
         )
     };

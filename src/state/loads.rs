@@ -59,7 +59,13 @@ pub struct Loads {
     pub(super) live_controllers: StoredValue<Vec<AbortController>, LocalStorage>,
     /// Messages read one row at a time (see `state::messages`).
     pub messages: StoredValue<MessageBook>,
+    /// Answers taken in at the next tick, together: a burst of pages then costs
+    /// one pass over every row (view, chart, options) instead of one per page.
+    arrived: StoredValue<Vec<(Fetch, Result<Page, SourceError>)>>,
 }
+
+/// How long answers wait to be taken in together: under a frame.
+const TAKE_IN_AFTER: std::time::Duration = std::time::Duration::from_millis(12);
 
 impl Default for Loads {
     fn default() -> Self {
@@ -81,6 +87,7 @@ impl Loads {
             live: RwSignal::new(LiveTail::new(Utc::now())),
             live_controllers: StoredValue::new_local(Vec::new()),
             messages: StoredValue::new(MessageBook::default()),
+            arrived: StoredValue::new(Vec::new()),
         }
     }
 
@@ -340,23 +347,42 @@ impl Loads {
         });
     }
 
-    /// Takes an answer in, then keeps filling the period in the background.
+    /// Queues an answer to be taken in with any others arriving meanwhile.
     fn finish(&self, fetch: Fetch, outcome: Result<Page, SourceError>) {
-        let current = self
-            .book
-            .try_update(|book| book.finish(fetch, outcome.as_ref().map_err(Clone::clone)))
-            .unwrap_or(false);
-        if !current {
-            return;
+        let first = self.arrived.try_update_value(|arrived| {
+            arrived.push((fetch, outcome));
+            arrived.len() == 1
+        });
+        if first == Some(true) {
+            let loads = *self;
+            set_timeout(move || loads.take_in(), TAKE_IN_AFTER);
         }
-        if let Ok(mut page) = outcome {
-            if !page.records.is_empty() {
+    }
+
+    /// Takes the queued answers in (the book and the timeline in the same tick,
+    /// so the view never counts a page its rows are not in yet), then keeps
+    /// filling the period in the background.
+    fn take_in(&self) {
+        let arrived = self
+            .arrived
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
+        let mut records = Vec::new();
+        for (fetch, outcome) in arrived {
+            let current = self
+                .book
+                .try_update(|book| book.finish(fetch, outcome.as_ref().map_err(Clone::clone)))
+                .unwrap_or(false);
+            if let (true, Ok(mut page)) = (current, outcome) {
                 self.messages
                     .with_value(|messages| messages.fill(&mut page.records));
-                self.timeline.update(|timeline| {
-                    timeline.extend(page.records);
-                });
+                records.append(&mut page.records);
             }
+        }
+        if !records.is_empty() {
+            self.timeline.update(|timeline| {
+                timeline.extend(records);
+            });
         }
         let Some(basis) = self.basis.get_value() else {
             return;
