@@ -24,6 +24,8 @@ test('a dashboard fed by the team archive asks no vendor and counts exactly', as
   await expect(page.locator('.sources-summary')).toContainText('rows loaded');
   await page.locator('.sources-summary summary').click();
   await expect(page.locator('.source', { hasText: '(archive)' }).first()).toBeVisible();
+  // Each archived source says how fresh it is: this span is synced whole.
+  await expect(page.locator('.source', { hasText: '(archive)' }).first()).toContainText('archive synced past this period');
   await expect(rows(page).first()).toBeVisible();
   expect(asked.filter((path) => path.startsWith('/demo/')), 'no vendor call from the browser').toEqual([]);
   expect(asked.some((path) => path === '/archive/v1/logs')).toBe(true);
@@ -35,4 +37,12 @@ test('a dashboard fed by the team archive asks no vendor and counts exactly', as
   expect(text.trim(), 'a whole period states a bare count').toMatch(/^\d+ rows?$/);
   expect(shown).toBe(answer.total);
   expect(shown).toBeGreaterThan(0);
+});
+
+test('a period ending now says how far the archive has synced, rather than passing its rows off as the whole period', async ({ page }) => {
+  await page.goto(`${archive}/?period=24h&tz=utc`);
+  await settled(page);
+  await expect(page.locator('.sources-summary > summary')).toContainText(/archive synced to \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
+  await page.locator('.sources-summary summary').click();
+  await expect(page.locator('.source', { hasText: '(archive)' }).first()).toContainText('newer runs come with its next sync');
 });

@@ -7,7 +7,9 @@ use leptos::prelude::*;
 
 use crate::components::rate_limit::{HeldLanesNote, RateLimitNote};
 use crate::state::loads::{LoadState, Loads, SourceLoad};
+use logdeck_core::archive_status::{summary_note, SyncStatus};
 use logdeck_core::sources::Source;
+use logdeck_core::zone::ZoneRules;
 
 /// Whether a source's line must stay in view rather than fold into the summary.
 fn needs_attention(load: &SourceLoad) -> bool {
@@ -39,8 +41,32 @@ fn summary(loads: &[SourceLoad]) -> String {
     line
 }
 
+/// " · archive synced to 19:40:05" when an archived source shown lacks the
+/// newest part of the window.
+fn archive_note(
+    loads: Loads,
+    archive: RwSignal<Vec<SyncStatus>>,
+    zone: Signal<ZoneRules>,
+) -> Option<String> {
+    let window_end = loads.window.get()?.to;
+    let shown: Vec<String> = loads.book.with(|book| {
+        book.loads()
+            .iter()
+            .filter(|load| matches!(load.source, Source::Archived(_)))
+            .map(|load| load.source.id())
+            .collect()
+    });
+    let note = archive.with(|statuses| summary_note(statuses, &shown, window_end, &zone.get()))?;
+    Some(format!(" · {note}"))
+}
+
 #[component]
-pub fn SourceStatus(loads: Loads) -> impl IntoView {
+pub fn SourceStatus(
+    loads: Loads,
+    /// The team archive's sync state, for archived sources.
+    archive: RwSignal<Vec<SyncStatus>>,
+    zone: Signal<ZoneRules>,
+) -> impl IntoView {
     let entries = move |attention: bool| {
         loads
             .book
@@ -50,7 +76,7 @@ pub fn SourceStatus(loads: Loads) -> impl IntoView {
             .cloned()
             .enumerate()
             .filter(|(_, load)| needs_attention(load) == attention)
-            .map(|(index, load)| view! { <SourceEntry loads index load /> })
+            .map(|(index, load)| view! { <SourceEntry loads index load archive zone /> })
             .collect_view()
     };
     let lanes = Signal::derive(move || {
@@ -68,6 +94,7 @@ pub fn SourceStatus(loads: Loads) -> impl IntoView {
                 <details class="sources-summary">
                     <summary>
                         {move || loads.book.with(|book| summary(book.loads()))}
+                        {move || archive_note(loads, archive, zone)}
                         <HeldLanesNote lanes />
                     </summary>
                     <ul class="sources" aria-label="Sources">{move || entries(false)}</ul>
@@ -80,8 +107,26 @@ pub fn SourceStatus(loads: Loads) -> impl IntoView {
 
 /// One source: rows and whether older pages remain, loading, or its error.
 #[component]
-fn SourceEntry(loads: Loads, index: usize, load: SourceLoad) -> impl IntoView {
+fn SourceEntry(
+    loads: Loads,
+    index: usize,
+    load: SourceLoad,
+    archive: RwSignal<Vec<SyncStatus>>,
+    zone: Signal<ZoneRules>,
+) -> impl IntoView {
     let label = load.source.label();
+    let synced = matches!(load.source, Source::Archived(_)).then(|| {
+        let stream = load.source.id();
+        move || {
+            let window_end = loads.window.get()?.to;
+            archive.with(|statuses| {
+                statuses
+                    .iter()
+                    .find(|status| status.stream == stream)
+                    .map(|status| format!(" · {}", status.line(window_end, &zone.get())))
+            })
+        }
+    });
     let lane = load.source.lane().map(|(lane, _)| lane);
     match load.state {
         LoadState::Loading => view! {
@@ -89,10 +134,16 @@ fn SourceEntry(loads: Loads, index: usize, load: SourceLoad) -> impl IntoView {
         }
         .into_any(),
         LoadState::Ready { next } => {
-            let more = if next.is_some() { " (older pages remain)" } else { " (whole period)" };
+            // An archived source's period is whole only up to its last sync,
+            // which its own note says.
+            let more = match (next, synced.is_some()) {
+                (Some(_), _) => " (older pages remain)",
+                (None, true) => "",
+                (None, false) => " (whole period)",
+            };
             view! {
                 <li class="source ok">
-                    {label}": "{load.rows}" rows"{more}
+                    {label}": "{load.rows}" rows"{more}{synced}
                     {matches!(load.source, Source::File(_))
                         .then(|| view! { <LiveCopies loads source=load.source.id() /> })}
                     <Skipped skipped=load.skipped />

@@ -14,6 +14,7 @@ use crate::components::shortcut_help::ShortcutHelp;
 use crate::components::skip_link::SkipLink;
 use crate::components::source_status::SourceStatus;
 use crate::components::volume_chart::VolumeChart;
+use crate::state::archive_status::use_archive_status;
 use crate::state::connections::Connections;
 use crate::state::filter_options::use_filter_options;
 use crate::state::live::use_live_tail;
@@ -23,6 +24,7 @@ use crate::state::prefs::Prefs;
 use crate::state::selection::{use_selection, Selection};
 use crate::state::url::{use_log_query, use_set_log_query, HistoryEntry};
 use crate::state::zone::{recent_rules, shown_span, zone_label, zone_rules};
+use logdeck_core::archive_status::SyncStatus;
 use logdeck_core::columns::Column;
 use logdeck_core::config::{ConfigError, RuntimeConfig};
 use logdeck_core::frontier::Frontier;
@@ -48,6 +50,7 @@ pub fn Dashboard() -> impl IntoView {
             .unwrap_or_else(|_| ZoneRules::utc())
     }));
     let refresh = RwSignal::new(0u64);
+    let archive = use_archive_status(config);
     use_loads_sync(config, query, loads, refresh);
     let frontier = Memo::new(move |_| loads.frontier());
     let rows = use_view_rows(query, loads, frontier);
@@ -110,7 +113,7 @@ pub fn Dashboard() -> impl IntoView {
             <UrlProblems problems />
             <ConfigNotice config />
             <VolumeChart timeline=loads.timeline rows window=loads.window frontier zone on_select=narrow />
-            <Toolbar loads refresh all_sources query zone rows frontier drop_message set_live paused />
+            <Toolbar loads refresh all_sources query zone rows frontier drop_message set_live paused archive />
             <div class="workspace">
                 <TableArea loads rows frontier zone zone_choice sort on_sort selection near_end at_top shown />
                 <Show when=move || selection.key.with(Option::is_some)>
@@ -210,10 +213,11 @@ fn Toolbar(
     drop_message: RwSignal<String>,
     set_live: Callback<bool>,
     paused: Signal<bool>,
+    archive: RwSignal<Vec<SyncStatus>>,
 ) -> impl IntoView {
     view! {
         <div class="toolbar">
-            <SourceStatus loads />
+            <SourceStatus loads archive zone />
             <LiveControl loads query set_live paused zone />
             <button type="button" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
             <ColumnChooser />

@@ -1,6 +1,7 @@
 //! Browser-side state: the URL (the only store of filter state), the connections
 //! and their keys, loaded rows, and display preferences.
 
+pub mod archive_status;
 pub mod connections;
 pub mod filter_options;
 pub mod live;

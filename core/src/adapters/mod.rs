@@ -6,7 +6,7 @@
 pub mod aitronos;
 pub mod archive;
 pub mod dify;
-mod json;
+pub(crate) mod json;
 pub mod make_audit;
 pub mod make_module_logs;
 pub mod make_scenarios;

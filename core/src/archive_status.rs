@@ -1,0 +1,157 @@
+//! What the team archive says of each stream it syncs (`GET /archive/v1/status`),
+//! told in the stream's line of the dashboard: an archived source is only as
+//! fresh as its last sync, and a view of a period ending now must say so rather
+//! than present the archive's rows as the whole period.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use crate::adapters::json;
+use crate::adapters::DecodeError;
+use crate::format;
+use crate::http::ApiRequest;
+use crate::zone::ZoneRules;
+
+const API: &str = "Logdeck archive status";
+
+/// One stream's sync state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncStatus {
+    /// The stream's source id.
+    pub stream: String,
+    /// Every row up to this instant is stored; `None` while the backfill runs.
+    pub synced_to: Option<DateTime<Utc>>,
+    pub stored: u64,
+    /// The last failure, until a page succeeds.
+    pub last_error: Option<String>,
+}
+
+/// The status request, next to the archive's `logs` under `api`.
+pub fn status_request(api: &str) -> ApiRequest {
+    ApiRequest {
+        url: format!("{}/status", api.trim_end_matches('/')),
+        headers: Vec::new(),
+    }
+}
+
+/// Reads `{"streams": [{"stream", "syncedTo", "stored", "lastError", …}]}`; a
+/// stream entry that cannot be read is left out, not the answer.
+pub fn decode_status(body: &str) -> Result<Vec<SyncStatus>, DecodeError> {
+    let root = json::parse_body(API, body)?;
+    let streams = root
+        .get("streams")
+        .and_then(Value::as_array)
+        .ok_or_else(|| DecodeError {
+            api: API,
+            field: "streams".into(),
+            problem: "is missing or not a list".into(),
+        })?;
+    Ok(streams
+        .iter()
+        .filter_map(|entry| {
+            Some(SyncStatus {
+                stream: json::text(entry, "stream")?,
+                synced_to: entry.get("syncedTo").and_then(json::iso_instant),
+                stored: entry.get("stored").and_then(json::exact_u64).unwrap_or(0),
+                last_error: json::text(entry, "lastError"),
+            })
+        })
+        .collect())
+}
+
+impl SyncStatus {
+    /// "archive synced to 2026-12-04 19:40:05: newer runs come with its next
+    /// sync" when the view's window ends after that, so the rows are not the
+    /// whole period; "archive synced" otherwise. A backfill and the last error
+    /// are said too.
+    pub fn line(&self, window_end: DateTime<Utc>, zone: &ZoneRules) -> String {
+        let mut line = match self.synced_to {
+            None => format!("archive backfilling ({} rows stored so far)", self.stored),
+            Some(synced) if synced < window_end => format!(
+                "archive synced to {}: newer runs come with its next sync",
+                format::timestamp_in(synced, zone)
+            ),
+            Some(_) => "archive synced past this period".to_owned(),
+        };
+        if let Some(error) = &self.last_error {
+            line.push_str(&format!(" · its last sync failed: {error}"));
+        }
+        line
+    }
+
+    /// Whether the archive lacks part of a window ending at `window_end`.
+    pub fn lags(&self, window_end: DateTime<Utc>) -> bool {
+        self.synced_to.is_none_or(|synced| synced < window_end)
+    }
+}
+
+/// For the one-line summary of every source: how far the least synced of the
+/// `shown` archived streams reaches, when that is short of `window_end`.
+pub fn summary_note(
+    statuses: &[SyncStatus],
+    shown: &[String],
+    window_end: DateTime<Utc>,
+    zone: &ZoneRules,
+) -> Option<String> {
+    let lagging: Vec<&SyncStatus> = statuses
+        .iter()
+        .filter(|status| shown.contains(&status.stream) && status.lags(window_end))
+        .collect();
+    if lagging.iter().any(|status| status.synced_to.is_none()) {
+        return Some("archive backfilling".to_owned());
+    }
+    let oldest = lagging.iter().filter_map(|status| status.synced_to).min()?;
+    Some(format!(
+        "archive synced to {}",
+        format::timestamp_in(oldest, zone)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::minute;
+
+    #[test]
+    fn each_stream_says_how_far_the_archive_has_it() {
+        let body = r#"{"streams":[
+            {"stream":"mk:1","syncedTo":"2026-01-01T00:30:00Z","lagSeconds":30,"backfilling":false,"stored":120,"lastError":null},
+            {"stream":"bot","syncedTo":null,"backfilling":true,"stored":40,"lastError":"Dify answered 429"},
+            {"syncedTo":"2026-01-01T00:30:00Z"}
+        ]}"#;
+        let streams = decode_status(body).unwrap();
+        assert_eq!(streams.len(), 2, "an entry without a stream is left out");
+        let utc = ZoneRules::utc();
+        assert_eq!(
+            streams[0].line(minute(60), &utc),
+            "archive synced to 2026-01-01 00:30:00: newer runs come with its next sync"
+        );
+        assert!(streams[0].lags(minute(60)));
+        assert_eq!(
+            streams[0].line(minute(20), &utc),
+            "archive synced past this period"
+        );
+        assert!(!streams[0].lags(minute(20)));
+        assert_eq!(
+            streams[1].line(minute(20), &utc),
+            "archive backfilling (40 rows stored so far) · its last sync failed: Dify answered 429"
+        );
+        assert!(streams[1].lags(minute(20)));
+        assert!(decode_status(r#"{"nope":1}"#).is_err());
+        let shown = |ids: &[&str]| ids.iter().map(|id| (*id).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            summary_note(&streams, &shown(&["mk:1"]), minute(60), &utc).as_deref(),
+            Some("archive synced to 2026-01-01 00:30:00")
+        );
+        assert_eq!(
+            summary_note(&streams, &shown(&["mk:1"]), minute(20), &utc),
+            None
+        );
+        assert_eq!(
+            summary_note(&streams, &shown(&["mk:1", "bot"]), minute(20), &utc).as_deref(),
+            Some("archive backfilling")
+        );
+        assert_eq!(summary_note(&streams, &shown(&[]), minute(60), &utc), None);
+        assert_eq!(status_request("/archive/v1/").url, "/archive/v1/status");
+    }
+}
