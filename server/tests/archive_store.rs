@@ -275,3 +275,34 @@ fn the_archive_filters_as_the_core_timeline_does() {
         })
         .unwrap();
 }
+
+#[test]
+fn a_large_page_with_a_row_read_twice_is_stored_once_as_its_last_reading() {
+    for (name, mut store, _cluster) in stores() {
+        let mut page = rows(1_200);
+        let mut finished = page[3].clone();
+        finished.status = Status::Success;
+        page.push(finished);
+        let added = store
+            .commit_page("s", &page, &mut |added| format!("{{\"added\":{added}}}"))
+            .unwrap();
+        assert_eq!(
+            added, 1_200,
+            "{name}: more rows than one statement holds, the repeat once"
+        );
+        let everything = TimeWindow {
+            from: at(-1),
+            to: at(50_000),
+        };
+        let found = store
+            .find(&Scope::all(LogQuery::default(), everything), 0, 2_000)
+            .unwrap();
+        assert_eq!(found.total, 1_200, "{name}");
+        let repeated = found.records.iter().find(|r| r.id == "id-3").unwrap();
+        assert_eq!(
+            repeated.status,
+            Status::Success,
+            "{name}: the last reading wins"
+        );
+    }
+}

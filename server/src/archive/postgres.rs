@@ -39,6 +39,22 @@ fn params(values: &[Bound]) -> Vec<Box<dyn ToSql + Sync>> {
         .collect()
 }
 
+/// Rows per `INSERT`: 19 values each, well under PostgreSQL's 65 535 parameters.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// Each `(source, id)` once, as its last reading in the page (a run read twice
+/// while it finished), in page order.
+fn last_of_each(records: &[LogRecord]) -> Vec<&LogRecord> {
+    let mut seen = std::collections::HashSet::new();
+    let mut kept: Vec<&LogRecord> = records
+        .iter()
+        .rev()
+        .filter(|record| seen.insert((record.source.as_str(), record.id.as_str())))
+        .collect();
+    kept.reverse();
+    kept
+}
+
 fn refs(boxed: &[Box<dyn ToSql + Sync>]) -> Vec<&(dyn ToSql + Sync)> {
     boxed.iter().map(|value| value.as_ref()).collect()
 }
@@ -122,30 +138,44 @@ impl Store for PostgresStore {
         records: &[LogRecord],
         checkpoint: &mut dyn FnMut(u64) -> String,
     ) -> Result<u64, StoreError> {
-        let placeholders: Vec<String> = (1..=19).map(|n| format!("${n}")).collect();
         let updates: Vec<String> = COLUMNS
             .split(", ")
             .filter(|column| !matches!(*column, "source" | "id"))
             .map(|column| format!("{column} = EXCLUDED.{column}"))
             .collect();
         let mut transaction = self.client()?.transaction().map_err(failed)?;
-        // xmax = 0 only on a row this statement inserted, not one it updated.
-        let upsert = transaction
-            .prepare(&format!(
-                "INSERT INTO records ({COLUMNS}) VALUES ({}) \
-                 ON CONFLICT (source, id) DO UPDATE SET {} RETURNING (xmax = 0)",
-                placeholders.join(", "),
-                updates.join(", ")
-            ))
-            .map_err(failed)?;
         let mut added = 0;
-        for record in records {
-            let values = params(&to_row(record));
-            let row = transaction
-                .query_one(&upsert, &refs(&values))
+        // Many rows per statement, not one round trip per row; a statement may
+        // not touch one row twice, so a page's repeats are dropped first.
+        for batch in last_of_each(records).chunks(ROWS_PER_STATEMENT) {
+            let placeholders: Vec<String> = (0..batch.len())
+                .map(|row| {
+                    let columns: Vec<String> = (1..=19)
+                        .map(|column| format!("${}", row * 19 + column))
+                        .collect();
+                    format!("({})", columns.join(", "))
+                })
+                .collect();
+            let values: Vec<Box<dyn ToSql + Sync>> = batch
+                .iter()
+                .flat_map(|record| params(&to_row(record)))
+                .collect();
+            // xmax = 0 only on a row this statement inserted, not one it updated.
+            let inserted = transaction
+                .query(
+                    &format!(
+                        "INSERT INTO records ({COLUMNS}) VALUES {} \
+                         ON CONFLICT (source, id) DO UPDATE SET {} RETURNING (xmax = 0)",
+                        placeholders.join(", "),
+                        updates.join(", ")
+                    ),
+                    &refs(&values),
+                )
                 .map_err(failed)?;
-            if row.try_get::<_, bool>(0).map_err(failed)? {
-                added += 1;
+            for row in inserted {
+                if row.try_get::<_, bool>(0).map_err(failed)? {
+                    added += 1;
+                }
             }
         }
         transaction
