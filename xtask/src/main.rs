@@ -159,7 +159,7 @@ fn bench() -> Result<(), String> {
         .args([demo.url(), plain.url(), "dist", "target/bench/report.json"]);
     command::run(run)?;
     // The team archive's stores: ingest, filtered first page and histogram over
-    // 90 days (LOGDECK_ARCHIVE_ROWS rows, 1 000 000 unless set).
+    // 90 days (LOGDECK_ARCHIVE_ROWS rows, 10 000 000 unless set).
     tools::ensure_postgres()?;
     command::run(command::cargo(&[
         "bench",
