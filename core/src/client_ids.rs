@@ -1,11 +1,12 @@
 //! Client filters that a vendor applies by id while the table shows a name.
 //!
-//! Dify filters runs by end-user session id or account id, Aitronos by credential
-//! id, and the Client column shows an account's or credential's name. The URL keeps
-//! the name (what a colleague reads); when exactly one client is chosen, its id per
-//! source is looked up once on the loaded rows that show that name and sent with
-//! every page of that load. A source where the name was not seen, or stands for two
-//! ids, sends nothing and the browser filters: a guessed id would hide rows.
+//! Dify filters runs by end-user session id or account e-mail, Aitronos by
+//! credential id, and the Client column shows an account's or credential's name.
+//! The URL keeps the name (what a colleague reads). Names are not unique, so an id
+//! is only trusted where every row the query selects in the window was loaded
+//! without a client filter (the source's load is complete): then each id the name
+//! stands for was seen, and a name seen with two ids sends none. Anywhere else the
+//! browser filters: a guessed id would hide rows.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -22,13 +23,15 @@ pub struct ClientId {
 /// The client id each source sends, by source id.
 pub type ClientIds = BTreeMap<String, ClientId>;
 
-/// The ids for the one client in `clients`, from the loaded `records` of `sources`
-/// that show it; empty when several clients (or none) are chosen, since each of
-/// these APIs takes one value.
+/// The ids for the one client in `clients`, from the `records` of the sources in
+/// `complete` (loaded whole for this window and these filters, without a client
+/// filter on the server); empty when several clients (or none) are chosen, since
+/// each of these APIs takes one value.
 pub fn resolve(
     sources: &[Source],
     clients: &BTreeSet<String>,
     records: &[SharedRecord],
+    complete: &HashSet<String>,
 ) -> ClientIds {
     let mut found: BTreeMap<String, ClientId> = BTreeMap::new();
     let mut ambiguous: HashSet<String> = HashSet::new();
@@ -36,7 +39,10 @@ pub fn resolve(
         return found;
     };
     for record in records {
-        if record.client.as_ref() != Some(client) || ambiguous.contains(&record.source) {
+        if record.client.as_ref() != Some(client)
+            || ambiguous.contains(&record.source)
+            || !complete.contains(&record.source)
+        {
             continue;
         }
         let Some(remote) = sources
@@ -102,6 +108,11 @@ mod tests {
         })
     }
 
+    /// Both sources loaded whole.
+    fn both() -> HashSet<String> {
+        HashSet::from(["df".to_owned(), "ai".to_owned()])
+    }
+
     fn one(client: &str) -> BTreeSet<String> {
         BTreeSet::from([client.to_owned()])
     }
@@ -112,16 +123,16 @@ mod tests {
             row(
                 "df",
                 "Grace",
-                json!({"created_by_account": {"id": "a1", "name": "Grace"}}),
+                json!({"created_by_account": {"id": "a1", "name": "Grace", "email": "grace@acme.io"}}),
             ),
             row("ai", "Grace", json!({"credential_id": "cred-7"})),
             row(
                 "df",
                 "Ada",
-                json!({"created_by_account": {"id": "a2", "name": "Ada"}}),
+                json!({"created_by_account": {"id": "a2", "name": "Ada", "email": "ada@acme.io"}}),
             ),
         ];
-        let ids = resolve(&sources(), &one("Grace"), &rows);
+        let ids = resolve(&sources(), &one("Grace"), &rows, &both());
         assert_eq!(
             ids,
             BTreeMap::from([
@@ -129,7 +140,7 @@ mod tests {
                     "df".to_owned(),
                     ClientId {
                         param: "created_by_account",
-                        value: "a1".into()
+                        value: "grace@acme.io".into()
                     }
                 ),
                 (
@@ -149,7 +160,7 @@ mod tests {
             row(
                 "df",
                 "Grace",
-                json!({"created_by_account": {"id": "a1", "name": "Grace"}}),
+                json!({"created_by_account": {"id": "a1", "name": "Grace", "email": "grace@acme.io"}}),
             ),
             row(
                 "df",
@@ -159,12 +170,33 @@ mod tests {
             row(
                 "df",
                 "Grace",
-                json!({"created_by_account": {"id": "a1", "name": "Grace"}}),
+                json!({"created_by_account": {"id": "a1", "name": "Grace", "email": "grace@acme.io"}}),
             ),
         ];
-        assert_eq!(resolve(&sources(), &one("Grace"), &twice), ClientIds::new());
+        assert_eq!(
+            resolve(&sources(), &one("Grace"), &twice, &both()),
+            ClientIds::new()
+        );
         let no_id = [row("ai", "Gmail", json!({"credential_name": "Gmail"}))];
-        assert_eq!(resolve(&sources(), &one("Gmail"), &no_id), ClientIds::new());
+        assert_eq!(
+            resolve(&sources(), &one("Gmail"), &no_id, &both()),
+            ClientIds::new()
+        );
+    }
+
+    #[test]
+    fn a_source_not_loaded_whole_sends_nothing() {
+        // Another "Grace" may be among the rows not loaded yet.
+        let rows = [row(
+            "df",
+            "Grace",
+            json!({"created_by_account": {"id": "a1", "name": "Grace", "email": "grace@acme.io"}}),
+        )];
+        let only_aitronos = HashSet::from(["ai".to_owned()]);
+        assert_eq!(
+            resolve(&sources(), &one("Grace"), &rows, &only_aitronos),
+            ClientIds::new()
+        );
     }
 
     #[test]
@@ -172,10 +204,16 @@ mod tests {
         let rows = [row(
             "df",
             "Grace",
-            json!({"created_by_account": {"id": "a1", "name": "Grace"}}),
+            json!({"created_by_account": {"id": "a1", "name": "Grace", "email": "grace@acme.io"}}),
         )];
-        let both = BTreeSet::from(["Grace".to_owned(), "Ada".to_owned()]);
-        assert_eq!(resolve(&sources(), &both, &rows), ClientIds::new());
-        assert_eq!(resolve(&sources(), &one("Linus"), &rows), ClientIds::new());
+        let both_clients = BTreeSet::from(["Grace".to_owned(), "Ada".to_owned()]);
+        assert_eq!(
+            resolve(&sources(), &both_clients, &rows, &both()),
+            ClientIds::new()
+        );
+        assert_eq!(
+            resolve(&sources(), &one("Linus"), &rows, &both()),
+            ClientIds::new()
+        );
     }
 }

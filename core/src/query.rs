@@ -408,6 +408,19 @@ impl LogQuery {
                 .is_some_and(|event| self.events.contains(event))
     }
 
+    /// Whether both select the same rows of a window (the display, the sort and
+    /// the open record aside).
+    pub fn selects_same_rows(&self, other: &LogQuery) -> bool {
+        self.period == other.period
+            && self.statuses == other.statuses
+            && self.clients == other.clients
+            && self.types == other.types
+            && self.collections == other.collections
+            && self.events == other.events
+            && self.text == other.text
+            && self.hide_check_runs == other.hide_check_runs
+    }
+
     /// How many filters besides the period are set, for the phone's "Filters ·
     /// 3 set" button that hides them.
     pub fn active_filters(&self) -> usize {

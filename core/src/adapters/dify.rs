@@ -171,8 +171,10 @@ fn decode_item(
     })
 }
 
-/// The filter for a row's client, as [`decode_item`] chose it: the account's id
-/// when an account's name or e-mail is shown, else the end user's session id.
+/// The filter for a row's client, as [`decode_item`] chose it: the account's
+/// e-mail when an account is shown (Dify's spec says "account ID", but its server
+/// looks the value up as an e-mail and refuses anything else), else the end
+/// user's session id.
 fn client_id(raw: &Value) -> Option<ClientId> {
     let account = raw.get("created_by_account").filter(|a| a.is_object());
     if let Some(account) = account.filter(|a| {
@@ -180,7 +182,7 @@ fn client_id(raw: &Value) -> Option<ClientId> {
             .or_else(|| json::text(a, "email"))
             .is_some()
     }) {
-        return json::text(account, "id").map(|value| ClientId {
+        return json::text(account, "email").map(|value| ClientId {
             param: "created_by_account",
             value,
         });
@@ -305,7 +307,7 @@ mod tests {
         let none = BTreeSet::new();
         let account = ClientId {
             param: "created_by_account",
-            value: "a1".into(),
+            value: "grace@acme.io".into(),
         };
         let request = list_request(
             &connection(),
@@ -315,11 +317,11 @@ mod tests {
             },
         );
         assert!(
-            request.url.contains("&created_by_account=a1&"),
+            request.url.contains("&created_by_account=grace%40acme.io&"),
             "{}",
             request.url
         );
-        let by_account = serde_json::json!({"created_by_account": {"id": "a1", "name": "Grace"},
+        let by_account = serde_json::json!({"created_by_account": {"id": "a1", "name": "Grace", "email": "grace@acme.io"},
             "created_by_end_user": {"id": "u1", "session_id": "s-1"}});
         let by_end_user = serde_json::json!({"created_by_account": null,
             "created_by_end_user": {"id": "u1", "session_id": "s-1"}});
@@ -334,6 +336,9 @@ mod tests {
         );
         // The table shows the end user's id here, which no Dify filter takes.
         assert_eq!(client_id(&anonymous), None);
+        // An account shown by name with no e-mail to filter by.
+        let no_email = serde_json::json!({"created_by_account": {"id": "a1", "name": "Grace"}});
+        assert_eq!(client_id(&no_email), None);
     }
 
     #[test]

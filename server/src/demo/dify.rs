@@ -277,7 +277,15 @@ async fn workflow_logs(
     };
     let keyword = params.get("keyword").filter(|k| !k.is_empty());
     let session = params.get("created_by_end_user_session_id");
+    // Dify looks the account up by e-mail (its spec says "account ID") and
+    // refuses one it does not know.
     let account = params.get("created_by_account");
+    if let Some(email) = account.filter(|email| !ACCOUNTS.iter().any(|known| known.2 == *email)) {
+        return Err(ApiError::bad_request(
+            Vendor::Dify,
+            format!("Account not found: {email}"),
+        ));
+    }
     let matching: Vec<&DifyLog> = state
         .dify_logs
         .iter()
@@ -289,7 +297,7 @@ async fn workflow_logs(
                 && before.is_none_or(|before| log.created_at <= before)
                 && keyword.is_none_or(|k| log.matches_keyword(k))
                 && session.is_none_or(|s| log.account.is_none() && log.session_id == s)
-                && account.is_none_or(|a| log.account.is_some_and(|i| ACCOUNTS[i].0 == a))
+                && account.is_none_or(|a| log.account.is_some_and(|i| ACCOUNTS[i].2 == a))
         })
         .collect();
     let (items, has_more) = offset_page(&matching, (page - 1).saturating_mul(limit), limit);
