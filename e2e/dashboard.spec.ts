@@ -355,4 +355,13 @@ test('any IANA time zone: times, the custom range and the link follow it', async
   await page.reload();
   await expect(page.getByLabel('Time zone')).toHaveValue('Asia/Kolkata');
   await expect(page.getByLabel('From', { exact: true })).toHaveValue('2026-03-01 00:00');
+
+  // Typed times take the offset of their own day: Berlin is +01:00 in January
+  // and +02:00 in July, whatever season the view was in.
+  await page.goto('/?period=24h&tz=Europe/Berlin');
+  await page.getByLabel('Period', { exact: true }).selectOption('custom');
+  await page.getByLabel('From', { exact: true }).fill('2026-01-10 13:00');
+  await page.getByLabel('To', { exact: true }).fill('2026-07-10 13:00');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/period=2026-01-10T12%3A00%3A00Z\.\.2026-07-10T11%3A00%3A00Z/);
 });

@@ -21,6 +21,10 @@ pub struct ZoneRules {
 /// within six hours.
 const PROBE_STEP_HOURS: i64 = 6;
 
+/// At most this many asks per probe: a link to a span of centuries must not hang
+/// the page (steps grow instead; a real view spans days or months).
+const MAX_PROBES: i64 = 6_000;
+
 impl ZoneRules {
     /// One offset at every instant (UTC, or a zone without changes).
     pub fn fixed(offset: FixedOffset) -> ZoneRules {
@@ -40,12 +44,17 @@ impl ZoneRules {
         to: DateTime<Utc>,
         offset_of: impl Fn(DateTime<Utc>) -> FixedOffset,
     ) -> ZoneRules {
-        let step = Duration::hours(PROBE_STEP_HOURS);
+        // Whole seconds, so each change found is exact to the second.
+        let from = DateTime::from_timestamp(from.timestamp(), 0).unwrap_or(from);
+        let step = Duration::hours(PROBE_STEP_HOURS)
+            .max(Duration::seconds((to - from).num_seconds() / MAX_PROBES));
         let mut current = offset_of(from);
         let mut changes = vec![(DateTime::<Utc>::MIN_UTC, current)];
         let mut before = from;
         while before < to {
-            let after = (before + step).min(to);
+            let after = before
+                .checked_add_signed(step)
+                .map_or(to, |after| after.min(to));
             let offset = offset_of(after);
             if offset != current {
                 changes.push((first_change(before, after, current, &offset_of), offset));
@@ -76,8 +85,11 @@ impl ZoneRules {
             .earliest()
             .map(|time| time.with_timezone(&Utc))
             .unwrap_or_else(|| {
-                let before_gap = self.offset_at(local.and_utc() - Duration::days(1));
-                local.and_utc() - Duration::seconds(before_gap.local_minus_utc().into())
+                let near = local.and_utc();
+                let day_before = near.checked_sub_signed(Duration::days(1)).unwrap_or(near);
+                let before_gap = self.offset_at(day_before);
+                near.checked_sub_signed(Duration::seconds(before_gap.local_minus_utc().into()))
+                    .unwrap_or(near)
             })
     }
 }
@@ -105,6 +117,9 @@ fn first_change(
 impl TimeZone for ZoneRules {
     type Offset = FixedOffset;
 
+    /// chrono rebuilds a zone from one offset in date arithmetic on a
+    /// `DateTime<ZoneRules>` (adding a duration, `with_day`): the result then has a
+    /// fixed offset. Do such arithmetic in UTC and convert after.
     fn from_offset(offset: &FixedOffset) -> ZoneRules {
         ZoneRules::fixed(*offset)
     }
@@ -124,15 +139,21 @@ impl TimeZone for ZoneRules {
         local: &NaiveDateTime,
     ) -> chrono::LocalResult<FixedOffset> {
         let near = local.and_utc();
-        let mut fitting: Vec<FixedOffset> =
-            [near - Duration::days(1), near, near + Duration::days(1)]
-                .into_iter()
-                .map(|around| self.offset_at(around))
-                .filter(|offset| {
-                    let instant = near - Duration::seconds(offset.local_minus_utc().into());
-                    self.offset_at(instant) == *offset
-                })
-                .collect();
+        let day = Duration::days(1);
+        // Checked: a wall-clock time at the edge of chrono's range has no neighbour.
+        let mut fitting: Vec<FixedOffset> = [
+            near.checked_sub_signed(day),
+            Some(near),
+            near.checked_add_signed(day),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|around| self.offset_at(around))
+        .filter(|offset| {
+            near.checked_sub_signed(Duration::seconds(offset.local_minus_utc().into()))
+                .is_some_and(|instant| self.offset_at(instant) == *offset)
+        })
+        .collect();
         fitting.sort_by_key(|offset| std::cmp::Reverse(offset.local_minus_utc()));
         fitting.dedup();
         match fitting[..] {
@@ -233,6 +254,36 @@ mod tests {
             rules.instant_of(local(3, 29, 2, 30)),
             Utc.with_ymd_and_hms(2026, 3, 29, 1, 30, 0).unwrap()
         );
+    }
+
+    #[test]
+    fn a_probe_from_a_fraction_of_a_second_still_finds_the_change_exactly() {
+        let from =
+            Utc.with_ymd_and_hms(2026, 3, 28, 7, 13, 5).unwrap() + Duration::milliseconds(731);
+        let rules = ZoneRules::probe(from, from + Duration::days(2), berlin);
+        let change = Utc.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).unwrap();
+        assert_eq!(rules.offset_at(change - Duration::seconds(1)), hours(1));
+        assert_eq!(rules.offset_at(change), hours(2));
+    }
+
+    #[test]
+    fn a_span_of_centuries_is_probed_in_bounded_steps() {
+        let asked = std::cell::Cell::new(0);
+        let from = Utc.with_ymd_and_hms(1, 1, 1, 0, 0, 0).unwrap();
+        let to = Utc.with_ymd_and_hms(9999, 12, 31, 0, 0, 0).unwrap();
+        ZoneRules::probe(from, to, |t| {
+            asked.set(asked.get() + 1);
+            berlin(t)
+        });
+        assert!(asked.get() <= 7_000, "{} asks", asked.get());
+    }
+
+    #[test]
+    fn wall_clock_times_at_the_ends_of_time_do_not_panic() {
+        let rules = ZoneRules::fixed(hours(14));
+        for local in [NaiveDateTime::MIN, NaiveDateTime::MAX] {
+            let _ = rules.instant_of(local);
+        }
     }
 
     #[test]

@@ -283,6 +283,10 @@ fn a_large_page_with_a_row_read_twice_is_stored_once_as_its_last_reading() {
         let mut finished = page[3].clone();
         finished.status = Status::Success;
         page.push(finished);
+        // The same row again, its id with a NUL the store drops.
+        let mut nul = page[5].clone();
+        nul.id = "id-\u{0}5".into();
+        page.push(nul);
         let added = store
             .commit_page("s", &page, &mut |added| format!("{{\"added\":{added}}}"))
             .unwrap();

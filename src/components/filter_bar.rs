@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::{Datelike, NaiveDateTime, Utc};
 use leptos::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -16,7 +16,7 @@ use logdeck_core::adapters::{Applied, Capabilities};
 use logdeck_core::filter_options::FilterOptions;
 use logdeck_core::format;
 use logdeck_core::model::CollectionType;
-use logdeck_core::query::{DisplayZone, LogQuery, Period, Preset};
+use logdeck_core::query::{DisplayZone, LogQuery, Period, Preset, TimeWindow};
 use logdeck_core::status::Status;
 use logdeck_core::zone::ZoneRules;
 
@@ -240,8 +240,18 @@ fn PeriodPicker(
         }
     };
     let apply = move |_| {
-        let rules = zone.get_untracked();
-        let parse = |text: String| parse_range_time(&text).map(|local| rules.instant_of(local));
+        // The zone's rules around the typed times, not the shown window's: a
+        // range in summer typed while viewing a winter day.
+        let choice = query.with_untracked(|q| q.zone.clone());
+        let parse = |text: String| {
+            let local = parse_range_time(&text)?;
+            let around = TimeWindow {
+                from: local.and_utc(),
+                to: local.and_utc(),
+            };
+            let rules = zone_rules(&choice, around).unwrap_or_else(|_| ZoneRules::utc());
+            Some(rules.instant_of(local))
+        };
         match (
             parse(from_value.get_untracked()),
             parse(to_value.get_untracked()),
@@ -295,12 +305,14 @@ fn PeriodPicker(
 /// How custom range times are written: the table's form, to the minute.
 const RANGE_FORMAT: &str = "%Y-%m-%d %H:%M";
 
-/// A wall-clock time as typed: `2026-12-04 13:00`, with `T` or seconds too.
+/// A wall-clock time as typed: `2026-12-04 13:00`, with `T` or seconds too, in
+/// years 1 to 9999 (chrono reads longer years, which no log has).
 fn parse_range_time(text: &str) -> Option<NaiveDateTime> {
     let text = text.trim().replacen('T', " ", 1);
     ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
         .iter()
         .find_map(|format| NaiveDateTime::parse_from_str(&text, format).ok())
+        .filter(|local| (1..=9999).contains(&local.year()))
 }
 
 /// Local time, UTC, or any IANA zone the browser knows; in the URL as `tz=`.

@@ -128,10 +128,9 @@ fn parse_gmt_offset(text: &str) -> Option<FixedOffset> {
     if rest.is_empty() {
         return FixedOffset::east_opt(0);
     }
-    let (sign, digits) = match rest.split_at_checked(1)? {
-        ("+", digits) => (1, digits),
-        ("-" | "\u{2212}", digits) => (-1, digits),
-        _ => return None,
+    let (sign, digits) = match rest.strip_prefix('+') {
+        Some(digits) => (1, digits),
+        None => (-1, rest.strip_prefix(['-', '\u{2212}'])?),
     };
     let (hours, minutes) = digits.split_once(':').unwrap_or((digits, "0"));
     let seconds = hours.parse::<i32>().ok()? * 3600 + minutes.parse::<i32>().ok()? * 60;

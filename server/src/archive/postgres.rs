@@ -42,14 +42,16 @@ fn params(values: &[Bound]) -> Vec<Box<dyn ToSql + Sync>> {
 /// Rows per `INSERT`: 19 values each, well under PostgreSQL's 65 535 parameters.
 const ROWS_PER_STATEMENT: usize = 500;
 
-/// Each `(source, id)` once, as its last reading in the page (a run read twice
-/// while it finished), in page order.
+/// Each stored `(source, id)` once (as stored: without NULs), as its last
+/// reading in the page (a run read twice while it finished), in page order.
 fn last_of_each(records: &[LogRecord]) -> Vec<&LogRecord> {
     let mut seen = std::collections::HashSet::new();
     let mut kept: Vec<&LogRecord> = records
         .iter()
         .rev()
-        .filter(|record| seen.insert((record.source.as_str(), record.id.as_str())))
+        .filter(|record| {
+            seen.insert((record.source.replace('\0', ""), record.id.replace('\0', "")))
+        })
         .collect();
     kept.reverse();
     kept
