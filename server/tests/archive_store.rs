@@ -292,7 +292,7 @@ fn a_large_page_with_a_row_read_twice_is_stored_once_as_its_last_reading() {
             .unwrap();
         assert_eq!(
             added, 1_200,
-            "{name}: more rows than one statement holds, the repeat once"
+            "{name}: more rows than one statement holds, each repeat once"
         );
         let everything = TimeWindow {
             from: at(-1),

@@ -8,8 +8,8 @@ use postgres::types::ToSql;
 use postgres::{Client, NoTls};
 
 use super::store::{
-    counts, filter, histogram_statement, to_row, Bound, Counts, Dialect, Found, Row, Scope, Store,
-    StoreError, COLUMNS, MIGRATIONS, TEXT_COLUMNS,
+    counts, filter, histogram_statement, stored_key, to_row, Bound, Counts, Dialect, Found, Row,
+    Scope, Store, StoreError, COLUMNS, MIGRATIONS, TEXT_COLUMNS,
 };
 use logdeck_core::model::LogRecord;
 use logdeck_core::status::Status;
@@ -49,9 +49,7 @@ fn last_of_each(records: &[LogRecord]) -> Vec<&LogRecord> {
     let mut kept: Vec<&LogRecord> = records
         .iter()
         .rev()
-        .filter(|record| {
-            seen.insert((record.source.replace('\0', ""), record.id.replace('\0', "")))
-        })
+        .filter(|record| seen.insert(stored_key(record)))
         .collect();
     kept.reverse();
     kept

@@ -5,8 +5,8 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{params_from_iter, Connection, OptionalExtension};
 
 use super::store::{
-    counts, filter, histogram_statement, to_row, Bound, Counts, Dialect, Found, Row, Scope, Store,
-    StoreError, COLUMNS, MIGRATIONS, TEXT_COLUMNS,
+    counts, filter, histogram_statement, stored_key, to_row, Bound, Counts, Dialect, Found, Row,
+    Scope, Store, StoreError, COLUMNS, MIGRATIONS, TEXT_COLUMNS,
 };
 use logdeck_core::model::LogRecord;
 use logdeck_core::status::Status;
@@ -109,10 +109,8 @@ impl Store for SqliteStore {
                 ))
                 .map_err(failed)?;
             for record in records {
-                if !exists
-                    .exists([&record.source, &record.id])
-                    .map_err(failed)?
-                {
+                let (source, id) = stored_key(record);
+                if !exists.exists([&source, &id]).map_err(failed)? {
                     added += 1;
                 }
                 upsert

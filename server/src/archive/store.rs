@@ -252,6 +252,12 @@ pub fn to_row(record: &LogRecord) -> Vec<Bound> {
 
 /// Text as both stores keep it: PostgreSQL's `TEXT` cannot hold a NUL, so no
 /// store does (a vendor string with one would otherwise fail its page forever).
+/// A record's `(source, id)` as stored (text columns drop NULs): what tells a
+/// new row from one read again.
+pub fn stored_key(record: &LogRecord) -> (String, String) {
+    (record.source.replace('\0', ""), record.id.replace('\0', ""))
+}
+
 fn stored_text(text: &str) -> Bound {
     Bound::Text(text.replace('\0', ""))
 }
