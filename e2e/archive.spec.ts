@@ -43,6 +43,11 @@ test('a period ending now says how far the archive has synced, rather than passi
   await page.goto(`${archive}/?period=24h&tz=utc`);
   await settled(page);
   await expect(page.locator('.sources-summary > summary')).toContainText(/archive synced to \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
+  // The count is not bare, the note below the table says what is to come, and
+  // the newest bar is drawn as partly loaded.
+  await expect(page.locator('.row-count')).toContainText(/\d+ rows? · archive synced to /);
+  await expect(page.locator('.frontier-note')).toContainText('newer rows come with its next sync');
+  await expect(page.locator('.volume-chart .bar').last().locator('.bar-hit')).toHaveClass(/bar-partial/);
   await page.locator('.sources-summary summary').click();
   await expect(page.locator('.source', { hasText: '(archive)' }).first()).toContainText('newer runs come with its next sync');
 });

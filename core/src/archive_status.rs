@@ -10,6 +10,7 @@ use crate::adapters::json;
 use crate::adapters::DecodeError;
 use crate::format;
 use crate::http::ApiRequest;
+use crate::query::TimeWindow;
 use crate::zone::ZoneRules;
 
 const API: &str = "Logdeck archive status";
@@ -85,6 +86,27 @@ impl SyncStatus {
     }
 }
 
+/// How far the least synced of the `shown` archived streams reaches, when that
+/// is short of `window`'s end: a stream still backfilling, or one the archive
+/// does not list yet, has nothing certain after the window's start.
+pub fn synced_to(
+    statuses: &[SyncStatus],
+    shown: &[String],
+    window: TimeWindow,
+) -> Option<DateTime<Utc>> {
+    shown
+        .iter()
+        .map(|stream| {
+            statuses
+                .iter()
+                .find(|status| status.stream == *stream)
+                .and_then(|status| status.synced_to)
+                .unwrap_or(window.from)
+        })
+        .filter(|synced| *synced < window.to)
+        .min()
+}
+
 /// For the one-line summary of every source: how far the least synced of the
 /// `shown` archived streams reaches, when that is short of `window_end`.
 pub fn summary_note(
@@ -152,6 +174,28 @@ mod tests {
             Some("archive backfilling")
         );
         assert_eq!(summary_note(&streams, &shown(&[]), minute(60), &utc), None);
+        let window = TimeWindow {
+            from: minute(0),
+            to: minute(60),
+        };
+        assert_eq!(
+            synced_to(&streams, &shown(&["mk:1"]), window),
+            Some(minute(30))
+        );
+        // Backfilling, or not listed yet: nothing after the window's start is certain.
+        assert_eq!(
+            synced_to(&streams, &shown(&["mk:1", "bot"]), window),
+            Some(minute(0))
+        );
+        assert_eq!(
+            synced_to(&streams, &shown(&["new"]), window),
+            Some(minute(0))
+        );
+        let past = TimeWindow {
+            from: minute(0),
+            to: minute(20),
+        };
+        assert_eq!(synced_to(&streams, &shown(&["mk:1"]), past), None);
         assert_eq!(status_request("/archive/v1/").url, "/archive/v1/status");
     }
 }

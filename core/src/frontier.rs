@@ -50,6 +50,9 @@ pub struct Frontier {
     /// The incomplete sources' exact counts, summed; `None` when one of them
     /// gives none.
     incomplete_total: Option<u64>,
+    /// Rows newer than this may be missing: the team archive has synced the
+    /// archived sources shown only this far. `None`: no archived source lags.
+    archive_synced_to: Option<DateTime<Utc>>,
 }
 
 impl Frontier {
@@ -91,12 +94,27 @@ impl Frontier {
                 .iter()
                 .filter(|coverage| coverage.state == Reach::Failed)
                 .count(),
+            archive_synced_to: None,
         }
+    }
+
+    /// The same frontier, knowing the team archive has synced its sources shown
+    /// only up to `synced_to` (rows after it come with its next sync).
+    pub fn with_archive_synced_to(self, synced_to: Option<DateTime<Utc>>) -> Frontier {
+        Frontier {
+            archive_synced_to: synced_to,
+            ..self
+        }
+    }
+
+    /// See [`Frontier::with_archive_synced_to`].
+    pub fn archive_synced_to(&self) -> Option<DateTime<Utc>> {
+        self.archive_synced_to
     }
 
     /// Whether every selected source has loaded the whole period.
     pub fn is_complete(&self) -> bool {
-        self.back_to.is_none() && self.failed == 0
+        self.back_to.is_none() && self.failed == 0 && self.archive_synced_to.is_none()
     }
 
     /// The oldest instant the view may show as complete; `None` when the rows
@@ -129,6 +147,10 @@ impl Frontier {
                 None => line.push_str(" · total for the period unknown"),
             }
         }
+        if let Some(synced_to) = self.archive_synced_to {
+            line.push_str(" · archive synced to ");
+            line.push_str(&format::timestamp_in(synced_to, zone));
+        }
         if self.failed > 0 {
             line.push_str(" · without ");
             line.push_str(&sources(self.failed, "failed source"));
@@ -145,6 +167,16 @@ impl Frontier {
                 sources(self.incomplete, "source")
             )
         });
+        let archive = self.archive_synced_to.map(|synced_to| {
+            format!(
+                "The team archive has synced its sources up to {}: their newer rows come with its next sync.",
+                format::timestamp_in(synced_to, zone)
+            )
+        });
+        let older = match (older, archive) {
+            (Some(older), Some(archive)) => Some(format!("{older} {archive}")),
+            (older, archive) => older.or(archive),
+        };
         let failed = match self.failed {
             0 => None,
             1 => Some("Rows of 1 failed source are missing until it answers.".to_owned()),
@@ -196,6 +228,7 @@ impl Frontier {
             incomplete: 1,
             failed: 0,
             incomplete_total: None,
+            archive_synced_to: None,
         }
     }
 }
@@ -246,6 +279,25 @@ mod tests {
     }
 
     #[test]
+    fn an_archive_behind_the_period_keeps_the_count_from_being_bare() {
+        let utc = ZoneRules::utc();
+        let synced = minute(30);
+        let frontier = Frontier::complete().with_archive_synced_to(Some(synced));
+        assert!(!frontier.is_complete());
+        assert_eq!(
+            frontier.count_line(12, 12, &utc),
+            "12 rows · archive synced to 2026-01-01 00:30:00"
+        );
+        assert!(frontier
+            .missing_line(&utc)
+            .is_some_and(|line| line.contains("newer rows come with its next sync")));
+        assert!(
+            frontier.covers(synced + chrono::Duration::minutes(5)),
+            "its rows still show"
+        );
+    }
+
+    #[test]
     fn uneven_densities_put_the_frontier_at_the_densest_incomplete_source() {
         // A sparse source reached minute 100, a dense one only minute 900.
         let frontier = Frontier::of(window(), &[partial(100), partial(900), done(Some(50))]);
@@ -257,6 +309,7 @@ mod tests {
                 incomplete: 2,
                 failed: 0,
                 incomplete_total: None,
+                archive_synced_to: None,
             }
         );
         assert!(!frontier.is_complete());

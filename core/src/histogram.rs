@@ -30,11 +30,18 @@ pub enum BarCoverage {
 impl Bucket {
     /// Where this bar stands against the completeness frontier.
     pub fn coverage(&self, frontier: &Frontier) -> BarCoverage {
-        match frontier.back_to() {
+        let loaded = match frontier.back_to() {
             None => BarCoverage::Complete,
             Some(back_to) if self.from > back_to => BarCoverage::Complete,
             Some(back_to) if self.to <= back_to => BarCoverage::NotLoaded,
             Some(_) => BarCoverage::Partial,
+        };
+        // A bar reaching past what the archive has synced lacks its newest rows.
+        match frontier.archive_synced_to() {
+            Some(synced_to) if self.to > synced_to && loaded == BarCoverage::Complete => {
+                BarCoverage::Partial
+            }
+            _ => loaded,
         }
     }
 

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 
 use crate::components::rate_limit::{HeldLanesNote, RateLimitNote};
+use crate::state::archive_status::archived_shown;
 use crate::state::loads::{LoadState, Loads, SourceLoad};
 use logdeck_core::archive_status::{summary_note, SyncStatus};
 use logdeck_core::sources::Source;
@@ -45,18 +46,13 @@ fn summary(loads: &[SourceLoad]) -> String {
 /// newest part of the window.
 fn archive_note(
     loads: Loads,
-    archive: RwSignal<Vec<SyncStatus>>,
+    archive: RwSignal<Option<Vec<SyncStatus>>>,
     zone: Signal<ZoneRules>,
 ) -> Option<String> {
     let window_end = loads.window.get()?.to;
-    let shown: Vec<String> = loads.book.with(|book| {
-        book.loads()
-            .iter()
-            .filter(|load| matches!(load.source, Source::Archived(_)))
-            .map(|load| load.source.id())
-            .collect()
-    });
-    let note = archive.with(|statuses| summary_note(statuses, &shown, window_end, &zone.get()))?;
+    let shown = archived_shown(loads);
+    let note = archive
+        .with(|statuses| summary_note(statuses.as_deref()?, &shown, window_end, &zone.get()))?;
     Some(format!(" · {note}"))
 }
 
@@ -64,7 +60,7 @@ fn archive_note(
 pub fn SourceStatus(
     loads: Loads,
     /// The team archive's sync state, for archived sources.
-    archive: RwSignal<Vec<SyncStatus>>,
+    archive: RwSignal<Option<Vec<SyncStatus>>>,
     zone: Signal<ZoneRules>,
 ) -> impl IntoView {
     let entries = move |attention: bool| {
@@ -111,7 +107,7 @@ fn SourceEntry(
     loads: Loads,
     index: usize,
     load: SourceLoad,
-    archive: RwSignal<Vec<SyncStatus>>,
+    archive: RwSignal<Option<Vec<SyncStatus>>>,
     zone: Signal<ZoneRules>,
 ) -> impl IntoView {
     let label = load.source.label();
@@ -120,10 +116,15 @@ fn SourceEntry(
         move || {
             let window_end = loads.window.get()?.to;
             archive.with(|statuses| {
-                statuses
+                let known = statuses
+                    .as_deref()?
                     .iter()
-                    .find(|status| status.stream == stream)
-                    .map(|status| format!(" · {}", status.line(window_end, &zone.get())))
+                    .find(|status| status.stream == stream);
+                let line = match known {
+                    Some(status) => status.line(window_end, &zone.get()),
+                    None => "the archive has not synced it yet".to_owned(),
+                };
+                Some(format!(" · {line}"))
             })
         }
     });

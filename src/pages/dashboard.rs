@@ -14,7 +14,7 @@ use crate::components::shortcut_help::ShortcutHelp;
 use crate::components::skip_link::SkipLink;
 use crate::components::source_status::SourceStatus;
 use crate::components::volume_chart::VolumeChart;
-use crate::state::archive_status::use_archive_status;
+use crate::state::archive_status::{archive_synced_to, use_archive_status};
 use crate::state::connections::Connections;
 use crate::state::filter_options::use_filter_options;
 use crate::state::live::use_live_tail;
@@ -52,7 +52,13 @@ pub fn Dashboard() -> impl IntoView {
     let refresh = RwSignal::new(0u64);
     let archive = use_archive_status(config);
     use_loads_sync(config, query, loads, refresh);
-    let frontier = Memo::new(move |_| loads.frontier());
+    // The archive's lag joins the loads' own completeness: a count is bare only
+    // when the archived sources are synced to the window's end too.
+    let frontier = Memo::new(move |_| {
+        loads
+            .frontier()
+            .with_archive_synced_to(archive_synced_to(loads, archive))
+    });
     let rows = use_view_rows(query, loads, frontier);
     mark_first_rows(rows);
     let selection = use_selection(query, set_query, rows, loads);
@@ -213,7 +219,7 @@ fn Toolbar(
     drop_message: RwSignal<String>,
     set_live: Callback<bool>,
     paused: Signal<bool>,
-    archive: RwSignal<Vec<SyncStatus>>,
+    archive: RwSignal<Option<Vec<SyncStatus>>>,
 ) -> impl IntoView {
     view! {
         <div class="toolbar">

@@ -4,20 +4,24 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::net;
-use logdeck_core::archive_status::{decode_status, status_request, SyncStatus};
+use crate::state::loads::Loads;
+use logdeck_core::archive_status::{self, decode_status, status_request, SyncStatus};
 use logdeck_core::config::{ConfigError, RuntimeConfig};
+use logdeck_core::sources::Source;
 
 const ASK_EVERY: Duration = Duration::from_secs(30);
 
-/// Each archived stream's state; empty without an archive or before it answers.
+/// Each archived stream's state; `None` without an archive or before it answers.
 pub fn use_archive_status(
     config: Signal<Option<Result<RuntimeConfig, ConfigError>>>,
-) -> RwSignal<Vec<SyncStatus>> {
-    let streams = RwSignal::new(Vec::new());
+) -> RwSignal<Option<Vec<SyncStatus>>> {
+    let streams = RwSignal::new(None);
     let api = Memo::new(move |_| {
         config.with(|config| {
             config
@@ -29,7 +33,7 @@ pub fn use_archive_status(
     });
     Effect::new(move |_| {
         let Some(api) = api.get() else {
-            streams.set(Vec::new());
+            streams.set(None);
             return;
         };
         let ask = move || {
@@ -43,7 +47,7 @@ pub fn use_archive_status(
                     .filter(|answer| answer.status == 200)
                     .and_then(|answer| decode_status(&answer.body).ok())
                 {
-                    streams.set(read);
+                    streams.set(Some(read));
                 }
             });
         };
@@ -53,4 +57,26 @@ pub fn use_archive_status(
         }
     });
     streams
+}
+
+/// The archived sources shown, by id.
+pub fn archived_shown(loads: Loads) -> Vec<String> {
+    loads.book.with(|book| {
+        book.loads()
+            .iter()
+            .filter(|load| matches!(load.source, Source::Archived(_)))
+            .map(|load| load.source.id())
+            .collect()
+    })
+}
+
+/// How far the archive has synced the archived sources shown, when short of the
+/// window's end (for the frontier); `None` before the archive has answered.
+pub fn archive_synced_to(
+    loads: Loads,
+    archive: RwSignal<Option<Vec<SyncStatus>>>,
+) -> Option<DateTime<Utc>> {
+    let window = loads.window.get()?;
+    let shown = archived_shown(loads);
+    archive.with(|statuses| archive_status::synced_to(statuses.as_deref()?, &shown, window))
 }
