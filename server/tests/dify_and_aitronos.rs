@@ -320,8 +320,21 @@ async fn undocumented_parameters_are_refused_in_each_vendors_shape() {
         &router,
         0,
         "keyword=x&status=failed&page=1&limit=5&created_at__before=2030-01-01T00:00:00Z\
-         &created_at__after=2020-01-01T00:00:00Z&created_by_end_user_session_id=s&created_by_account=a",
+         &created_at__after=2020-01-01T00:00:00Z&created_by_end_user_session_id=s\
+         &created_by_account=ada@acme.example",
     )
     .await;
     assert_eq!(status, StatusCode::OK);
+    // Dify looks the account up by e-mail and refuses one it does not know.
+    let (status, body) = dify(
+        &router,
+        0,
+        "created_by_account=2f0c6a1e-8d1b-4c55-9a01-000000000001",
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        body["message"].as_str(),
+        Some("Account not found: 2f0c6a1e-8d1b-4c55-9a01-000000000001")
+    );
 }
