@@ -4,12 +4,19 @@ use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::zone::ZoneRules;
 
-/// `2026-11-21 11:04:05` in the display zone; the zone is named once, in the header.
+/// `2026-11-21 11:04:05` in the display zone; the zone is named once, in the
+/// header. In the hour a zone repeats when its clocks go back, the same reading
+/// names two instants, so there the offset follows (`02:30:00 UTC+02:00`).
 pub fn timestamp_in(instant: DateTime<Utc>, zone: &ZoneRules) -> String {
-    instant
-        .with_timezone(zone)
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string()
+    use chrono::TimeZone;
+    let local = instant.with_timezone(zone);
+    let text = local.format("%Y-%m-%d %H:%M:%S").to_string();
+    match zone.offset_from_local_datetime(&local.naive_local()) {
+        chrono::LocalResult::Ambiguous(..) => {
+            format!("{text} {}", offset_label(*local.offset()))
+        }
+        _ => text,
+    }
 }
 
 /// `UTC`, `UTC+01:00`, `UTC-05:30`.
@@ -51,6 +58,29 @@ pub fn duration_ms(ms: u64) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn the_repeated_hour_names_its_offset() {
+        let change = Utc.with_ymd_and_hms(2026, 10, 25, 1, 0, 0).unwrap();
+        let berlin = ZoneRules::probe(
+            change - chrono::Duration::days(2),
+            change + chrono::Duration::days(2),
+            |t| FixedOffset::east_opt(if t < change { 7200 } else { 3600 }).unwrap(),
+        );
+        let half_past = chrono::Duration::minutes(30);
+        assert_eq!(
+            timestamp_in(change - half_past, &berlin),
+            "2026-10-25 02:30:00 UTC+02:00"
+        );
+        assert_eq!(
+            timestamp_in(change + half_past, &berlin),
+            "2026-10-25 02:30:00 UTC+01:00"
+        );
+        assert_eq!(
+            timestamp_in(change + chrono::Duration::hours(2), &berlin),
+            "2026-10-25 04:00:00"
+        );
+    }
 
     #[test]
     fn durations_pick_a_readable_unit() {

@@ -140,15 +140,16 @@ pub fn DetailPane(
 
 #[component]
 fn RecordFields(record: LogRecord, zone: ZoneRules) -> impl IntoView {
+    let offset = format::offset_label(zone.offset_at(record.timestamp));
+    let time = format::timestamp_in(record.timestamp, &zone);
+    // In a repeated hour the time names its offset already.
+    let time = if time.ends_with(&offset) {
+        time
+    } else {
+        format!("{time} ({offset})")
+    };
     let mut rows: Vec<(&'static str, String)> = vec![
-        (
-            "Time",
-            format!(
-                "{} ({})",
-                format::timestamp_in(record.timestamp, &zone),
-                format::offset_label(zone.offset_at(record.timestamp))
-            ),
-        ),
+        ("Time", time),
         (
             "UTC",
             record

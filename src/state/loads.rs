@@ -155,10 +155,16 @@ impl Loads {
         // Most filter changes keep every row: the timeline (and all that derives
         // from it, over every row) is touched only when a source goes or comes.
         let dropped = self.timeline.with_untracked(|timeline| {
-            timeline
-                .records()
-                .iter()
-                .any(|record| !plan.kept.contains(&record.source))
+            // A source's rows come together: one lookup per run of them.
+            let mut last: Option<&str> = None;
+            timeline.records().iter().any(|record| {
+                let source = record.source.as_str();
+                if last == Some(source) {
+                    return false;
+                }
+                last = Some(source);
+                !plan.kept.contains(source)
+            })
         });
         if dropped || !plan.opened.is_empty() {
             self.timeline.update(|timeline| {
