@@ -54,35 +54,25 @@ test('the Event filter asks Make for audit entries of that event only, and the l
   expect(new Set(await column(page, 5))).toEqual(new Set(['key_created']));
 });
 
-test('a client chosen by name is asked of Dify and Aitronos by the id behind it once they are loaded whole; a pasted link filters in the browser', async ({ page }) => {
+test('a client chosen by name is filtered in the browser for Dify and Aitronos, never sent as a guessed id', async ({ page }) => {
   const asked: string[] = [];
   page.on('request', (request) => {
     if (LOGS_REQUEST.test(request.url())) asked.push(decodeURIComponent(request.url()));
   });
-  for (const [type, client, param] of [
-    // Dify's server looks the account up by e-mail (its spec says "ID").
-    ['dify-workflows', 'Ada Lovelace', 'created_by_account=ada@acme.example'],
-    ['aitronos-connectors', 'Gmail (work)', 'credential_id=cred_gmail_01'],
-  ]) {
-    // A day: each source is loaded whole, so every id behind the name is known.
+  for (const [type, client] of [['dify-workflows', 'Ada Lovelace'], ['aitronos-connectors', 'Gmail (work)']]) {
     await page.goto(`/?period=24h&tz=utc&type=${type}`);
     await settled(page);
-    await expect(page.locator('.sources-summary > summary')).not.toContainText('with older pages');
-    asked.length = 0;
     await page.getByText('Client: all').click();
     await page.getByRole('checkbox', { name: client, exact: true }).check();
+    await expect(page).toHaveURL(/client=/);
     await settled(page);
-    await expect(rows(page).first()).toBeVisible();
     expect(new Set(await column(page, 6))).toEqual(new Set([client]));
-    await expect.poll(() => asked.length, `${type} is asked again`).toBeGreaterThan(0);
-    for (const url of asked) expect(url).toContain(param);
-
-    // A pasted link has no loaded row to learn the id from: the browser filters.
-    asked.length = 0;
     await page.reload();
     await settled(page);
     expect(new Set(await column(page, 6))).toEqual(new Set([client]));
-    await expect.poll(() => asked.length).toBeGreaterThan(0);
-    for (const url of asked) expect(url).not.toContain(param.split('=')[0]);
   }
+  // Names are not unique: these APIs take ids, and one guessed from the rows
+  // loaded could hide another client of the same name.
+  expect(asked.length).toBeGreaterThan(0);
+  for (const url of asked) expect(url).not.toMatch(/created_by_account|created_by_end_user_session_id|credential_id/);
 });

@@ -8,7 +8,6 @@ pub mod adapters;
 pub mod archive_status;
 pub mod archive_sync;
 pub mod backoff;
-pub mod client_ids;
 pub mod columns;
 pub mod config;
 pub mod connection_draft;

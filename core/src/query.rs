@@ -3,7 +3,6 @@
 //! The URL is the only store of filter state: the UI derives a [`LogQuery`] from the
 //! location on every change and writes a new URL to change it.
 
-use crate::client_ids::ClientIds;
 use crate::zone::ZoneRules;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -198,9 +197,6 @@ pub struct LogQuery {
     /// [`LogRecord::key`] of the record open in the detail pane.
     pub selected: Option<String>,
     pub zone: DisplayZone,
-    /// Not in the URL: the id each source's server filters the one chosen client
-    /// by, learned from loaded rows when it was chosen ([`crate::client_ids`]).
-    pub client_ids: ClientIds,
 }
 
 /// A URL value that could not be used; the view falls back to the default for it.
@@ -406,19 +402,6 @@ impl LogQuery {
                 .name
                 .as_ref()
                 .is_some_and(|event| self.events.contains(event))
-    }
-
-    /// Whether both select the same rows of a window (the display, the sort and
-    /// the open record aside).
-    pub fn selects_same_rows(&self, other: &LogQuery) -> bool {
-        self.period == other.period
-            && self.statuses == other.statuses
-            && self.clients == other.clients
-            && self.types == other.types
-            && self.collections == other.collections
-            && self.events == other.events
-            && self.text == other.text
-            && self.hide_check_runs == other.hide_check_runs
     }
 
     /// How many filters besides the period are set, for the phone's "Filters ·
@@ -801,7 +784,6 @@ mod properties {
                         1 => DisplayZone::Utc,
                         _ => DisplayZone::Named("Asia/Kolkata".into()),
                     },
-                    client_ids: ClientIds::new(),
                 },
             )
     }

@@ -6,7 +6,7 @@
 use crate::adapters::archive::ArchivedStream;
 use crate::adapters::make_audit::{AuditScope, AuditStream};
 use crate::adapters::make_scenarios::ScenarioStream;
-use crate::adapters::{Applied, Capabilities, DecodeError, Page};
+use crate::adapters::{Capabilities, DecodeError, Page};
 use crate::config::{AitronosConnection, Connection, DifyConnection, RuntimeConfig};
 use crate::csv_file::FileSnapshot;
 use crate::http::{ApiRequest, HttpAnswer, RelayRefusal, VendorError};
@@ -226,11 +226,7 @@ impl Source {
     /// would show (its server applies every filter the query sets).
     pub fn counts_exactly(&self, query: &LogQuery) -> bool {
         let by_selection = self.stream().fixed_collection().is_some();
-        let mut capabilities = self.capabilities();
-        if capabilities.client == Applied::ServerById && query.client_ids.contains_key(&self.id()) {
-            capabilities.client = Applied::ServerIfOne;
-        }
-        capabilities.counts_exactly(query, by_selection)
+        self.capabilities().counts_exactly(query, by_selection)
     }
 
     /// What people call it: connection and collection.
@@ -584,33 +580,6 @@ mod tests {
         let broken = sources[0].decode(&answer(200, "{"), &query, window(), 0);
         assert!(
             matches!(broken, Err(SourceError::Decode(error)) if error.api == "Make scenario logs")
-        );
-    }
-
-    #[test]
-    fn a_client_sent_by_id_keeps_difys_count_exact() {
-        let dify = sources().into_iter().find(|s| s.id() == "df").unwrap();
-        let mut query = LogQuery {
-            clients: ["Grace".to_owned()].into(),
-            ..LogQuery::default()
-        };
-        assert!(LogQuery::default().client_ids.is_empty());
-        assert!(
-            !dify.counts_exactly(&query),
-            "the browser filters: not exact"
-        );
-        query.client_ids.insert(
-            "df".into(),
-            crate::client_ids::ClientId {
-                param: "created_by_account",
-                value: "a1".into(),
-            },
-        );
-        assert!(dify.counts_exactly(&query));
-        query.clients.insert("Ada".into());
-        assert!(
-            !dify.counts_exactly(&query),
-            "two clients cannot go by one id"
         );
     }
 }

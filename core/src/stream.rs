@@ -7,7 +7,6 @@
 use std::collections::BTreeSet;
 
 use crate::adapters::{Capabilities, DecodeError, Page};
-use crate::client_ids::ClientId;
 use crate::http::{ApiRequest, VendorError};
 use crate::model::{CollectionType, LogRecord};
 use crate::query::{LogQuery, TimeWindow};
@@ -69,12 +68,6 @@ pub trait Remote {
     /// failed Make run's error is only in its execution detail); `None` when the
     /// row says all there is.
     fn message_request(&self, record: &LogRecord) -> Option<ApiRequest> {
-        let _ = record;
-        None
-    }
-    /// The server filter that selects the rows of `record`'s client, where the
-    /// API filters clients by an id the row carries beside the name it shows.
-    fn client_id(&self, record: &LogRecord) -> Option<ClientId> {
         let _ = record;
         None
     }

@@ -41,13 +41,7 @@ impl Loads {
         };
         for source in sources {
             let position = source.first_position();
-            // Without client ids: a new run by another client of the same name
-            // would be hidden by one (see `client_ids`).
-            let query = LogQuery {
-                client_ids: Default::default(),
-                ..basis.query.clone()
-            };
-            self.live_fetch(source, start, position, query);
+            self.live_fetch(source, start, position, basis.query.clone());
         }
     }
 

@@ -15,7 +15,6 @@ use web_sys::AbortController;
 use crate::net::schedule::scheduled_get;
 use crate::state::prefs;
 use logdeck_core::adapters::Page;
-use logdeck_core::client_ids::{self, ClientIds};
 use logdeck_core::config::RuntimeConfig;
 use logdeck_core::frontier::Frontier;
 use logdeck_core::live::LiveTail;
@@ -96,7 +95,6 @@ impl Loads {
     /// unrelated filter changes do not reload every source.
     pub fn sync(&self, config: &RuntimeConfig, query: &LogQuery, zone: &ZoneRules, refresh: bool) {
         let previous = self.basis.get_value();
-        let query = &self.with_client_ids(config, query, previous.as_ref(), refresh);
         let kept_window = previous
             .as_ref()
             .filter(|basis| !refresh && same_period(&basis.query, query))
@@ -178,50 +176,6 @@ impl Loads {
         }
         for fetch in plan.fetches {
             self.fetch(fetch, query.clone(), window, Priority::Visible);
-        }
-    }
-
-    /// `query` with the ids its one chosen client goes by on each server: kept
-    /// while the query selects the same rows of the same window (every page of a
-    /// load asks the same); when only the Client choice changed, looked up on the
-    /// rows of the sources loaded whole without one (see `client_ids`); none
-    /// otherwise, and the browser filters.
-    fn with_client_ids(
-        &self,
-        config: &RuntimeConfig,
-        query: &LogQuery,
-        previous: Option<&Basis>,
-        refresh: bool,
-    ) -> LogQuery {
-        let client_ids = match previous {
-            Some(_) if refresh => ClientIds::new(),
-            Some(basis) if basis.query.selects_same_rows(query) => basis.query.client_ids.clone(),
-            Some(basis)
-                if basis.query.selects_same_rows(&LogQuery {
-                    clients: basis.query.clients.clone(),
-                    ..query.clone()
-                }) =>
-            {
-                let complete: HashSet<String> = self
-                    .book
-                    .with_untracked(LoadBook::complete_ids)
-                    .into_iter()
-                    .filter(|source| !basis.query.client_ids.contains_key(source))
-                    .collect();
-                self.timeline.with_untracked(|timeline| {
-                    client_ids::resolve(
-                        &Source::expand(config),
-                        &query.clients,
-                        timeline.records(),
-                        &complete,
-                    )
-                })
-            }
-            _ => ClientIds::new(),
-        };
-        LogQuery {
-            client_ids,
-            ..query.clone()
         }
     }
 

@@ -11,7 +11,6 @@ use serde_json::Value;
 
 use super::json::{self, RowContext};
 use super::{single, Applied, Capabilities, DecodeError, Page};
-use crate::client_ids::ClientId;
 use crate::config::AitronosConnection;
 use crate::http::{build_url, ApiRequest, VendorError};
 use crate::model::{CollectionType, LogRecord, RawJson, Usage};
@@ -23,12 +22,13 @@ use crate::vendor::Vendor;
 const API: &str = "Aitronos connector logs";
 
 /// Credentials are filtered by id, which the table shows only when the item has no
-/// name for it: sent when the chosen client's id is known; the browser filters
+/// name for it (names are not unique, so an id guessed from the rows loaded could
+/// hide another credential of that name): the browser filters clients and
 /// collections.
 pub const CAPABILITIES: Capabilities = Capabilities {
     period: Applied::Server,
     status: Applied::ServerIfOne,
-    client: Applied::ServerById,
+    client: Applied::Browser,
     collection: Applied::Browser,
     text: Applied::Browser,
 };
@@ -38,8 +38,6 @@ pub const CAPABILITIES: Capabilities = Capabilities {
 pub struct ListParams<'a> {
     pub window: TimeWindow,
     pub statuses: &'a BTreeSet<Status>,
-    /// The chosen client's id, when known ([`crate::client_ids`]).
-    pub client: Option<&'a ClientId>,
     pub offset: u64,
     pub limit: u32,
 }
@@ -57,15 +55,14 @@ pub fn server_status(statuses: &BTreeSet<Status>) -> Option<&'static str> {
 
 pub fn list_request(connection: &AitronosConnection, params: ListParams<'_>) -> ApiRequest {
     let iso = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
-    let mut query = vec![(
-        "organization_id".to_owned(),
-        connection.organization_id.clone(),
-    )];
-    if let Some(client) = params.client {
-        query.push((client.param.to_owned(), client.value.clone()));
-    }
-    query.push(("start_date".to_owned(), iso(params.window.from)));
-    query.push(("end_date".to_owned(), iso(params.window.to)));
+    let mut query = vec![
+        (
+            "organization_id".to_owned(),
+            connection.organization_id.clone(),
+        ),
+        ("start_date".to_owned(), iso(params.window.from)),
+        ("end_date".to_owned(), iso(params.window.to)),
+    ];
     if let Some(status) = server_status(params.statuses) {
         query.push(("status".to_owned(), status.to_owned()));
     }
@@ -172,9 +169,8 @@ pub fn decode_error(http_status: u16, body: &str) -> VendorError {
     }
 }
 
-fn params<'a>(page: PageAt<'a>, connection: &str) -> ListParams<'a> {
+fn params<'a>(page: PageAt<'a>) -> ListParams<'a> {
     ListParams {
-        client: page.query.client_ids.get(connection),
         window: page.window,
         statuses: &page.query.statuses,
         offset: page.position,
@@ -211,26 +207,15 @@ impl Remote for AitronosConnection {
     }
 
     fn list_request(&self, page: PageAt<'_>) -> ApiRequest {
-        list_request(self, params(page, &self.id))
+        list_request(self, params(page))
     }
 
     fn decode_page(&self, body: &str, page: PageAt<'_>) -> Result<Page, DecodeError> {
-        decode_list(body, self, params(page, &self.id))
+        decode_list(body, self, params(page))
     }
 
     fn decode_error(&self, http_status: u16, body: &str) -> VendorError {
         decode_error(http_status, body)
-    }
-
-    /// The row's `credential_id`, behind the credential name the table shows.
-    fn client_id(&self, record: &LogRecord) -> Option<ClientId> {
-        let raw = record.raw.parse();
-        raw.get("credential_id")
-            .and_then(json::id_text)
-            .map(|value| ClientId {
-                param: "credential_id",
-                value,
-            })
     }
 }
 
@@ -258,44 +243,9 @@ mod tests {
                 to: Utc.with_ymd_and_hms(2025, 11, 16, 0, 0, 0).unwrap(),
             },
             statuses,
-            client: None,
             offset: 50,
             limit: 50,
         }
-    }
-
-    #[test]
-    fn a_known_credential_id_is_sent_and_read_back_from_a_row() {
-        let none = BTreeSet::new();
-        let credential = ClientId {
-            param: "credential_id",
-            value: "cred 7".into(),
-        };
-        let request = list_request(
-            &connection(),
-            ListParams {
-                client: Some(&credential),
-                ..params(&none)
-            },
-        );
-        assert!(
-            request
-                .url
-                .contains("organization_id=org_9&credential_id=cred+7&"),
-            "{}",
-            request.url
-        );
-        let body = r#"{"logs":[{"id":"l1","created_at":"2025-11-15T10:30:00Z","credential_id":42,"credential_name":"Gmail"}]}"#;
-        let page = decode_list(body, &connection(), params(&none)).unwrap();
-        let id = connection().client_id(&page.records[0]);
-        assert_eq!(page.records[0].client.as_deref(), Some("Gmail"));
-        assert_eq!(
-            id,
-            Some(ClientId {
-                param: "credential_id",
-                value: "42".into()
-            })
-        );
     }
 
     #[test]

@@ -12,7 +12,6 @@ use serde_json::Value;
 
 use super::json::{self, RowContext};
 use super::{single, Applied, Capabilities, DecodeError, Page};
-use crate::client_ids::ClientId;
 use crate::config::DifyConnection;
 use crate::http::{build_url, ApiRequest, VendorError};
 use crate::model::{CollectionType, LogRecord, RawJson, Usage};
@@ -27,12 +26,14 @@ const API: &str = "Dify workflow logs";
 pub const MAX_LIMIT: u32 = 100;
 
 /// The app is the key itself; `keyword` narrows on the server by Dify's own rules.
-/// Clients are sessions or accounts, which the API filters by id: sent when the
-/// chosen one's id is known.
+/// Clients are end-user sessions or accounts, which the API filters by session id
+/// or account e-mail (its spec says "account ID"; its server looks up the e-mail)
+/// while the table shows names, and names are not unique: an id guessed from the
+/// rows loaded could hide another client of that name, so the browser filters.
 pub const CAPABILITIES: Capabilities = Capabilities {
     period: Applied::Server,
     status: Applied::ServerIfOne,
-    client: Applied::ServerById,
+    client: Applied::Browser,
     collection: Applied::Server,
     text: Applied::ServerOwnRules(
         "on Dify's server, over the run's inputs and outputs, the end user's session id and the run id",
@@ -44,8 +45,6 @@ pub const CAPABILITIES: Capabilities = Capabilities {
 pub struct ListParams<'a> {
     pub window: TimeWindow,
     pub statuses: &'a BTreeSet<Status>,
-    /// The chosen client's id, when known ([`crate::client_ids`]).
-    pub client: Option<&'a ClientId>,
     pub keyword: &'a str,
     /// 1-based.
     pub page: u64,
@@ -71,9 +70,6 @@ pub fn list_request(connection: &DifyConnection, params: ListParams<'_>) -> ApiR
     ];
     if let Some(status) = server_status(params.statuses) {
         query.push(("status".to_owned(), status.to_owned()));
-    }
-    if let Some(client) = params.client {
-        query.push((client.param.to_owned(), client.value.clone()));
     }
     let keyword = params.keyword.trim();
     if !keyword.is_empty() {
@@ -171,29 +167,6 @@ fn decode_item(
     })
 }
 
-/// The filter for a row's client, as [`decode_item`] chose it: the account's
-/// e-mail when an account is shown (Dify's spec says "account ID", but its server
-/// looks the value up as an e-mail and refuses anything else), else the end
-/// user's session id.
-fn client_id(raw: &Value) -> Option<ClientId> {
-    let account = raw.get("created_by_account").filter(|a| a.is_object());
-    if let Some(account) = account.filter(|a| {
-        json::text(a, "name")
-            .or_else(|| json::text(a, "email"))
-            .is_some()
-    }) {
-        return json::text(account, "email").map(|value| ClientId {
-            param: "created_by_account",
-            value,
-        });
-    }
-    let end_user = raw.get("created_by_end_user").filter(|u| u.is_object())?;
-    json::text(end_user, "session_id").map(|value| ClientId {
-        param: "created_by_end_user_session_id",
-        value,
-    })
-}
-
 /// Decodes Dify's error body (`{code, message, status}`).
 pub fn decode_error(http_status: u16, body: &str) -> VendorError {
     let parsed: Value = serde_json::from_str(body).unwrap_or(Value::Null);
@@ -207,9 +180,8 @@ pub fn decode_error(http_status: u16, body: &str) -> VendorError {
     }
 }
 
-fn params<'a>(page: PageAt<'a>, connection: &str) -> ListParams<'a> {
+fn params<'a>(page: PageAt<'a>) -> ListParams<'a> {
     ListParams {
-        client: page.query.client_ids.get(connection),
         window: page.window,
         statuses: &page.query.statuses,
         keyword: &page.query.text,
@@ -256,19 +228,15 @@ impl Remote for DifyConnection {
     }
 
     fn list_request(&self, page: PageAt<'_>) -> ApiRequest {
-        list_request(self, params(page, &self.id))
+        list_request(self, params(page))
     }
 
     fn decode_page(&self, body: &str, page: PageAt<'_>) -> Result<Page, DecodeError> {
-        decode_list(body, self, params(page, &self.id))
+        decode_list(body, self, params(page))
     }
 
     fn decode_error(&self, http_status: u16, body: &str) -> VendorError {
         decode_error(http_status, body)
-    }
-
-    fn client_id(&self, record: &LogRecord) -> Option<ClientId> {
-        client_id(&record.raw.parse())
     }
 }
 
@@ -295,50 +263,10 @@ mod tests {
                 to: Utc.with_ymd_and_hms(2026, 11, 21, 0, 0, 0).unwrap(),
             },
             statuses,
-            client: None,
             keyword,
             page: 2,
             limit: 500,
         }
-    }
-
-    #[test]
-    fn the_id_behind_a_shown_client_filters_on_the_server() {
-        let none = BTreeSet::new();
-        let account = ClientId {
-            param: "created_by_account",
-            value: "grace@acme.io".into(),
-        };
-        let request = list_request(
-            &connection(),
-            ListParams {
-                client: Some(&account),
-                ..params(&none, "")
-            },
-        );
-        assert!(
-            request.url.contains("&created_by_account=grace%40acme.io&"),
-            "{}",
-            request.url
-        );
-        let by_account = serde_json::json!({"created_by_account": {"id": "a1", "name": "Grace", "email": "grace@acme.io"},
-            "created_by_end_user": {"id": "u1", "session_id": "s-1"}});
-        let by_end_user = serde_json::json!({"created_by_account": null,
-            "created_by_end_user": {"id": "u1", "session_id": "s-1"}});
-        let anonymous = serde_json::json!({"created_by_end_user": {"id": "u1"}});
-        assert_eq!(client_id(&by_account), Some(account));
-        assert_eq!(
-            client_id(&by_end_user),
-            Some(ClientId {
-                param: "created_by_end_user_session_id",
-                value: "s-1".into()
-            })
-        );
-        // The table shows the end user's id here, which no Dify filter takes.
-        assert_eq!(client_id(&anonymous), None);
-        // An account shown by name with no e-mail to filter by.
-        let no_email = serde_json::json!({"created_by_account": {"id": "a1", "name": "Grace"}});
-        assert_eq!(client_id(&no_email), None);
     }
 
     #[test]

@@ -112,10 +112,6 @@ pub enum Applied {
     /// The server applies it by its own rules, over fields the rows may not carry:
     /// the browser must not apply it again. The text says where, for the hint.
     ServerOwnRules(&'static str),
-    /// The API takes one client's id while rows show a name: the server applies
-    /// it when one client is chosen and its id was seen on a loaded row
-    /// ([`crate::client_ids`]), the browser otherwise.
-    ServerById,
     /// The API cannot filter on it: the browser does, on the rows loaded.
     Browser,
     /// The source has no such notion (e.g. audit events have no status).
@@ -130,9 +126,6 @@ impl Applied {
             Applied::Server => "on the server",
             Applied::ServerIfOne => "on the server for one value, else in the browser",
             Applied::ServerThenBrowser => "on the server, refined in the browser",
-            Applied::ServerById => {
-                "on the server for one client seen on a loaded row (by its id), else in the browser"
-            }
             Applied::Browser => "in the browser, on loaded rows",
             Applied::NotApplicable => "not applicable",
         }
