@@ -234,9 +234,55 @@ impl Timeline {
             })
             .collect();
         let sort = query.sort;
-        indices.sort_by(|&a, &b| compare(&self.records[a], &self.records[b], sort));
+        match number_key(sort.column) {
+            Some(key) => self.sort_by_number(&mut indices, key, sort.descending),
+            None => indices.sort_by(|&a, &b| compare(&self.records[a], &self.records[b], sort)),
+        }
         indices
     }
+
+    /// [`compare`]'s order for a numeric column, from keys gathered once into one
+    /// flat vector: sorting 100 000 rows then compares plain numbers instead of
+    /// following two record pointers per comparison. Ties go newest first, then
+    /// in load order, as the stable sort by [`compare`] leaves them.
+    fn sort_by_number(&self, indices: &mut Vec<usize>, key: NumberKey, descending: bool) {
+        let mut keyed: Vec<(Option<i128>, i64, usize)> = indices
+            .iter()
+            .map(|&index| {
+                let record = &self.records[index];
+                (key(record), record.timestamp.timestamp_micros(), index)
+            })
+            .collect();
+        keyed.sort_unstable_by(|a, b| {
+            let by_column = if descending {
+                b.0.cmp(&a.0)
+            } else {
+                a.0.cmp(&b.0)
+            };
+            by_column.then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2))
+        });
+        *indices = keyed.into_iter().map(|(_, _, index)| index).collect();
+    }
+}
+
+/// A column's value as a number, for the number columns (wide enough for every
+/// `u64`, so the order is exactly [`compare`]'s). Time is left to the stable
+/// sort, which finishes rows loaded newest first in one pass.
+type NumberKey = fn(&LogRecord) -> Option<i128>;
+
+fn number_key(column: Column) -> Option<NumberKey> {
+    fn number(value: Option<u64>) -> Option<i128> {
+        value.map(i128::from)
+    }
+    Some(match column {
+        Column::Duration => |r| number(r.duration_ms),
+        Column::Operations => |r| number(r.usage.operations),
+        Column::Transfer => |r| number(r.usage.transfer),
+        Column::Credits => |r| number(r.usage.centicredits),
+        Column::Tokens => |r| number(r.usage.tokens),
+        Column::Steps => |r| number(r.usage.steps),
+        _ => return None,
+    })
 }
 
 fn compare(a: &LogRecord, b: &LogRecord, sort: Sort) -> Ordering {
@@ -532,6 +578,49 @@ mod tests {
                 ..LogQuery::default()
             };
             assert_eq!(ids(&timeline, &query), expected);
+        }
+    }
+
+    #[test]
+    fn numeric_sorts_keep_the_general_order_ties_and_missing_values_included() {
+        // A small pseudo-random domain: many ties, missing values, the extremes.
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |modulo: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % modulo
+        };
+        let records: Vec<LogRecord> = (0..600)
+            .map(|i| {
+                let mut r = record(&format!("r{i}"), next(5) as u32, Status::Success, None);
+                r.duration_ms = [None, Some(0), Some(7), Some(u64::MAX)][next(4) as usize];
+                r.usage.centicredits = [None, Some(u64::MAX - 1), Some(u64::MAX)][next(3) as usize];
+                r.usage.tokens = Some(next(3));
+                r
+            })
+            .collect();
+        let timeline = Timeline::new(records);
+        for column in [
+            Column::Time,
+            Column::Duration,
+            Column::Credits,
+            Column::Tokens,
+            Column::Steps,
+        ] {
+            for descending in [false, true] {
+                let sort = Sort { column, descending };
+                let query = LogQuery {
+                    sort,
+                    ..LogQuery::default()
+                };
+                let mut general: Vec<usize> = (0..timeline.len()).collect();
+                general.sort_by(|&a, &b| {
+                    compare(&timeline.records()[a], &timeline.records()[b], sort)
+                });
+                let viewed = timeline.view(&query, &Frontier::complete(), &HashMap::new());
+                assert_eq!(viewed, general, "{column:?} descending={descending}");
+            }
         }
     }
 }
