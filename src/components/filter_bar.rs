@@ -11,7 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::multi_select::MultiSelect;
 use super::status_filter::StatusFilter;
 use crate::state::url::HistoryEntry;
-use crate::state::zone::{shown_span, zone_names, zone_rules};
+use crate::state::zone::{now_span, zone_names, zone_rules};
 use logdeck_core::adapters::{Applied, Capabilities};
 use logdeck_core::filter_options::FilterOptions;
 use logdeck_core::format;
@@ -330,20 +330,22 @@ fn ZonePicker(query: Memo<LogQuery>, set_query: SetQuery) -> impl IntoView {
     };
     let local_label = move || {
         let rules =
-            zone_rules(&DisplayZone::Local, shown_span(None)).unwrap_or_else(|_| ZoneRules::utc());
+            zone_rules(&DisplayZone::Local, now_span()).unwrap_or_else(|_| ZoneRules::utc());
         format!(
             "Local ({})",
             format::offset_label(rules.offset_at(Utc::now()))
         )
     };
     let names = zone_names();
-    let chosen = move || query.with(|q| q.zone.clone());
+    // Its own memo: the other filters' changes do not re-check the zone.
+    let chosen = Memo::new(move |_| query.with(|q| q.zone.clone()));
+    let chosen = move || chosen.get();
     // A linked zone the list lacks (the browser lists `Asia/Calcutta` but knows
     // `Asia/Kolkata` too), or one it does not know at all, stays chosen.
     let listed = names.clone();
     let unlisted = move || match chosen() {
         DisplayZone::Named(name) if !listed.contains(&name) => {
-            let known = zone_rules(&chosen(), shown_span(None)).is_ok();
+            let known = zone_rules(&chosen(), now_span()).is_ok();
             let label = if known {
                 name.clone()
             } else {

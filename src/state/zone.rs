@@ -33,12 +33,14 @@ pub fn zone_rules(zone: &DisplayZone, span: TimeWindow) -> Result<ZoneRules, Unk
 
 /// The rules for the recent past, enough to resolve "Today" or "Month to date".
 pub fn recent_rules(zone: &DisplayZone) -> ZoneRules {
+    zone_rules(zone, shown_span(None)).unwrap_or_else(|_| ZoneRules::utc())
+}
+
+/// The instant now, as a span: enough to read a zone's offset today or to learn
+/// whether the browser knows it, for a handful of asks.
+pub fn now_span() -> TimeWindow {
     let now = Utc::now();
-    let span = TimeWindow {
-        from: now - Duration::days(32),
-        to: now,
-    };
-    zone_rules(zone, span).unwrap_or_else(|_| ZoneRules::utc())
+    TimeWindow { from: now, to: now }
 }
 
 /// The window a view shows, or the recent past before one is loaded, up to now.
