@@ -79,11 +79,6 @@ impl SyncStatus {
         }
         line
     }
-
-    /// Whether the archive lacks part of a window ending at `window_end`.
-    pub fn lags(&self, window_end: DateTime<Utc>) -> bool {
-        self.synced_to.is_none_or(|synced| synced < window_end)
-    }
 }
 
 /// How far the least synced of the `shown` archived streams reaches, when that
@@ -107,26 +102,26 @@ pub fn synced_to(
         .min()
 }
 
-/// For the one-line summary of every source: how far the least synced of the
-/// `shown` archived streams reaches, when that is short of `window_end`.
+/// For the one-line summary of every source, the same reading as [`synced_to`]:
+/// "archive backfilling" while a shown stream has no synced span yet (or is not
+/// listed), else how far the least synced one reaches.
 pub fn summary_note(
     statuses: &[SyncStatus],
     shown: &[String],
-    window_end: DateTime<Utc>,
+    window: TimeWindow,
     zone: &ZoneRules,
 ) -> Option<String> {
-    let lagging: Vec<&SyncStatus> = statuses
-        .iter()
-        .filter(|status| shown.contains(&status.stream) && status.lags(window_end))
-        .collect();
-    if lagging.iter().any(|status| status.synced_to.is_none()) {
-        return Some("archive backfilling".to_owned());
-    }
-    let oldest = lagging.iter().filter_map(|status| status.synced_to).min()?;
-    Some(format!(
-        "archive synced to {}",
-        format::timestamp_in(oldest, zone)
-    ))
+    let oldest = synced_to(statuses, shown, window)?;
+    let backfilling = shown.iter().any(|stream| {
+        !statuses
+            .iter()
+            .any(|status| status.stream == *stream && status.synced_to.is_some())
+    });
+    Some(if backfilling {
+        "archive backfilling".to_owned()
+    } else {
+        format!("archive synced to {}", format::timestamp_in(oldest, zone))
+    })
 }
 
 #[cfg(test)]
@@ -148,36 +143,39 @@ mod tests {
             streams[0].line(minute(60), &utc),
             "archive synced to 2026-01-01 00:30:00: newer runs come with its next sync"
         );
-        assert!(streams[0].lags(minute(60)));
         assert_eq!(
             streams[0].line(minute(20), &utc),
             "archive synced past this period"
         );
-        assert!(!streams[0].lags(minute(20)));
         assert_eq!(
             streams[1].line(minute(20), &utc),
             "archive backfilling (40 rows stored so far) · its last sync failed: Dify answered 429"
         );
-        assert!(streams[1].lags(minute(20)));
         assert!(decode_status(r#"{"nope":1}"#).is_err());
         let shown = |ids: &[&str]| ids.iter().map(|id| (*id).to_owned()).collect::<Vec<_>>();
-        assert_eq!(
-            summary_note(&streams, &shown(&["mk:1"]), minute(60), &utc).as_deref(),
-            Some("archive synced to 2026-01-01 00:30:00")
-        );
-        assert_eq!(
-            summary_note(&streams, &shown(&["mk:1"]), minute(20), &utc),
-            None
-        );
-        assert_eq!(
-            summary_note(&streams, &shown(&["mk:1", "bot"]), minute(20), &utc).as_deref(),
-            Some("archive backfilling")
-        );
-        assert_eq!(summary_note(&streams, &shown(&[]), minute(60), &utc), None);
         let window = TimeWindow {
             from: minute(0),
             to: minute(60),
         };
+        let past = TimeWindow {
+            from: minute(0),
+            to: minute(20),
+        };
+        assert_eq!(
+            summary_note(&streams, &shown(&["mk:1"]), window, &utc).as_deref(),
+            Some("archive synced to 2026-01-01 00:30:00")
+        );
+        assert_eq!(summary_note(&streams, &shown(&["mk:1"]), past, &utc), None);
+        assert_eq!(
+            summary_note(&streams, &shown(&["mk:1", "bot"]), past, &utc).as_deref(),
+            Some("archive backfilling")
+        );
+        // A stream the archive does not list yet is not synced either.
+        assert_eq!(
+            summary_note(&streams, &shown(&["new"]), window, &utc).as_deref(),
+            Some("archive backfilling")
+        );
+        assert_eq!(summary_note(&streams, &shown(&[]), window, &utc), None);
         assert_eq!(
             synced_to(&streams, &shown(&["mk:1"]), window),
             Some(minute(30))
@@ -191,10 +189,6 @@ mod tests {
             synced_to(&streams, &shown(&["new"]), window),
             Some(minute(0))
         );
-        let past = TimeWindow {
-            from: minute(0),
-            to: minute(20),
-        };
         assert_eq!(synced_to(&streams, &shown(&["mk:1"]), past), None);
         assert_eq!(status_request("/archive/v1/").url, "/archive/v1/status");
     }

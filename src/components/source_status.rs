@@ -49,10 +49,10 @@ fn archive_note(
     archive: RwSignal<Option<Vec<SyncStatus>>>,
     zone: Signal<ZoneRules>,
 ) -> Option<String> {
-    let window_end = loads.window.get()?.to;
+    let window = loads.window.get()?;
     let shown = archived_shown(loads);
-    let note = archive
-        .with(|statuses| summary_note(statuses.as_deref()?, &shown, window_end, &zone.get()))?;
+    let note =
+        archive.with(|statuses| summary_note(statuses.as_deref()?, &shown, window, &zone.get()))?;
     Some(format!(" · {note}"))
 }
 
