@@ -76,3 +76,42 @@ test('a client chosen by name is filtered in the browser for Dify and Aitronos, 
   expect(asked.length).toBeGreaterThan(0);
   for (const url of asked) expect(url).not.toMatch(/created_by_account|created_by_end_user_session_id|credential_id/);
 });
+
+test("a client chosen by its vendor id is filtered by the vendor's server, exactly, and the link keeps it", async ({ page }) => {
+  let asked: string[] = [];
+  page.on('request', (request) => {
+    if (LOGS_REQUEST.test(request.url())) asked.push(decodeURIComponent(request.url()));
+  });
+  // From a record: its detail names the id behind the name and narrows to it.
+  await page.goto('/?period=24h&tz=utc&type=dify-workflows&client=Ada%20Lovelace');
+  await settled(page);
+  await rows(page).first().click();
+  const detail = page.getByRole('complementary', { name: 'Record detail' });
+  await expect(detail).toContainText('Dify account ada@acme.example');
+  asked = [];
+  await detail.getByRole('button', { name: 'Only this client' }).click();
+  await expect(page).toHaveURL(/client_id=account%3Aada%40acme.example/);
+  await settled(page);
+  await expect(page.getByText('Client id: Ada Lovelace · Dify account ada@acme.example')).toBeVisible();
+  expect(asked.length).toBeGreaterThan(0);
+  for (const url of asked) {
+    expect(url, 'only Dify rows carry account ids').toMatch(/\/dify\/v1\/workflows\/logs\?/);
+    expect(url).toContain('created_by_account=ada@acme.example');
+  }
+  expect(new Set(await column(page, 6))).toEqual(new Set(['Ada Lovelace']));
+
+  // From a pasted link, across collection types: Aitronos' credential id.
+  asked = [];
+  await page.goto('/?period=24h&tz=utc&client_id=credential:cred_notion_02');
+  await settled(page);
+  await expect(page.getByText('Client id: Notion wiki · Aitronos credential cred_notion_02')).toBeVisible();
+  expect(asked.length).toBeGreaterThan(0);
+  for (const url of asked) expect(url).toMatch(/\/aitronos\/v1\/personal-connectors\/logs\?.*credential_id=cred_notion_02/);
+  // Items may carry nothing but an id and a time: the vendor matched them, so
+  // they stay, nameless, rather than being hidden by a second filter here.
+  const names = new Set(await column(page, 6));
+  expect(names.has('Notion wiki')).toBe(true);
+  for (const name of names) expect(['Notion wiki', '']).toContain(name);
+  // The vendor filtered: every row it matched is loaded and counted bare.
+  await expect(page.locator('.row-count')).toHaveText(/^\d+ rows?$/);
+});

@@ -52,6 +52,7 @@ mod benches {
                 status: statuses[(i * 7) % statuses.len()],
                 raw_status: "1".into(),
                 client: Some(clients[(i * 3) % clients.len()].into()),
+                client_id: None,
                 collection: format!("Collection {}", i % 12),
                 name: Some(format!("Scheduled run {}", i % 97)),
                 duration_ms: Some(((i * 7919) % 60_000) as u64),

@@ -350,6 +350,7 @@ fn own_row(
         status,
         raw_status,
         client: optional(cell("Client")),
+        client_id: None,
         collection: cell("API collection"),
         name: optional(cell("Endpoint")),
         duration_ms: number(&either("Timing (ms)", "Timing")),
@@ -403,6 +404,7 @@ fn platform_row(
         status,
         raw_status: code,
         client: optional(cell("Client")),
+        client_id: None,
         collection: cell("API collection"),
         name: optional(cell("Endpoint")),
         duration_ms: timing_ms(&cell("Timing")),
@@ -486,6 +488,7 @@ const FILE_CAPABILITIES: Capabilities = Capabilities {
     client: Applied::Browser,
     collection: Applied::Browser,
     text: Applied::Browser,
+    client_id: Applied::Browser,
 };
 
 impl Stream for FileSnapshot {
@@ -527,6 +530,7 @@ mod tests {
             status: Status::Error,
             raw_status: "3".into(),
             client: Some("=HYPERLINK(\"http://evil\")".into()),
+            client_id: None,
             collection: "Sync, \"CRM\" leads".into(),
             name: Some("-2+3".into()),
             duration_ms: Some(1520),

@@ -2,9 +2,10 @@
 //! from the configured sources, the loaded rows and the audit logs' `/filters`
 //! endpoints, plus where each selected source applies each filter.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::adapters::Capabilities;
+use crate::client_id::ClientId;
 use crate::model::{CollectionType, LogRecord};
 use crate::query::LogQuery;
 use crate::sources::Source;
@@ -23,6 +24,9 @@ pub struct RowValues {
     pub collections: Vec<String>,
     /// Audit events (`eventName`), for the Event filter.
     pub events: Vec<String>,
+    /// Client ids with the name first seen beside each (at most
+    /// [`MAX_CLIENT_OPTIONS`]), for the Client id filter.
+    pub client_ids: Vec<(ClientId, Option<String>)>,
 }
 
 impl RowValues {
@@ -34,7 +38,13 @@ impl RowValues {
         let mut clients: BTreeSet<&str> = BTreeSet::new();
         let mut collections: BTreeSet<&str> = BTreeSet::new();
         let mut events: BTreeSet<&str> = BTreeSet::new();
+        let mut client_ids: BTreeMap<&ClientId, Option<&str>> = BTreeMap::new();
         for record in records {
+            if let Some(id) = &record.client_id {
+                if client_ids.len() < MAX_CLIENT_OPTIONS {
+                    client_ids.entry(id).or_insert(record.client.as_deref());
+                }
+            }
             if record.kind == CollectionType::MakeAudit {
                 events.extend(record.name.as_deref());
             }
@@ -53,6 +63,10 @@ impl RowValues {
             clients: clients.into_iter().map(str::to_owned).collect(),
             collections: collections.into_iter().map(str::to_owned).collect(),
             events: events.into_iter().map(str::to_owned).collect(),
+            client_ids: client_ids
+                .into_iter()
+                .map(|(id, name)| (id.clone(), name.map(str::to_owned)))
+                .collect(),
         }
     }
 }
@@ -66,6 +80,8 @@ pub struct FilterOptions {
     pub collections: Vec<String>,
     /// Audit events; empty when no audit log is configured or announces any.
     pub events: Vec<String>,
+    /// Client ids as `(key, label)`: the loaded rows' and the chosen ones.
+    pub client_ids: Vec<(String, String)>,
     /// Each selected source's kind and capabilities, for the "where applied" hints.
     pub capabilities: Vec<(CollectionType, Capabilities)>,
 }
@@ -111,7 +127,19 @@ impl FilterOptions {
             .chain(&announced.events)
             .cloned()
             .collect();
+        let mut client_ids: BTreeMap<&ClientId, Option<&str>> = rows
+            .client_ids
+            .iter()
+            .map(|(id, name)| (id, name.as_deref()))
+            .collect();
+        for chosen in &query.client_ids {
+            client_ids.entry(chosen).or_insert(None);
+        }
         FilterOptions {
+            client_ids: client_ids
+                .into_iter()
+                .map(|(id, name)| (id.key(), id.describe(name)))
+                .collect(),
             events: events.into_iter().collect(),
             types: types.into_iter().collect(),
             statuses: statuses.into_iter().collect(),
@@ -233,6 +261,35 @@ mod tests {
             ["Orders API", "Support bot", "Sync", "Team A"]
         );
         assert_eq!(options.capabilities.len(), 3);
+    }
+
+    #[test]
+    fn client_ids_are_offered_with_a_name_seen_beside_them_and_the_chosen_kept() {
+        use crate::client_id::ClientIdKind;
+        let ada = ClientId::new(ClientIdKind::DifyAccount, "ada@acme.io");
+        let mut row = record(CollectionType::DifyWorkflows, Status::Success, "Ada", "Bot");
+        row.client_id = Some(ada.clone());
+        let rows = RowValues::of(&[row.clone(), row]);
+        assert_eq!(rows.client_ids, [(ada, Some("Ada".to_owned()))]);
+        let query = LogQuery {
+            client_ids: [ClientId::new(ClientIdKind::AitronosCredential, "42")].into(),
+            ..LogQuery::default()
+        };
+        let options = FilterOptions::build(&sources(), &rows, &RowValues::default(), &query);
+        assert_eq!(
+            options.client_ids,
+            [
+                (
+                    "account:ada@acme.io".to_owned(),
+                    "Ada · Dify account ada@acme.io".to_owned()
+                ),
+                (
+                    "credential:42".to_owned(),
+                    "Aitronos credential 42".to_owned()
+                ),
+            ],
+            "a linked id stays choosable before any row of it loads"
+        );
     }
 
     #[test]

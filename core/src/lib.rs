@@ -8,6 +8,7 @@ pub mod adapters;
 pub mod archive_status;
 pub mod archive_sync;
 pub mod backoff;
+pub mod client_id;
 pub mod columns;
 pub mod config;
 pub mod connection_draft;

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::status::Status;
+use crate::client_id::ClientId;
 use crate::keyed_enum;
 
 keyed_enum! {
@@ -78,6 +79,9 @@ pub struct LogRecord {
     pub raw_status: String,
     /// Who ran it (author, actor, end user, credential).
     pub client: Option<String>,
+    /// The vendor's id behind `client`, where a server filters by it (Dify
+    /// sessions and accounts, Aitronos credentials).
+    pub client_id: Option<ClientId>,
     /// Which scenario / team / app / credential.
     pub collection: String,
     /// Execution name, event name or endpoint.

@@ -13,6 +13,7 @@ use super::adapters::ServerApplied;
 use super::columns::Column;
 use super::model::{CollectionType, LogRecord};
 use super::status::Status;
+use crate::client_id::ClientId;
 use crate::keyed_enum;
 
 keyed_enum! {
@@ -185,6 +186,10 @@ pub struct LogQuery {
     /// Only audit rows have an event, so choosing one narrows the view to them;
     /// Make's server applies it (`event[i]`), and the browser checks the same field.
     pub events: BTreeSet<String>,
+    /// Vendor ids of clients (`client_id=account:ada@acme.io`); empty means all.
+    /// Unlike names, an id is what the vendor's server filters by, so it is
+    /// sent and the count stays exact; only rows of the id's vendor can match.
+    pub client_ids: BTreeSet<ClientId>,
     /// Free text matched case-insensitively against the visible fields.
     pub text: String,
     /// Leave out Make's check runs (a trigger that found nothing new); Make's
@@ -288,6 +293,14 @@ impl LogQuery {
                 "event" if !value.is_empty() => {
                     query.events.insert(value.to_owned());
                 }
+                "client_id" => match ClientId::from_key(value) {
+                    Some(id) => {
+                        query.client_ids.insert(id);
+                    }
+                    None => problems.push(problem(
+                        "a client id is session:…, account:… or credential:… with a value",
+                    )),
+                },
                 "q" => query.text = value.to_owned(),
                 "checks" => match value {
                     "hide" => query.hide_check_runs = true,
@@ -329,6 +342,7 @@ impl LogQuery {
         pairs.extend(self.clients.iter().map(|c| ("client", c.clone())));
         pairs.extend(self.collections.iter().map(|c| ("collection", c.clone())));
         pairs.extend(self.events.iter().map(|e| ("event", e.clone())));
+        pairs.extend(self.client_ids.iter().map(|id| ("client_id", id.key())));
         if !self.text.is_empty() {
             pairs.push(("q", self.text.clone()));
         }
@@ -393,6 +407,22 @@ impl LogQuery {
                     .as_ref()
                     .is_some_and(|client| self.clients.contains(client)))
             && (self.events.is_empty() || self.is_chosen_event(record))
+            && (skip.client_id
+                || self.client_ids.is_empty()
+                || record
+                    .client_id
+                    .as_ref()
+                    .is_some_and(|id| self.client_ids.contains(id)))
+    }
+
+    /// The one chosen client id, which a vendor's list request can carry (each
+    /// takes a single value); with several, the browser filters.
+    pub fn single_client_id(&self) -> Option<&ClientId> {
+        let mut ids = self.client_ids.iter();
+        match (ids.next(), ids.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        }
     }
 
     /// Whether `record` is an audit entry of a chosen event (its `eventName`).
@@ -413,6 +443,7 @@ impl LogQuery {
             !self.clients.is_empty(),
             !self.collections.is_empty(),
             !self.events.is_empty(),
+            !self.client_ids.is_empty(),
             !self.text.trim().is_empty(),
             self.hide_check_runs,
         ]
@@ -506,6 +537,43 @@ mod tests {
             "period=7d&status=error,warning&client=Ada&q=%20x&checks=hide",
         );
         assert_eq!(query.active_filters(), 4);
+    }
+
+    #[test]
+    fn a_client_id_keeps_rows_carrying_that_id_unless_the_server_applied_it() {
+        use crate::client_id::ClientIdKind;
+        use crate::test_support::{minute, record};
+        let (query, problems) = LogQuery::from_query_string(
+            "client_id=account%3Aada%40acme.io&client_id=team%3A4&client_id=session%3A",
+        );
+        assert_eq!(
+            problems.len(),
+            2,
+            "an unknown kind and an empty value are reported"
+        );
+        assert_eq!(query.to_query_string(), "client_id=account%3Aada%40acme.io");
+        assert_eq!(query.active_filters(), 1);
+        let ada = ClientId::new(ClientIdKind::DifyAccount, "ada@acme.io");
+        let row = |id: Option<ClientId>| LogRecord {
+            client: Some("Ada".into()),
+            client_id: id,
+            ..record("dify", "1", minute(1))
+        };
+        assert!(query.matches(&row(Some(ada.clone()))));
+        assert!(
+            !query.matches(&row(Some(ClientId::new(
+                ClientIdKind::DifySession,
+                "ada@acme.io"
+            )))),
+            "the same text as another kind of id is another client"
+        );
+        assert!(!query.matches(&row(None)), "a name alone proves nothing");
+        let applied = ServerApplied {
+            client_id: true,
+            ..ServerApplied::default()
+        };
+        assert!(query.matches_except(&row(None), applied));
+        assert_eq!(query.single_client_id(), Some(&ada));
     }
 
     #[test]
@@ -716,6 +784,7 @@ mod tests {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod properties {
     use super::*;
+    use crate::client_id::ClientIdKind;
     use proptest::prelude::*;
 
     fn instant() -> impl Strategy<Value = DateTime<Utc>> {
@@ -743,6 +812,14 @@ mod properties {
         proptest::collection::btree_set(".+", 0..3)
     }
 
+    fn client_ids() -> impl Strategy<Value = BTreeSet<ClientId>> {
+        proptest::collection::btree_set(
+            (proptest::sample::select(ClientIdKind::ALL.to_vec()), ".+")
+                .prop_map(|(kind, value)| ClientId::new(kind, value)),
+            0..3,
+        )
+    }
+
     fn query() -> impl Strategy<Value = LogQuery> {
         (
             (
@@ -752,6 +829,7 @@ mod properties {
                 keys(&CollectionType::ALL),
                 names(),
                 names(),
+                client_ids(),
             ),
             (
                 any::<String>(),
@@ -765,7 +843,7 @@ mod properties {
         )
             .prop_map(
                 |(
-                    (period, statuses, clients, types, collections, events),
+                    (period, statuses, clients, types, collections, events, client_ids),
                     (text, column, descending, selected, zone, hide_check_runs, live),
                 )| LogQuery {
                     hide_check_runs,
@@ -776,6 +854,7 @@ mod properties {
                     types,
                     collections,
                     events,
+                    client_ids,
                     text,
                     sort: Sort { column, descending },
                     selected,
@@ -804,7 +883,7 @@ mod properties {
         #[test]
         fn decoding_arbitrary_pairs_never_panics(
             pairs in proptest::collection::vec(
-                ("(period|status|type|client|collection|event|q|sort|sel|tz|x)", any::<String>()),
+                ("(period|status|type|client|client_id|collection|event|q|sort|sel|tz|x)", any::<String>()),
                 0..8,
             )
         ) {

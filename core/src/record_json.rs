@@ -5,6 +5,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
+use crate::client_id::ClientId;
 use crate::model::{CollectionType, LogRecord, RawJson, Usage};
 use crate::status::Status;
 
@@ -19,6 +20,7 @@ pub fn encode(record: &LogRecord) -> Value {
         "status": record.status.key(),
         "rawStatus": record.raw_status,
         "client": record.client,
+        "clientId": record.client_id.as_ref().map(ClientId::key),
         "collection": record.collection,
         "name": record.name,
         "durationMs": record.duration_ms,
@@ -53,6 +55,7 @@ pub fn decode(value: &Value) -> Result<LogRecord, String> {
             .unwrap_or(Status::Unknown),
         raw_status: text("rawStatus").unwrap_or_default(),
         client: text("client"),
+        client_id: text("clientId").and_then(|key| ClientId::from_key(&key)),
         collection: text("collection").unwrap_or_default(),
         name: text("name"),
         duration_ms: number("durationMs"),
@@ -78,6 +81,10 @@ mod tests {
     fn a_record_survives_the_round_trip_whole() {
         let original = LogRecord {
             client: Some("Ada".into()),
+            client_id: Some(crate::client_id::ClientId::new(
+                crate::client_id::ClientIdKind::DifySession,
+                "s:1",
+            )),
             name: Some("Nightly".into()),
             duration_ms: Some(1520),
             usage: Usage {

@@ -260,7 +260,14 @@ impl Source {
         let event_ok = query.events.is_empty()
             || stream.kind() == CollectionType::MakeAudit
             || matches!(self, Source::File(_));
-        type_ok && collection_ok && status_ok && event_ok
+        // Only one vendor's rows carry a given kind of client id.
+        let client_id_ok = query.client_ids.is_empty()
+            || query
+                .client_ids
+                .iter()
+                .any(|id| id.kind.collection_type() == stream.kind())
+            || matches!(self, Source::File(_));
+        type_ok && collection_ok && status_ok && event_ok && client_id_ok
     }
 
     /// Where paging starts: offset 0, or Dify's page 1.
@@ -499,6 +506,44 @@ mod tests {
             "{}",
             audit.url
         );
+    }
+
+    #[test]
+    fn a_client_id_asks_only_its_vendor_and_goes_to_its_server() {
+        use crate::client_id::{ClientId, ClientIdKind};
+        let credential = ClientId::new(ClientIdKind::AitronosCredential, "cred_1");
+        let query = LogQuery {
+            client_ids: [credential.clone()].into(),
+            ..LogQuery::default()
+        };
+        assert_eq!(
+            selected_by(&query),
+            ["ai"],
+            "only Aitronos rows carry credentials"
+        );
+        let source = sources().into_iter().find(|s| s.id() == "ai").unwrap();
+        let request = source.request(&query, window(), 0).unwrap();
+        assert!(
+            request.url.contains("credential_id=cred_1"),
+            "{}",
+            request.url
+        );
+        assert!(source.capabilities().server_applied(&query).client_id);
+        let two = LogQuery {
+            client_ids: [
+                credential,
+                ClientId::new(ClientIdKind::AitronosCredential, "cred_2"),
+            ]
+            .into(),
+            ..LogQuery::default()
+        };
+        let request = source.request(&two, window(), 0).unwrap();
+        assert!(
+            !request.url.contains("credential_id"),
+            "one value per request: the browser filters two"
+        );
+        assert!(!source.capabilities().server_applied(&two).client_id);
+        assert!(!source.capabilities().counts_exactly(&two, false));
     }
 
     #[test]

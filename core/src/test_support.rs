@@ -21,6 +21,7 @@ pub fn record(source: &str, id: &str, timestamp: DateTime<Utc>) -> LogRecord {
         status: Status::Success,
         raw_status: "1".into(),
         client: None,
+        client_id: None,
         collection: "c".into(),
         name: None,
         duration_ms: None,

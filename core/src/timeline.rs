@@ -334,6 +334,7 @@ mod tests {
             status,
             raw_status: String::new(),
             client: Some(format!("client-{id}")),
+            client_id: None,
             collection: "Sync".into(),
             name: Some(format!("Run {id}")),
             duration_ms: duration,
@@ -452,8 +453,8 @@ mod tests {
         let server = HashMap::from([(
             "s".to_owned(),
             ServerApplied {
-                status: false,
                 text: true,
+                ..ServerApplied::default()
             },
         )]);
         assert!(timeline

@@ -48,6 +48,7 @@ fn row(i: usize, total: usize) -> LogRecord {
         status: statuses[(i * 7) % 5],
         raw_status: "1".into(),
         client: Some(format!("client-{}", i % 50)),
+        client_id: None,
         collection: format!("Collection {}", i % 20),
         name: Some(format!("Scheduled run {}", i % 97)),
         duration_ms: Some(((i * 7919) % 60_000) as u64),

@@ -26,6 +26,7 @@ fn record(i: usize) -> LogRecord {
         },
         raw_status: String::new(),
         client: Some(format!("user-{}", i % 3)),
+        client_id: None,
         collection: "Bot".into(),
         name: None,
         duration_ms: Some(10),

@@ -8,6 +8,7 @@ mod postgres_cluster;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use logdeck_core::client_id::{ClientId, ClientIdKind};
 use logdeck_core::model::{CollectionType, LogRecord, RawJson, Usage};
 use logdeck_core::query::{LogQuery, Period, TimeWindow};
 use logdeck_core::status::Status;
@@ -34,6 +35,11 @@ const STATUSES: [Status; 4] = [
 ];
 const CLIENTS: [&str; 3] = ["Ada", "Grace", "ünïcode Ü"];
 const COLLECTIONS: [&str; 3] = ["Sync CRM", "Support bot", "Ops"];
+const CLIENT_IDS: [(ClientIdKind, &str); 3] = [
+    (ClientIdKind::DifySession, "s:1"),
+    (ClientIdKind::DifyAccount, "ada@acme.io"),
+    (ClientIdKind::AitronosCredential, "42"),
+];
 const EVENTS: [&str; 2] = ["key_created", "scenario_updated"];
 const WORDS: [&str; 4] = ["timeout", "rate limit", "ÜNÏ", "50%_"];
 
@@ -48,6 +54,10 @@ fn rows(count: usize) -> Vec<LogRecord> {
             status: STATUSES[(i / 3) % 4],
             raw_status: "x".into(),
             client: (i % 5 != 0).then(|| CLIENTS[i % 3].to_owned()),
+            client_id: (i % 7 != 0).then(|| {
+                let (kind, value) = CLIENT_IDS[i % 3];
+                ClientId::new(kind, value)
+            }),
             collection: COLLECTIONS[(i / 2) % 3].to_owned(),
             name: Some(if i % 4 == 1 { EVENTS[i % 2] } else { "run" }.to_owned()),
             duration_ms: Some(i as u64 * 11),
@@ -193,11 +203,12 @@ fn query_strategy() -> impl Strategy<Value = (LogQuery, (i64, i64))> {
         subset(3),
         subset(3),
         subset(2),
+        subset(3),
         proptest::option::of(0..WORDS.len()),
         (0i64..3000, 0i64..3000),
     )
         .prop_map(
-            |(statuses, kinds, clients, collections, events, word, (a, b))| {
+            |(statuses, kinds, clients, collections, events, client_ids, word, (a, b))| {
                 let query = LogQuery {
                     statuses: statuses.into_iter().map(|i| STATUSES[i]).collect(),
                     types: kinds.into_iter().map(|i| KINDS[i]).collect(),
@@ -207,6 +218,10 @@ fn query_strategy() -> impl Strategy<Value = (LogQuery, (i64, i64))> {
                         .map(|i| COLLECTIONS[i].to_owned())
                         .collect(),
                     events: events.into_iter().map(|i| EVENTS[i].to_owned()).collect(),
+                    client_ids: client_ids
+                        .into_iter()
+                        .map(|i| ClientId::new(CLIENT_IDS[i].0, CLIENT_IDS[i].1))
+                        .collect(),
                     text: word
                         .map(|i| format!("  {}  ", WORDS[i].to_uppercase()))
                         .unwrap_or_default(),
@@ -308,5 +323,71 @@ fn a_large_page_with_a_row_read_twice_is_stored_once_as_its_last_reading() {
             Status::Success,
             "{name}: the last reading wins"
         );
+    }
+}
+
+/// A store written before client ids were kept: its rows get theirs from
+/// their vendor objects when the store is opened again, in both dialects.
+#[test]
+fn rows_archived_before_client_ids_get_them_from_their_vendor_objects() {
+    use logdeck_server::archive::store::MIGRATIONS;
+    let (first_schema, insert) = (
+        MIGRATIONS[0].1,
+        "INSERT INTO records (source, id, at_ms, kind, status, raw_status, collection, raw, search_text) \
+         VALUES ('dify', 'run-1', 0, 'dify-workflows', 'success', 'succeeded', 'Bot', \
+         '{\"created_by_account\":{\"name\":\"Ada\",\"email\":\"ada@acme.io\"}}', ''), \
+         ('ai', 'log-1', 0, 'aitronos-connectors', 'success', 'success', 'Gmail', \
+         '{\"credential_id\":42}', ''), \
+         ('mk', '9f2c', 0, 'make-scenarios', 'success', '1', 'Sync', '{\"id\":\"9f2c\"}', '');
+         INSERT INTO logdeck_migrations (version) VALUES (1);",
+    );
+    let dir = std::env::temp_dir().join(format!("logdeck-archive-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(format!("old-{}.db", rand_suffix()));
+    let old = rusqlite::Connection::open(&file).unwrap();
+    old.execute_batch(&format!(
+        "CREATE TABLE logdeck_migrations (version BIGINT PRIMARY KEY); {first_schema}; {insert}"
+    ))
+    .unwrap();
+    drop(old);
+    let cluster = postgres_cluster::Cluster::start();
+    let mut old = postgres::Client::connect(&cluster.url(), postgres::NoTls).unwrap();
+    old.batch_execute(&format!(
+        "CREATE TABLE logdeck_migrations (version BIGINT PRIMARY KEY); {first_schema}; {insert}"
+    ))
+    .unwrap();
+    drop(old);
+    for spec in [
+        StoreSpec::Sqlite(file.display().to_string()),
+        StoreSpec::Postgres(cluster.url()),
+    ] {
+        let mut store = spec.open().unwrap();
+        let window = TimeWindow {
+            from: DateTime::UNIX_EPOCH,
+            to: at(1),
+        };
+        let by = |kind, value: &str| {
+            let query = LogQuery {
+                client_ids: [ClientId::new(kind, value)].into(),
+                ..LogQuery::default()
+            };
+            Scope::all(query, window)
+        };
+        let found = store
+            .find(&by(ClientIdKind::DifyAccount, "ada@acme.io"), 0, 10)
+            .unwrap();
+        assert_eq!(keys(&found.records), ["dify:run-1"], "{spec:?}");
+        assert_eq!(
+            found.records[0].client_id,
+            Some(ClientId::new(ClientIdKind::DifyAccount, "ada@acme.io"))
+        );
+        let found = store
+            .find(&by(ClientIdKind::AitronosCredential, "42"), 0, 10)
+            .unwrap();
+        assert_eq!(keys(&found.records), ["ai:log-1"], "{spec:?}");
+        let all = store
+            .find(&Scope::all(LogQuery::default(), window), 0, 10)
+            .unwrap();
+        assert_eq!(all.total, 3, "{spec:?}: no row lost");
     }
 }

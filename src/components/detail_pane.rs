@@ -11,6 +11,7 @@ use crate::net::schedule::scheduled_get;
 use logdeck_core::adapters::make_audit::{self, AuditStream};
 use logdeck_core::adapters::make_module_logs::ModuleLogSearch;
 use logdeck_core::adapters::make_scenarios::{self, ScenarioStream};
+use logdeck_core::client_id::ClientId;
 use logdeck_core::format;
 use logdeck_core::http::HttpAnswer;
 use logdeck_core::model::LogRecord;
@@ -48,6 +49,8 @@ pub fn DetailPane(
     #[prop(into)] zone: Signal<ZoneRules>,
     on_close: Callback<()>,
     on_step: Callback<i32>,
+    /// Narrows the view to one client by the vendor's id for it.
+    on_only_client: Callback<ClientId>,
 ) -> impl IntoView {
     let extra = RwSignal::new(Extra::None);
     let fetched = RwSignal::new(None::<LogRecord>);
@@ -119,7 +122,7 @@ pub fn DetailPane(
             </p>
         }
         .into_any(),
-        Some(record) => view! { <RecordFields record=record.clone() zone=zone.get() /> <ExtraDetail extra /> <RawJson raw=record.raw.clone() /> }.into_any(),
+        Some(record) => view! { <RecordFields record=record.clone() zone=zone.get() on_only_client /> <ExtraDetail extra /> <RawJson raw=record.raw.clone() /> }.into_any(),
     }
     };
 
@@ -139,7 +142,11 @@ pub fn DetailPane(
 }
 
 #[component]
-fn RecordFields(record: LogRecord, zone: ZoneRules) -> impl IntoView {
+fn RecordFields(
+    record: LogRecord,
+    zone: ZoneRules,
+    on_only_client: Callback<ClientId>,
+) -> impl IntoView {
     let offset = format::offset_label(zone.offset_at(record.timestamp));
     let time = format::timestamp_in(record.timestamp, &zone);
     // In a repeated hour the time names its offset already.
@@ -174,6 +181,13 @@ fn RecordFields(record: LogRecord, zone: ZoneRules) -> impl IntoView {
     let optional = [
         ("Name / endpoint", record.name.clone()),
         ("Client", record.client.clone()),
+        (
+            "Client id",
+            record
+                .client_id
+                .as_ref()
+                .map(|id| format!("{} {}", id.kind.label(), id.value)),
+        ),
         ("Duration", record.duration_ms.map(format::duration_ms)),
         ("Operations", record.usage.operations.map(|n| n.to_string())),
         ("Transfer", record.usage.transfer.map(format::bytes)),
@@ -192,10 +206,16 @@ fn RecordFields(record: LogRecord, zone: ZoneRules) -> impl IntoView {
     );
     rows.push(("Record id", record.id.clone()));
     let link = record.vendor_link.clone();
+    let client_id = record.client_id.clone();
     view! {
         <dl class="fields">
             {rows.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
         </dl>
+        {client_id.map(|id| view! {
+            <p><button type="button" class="only-client"
+                title="Filter by this id on the vendor's server: exact, unlike the name"
+                on:click=move |_| on_only_client.run(id.clone())>"Only this client"</button></p>
+        })}
         {link.map(|href| view! { <p><a href=href target="_blank" rel="noopener noreferrer">"Open in the vendor's app ↗"</a></p> })}
     }
 }

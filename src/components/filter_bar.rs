@@ -13,6 +13,7 @@ use super::status_filter::StatusFilter;
 use crate::state::url::HistoryEntry;
 use crate::state::zone::{now_span, zone_names, zone_rules};
 use logdeck_core::adapters::{Applied, Capabilities};
+use logdeck_core::client_id::ClientId;
 use logdeck_core::filter_options::FilterOptions;
 use logdeck_core::format;
 use logdeck_core::model::CollectionType;
@@ -128,6 +129,7 @@ pub fn FilterBar(
                 <AppliedHint name="Search" lines=hints(|c| c.text) />
             </div>
             <EventFilter query set_query options />
+            <ClientIdFilter query set_query options />
             <Show when=move || options.with(|o| o.types.contains(&CollectionType::MakeScenarios))>
                 <label class="option" title="Make: leave out trigger runs that found nothing new (applied by Make's server)">
                     <input type="checkbox" prop:checked=move || query.with(|q| q.hide_check_runs)
@@ -169,6 +171,33 @@ fn EventFilter(
         <Show when=move || options.with(|o| !o.events.is_empty()) || query.with(|q| !q.events.is_empty())>
             <div class="filter-group" title="Audit log events (applied by Make's server); choosing one shows audit entries only">
                 <MultiSelect label="Event" options=event_options selected=events on_change=on_events />
+            </div>
+        </Show>
+    }
+}
+
+/// Vendor ids of clients (a Dify session or account e-mail, an Aitronos
+/// credential). Shown once one is chosen, from a record's detail or a link: a
+/// name can stand for several clients, an id for one, so the vendor's server
+/// filters by it and the count stays exact.
+#[component]
+fn ClientIdFilter(
+    query: Memo<LogQuery>,
+    set_query: SetQuery,
+    options: Signal<FilterOptions>,
+) -> impl IntoView {
+    let id_options = Signal::derive(move || options.with(|o| o.client_ids.clone()));
+    let chosen =
+        Signal::derive(move || query.with(|q| q.client_ids.iter().map(ClientId::key).collect()));
+    let on_change = Callback::new(move |keys: BTreeSet<String>| {
+        let mut next = query.get_untracked();
+        next.client_ids = keys.iter().filter_map(|k| ClientId::from_key(k)).collect();
+        set_query.run((next, HistoryEntry::Push));
+    });
+    view! {
+        <Show when=move || query.with(|q| !q.client_ids.is_empty())>
+            <div class="filter-group" title="The vendor's own id of the client: sent to Dify or Aitronos, which filter by it exactly; other sources have no such ids and are left out">
+                <MultiSelect label="Client id" options=id_options selected=chosen on_change />
             </div>
         </Show>
     }

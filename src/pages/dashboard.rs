@@ -25,6 +25,7 @@ use crate::state::selection::{use_selection, Selection};
 use crate::state::url::{use_log_query, use_set_log_query, HistoryEntry};
 use crate::state::zone::{recent_rules, shown_span, zone_label, zone_rules};
 use logdeck_core::archive_status::SyncStatus;
+use logdeck_core::client_id::ClientId;
 use logdeck_core::columns::Column;
 use logdeck_core::config::{ConfigError, RuntimeConfig};
 use logdeck_core::frontier::Frontier;
@@ -81,6 +82,9 @@ pub fn Dashboard() -> impl IntoView {
     let set_live = Callback::new(move |live: bool| change(&|q| q.live = live));
     let sort = Signal::derive(move || query.with(|q| q.sort));
     let on_sort = Callback::new(move |column: Column| change(&|q| q.sort = q.sort.toggled(column)));
+    let only_client = Callback::new(move |id: ClientId| {
+        change(&|q| q.client_ids = [id.clone()].into());
+    });
     let narrow = Callback::new(move |window: TimeWindow| {
         change(&|q| {
             q.period = Period::Absolute {
@@ -124,7 +128,7 @@ pub fn Dashboard() -> impl IntoView {
                 <TableArea loads rows frontier zone zone_choice sort on_sort selection near_end at_top shown />
                 <Show when=move || selection.key.with(Option::is_some)>
                     <DetailPane record=selection.record selected=selection.key sources=all_sources zone
-                        on_close=close_detail on_step=selection.step />
+                        on_close=close_detail on_step=selection.step on_only_client=only_client />
                 </Show>
             </div>
         </div>

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::json::{self, RowContext};
 use super::{single, Applied, Capabilities, DecodeError, Page};
+use crate::client_id::{ClientId, ClientIdKind};
 use crate::config::AitronosConnection;
 use crate::http::{build_url, ApiRequest, VendorError};
 use crate::model::{CollectionType, LogRecord, RawJson, Usage};
@@ -22,15 +23,15 @@ use crate::vendor::Vendor;
 const API: &str = "Aitronos connector logs";
 
 /// Credentials are filtered by id, which the table shows only when the item has no
-/// name for it (names are not unique, so an id guessed from the rows loaded could
-/// hide another credential of that name): the browser filters clients and
-/// collections.
+/// name for it (names are not unique): the browser filters client names and
+/// collections, and the Client id filter sends `credential_id` itself.
 pub const CAPABILITIES: Capabilities = Capabilities {
     period: Applied::Server,
     status: Applied::ServerIfOne,
     client: Applied::Browser,
     collection: Applied::Browser,
     text: Applied::Browser,
+    client_id: Applied::ServerIfOne,
 };
 
 /// What one list request asks for.
@@ -38,6 +39,8 @@ pub const CAPABILITIES: Capabilities = Capabilities {
 pub struct ListParams<'a> {
     pub window: TimeWindow,
     pub statuses: &'a BTreeSet<Status>,
+    /// The one chosen client id, when it is a credential.
+    pub client_id: Option<&'a ClientId>,
     pub offset: u64,
     pub limit: u32,
 }
@@ -65,6 +68,9 @@ pub fn list_request(connection: &AitronosConnection, params: ListParams<'_>) -> 
     ];
     if let Some(status) = server_status(params.statuses) {
         query.push(("status".to_owned(), status.to_owned()));
+    }
+    if let Some(id) = params.client_id {
+        query.push((id.kind.param().to_owned(), id.value.clone()));
     }
     query.push(("limit".to_owned(), params.limit.max(1).to_string()));
     query.push(("offset".to_owned(), params.offset.to_string()));
@@ -144,6 +150,7 @@ fn decode_item(
         },
         raw_status,
         client: first_text(item, &["credential_name", "credential_id"]),
+        client_id: client_id(item),
         collection: first_text(item, &["connector_name", "connector", "connector_id"])
             .unwrap_or_else(|| connection.name.clone()),
         name: first_text(item, &["tool_name", "tool", "action"]),
@@ -153,6 +160,13 @@ fn decode_item(
         vendor_link: None,
         raw: RawJson::of(item),
     })
+}
+
+/// The item's `credential_id`, the id behind the credential name shown.
+pub fn client_id(item: &Value) -> Option<ClientId> {
+    item.get("credential_id")
+        .and_then(json::id_text)
+        .map(|id| ClientId::new(ClientIdKind::AitronosCredential, id))
 }
 
 /// Decodes `{success:false, error:{code, message, trace_id, …}}`.
@@ -173,6 +187,10 @@ fn params<'a>(page: PageAt<'a>) -> ListParams<'a> {
     ListParams {
         window: page.window,
         statuses: &page.query.statuses,
+        client_id: page
+            .query
+            .single_client_id()
+            .filter(|id| id.kind == ClientIdKind::AitronosCredential),
         offset: page.position,
         limit: page.limit,
     }
@@ -243,9 +261,41 @@ mod tests {
                 to: Utc.with_ymd_and_hms(2025, 11, 16, 0, 0, 0).unwrap(),
             },
             statuses,
+            client_id: None,
             offset: 50,
             limit: 50,
         }
+    }
+
+    #[test]
+    fn a_chosen_credential_id_is_sent_and_each_row_keeps_its_own() {
+        let none = BTreeSet::new();
+        let credential = ClientId::new(ClientIdKind::AitronosCredential, "cred 7");
+        let request = list_request(
+            &connection(),
+            ListParams {
+                client_id: Some(&credential),
+                ..params(&none)
+            },
+        );
+        assert!(
+            request.url.contains("&credential_id=cred+7&"),
+            "{}",
+            request.url
+        );
+        let body = r#"{"logs":[{"id":"l1","created_at":"2025-11-15T10:30:00Z","credential_id":42,"credential_name":"Gmail"},
+            {"id":"l2","created_at":"2025-11-15T10:31:00Z","credential_name":"Gmail"}]}"#;
+        let page = decode_list(body, &connection(), params(&none)).unwrap();
+        assert_eq!(page.records[0].client.as_deref(), Some("Gmail"));
+        assert_eq!(
+            page.records[0].client_id,
+            Some(ClientId::new(ClientIdKind::AitronosCredential, "42")),
+            "a number as the vendor may send it"
+        );
+        assert_eq!(
+            page.records[1].client_id, None,
+            "no id, no guess from the name"
+        );
     }
 
     #[test]

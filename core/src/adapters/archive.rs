@@ -27,6 +27,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     client: Applied::Server,
     collection: Applied::Server,
     text: Applied::Server,
+    client_id: Applied::Server,
 };
 
 /// A vendor stream read through the archive.

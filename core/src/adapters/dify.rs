@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use super::json::{self, RowContext};
 use super::{single, Applied, Capabilities, DecodeError, Page};
+use crate::client_id::{ClientId, ClientIdKind};
 use crate::config::DifyConnection;
 use crate::http::{build_url, ApiRequest, VendorError};
 use crate::model::{CollectionType, LogRecord, RawJson, Usage};
@@ -28,8 +29,8 @@ pub const MAX_LIMIT: u32 = 100;
 /// The app is the key itself; `keyword` narrows on the server by Dify's own rules.
 /// Clients are end-user sessions or accounts, which the API filters by session id
 /// or account e-mail (its spec says "account ID"; its server looks up the e-mail)
-/// while the table shows names, and names are not unique: an id guessed from the
-/// rows loaded could hide another client of that name, so the browser filters.
+/// while the table shows names, and names are not unique: the browser filters
+/// names, and the Client id filter sends the id itself.
 pub const CAPABILITIES: Capabilities = Capabilities {
     period: Applied::Server,
     status: Applied::ServerIfOne,
@@ -37,7 +38,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     collection: Applied::Server,
     text: Applied::ServerOwnRules(
         "on Dify's server, over the run's inputs and outputs, the end user's session id and the run id",
-    ),
+    ),    client_id: Applied::ServerIfOne,
 };
 
 /// What one list request asks for.
@@ -45,6 +46,8 @@ pub const CAPABILITIES: Capabilities = Capabilities {
 pub struct ListParams<'a> {
     pub window: TimeWindow,
     pub statuses: &'a BTreeSet<Status>,
+    /// The one chosen client id, when it is a Dify one.
+    pub client_id: Option<&'a ClientId>,
     pub keyword: &'a str,
     /// 1-based.
     pub page: u64,
@@ -70,6 +73,9 @@ pub fn list_request(connection: &DifyConnection, params: ListParams<'_>) -> ApiR
     ];
     if let Some(status) = server_status(params.statuses) {
         query.push(("status".to_owned(), status.to_owned()));
+    }
+    if let Some(id) = params.client_id {
+        query.push((id.kind.param().to_owned(), id.value.clone()));
     }
     let keyword = params.keyword.trim();
     if !keyword.is_empty() {
@@ -138,6 +144,7 @@ fn decode_item(
         .or_else(|| {
             end_user.and_then(|u| json::text(u, "session_id").or_else(|| json::text(u, "id")))
         });
+
     let duration_ms = run
         .get("elapsed_time")
         .and_then(json::number)
@@ -151,6 +158,7 @@ fn decode_item(
         status: status::from_dify(&raw_status),
         raw_status,
         client,
+        client_id: client_id(item),
         collection: connection.name.clone(),
         name: json::text(run, "triggered_from")
             .or_else(|| json::text(item, "created_from"))
@@ -165,6 +173,27 @@ fn decode_item(
         vendor_link: None,
         raw: RawJson::of(item),
     })
+}
+
+/// The id behind the client a run shows, as the matching list parameter takes
+/// it: the account's e-mail where an account is named, else the end user's
+/// session id.
+pub fn client_id(item: &Value) -> Option<ClientId> {
+    let account = item.get("created_by_account").filter(|a| a.is_object());
+    let account_named = account.is_some_and(|a| {
+        json::text(a, "name")
+            .or_else(|| json::text(a, "email"))
+            .is_some()
+    });
+    if account_named {
+        return account
+            .and_then(|a| json::text(a, "email"))
+            .map(|email| ClientId::new(ClientIdKind::DifyAccount, email));
+    }
+    item.get("created_by_end_user")
+        .filter(|u| u.is_object())
+        .and_then(|u| json::text(u, "session_id"))
+        .map(|session| ClientId::new(ClientIdKind::DifySession, session))
 }
 
 /// Decodes Dify's error body (`{code, message, status}`).
@@ -184,6 +213,10 @@ fn params<'a>(page: PageAt<'a>) -> ListParams<'a> {
     ListParams {
         window: page.window,
         statuses: &page.query.statuses,
+        client_id: page
+            .query
+            .single_client_id()
+            .filter(|id| id.kind.collection_type() == CollectionType::DifyWorkflows),
         keyword: &page.query.text,
         page: page.position,
         limit: page.limit,
@@ -263,6 +296,7 @@ mod tests {
                 to: Utc.with_ymd_and_hms(2026, 11, 21, 0, 0, 0).unwrap(),
             },
             statuses,
+            client_id: None,
             keyword,
             page: 2,
             limit: 500,
@@ -294,6 +328,31 @@ mod tests {
             request.headers,
             [("Authorization".to_owned(), "Bearer app-123".to_owned())]
         );
+    }
+
+    #[test]
+    fn a_chosen_client_id_goes_to_its_own_parameter() {
+        let none = BTreeSet::new();
+        for (kind, expected) in [
+            (
+                ClientIdKind::DifyAccount,
+                "&created_by_account=ada%40acme.io&",
+            ),
+            (
+                ClientIdKind::DifySession,
+                "&created_by_end_user_session_id=ada%40acme.io&",
+            ),
+        ] {
+            let id = ClientId::new(kind, "ada@acme.io");
+            let request = list_request(
+                &connection(),
+                ListParams {
+                    client_id: Some(&id),
+                    ..params(&none, "")
+                },
+            );
+            assert!(request.url.contains(expected), "{}", request.url);
+        }
     }
 
     #[test]
@@ -355,6 +414,18 @@ mod tests {
             (Status::Warning, "partial-succeeded")
         );
         assert_eq!(second.client.as_deref(), Some("Grace"));
+        assert_eq!(
+            (&first.client_id, &second.client_id, &third.client_id),
+            (
+                &Some(ClientId::new(
+                    ClientIdKind::DifySession,
+                    "user_chatflow_123"
+                )),
+                &Some(ClientId::new(ClientIdKind::DifyAccount, "g@x.io")),
+                &None
+            ),
+            "the session behind an end user, the e-mail behind an account"
+        );
         assert_eq!(second.message.as_deref(), Some("Node 3 failed"));
         assert_eq!((third.status, third.duration_ms), (Status::Running, None));
     }

@@ -33,6 +33,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     client: Applied::ServerThenBrowser,
     collection: Applied::ServerThenBrowser,
     text: Applied::Browser,
+    client_id: Applied::NotApplicable,
 };
 
 /// Whose audit log to read.
@@ -235,6 +236,7 @@ fn decode_entry(
         status: Status::Event,
         raw_status: String::new(),
         client,
+        client_id: None,
         collection,
         name: json::text(row, "eventName"),
         duration_ms: None,

@@ -29,6 +29,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     client: Applied::Browser,
     collection: Applied::Server,
     text: Applied::Browser,
+    client_id: Applied::NotApplicable,
 };
 
 /// What one list request asks for.
@@ -268,6 +269,7 @@ fn decode_row(
         status: status::from_make_log_code(code),
         raw_status: code.to_string(),
         client,
+        client_id: None,
         collection: scenario.name.clone(),
         name: json::text(row, "executionName").or_else(|| json::text(row, "type")),
         duration_ms: row.get("duration").and_then(json::exact_u64),

@@ -15,7 +15,8 @@ use std::fmt;
 
 use std::collections::BTreeSet;
 
-use super::model::LogRecord;
+use super::client_id::ClientId;
+use super::model::{CollectionType, LogRecord};
 use super::query::LogQuery;
 use super::status::Status;
 
@@ -25,6 +26,16 @@ pub fn single(statuses: &BTreeSet<Status>) -> Option<Status> {
     let mut iter = statuses.iter();
     match (iter.next(), iter.next()) {
         (Some(&only), None) => Some(only),
+        _ => None,
+    }
+}
+
+/// The client id a stored vendor object of `kind` carries, as its adapter read
+/// it at decode time: for rows archived before ids were kept.
+pub fn client_id_of(kind: CollectionType, raw: &serde_json::Value) -> Option<ClientId> {
+    match kind {
+        CollectionType::DifyWorkflows => dify::client_id(raw),
+        CollectionType::AitronosConnectors => aitronos::client_id(raw),
         _ => None,
     }
 }
@@ -140,6 +151,9 @@ pub struct Capabilities {
     pub client: Applied,
     pub collection: Applied,
     pub text: Applied,
+    /// The Client id filter ([`crate::client_id`]): only sources whose rows
+    /// carry ids are asked while one is chosen.
+    pub client_id: Applied,
 }
 
 /// The filters a source's server applied to its rows for one query. The browser
@@ -149,6 +163,7 @@ pub struct Capabilities {
 pub struct ServerApplied {
     pub status: bool,
     pub text: bool,
+    pub client_id: bool,
 }
 
 impl Capabilities {
@@ -175,6 +190,7 @@ impl Capabilities {
             && alone(self.client, query.clients.len())
             && alone(self.collection, collections)
             && alone(self.text, usize::from(query.needle().is_some()))
+            && alone(self.client_id, query.client_ids.len())
     }
 
     /// Which of `query`'s filters the server applies alone.
@@ -186,7 +202,16 @@ impl Capabilities {
         };
         let text = matches!(self.text, Applied::Server | Applied::ServerOwnRules(_))
             && query.needle().is_some();
-        ServerApplied { status, text }
+        let client_id = match self.client_id {
+            Applied::Server => !query.client_ids.is_empty(),
+            Applied::ServerIfOne => query.single_client_id().is_some(),
+            _ => false,
+        };
+        ServerApplied {
+            status,
+            text,
+            client_id,
+        }
     }
 }
 
@@ -213,6 +238,7 @@ mod tests {
             client: Applied::Browser,
             collection: Applied::Browser,
             text: Applied::ServerOwnRules("by the vendor's rules"),
+            client_id: Applied::ServerIfOne,
         };
         assert_eq!(
             caps.server_applied(&LogQuery::default()),
@@ -227,7 +253,8 @@ mod tests {
             caps.server_applied(&one),
             ServerApplied {
                 status: true,
-                text: true
+                text: true,
+                client_id: false,
             }
         );
         let two = LogQuery {

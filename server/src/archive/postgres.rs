@@ -8,8 +8,9 @@ use postgres::types::ToSql;
 use postgres::{Client, NoTls};
 
 use super::store::{
-    counts, filter, histogram_statement, stored_key, to_row, Bound, Counts, Dialect, Found, Row,
-    Scope, Store, StoreError, COLUMNS, MIGRATIONS, TEXT_COLUMNS,
+    client_id_batch_statement, counts, filter, histogram_statement, stored_client_id, stored_key,
+    to_row, Bound, Counts, Dialect, Found, Row, Scope, Store, StoreError, CLIENT_ID_MIGRATION,
+    COLUMNS, COLUMN_COUNT, MIGRATIONS, TEXT_COLUMNS,
 };
 use logdeck_core::model::LogRecord;
 use logdeck_core::status::Status;
@@ -39,7 +40,7 @@ fn params(values: &[Bound]) -> Vec<Box<dyn ToSql + Sync>> {
         .collect()
 }
 
-/// Rows per `INSERT`: 19 values each, well under PostgreSQL's 65 535 parameters.
+/// Rows per `INSERT`: 20 values each, well under PostgreSQL's 65 535 parameters.
 const ROWS_PER_STATEMENT: usize = 500;
 
 /// Each stored `(source, id)` once (as stored: without NULs), as its last
@@ -105,6 +106,9 @@ impl PostgresStore {
             if applied.is_none() {
                 let mut transaction = self.client()?.transaction().map_err(failed)?;
                 transaction.batch_execute(sql).map_err(failed)?;
+                if version == CLIENT_ID_MIGRATION {
+                    fill_client_ids(&mut transaction)?;
+                }
                 transaction
                     .execute(
                         "INSERT INTO logdeck_migrations (version) VALUES ($1)",
@@ -118,9 +122,41 @@ impl PostgresStore {
     }
 }
 
+/// Gives the rows stored before the client-id migration their id, read from
+/// their vendor objects a batch at a time.
+fn fill_client_ids(transaction: &mut postgres::Transaction<'_>) -> Result<(), StoreError> {
+    let mut after: Option<(String, String)> = None;
+    loop {
+        let sql = client_id_batch_statement(Dialect::Postgres, after.is_some());
+        let bounds: Vec<&(dyn ToSql + Sync)> = after
+            .iter()
+            .flat_map(|(s, i)| [s as &(dyn ToSql + Sync), i as &(dyn ToSql + Sync)])
+            .collect();
+        let rows = transaction.query(&sql, &bounds).map_err(failed)?;
+        let mut last = None;
+        for row in &rows {
+            let text = |index: usize| row.try_get::<_, String>(index).map_err(failed);
+            let (source, id, kind, raw) = (text(0)?, text(1)?, text(2)?, text(3)?);
+            if let Some(key) = stored_client_id(&kind, &raw) {
+                transaction
+                    .execute(
+                        "UPDATE records SET client_id = $3 WHERE source = $1 AND id = $2",
+                        &[&source, &id, &key],
+                    )
+                    .map_err(failed)?;
+            }
+            last = Some((source, id));
+        }
+        match last {
+            Some(key) => after = Some(key),
+            None => return Ok(()),
+        }
+    }
+}
+
 fn read_row(row: &postgres::Row) -> Result<Row, StoreError> {
-    let mut texts: [Option<String>; 19] = Default::default();
-    let mut ints = [None; 19];
+    let mut texts: [Option<String>; COLUMN_COUNT] = Default::default();
+    let mut ints = [None; COLUMN_COUNT];
     for (index, is_text) in TEXT_COLUMNS.iter().enumerate() {
         if *is_text {
             texts[index] = row.try_get(index).map_err(failed)?;
@@ -150,8 +186,8 @@ impl Store for PostgresStore {
         for batch in last_of_each(records).chunks(ROWS_PER_STATEMENT) {
             let placeholders: Vec<String> = (0..batch.len())
                 .map(|row| {
-                    let columns: Vec<String> = (1..=19)
-                        .map(|column| format!("${}", row * 19 + column))
+                    let columns: Vec<String> = (1..=COLUMN_COUNT)
+                        .map(|column| format!("${}", row * COLUMN_COUNT + column))
                         .collect();
                     format!("({})", columns.join(", "))
                 })

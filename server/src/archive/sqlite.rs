@@ -5,8 +5,9 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{params_from_iter, Connection, OptionalExtension};
 
 use super::store::{
-    counts, filter, histogram_statement, stored_key, to_row, Bound, Counts, Dialect, Found, Row,
-    Scope, Store, StoreError, COLUMNS, MIGRATIONS, TEXT_COLUMNS,
+    client_id_batch_statement, counts, filter, histogram_statement, stored_client_id, stored_key,
+    to_row, Bound, Counts, Dialect, Found, Row, Scope, Store, StoreError, CLIENT_ID_MIGRATION,
+    COLUMNS, COLUMN_COUNT, MIGRATIONS, TEXT_COLUMNS,
 };
 use logdeck_core::model::LogRecord;
 use logdeck_core::status::Status;
@@ -62,6 +63,9 @@ impl SqliteStore {
             if applied.is_none() {
                 let transaction = self.connection.transaction().map_err(failed)?;
                 transaction.execute_batch(sql).map_err(failed)?;
+                if version == CLIENT_ID_MIGRATION {
+                    fill_client_ids(&transaction)?;
+                }
                 transaction
                     .execute(
                         "INSERT INTO logdeck_migrations (version) VALUES (?1)",
@@ -75,9 +79,40 @@ impl SqliteStore {
     }
 }
 
+/// Gives the rows stored before the client-id migration their id, read from
+/// their vendor objects a batch at a time.
+fn fill_client_ids(transaction: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    let mut after: Option<(String, String)> = None;
+    loop {
+        let sql = client_id_batch_statement(Dialect::Sqlite, after.is_some());
+        let bounds: Vec<&String> = after.iter().flat_map(|(s, i)| [s, i]).collect();
+        let rows: Vec<(String, String, String, String)> = transaction
+            .prepare_cached(&sql)
+            .map_err(failed)?
+            .query_map(params_from_iter(bounds), |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            })
+            .map_err(failed)?
+            .collect::<Result<_, _>>()
+            .map_err(failed)?;
+        let mut update = transaction
+            .prepare_cached("UPDATE records SET client_id = ?3 WHERE source = ?1 AND id = ?2")
+            .map_err(failed)?;
+        for (source, id, kind, raw) in &rows {
+            if let Some(key) = stored_client_id(kind, raw) {
+                update.execute([source, id, &key]).map_err(failed)?;
+            }
+        }
+        match rows.into_iter().last() {
+            Some((source, id, _, _)) => after = Some((source, id)),
+            None => return Ok(()),
+        }
+    }
+}
+
 fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
-    let mut texts: [Option<String>; 19] = Default::default();
-    let mut ints = [None; 19];
+    let mut texts: [Option<String>; COLUMN_COUNT] = Default::default();
+    let mut ints = [None; COLUMN_COUNT];
     for (index, is_text) in TEXT_COLUMNS.iter().enumerate() {
         if *is_text {
             texts[index] = row.get(index)?;
@@ -98,7 +133,7 @@ impl Store for SqliteStore {
         let transaction = self.connection.transaction().map_err(failed)?;
         let mut added = 0;
         {
-            let placeholders: Vec<String> = (1..=19).map(|n| format!("?{n}")).collect();
+            let placeholders: Vec<String> = (1..=COLUMN_COUNT).map(|n| format!("?{n}")).collect();
             let mut exists = transaction
                 .prepare_cached("SELECT 1 FROM records WHERE source = ?1 AND id = ?2")
                 .map_err(failed)?;

@@ -4,6 +4,7 @@
 //! the filter, which is the core's unified filter ([`LogQuery::matches`]) in SQL.
 
 use chrono::{DateTime, TimeZone, Utc};
+use logdeck_core::client_id::ClientId;
 use logdeck_core::model::{CollectionType, LogRecord, RawJson, Usage};
 use logdeck_core::query::{LogQuery, TimeWindow};
 use logdeck_core::status::Status;
@@ -70,9 +71,10 @@ pub trait Store: Send {
 
 /// The schema, as numbered migrations both dialects run in order; the applied
 /// ones are recorded in `logdeck_migrations`.
-pub const MIGRATIONS: [(i64, &str); 1] = [(
-    1,
-    "CREATE TABLE records (
+pub const MIGRATIONS: [(i64, &str); 2] = [
+    (
+        1,
+        "CREATE TABLE records (
         source TEXT NOT NULL,
         id TEXT NOT NULL,
         at_ms BIGINT NOT NULL,
@@ -97,12 +99,57 @@ pub const MIGRATIONS: [(i64, &str); 1] = [(
     CREATE INDEX records_at ON records (at_ms);
     CREATE INDEX records_source_status ON records (source, status, at_ms);
     CREATE TABLE stream_states (stream TEXT PRIMARY KEY, state TEXT NOT NULL);",
-)];
+    ),
+    (
+        CLIENT_ID_MIGRATION,
+        "ALTER TABLE records ADD COLUMN client_id TEXT;
+    CREATE INDEX records_client_id ON records (client_id, at_ms);",
+    ),
+];
+
+/// The migration that added `client_id`; rows stored before it get theirs
+/// from their vendor object ([`stored_client_id`]) in the same transaction.
+pub const CLIENT_ID_MIGRATION: i64 = 2;
+
+/// Rows read per statement while that migration fills `client_id` in.
+pub const CLIENT_ID_BATCH: i64 = 5_000;
+
+/// The kinds whose rows carry client ids, as SQL: what that migration re-reads.
+pub const KINDS_WITH_CLIENT_IDS: &str = "('dify-workflows', 'aitronos-connectors')";
+
+/// The client-id key a stored row's vendor object yields, read by the
+/// adapter's own rule.
+pub fn stored_client_id(kind: &str, raw: &str) -> Option<String> {
+    let kind = CollectionType::from_key(kind)?;
+    let raw: serde_json::Value = serde_json::from_str(raw).ok()?;
+    logdeck_core::adapters::client_id_of(kind, &raw).map(|id| stored_text_of(&id.key()))
+}
+
+/// The statement that reads the next batch for that migration, after the
+/// `(source, id)` bound as the first two values when `resuming`.
+pub fn client_id_batch_statement(dialect: Dialect, resuming: bool) -> String {
+    let after = if resuming {
+        format!(
+            "AND (source, id) > ({}, {})",
+            dialect.placeholder(1),
+            dialect.placeholder(2)
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "SELECT source, id, kind, raw FROM records WHERE kind IN {KINDS_WITH_CLIENT_IDS} {after} \
+         ORDER BY source, id LIMIT {CLIENT_ID_BATCH}"
+    )
+}
+
+/// Columns per row, in [`COLUMNS`] order.
+pub const COLUMN_COUNT: usize = 20;
 
 /// The columns in the order [`Row`] reads and writes them.
 pub const COLUMNS: &str = "source, id, at_ms, kind, status, raw_status, client, collection, \
      name, duration_ms, operations, transfer, centicredits, tokens, steps, message, \
-     vendor_link, raw, search_text";
+     vendor_link, raw, search_text, client_id";
 
 /// A value bound to a statement, in either dialect.
 #[derive(Debug, Clone, PartialEq)]
@@ -204,6 +251,12 @@ pub fn filter(scope: &Scope, dialect: Dialect) -> Clause {
     conditions.extend(any_of(&mut clause, "collection", collections));
     let clients = query.clients.iter().cloned().collect();
     conditions.extend(any_of(&mut clause, "client", clients));
+    let client_ids = query
+        .client_ids
+        .iter()
+        .map(|id| stored_text_of(&id.key()))
+        .collect();
+    conditions.extend(any_of(&mut clause, "client_id", client_ids));
     if !query.events.is_empty() {
         let audit = clause.bind(dialect, Bound::Text(CollectionType::MakeAudit.key().into()));
         conditions.push(format!("kind = {audit}"));
@@ -247,6 +300,10 @@ pub fn to_row(record: &LogRecord) -> Vec<Bound> {
         text(&record.vendor_link),
         stored_text(record.raw.as_str()),
         stored_text(&record.search_text()),
+        record
+            .client_id
+            .as_ref()
+            .map_or(Bound::NullText, |id| stored_text(&id.key())),
     ]
 }
 
@@ -259,7 +316,11 @@ pub fn stored_key(record: &LogRecord) -> (String, String) {
 }
 
 fn stored_text(text: &str) -> Bound {
-    Bound::Text(text.replace('\0', ""))
+    Bound::Text(stored_text_of(text))
+}
+
+fn stored_text_of(text: &str) -> String {
+    text.replace('\0', "")
 }
 
 fn saturating(n: u64) -> i64 {
@@ -268,8 +329,8 @@ fn saturating(n: u64) -> i64 {
 
 /// A stored row read back, column by column in [`COLUMNS`] order.
 pub struct Row {
-    pub texts: [Option<String>; 19],
-    pub ints: [Option<i64>; 19],
+    pub texts: [Option<String>; COLUMN_COUNT],
+    pub ints: [Option<i64>; COLUMN_COUNT],
 }
 
 impl Row {
@@ -294,6 +355,7 @@ impl Row {
             status: Status::from_key(&required(4, "status")?).unwrap_or(Status::Unknown),
             raw_status: text(5).unwrap_or_default(),
             client: text(6),
+            client_id: text(19).and_then(|key| ClientId::from_key(&key)),
             collection: text(7).unwrap_or_default(),
             name: text(8),
             duration_ms: int(9),
@@ -312,9 +374,9 @@ impl Row {
 }
 
 /// Which columns are text (the others are integers), in [`COLUMNS`] order.
-pub const TEXT_COLUMNS: [bool; 19] = [
+pub const TEXT_COLUMNS: [bool; COLUMN_COUNT] = [
     true, true, false, true, true, true, true, true, true, false, false, false, true, false, false,
-    true, true, true, true,
+    true, true, true, true, true,
 ];
 
 /// The histogram as one statement: `(bucket, status, rows)` per group, the
