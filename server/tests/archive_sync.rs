@@ -249,3 +249,66 @@ async fn a_storm_of_rate_limits_slows_the_sync_and_loses_nothing() {
     assert_eq!(state.last_error, None, "a 429 that resolves is no failure");
     assert!(state.synced_to.is_some());
 }
+
+/// The collector polls once an hour here; a read of the last hour still gets
+/// the run the vendor listed a moment ago, through one on-demand pass, and
+/// a second read right after spends no vendor call.
+#[tokio::test]
+async fn a_read_newer_than_the_last_sync_asks_for_a_pass_once() {
+    use tower::ServiceExt;
+    let now = Utc::now();
+    let (vendor, base) = vendor(rows(20, now - Duration::minutes(10))).await;
+    let archive = archive(&store_file("freshen.db")).serving(vec!["bot".into()]);
+    let options = SyncOptions {
+        poll: StdDuration::from_secs(3600),
+        ..OPTIONS
+    };
+    tokio::spawn(logdeck_server::archive::collector::run_stream(
+        archive.clone(),
+        source(&base),
+        reqwest::Client::new(),
+        Lanes::default(),
+        options,
+    ));
+    while stored(&archive).await.len() < 20 {
+        tokio::time::sleep(StdDuration::from_millis(20)).await;
+    }
+    // The first pass has ended, its mark saved: the collector now sleeps.
+    while archive
+        .with_store(|store| store.state("bot"))
+        .await
+        .unwrap()
+        .and_then(|text| serde_json::from_str::<StreamState>(&text).ok())
+        .is_none_or(|state| state.pass.is_some())
+    {
+        tokio::time::sleep(StdDuration::from_millis(20)).await;
+    }
+    tokio::time::sleep(StdDuration::from_millis(1100)).await;
+    vendor
+        .lock()
+        .unwrap()
+        .rows
+        .push(("just-now".to_owned(), Utc::now() - Duration::seconds(1)));
+    let router = logdeck_server::archive::api::routes(archive.clone());
+    let read = |router: axum::Router| async move {
+        let request = axum::http::Request::get("/archive/v1/logs?period=1h&source=bot")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = router.oneshot(request).await.unwrap();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        serde_json::from_slice::<Value>(&body).unwrap()
+    };
+    let body = read(router.clone()).await;
+    assert_eq!(body["total"], 18, "{}", body["total"]);
+    assert_eq!(body["records"][0]["id"], "just-now");
+    let asked = vendor.lock().unwrap().pages_asked.len();
+    let again = read(router).await;
+    assert_eq!(again["total"], 18);
+    assert_eq!(
+        vendor.lock().unwrap().pages_asked.len(),
+        asked,
+        "one on-demand pass per stream within the gap, whoever reads"
+    );
+}

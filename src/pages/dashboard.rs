@@ -51,7 +51,7 @@ pub fn Dashboard() -> impl IntoView {
             .unwrap_or_else(|_| ZoneRules::utc())
     }));
     let refresh = RwSignal::new(0u64);
-    let archive = use_archive_status(config);
+    let archive = use_archive_status(config, loads);
     use_loads_sync(config, query, loads, refresh);
     // The archive's lag joins the loads' own completeness: a count is bare only
     // when the archived sources are synced to the window's end too.

@@ -1,6 +1,7 @@
 //! The team archive's sync state, asked every half minute while the
-//! configuration has archived sources, so each archived source's line says how
-//! fresh its rows are.
+//! configuration has archived sources, and again whenever the archived
+//! sources finish loading (a first page may have made the archive sync them
+//! just now), so each archived source's line says how fresh its rows are.
 
 use std::time::Duration;
 
@@ -13,6 +14,7 @@ use crate::net;
 use crate::state::loads::Loads;
 use logdeck_core::archive_status::{self, decode_status, status_request, SyncStatus};
 use logdeck_core::config::{ConfigError, RuntimeConfig};
+use logdeck_core::load_book::LoadState;
 use logdeck_core::sources::Source;
 
 const ASK_EVERY: Duration = Duration::from_secs(30);
@@ -20,6 +22,7 @@ const ASK_EVERY: Duration = Duration::from_secs(30);
 /// Each archived stream's state; `None` without an archive or before it answers.
 pub fn use_archive_status(
     config: Signal<Option<Result<RuntimeConfig, ConfigError>>>,
+    loads: Loads,
 ) -> RwSignal<Option<Vec<SyncStatus>>> {
     let streams = RwSignal::new(None);
     let api = Memo::new(move |_| {
@@ -29,6 +32,13 @@ pub fn use_archive_status(
                 .and_then(|config| config.as_ref().ok())
                 .and_then(|config| config.archive.as_ref())
                 .map(|archive| archive.api.clone())
+        })
+    });
+    let archived_loading = Memo::new(move |_| {
+        loads.book.with(|book| {
+            book.loads().iter().any(|load| {
+                matches!(load.source, Source::Archived(_)) && load.state == LoadState::Loading
+            })
         })
     });
     Effect::new(move |_| {
@@ -55,6 +65,14 @@ pub fn use_archive_status(
         if let Ok(interval) = set_interval_with_handle(ask.clone(), ASK_EVERY) {
             on_cleanup(move || interval.clear());
         }
+        // Asked again each time the archived sources have finished loading.
+        Effect::new(move |was_loading: Option<bool>| {
+            let loading = archived_loading.get();
+            if was_loading == Some(true) && !loading {
+                ask();
+            }
+            loading
+        });
     });
     streams
 }

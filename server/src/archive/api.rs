@@ -1,7 +1,9 @@
 //! The archive API, behind the relay's access rules (Host, Origin, team token):
 //! - `GET /archive/v1/logs?<the app's URL filters>&source=&offset=&limit=`:
 //!   rows newest first with the exact total (`source`, repeatable, narrows to
-//!   streams: the app reads each archived source on its own);
+//!   streams: the app reads each archived source on its own); a first page of
+//!   a window newer than a stream's last sync asks for a pass first
+//!   ([`super::freshness`]);
 //! - `GET /archive/v1/histogram?<filters>&buckets=`: the true volume per status;
 //! - `GET /archive/v1/status`: each stream's sync state, lag and last error.
 
@@ -16,6 +18,7 @@ use logdeck_core::record_json;
 use logdeck_core::zone::ZoneRules;
 use serde_json::{json, Map, Value};
 
+use super::freshness::FRESHEN_WAIT;
 use super::store::Scope;
 use super::Archive;
 use crate::error::AppError;
@@ -97,6 +100,11 @@ async fn logs(
         return Err(bad_request(format!("limit must be 1 to {MAX_LIMIT}")));
     }
     let limit = u32::try_from(limit).unwrap_or(MAX_LIMIT);
+    // A first page may ask for rows newer than the last sync; later pages go
+    // on with the rows the first one counted.
+    if offset == 0 {
+        freshen(&archive, &scope).await?;
+    }
     let found = archive
         .with_store(move |store| store.find(&scope, offset, limit))
         .await
@@ -110,6 +118,51 @@ async fn logs(
         "nextOffset": next,
         "records": found.records.iter().map(record_json::encode).collect::<Vec<_>>(),
     })))
+}
+
+/// Asks for a pass of each stream in scope that is synced short of the
+/// window's end (not one still backfilling, which is passing anyway) and waits
+/// a moment for them, all at once.
+async fn freshen(archive: &Archive, scope: &Scope) -> Result<(), AppError> {
+    let streams: Vec<String> = if scope.sources.is_empty() {
+        archive.streams().to_vec()
+    } else {
+        scope
+            .sources
+            .iter()
+            .filter(|source| archive.streams().contains(source))
+            .cloned()
+            .collect()
+    };
+    if streams.is_empty() {
+        return Ok(());
+    }
+    let end = scope.window.to;
+    let behind = archive
+        .with_store(move |store| {
+            let mut behind = Vec::new();
+            for stream in streams {
+                let state: Option<StreamState> = store
+                    .state(&stream)?
+                    .and_then(|text| serde_json::from_str(&text).ok());
+                if state
+                    .and_then(|state| state.synced_to)
+                    .is_some_and(|synced_to| synced_to < end)
+                {
+                    behind.push(stream);
+                }
+            }
+            Ok(behind)
+        })
+        .await
+        .map_err(store_failed)?;
+    let mut waits = tokio::task::JoinSet::new();
+    for stream in behind {
+        let signals = archive.signals(&stream);
+        waits.spawn(async move { signals.freshen(FRESHEN_WAIT).await });
+    }
+    while waits.join_next().await.is_some() {}
+    Ok(())
 }
 
 async fn histogram(

@@ -142,7 +142,8 @@ async fn fetch(http: &reqwest::Client, request: &ApiRequest) -> Result<HttpAnswe
 }
 
 /// Runs one stream forever: a page, a checkpoint, the next page; between
-/// passes it waits `poll`. Failures are recorded in the stream's state and
+/// passes it waits `poll`, or less when a reader asks for newer rows
+/// ([`super::freshness`]). Failures are recorded in the stream's state and
 /// the same page is asked again later.
 pub async fn run_stream(
     archive: Archive,
@@ -152,14 +153,21 @@ pub async fn run_stream(
     options: SyncOptions,
 ) {
     let stream = source.id();
+    let signals = archive.signals(&stream);
     loop {
-        match sync_page(&archive, &source, &http, &lanes, &options).await {
-            Ok(true) => {}
-            Ok(false) => tokio::time::sleep(options.poll).await,
+        let pause = match sync_page(&archive, &source, &http, &lanes, &options).await {
+            Ok(true) => continue,
+            Ok(false) => options.poll,
             Err(error) => {
                 log_failure(&stream, &error);
-                tokio::time::sleep(options.poll.min(StdDuration::from_secs(30))).await;
+                options.poll.min(StdDuration::from_secs(30))
             }
+        };
+        signals.pass_ended.notify_waiters();
+        // A reader of a window newer than this pass may ask for the next now.
+        tokio::select! {
+            () = tokio::time::sleep(pause) => {}
+            () = signals.nudge.notified() => {}
         }
     }
 }

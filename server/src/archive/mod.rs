@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod collector;
+pub mod freshness;
 pub mod postgres;
 pub mod sqlite;
 pub mod store;
@@ -74,6 +75,8 @@ pub struct Archive {
     store: Arc<Mutex<Box<dyn Store>>>,
     /// The source ids the collector keeps, which the app reads from here.
     streams: Arc<Vec<String>>,
+    /// Shared by the collector's tasks and the API's readers.
+    freshness: Arc<freshness::Freshness>,
 }
 
 impl std::fmt::Debug for Archive {
@@ -87,6 +90,7 @@ impl Archive {
         Archive {
             store: Arc::new(Mutex::new(store)),
             streams: Arc::new(Vec::new()),
+            freshness: Arc::default(),
         }
     }
 
@@ -100,6 +104,11 @@ impl Archive {
 
     pub fn streams(&self) -> &[String] {
         &self.streams
+    }
+
+    /// The signals between `stream`'s readers and its collector.
+    pub fn signals(&self, stream: &str) -> Arc<freshness::StreamSignals> {
+        self.freshness.signals(stream)
     }
 
     /// Runs `work` with the store on a blocking thread.
