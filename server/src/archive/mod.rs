@@ -7,6 +7,7 @@
 pub mod api;
 pub mod collector;
 pub mod freshness;
+pub mod hourly;
 pub mod postgres;
 pub mod sqlite;
 pub mod store;

@@ -7,10 +7,11 @@ use chrono::{DateTime, TimeZone, Utc};
 use postgres::types::ToSql;
 use postgres::{Client, NoTls};
 
+use super::hourly::{self, Plan};
 use super::store::{
-    client_id_batch_statement, counts, filter, histogram_statement, stored_client_id, stored_key,
-    to_row, Bound, Counts, Dialect, Found, Row, Scope, Store, StoreError, CLIENT_ID_MIGRATION,
-    COLUMNS, COLUMN_COUNT, MIGRATIONS, TEXT_COLUMNS,
+    client_id_batch_statement, counts, filter, stored_client_id, stored_key, to_row, Bound, Clause,
+    Counts, Dialect, Found, Row, Scope, Store, StoreError, CLIENT_ID_MIGRATION, COLUMNS,
+    COLUMN_COUNT, MIGRATIONS, TEXT_COLUMNS,
 };
 use logdeck_core::model::LogRecord;
 use logdeck_core::status::Status;
@@ -154,6 +155,54 @@ fn fill_client_ids(transaction: &mut postgres::Transaction<'_>) -> Result<(), St
     }
 }
 
+/// Takes the stored rows a batch replaces out of their hourly cells.
+fn replaced_cells(
+    transaction: &mut postgres::Transaction<'_>,
+    batch: &[&LogRecord],
+    deltas: &mut hourly::Deltas,
+) -> Result<(), StoreError> {
+    let (sources, ids): (Vec<String>, Vec<String>) =
+        batch.iter().map(|record| stored_key(record)).unzip();
+    // Two arrays, not a thousand parameters: one index probe per key.
+    let rows = transaction
+        .query(
+            "SELECT r.source, r.kind, r.status, r.at_ms FROM records r \
+             JOIN unnest($1::text[], $2::text[]) AS k(source, id) \
+             ON r.source = k.source AND r.id = k.id",
+            &[&sources, &ids],
+        )
+        .map_err(failed)?;
+    for row in rows {
+        let source: String = row.try_get(0).map_err(failed)?;
+        deltas.replaced(
+            &source,
+            row.try_get(1).map_err(failed)?,
+            row.try_get(2).map_err(failed)?,
+            row.try_get(3).map_err(failed)?,
+        );
+    }
+    Ok(())
+}
+
+impl PostgresStore {
+    /// The `(group, status, rows)` a histogram statement yields.
+    fn groups(&mut self, statement: &Clause) -> Result<Vec<(i64, String, i64)>, StoreError> {
+        let values = params(&statement.values);
+        self.client()?
+            .query(&statement.sql, &refs(&values))
+            .map_err(failed)?
+            .iter()
+            .map(|row| {
+                Ok((
+                    row.try_get(0).map_err(failed)?,
+                    row.try_get(1).map_err(failed)?,
+                    row.try_get(2).map_err(failed)?,
+                ))
+            })
+            .collect()
+    }
+}
+
 fn read_row(row: &postgres::Row) -> Result<Row, StoreError> {
     let mut texts: [Option<String>; COLUMN_COUNT] = Default::default();
     let mut ints = [None; COLUMN_COUNT];
@@ -181,9 +230,12 @@ impl Store for PostgresStore {
             .collect();
         let mut transaction = self.client()?.transaction().map_err(failed)?;
         let mut added = 0;
+        let mut deltas = hourly::Deltas::default();
         // Many rows per statement, not one round trip per row; a statement may
         // not touch one row twice, so a page's repeats are dropped first.
         for batch in last_of_each(records).chunks(ROWS_PER_STATEMENT) {
+            replaced_cells(&mut transaction, batch, &mut deltas)?;
+            batch.iter().for_each(|record| deltas.stored(record));
             let placeholders: Vec<String> = (0..batch.len())
                 .map(|row| {
                     let columns: Vec<String> = (1..=COLUMN_COUNT)
@@ -213,6 +265,11 @@ impl Store for PostgresStore {
                     added += 1;
                 }
             }
+        }
+        for statement in deltas.statements(Dialect::Postgres) {
+            transaction
+                .execute(&statement.sql, &refs(&params(&statement.values)))
+                .map_err(failed)?;
         }
         transaction
             .execute(
@@ -309,21 +366,21 @@ impl Store for PostgresStore {
     }
 
     fn histogram(&mut self, scope: &Scope, buckets: usize) -> Result<Counts, StoreError> {
-        let statement = histogram_statement(scope, buckets, Dialect::Postgres);
-        let values = params(&statement.values);
-        let groups = self
-            .client()?
-            .query(&statement.sql, &refs(&values))
-            .map_err(failed)?
-            .iter()
-            .map(|row| {
-                Ok((
-                    row.try_get(0).map_err(failed)?,
-                    row.try_get(1).map_err(failed)?,
-                    row.try_get(2).map_err(failed)?,
-                ))
-            })
-            .collect::<Result<Vec<(i64, String, i64)>, StoreError>>()?;
+        let groups = match hourly::plan(scope, buckets, Dialect::Postgres) {
+            Plan::Rows(statement) => self.groups(&statement)?,
+            Plan::Hours {
+                hours,
+                bucket_of,
+                rest,
+            } => {
+                let mut groups = Vec::new();
+                for statement in &rest {
+                    groups.extend(self.groups(statement)?);
+                }
+                groups.extend(hourly::in_buckets(self.groups(&hours)?, &bucket_of));
+                groups
+            }
+        };
         Ok(counts(groups, buckets))
     }
 
@@ -334,12 +391,20 @@ impl Store for PostgresStore {
     }
 
     fn delete_before(&mut self, before: DateTime<Utc>) -> Result<u64, StoreError> {
-        self.client()?
+        let mut transaction = self.client()?.transaction().map_err(failed)?;
+        let deleted = transaction
             .execute(
                 "DELETE FROM records WHERE at_ms < $1",
                 &[&before.timestamp_millis()],
             )
-            .map_err(failed)
+            .map_err(failed)?;
+        for statement in hourly::after_retention(before.timestamp_millis(), Dialect::Postgres) {
+            transaction
+                .execute(&statement.sql, &refs(&params(&statement.values)))
+                .map_err(failed)?;
+        }
+        transaction.commit().map_err(failed)?;
+        Ok(deleted)
     }
 }
 

@@ -4,10 +4,11 @@ use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params_from_iter, Connection, OptionalExtension};
 
+use super::hourly::{self, Plan};
 use super::store::{
-    client_id_batch_statement, counts, filter, histogram_statement, stored_client_id, stored_key,
-    to_row, Bound, Counts, Dialect, Found, Row, Scope, Store, StoreError, CLIENT_ID_MIGRATION,
-    COLUMNS, COLUMN_COUNT, MIGRATIONS, TEXT_COLUMNS,
+    client_id_batch_statement, counts, filter, stored_client_id, stored_key, to_row, Bound, Clause,
+    Counts, Dialect, Found, Row, Scope, Store, StoreError, CLIENT_ID_MIGRATION, COLUMNS,
+    COLUMN_COUNT, MIGRATIONS, TEXT_COLUMNS,
 };
 use logdeck_core::model::LogRecord;
 use logdeck_core::status::Status;
@@ -110,6 +111,20 @@ fn fill_client_ids(transaction: &rusqlite::Transaction<'_>) -> Result<(), StoreE
     }
 }
 
+impl SqliteStore {
+    /// The `(group, status, rows)` a histogram statement yields.
+    fn groups(&self, statement: &Clause) -> Result<Vec<(i64, String, i64)>, StoreError> {
+        let mut prepared = self.connection.prepare(&statement.sql).map_err(failed)?;
+        let rows = prepared
+            .query_map(
+                params_from_iter(statement.values.iter().map(value)),
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .map_err(failed)?;
+        rows.collect::<Result<_, _>>().map_err(failed)
+    }
+}
+
 fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     let mut texts: [Option<String>; COLUMN_COUNT] = Default::default();
     let mut ints = [None; COLUMN_COUNT];
@@ -134,9 +149,12 @@ impl Store for SqliteStore {
         let mut added = 0;
         {
             let placeholders: Vec<String> = (1..=COLUMN_COUNT).map(|n| format!("?{n}")).collect();
-            let mut exists = transaction
-                .prepare_cached("SELECT 1 FROM records WHERE source = ?1 AND id = ?2")
+            let mut stored = transaction
+                .prepare_cached(
+                    "SELECT kind, status, at_ms FROM records WHERE source = ?1 AND id = ?2",
+                )
                 .map_err(failed)?;
+            let mut deltas = hourly::Deltas::default();
             let mut upsert = transaction
                 .prepare_cached(&format!(
                     "INSERT OR REPLACE INTO records ({COLUMNS}) VALUES ({})",
@@ -145,11 +163,27 @@ impl Store for SqliteStore {
                 .map_err(failed)?;
             for record in records {
                 let (source, id) = stored_key(record);
-                if !exists.exists([&source, &id]).map_err(failed)? {
-                    added += 1;
+                let before: Option<(String, String, i64)> = stored
+                    .query_row([&source, &id], |row| {
+                        Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+                    })
+                    .optional()
+                    .map_err(failed)?;
+                match before {
+                    Some((kind, status, at_ms)) => deltas.replaced(&source, kind, status, at_ms),
+                    None => added += 1,
                 }
+                deltas.stored(record);
                 upsert
                     .execute(params_from_iter(to_row(record).iter().map(value)))
+                    .map_err(failed)?;
+            }
+            for statement in deltas.statements(Dialect::Sqlite) {
+                transaction
+                    .execute(
+                        &statement.sql,
+                        params_from_iter(statement.values.iter().map(value)),
+                    )
                     .map_err(failed)?;
             }
         }
@@ -238,15 +272,21 @@ impl Store for SqliteStore {
     }
 
     fn histogram(&mut self, scope: &Scope, buckets: usize) -> Result<Counts, StoreError> {
-        let statement = histogram_statement(scope, buckets, Dialect::Sqlite);
-        let mut prepared = self.connection.prepare(&statement.sql).map_err(failed)?;
-        let rows = prepared
-            .query_map(
-                params_from_iter(statement.values.iter().map(value)),
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-            )
-            .map_err(failed)?;
-        let groups: Vec<(i64, String, i64)> = rows.collect::<Result<_, _>>().map_err(failed)?;
+        let groups = match hourly::plan(scope, buckets, Dialect::Sqlite) {
+            Plan::Rows(statement) => self.groups(&statement)?,
+            Plan::Hours {
+                hours,
+                bucket_of,
+                rest,
+            } => {
+                let mut groups = Vec::new();
+                for statement in &rest {
+                    groups.extend(self.groups(statement)?);
+                }
+                groups.extend(hourly::in_buckets(self.groups(&hours)?, &bucket_of));
+                groups
+            }
+        };
         Ok(counts(groups, buckets))
     }
 
@@ -262,12 +302,22 @@ impl Store for SqliteStore {
     }
 
     fn delete_before(&mut self, before: DateTime<Utc>) -> Result<u64, StoreError> {
-        self.connection
+        let transaction = self.connection.transaction().map_err(failed)?;
+        let deleted = transaction
             .execute(
                 "DELETE FROM records WHERE at_ms < ?1",
                 [before.timestamp_millis()],
             )
-            .map(|n| n as u64)
-            .map_err(failed)
+            .map_err(failed)?;
+        for statement in hourly::after_retention(before.timestamp_millis(), Dialect::Sqlite) {
+            transaction
+                .execute(
+                    &statement.sql,
+                    params_from_iter(statement.values.iter().map(value)),
+                )
+                .map_err(failed)?;
+        }
+        transaction.commit().map_err(failed)?;
+        Ok(deleted as u64)
     }
 }

@@ -71,7 +71,7 @@ pub trait Store: Send {
 
 /// The schema, as numbered migrations both dialects run in order; the applied
 /// ones are recorded in `logdeck_migrations`.
-pub const MIGRATIONS: [(i64, &str); 2] = [
+pub const MIGRATIONS: [(i64, &str); 3] = [
     (
         1,
         "CREATE TABLE records (
@@ -108,6 +108,7 @@ pub const MIGRATIONS: [(i64, &str); 2] = [
     CREATE INDEX records_at_status ON records (at_ms, status);
     DROP INDEX records_at;",
     ),
+    (3, super::hourly::MIGRATION),
 ];
 
 /// The migration that added `client_id`, and the indexes the dashboard's reads
@@ -192,7 +193,7 @@ impl Dialect {
 }
 
 /// A `WHERE` clause and its values.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Clause {
     pub sql: String,
     pub values: Vec<Bound>,
@@ -389,8 +390,17 @@ pub const TEXT_COLUMNS: [bool; COLUMN_COUNT] = [
 /// The histogram as one statement: `(bucket, status, rows)` per group, the
 /// bucket computed by the database so only the groups travel.
 pub fn histogram_statement(scope: &Scope, buckets: usize, dialect: Dialect) -> Clause {
-    let window = scope.window;
-    let mut clause = filter(scope, dialect);
+    histogram_over(filter(scope, dialect), scope.window, buckets, dialect)
+}
+
+/// `(bucket, status, rows)` of the rows `clause` selects, `window` cut into
+/// `buckets`.
+pub fn histogram_over(
+    mut clause: Clause,
+    window: TimeWindow,
+    buckets: usize,
+    dialect: Dialect,
+) -> Clause {
     let from = clause.bind(dialect, Bound::Int(window.from.timestamp_millis()));
     let count = clause.bind(dialect, Bound::Int(i64::try_from(buckets).unwrap_or(1)));
     let span = (window.to - window.from).num_milliseconds().max(1);
