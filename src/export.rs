@@ -177,7 +177,7 @@ pub async fn export(
     let mut merge = NewestFirst::new(lanes);
     let server: std::collections::HashMap<String, _> = sources
         .iter()
-        .map(|source| (source.id(), source.capabilities().server_applied(&query)))
+        .map(|source| (source.id(), source.server_applied(&query)))
         .collect();
     progress.set(
         sources

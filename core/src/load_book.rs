@@ -216,7 +216,7 @@ impl LoadBook {
         self.loads
             .iter()
             .map(|load| {
-                let applied = load.source.capabilities().server_applied(query);
+                let applied = load.source.server_applied(query);
                 (load.source.id(), applied)
             })
             .filter(|(_, applied)| *applied != ServerApplied::default())

@@ -415,10 +415,17 @@ impl LogQuery {
                     .is_some_and(|id| self.client_ids.contains(id)))
     }
 
-    /// The one chosen client id, which a vendor's list request can carry (each
-    /// takes a single value); with several, the browser filters.
-    pub fn single_client_id(&self) -> Option<&ClientId> {
-        let mut ids = self.client_ids.iter();
+    /// The chosen client ids rows of `kind` can carry.
+    pub fn client_ids_for(&self, kind: CollectionType) -> impl Iterator<Item = &ClientId> {
+        self.client_ids
+            .iter()
+            .filter(move |id| id.kind.collection_type() == kind)
+    }
+
+    /// The one chosen client id of `kind`'s vendor, which its list request can
+    /// carry (each takes a single value); with several, the browser filters.
+    pub fn single_client_id_for(&self, kind: CollectionType) -> Option<&ClientId> {
+        let mut ids = self.client_ids_for(kind);
         match (ids.next(), ids.next()) {
             (Some(only), None) => Some(only),
             _ => None,
@@ -573,7 +580,14 @@ mod tests {
             ..ServerApplied::default()
         };
         assert!(query.matches_except(&row(None), applied));
-        assert_eq!(query.single_client_id(), Some(&ada));
+        assert_eq!(
+            query.single_client_id_for(CollectionType::DifyWorkflows),
+            Some(&ada)
+        );
+        assert_eq!(
+            query.single_client_id_for(CollectionType::AitronosConnectors),
+            None
+        );
     }
 
     #[test]

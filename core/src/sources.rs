@@ -6,7 +6,7 @@
 use crate::adapters::archive::ArchivedStream;
 use crate::adapters::make_audit::{AuditScope, AuditStream};
 use crate::adapters::make_scenarios::ScenarioStream;
-use crate::adapters::{Capabilities, DecodeError, Page};
+use crate::adapters::{Capabilities, DecodeError, Page, ServerApplied};
 use crate::config::{AitronosConnection, Connection, DifyConnection, RuntimeConfig};
 use crate::csv_file::FileSnapshot;
 use crate::http::{ApiRequest, HttpAnswer, RelayRefusal, VendorError};
@@ -226,7 +226,13 @@ impl Source {
     /// would show (its server applies every filter the query sets).
     pub fn counts_exactly(&self, query: &LogQuery) -> bool {
         let by_selection = self.stream().fixed_collection().is_some();
-        self.capabilities().counts_exactly(query, by_selection)
+        self.capabilities()
+            .counts_exactly(query, self.kind(), by_selection)
+    }
+
+    /// Which of `query`'s filters this source's server applies alone.
+    pub fn server_applied(&self, query: &LogQuery) -> ServerApplied {
+        self.capabilities().server_applied(query, self.kind())
     }
 
     /// What people call it: connection and collection.
@@ -528,7 +534,7 @@ mod tests {
             "{}",
             request.url
         );
-        assert!(source.capabilities().server_applied(&query).client_id);
+        assert!(source.server_applied(&query).client_id);
         let two = LogQuery {
             client_ids: [
                 credential,
@@ -542,8 +548,25 @@ mod tests {
             !request.url.contains("credential_id"),
             "one value per request: the browser filters two"
         );
-        assert!(!source.capabilities().server_applied(&two).client_id);
-        assert!(!source.capabilities().counts_exactly(&two, false));
+        assert!(!source.server_applied(&two).client_id);
+        assert!(!source.counts_exactly(&two));
+        // Another vendor's id beside it is not this server's business.
+        let with_dify = LogQuery {
+            client_ids: [
+                ClientId::new(ClientIdKind::AitronosCredential, "cred_1"),
+                ClientId::new(ClientIdKind::DifyAccount, "ada@acme.io"),
+            ]
+            .into(),
+            ..LogQuery::default()
+        };
+        let request = source.request(&with_dify, window(), 0).unwrap();
+        assert!(
+            request.url.contains("credential_id=cred_1"),
+            "{}",
+            request.url
+        );
+        assert!(source.server_applied(&with_dify).client_id);
+        assert!(source.counts_exactly(&with_dify));
     }
 
     #[test]

@@ -22,6 +22,53 @@ pub struct Timeline {
     /// (offsets shift while new logs arrive) is kept once, and a newer reading of
     /// it (live mode) replaces it in place.
     keys: KeyIndex,
+    /// Every row in the last sort's order: a filter change then keeps the rows
+    /// it selects in that order, with no sort (sorting a subset of a sorted
+    /// list leaves it sorted, ties in load order included).
+    sorted: SortedOnce,
+}
+
+/// The order of all rows for one [`Sort`], computed when a view first needs it
+/// and forgotten whenever the rows change.
+#[derive(Debug, Default)]
+struct SortedOnce(std::sync::Mutex<Option<(Sort, Vec<usize>)>>);
+
+impl SortedOnce {
+    fn with<T>(
+        &self,
+        sort: Sort,
+        compute: impl FnOnce() -> Vec<usize>,
+        read: impl FnOnce(&[usize]) -> T,
+    ) -> T {
+        let mut cached = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if cached.as_ref().is_none_or(|(kept, _)| *kept != sort) {
+            *cached = Some((sort, compute()));
+        }
+        read(cached.as_ref().map_or(&[], |(_, order)| order.as_slice()))
+    }
+
+    fn forget(&mut self) {
+        *self
+            .0
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    }
+}
+
+/// A cache: copies start without it, and it never makes two timelines differ.
+impl Clone for SortedOnce {
+    fn clone(&self) -> Self {
+        SortedOnce::default()
+    }
+}
+
+impl PartialEq for SortedOnce {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// Record positions by [`LogRecord::key`], holding a hash per row rather than a
@@ -94,6 +141,7 @@ impl Timeline {
     /// they are kept once in memory.
     pub fn extend_shared(&mut self, records: impl IntoIterator<Item = SharedRecord>) -> usize {
         let before = self.records.len();
+        self.sorted.forget();
         for record in records {
             if self
                 .keys
@@ -136,6 +184,7 @@ impl Timeline {
             match self.keys.get(&record.key(), &self.records) {
                 Some(index) => {
                     if *self.records[index] != record {
+                        self.sorted.forget();
                         self.search_texts[index] = record.search_text().into();
                         self.records[index] = SharedRecord::new(record);
                     }
@@ -157,6 +206,7 @@ impl Timeline {
         });
         self.records.retain(|record| keep(&record.source));
         self.keys = KeyIndex::of(&self.records);
+        self.sorted.forget();
     }
 
     /// Whether `record` is an opened file's copy of a row that is also loaded
@@ -212,33 +262,42 @@ impl Timeline {
         let any_live = self.records.iter().any(|record| !record.is_snapshot());
         // Rows of one source come together: look its skips up once per run of rows.
         let mut last: Option<(&str, ServerApplied)> = None;
-        let mut indices: Vec<usize> = (0..self.records.len())
-            .filter(|&index| {
-                let record = &self.records[index];
-                let skip = match last {
-                    Some((source, skip)) if source == record.source => skip,
-                    _ => {
-                        let skip = server.get(&record.source).copied().unwrap_or_default();
-                        last = Some((&record.source, skip));
-                        skip
-                    }
-                };
-                // The copy check hashes a key: it goes after the cheap filters.
-                frontier.covers(record.timestamp)
-                    && query.matches_fields_except(record, skip)
-                    && (skip.text
-                        || needle
-                            .as_deref()
-                            .is_none_or(|needle| self.search_texts[index].contains(needle)))
-                    && !(any_live && self.is_copy_of_loaded(record))
-            })
-            .collect();
         let sort = query.sort;
-        match number_key(sort.column) {
-            Some(key) => self.sort_by_number(&mut indices, key, sort.descending),
-            None => indices.sort_by(|&a, &b| compare(&self.records[a], &self.records[b], sort)),
-        }
-        indices
+        let all_sorted = || {
+            let mut indices: Vec<usize> = (0..self.records.len()).collect();
+            match number_key(sort.column) {
+                Some(key) => self.sort_by_number(&mut indices, key, sort.descending),
+                None => {
+                    indices.sort_by(|&a, &b| compare(&self.records[a], &self.records[b], sort));
+                }
+            }
+            indices
+        };
+        self.sorted.with(sort, all_sorted, |order| {
+            order
+                .iter()
+                .copied()
+                .filter(|&index| {
+                    let record = &self.records[index];
+                    let skip = match last {
+                        Some((source, skip)) if source == record.source => skip,
+                        _ => {
+                            let skip = server.get(&record.source).copied().unwrap_or_default();
+                            last = Some((&record.source, skip));
+                            skip
+                        }
+                    };
+                    // The copy check hashes a key: it goes after the cheap filters.
+                    frontier.covers(record.timestamp)
+                        && query.matches_fields_except(record, skip)
+                        && (skip.text
+                            || needle
+                                .as_deref()
+                                .is_none_or(|needle| self.search_texts[index].contains(needle)))
+                        && !(any_live && self.is_copy_of_loaded(record))
+                })
+                .collect()
+        })
     }
 
     /// [`compare`]'s order for a numeric column, from keys gathered once into one
@@ -397,6 +456,37 @@ mod tests {
         };
         // Errors first; the two errors newest first.
         assert_eq!(ids(&timeline(), &query), ["b", "c", "d", "a"]);
+    }
+
+    #[test]
+    fn the_kept_order_follows_every_change_of_rows_and_sort() {
+        let mut timeline = timeline();
+        let newest = LogQuery::default();
+        let errors = LogQuery {
+            statuses: [Status::Error].into(),
+            ..LogQuery::default()
+        };
+        assert_eq!(ids(&timeline, &newest), ["b", "c", "d", "a"]);
+        assert_eq!(
+            ids(&timeline, &errors),
+            ["b", "c"],
+            "the kept order, filtered"
+        );
+        timeline.extend([record("e", 5, Status::Error, Some(50))]);
+        assert_eq!(ids(&timeline, &errors), ["e", "b", "c"]);
+        let longest = LogQuery {
+            sort: Sort {
+                column: Column::Duration,
+                descending: true,
+            },
+            ..LogQuery::default()
+        };
+        assert_eq!(ids(&timeline, &longest), ["d", "a", "c", "e", "b"]);
+        // A newer reading that moves in time moves in the order too.
+        timeline.update_known(vec![record("a", 9, Status::Success, Some(300))]);
+        assert_eq!(ids(&timeline, &newest), ["a", "e", "b", "c", "d"]);
+        timeline.retain_sources(|_| false);
+        assert!(ids(&timeline, &newest).is_empty());
     }
 
     #[test]

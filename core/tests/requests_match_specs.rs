@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 
 use chrono::{Duration, TimeZone, Utc};
+use logdeck_core::client_id::{ClientId, ClientIdKind};
 use logdeck_core::config::RuntimeConfig;
 use logdeck_core::query::{LogQuery, TimeWindow};
 use logdeck_core::sources::Source;
@@ -54,6 +55,13 @@ fn queries() -> Vec<LogQuery> {
         text: "refund".into(),
         ..LogQuery::default()
     });
+    // One id per vendor kind: each goes to its own documented parameter.
+    for kind in ClientIdKind::ALL {
+        queries.push(LogQuery {
+            client_ids: [ClientId::new(kind, "ada@acme.io")].into(),
+            ..LogQuery::default()
+        });
+    }
     queries.push(LogQuery {
         events: ["key_created".to_owned(), "scenario_updated".to_owned()].into(),
         hide_check_runs: true,
@@ -184,7 +192,7 @@ fn every_request_uses_documented_parameters_of_the_documented_types() {
     }
     assert_eq!(
         checked,
-        5 * 7 * 2,
+        5 * queries().len() * 2,
         "every source, query and page was checked"
     );
 }

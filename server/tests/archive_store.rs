@@ -433,5 +433,16 @@ fn rows_archived_before_client_ids_get_them_from_their_vendor_objects() {
             .find(&Scope::all(LogQuery::default(), window), 0, 10)
             .unwrap();
         assert_eq!(all.total, 3, "{spec:?}: no row lost");
+        // Migration 3 counted the stored rows by hour: a window of whole hours
+        // reads them from the counts alone.
+        let hours = TimeWindow {
+            from: DateTime::UNIX_EPOCH,
+            to: DateTime::UNIX_EPOCH + Duration::hours(3) - Duration::milliseconds(1),
+        };
+        assert_eq!(
+            histogram(store.as_mut(), &Scope::all(LogQuery::default(), hours), 3),
+            Cells::from([((0, Status::Success), 3)]),
+            "{spec:?}"
+        );
     }
 }

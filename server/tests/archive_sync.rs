@@ -283,7 +283,16 @@ async fn a_read_newer_than_the_last_sync_asks_for_a_pass_once() {
     {
         tokio::time::sleep(StdDuration::from_millis(20)).await;
     }
-    tokio::time::sleep(StdDuration::from_millis(1100)).await;
+    // As if that pass were a minute old: reads within the gap of a sync do
+    // not ask for another.
+    let mut aged = state(&archive).await;
+    aged.synced_to = aged.synced_to.map(|at| at - Duration::minutes(1));
+    archive
+        .with_store(move |store| {
+            store.commit_page("bot", &[], &mut |_| serde_json::to_string(&aged).unwrap())
+        })
+        .await
+        .unwrap();
     vendor
         .lock()
         .unwrap()

@@ -11,13 +11,17 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::net;
+use crate::net::schedule;
 use crate::state::loads::Loads;
 use logdeck_core::archive_status::{self, decode_status, status_request, SyncStatus};
 use logdeck_core::config::{ConfigError, RuntimeConfig};
 use logdeck_core::load_book::LoadState;
+use logdeck_core::scheduler::Millis;
 use logdeck_core::sources::Source;
 
 const ASK_EVERY: Duration = Duration::from_secs(30);
+/// The least time between two asks on loads finishing, in milliseconds.
+const REASK_AFTER: Millis = 5_000;
 
 /// Each archived stream's state; `None` without an archive or before it answers.
 pub fn use_archive_status(
@@ -65,10 +69,18 @@ pub fn use_archive_status(
         if let Ok(interval) = set_interval_with_handle(ask.clone(), ASK_EVERY) {
             on_cleanup(move || interval.clear());
         }
-        // Asked again each time the archived sources have finished loading.
+        // Asked again when the archived sources have finished loading (a
+        // first page may have made the archive sync them), but not after
+        // every later page of a background fill.
+        let last_asked = StoredValue::new(None::<Millis>);
         Effect::new(move |was_loading: Option<bool>| {
             let loading = archived_loading.get();
-            if was_loading == Some(true) && !loading {
+            let now = schedule::now();
+            let due = last_asked
+                .get_value()
+                .is_none_or(|at| now >= at.saturating_add(REASK_AFTER));
+            if was_loading == Some(true) && !loading && due {
+                last_asked.set_value(Some(now));
                 ask();
             }
             loading

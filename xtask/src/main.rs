@@ -216,7 +216,14 @@ fn end_to_end() -> Result<(), String> {
     let archive_store = format!("sqlite:{archive_file}");
     let archived = server::DemoServer::start(
         "debug",
-        &[&APP[..], &["--archive", &archive_store, "--backfill", "2"]].concat(),
+        // Polls every 2 minutes: on-demand syncs then keep 30 s apart, room
+        // for the lag test to open its page after the read that synced.
+        &[
+            &APP[..],
+            &["--archive", &archive_store, "--backfill", "2"],
+            &["--archive-poll", "120"],
+        ]
+        .concat(),
     )?;
     let mut playwright = command::npm_bin("playwright");
     playwright

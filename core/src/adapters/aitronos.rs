@@ -189,8 +189,7 @@ fn params<'a>(page: PageAt<'a>) -> ListParams<'a> {
         statuses: &page.query.statuses,
         client_id: page
             .query
-            .single_client_id()
-            .filter(|id| id.kind == ClientIdKind::AitronosCredential),
+            .single_client_id_for(CollectionType::AitronosConnectors),
         offset: page.position,
         limit: page.limit,
     }

@@ -215,8 +215,7 @@ fn params<'a>(page: PageAt<'a>) -> ListParams<'a> {
         statuses: &page.query.statuses,
         client_id: page
             .query
-            .single_client_id()
-            .filter(|id| id.kind.collection_type() == CollectionType::DifyWorkflows),
+            .single_client_id_for(CollectionType::DifyWorkflows),
         keyword: &page.query.text,
         page: page.position,
         limit: page.limit,

@@ -171,7 +171,14 @@ impl Capabilities {
     /// its count of matching rows is the count the view would show.
     /// `collection_by_selection`: the source is one collection, chosen by the
     /// Collection filter itself.
-    pub fn counts_exactly(&self, query: &LogQuery, collection_by_selection: bool) -> bool {
+    /// `kind`: the source's own, since a client id of another vendor's kind is
+    /// not for its server.
+    pub fn counts_exactly(
+        &self,
+        query: &LogQuery,
+        kind: CollectionType,
+        collection_by_selection: bool,
+    ) -> bool {
         let alone = |applied: Applied, values: usize| {
             values == 0
                 || match applied {
@@ -190,11 +197,20 @@ impl Capabilities {
             && alone(self.client, query.clients.len())
             && alone(self.collection, collections)
             && alone(self.text, usize::from(query.needle().is_some()))
-            && alone(self.client_id, query.client_ids.len())
+            && alone(self.client_id, self.client_ids_to_apply(query, kind))
     }
 
-    /// Which of `query`'s filters the server applies alone.
-    pub fn server_applied(&self, query: &LogQuery) -> ServerApplied {
+    /// How many chosen client ids a source of `kind` must apply: every one for
+    /// an archive (it filters any vendor's), else its vendor's own.
+    fn client_ids_to_apply(&self, query: &LogQuery, kind: CollectionType) -> usize {
+        match self.client_id {
+            Applied::Server => query.client_ids.len(),
+            _ => query.client_ids_for(kind).count(),
+        }
+    }
+
+    /// Which of `query`'s filters the server of a source of `kind` applies alone.
+    pub fn server_applied(&self, query: &LogQuery, kind: CollectionType) -> ServerApplied {
         let status = match self.status {
             Applied::Server | Applied::ServerOwnRules(_) => !query.statuses.is_empty(),
             Applied::ServerIfOne => single(&query.statuses).is_some(),
@@ -204,7 +220,7 @@ impl Capabilities {
             && query.needle().is_some();
         let client_id = match self.client_id {
             Applied::Server => !query.client_ids.is_empty(),
-            Applied::ServerIfOne => query.single_client_id().is_some(),
+            Applied::ServerIfOne => query.single_client_id_for(kind).is_some(),
             _ => false,
         };
         ServerApplied {
@@ -241,7 +257,7 @@ mod tests {
             client_id: Applied::ServerIfOne,
         };
         assert_eq!(
-            caps.server_applied(&LogQuery::default()),
+            caps.server_applied(&LogQuery::default(), CollectionType::DifyWorkflows),
             ServerApplied::default()
         );
         let one = LogQuery {
@@ -250,7 +266,7 @@ mod tests {
             ..LogQuery::default()
         };
         assert_eq!(
-            caps.server_applied(&one),
+            caps.server_applied(&one, CollectionType::DifyWorkflows),
             ServerApplied {
                 status: true,
                 text: true,
@@ -262,12 +278,19 @@ mod tests {
             text: "  ".into(),
             ..LogQuery::default()
         };
-        assert_eq!(caps.server_applied(&two), ServerApplied::default());
+        assert_eq!(
+            caps.server_applied(&two, CollectionType::DifyWorkflows),
+            ServerApplied::default()
+        );
         let browser_text = Capabilities {
             text: Applied::ServerThenBrowser,
             ..caps
         };
-        assert!(!browser_text.server_applied(&one).text);
+        assert!(
+            !browser_text
+                .server_applied(&one, CollectionType::DifyWorkflows)
+                .text
+        );
     }
 
     #[test]

@@ -121,8 +121,9 @@ async fn logs(
 }
 
 /// Asks for a pass of each stream in scope that is synced short of the
-/// window's end (not one still backfilling, which is passing anyway) and waits
-/// a moment for them, all at once.
+/// window's end, and waits a moment for them, all at once. Left alone: a
+/// stream still backfilling or in a pass (it is reading anyway), one whose
+/// last page failed (its collector backs off), and one synced within the gap.
 async fn freshen(archive: &Archive, scope: &Scope) -> Result<(), AppError> {
     let streams: Vec<String> = if scope.sources.is_empty() {
         archive.streams().to_vec()
@@ -137,6 +138,11 @@ async fn freshen(archive: &Archive, scope: &Scope) -> Result<(), AppError> {
     if streams.is_empty() {
         return Ok(());
     }
+    let gap = archive.nudge_gap();
+    let recent = chrono::Duration::from_std(gap)
+        .ok()
+        .and_then(|gap| Utc::now().checked_sub_signed(gap))
+        .unwrap_or(chrono::DateTime::<Utc>::MIN_UTC);
     let end = scope.window.to;
     let behind = archive
         .with_store(move |store| {
@@ -145,10 +151,14 @@ async fn freshen(archive: &Archive, scope: &Scope) -> Result<(), AppError> {
                 let state: Option<StreamState> = store
                     .state(&stream)?
                     .and_then(|text| serde_json::from_str(&text).ok());
-                if state
-                    .and_then(|state| state.synced_to)
-                    .is_some_and(|synced_to| synced_to < end)
-                {
+                let idle_and_behind = state.is_some_and(|state| {
+                    state.pass.is_none()
+                        && state.last_error.is_none()
+                        && state
+                            .synced_to
+                            .is_some_and(|synced_to| synced_to < end && synced_to < recent)
+                });
+                if idle_and_behind {
                     behind.push(stream);
                 }
             }
@@ -159,7 +169,7 @@ async fn freshen(archive: &Archive, scope: &Scope) -> Result<(), AppError> {
     let mut waits = tokio::task::JoinSet::new();
     for stream in behind {
         let signals = archive.signals(&stream);
-        waits.spawn(async move { signals.freshen(FRESHEN_WAIT).await });
+        waits.spawn(async move { signals.freshen(FRESHEN_WAIT, gap).await });
     }
     while waits.join_next().await.is_some() {}
     Ok(())

@@ -154,7 +154,12 @@ pub async fn run_stream(
 ) {
     let stream = source.id();
     let signals = archive.signals(&stream);
+    let mut in_pass = false;
     loop {
+        if !in_pass {
+            signals.pass_started();
+            in_pass = true;
+        }
         let pause = match sync_page(&archive, &source, &http, &lanes, &options).await {
             Ok(true) => continue,
             Ok(false) => options.poll,
@@ -163,7 +168,8 @@ pub async fn run_stream(
                 options.poll.min(StdDuration::from_secs(30))
             }
         };
-        signals.pass_ended.notify_waiters();
+        in_pass = false;
+        signals.pass_ended();
         // A reader of a window newer than this pass may ask for the next now.
         tokio::select! {
             () = tokio::time::sleep(pause) => {}

@@ -1,5 +1,6 @@
 //! Hourly counts per stream, kind and status, kept beside the rows so the
-//! volume chart over months reads a few thousand cells instead of every row.
+//! archive's histogram over months (`/archive/v1/histogram`) and the exact
+//! total of a first page read a few thousand cells instead of every row.
 //! A histogram takes the whole hours inside each bucket from here and only
 //! the hours a bucket boundary cuts (and the window's ragged ends) from the
 //! rows, so it stays exact; a filter the counts do not carry (client, text,
@@ -9,7 +10,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, TimeZone, Utc};
 use logdeck_core::model::LogRecord;
-use logdeck_core::query::TimeWindow;
+use logdeck_core::query::{LogQuery, TimeWindow};
+use std::collections::BTreeSet;
 
 use super::store::{
     filter, histogram_over, histogram_statement, stored_key, Bound, Clause, Dialect, Scope,
@@ -152,13 +154,23 @@ fn bucket(at_ms: i64, from_ms: i64, span: i64, buckets: usize) -> usize {
 /// The plan for `scope`'s histogram: from the rows alone when the counts
 /// cannot answer (a filter they do not carry, no whole hour in the window).
 pub fn plan(scope: &Scope, buckets: usize, dialect: Dialect) -> Plan {
-    let query = &scope.query;
     let window = scope.window;
-    let counted_filters_only = query.clients.is_empty()
-        && query.collections.is_empty()
-        && query.events.is_empty()
-        && query.client_ids.is_empty()
-        && query.needle().is_none();
+    // Only what the counts carry may be set: any other filter, today's or one
+    // added later, reads the rows.
+    let uncounted = LogQuery {
+        period: LogQuery::default().period,
+        statuses: BTreeSet::new(),
+        types: BTreeSet::new(),
+        // Neither the archive nor the core's filter reads these.
+        hide_check_runs: false,
+        live: false,
+        sort: LogQuery::default().sort,
+        selected: None,
+        zone: LogQuery::default().zone,
+        text: scope.query.needle().unwrap_or_default(),
+        ..scope.query.clone()
+    };
+    let counted_filters_only = uncounted == LogQuery::default();
     let from_ms = window.from.timestamp_millis();
     let to_ms = window.to.timestamp_millis();
     // Hours wholly inside the window, whose rows start at the first whole
@@ -169,7 +181,8 @@ pub fn plan(scope: &Scope, buckets: usize, dialect: Dialect) -> Plan {
     if !counted_filters_only || starts_at < 0 || first >= end {
         return Plan::Rows(histogram_statement(scope, buckets, dialect));
     }
-    let span = (to_ms - from_ms).max(1);
+    // The span exactly as the rows' statement binds it.
+    let span = (window.to - window.from).num_milliseconds().max(1);
     let mut bucket_of = BTreeMap::new();
     let mut cut = Vec::new();
     for hour in first..end {

@@ -112,6 +112,11 @@ impl Archive {
         self.freshness.signals(stream)
     }
 
+    /// How far apart on-demand syncs of a stream may be.
+    pub fn nudge_gap(&self) -> std::time::Duration {
+        self.freshness.gap()
+    }
+
     /// Runs `work` with the store on a blocking thread.
     pub async fn with_store<T: Send + 'static>(
         &self,
@@ -144,6 +149,7 @@ pub fn spawn_collector(archive: &Archive, sources: Vec<Source>, options: collect
         }
     };
     let lanes = collector::Lanes::default();
+    archive.freshness.set_poll(options.poll);
     for source in sources {
         tokio::spawn(collector::run_stream(
             archive.clone(),

@@ -35,6 +35,13 @@ pub struct Counts {
     pub cells: Vec<(usize, Status, u64)>,
 }
 
+impl Counts {
+    /// Every row counted.
+    pub fn total(&self) -> u64 {
+        self.cells.iter().map(|(_, _, rows)| rows).sum()
+    }
+}
+
 /// What every store does.
 pub trait Store: Send {
     /// Stores a page and the stream's checkpoint in one transaction, so a crash
