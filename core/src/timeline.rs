@@ -273,30 +273,33 @@ impl Timeline {
             }
             indices
         };
+        // Rows are tested in load order (memory order: the records of one page
+        // lie together), then read out in the kept order through the flags.
+        let kept: Vec<bool> = self
+            .records
+            .iter()
+            .zip(&self.search_texts)
+            .map(|(record, search_text)| {
+                let skip = match last {
+                    Some((source, skip)) if source == record.source => skip,
+                    _ => {
+                        let skip = server.get(&record.source).copied().unwrap_or_default();
+                        last = Some((&record.source, skip));
+                        skip
+                    }
+                };
+                // The copy check hashes a key: it goes after the cheap filters.
+                frontier.covers(record.timestamp)
+                    && query.matches_fields_except(record, skip)
+                    && (skip.text
+                        || needle
+                            .as_deref()
+                            .is_none_or(|needle| search_text.contains(needle)))
+                    && !(any_live && self.is_copy_of_loaded(record))
+            })
+            .collect();
         self.sorted.with(sort, all_sorted, |order| {
-            order
-                .iter()
-                .copied()
-                .filter(|&index| {
-                    let record = &self.records[index];
-                    let skip = match last {
-                        Some((source, skip)) if source == record.source => skip,
-                        _ => {
-                            let skip = server.get(&record.source).copied().unwrap_or_default();
-                            last = Some((&record.source, skip));
-                            skip
-                        }
-                    };
-                    // The copy check hashes a key: it goes after the cheap filters.
-                    frontier.covers(record.timestamp)
-                        && query.matches_fields_except(record, skip)
-                        && (skip.text
-                            || needle
-                                .as_deref()
-                                .is_none_or(|needle| self.search_texts[index].contains(needle)))
-                        && !(any_live && self.is_copy_of_loaded(record))
-                })
-                .collect()
+            order.iter().copied().filter(|&index| kept[index]).collect()
         })
     }
 
