@@ -10,6 +10,7 @@ use super::columns::Column;
 use super::frontier::Frontier;
 use super::model::{LogRecord, SharedRecord};
 use super::query::{LogQuery, Sort};
+use super::status::Status;
 
 /// Records with what filtering needs prepared once per row, so a keystroke costs a
 /// scan of prepared text, not a re-lowercasing of 100 000 records.
@@ -22,10 +23,28 @@ pub struct Timeline {
     /// (offsets shift while new logs arrive) is kept once, and a newer reading of
     /// it (live mode) replaces it in place.
     keys: KeyIndex,
+    /// Each row's time, status and source, side by side: the usual filters
+    /// (period, status) read these few bytes per row instead of following a
+    /// pointer to each record.
+    row_keys: Vec<RowKey>,
+    /// The sources with rows here, numbered for [`RowKey::source`], with their
+    /// row counts: which sources are loaded, and whether any row is live, cost
+    /// a look at a few sources instead of a scan of every row.
+    sources: Vec<(String, usize)>,
+    source_numbers: HashMap<String, u32>,
     /// Every row in the last sort's order: a filter change then keeps the rows
     /// it selects in that order, with no sort (sorting a subset of a sorted
     /// list leaves it sorted, ties in load order included).
     sorted: SortedOnce,
+}
+
+/// What the usual filters read of a row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct RowKey {
+    at: chrono::DateTime<chrono::Utc>,
+    status: Status,
+    /// Its place in [`Timeline::sources`].
+    source: u32,
 }
 
 /// The order of all rows for one [`Sort`], computed when a view first needs it
@@ -147,6 +166,12 @@ impl Timeline {
                 .keys
                 .insert(&record.key(), self.records.len(), &self.records)
             {
+                let source = self.source_number(&record.source);
+                self.row_keys.push(RowKey {
+                    at: record.timestamp,
+                    status: record.status,
+                    source,
+                });
                 self.search_texts.push(record.search_text().into());
                 self.records.push(record);
             }
@@ -185,6 +210,8 @@ impl Timeline {
                 Some(index) => {
                     if *self.records[index] != record {
                         self.sorted.forget();
+                        self.row_keys[index].at = record.timestamp;
+                        self.row_keys[index].status = record.status;
                         self.search_texts[index] = record.search_text().into();
                         self.records[index] = SharedRecord::new(record);
                     }
@@ -207,6 +234,45 @@ impl Timeline {
         self.records.retain(|record| keep(&record.source));
         self.keys = KeyIndex::of(&self.records);
         self.sorted.forget();
+        // Rare (a source reloads): the sources are numbered again.
+        self.sources.clear();
+        self.source_numbers.clear();
+        let records = std::mem::take(&mut self.records);
+        self.row_keys = records
+            .iter()
+            .map(|record| RowKey {
+                at: record.timestamp,
+                status: record.status,
+                source: self.source_number(&record.source),
+            })
+            .collect();
+        self.records = records;
+    }
+
+    /// `source`'s number, counting one more row of it.
+    fn source_number(&mut self, source: &str) -> u32 {
+        if let Some(&number) = self.source_numbers.get(source) {
+            if let Some((_, rows)) = self.sources.get_mut(number as usize) {
+                *rows += 1;
+            }
+            return number;
+        }
+        let number = u32::try_from(self.sources.len()).unwrap_or(u32::MAX);
+        self.sources.push((source.to_owned(), 1));
+        self.source_numbers.insert(source.to_owned(), number);
+        number
+    }
+
+    /// The ids of the sources with rows here.
+    pub fn sources(&self) -> impl Iterator<Item = &str> {
+        self.sources.iter().map(|(source, _)| source.as_str())
+    }
+
+    /// Whether any row comes from a live source rather than an opened file:
+    /// only then can a file's row be a copy of a loaded one.
+    fn has_live_rows(&self) -> bool {
+        self.sources()
+            .any(|source| !source.starts_with(crate::model::SNAPSHOT_PREFIX))
     }
 
     /// Whether `record` is an opened file's copy of a row that is also loaded
@@ -228,6 +294,9 @@ impl Timeline {
 
     /// How many of `records` (an opened file's) are copies of rows loaded live.
     pub fn copies_among<'a>(&self, records: impl IntoIterator<Item = &'a LogRecord>) -> usize {
+        if !self.has_live_rows() {
+            return 0;
+        }
         records
             .into_iter()
             .filter(|record| self.is_copy_of_loaded(record))
@@ -259,9 +328,31 @@ impl Timeline {
         let needle = query.needle();
         // Only rows loaded live can have copies in a file; with none (a file
         // opened alone) no row needs the check, which hashes a key.
-        let any_live = self.records.iter().any(|record| !record.is_snapshot());
-        // Rows of one source come together: look its skips up once per run of rows.
-        let mut last: Option<(&str, ServerApplied)> = None;
+        let any_live = self.has_live_rows();
+        // What each source's server applied, by source number.
+        let skips: Vec<ServerApplied> = self
+            .sources()
+            .map(|source| server.get(source).copied().unwrap_or_default())
+            .collect();
+        // With no filter but period, status and text, no record is read: only
+        // the row keys and search texts. Any other filter, also one added
+        // later, reads the record.
+        let beyond_row_keys = LogQuery {
+            period: LogQuery::default().period,
+            statuses: std::collections::BTreeSet::new(),
+            text: String::new(),
+            hide_check_runs: false,
+            live: false,
+            sort: LogQuery::default().sort,
+            selected: None,
+            zone: LogQuery::default().zone,
+            ..query.clone()
+        } != LogQuery::default();
+        // A table lookup per row, not a search of the set.
+        let mut status_wanted = [query.statuses.is_empty(); Status::ALL.len()];
+        for status in &query.statuses {
+            status_wanted[*status as usize] = true;
+        }
         let sort = query.sort;
         let all_sorted = || {
             let mut indices: Vec<usize> = (0..self.records.len()).collect();
@@ -276,26 +367,21 @@ impl Timeline {
         // Rows are tested in load order (memory order: the records of one page
         // lie together), then read out in the kept order through the flags.
         let kept: Vec<bool> = self
-            .records
+            .row_keys
             .iter()
             .zip(&self.search_texts)
-            .map(|(record, search_text)| {
-                let skip = match last {
-                    Some((source, skip)) if source == record.source => skip,
-                    _ => {
-                        let skip = server.get(&record.source).copied().unwrap_or_default();
-                        last = Some((&record.source, skip));
-                        skip
-                    }
-                };
+            .enumerate()
+            .map(|(index, (key, search_text))| {
+                let skip = skips.get(key.source as usize).copied().unwrap_or_default();
                 // The copy check hashes a key: it goes after the cheap filters.
-                frontier.covers(record.timestamp)
-                    && query.matches_fields_except(record, skip)
+                frontier.covers(key.at)
+                    && (skip.status || status_wanted[key.status as usize])
+                    && (!beyond_row_keys || query.matches_fields_except(&self.records[index], skip))
                     && (skip.text
                         || needle
                             .as_deref()
                             .is_none_or(|needle| search_text.contains(needle)))
-                    && !(any_live && self.is_copy_of_loaded(record))
+                    && !(any_live && self.is_copy_of_loaded(&self.records[index]))
             })
             .collect();
         self.sorted.with(sort, all_sorted, |order| {
@@ -499,8 +585,15 @@ mod tests {
             source: "other".into(),
             ..record("e", 9, Status::Success, None)
         }]);
+        assert_eq!(
+            timeline
+                .sources()
+                .collect::<std::collections::BTreeSet<_>>(),
+            ["other", "s"].into()
+        );
         timeline.retain_sources(|source| source == "other");
         assert_eq!(timeline.len(), 1);
+        assert_eq!(timeline.sources().collect::<Vec<_>>(), ["other"]);
         let query = LogQuery {
             text: "run e".into(),
             ..LogQuery::default()
@@ -714,6 +807,126 @@ mod tests {
                 });
                 let viewed = timeline.view(&query, &Frontier::complete(), &HashMap::new());
                 assert_eq!(viewed, general, "{column:?} descending={descending}");
+            }
+        }
+    }
+
+    mod against_the_plain_filter {
+        use super::*;
+        use proptest::prelude::*;
+
+        const SOURCES: [&str; 3] = ["a", "b", "file:x.csv"];
+        const CLIENTS: [&str; 2] = ["Ada", "Grace"];
+
+        /// Rows from a small domain; a file's row may copy a live row's key.
+        fn row(
+            (source, id, second, status, client, duration): (
+                usize,
+                u8,
+                u8,
+                usize,
+                usize,
+                Option<u64>,
+            ),
+        ) -> LogRecord {
+            let source = SOURCES[source];
+            let id = if source.starts_with("file:") && id % 2 == 0 {
+                format!("a:{}", id / 2)
+            } else {
+                id.to_string()
+            };
+            LogRecord {
+                source: source.into(),
+                client: Some(CLIENTS[client].into()),
+                message: (id.len() % 2 == 0).then(|| "rate limit".to_owned()),
+                ..record(&id, u32::from(second % 60), Status::ALL[status], duration)
+            }
+        }
+
+        fn rows() -> impl Strategy<Value = Vec<LogRecord>> {
+            proptest::collection::vec(
+                (
+                    0..3usize,
+                    0..20u8,
+                    0..60u8,
+                    0..Status::ALL.len(),
+                    0..2usize,
+                    proptest::option::of(0..5u64),
+                )
+                    .prop_map(row),
+                0..40,
+            )
+        }
+
+        fn query() -> impl Strategy<Value = LogQuery> {
+            (
+                proptest::sample::subsequence(Status::ALL.to_vec(), 0..3),
+                proptest::sample::subsequence(CLIENTS.to_vec(), 0..2),
+                proptest::bool::ANY,
+                proptest::sample::select(vec![
+                    Column::Time,
+                    Column::Duration,
+                    Column::Status,
+                    Column::Client,
+                ]),
+                proptest::bool::ANY,
+            )
+                .prop_map(|(statuses, clients, text, column, descending)| LogQuery {
+                    statuses: statuses.into_iter().collect(),
+                    clients: clients.into_iter().map(str::to_owned).collect(),
+                    text: if text { "RATE".into() } else { String::new() },
+                    sort: Sort { column, descending },
+                    ..LogQuery::default()
+                })
+        }
+
+        /// What the view must equal: every record tested on its own, then a
+        /// stable sort.
+        fn plain(
+            timeline: &Timeline,
+            query: &LogQuery,
+            server: &HashMap<String, ServerApplied>,
+        ) -> Vec<usize> {
+            let records = timeline.records();
+            let mut indices: Vec<usize> = (0..records.len())
+                .filter(|&i| {
+                    let record = &records[i];
+                    let skip = server.get(&record.source).copied().unwrap_or_default();
+                    query.matches_except(record, skip)
+                        && !(record.is_snapshot() && timeline.contains_key(&record.id))
+                })
+                .collect();
+            indices.sort_by(|&a, &b| compare(&records[a], &records[b], query.sort));
+            indices
+        }
+
+        proptest! {
+            #[test]
+            fn the_view_keeps_and_orders_what_testing_each_row_would(
+                first in rows(),
+                more in rows(),
+                queries in proptest::collection::vec(query(), 1..4),
+                status_on_server in proptest::bool::ANY,
+            ) {
+                let server = HashMap::from([(
+                    "b".to_owned(),
+                    ServerApplied { status: status_on_server, ..ServerApplied::default() },
+                )]);
+                let mut timeline = Timeline::new(first);
+                for query in &queries {
+                    prop_assert_eq!(
+                        timeline.view(query, &Frontier::complete(), &server),
+                        plain(&timeline, query, &server)
+                    );
+                }
+                timeline.extend(more);
+                timeline.retain_sources(|source| source != "b" || !status_on_server);
+                for query in &queries {
+                    prop_assert_eq!(
+                        timeline.view(query, &Frontier::complete(), &server),
+                        plain(&timeline, query, &server)
+                    );
+                }
             }
         }
     }

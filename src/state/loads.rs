@@ -61,6 +61,8 @@ pub struct Loads {
     /// Answers taken in at the next tick, together: a burst of pages then costs
     /// one pass over every row (view, chart, options) instead of one per page.
     arrived: StoredValue<Vec<(Fetch, Result<Page, SourceError>)>>,
+    /// Each opened file's rows in the window, by the file load's identity.
+    file_rows_in_window: StoredValue<std::collections::HashMap<String, usize>>,
 }
 
 /// How long answers wait to be taken in together: under a frame.
@@ -87,6 +89,7 @@ impl Loads {
             live_controllers: StoredValue::new_local(Vec::new()),
             messages: StoredValue::new(MessageBook::default()),
             arrived: StoredValue::new(Vec::new()),
+            file_rows_in_window: StoredValue::new(std::collections::HashMap::new()),
         }
     }
 
@@ -153,16 +156,7 @@ impl Loads {
         // Most filter changes keep every row: the timeline (and all that derives
         // from it, over every row) is touched only when a source goes or comes.
         let dropped = self.timeline.with_untracked(|timeline| {
-            // A source's rows come together: one lookup per run of them.
-            let mut last: Option<&str> = None;
-            timeline.records().iter().any(|record| {
-                let source = record.source.as_str();
-                if last == Some(source) {
-                    return false;
-                }
-                last = Some(source);
-                !plan.kept.contains(source)
-            })
+            timeline.sources().any(|source| !plan.kept.contains(source))
         });
         if dropped || !plan.opened.is_empty() {
             self.timeline.update(|timeline| {
@@ -199,18 +193,33 @@ impl Loads {
                 .iter()
                 .map(|(name, records)| {
                     let source = Source::file(name.clone());
-                    let in_window = records
-                        .iter()
-                        .filter(|record| (window.from..=window.to).contains(&record.timestamp))
-                        .count();
+                    let identity = format!(
+                        "{}@{:?}..{:?}#{}",
+                        source.id(),
+                        window.from,
+                        window.to,
+                        records.len()
+                    );
+                    // Counted once per file and window, not at every filter change.
+                    let in_window = self
+                        .file_rows_in_window
+                        .with_value(|known| known.get(&identity).copied());
+                    let in_window = in_window.unwrap_or_else(|| {
+                        let count = records
+                            .iter()
+                            .filter(|record| (window.from..=window.to).contains(&record.timestamp))
+                            .count();
+                        self.file_rows_in_window.update_value(|known| {
+                            // A bound, not a policy: windows change rarely.
+                            if known.len() >= 64 {
+                                known.clear();
+                            }
+                            known.insert(identity.clone(), count);
+                        });
+                        count
+                    });
                     wanted.push(Wanted {
-                        identity: format!(
-                            "{}@{:?}..{:?}#{}",
-                            source.id(),
-                            window.from,
-                            window.to,
-                            records.len()
-                        ),
+                        identity,
                         start: Start::Loaded(in_window),
                         counts_exactly: true,
                         source: source.clone(),
