@@ -3,7 +3,6 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::frontier::Frontier;
-use super::model::LogRecord;
 use super::query::TimeWindow;
 use super::status::Status;
 
@@ -78,9 +77,10 @@ const STEPS: [i64; 12] = [
 ];
 
 /// Splits `window` into at most `max_buckets` bars of a round width and counts
-/// `records` into them; records outside the window are ignored.
-pub fn histogram<'a>(
-    records: impl IntoIterator<Item = &'a LogRecord>,
+/// rows, each given by its time and status, into them; rows outside the
+/// window are ignored.
+pub fn histogram(
+    rows: impl IntoIterator<Item = (DateTime<Utc>, Status)>,
     window: TimeWindow,
     max_buckets: usize,
 ) -> Vec<Bucket> {
@@ -103,13 +103,13 @@ pub fn histogram<'a>(
             }
         })
         .collect();
-    for record in records {
-        if record.timestamp < window.from || record.timestamp > window.to {
+    for (at, status) in rows {
+        if at < window.from || at > window.to {
             continue;
         }
-        let index = ((record.timestamp.timestamp() - start) / step) as usize;
+        let index = ((at.timestamp() - start) / step) as usize;
         if let Some(bucket) = buckets.get_mut(index) {
-            bucket.counts[status_index(record.status)] += 1;
+            bucket.counts[status_index(status)] += 1;
         }
     }
     buckets
@@ -118,6 +118,7 @@ pub fn histogram<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::LogRecord;
     use crate::test_support;
     use chrono::TimeZone;
 
@@ -160,7 +161,7 @@ mod tests {
             record(2, Status::Error),
             record(59, Status::Error),
         ];
-        let buckets = histogram(&records, window, 30);
+        let buckets = histogram(records.iter().map(|r| (r.timestamp, r.status)), window, 30);
         // One hour in at most 30 bars: 5-minute bars, plus the one holding 11:00.
         assert_eq!(buckets.len(), 13);
         assert_eq!(buckets[0].to - buckets[0].from, Duration::minutes(5));
@@ -181,7 +182,8 @@ mod tests {
             from: Utc.with_ymd_and_hms(2026, 1, 1, 10, 30, 0).unwrap(),
             to: Utc.with_ymd_and_hms(2026, 1, 1, 10, 40, 0).unwrap(),
         };
-        let buckets = histogram(&[record(1, Status::Success)], window, 10);
+        let one = record(1, Status::Success);
+        let buckets = histogram([(one.timestamp, one.status)], window, 10);
         assert_eq!(buckets.iter().map(Bucket::total).sum::<u32>(), 0);
     }
 }

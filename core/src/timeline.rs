@@ -263,6 +263,18 @@ impl Timeline {
         number
     }
 
+    /// The time and status of the rows at `indices`, for the volume chart:
+    /// read side by side, not from each record.
+    pub fn times_and_statuses<'a>(
+        &'a self,
+        indices: &'a [usize],
+    ) -> impl Iterator<Item = (chrono::DateTime<chrono::Utc>, Status)> + 'a {
+        indices
+            .iter()
+            .filter_map(|&index| self.row_keys.get(index))
+            .map(|key| (key.at, key.status))
+    }
+
     /// The ids of the sources with rows here.
     pub fn sources(&self) -> impl Iterator<Item = &str> {
         self.sources.iter().map(|(source, _)| source.as_str())
@@ -574,6 +586,21 @@ mod tests {
         // A newer reading that moves in time moves in the order too.
         timeline.update_known(vec![record("a", 9, Status::Success, Some(300))]);
         assert_eq!(ids(&timeline, &newest), ["a", "e", "b", "c", "d"]);
+        // The chart's side-by-side reading follows the newer reading too.
+        let shown = timeline.view(&newest, &Frontier::complete(), &HashMap::new());
+        let expected: Vec<_> = shown
+            .iter()
+            .map(|&i| {
+                (
+                    timeline.records()[i].timestamp,
+                    timeline.records()[i].status,
+                )
+            })
+            .collect();
+        assert_eq!(
+            timeline.times_and_statuses(&shown).collect::<Vec<_>>(),
+            expected
+        );
         timeline.retain_sources(|_| false);
         assert!(ids(&timeline, &newest).is_empty());
     }

@@ -74,16 +74,7 @@ pub fn VolumeChart(
         let Some(window) = window.get() else {
             return Vec::new();
         };
-        rows.with(|rows| {
-            timeline.with(|t| {
-                histogram(
-                    rows.iter()
-                        .filter_map(|&i| t.records().get(i).map(|r| &**r)),
-                    window,
-                    MAX_BARS,
-                )
-            })
-        })
+        rows.with(|rows| timeline.with(|t| histogram(t.times_and_statuses(rows), window, MAX_BARS)))
     });
     let label = move |instant: DateTime<Utc>| format::timestamp_in(instant, &zone.get_untracked());
     let bars = move || {
