@@ -27,10 +27,10 @@ pub struct Timeline {
     /// (period, status) read these few bytes per row instead of following a
     /// pointer to each record.
     row_keys: Vec<RowKey>,
-    /// The sources with rows here, numbered for [`RowKey::source`], with their
-    /// row counts: which sources are loaded, and whether any row is live, cost
-    /// a look at a few sources instead of a scan of every row.
-    sources: Vec<(String, usize)>,
+    /// The sources with rows here, numbered for [`RowKey::source`]: which
+    /// sources are loaded, and whether any row is live, cost a look at a few
+    /// sources instead of a scan of every row.
+    sources: Vec<String>,
     source_numbers: HashMap<String, u32>,
     /// Every row in the last sort's order: a filter change then keeps the rows
     /// it selects in that order, with no sort (sorting a subset of a sorted
@@ -249,16 +249,13 @@ impl Timeline {
         self.records = records;
     }
 
-    /// `source`'s number, counting one more row of it.
+    /// `source`'s number, given on its first row.
     fn source_number(&mut self, source: &str) -> u32 {
         if let Some(&number) = self.source_numbers.get(source) {
-            if let Some((_, rows)) = self.sources.get_mut(number as usize) {
-                *rows += 1;
-            }
             return number;
         }
         let number = u32::try_from(self.sources.len()).unwrap_or(u32::MAX);
-        self.sources.push((source.to_owned(), 1));
+        self.sources.push(source.to_owned());
         self.source_numbers.insert(source.to_owned(), number);
         number
     }
@@ -277,7 +274,7 @@ impl Timeline {
 
     /// The ids of the sources with rows here.
     pub fn sources(&self) -> impl Iterator<Item = &str> {
-        self.sources.iter().map(|(source, _)| source.as_str())
+        self.sources.iter().map(String::as_str)
     }
 
     /// Whether any row comes from a live source rather than an opened file:
@@ -363,7 +360,9 @@ impl Timeline {
         // A table lookup per row, not a search of the set.
         let mut status_wanted = [query.statuses.is_empty(); Status::ALL.len()];
         for status in &query.statuses {
-            status_wanted[*status as usize] = true;
+            if let Some(wanted) = status_wanted.get_mut(*status as usize) {
+                *wanted = true;
+            }
         }
         let sort = query.sort;
         let all_sorted = || {
@@ -387,7 +386,11 @@ impl Timeline {
                 let skip = skips.get(key.source as usize).copied().unwrap_or_default();
                 // The copy check hashes a key: it goes after the cheap filters.
                 frontier.covers(key.at)
-                    && (skip.status || status_wanted[key.status as usize])
+                    && (skip.status
+                        || status_wanted
+                            .get(key.status as usize)
+                            .copied()
+                            .unwrap_or(false))
                     && (!beyond_row_keys || query.matches_fields_except(&self.records[index], skip))
                     && (skip.text
                         || needle
