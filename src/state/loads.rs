@@ -61,8 +61,9 @@ pub struct Loads {
     /// Answers taken in at the next tick, together: a burst of pages then costs
     /// one pass over every row (view, chart, options) instead of one per page.
     arrived: StoredValue<Vec<(Fetch, Result<Page, SourceError>)>>,
-    /// Each opened file's rows in the window, by the file load's identity.
-    file_rows_in_window: StoredValue<std::collections::HashMap<String, usize>>,
+    /// Each opened file's rows in the window, by the file load's identity and
+    /// the rows' place in memory.
+    file_rows_in_window: StoredValue<std::collections::HashMap<(String, usize), usize>>,
 }
 
 /// How long answers wait to be taken in together: under a frame.
@@ -200,10 +201,12 @@ impl Loads {
                         window.to,
                         records.len()
                     );
-                    // Counted once per file and window, not at every filter change.
+                    // Counted once per file and window, not at every filter change
+                    // (a file opened again under its name holds other rows).
+                    let counted = (identity.clone(), Arc::as_ptr(records) as *const () as usize);
                     let in_window = self
                         .file_rows_in_window
-                        .with_value(|known| known.get(&identity).copied());
+                        .with_value(|known| known.get(&counted).copied());
                     let in_window = in_window.unwrap_or_else(|| {
                         let count = records
                             .iter()
@@ -214,7 +217,7 @@ impl Loads {
                             if known.len() >= 64 {
                                 known.clear();
                             }
-                            known.insert(identity.clone(), count);
+                            known.insert(counted, count);
                         });
                         count
                     });
