@@ -103,6 +103,14 @@ pub fn from_http_code(code: u16) -> Status {
 mod tests {
     use super::*;
 
+    /// The timeline's status table is indexed by `status as usize`.
+    #[test]
+    fn statuses_number_as_they_are_listed() {
+        for (index, status) in Status::ALL.into_iter().enumerate() {
+            assert_eq!(status as usize, index);
+        }
+    }
+
     #[test]
     fn only_runs_still_going_or_unknown_may_change() {
         let changing: Vec<Status> = Status::ALL.into_iter().filter(|s| !s.is_final()).collect();

@@ -338,10 +338,15 @@ impl Timeline {
         // Only rows loaded live can have copies in a file; with none (a file
         // opened alone) no row needs the check, which hashes a key.
         let any_live = self.has_live_rows();
-        // What each source's server applied, by source number.
+        // What each source's server applied, and whether it is an opened file
+        // (whose rows may copy live ones), by source number.
         let skips: Vec<ServerApplied> = self
             .sources()
             .map(|source| server.get(source).copied().unwrap_or_default())
+            .collect();
+        let from_file: Vec<bool> = self
+            .sources()
+            .map(|source| source.starts_with(crate::model::SNAPSHOT_PREFIX))
             .collect();
         // With no filter but period, status and text, no record is read: only
         // the row keys and search texts. Any other filter, also one added
@@ -396,7 +401,9 @@ impl Timeline {
                         || needle
                             .as_deref()
                             .is_none_or(|needle| search_text.contains(needle)))
-                    && !(any_live && self.is_copy_of_loaded(&self.records[index]))
+                    && !(any_live
+                        && from_file.get(key.source as usize).copied().unwrap_or(true)
+                        && self.is_copy_of_loaded(&self.records[index]))
             })
             .collect();
         self.sorted.with(sort, all_sorted, |order| {
@@ -935,28 +942,38 @@ mod tests {
             fn the_view_keeps_and_orders_what_testing_each_row_would(
                 first in rows(),
                 more in rows(),
+                newer in rows(),
                 queries in proptest::collection::vec(query(), 1..4),
-                status_on_server in proptest::bool::ANY,
+                skips in proptest::collection::vec((proptest::bool::ANY, proptest::bool::ANY), 2),
+                drop_a in proptest::bool::ANY,
             ) {
-                let server = HashMap::from([(
-                    "b".to_owned(),
-                    ServerApplied { status: status_on_server, ..ServerApplied::default() },
-                )]);
+                let server: HashMap<String, ServerApplied> = ["a", "b"]
+                    .iter()
+                    .zip(&skips)
+                    .map(|(source, (status, text))| {
+                        let applied = ServerApplied { status: *status, text: *text, ..ServerApplied::default() };
+                        ((*source).to_owned(), applied)
+                    })
+                    .collect();
                 let mut timeline = Timeline::new(first);
-                for query in &queries {
-                    prop_assert_eq!(
-                        timeline.view(query, &Frontier::complete(), &server),
-                        plain(&timeline, query, &server)
-                    );
-                }
+                let check = |timeline: &Timeline| -> Result<(), TestCaseError> {
+                    for query in &queries {
+                        prop_assert_eq!(
+                            timeline.view(query, &Frontier::complete(), &server),
+                            plain(timeline, query, &server)
+                        );
+                    }
+                    Ok(())
+                };
+                check(&timeline)?;
                 timeline.extend(more);
-                timeline.retain_sources(|source| source != "b" || !status_on_server);
-                for query in &queries {
-                    prop_assert_eq!(
-                        timeline.view(query, &Frontier::complete(), &server),
-                        plain(&timeline, query, &server)
-                    );
-                }
+                check(&timeline)?;
+                // Newer readings of loaded rows: other statuses, times, messages.
+                timeline.update_known(newer);
+                check(&timeline)?;
+                // "b" keeps its skips under a new number once "a" goes.
+                timeline.retain_sources(|source| source != "a" || !drop_a);
+                check(&timeline)?;
             }
         }
     }

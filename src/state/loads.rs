@@ -61,9 +61,11 @@ pub struct Loads {
     /// Answers taken in at the next tick, together: a burst of pages then costs
     /// one pass over every row (view, chart, options) instead of one per page.
     arrived: StoredValue<Vec<(Fetch, Result<Page, SourceError>)>>,
-    /// Each opened file's rows in the window, by the file load's identity and
-    /// the rows' place in memory.
-    file_rows_in_window: StoredValue<std::collections::HashMap<(String, usize), usize>>,
+    /// Each opened file's rows in the window, by the file load's identity.
+    file_rows_in_window: StoredValue<std::collections::HashMap<String, usize>>,
+    /// How many times each file name was opened: a file opened again under its
+    /// name is a new load, whatever its size.
+    file_openings: StoredValue<std::collections::HashMap<String, u64>>,
 }
 
 /// How long answers wait to be taken in together: under a frame.
@@ -91,6 +93,7 @@ impl Loads {
             messages: StoredValue::new(MessageBook::default()),
             arrived: StoredValue::new(Vec::new()),
             file_rows_in_window: StoredValue::new(std::collections::HashMap::new()),
+            file_openings: StoredValue::new(std::collections::HashMap::new()),
         }
     }
 
@@ -177,6 +180,8 @@ impl Loads {
     /// Adds (or replaces) a snapshot; the next sync shows its rows.
     pub fn open_file(&self, name: String, records: Vec<SharedRecord>) {
         let records: Arc<[SharedRecord]> = records.into();
+        self.file_openings
+            .update_value(|openings| *openings.entry(name.clone()).or_default() += 1);
         self.files.update(|files| {
             files.retain(|(existing, _)| *existing != name);
             files.push((name, records));
@@ -194,19 +199,19 @@ impl Loads {
                 .iter()
                 .map(|(name, records)| {
                     let source = Source::file(name.clone());
+                    let opening = self
+                        .file_openings
+                        .with_value(|openings| openings.get(name).copied().unwrap_or_default());
                     let identity = format!(
-                        "{}@{:?}..{:?}#{}",
+                        "{}@{:?}..{:?}#{opening}",
                         source.id(),
                         window.from,
                         window.to,
-                        records.len()
                     );
-                    // Counted once per file and window, not at every filter change
-                    // (a file opened again under its name holds other rows).
-                    let counted = (identity.clone(), Arc::as_ptr(records) as *const () as usize);
+                    // Counted once per file and window, not at every filter change.
                     let in_window = self
                         .file_rows_in_window
-                        .with_value(|known| known.get(&counted).copied());
+                        .with_value(|known| known.get(&identity).copied());
                     let in_window = in_window.unwrap_or_else(|| {
                         let count = records
                             .iter()
@@ -217,7 +222,7 @@ impl Loads {
                             if known.len() >= 64 {
                                 known.clear();
                             }
-                            known.insert(counted, count);
+                            known.insert(identity.clone(), count);
                         });
                         count
                     });
