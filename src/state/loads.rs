@@ -140,7 +140,13 @@ impl Loads {
             })
             .collect();
         let files = self.want_files(window, &mut wanted);
-        let plan = self.book.try_update(|book| book.sync(wanted, refresh));
+        // A filter change that keeps every load leaves the book as it was: its
+        // readers (the source list, the frontier) then stay asleep.
+        let plan = self.book.try_maybe_update(|book| {
+            let before = book.clone();
+            let plan = book.sync(wanted, refresh);
+            (*book != before, plan)
+        });
         let Some(plan) = plan else { return };
         let live_until = self.live.with_untracked(LiveTail::until);
         if kept_window.is_some() && live_until > window.to && !plan.fetches.is_empty() {
