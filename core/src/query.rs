@@ -415,6 +415,25 @@ impl LogQuery {
                     .is_some_and(|id| self.client_ids.contains(id)))
     }
 
+    /// The filters a row's fields must match, without the period (a window,
+    /// not a field), the view's own state (sort, selection, zone, live) and
+    /// "Hide check runs" (only Make's server knows a check run), and with
+    /// blank free text as none. A fast path that handles some filters itself
+    /// clears those and asks whether this equals the default: any other
+    /// filter, also one added later, then takes the general path.
+    pub fn row_filters(&self) -> LogQuery {
+        LogQuery {
+            period: Period::default(),
+            hide_check_runs: false,
+            live: false,
+            sort: Sort::default(),
+            selected: None,
+            zone: DisplayZone::default(),
+            text: self.needle().unwrap_or_default(),
+            ..self.clone()
+        }
+    }
+
     /// The chosen client ids rows of `kind` can carry.
     pub fn client_ids_for(&self, kind: CollectionType) -> impl Iterator<Item = &ClientId> {
         self.client_ids
@@ -588,6 +607,19 @@ mod tests {
             query.single_client_id_for(CollectionType::AitronosConnectors),
             None
         );
+    }
+
+    #[test]
+    fn row_filters_keep_what_rows_must_match_and_drop_the_views_own_state() {
+        let (view_only, _) = LogQuery::from_query_string(
+            "period=7d&sort=-duration&sel=a:1&tz=utc&live=1&checks=hide&q=%20%20",
+        );
+        assert_eq!(view_only.row_filters(), LogQuery::default());
+        let (filtered, _) = LogQuery::from_query_string("period=7d&client=Ada&q=%20Refund%20");
+        let rows = filtered.row_filters();
+        assert!(rows.clients.contains("Ada"));
+        assert_eq!(rows.text, "refund");
+        assert_ne!(rows, LogQuery::default());
     }
 
     #[test]

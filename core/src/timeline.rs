@@ -352,15 +352,9 @@ impl Timeline {
         // the row keys and search texts. Any other filter, also one added
         // later, reads the record.
         let beyond_row_keys = LogQuery {
-            period: LogQuery::default().period,
             statuses: std::collections::BTreeSet::new(),
             text: String::new(),
-            hide_check_runs: false,
-            live: false,
-            sort: LogQuery::default().sort,
-            selected: None,
-            zone: LogQuery::default().zone,
-            ..query.clone()
+            ..query.row_filters()
         } != LogQuery::default();
         // A table lookup per row, not a search of the set.
         let mut status_wanted = [query.statuses.is_empty(); Status::ALL.len()];

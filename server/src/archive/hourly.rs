@@ -14,7 +14,8 @@ use logdeck_core::query::{LogQuery, TimeWindow};
 use std::collections::BTreeSet;
 
 use super::store::{
-    filter, histogram_over, histogram_statement, stored_key, Bound, Clause, Dialect, Scope,
+    counts, filter, histogram_over, histogram_statement, stored_key, Bound, Clause, Counts,
+    Dialect, Scope, StoreError,
 };
 
 pub const HOUR_MS: i64 = 3_600_000;
@@ -119,7 +120,7 @@ pub fn after_retention(before_ms: i64, dialect: Dialect) -> Vec<Clause> {
 
 /// How a histogram is read: from the rows alone, or from whole hours plus the
 /// rows of the hours no count can stand for.
-pub enum Plan {
+enum Plan {
     Rows(Clause),
     Hours {
         /// `(hour, status, rows)` over the whole hours' span.
@@ -131,16 +132,38 @@ pub enum Plan {
     },
 }
 
-/// The hours' `(hour, status, rows)` as `(bucket, status, rows)`, leaving out
-/// the hours a boundary cuts (the rows count those).
-pub fn in_buckets(
-    hours: Vec<(i64, String, i64)>,
-    bucket_of: &BTreeMap<i64, usize>,
-) -> impl Iterator<Item = (i64, String, i64)> + '_ {
-    hours.into_iter().filter_map(|(hour, status, rows)| {
-        let bucket = i64::try_from(*bucket_of.get(&hour)?).ok()?;
-        Some((bucket, status, rows))
-    })
+/// `scope`'s histogram, whichever way [`plan`] reads it; `groups` runs one
+/// statement in the store's dialect and returns its `(group, status, rows)`.
+pub fn histogram(
+    scope: &Scope,
+    buckets: usize,
+    dialect: Dialect,
+    mut groups: impl FnMut(&Clause) -> Result<Vec<(i64, String, i64)>, StoreError>,
+) -> Result<Counts, StoreError> {
+    let found = match plan(scope, buckets, dialect) {
+        Plan::Rows(statement) => groups(&statement)?,
+        Plan::Hours {
+            hours,
+            bucket_of,
+            rest,
+        } => {
+            let mut found = Vec::new();
+            for statement in &rest {
+                found.extend(groups(statement)?);
+            }
+            // The cut hours' cells are left out: the rows counted those.
+            found.extend(
+                groups(&hours)?
+                    .into_iter()
+                    .filter_map(|(hour, status, rows)| {
+                        let bucket = i64::try_from(*bucket_of.get(&hour)?).ok()?;
+                        Some((bucket, status, rows))
+                    }),
+            );
+            found
+        }
+    };
+    Ok(counts(found, buckets))
 }
 
 /// The bucket of an instant, as the rows' statement computes it.
@@ -153,24 +176,15 @@ fn bucket(at_ms: i64, from_ms: i64, span: i64, buckets: usize) -> usize {
 
 /// The plan for `scope`'s histogram: from the rows alone when the counts
 /// cannot answer (a filter they do not carry, no whole hour in the window).
-pub fn plan(scope: &Scope, buckets: usize, dialect: Dialect) -> Plan {
+fn plan(scope: &Scope, buckets: usize, dialect: Dialect) -> Plan {
     let window = scope.window;
     // Only what the counts carry may be set: any other filter, today's or one
     // added later, reads the rows.
-    let uncounted = LogQuery {
-        period: LogQuery::default().period,
+    let counted_filters_only = LogQuery {
         statuses: BTreeSet::new(),
         types: BTreeSet::new(),
-        // Neither the archive nor the core's filter reads these.
-        hide_check_runs: false,
-        live: false,
-        sort: LogQuery::default().sort,
-        selected: None,
-        zone: LogQuery::default().zone,
-        text: scope.query.needle().unwrap_or_default(),
-        ..scope.query.clone()
-    };
-    let counted_filters_only = uncounted == LogQuery::default();
+        ..scope.query.row_filters()
+    } == LogQuery::default();
     let from_ms = window.from.timestamp_millis();
     let to_ms = window.to.timestamp_millis();
     // Hours wholly inside the window, whose rows start at the first whole

@@ -7,11 +7,11 @@ use chrono::{DateTime, TimeZone, Utc};
 use postgres::types::ToSql;
 use postgres::{Client, NoTls};
 
-use super::hourly::{self, Plan};
+use super::hourly;
 use super::store::{
-    client_id_batch_statement, counts, filter, stored_client_id, stored_key, to_row, Bound, Clause,
-    Counts, Dialect, Found, Row, Scope, Store, StoreError, CLIENT_ID_MIGRATION, COLUMNS,
-    COLUMN_COUNT, MIGRATIONS, TEXT_COLUMNS,
+    client_id_batch_statement, filter, stored_client_id, stored_key, to_row, Bound, Clause, Counts,
+    Dialect, Found, Row, Scope, Store, StoreError, CLIENT_ID_MIGRATION, COLUMNS, COLUMN_COUNT,
+    MIGRATIONS, TEXT_COLUMNS,
 };
 use logdeck_core::model::LogRecord;
 use logdeck_core::status::Status;
@@ -363,22 +363,9 @@ impl Store for PostgresStore {
     }
 
     fn histogram(&mut self, scope: &Scope, buckets: usize) -> Result<Counts, StoreError> {
-        let groups = match hourly::plan(scope, buckets, Dialect::Postgres) {
-            Plan::Rows(statement) => self.groups(&statement)?,
-            Plan::Hours {
-                hours,
-                bucket_of,
-                rest,
-            } => {
-                let mut groups = Vec::new();
-                for statement in &rest {
-                    groups.extend(self.groups(statement)?);
-                }
-                groups.extend(hourly::in_buckets(self.groups(&hours)?, &bucket_of));
-                groups
-            }
-        };
-        Ok(counts(groups, buckets))
+        hourly::histogram(scope, buckets, Dialect::Postgres, |statement| {
+            self.groups(statement)
+        })
     }
 
     fn backup(&mut self, _path: &str) -> Result<(), StoreError> {

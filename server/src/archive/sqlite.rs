@@ -4,11 +4,11 @@ use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params_from_iter, Connection, OptionalExtension};
 
-use super::hourly::{self, Plan};
+use super::hourly;
 use super::store::{
-    client_id_batch_statement, counts, filter, stored_client_id, stored_key, to_row, Bound, Clause,
-    Counts, Dialect, Found, Row, Scope, Store, StoreError, CLIENT_ID_MIGRATION, COLUMNS,
-    COLUMN_COUNT, MIGRATIONS, TEXT_COLUMNS,
+    client_id_batch_statement, filter, stored_client_id, stored_key, to_row, Bound, Clause, Counts,
+    Dialect, Found, Row, Scope, Store, StoreError, CLIENT_ID_MIGRATION, COLUMNS, COLUMN_COUNT,
+    MIGRATIONS, TEXT_COLUMNS,
 };
 use logdeck_core::model::LogRecord;
 use logdeck_core::status::Status;
@@ -264,22 +264,9 @@ impl Store for SqliteStore {
     }
 
     fn histogram(&mut self, scope: &Scope, buckets: usize) -> Result<Counts, StoreError> {
-        let groups = match hourly::plan(scope, buckets, Dialect::Sqlite) {
-            Plan::Rows(statement) => self.groups(&statement)?,
-            Plan::Hours {
-                hours,
-                bucket_of,
-                rest,
-            } => {
-                let mut groups = Vec::new();
-                for statement in &rest {
-                    groups.extend(self.groups(statement)?);
-                }
-                groups.extend(hourly::in_buckets(self.groups(&hours)?, &bucket_of));
-                groups
-            }
-        };
-        Ok(counts(groups, buckets))
+        hourly::histogram(scope, buckets, Dialect::Sqlite, |statement| {
+            self.groups(statement)
+        })
     }
 
     /// `VACUUM INTO`: a compact, consistent copy taken while the store runs.
