@@ -1,24 +1,33 @@
 // The team archive: a server that syncs the demo vendors into SQLite serves the
 // dashboard from it. The browser asks the archive, never the vendors, and the
 // counts are exact.
+import { APIRequestContext } from '@playwright/test';
 import { test, expect, rows, settled } from './helpers';
 
 const archive = process.env.ARCHIVE_URL!;
 
-test('a dashboard fed by the team archive asks no vendor and counts exactly', async ({ page, request }) => {
-  test.setTimeout(90_000);
-  // Wait for the backfill of every stream.
+/** Waits for the backfill of every stream. */
+async function backfilled(request: APIRequestContext) {
   await expect
     .poll(async () => {
       const status = await (await request.get(`${archive}/archive/v1/status`)).json();
       return status.streams.length > 0 && status.streams.every((s: { syncedTo: string | null }) => s.syncedTo);
     }, { timeout: 60_000 })
     .toBe(true);
+}
+
+/** A settled span of the past, `hours` long and ending an hour ago, so the page and the API count the same rows. */
+function pastSpan(hours: number): string {
+  const iso = (ms: number) => new Date(Math.floor(ms / 60_000) * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return encodeURIComponent(`${iso(Date.now() - (hours + 1) * 3_600_000)}..${iso(Date.now() - 3_600_000)}`);
+}
+
+test('a dashboard fed by the team archive asks no vendor and counts exactly', async ({ page, request }) => {
+  test.setTimeout(90_000);
+  await backfilled(request);
   const asked: string[] = [];
   page.on('request', (r) => asked.push(new URL(r.url()).pathname));
-  // A settled span of the past, so the page and the API count the same rows.
-  const iso = (ms: number) => new Date(Math.floor(ms / 60_000) * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const period = encodeURIComponent(`${iso(Date.now() - 20 * 3_600_000)}..${iso(Date.now() - 3_600_000)}`);
+  const period = pastSpan(19);
   await page.goto(`${archive}/?period=${period}&status=error&tz=utc`);
   await settled(page);
   await expect(page.locator('.sources-summary')).toContainText('rows loaded');
@@ -53,4 +62,32 @@ test('a period ending now says how far the archive has synced, rather than passi
   await expect(page.locator('.volume-chart .bar').last().locator('.bar-hit')).toHaveClass(/bar-partial/);
   await page.locator('.sources-summary summary').click();
   await expect(page.locator('.source', { hasText: '(archive)' }).first()).toContainText('newer runs come with its next sync');
+});
+
+test('the chart draws the archive\'s true volume over the whole period, not just the rows loaded so far', async ({ page, request }) => {
+  test.setTimeout(90_000);
+  await backfilled(request);
+  // Only the first pages load: the table is complete only back to some instant.
+  await page.addInitScript(() => localStorage.setItem('logdeck.fill-budget', '0'));
+  const histograms: string[] = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname === '/archive/v1/histogram') histograms.push(r.url());
+  });
+  const period = pastSpan(40);
+  await page.goto(`${archive}/?period=${period}&tz=utc`);
+  await settled(page);
+  const answer = await (await request.get(`${archive}/archive/v1/logs?period=${period}&limit=1`)).json();
+  await expect(page.locator('.row-count')).toContainText('complete back to');
+  const loaded = Number(((await page.locator('.row-count').textContent()) ?? '').match(/^\s*(\d+) rows?/)![1]);
+  expect(loaded, 'the table holds part of the period').toBeLessThan(answer.total);
+  // Yet every bar is counted, none hatched or partial, and they add up to
+  // the archive's exact total.
+  const bars = page.locator('.volume-chart .bar');
+  await expect(bars.locator('.bar-unloaded')).toHaveCount(0);
+  await expect(bars.locator('.bar-partial')).toHaveCount(0);
+  const labels = await bars.evaluateAll((gs) => gs.map((g) => g.getAttribute('aria-label') ?? ''));
+  const counted = labels.map((label) => Number(label.match(/: (\d+) rows/)?.[1] ?? NaN));
+  expect(counted.reduce((sum, n) => sum + n, 0)).toBe(answer.total);
+  expect(histograms.length).toBeGreaterThan(0);
+  expect(new URL(histograms[0]).searchParams.get('step')).toMatch(/^\d+$/);
 });

@@ -1,6 +1,6 @@
 //! The volume chart's data: rows per time bucket, stacked by status.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
 use super::frontier::Frontier;
 use super::query::TimeWindow;
@@ -51,6 +51,19 @@ impl Bucket {
     pub fn count(&self, status: Status) -> u32 {
         self.counts[status_index(status)]
     }
+
+    /// Adds `rows` of `status` (the archive's counts to the loaded rows').
+    pub fn add(&mut self, status: Status, rows: u32) {
+        let count = &mut self.counts[status_index(status)];
+        *count = count.saturating_add(rows);
+    }
+
+    /// Adds every count of `other`, a bar of the same span.
+    pub fn add_bar(&mut self, other: &Bucket) {
+        for (count, more) in self.counts.iter_mut().zip(other.counts) {
+            *count = count.saturating_add(more);
+        }
+    }
 }
 
 fn status_index(status: Status) -> usize {
@@ -76,38 +89,93 @@ const STEPS: [i64; 12] = [
     7 * 86_400,
 ];
 
-/// Splits `window` into at most `max_buckets` bars of a round width and counts
-/// rows, each given by its time and status, into them; rows outside the
-/// window are ignored.
+/// The round bar width (seconds) that shows `window` in at most `max_bars`.
+pub fn round_step(window: TimeWindow, max_bars: usize) -> i64 {
+    let span = (window.to - window.from).num_seconds().max(1);
+    let max_bars = max_bars.max(1) as i64;
+    STEPS
+        .into_iter()
+        .find(|step| span / step < max_bars)
+        .unwrap_or(span / max_bars + 1)
+}
+
+/// Where the bars stand: `count` equal spans from `from_ms` over `span_ms`
+/// milliseconds. The chart and the team archive cut the same grid by the same
+/// arithmetic, so the archive's exact counts land in the chart's own bars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grid {
+    pub from_ms: i64,
+    pub span_ms: i64,
+    pub count: usize,
+}
+
+impl Grid {
+    /// `window` split into `count` equal spans; its last instant belongs to
+    /// the last one.
+    pub fn even(window: TimeWindow, count: usize) -> Grid {
+        Grid {
+            from_ms: window.from.timestamp_millis(),
+            span_ms: (window.to - window.from).num_milliseconds().max(1),
+            count: count.max(1),
+        }
+    }
+
+    /// Bars `step_seconds` wide, starting at multiples of the step since the
+    /// epoch, from the one holding the window's start to the one holding its
+    /// end.
+    pub fn aligned(window: TimeWindow, step_seconds: i64) -> Grid {
+        let step = step_seconds.max(1);
+        let start = window.from.timestamp().div_euclid(step) * step;
+        let count = (window.to.timestamp() - start).div_euclid(step) + 1;
+        Grid {
+            from_ms: start.saturating_mul(1000),
+            span_ms: step.saturating_mul(count).saturating_mul(1000),
+            count: usize::try_from(count.max(1)).unwrap_or(1),
+        }
+    }
+
+    /// The bar holding the instant `at_ms`; instants before or after the grid
+    /// fall in the first or last bar.
+    pub fn index_at_ms(&self, at_ms: i64) -> usize {
+        let raw = i128::from(at_ms) - i128::from(self.from_ms);
+        let raw = raw * self.count as i128 / i128::from(self.span_ms.max(1));
+        usize::try_from(raw.max(0))
+            .unwrap_or(usize::MAX)
+            .min(self.count.saturating_sub(1))
+    }
+
+    /// The instant where bar `index` starts (`count` gives the grid's end).
+    pub fn edge(&self, index: usize) -> DateTime<Utc> {
+        let offset = i128::from(self.span_ms) * index as i128 / self.count.max(1) as i128;
+        let at = i64::try_from(i128::from(self.from_ms) + offset).unwrap_or(i64::MAX);
+        DateTime::from_timestamp_millis(at).unwrap_or(DateTime::<Utc>::MAX_UTC)
+    }
+
+    /// The bars, empty.
+    pub fn buckets(&self) -> Vec<Bucket> {
+        (0..self.count)
+            .map(|index| Bucket {
+                from: self.edge(index),
+                to: self.edge(index + 1),
+                counts: [0; Status::ALL.len()],
+            })
+            .collect()
+    }
+}
+
+/// Counts rows, each given by its time and status, into `grid`'s bars; rows
+/// outside `window` are ignored.
 pub fn histogram(
     rows: impl IntoIterator<Item = (DateTime<Utc>, Status)>,
     window: TimeWindow,
-    max_buckets: usize,
+    grid: &Grid,
 ) -> Vec<Bucket> {
-    let span = (window.to - window.from).num_seconds().max(1);
-    let max_buckets = max_buckets.max(1) as i64;
-    let step = STEPS
-        .into_iter()
-        .find(|step| span / step < max_buckets)
-        .unwrap_or(span / max_buckets + 1);
-    let start = window.from.timestamp().div_euclid(step) * step;
-    let count = ((window.to.timestamp() - start) / step + 1) as usize;
-    let mut buckets: Vec<Bucket> = (0..count)
-        .map(|index| {
-            let from =
-                DateTime::from_timestamp(start + index as i64 * step, 0).unwrap_or(window.from);
-            Bucket {
-                from,
-                to: from + Duration::seconds(step),
-                counts: [0; Status::ALL.len()],
-            }
-        })
-        .collect();
+    let mut buckets = grid.buckets();
     for (at, status) in rows {
         if at < window.from || at > window.to {
             continue;
         }
-        let index = ((at.timestamp() - start) / step) as usize;
+        let index = grid.index_at_ms(at.timestamp_millis());
         if let Some(bucket) = buckets.get_mut(index) {
             bucket.counts[status_index(status)] += 1;
         }
@@ -120,7 +188,7 @@ mod tests {
     use super::*;
     use crate::model::LogRecord;
     use crate::test_support;
-    use chrono::TimeZone;
+    use chrono::{Duration, TimeZone};
 
     fn record(minute: u32, status: Status) -> LogRecord {
         LogRecord {
@@ -161,7 +229,12 @@ mod tests {
             record(2, Status::Error),
             record(59, Status::Error),
         ];
-        let buckets = histogram(records.iter().map(|r| (r.timestamp, r.status)), window, 30);
+        let grid = Grid::aligned(window, round_step(window, 30));
+        let buckets = histogram(
+            records.iter().map(|r| (r.timestamp, r.status)),
+            window,
+            &grid,
+        );
         // One hour in at most 30 bars: 5-minute bars, plus the one holding 11:00.
         assert_eq!(buckets.len(), 13);
         assert_eq!(buckets[0].to - buckets[0].from, Duration::minutes(5));
@@ -177,13 +250,74 @@ mod tests {
     }
 
     #[test]
+    fn aligned_bars_start_at_round_instants_and_hold_both_ends_of_the_window() {
+        let window = TimeWindow {
+            from: Utc.with_ymd_and_hms(2026, 1, 1, 10, 7, 30).unwrap(),
+            to: Utc.with_ymd_and_hms(2026, 1, 1, 13, 0, 0).unwrap(),
+        };
+        let grid = Grid::aligned(window, 3600);
+        assert_eq!(
+            grid.count, 4,
+            "10:00, 11:00, 12:00 and the bar holding 13:00"
+        );
+        assert_eq!(
+            grid.edge(0),
+            Utc.with_ymd_and_hms(2026, 1, 1, 10, 0, 0).unwrap()
+        );
+        assert_eq!(
+            grid.edge(4),
+            Utc.with_ymd_and_hms(2026, 1, 1, 14, 0, 0).unwrap()
+        );
+        assert_eq!(grid.index_at_ms(window.from.timestamp_millis()), 0);
+        assert_eq!(grid.index_at_ms(window.to.timestamp_millis()), 3);
+        assert_eq!(grid.index_at_ms(window.to.timestamp_millis() - 1), 2);
+    }
+
+    #[test]
+    fn an_even_grid_gives_the_windows_last_instant_to_its_last_bar() {
+        let window = TimeWindow {
+            from: Utc.with_ymd_and_hms(2026, 1, 1, 10, 0, 0).unwrap(),
+            to: Utc.with_ymd_and_hms(2026, 1, 1, 10, 0, 10).unwrap(),
+        };
+        let grid = Grid::even(window, 3);
+        assert_eq!(grid.index_at_ms(window.to.timestamp_millis()), 2);
+        assert_eq!(grid.edge(1), window.from + Duration::milliseconds(3333));
+        assert_eq!(grid.edge(3), window.to);
+    }
+
+    proptest::proptest! {
+        /// Every instant of the window lands in the round bar whose edges hold
+        /// it, whatever the window and step.
+        #[test]
+        fn each_instant_lands_in_the_bar_whose_edges_hold_it(
+            from in -2_000_000_000i64..4_000_000_000,
+            span in 1i64..40_000_000,
+            step_index in 0usize..STEPS.len(),
+            at_fraction in 0.0f64..=1.0,
+        ) {
+            let window = TimeWindow {
+                from: DateTime::from_timestamp(from, 0).unwrap(),
+                to: DateTime::from_timestamp(from + span, 0).unwrap(),
+            };
+            let grid = Grid::aligned(window, STEPS[step_index]);
+            let at_ms = from * 1000 + (span as f64 * 1000.0 * at_fraction) as i64;
+            let index = grid.index_at_ms(at_ms);
+            proptest::prop_assert!(index < grid.count);
+            proptest::prop_assert!(grid.edge(index).timestamp_millis() <= at_ms);
+            proptest::prop_assert!(at_ms < grid.edge(index + 1).timestamp_millis());
+            proptest::prop_assert_eq!(grid.edge(index + 1) - grid.edge(index), Duration::seconds(STEPS[step_index]));
+        }
+    }
+
+    #[test]
     fn rows_outside_the_window_are_ignored() {
         let window = TimeWindow {
             from: Utc.with_ymd_and_hms(2026, 1, 1, 10, 30, 0).unwrap(),
             to: Utc.with_ymd_and_hms(2026, 1, 1, 10, 40, 0).unwrap(),
         };
         let one = record(1, Status::Success);
-        let buckets = histogram([(one.timestamp, one.status)], window, 10);
+        let grid = Grid::aligned(window, round_step(window, 10));
+        let buckets = histogram([(one.timestamp, one.status)], window, &grid);
         assert_eq!(buckets.iter().map(Bucket::total).sum::<u32>(), 0);
     }
 }

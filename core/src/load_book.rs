@@ -151,17 +151,33 @@ impl LoadBook {
     /// How far back the merged view of these loads is complete within `window`.
     /// A file's rows are all at hand: it is complete.
     pub fn frontier(&self, window: TimeWindow) -> Frontier {
+        self.frontier_of(window, |_| true)
+    }
+
+    /// The frontier as if the loads whose source `counted` leaves out were
+    /// complete: the chart's, when the archive counts the archived sources
+    /// over the whole window itself.
+    pub fn frontier_of(&self, window: TimeWindow, counted: impl Fn(&Source) -> bool) -> Frontier {
         let coverages: Vec<Coverage> = self
             .loads
             .iter()
-            .map(|load| Coverage {
-                total: load.total.filter(|_| load.counts_exactly),
-                oldest: load.oldest,
-                state: match load.state {
-                    LoadState::Ready { next: None } => Reach::Complete,
-                    LoadState::Ready { next: Some(_) } | LoadState::Loading => Reach::Partial,
-                    LoadState::Failed { .. } => Reach::Failed,
-                },
+            .map(|load| {
+                if !counted(&load.source) {
+                    return Coverage {
+                        oldest: None,
+                        state: Reach::Complete,
+                        total: None,
+                    };
+                }
+                Coverage {
+                    total: load.total.filter(|_| load.counts_exactly),
+                    oldest: load.oldest,
+                    state: match load.state {
+                        LoadState::Ready { next: None } => Reach::Complete,
+                        LoadState::Ready { next: Some(_) } | LoadState::Loading => Reach::Partial,
+                        LoadState::Failed { .. } => Reach::Failed,
+                    },
+                }
             })
             .collect();
         Frontier::of(window, &coverages)
@@ -436,6 +452,19 @@ mod tests {
         // Dify is complete; Make now holds the frontier at minute 100.
         assert_eq!(book.frontier(window()).back_to(), Some(minute(100)));
         assert_eq!(book.frontier(window()).holders(), [0]);
+    }
+
+    #[test]
+    fn the_charts_frontier_leaves_out_the_sources_counted_elsewhere() {
+        let mut book = LoadBook::default();
+        let fetches = book.sync(wanted("a"), false).fetches;
+        book.finish(fetches[0], Ok(&page(&[990, 100], Some(2))));
+        book.finish(fetches[1], Ok(&page(&[999, 900], Some(2))));
+        let without_dify = book.frontier_of(window(), |source| source.id() != "df");
+        assert_eq!(without_dify.back_to(), Some(minute(100)), "Make's reach");
+        assert_eq!(without_dify.holders(), [0], "indices stay the loads'");
+        let without_any = book.frontier_of(window(), |_| false);
+        assert!(without_any.is_complete());
     }
 
     #[test]

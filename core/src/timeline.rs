@@ -261,14 +261,27 @@ impl Timeline {
     }
 
     /// The time and status of the rows at `indices`, for the volume chart:
-    /// read side by side, not from each record.
+    /// read side by side, not from each record. Rows of the `left_out`
+    /// sources are skipped (the archive counts those itself).
     pub fn times_and_statuses<'a>(
         &'a self,
         indices: &'a [usize],
+        left_out: &[String],
     ) -> impl Iterator<Item = (chrono::DateTime<chrono::Utc>, Status)> + 'a {
+        let skipped: Vec<bool> = self
+            .sources
+            .iter()
+            .map(|source| left_out.contains(source))
+            .collect();
         indices
             .iter()
             .filter_map(|&index| self.row_keys.get(index))
+            .filter(move |key| {
+                !usize::try_from(key.source)
+                    .ok()
+                    .and_then(|source| skipped.get(source))
+                    .is_some_and(|skipped| *skipped)
+            })
             .map(|key| (key.at, key.status))
     }
 
@@ -602,11 +615,28 @@ mod tests {
             })
             .collect();
         assert_eq!(
-            timeline.times_and_statuses(&shown).collect::<Vec<_>>(),
+            timeline.times_and_statuses(&shown, &[]).collect::<Vec<_>>(),
             expected
         );
         timeline.retain_sources(|_| false);
         assert!(ids(&timeline, &newest).is_empty());
+    }
+
+    #[test]
+    fn the_chart_reading_leaves_out_the_sources_the_archive_counts() {
+        let mut timeline = timeline();
+        timeline.extend([LogRecord {
+            source: "archived".into(),
+            ..record("e", 9, Status::Timeout, None)
+        }]);
+        let query = LogQuery::default();
+        let shown = timeline.view(&query, &Frontier::complete(), &HashMap::new());
+        let all = timeline.times_and_statuses(&shown, &[]).count();
+        let live: Vec<_> = timeline
+            .times_and_statuses(&shown, &["archived".to_owned()])
+            .collect();
+        assert_eq!(live.len(), all - 1);
+        assert!(live.iter().all(|(_, status)| *status != Status::Timeout));
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod postgres_cluster;
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use logdeck_core::histogram::Grid;
 use logdeck_core::model::{CollectionType, LogRecord, RawJson, Usage};
 use logdeck_core::query::{LogQuery, Period, TimeWindow};
 use logdeck_core::status::Status;
@@ -127,7 +128,9 @@ fn measure(name: &str, store: &mut dyn Store, rows: usize) {
     for k in 0..20 {
         let scope = Scope::all(LogQuery::default(), ninety(k));
         let begun = Instant::now();
-        store.histogram(&scope, 90).unwrap();
+        store
+            .histogram(&scope, &Grid::even(scope.window, 90))
+            .unwrap();
         histograms.push(begun.elapsed());
     }
     println!(

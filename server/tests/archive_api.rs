@@ -126,11 +126,56 @@ async fn the_histogram_counts_every_row_of_the_period() {
     assert!(buckets[13]["counts"]["error"].as_u64().unwrap() > 0);
 }
 
+/// With `step`, the bars are the dashboard chart's own: round instants, the
+/// window's ends inside the first and last, every row counted.
+#[tokio::test]
+async fn a_stepped_histogram_cuts_the_charts_grid() {
+    let router = server(None).await;
+    let body = get(&router, "/archive/v1/histogram?period=7d&step=86400", &[])
+        .await
+        .json();
+    let window = &body["window"];
+    let buckets = body["buckets"].as_array().unwrap();
+    let at = |value: &serde_json::Value| {
+        chrono::DateTime::parse_from_rfc3339(value.as_str().unwrap()).unwrap()
+    };
+    assert_eq!(
+        buckets.len(),
+        8,
+        "seven days from mid-day are eight calendar days"
+    );
+    for bucket in buckets {
+        assert_eq!(at(&bucket["from"]).timestamp() % 86_400, 0, "{bucket}");
+        assert_eq!(
+            (at(&bucket["to"]) - at(&bucket["from"])).num_seconds(),
+            86_400
+        );
+    }
+    assert!(at(&buckets[0]["from"]) <= at(&window["from"]));
+    assert!(at(&buckets[7]["to"]) > at(&window["to"]));
+    let total: u64 = buckets
+        .iter()
+        .flat_map(|b| b["counts"].as_object().unwrap().values())
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 300);
+}
+
 #[tokio::test]
 async fn bad_queries_are_named_and_a_team_archive_needs_the_token() {
     let router = server(None).await;
     for query in ["status=nope", "limit=0", "limit=5000", "offset=-1"] {
         let answer = get(&router, &format!("/archive/v1/logs?{query}"), &[]).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{query}");
+        assert_eq!(answer.json()["error"]["code"], "bad_archive_query");
+    }
+    for query in [
+        "buckets=0",
+        "step=0",
+        "period=7d&step=60",
+        "buckets=5&step=60",
+    ] {
+        let answer = get(&router, &format!("/archive/v1/histogram?{query}"), &[]).await;
         assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{query}");
         assert_eq!(answer.json()["error"]["code"], "bad_archive_query");
     }

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use logdeck_core::client_id::{ClientId, ClientIdKind};
+use logdeck_core::histogram::{self as chart, round_step, Grid};
 use logdeck_core::model::{CollectionType, LogRecord, RawJson, Usage};
 use logdeck_core::query::{LogQuery, Period, TimeWindow};
 use logdeck_core::status::Status;
@@ -239,7 +240,11 @@ fn by_bucket<'a>(
 }
 
 fn histogram(store: &mut dyn Store, scope: &Scope, buckets: usize) -> Cells {
-    let counts = store.histogram(scope, buckets).unwrap();
+    stepped(store, scope, &Grid::even(scope.window, buckets))
+}
+
+fn stepped(store: &mut dyn Store, scope: &Scope, grid: &Grid) -> Cells {
+    let counts = store.histogram(scope, grid).unwrap();
     counts
         .cells
         .iter()
@@ -327,6 +332,27 @@ fn the_archive_filters_as_the_core_timeline_does() {
                     histogram(store.as_mut(), &scope, 7),
                     by_bucket(matching, window, 7),
                     "{} histogram",
+                    name
+                );
+                // The dashboard chart's own bars, counted by the chart's code.
+                let grid = Grid::aligned(window, round_step(window, 60));
+                let matching = data.iter().filter(|r| expected.contains(&r.key()));
+                let bars =
+                    chart::histogram(matching.map(|r| (r.timestamp, r.status)), window, &grid);
+                let charted: Cells = bars
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(index, bar)| {
+                        Status::ALL
+                            .iter()
+                            .filter(|status| bar.count(**status) > 0)
+                            .map(move |status| ((index, *status), u64::from(bar.count(*status))))
+                    })
+                    .collect();
+                prop_assert_eq!(
+                    stepped(store.as_mut(), &scope, &grid),
+                    charted,
+                    "{} chart grid",
                     name
                 );
             }

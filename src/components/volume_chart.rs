@@ -7,15 +7,13 @@ use wasm_bindgen::JsCast;
 
 use logdeck_core::format;
 use logdeck_core::frontier::Frontier;
-use logdeck_core::histogram::{histogram, BarCoverage, Bucket};
+use logdeck_core::histogram::{BarCoverage, Bucket};
 use logdeck_core::query::TimeWindow;
 use logdeck_core::status::Status;
-use logdeck_core::timeline::Timeline;
 use logdeck_core::zone::ZoneRules;
 
 const WIDTH: f64 = 1000.0;
 const HEIGHT: f64 = 80.0;
-const MAX_BARS: usize = 60;
 
 /// Bottom to top: failures stand out on top of the successes.
 const STACK: [Status; 10] = [
@@ -61,8 +59,8 @@ fn bar_key(ev: &leptos::ev::KeyboardEvent, window: TimeWindow, on_select: Callba
 
 #[component]
 pub fn VolumeChart(
-    timeline: RwSignal<Timeline>,
-    #[prop(into)] rows: Signal<Vec<usize>>,
+    /// The bars ([`crate::state::chart`]).
+    buckets: Memo<Vec<Bucket>>,
     #[prop(into)] window: Signal<Option<TimeWindow>>,
     /// Bars older than the frontier are drawn as not loaded, never as zero.
     #[prop(into)]
@@ -70,12 +68,6 @@ pub fn VolumeChart(
     #[prop(into)] zone: Signal<ZoneRules>,
     on_select: Callback<TimeWindow>,
 ) -> impl IntoView {
-    let buckets = Memo::new(move |_| {
-        let Some(window) = window.get() else {
-            return Vec::new();
-        };
-        rows.with(|rows| timeline.with(|t| histogram(t.times_and_statuses(rows), window, MAX_BARS)))
-    });
     let label = move |instant: DateTime<Utc>| format::timestamp_in(instant, &zone.get_untracked());
     let bars = move || {
         let buckets = buckets.get();

@@ -15,6 +15,7 @@ use crate::components::skip_link::SkipLink;
 use crate::components::source_status::SourceStatus;
 use crate::components::volume_chart::VolumeChart;
 use crate::state::archive_status::{archive_synced_to, use_archive_status};
+use crate::state::chart::use_chart_bars;
 use crate::state::connections::Connections;
 use crate::state::filter_options::use_filter_options;
 use crate::state::live::use_live_tail;
@@ -23,6 +24,7 @@ use crate::state::messages::use_lazy_messages;
 use crate::state::prefs::Prefs;
 use crate::state::selection::{use_selection, Selection};
 use crate::state::url::{use_log_query, use_set_log_query, HistoryEntry};
+use crate::state::view_rows::use_view_rows;
 use crate::state::zone::{recent_rules, shown_span, zone_label, zone_rules};
 use logdeck_core::archive_status::SyncStatus;
 use logdeck_core::client_id::ClientId;
@@ -61,6 +63,7 @@ pub fn Dashboard() -> impl IntoView {
             .with_archive_synced_to(archive_synced_to(loads, archive))
     });
     let rows = use_view_rows(query, loads, frontier);
+    let chart = use_chart_bars(config, query, loads, rows, frontier, archive);
     mark_first_rows(rows);
     let selection = use_selection(query, set_query, rows, loads);
     let help = RwSignal::new(false);
@@ -122,7 +125,7 @@ pub fn Dashboard() -> impl IntoView {
             <FilterBar query set_query options zone />
             <UrlProblems problems />
             <ConfigNotice config />
-            <VolumeChart timeline=loads.timeline rows window=loads.window frontier zone on_select=narrow />
+            <VolumeChart buckets=chart.buckets window=loads.window frontier=chart.frontier zone on_select=narrow />
             <Toolbar loads refresh all_sources query zone rows frontier drop_message set_live paused archive />
             <div class="workspace">
                 <TableArea loads rows frontier zone zone_choice sort on_sort selection near_end at_top shown />
@@ -161,37 +164,6 @@ fn use_loads_sync(
         }
         tick
     });
-}
-
-/// The loaded rows the query shows within the complete part of the period, in its
-/// order (timeline indices).
-fn use_view_rows(
-    query: Memo<LogQuery>,
-    loads: Loads,
-    frontier: Memo<Frontier>,
-) -> Memo<Vec<usize>> {
-    let view_query = Memo::new(move |_| {
-        query.with(|q| LogQuery {
-            selected: None,
-            live: false,
-            ..q.clone()
-        })
-    });
-    // Its own memo: the book changes with every request, the set of filters the
-    // servers applied rarely, and only a real change may re-run the view.
-    let server = Memo::new(move |_| {
-        view_query.with(|query| loads.book.with(|book| book.server_applied(query)))
-    });
-    Memo::new(move |_| {
-        let query = view_query.get();
-        server.with(|server| {
-            frontier.with(|frontier| {
-                loads
-                    .timeline
-                    .with(|timeline| timeline.view(&query, frontier, server))
-            })
-        })
-    })
 }
 
 /// What the configuration says before any row: loading, broken, or empty.

@@ -29,15 +29,7 @@ pub fn use_archive_status(
     loads: Loads,
 ) -> RwSignal<Option<Vec<SyncStatus>>> {
     let streams = RwSignal::new(None);
-    let api = Memo::new(move |_| {
-        config.with(|config| {
-            config
-                .as_ref()
-                .and_then(|config| config.as_ref().ok())
-                .and_then(|config| config.archive.as_ref())
-                .map(|archive| archive.api.clone())
-        })
-    });
+    let api = use_archive_api(config);
     let archived_loading = Memo::new(move |_| {
         loads.book.with(|book| {
             book.loads().iter().any(|load| {
@@ -87,6 +79,21 @@ pub fn use_archive_status(
         });
     });
     streams
+}
+
+/// The team archive's API base, when the configuration has one.
+pub fn use_archive_api(
+    config: Signal<Option<Result<RuntimeConfig, ConfigError>>>,
+) -> Memo<Option<String>> {
+    Memo::new(move |_| {
+        config.with(|config| {
+            config
+                .as_ref()
+                .and_then(|config| config.as_ref().ok())
+                .and_then(|config| config.archive.as_ref())
+                .map(|archive| archive.api.clone())
+        })
+    })
 }
 
 /// The archived sources shown, by id.

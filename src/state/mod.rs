@@ -2,6 +2,7 @@
 //! and their keys, loaded rows, and display preferences.
 
 pub mod archive_status;
+pub mod chart;
 pub mod connections;
 pub mod filter_options;
 pub mod live;
@@ -11,4 +12,5 @@ pub mod prefs;
 pub mod selection;
 pub mod storage;
 pub mod url;
+pub mod view_rows;
 pub mod zone;

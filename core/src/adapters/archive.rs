@@ -12,7 +12,7 @@ use super::json;
 use super::{Applied, Capabilities, DecodeError, Page};
 use crate::http::{ApiRequest, VendorError};
 use crate::model::CollectionType;
-use crate::query::{DisplayZone, LogQuery, Period, Sort};
+use crate::query::{DisplayZone, LogQuery, Period, Sort, TimeWindow};
 use crate::record_json;
 use crate::sources::Source;
 use crate::status::Status;
@@ -29,6 +29,22 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     text: Applied::Server,
     client_id: Applied::Server,
 };
+
+/// What the archive is asked to select by: the view's filters over exactly
+/// `window`, without the view's own state (sort, selection, live, zone).
+pub fn archive_filters(query: &LogQuery, window: TimeWindow) -> LogQuery {
+    LogQuery {
+        period: Period::Absolute {
+            from: window.from,
+            to: window.to,
+        },
+        sort: Sort::default(),
+        selected: None,
+        live: false,
+        zone: DisplayZone::default(),
+        ..query.clone()
+    }
+}
 
 /// A vendor stream read through the archive.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,18 +91,7 @@ impl Remote for ArchivedStream {
     }
 
     fn list_request(&self, page: PageAt<'_>) -> ApiRequest {
-        // Only what selects rows: the window exactly, not the view's own state.
-        let filters = LogQuery {
-            period: Period::Absolute {
-                from: page.window.from,
-                to: page.window.to,
-            },
-            sort: Sort::default(),
-            selected: None,
-            live: false,
-            zone: DisplayZone::default(),
-            ..page.query.clone()
-        };
+        let filters = archive_filters(page.query, page.window);
         let mut query = url::form_urlencoded::Serializer::new(filters.to_query_string());
         query
             .append_pair("source", &self.inner.id())
@@ -134,7 +139,6 @@ mod tests {
     use super::*;
     use crate::config::RuntimeConfig;
     use crate::model::LogRecord;
-    use crate::query::TimeWindow;
     use crate::test_support::{minute, record};
 
     fn archived() -> ArchivedStream {

@@ -4,7 +4,10 @@
 //!   streams: the app reads each archived source on its own); a first page of
 //!   a window newer than a stream's last sync asks for a pass first
 //!   ([`super::freshness`]);
-//! - `GET /archive/v1/histogram?<filters>&buckets=`: the true volume per status;
+//! - `GET /archive/v1/histogram?<filters>&source=&buckets=` (equal spans of
+//!   the window) or `&step=` (bars of that many seconds at multiples of it
+//!   since the epoch, the dashboard chart's own grid): the true volume per
+//!   status;
 //! - `GET /archive/v1/status`: each stream's sync state, lag and last error.
 
 use axum::extract::{RawQuery, State};
@@ -19,7 +22,7 @@ use logdeck_core::zone::ZoneRules;
 use serde_json::{json, Map, Value};
 
 use super::freshness::FRESHEN_WAIT;
-use super::store::Scope;
+use super::store::{Grid, Scope};
 use super::Archive;
 use crate::error::AppError;
 
@@ -179,27 +182,35 @@ async fn histogram(
     State(archive): State<Archive>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, AppError> {
-    let (scope, numbers) = parse(raw, &["buckets"])?;
+    let (scope, numbers) = parse(raw, &["buckets", "step"])?;
     let window = scope.window;
-    let buckets = numbers.get("buckets").and_then(Value::as_u64).unwrap_or(60);
-    let buckets = usize::try_from(buckets).unwrap_or(0);
-    if buckets == 0 || buckets > MAX_BUCKETS {
-        return Err(bad_request(format!("buckets must be 1 to {MAX_BUCKETS}")));
+    let number = |key: &str| numbers.get(key).and_then(Value::as_u64);
+    let too_many = || {
+        bad_request(format!(
+            "buckets must be 1 to {MAX_BUCKETS}, or a step of at least one second giving at most {MAX_BUCKETS}"
+        ))
+    };
+    if number("step") == Some(0) || number("buckets") == Some(0) {
+        return Err(too_many());
+    }
+    let grid = match (number("step"), number("buckets")) {
+        (Some(_), Some(_)) => return Err(bad_request("give buckets or step, not both")),
+        (Some(step), None) => Grid::aligned(window, i64::try_from(step).unwrap_or(i64::MAX)),
+        (None, buckets) => Grid::even(
+            window,
+            usize::try_from(buckets.unwrap_or(60)).unwrap_or(usize::MAX),
+        ),
+    };
+    if grid.count > MAX_BUCKETS {
+        return Err(too_many());
     }
     let counts = archive
-        .with_store(move |store| store.histogram(&scope, buckets))
+        .with_store(move |store| store.histogram(&scope, &grid))
         .await
         .map_err(store_failed)?;
-    let span = window.to - window.from;
-    let mut out: Vec<Value> = (0..buckets)
+    let mut out: Vec<Value> = (0..grid.count)
         .map(|index| {
-            let from = window.from
-                + span * i32::try_from(index).unwrap_or(i32::MAX)
-                    / i32::try_from(buckets).unwrap_or(1);
-            let to = window.from
-                + span * i32::try_from(index + 1).unwrap_or(i32::MAX)
-                    / i32::try_from(buckets).unwrap_or(1);
-            json!({"from": instant(from), "to": instant(to), "counts": {}})
+            json!({"from": instant(grid.edge(index)), "to": instant(grid.edge(index + 1)), "counts": {}})
         })
         .collect();
     for (bucket, status, rows) in counts.cells {

@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 
 use super::store::{
     counts, filter, histogram_over, histogram_statement, stored_key, Bound, Clause, Counts,
-    Dialect, Scope, StoreError,
+    Dialect, Grid, Scope, StoreError,
 };
 
 pub const HOUR_MS: i64 = 3_600_000;
@@ -136,11 +136,11 @@ enum Plan {
 /// statement in the store's dialect and returns its `(group, status, rows)`.
 pub fn histogram(
     scope: &Scope,
-    buckets: usize,
+    grid: &Grid,
     dialect: Dialect,
     mut groups: impl FnMut(&Clause) -> Result<Vec<(i64, String, i64)>, StoreError>,
 ) -> Result<Counts, StoreError> {
-    let found = match plan(scope, buckets, dialect) {
+    let found = match plan(scope, grid, dialect) {
         Plan::Rows(statement) => groups(&statement)?,
         Plan::Hours {
             hours,
@@ -163,20 +163,12 @@ pub fn histogram(
             found
         }
     };
-    Ok(counts(found, buckets))
-}
-
-/// The bucket of an instant, as the rows' statement computes it.
-fn bucket(at_ms: i64, from_ms: i64, span: i64, buckets: usize) -> usize {
-    let raw = i128::from(at_ms - from_ms) * buckets as i128 / i128::from(span);
-    usize::try_from(raw.max(0))
-        .unwrap_or(usize::MAX)
-        .min(buckets.saturating_sub(1))
+    Ok(counts(found, grid))
 }
 
 /// The plan for `scope`'s histogram: from the rows alone when the counts
 /// cannot answer (a filter they do not carry, no whole hour in the window).
-fn plan(scope: &Scope, buckets: usize, dialect: Dialect) -> Plan {
+fn plan(scope: &Scope, grid: &Grid, dialect: Dialect) -> Plan {
     let window = scope.window;
     // Only what the counts carry may be set: any other filter, today's or one
     // added later, reads the rows.
@@ -193,15 +185,13 @@ fn plan(scope: &Scope, buckets: usize, dialect: Dialect) -> Plan {
     let first = (starts_at + HOUR_MS - 1).div_euclid(HOUR_MS);
     let end = (to_ms + 1).div_euclid(HOUR_MS);
     if !counted_filters_only || starts_at < 0 || first >= end {
-        return Plan::Rows(histogram_statement(scope, buckets, dialect));
+        return Plan::Rows(histogram_statement(scope, grid, dialect));
     }
-    // The span exactly as the rows' statement binds it.
-    let span = (window.to - window.from).num_milliseconds().max(1);
     let mut bucket_of = BTreeMap::new();
     let mut cut = Vec::new();
     for hour in first..end {
-        let start = bucket(hour * HOUR_MS, from_ms, span, buckets);
-        if start == bucket(hour * HOUR_MS + HOUR_MS - 1, from_ms, span, buckets) {
+        let start = grid.index_at_ms(hour * HOUR_MS);
+        if start == grid.index_at_ms(hour * HOUR_MS + HOUR_MS - 1) {
             bucket_of.insert(hour, start);
         } else {
             cut.push(hour);
@@ -210,7 +200,7 @@ fn plan(scope: &Scope, buckets: usize, dialect: Dialect) -> Plan {
     Plan::Hours {
         hours: hours_statement(scope, first, end, dialect),
         bucket_of,
-        rest: rest_statements(scope, buckets, dialect, (first, end), cut),
+        rest: rest_statements(scope, grid, dialect, (first, end), cut),
     }
 }
 
@@ -265,7 +255,7 @@ fn hours_statement(scope: &Scope, first: i64, end: i64, dialect: Dialect) -> Cla
 /// so each reads its own range of the time index.
 fn rest_statements(
     scope: &Scope,
-    buckets: usize,
+    grid: &Grid,
     dialect: Dialect,
     (first, end): (i64, i64),
     cut: Vec<i64>,
@@ -298,7 +288,7 @@ fn rest_statements(
                 window: TimeWindow { from, to },
                 ..scope.clone()
             };
-            histogram_over(filter(&part, dialect), window, buckets, dialect)
+            histogram_over(filter(&part, dialect), grid, dialect)
         })
         .collect()
 }
@@ -320,11 +310,17 @@ mod tests {
         )
     }
 
+    fn even(hours: i64, buckets: usize) -> Grid {
+        Grid::even(scope(LogQuery::default(), hours).window, buckets)
+    }
+
     #[test]
     fn counts_answer_only_for_filters_they_carry_and_whole_hours() {
-        let Plan::Hours { bucket_of, .. } =
-            plan(&scope(LogQuery::default(), 72), 7, Dialect::Sqlite)
-        else {
+        let Plan::Hours { bucket_of, .. } = plan(
+            &scope(LogQuery::default(), 72),
+            &even(72, 7),
+            Dialect::Sqlite,
+        ) else {
             panic!("three days unfiltered read the counts")
         };
         // 71 whole hours (the ragged ends from the rows), minus the six a
@@ -335,15 +331,33 @@ mod tests {
             ..LogQuery::default()
         };
         assert!(matches!(
-            plan(&scope(by_client, 72), 7, Dialect::Sqlite),
+            plan(&scope(by_client, 72), &even(72, 7), Dialect::Sqlite),
             Plan::Rows(_)
         ));
         assert!(
             matches!(
-                plan(&scope(LogQuery::default(), 1), 7, Dialect::Sqlite),
+                plan(&scope(LogQuery::default(), 1), &even(1, 7), Dialect::Sqlite),
                 Plan::Rows(_)
             ),
             "no whole hour in 00:20–01:20"
+        );
+    }
+
+    #[test]
+    fn a_chart_grid_of_whole_hours_reads_every_whole_hour_from_the_counts() {
+        let window = scope(LogQuery::default(), 72).window;
+        let Plan::Hours { bucket_of, .. } = plan(
+            &scope(LogQuery::default(), 72),
+            &Grid::aligned(window, 3 * 3600),
+            Dialect::Sqlite,
+        ) else {
+            panic!("three days unfiltered read the counts")
+        };
+        // Three-hour bars at round hours: no whole hour is cut.
+        assert_eq!(bucket_of.len(), 71);
+        assert_eq!(
+            bucket_of.get(&(window.from.timestamp() / 3600 + 1)),
+            Some(&0)
         );
     }
 }

@@ -10,8 +10,8 @@ use postgres::{Client, NoTls};
 use super::hourly;
 use super::store::{
     client_id_batch_statement, filter, stored_client_id, stored_key, to_row, Bound, Clause, Counts,
-    Dialect, Found, Row, Scope, Store, StoreError, CLIENT_ID_MIGRATION, COLUMNS, COLUMN_COUNT,
-    MIGRATIONS, TEXT_COLUMNS,
+    Dialect, Found, Grid, Row, Scope, Store, StoreError, CLIENT_ID_MIGRATION, COLUMNS,
+    COLUMN_COUNT, MIGRATIONS, TEXT_COLUMNS,
 };
 use logdeck_core::model::LogRecord;
 use logdeck_core::status::Status;
@@ -336,7 +336,7 @@ impl Store for PostgresStore {
     fn find(&mut self, scope: &Scope, offset: u64, limit: u32) -> Result<Found, StoreError> {
         // The exact total is a one-bucket histogram: from the hourly counts
         // where they can answer.
-        let total = self.histogram(scope, 1)?.total();
+        let total = self.histogram(scope, &Grid::even(scope.window, 1))?.total();
         let mut clause = filter(scope, Dialect::Postgres);
         let limit_at = clause.bind(Dialect::Postgres, Bound::Int(i64::from(limit)));
         let offset_at = clause.bind(
@@ -362,8 +362,8 @@ impl Store for PostgresStore {
         Ok(Found { records, total })
     }
 
-    fn histogram(&mut self, scope: &Scope, buckets: usize) -> Result<Counts, StoreError> {
-        hourly::histogram(scope, buckets, Dialect::Postgres, |statement| {
+    fn histogram(&mut self, scope: &Scope, grid: &Grid) -> Result<Counts, StoreError> {
+        hourly::histogram(scope, grid, Dialect::Postgres, |statement| {
             self.groups(statement)
         })
     }

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use logdeck_core::client_id::ClientId;
+pub use logdeck_core::histogram::Grid;
 use logdeck_core::model::{CollectionType, LogRecord, RawJson, Usage};
 use logdeck_core::query::{LogQuery, TimeWindow};
 use logdeck_core::status::Status;
@@ -28,7 +29,7 @@ pub struct Found {
     pub total: u64,
 }
 
-/// Rows per status in each of `buckets` equal spans of a window.
+/// Rows per status in each bar of a [`Grid`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Counts {
     /// `(bucket index, status, rows)`.
@@ -69,7 +70,7 @@ pub trait Store: Send {
     /// The rows `scope` selects, newest first, from `offset`.
     fn find(&mut self, scope: &Scope, offset: u64, limit: u32) -> Result<Found, StoreError>;
     /// Rows per bucket and status over the scope's window.
-    fn histogram(&mut self, scope: &Scope, buckets: usize) -> Result<Counts, StoreError>;
+    fn histogram(&mut self, scope: &Scope, grid: &Grid) -> Result<Counts, StoreError>;
     /// Deletes the rows older than `before`; returns how many went.
     fn delete_before(&mut self, before: DateTime<Utc>) -> Result<u64, StoreError>;
     /// Writes a consistent copy of the whole store to `path` while it runs.
@@ -396,22 +397,16 @@ pub const TEXT_COLUMNS: [bool; COLUMN_COUNT] = [
 
 /// The histogram as one statement: `(bucket, status, rows)` per group, the
 /// bucket computed by the database so only the groups travel.
-pub fn histogram_statement(scope: &Scope, buckets: usize, dialect: Dialect) -> Clause {
-    histogram_over(filter(scope, dialect), scope.window, buckets, dialect)
+pub fn histogram_statement(scope: &Scope, grid: &Grid, dialect: Dialect) -> Clause {
+    histogram_over(filter(scope, dialect), grid, dialect)
 }
 
-/// `(bucket, status, rows)` of the rows `clause` selects, `window` cut into
-/// `buckets`.
-pub fn histogram_over(
-    mut clause: Clause,
-    window: TimeWindow,
-    buckets: usize,
-    dialect: Dialect,
-) -> Clause {
-    let from = clause.bind(dialect, Bound::Int(window.from.timestamp_millis()));
-    let count = clause.bind(dialect, Bound::Int(i64::try_from(buckets).unwrap_or(1)));
-    let span = (window.to - window.from).num_milliseconds().max(1);
-    let span = clause.bind(dialect, Bound::Int(span));
+/// `(bucket, status, rows)` of the rows `clause` selects, by
+/// [`Grid::index_at_ms`]'s arithmetic (the rows lie inside the grid).
+pub fn histogram_over(mut clause: Clause, grid: &Grid, dialect: Dialect) -> Clause {
+    let from = clause.bind(dialect, Bound::Int(grid.from_ms));
+    let count = clause.bind(dialect, Bound::Int(i64::try_from(grid.count).unwrap_or(1)));
+    let span = clause.bind(dialect, Bound::Int(grid.span_ms.max(1)));
     clause.sql = format!(
         "SELECT ((at_ms - {from}) * {count}) / {span} AS bucket, status, COUNT(*) \
          FROM records WHERE {} GROUP BY bucket, status",
@@ -420,14 +415,14 @@ pub fn histogram_over(
     clause
 }
 
-/// Folds the statement's groups into counts; the window's last instant
+/// Folds the statement's groups into counts; the grid's last instant
 /// belongs to the last bucket.
-pub fn counts(groups: impl IntoIterator<Item = (i64, String, i64)>, buckets: usize) -> Counts {
+pub fn counts(groups: impl IntoIterator<Item = (i64, String, i64)>, grid: &Grid) -> Counts {
     let mut cells = std::collections::BTreeMap::new();
     for (bucket, status, rows) in groups {
         let bucket = usize::try_from(bucket.max(0))
             .unwrap_or(usize::MAX)
-            .min(buckets.saturating_sub(1));
+            .min(grid.count.saturating_sub(1));
         let status = Status::from_key(&status).unwrap_or(Status::Unknown);
         *cells.entry((bucket, status)).or_insert(0u64) += u64::try_from(rows).unwrap_or(0);
     }
