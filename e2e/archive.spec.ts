@@ -38,6 +38,11 @@ test('a dashboard fed by the team archive asks no vendor and counts exactly', as
   await expect(rows(page).first()).toBeVisible();
   expect(asked.filter((path) => path.startsWith('/demo/')), 'no vendor call from the browser').toEqual([]);
   expect(asked.some((path) => path === '/archive/v1/logs')).toBe(true);
+  // "Hide check runs" says the archive cannot apply it, rather than seeming to.
+  await page.locator('summary', { hasText: 'Where the Hide check runs filter is applied' }).click();
+  await expect(page.locator('.hint', { hasText: 'Where the Hide check runs filter is applied' })).toContainText(
+    "Make scenarios: not applied: the archive keeps Make's check runs",
+  );
 
   // The page's count is the archive's exact total for the same filters.
   const text = (await page.locator('.row-count').textContent()) ?? '';

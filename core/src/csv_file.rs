@@ -489,6 +489,7 @@ const FILE_CAPABILITIES: Capabilities = Capabilities {
     collection: Applied::Browser,
     text: Applied::Browser,
     client_id: Applied::Browser,
+    check_runs: Applied::NotApplicable,
 };
 
 impl Stream for FileSnapshot {

@@ -131,6 +131,7 @@ pub fn FilterBar(
             <EventFilter query set_query options />
             <ClientIdFilter query set_query options />
             <Show when=move || options.with(|o| o.types.contains(&CollectionType::MakeScenarios))>
+                <div class="filter-group">
                 <label class="option" title="Make: leave out trigger runs that found nothing new (applied by Make's server)">
                     <input type="checkbox" prop:checked=move || query.with(|q| q.hide_check_runs)
                         on:change=move |ev| {
@@ -139,6 +140,8 @@ pub fn FilterBar(
                         } />
                     <span>"Hide check runs"</span>
                 </label>
+                <AppliedHint name="Hide check runs" lines=hints(|c| c.check_runs) />
+                </div>
             </Show>
             <CopyLink query zone />
         </section>

@@ -32,6 +32,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     collection: Applied::Browser,
     text: Applied::Browser,
     client_id: Applied::ServerIfOne,
+    check_runs: Applied::NotApplicable,
 };
 
 /// What one list request asks for.

@@ -20,7 +20,9 @@ use crate::stream::{PageAt, Remote, Stream};
 
 const API: &str = "Logdeck archive";
 
-/// The archive applies every filter on the server, by the core's own rules.
+/// The archive applies every filter on the server, by the core's own rules,
+/// except "Hide check runs": Make's list marks no run as a check run (only its
+/// own filter knows them), so the archive keeps them all.
 pub const CAPABILITIES: Capabilities = Capabilities {
     period: Applied::Server,
     status: Applied::Server,
@@ -28,6 +30,9 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     collection: Applied::Server,
     text: Applied::Server,
     client_id: Applied::Server,
+    check_runs: Applied::Unavailable(
+        "not applied: the archive keeps Make's check runs, which Make's list does not mark",
+    ),
 };
 
 /// What the archive is asked to select by: the view's filters over exactly

@@ -38,7 +38,9 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     collection: Applied::Server,
     text: Applied::ServerOwnRules(
         "on Dify's server, over the run's inputs and outputs, the end user's session id and the run id",
-    ),    client_id: Applied::ServerIfOne,
+    ),
+    client_id: Applied::ServerIfOne,
+    check_runs: Applied::NotApplicable,
 };
 
 /// What one list request asks for.

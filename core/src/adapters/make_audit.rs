@@ -34,6 +34,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     collection: Applied::ServerThenBrowser,
     text: Applied::Browser,
     client_id: Applied::NotApplicable,
+    check_runs: Applied::NotApplicable,
 };
 
 /// Whose audit log to read.

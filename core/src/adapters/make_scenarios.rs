@@ -30,6 +30,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     collection: Applied::Server,
     text: Applied::Browser,
     client_id: Applied::NotApplicable,
+    check_runs: Applied::Server,
 };
 
 /// What one list request asks for.

@@ -127,13 +127,15 @@ pub enum Applied {
     Browser,
     /// The source has no such notion (e.g. audit events have no status).
     NotApplicable,
+    /// The source has the notion but cannot apply it; the text says why.
+    Unavailable(&'static str),
 }
 
 impl Applied {
     /// Short text for the filter bar's "where is this applied" hint.
     pub fn describe(self) -> &'static str {
         match self {
-            Applied::ServerOwnRules(how) => how,
+            Applied::ServerOwnRules(how) | Applied::Unavailable(how) => how,
             Applied::Server => "on the server",
             Applied::ServerIfOne => "on the server for one value, else in the browser",
             Applied::ServerThenBrowser => "on the server, refined in the browser",
@@ -154,6 +156,8 @@ pub struct Capabilities {
     /// The Client id filter ([`crate::client_id`]): only sources whose rows
     /// carry ids are asked while one is chosen.
     pub client_id: Applied,
+    /// "Hide check runs" (Make scenarios only).
+    pub check_runs: Applied,
 }
 
 /// The filters a source's server applied to its rows for one query. The browser
@@ -255,6 +259,7 @@ mod tests {
             collection: Applied::Browser,
             text: Applied::ServerOwnRules("by the vendor's rules"),
             client_id: Applied::ServerIfOne,
+            check_runs: Applied::NotApplicable,
         };
         assert_eq!(
             caps.server_applied(&LogQuery::default(), CollectionType::DifyWorkflows),
