@@ -79,5 +79,9 @@ async fn load_config() -> Result<RuntimeConfig, ConfigError> {
 /// Mounts the app on the page body; the binary's only job.
 pub fn mount() {
     console_error_panic_hook::set_once();
+    // The static page painted while the wasm arrived gives way to the app.
+    if let Some(shell) = leptos::prelude::document().get_element_by_id("shell") {
+        shell.remove();
+    }
     leptos::mount::mount_to_body(App);
 }

@@ -33,40 +33,119 @@ impl RowValues {
     /// The distinct kinds, statuses, clients (at most [`MAX_CLIENT_OPTIONS`]) and
     /// collections of `records`, sorted.
     pub fn of<'a>(records: impl IntoIterator<Item = &'a LogRecord>) -> RowValues {
-        let mut kinds = BTreeSet::new();
-        let mut statuses = BTreeSet::new();
-        let mut clients: BTreeSet<&str> = BTreeSet::new();
-        let mut collections: BTreeSet<&str> = BTreeSet::new();
-        let mut events: BTreeSet<&str> = BTreeSet::new();
-        let mut client_ids: BTreeMap<&ClientId, Option<&str>> = BTreeMap::new();
+        let mut counted = RowValueCounts::default();
         for record in records {
-            if let Some(id) = &record.client_id {
-                if client_ids.len() < MAX_CLIENT_OPTIONS {
-                    client_ids.entry(id).or_insert(record.client.as_deref());
-                }
-            }
-            if record.kind == CollectionType::MakeAudit {
-                events.extend(record.name.as_deref());
-            }
-            kinds.insert(record.kind);
-            statuses.insert(record.status);
-            if let Some(client) = &record.client {
-                if clients.len() < MAX_CLIENT_OPTIONS {
-                    clients.insert(client);
-                }
-            }
-            collections.insert(&record.collection);
+            counted.add(record);
         }
+        counted.values()
+    }
+}
+
+/// How many rows hold each value, kept as rows come and go (the timeline's), so
+/// a page costs its own rows rather than a rescan of every row loaded.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RowValueCounts {
+    kinds: BTreeMap<CollectionType, usize>,
+    statuses: BTreeMap<Status, usize>,
+    /// At most [`MAX_CLIENT_OPTIONS`]; a client first seen when that many are
+    /// counted is not offered.
+    clients: BTreeMap<String, usize>,
+    collections: BTreeMap<String, usize>,
+    events: BTreeMap<String, usize>,
+    /// With the name first seen beside each; at most [`MAX_CLIENT_OPTIONS`].
+    client_ids: BTreeMap<ClientId, (Option<String>, usize)>,
+}
+
+impl RowValueCounts {
+    pub fn add(&mut self, record: &LogRecord) {
+        *self.kinds.entry(record.kind).or_default() += 1;
+        *self.statuses.entry(record.status).or_default() += 1;
+        if let Some(client) = &record.client {
+            count_capped(&mut self.clients, client);
+        }
+        count(&mut self.collections, &record.collection);
+        if let Some(event) = record
+            .name
+            .as_ref()
+            .filter(|_| record.kind == CollectionType::MakeAudit)
+        {
+            count(&mut self.events, event);
+        }
+        if let Some(id) = &record.client_id {
+            if let Some((_, rows)) = self.client_ids.get_mut(id) {
+                *rows += 1;
+            } else if self.client_ids.len() < MAX_CLIENT_OPTIONS {
+                self.client_ids
+                    .insert(id.clone(), (record.client.clone(), 1));
+            }
+        }
+    }
+
+    /// Takes back [`RowValueCounts::add`] of `record` (a row replaced or gone).
+    pub fn remove(&mut self, record: &LogRecord) {
+        uncount(&mut self.kinds, &record.kind);
+        uncount(&mut self.statuses, &record.status);
+        if let Some(client) = &record.client {
+            uncount(&mut self.clients, client.as_str());
+        }
+        uncount(&mut self.collections, record.collection.as_str());
+        if let Some(event) = record
+            .name
+            .as_ref()
+            .filter(|_| record.kind == CollectionType::MakeAudit)
+        {
+            uncount(&mut self.events, event.as_str());
+        }
+        if let Some(id) = &record.client_id {
+            if let Some((_, rows)) = self.client_ids.get_mut(id) {
+                *rows -= 1;
+                if *rows == 0 {
+                    self.client_ids.remove(id);
+                }
+            }
+        }
+    }
+
+    /// The values with rows, sorted.
+    pub fn values(&self) -> RowValues {
         RowValues {
-            kinds: kinds.into_iter().collect(),
-            statuses: statuses.into_iter().collect(),
-            clients: clients.into_iter().map(str::to_owned).collect(),
-            collections: collections.into_iter().map(str::to_owned).collect(),
-            events: events.into_iter().map(str::to_owned).collect(),
-            client_ids: client_ids
-                .into_iter()
-                .map(|(id, name)| (id.clone(), name.map(str::to_owned)))
+            kinds: self.kinds.keys().copied().collect(),
+            statuses: self.statuses.keys().copied().collect(),
+            clients: self.clients.keys().cloned().collect(),
+            collections: self.collections.keys().cloned().collect(),
+            events: self.events.keys().cloned().collect(),
+            client_ids: self
+                .client_ids
+                .iter()
+                .map(|(id, (name, _))| (id.clone(), name.clone()))
                 .collect(),
+        }
+    }
+}
+
+fn count(counts: &mut BTreeMap<String, usize>, value: &str) {
+    match counts.get_mut(value) {
+        Some(rows) => *rows += 1,
+        None => {
+            counts.insert(value.to_owned(), 1);
+        }
+    }
+}
+
+fn count_capped(counts: &mut BTreeMap<String, usize>, value: &str) {
+    if counts.len() < MAX_CLIENT_OPTIONS || counts.contains_key(value) {
+        count(counts, value);
+    }
+}
+
+fn uncount<K: Ord + ?Sized, V: Ord + std::borrow::Borrow<K>>(
+    counts: &mut BTreeMap<V, usize>,
+    value: &K,
+) {
+    if let Some(rows) = counts.get_mut(value) {
+        *rows -= 1;
+        if *rows == 0 {
+            counts.remove(value);
         }
     }
 }

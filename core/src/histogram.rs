@@ -137,8 +137,18 @@ impl Grid {
     /// The bar holding the instant `at_ms`; instants before or after the grid
     /// fall in the first or last bar.
     pub fn index_at_ms(&self, at_ms: i64) -> usize {
-        let raw = i128::from(at_ms) - i128::from(self.from_ms);
-        let raw = raw * self.count as i128 / i128::from(self.span_ms.max(1));
+        let count = i64::try_from(self.count).unwrap_or(i64::MAX);
+        // In 64 bits when it fits (every real case: the chart reads it per row).
+        let raw = match at_ms
+            .checked_sub(self.from_ms)
+            .and_then(|offset| offset.checked_mul(count))
+        {
+            Some(scaled) => i128::from(scaled / self.span_ms.max(1)),
+            None => {
+                (i128::from(at_ms) - i128::from(self.from_ms)) * self.count as i128
+                    / i128::from(self.span_ms.max(1))
+            }
+        };
         usize::try_from(raw.max(0))
             .unwrap_or(usize::MAX)
             .min(self.count.saturating_sub(1))

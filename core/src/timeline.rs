@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use super::adapters::ServerApplied;
 use super::columns::Column;
+use super::filter_options::{RowValueCounts, RowValues};
 use super::frontier::Frontier;
 use super::model::{LogRecord, SharedRecord};
 use super::query::{LogQuery, Sort};
@@ -36,6 +37,8 @@ pub struct Timeline {
     /// it selects in that order, with no sort (sorting a subset of a sorted
     /// list leaves it sorted, ties in load order included).
     sorted: SortedOnce,
+    /// The distinct values the filter bar offers, counted as rows come and go.
+    values: RowValueCounts,
 }
 
 /// What the usual filters read of a row.
@@ -47,8 +50,8 @@ struct RowKey {
     source: u32,
 }
 
-/// The order of all rows for one [`Sort`], computed when a view first needs it
-/// and forgotten whenever the rows change.
+/// The order of all rows for one [`Sort`], computed when a view first needs it,
+/// merged with the rows a page adds and forgotten when rows change or go.
 #[derive(Debug, Default)]
 struct SortedOnce(std::sync::Mutex<Option<(Sort, Vec<usize>)>>);
 
@@ -67,6 +70,40 @@ impl SortedOnce {
             *cached = Some((sort, compute()));
         }
         read(cached.as_ref().map_or(&[], |(_, order)| order.as_slice()))
+    }
+
+    /// The sort whose order is kept, if any.
+    fn sort(&mut self) -> Option<Sort> {
+        self.0
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            .map(|(sort, _)| *sort)
+    }
+
+    /// The kept order with the rows `added` (indices after every kept one)
+    /// merged in by `order`, a total order; nothing when no order is kept.
+    fn merge(&mut self, added: &mut [usize], order: impl Fn(usize, usize) -> Ordering) {
+        let cached = self
+            .0
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let Some((_, kept)) = cached.as_mut() else {
+            return;
+        };
+        added.sort_unstable_by(|&a, &b| order(a, b));
+        // Each added row's place found by bisection: a page costs its rows'
+        // comparisons, not one per row loaded.
+        let mut merged = Vec::with_capacity(kept.len() + added.len());
+        let mut rest = kept.as_slice();
+        for &row in added.iter() {
+            let place = rest.partition_point(|&before| order(before, row) == Ordering::Less);
+            merged.extend_from_slice(&rest[..place]);
+            merged.push(row);
+            rest = &rest[place..];
+        }
+        merged.extend_from_slice(rest);
+        *kept = merged;
     }
 
     fn forget(&mut self) {
@@ -160,7 +197,6 @@ impl Timeline {
     /// they are kept once in memory.
     pub fn extend_shared(&mut self, records: impl IntoIterator<Item = SharedRecord>) -> usize {
         let before = self.records.len();
-        self.sorted.forget();
         for record in records {
             if self
                 .keys
@@ -173,10 +209,28 @@ impl Timeline {
                     source,
                 });
                 self.search_texts.push(record.search_text().into());
+                self.values.add(&record);
                 self.records.push(record);
             }
         }
+        let mut added: Vec<usize> = (before..self.records.len()).collect();
+        if !added.is_empty() {
+            let mut sorted = std::mem::take(&mut self.sorted);
+            if let Some(sort) = sorted.sort() {
+                sorted.merge(&mut added, |a, b| self.order(sort, a, b));
+            }
+            self.sorted = sorted;
+        }
         self.records.len() - before
+    }
+
+    /// The view's order of rows `a` and `b` under `sort`: [`compare`], then
+    /// load order, so it is total and equal to the stable sort's.
+    fn order(&self, sort: Sort, a: usize, b: usize) -> Ordering {
+        let (Some(first), Some(second)) = (self.records.get(a), self.records.get(b)) else {
+            return a.cmp(&b);
+        };
+        compare(first, second, sort).then(a.cmp(&b))
     }
 
     /// The loaded record with this [`LogRecord::key`].
@@ -213,6 +267,8 @@ impl Timeline {
                         self.row_keys[index].at = record.timestamp;
                         self.row_keys[index].status = record.status;
                         self.search_texts[index] = record.search_text().into();
+                        self.values.remove(&self.records[index]);
+                        self.values.add(&record);
                         self.records[index] = SharedRecord::new(record);
                     }
                 }
@@ -233,6 +289,10 @@ impl Timeline {
         });
         self.records.retain(|record| keep(&record.source));
         self.keys = KeyIndex::of(&self.records);
+        self.values = RowValueCounts::default();
+        for record in &self.records {
+            self.values.add(record);
+        }
         self.sorted.forget();
         // Rare (a source reloads): the sources are numbered again.
         self.sources.clear();
@@ -283,6 +343,11 @@ impl Timeline {
                     .is_some_and(|skipped| *skipped)
             })
             .map(|key| (key.at, key.status))
+    }
+
+    /// The distinct values of the rows here, for the filter bar.
+    pub fn row_values(&self) -> RowValues {
+        self.values.values()
     }
 
     /// The ids of the sources with rows here.
@@ -620,6 +685,31 @@ mod tests {
         );
         timeline.retain_sources(|_| false);
         assert!(ids(&timeline, &newest).is_empty());
+    }
+
+    #[test]
+    fn the_offered_values_follow_rows_as_they_come_change_and_go() {
+        let mut timeline = timeline();
+        let all = |t: &Timeline| RowValues::of(t.records().iter().map(|r| &**r));
+        assert_eq!(timeline.row_values(), all(&timeline));
+        timeline.extend([LogRecord {
+            source: "other".into(),
+            client: Some("Zed".into()),
+            ..record("e", 9, Status::Running, None)
+        }]);
+        assert_eq!(timeline.row_values(), all(&timeline));
+        assert!(timeline.row_values().clients.contains(&"Zed".to_owned()));
+        // The only running row finishes: Running is no longer offered.
+        timeline.update_known(vec![LogRecord {
+            source: "other".into(),
+            client: Some("Zed".into()),
+            ..record("e", 9, Status::Success, None)
+        }]);
+        assert!(!timeline.row_values().statuses.contains(&Status::Running));
+        assert_eq!(timeline.row_values(), all(&timeline));
+        timeline.retain_sources(|source| source != "other");
+        assert!(!timeline.row_values().clients.contains(&"Zed".to_owned()));
+        assert_eq!(timeline.row_values(), all(&timeline));
     }
 
     #[test]

@@ -11,6 +11,7 @@ use logdeck_core::adapters::make_audit::{self, AuditStream};
 use logdeck_core::filter_options::{FilterOptions, RowValues};
 use logdeck_core::query::LogQuery;
 use logdeck_core::sources::Source;
+use logdeck_core::timeline::Timeline;
 
 /// The options for `query`, recomputed when the sources, rows or query change.
 pub fn use_filter_options(
@@ -18,11 +19,7 @@ pub fn use_filter_options(
     loads: Loads,
     query: Memo<LogQuery>,
 ) -> Memo<FilterOptions> {
-    let rows = Memo::new(move |_| {
-        loads
-            .timeline
-            .with(|t| RowValues::of(t.records().iter().map(|r| &**r)))
-    });
+    let rows = Memo::new(move |_| loads.timeline.with(Timeline::row_values));
     let announced = use_announced_values(sources);
     Memo::new(move |_| {
         sources.with(|sources| {
