@@ -2,7 +2,7 @@
 // dashboard from it. The browser asks the archive, never the vendors, and the
 // counts are exact.
 import { APIRequestContext } from '@playwright/test';
-import { test, expect, rows, settled } from './helpers';
+import { test, expect, rows, settled, column } from './helpers';
 
 const archive = process.env.ARCHIVE_URL!;
 
@@ -95,4 +95,27 @@ test('the chart draws the archive\'s true volume over the whole period, not just
   expect(counted.reduce((sum, n) => sum + n, 0)).toBe(answer.total);
   expect(histograms.length).toBeGreaterThan(0);
   expect(new URL(histograms[0]).searchParams.get('step')).toMatch(/^\d+$/);
+});
+
+test('an archived Make run\'s detail comes through the archive, which holds the key', async ({ page, request }) => {
+  test.setTimeout(90_000);
+  await backfilled(request);
+  const asked: string[] = [];
+  page.on('request', (r) => asked.push(r.url()));
+  await page.goto(`${archive}/?period=${pastSpan(40)}&type=make-scenarios&status=error&tz=utc`);
+  await settled(page);
+  // Make's list carries no message: the archive reads each failed run's on screen.
+  await expect.poll(async () => (await column(page, 7))[0] ?? '').toMatch(/^\w+Error: /);
+  await rows(page).first().click();
+  const pane = page.getByRole('complementary', { name: 'Record detail' });
+  await expect(pane.getByRole('heading', { name: 'Execution' })).toBeVisible();
+  await expect(pane.locator('.execution-error')).toContainText('in module');
+  await expect(pane.getByRole('table', { name: 'Module logs of this execution' })).toBeVisible();
+  const forwarded = asked.filter((url) => new URL(url).pathname === '/archive/v1/vendor');
+  expect(forwarded.length).toBeGreaterThan(0);
+  expect(asked.filter((url) => new URL(url).pathname.startsWith('/demo/')), 'no vendor call from the browser').toEqual([]);
+  // The archive's key reads the stream's own detail calls, nothing else.
+  const source = new URL(forwarded[0]).searchParams.get('source')!;
+  const refused = await request.get(`${archive}/archive/v1/vendor?source=${encodeURIComponent(source)}&path=${encodeURIComponent('/connections')}`);
+  expect(refused.status()).toBe(400);
 });

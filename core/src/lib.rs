@@ -5,6 +5,7 @@
 //! `cargo test`, and the server reuses the same adapters.
 
 pub mod adapters;
+pub mod archive_forward;
 pub mod archive_histogram;
 pub mod archive_status;
 pub mod archive_sync;

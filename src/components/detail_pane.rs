@@ -7,10 +7,12 @@ use leptos::task::spawn_local;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortController;
 
+use crate::net;
 use crate::net::schedule::scheduled_get;
 use logdeck_core::adapters::make_audit::{self, AuditStream};
 use logdeck_core::adapters::make_module_logs::ModuleLogSearch;
 use logdeck_core::adapters::make_scenarios::{self, ScenarioStream};
+use logdeck_core::archive_forward::forward_request;
 use logdeck_core::client_id::ClientId;
 use logdeck_core::format;
 use logdeck_core::http::HttpAnswer;
@@ -314,13 +316,24 @@ async fn load_extra(
 ) -> Result<Extra, SourceError> {
     let id = key.rsplit_once(':').map(|(_, id)| id).unwrap_or_default();
     let lane = source.lane();
-    let lane = lane.as_ref();
+    // An archived stream's detail calls go through the archive, which holds
+    // its key; they are the same calls.
+    let (source, route) = match source {
+        Source::Archived(stream) => (
+            &*stream.inner,
+            Route::Archive {
+                api: &stream.api,
+                inner: &stream.inner,
+            },
+        ),
+        source => (source, Route::Vendor(lane.as_ref())),
+    };
     match source {
         Source::MakeScenario(stream) => {
             let record = match listed {
                 Some(record) => record,
                 None => {
-                    let mut record = make_log(lane, stream, id, signal).await?;
+                    let mut record = make_log(route, stream, id, signal).await?;
                     record.source = source.id();
                     fetched.set(Some(record.clone()));
                     record
@@ -328,10 +341,10 @@ async fn load_extra(
             };
             let (connection, scenario) = (&stream.connection, stream.scenario.id);
             let request = make_scenarios::execution_request(connection, scenario, id);
-            let answer = fetch(lane, &request, signal).await?;
+            let answer = fetch(route, &request, signal).await?;
             let detail = make_scenarios::decode_execution(make_body(&answer)?)
                 .map_err(SourceError::Decode)?;
-            let modules = module_logs_of(lane, stream, &record, signal).await?;
+            let modules = module_logs_of(route, stream, &record, signal).await?;
             Ok(Extra::Execution { detail, modules })
         }
         Source::MakeAudit(AuditStream { connection, .. }) => {
@@ -339,13 +352,12 @@ async fn load_extra(
                 return Ok(Extra::None);
             };
             let request = make_audit::detail_request(connection, organization, id);
-            let answer = fetch(lane, &request, signal).await?;
+            let answer = fetch(route, &request, signal).await?;
             let details =
                 make_audit::decode_detail(make_body(&answer)?).map_err(SourceError::Decode)?;
             Ok(details.map_or(Extra::None, Extra::AuditDetails))
         }
         // Dify runs and Aitronos logs carry everything in the list row.
-        // The archive holds the list rows; their vendor's detail is not asked.
         Source::Dify(_) | Source::Aitronos(_) | Source::File(_) | Source::Archived(_) => {
             Ok(Extra::None)
         }
@@ -354,14 +366,14 @@ async fn load_extra(
 
 /// A Make execution log by id, for a deep-linked record that is not loaded.
 async fn make_log(
-    lane: Option<&(String, Budget)>,
+    route: Route<'_>,
     stream: &ScenarioStream,
     id: &str,
     signal: &web_sys::AbortSignal,
 ) -> Result<LogRecord, SourceError> {
     let (connection, scenario) = (&stream.connection, &stream.scenario);
     let answer = fetch(
-        lane,
+        route,
         &make_scenarios::log_request(connection, scenario.id, id),
         signal,
     )
@@ -372,19 +384,19 @@ async fn make_log(
 
 /// The module logs belonging to `record`'s execution, as the core's search plans them.
 async fn module_logs_of(
-    lane: Option<&(String, Budget)>,
+    route: Route<'_>,
     stream: &ScenarioStream,
     record: &LogRecord,
     signal: &web_sys::AbortSignal,
 ) -> Result<Vec<make_scenarios::ModuleLog>, SourceError> {
     let (connection, scenario) = (&stream.connection, stream.scenario.id);
     let request = make_scenarios::module_operations_request(connection, scenario, 30);
-    let answer = fetch(lane, &request, signal).await?;
+    let answer = fetch(route, &request, signal).await?;
     let modules = make_scenarios::decode_module_operations(make_body(&answer)?)
         .map_err(SourceError::Decode)?;
     let mut search = ModuleLogSearch::new(&modules, &record.id, record.timestamp);
     while let Some((module_id, request)) = search.next_request(connection, scenario) {
-        let answer = fetch(lane, &request, signal).await?;
+        let answer = fetch(route, &request, signal).await?;
         let logs = make_scenarios::decode_module_logs(make_body(&answer)?, module_id)
             .map_err(SourceError::Decode)?;
         search.take_page(logs);
@@ -396,17 +408,34 @@ fn make_body(answer: &HttpAnswer) -> Result<&str, SourceError> {
     SourceError::check(answer, make_scenarios::decode_error)
 }
 
+/// Where a detail call goes: to the vendor in its connection's lane, or to the
+/// team archive, which makes it with the key it holds.
+#[derive(Clone, Copy)]
+enum Route<'a> {
+    Vendor(Option<&'a (String, Budget)>),
+    Archive { api: &'a str, inner: &'a Source },
+}
+
 /// Cancelled requests end the load silently: the effect checks the signal.
 async fn fetch(
-    lane: Option<&(String, Budget)>,
+    route: Route<'_>,
     request: &logdeck_core::http::ApiRequest,
     signal: &web_sys::AbortSignal,
 ) -> Result<HttpAnswer, SourceError> {
-    scheduled_get(lane, Priority::Interactive, request, Some(signal))
-        .await
-        .map_err(|error| {
-            error
-                .into_source_error()
-                .unwrap_or_else(|| SourceError::Unreachable("cancelled".into()))
-        })
+    let answered = match route {
+        Route::Vendor(lane) => {
+            scheduled_get(lane, Priority::Interactive, request, Some(signal)).await
+        }
+        Route::Archive { api, inner } => {
+            let forwarded = forward_request(api, inner, request).ok_or_else(|| {
+                SourceError::Unreachable("the team archive cannot ask for this detail".into())
+            })?;
+            net::get(&forwarded, Some(signal)).await
+        }
+    };
+    answered.map_err(|error| {
+        error
+            .into_source_error()
+            .unwrap_or_else(|| SourceError::Unreachable("cancelled".into()))
+    })
 }

@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::json;
 use super::{Applied, Capabilities, DecodeError, Page};
 use crate::http::{ApiRequest, VendorError};
-use crate::model::CollectionType;
+use crate::model::{CollectionType, LogRecord};
 use crate::query::{DisplayZone, LogQuery, Period, Sort, TimeWindow};
 use crate::record_json;
 use crate::sources::Source;
@@ -121,6 +121,21 @@ impl Remote for ArchivedStream {
         })
     }
 
+    /// The stream's own message call (a failed Make run's execution detail),
+    /// made by the archive with the key it holds.
+    fn message_request(&self, record: &LogRecord) -> Option<ApiRequest> {
+        let vendor = self.inner.remote()?.message_request(record)?;
+        crate::archive_forward::forward_request(&self.api, &self.inner, &vendor)
+    }
+
+    /// The vendor's answer, passed back as it came.
+    fn decode_message(&self, body: &str) -> Result<Option<String>, DecodeError> {
+        match self.inner.remote() {
+            Some(remote) => remote.decode_message(body),
+            None => Ok(None),
+        }
+    }
+
     /// The server's own error shape, `{"error": {"code", "message"}}`, told as
     /// the vendor's stand-in.
     fn decode_error(&self, http_status: u16, body: &str) -> VendorError {
@@ -186,6 +201,34 @@ mod tests {
         );
         assert_eq!(archived().id(), "bot");
         assert_eq!(archived().label(), "Dify · Bot (archive)");
+    }
+
+    #[test]
+    fn a_failed_make_runs_message_is_asked_of_the_archive() {
+        let config = RuntimeConfig::parse(
+            r#"{"connections":[{"vendor":"make","id":"mk","name":"Make","baseUrl":"/demo/make/api/v2",
+                "scenarios":[{"id":7,"name":"Sync"}]}]}"#,
+        )
+        .unwrap();
+        let stream = ArchivedStream {
+            inner: Box::new(Source::expand(&config).remove(0)),
+            api: "/archive/v1".into(),
+        };
+        let failed = LogRecord {
+            status: Status::Error,
+            message: None,
+            ..record("mk/scenario/7", "a1b2", minute(5))
+        };
+        let request = stream.message_request(&failed).unwrap();
+        assert_eq!(
+            request.url,
+            "/archive/v1/vendor?source=mk%2Fscenario%2F7&path=%2Fscenarios%2F7%2Fexecutions%2Fa1b2"
+        );
+        let succeeded = LogRecord {
+            status: Status::Success,
+            ..failed
+        };
+        assert_eq!(stream.message_request(&succeeded), None);
     }
 
     #[test]

@@ -8,7 +8,9 @@
 //!   the window) or `&step=` (bars of that many seconds at multiples of it
 //!   since the epoch, the dashboard chart's own grid): the true volume per
 //!   status;
-//! - `GET /archive/v1/status`: each stream's sync state, lag and last error.
+//! - `GET /archive/v1/status`: each stream's sync state, lag and last error;
+//! - `GET /archive/v1/vendor?source=&path=`: a record's detail call, made with
+//!   the archive's key ([`super::forward`]).
 
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
@@ -36,6 +38,7 @@ pub fn routes(archive: Archive) -> Router {
         .route("/archive/v1/logs", get(logs))
         .route("/archive/v1/histogram", get(histogram))
         .route("/archive/v1/status", get(status))
+        .route("/archive/v1/vendor", get(super::forward::vendor))
         .with_state(archive)
 }
 

@@ -86,11 +86,13 @@ impl Lanes {
     }
 
     /// Performs `request` in `lane`'s budget, waiting out rate limits and
-    /// retrying server errors as the scheduler says.
+    /// retrying server errors as the scheduler says; a reader waiting for a
+    /// record's detail goes before the sync's pages.
     pub async fn get(
         &self,
         http: &reqwest::Client,
         lane: Option<(String, Budget)>,
+        priority: Priority,
         request: &ApiRequest,
     ) -> Result<HttpAnswer, String> {
         let Some((lane, budget)) = lane else {
@@ -98,7 +100,7 @@ impl Lanes {
         };
         let ticket = self.with(|state| {
             state.scheduler.set_budget(&lane, budget);
-            state.scheduler.enqueue(&lane, Priority::Background)
+            state.scheduler.enqueue(&lane, priority)
         });
         loop {
             self.started(ticket).await;
@@ -226,7 +228,9 @@ pub async fn sync_page(
         let request = source
             .request(&query, window, pass.position)
             .map_err(|e| e.to_string())?;
-        let answer = lanes.get(http, source.lane(), &request).await?;
+        let answer = lanes
+            .get(http, source.lane(), Priority::Background, &request)
+            .await?;
         source
             .decode(&answer, &query, window, pass.position)
             .map_err(|e| e.to_string())

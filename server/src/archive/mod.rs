@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod collector;
+pub mod forward;
 pub mod freshness;
 pub mod hourly;
 pub mod postgres;
@@ -78,6 +79,9 @@ pub struct Archive {
     streams: Arc<Vec<String>>,
     /// Shared by the collector's tasks and the API's readers.
     freshness: Arc<freshness::Freshness>,
+    /// The collector's streams, client and lanes, for the detail calls the
+    /// archive makes for readers; set when the collector starts.
+    forwarding: Arc<std::sync::OnceLock<forward::Forwarding>>,
 }
 
 impl std::fmt::Debug for Archive {
@@ -92,6 +96,7 @@ impl Archive {
             store: Arc::new(Mutex::new(store)),
             streams: Arc::new(Vec::new()),
             freshness: Arc::default(),
+            forwarding: Arc::default(),
         }
     }
 
@@ -113,6 +118,12 @@ impl Archive {
     }
 
     /// How far apart on-demand syncs of a stream may be.
+    /// What the archive needs to make a stream's detail calls; `None` before
+    /// the collector starts.
+    pub fn forwarding(&self) -> Option<&forward::Forwarding> {
+        self.forwarding.get()
+    }
+
     pub fn nudge_gap(&self) -> std::time::Duration {
         self.freshness.gap()
     }
@@ -150,6 +161,11 @@ pub fn spawn_collector(archive: &Archive, sources: Vec<Source>, options: collect
     };
     let lanes = collector::Lanes::default();
     archive.freshness.set_poll(options.poll);
+    let _ = archive.forwarding.set(forward::Forwarding {
+        sources: sources.clone(),
+        http: http.clone(),
+        lanes: lanes.clone(),
+    });
     for source in sources {
         tokio::spawn(collector::run_stream(
             archive.clone(),
