@@ -40,59 +40,80 @@ pub fn forward_request(api: &str, inner: &Source, vendor: &ApiRequest) -> Option
 
 /// The archive's side: the call `path` (with its query) names on `source`, the
 /// server's own stream with its key, when it is one of that stream's detail
-/// calls.
+/// calls. The URL is rebuilt from the checked parts: each segment a plain id,
+/// each query parameter one the call takes, with a plain value.
 pub fn forwarded(source: &Source, path: &str) -> Result<ApiRequest, Refused> {
-    let (route, _) = path.split_once('?').unwrap_or((path, ""));
-    let segments: Vec<&str> = route.strip_prefix('/').unwrap_or("").split('/').collect();
-    if segments.iter().any(|segment| !is_plain_segment(segment)) || path.contains(['#', '\\']) {
-        return Err(Refused(format!("{path:?} is not a plain path")));
-    }
-    let allowed = match source {
-        Source::MakeScenario(stream) => {
-            let scenario = stream.scenario.id.to_string();
-            match segments.as_slice() {
-                ["scenarios", id, "logs" | "executions", _] => *id == scenario,
-                ["scenarios", id, "modules", "operations"] => *id == scenario,
-                ["scenarios", id, "modules", module, "logs"] => {
-                    *id == scenario && module.bytes().all(|b| b.is_ascii_digit())
-                }
-                _ => false,
-            }
-        }
-        Source::MakeAudit(stream) => match (segments.as_slice(), stream.connection.organization_id)
-        {
-            (["audit-logs", organization, _], Some(id)) => *organization == id.to_string(),
-            _ => false,
-        },
-        _ => false,
-    };
-    if !allowed {
-        return Err(Refused(format!(
+    let refused = || {
+        Refused(format!(
             "{path:?} is not a detail call of {}",
             source.label()
-        )));
-    }
-    let connection = match source {
-        Source::MakeScenario(stream) => &stream.connection,
-        Source::MakeAudit(stream) => &stream.connection,
-        _ => return Err(Refused("no detail calls".into())),
+        ))
     };
+    let (route, query) = path.split_once('?').unwrap_or((path, ""));
+    let segments: Vec<&str> = route
+        .strip_prefix('/')
+        .ok_or_else(refused)?
+        .split('/')
+        .collect();
+    if !segments.iter().all(|segment| is_plain(segment, 64)) {
+        return Err(refused());
+    }
+    let (connection, parameters): (_, &[&str]) = match (source, segments.as_slice()) {
+        (Source::MakeScenario(stream), ["scenarios", id, "logs" | "executions", _])
+            if *id == stream.scenario.id.to_string() =>
+        {
+            (&stream.connection, &[])
+        }
+        (Source::MakeScenario(stream), ["scenarios", id, "modules", "operations"])
+            if *id == stream.scenario.id.to_string() =>
+        {
+            (&stream.connection, &["days"])
+        }
+        (Source::MakeScenario(stream), ["scenarios", id, "modules", module, "logs"])
+            if *id == stream.scenario.id.to_string()
+                && module.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            (
+                &stream.connection,
+                &["pg[offset]", "pg[limit]", "pg[sortDir]"],
+            )
+        }
+        (Source::MakeAudit(stream), ["audit-logs", organization, _])
+            if stream
+                .connection
+                .organization_id
+                .is_some_and(|id| *organization == id.to_string()) =>
+        {
+            (&stream.connection, &[])
+        }
+        _ => return Err(refused()),
+    };
+    let mut rebuilt = url::form_urlencoded::Serializer::new(String::new());
+    for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        if !parameters.contains(&key.as_ref()) || !is_plain(&value, 16) {
+            return Err(refused());
+        }
+        rebuilt.append_pair(&key, &value);
+    }
+    let query = rebuilt.finish();
     Ok(ApiRequest {
-        url: format!("{}{path}", connection.base_url.trim_end_matches('/')),
+        url: format!(
+            "{}/{}{}{query}",
+            connection.base_url.trim_end_matches('/'),
+            segments.join("/"),
+            if query.is_empty() { "" } else { "?" }
+        ),
         headers: crate::adapters::make_scenarios::auth_headers(connection),
     })
 }
 
-/// A path segment that stays one segment: not empty, no dot segment (also
-/// percent-encoded, which URL parsers resolve as dots), no encoded slash.
-fn is_plain_segment(segment: &str) -> bool {
-    let lower = segment.to_ascii_lowercase();
-    let dots = lower.replace("%2e", ".");
-    !segment.is_empty()
-        && dots != "."
-        && dots != ".."
-        && !lower.contains("%2f")
-        && !lower.contains("%5c")
+/// An id as the vendors write them (digits, hex, UUIDs, words): one segment or
+/// value that no URL parser reads as anything else.
+fn is_plain(text: &str, longest: usize) -> bool {
+    (1..=longest).contains(&text.len())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 fn base_url(source: &Source) -> Option<&str> {
@@ -157,6 +178,28 @@ mod tests {
         ] {
             assert!(forwarded(scenario(&server), path).is_ok(), "{path}");
         }
+        // Each of the app's own calls arrives as it left, with the key added.
+        let Source::MakeScenario(keyed) = scenario(&server) else {
+            unreachable!()
+        };
+        for call in [
+            make_scenarios::module_logs_request(&stream.connection, 7, 42, 100, 50),
+            make_scenarios::module_operations_request(&stream.connection, 7, 30),
+            make_scenarios::log_request(&stream.connection, 7, "a1b2c3"),
+        ] {
+            let asked = forward_request("/archive/v1", scenario(&browser), &call).unwrap();
+            let path = url::form_urlencoded::parse(asked.url.split_once('?').unwrap().1.as_bytes())
+                .find(|(key, _)| key == "path")
+                .unwrap()
+                .1
+                .into_owned();
+            let made = forwarded(scenario(&server), &path).unwrap();
+            assert_eq!(made.url, call.url, "{path}");
+            assert_eq!(
+                made.headers,
+                make_scenarios::auth_headers(&keyed.connection)
+            );
+        }
         let Source::MakeAudit(audit) = server
             .iter()
             .find(|s| matches!(s, Source::MakeAudit(_)))
@@ -190,6 +233,14 @@ mod tests {
             "/scenarios/7/logs/a1#x",
             "/scenarios//7/logs/a1",
             "scenarios/7/logs/a1",
+            "/scenarios/7/logs/.%09.",
+            "/scenarios/7/logs/.\t.",
+            "/scenarios/7/logs/%252e%252e",
+            "/scenarios/7/logs/a1;x",
+            "/scenarios/7/logs/a1 ",
+            "/scenarios/7/logs/a1?pg[limit]=5",
+            "/scenarios/7/modules/operations?days=1&token=x",
+            "/scenarios/7/modules/operations?days=%2e%2e",
         ] {
             assert!(forwarded(scenario(&server), path).is_err(), "{path}");
         }

@@ -131,8 +131,7 @@ mod tests {
         assert_eq!(bars[1].total(), 0);
         assert_eq!(bars[2].count(Status::Unknown), 1);
 
-        let shifted = body.replace("T00:00:00.000Z\", \"to\"", "T00:30:00.000Z\", \"to\"");
-        let shifted = shifted.replace(
+        let shifted = body.replace(
             "\"2026-01-01T00:00:00.000Z\"",
             "\"2026-01-01T00:30:00.000Z\"",
         );

@@ -47,12 +47,12 @@ impl RowValues {
 pub struct RowValueCounts {
     kinds: BTreeMap<CollectionType, usize>,
     statuses: BTreeMap<Status, usize>,
-    /// At most [`MAX_CLIENT_OPTIONS`]; a client first seen when that many are
-    /// counted is not offered.
+    /// Every client: the cap on what is offered applies when reading, so a
+    /// row's removal always undoes its addition.
     clients: BTreeMap<String, usize>,
     collections: BTreeMap<String, usize>,
     events: BTreeMap<String, usize>,
-    /// With the name first seen beside each; at most [`MAX_CLIENT_OPTIONS`].
+    /// With the name first seen beside each.
     client_ids: BTreeMap<ClientId, (Option<String>, usize)>,
 }
 
@@ -61,7 +61,7 @@ impl RowValueCounts {
         *self.kinds.entry(record.kind).or_default() += 1;
         *self.statuses.entry(record.status).or_default() += 1;
         if let Some(client) = &record.client {
-            count_capped(&mut self.clients, client);
+            count(&mut self.clients, client);
         }
         count(&mut self.collections, &record.collection);
         if let Some(event) = record
@@ -72,11 +72,12 @@ impl RowValueCounts {
             count(&mut self.events, event);
         }
         if let Some(id) = &record.client_id {
-            if let Some((_, rows)) = self.client_ids.get_mut(id) {
-                *rows += 1;
-            } else if self.client_ids.len() < MAX_CLIENT_OPTIONS {
-                self.client_ids
-                    .insert(id.clone(), (record.client.clone(), 1));
+            match self.client_ids.get_mut(id) {
+                Some((_, rows)) => *rows += 1,
+                None => {
+                    self.client_ids
+                        .insert(id.clone(), (record.client.clone(), 1));
+                }
             }
         }
     }
@@ -106,17 +107,24 @@ impl RowValueCounts {
         }
     }
 
-    /// The values with rows, sorted.
+    /// The values with rows, sorted; clients and client ids the first
+    /// [`MAX_CLIENT_OPTIONS`] of them.
     pub fn values(&self) -> RowValues {
         RowValues {
             kinds: self.kinds.keys().copied().collect(),
             statuses: self.statuses.keys().copied().collect(),
-            clients: self.clients.keys().cloned().collect(),
+            clients: self
+                .clients
+                .keys()
+                .take(MAX_CLIENT_OPTIONS)
+                .cloned()
+                .collect(),
             collections: self.collections.keys().cloned().collect(),
             events: self.events.keys().cloned().collect(),
             client_ids: self
                 .client_ids
                 .iter()
+                .take(MAX_CLIENT_OPTIONS)
                 .map(|(id, (name, _))| (id.clone(), name.clone()))
                 .collect(),
         }
@@ -129,12 +137,6 @@ fn count(counts: &mut BTreeMap<String, usize>, value: &str) {
         None => {
             counts.insert(value.to_owned(), 1);
         }
-    }
-}
-
-fn count_capped(counts: &mut BTreeMap<String, usize>, value: &str) {
-    if counts.len() < MAX_CLIENT_OPTIONS || counts.contains_key(value) {
-        count(counts, value);
     }
 }
 
@@ -447,5 +449,25 @@ mod tests {
             })
             .collect();
         assert_eq!(RowValues::of(&records).clients.len(), MAX_CLIENT_OPTIONS);
+    }
+
+    #[test]
+    fn past_the_cap_a_removed_row_takes_back_only_itself() {
+        let row =
+            |client: String| record(CollectionType::MakeScenarios, Status::Success, &client, "c");
+        let mut counted = RowValueCounts::default();
+        for i in 0..MAX_CLIENT_OPTIONS {
+            counted.add(&row(format!("u{i:04}")));
+        }
+        // "a" sorts first: seen after the cap, it is offered, and one of its
+        // two rows going leaves it offered.
+        counted.add(&row("a".into()));
+        counted.add(&row("a".into()));
+        counted.remove(&row("a".into()));
+        let values = counted.values();
+        assert_eq!(values.clients.len(), MAX_CLIENT_OPTIONS);
+        assert_eq!(values.clients[0], "a");
+        counted.remove(&row("a".into()));
+        assert_ne!(counted.values().clients[0], "a");
     }
 }

@@ -125,8 +125,17 @@ impl Grid {
     /// end.
     pub fn aligned(window: TimeWindow, step_seconds: i64) -> Grid {
         let step = step_seconds.max(1);
-        let start = window.from.timestamp().div_euclid(step) * step;
-        let count = (window.to.timestamp() - start).div_euclid(step) + 1;
+        let start = window
+            .from
+            .timestamp()
+            .div_euclid(step)
+            .saturating_mul(step);
+        let count = window
+            .to
+            .timestamp()
+            .saturating_sub(start)
+            .div_euclid(step)
+            .saturating_add(1);
         Grid {
             from_ms: start.saturating_mul(1000),
             span_ms: step.saturating_mul(count).saturating_mul(1000),

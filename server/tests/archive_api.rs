@@ -172,6 +172,7 @@ async fn bad_queries_are_named_and_a_team_archive_needs_the_token() {
     for query in [
         "buckets=0",
         "step=0",
+        "step=9223372036854775807",
         "period=7d&step=60",
         "buckets=5&step=60",
     ] {

@@ -18,7 +18,7 @@ use logdeck_core::config::{ConfigError, RuntimeConfig};
 use logdeck_core::frontier::Frontier;
 use logdeck_core::histogram::{histogram, round_step, Bucket, Grid};
 use logdeck_core::http::ApiRequest;
-use logdeck_core::query::LogQuery;
+use logdeck_core::query::{LogQuery, Period};
 
 /// Bars at most: the chart's step is the round width that fits.
 const MAX_BARS: usize = 60;
@@ -32,11 +32,20 @@ pub struct ChartBars {
     pub frontier: Memo<Frontier>,
 }
 
-/// The archive's bars for one request.
+/// One ask of the archive: the request, the archived sources it counts, and
+/// what it asks but the period's end (a live view's window end moves every
+/// few seconds; its last bars stay up until the newer ones arrive).
 #[derive(Clone, PartialEq)]
-struct ArchiveBars {
+struct Asked {
     request: ApiRequest,
     sources: Vec<String>,
+    but_the_end: (String, i64, i64),
+}
+
+/// The archive's bars for one ask.
+#[derive(Clone, PartialEq)]
+struct ArchiveBars {
+    asked: Asked,
     bars: Vec<Bucket>,
 }
 
@@ -61,20 +70,39 @@ pub fn use_chart_bars(
         let api = api.get()?;
         let (window, step) = grid.get()?;
         let sources = shown.get();
-        (!sources.is_empty()).then(|| {
-            let request = query.with(|q| histogram_request(&api, q, window, &sources, step));
-            (request, sources)
+        if sources.is_empty() {
+            return None;
+        }
+        let request = query.with(|q| histogram_request(&api, q, window, &sources, step));
+        let filters = query.with(|q| {
+            LogQuery {
+                period: Period::default(),
+                ..q.clone()
+            }
+            .to_query_string()
+        });
+        let start = Grid::aligned(window, step).from_ms;
+        Some(Asked {
+            request,
+            sources,
+            but_the_end: (filters, start, step),
         })
     });
     let answer = use_archive_bars(request, grid, archive);
-    // The archived sources the archive has counted for the view as it is now.
+    // The archived sources the archive has counted for the view as it is now
+    // (or was, a period's end ago, while the newer count is on its way).
     let counted = Memo::new(move |_| {
         answer.with(|answer| {
             let answer = answer.as_ref()?;
             request
-                .with(|asked| asked.as_ref().map(|(asked, _)| *asked == answer.request))
+                .with(|asked| {
+                    asked.as_ref().map(|asked| {
+                        asked.sources == answer.asked.sources
+                            && asked.but_the_end == answer.asked.but_the_end
+                    })
+                })
                 .unwrap_or(false)
-                .then(|| answer.sources.clone())
+                .then(|| answer.asked.sources.clone())
         })
     });
     let chart_frontier = Memo::new(move |_| {
@@ -125,7 +153,7 @@ pub fn use_chart_bars(
 /// an archived stream on; a superseded request is aborted. A failed ask
 /// leaves the chart counting the loaded rows, hatched where incomplete.
 fn use_archive_bars(
-    request: Memo<Option<(ApiRequest, Vec<String>)>>,
+    request: Memo<Option<Asked>>,
     grid: Memo<Option<(logdeck_core::query::TimeWindow, i64)>>,
     archive: RwSignal<Option<Vec<SyncStatus>>>,
 ) -> RwSignal<Option<ArchiveBars>> {
@@ -146,7 +174,7 @@ fn use_archive_bars(
         if let Some(controller) = in_flight.try_update_value(Option::take).flatten() {
             controller.abort();
         }
-        let (Some((request, sources)), Some((window, step))) = (asked, grid.get_untracked()) else {
+        let (Some(asked), Some((window, step))) = (asked, grid.get_untracked()) else {
             return;
         };
         let Ok(controller) = AbortController::new() else {
@@ -155,7 +183,7 @@ fn use_archive_bars(
         let signal = controller.signal();
         in_flight.set_value(Some(controller));
         spawn_local(async move {
-            let answered = net::get(&request, Some(&signal)).await;
+            let answered = net::get(&asked.request, Some(&signal)).await;
             if signal.aborted() {
                 return;
             }
@@ -165,15 +193,11 @@ fn use_archive_bars(
                 .filter(|answered| answered.status == 200)
                 .and_then(|answered| decode_histogram(&answered.body, &grid).ok());
             match bars {
-                Some(bars) => answer.set(Some(ArchiveBars {
-                    request,
-                    sources,
-                    bars,
-                })),
+                Some(bars) => answer.set(Some(ArchiveBars { asked, bars })),
                 // A failed ask for what was counted before keeps those bars
                 // (the frontier still says how far the archive has synced).
                 None => answer.update(|answer| {
-                    if answer.as_ref().is_some_and(|a| a.request != request) {
+                    if answer.as_ref().is_some_and(|a| a.asked != asked) {
                         *answer = None;
                     }
                 }),

@@ -32,6 +32,8 @@ use crate::error::AppError;
 pub const MAX_LIMIT: u32 = 1_000;
 /// Histogram buckets at most.
 pub const MAX_BUCKETS: usize = 1_000;
+/// The widest bar: a year (the chart's widest is a week).
+pub const MAX_STEP: u64 = 366 * 86_400;
 
 pub fn routes(archive: Archive) -> Router {
     Router::new()
@@ -195,6 +197,11 @@ async fn histogram(
     };
     if number("step") == Some(0) || number("buckets") == Some(0) {
         return Err(too_many());
+    }
+    if number("step").is_some_and(|step| step > MAX_STEP) {
+        return Err(bad_request(format!(
+            "step must be at most {MAX_STEP} seconds"
+        )));
     }
     let grid = match (number("step"), number("buckets")) {
         (Some(_), Some(_)) => return Err(bad_request("give buckets or step, not both")),

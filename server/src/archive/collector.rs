@@ -102,6 +102,11 @@ impl Lanes {
             state.scheduler.set_budget(&lane, budget);
             state.scheduler.enqueue(&lane, priority)
         });
+        // A reader who leaves drops this call: its slot must not stay taken.
+        let _held = Held {
+            lanes: self,
+            ticket,
+        };
         loop {
             self.started(ticket).await;
             let outcome = fetch(http, request).await;
@@ -117,6 +122,23 @@ impl Lanes {
                 return outcome;
             }
         }
+    }
+}
+
+/// Frees a call's place in its lane however the call ends: answered (then a
+/// no-op), or dropped while queued or in flight.
+struct Held<'a> {
+    lanes: &'a Lanes,
+    ticket: Ticket,
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        let ticket = self.ticket;
+        self.lanes.with(|state| {
+            state.scheduler.cancel(ticket);
+            state.started.remove(&ticket);
+        });
     }
 }
 
@@ -265,4 +287,47 @@ pub async fn sync_page(
 
 fn serialize(state: &StreamState) -> String {
     serde_json::to_string(state).unwrap_or_else(|_| "{}".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader who leaves (its request dropped mid-call, as axum drops the
+    /// handler of a closed connection) gives its place in the lane back.
+    #[tokio::test]
+    async fn a_call_dropped_mid_flight_frees_its_place_in_the_lane() {
+        let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = silent.local_addr().unwrap();
+        let _accepting = tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((socket, _)) = silent.accept().await {
+                held.push(socket);
+            }
+        });
+        let lanes = Lanes::default();
+        let http = reqwest::Client::new();
+        let request = ApiRequest {
+            url: format!("http://{address}/never"),
+            headers: Vec::new(),
+        };
+        let budget = Budget {
+            per_minute: 600,
+            concurrent: 1,
+        };
+        for _ in 0..3 {
+            let call = lanes.get(
+                &http,
+                Some(("make".into(), budget)),
+                Priority::Visible,
+                &request,
+            );
+            assert!(tokio::time::timeout(StdDuration::from_millis(100), call)
+                .await
+                .is_err());
+            let now = lanes.now();
+            let state = lanes.with(|state| state.scheduler.lane_state("make", now));
+            assert_eq!((state.in_flight, state.queued), (0, 0));
+        }
+    }
 }

@@ -1,10 +1,13 @@
 //! `GET /archive/v1/vendor?source=&path=`: the detail calls of an archived
 //! Make stream (an execution's detail, its module logs, an audit entry's
-//! details), made for a reader with the key only the server holds, in the
-//! connection's rate lane ahead of the sync's pages. The core decides what may
-//! be forwarded (`logdeck_core::archive_forward`): the stream's own detail
-//! paths and nothing else. The vendor's answer goes back as it came, status
-//! and `Retry-After` included, so the app reads Make's errors as Make's.
+//! details, a failed run's message), made for a reader with the key only the
+//! server holds, in the connection's rate lane ahead of the sync's pages (a
+//! reader is waiting; each row is asked once per tab). The core decides what
+//! may be forwarded (`logdeck_core::archive_forward`): the stream's own detail
+//! paths and nothing else. The lane waits out rate limits and retries server
+//! errors as for the sync; the vendor's final answer goes back with its status,
+//! so the app reads Make's errors as Make's. A reader who leaves frees the
+//! call's place in the lane.
 
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -54,12 +57,7 @@ pub async fn vendor(
     let request = forwarded(source, &call.path).map_err(|why| refused(why.to_string()))?;
     let answer = forwarding
         .lanes
-        .get(
-            &forwarding.http,
-            source.lane(),
-            Priority::Interactive,
-            &request,
-        )
+        .get(&forwarding.http, source.lane(), Priority::Visible, &request)
         .await
         .map_err(|why| {
             AppError::new(

@@ -117,13 +117,13 @@ impl Archive {
         self.freshness.signals(stream)
     }
 
-    /// How far apart on-demand syncs of a stream may be.
     /// What the archive needs to make a stream's detail calls; `None` before
     /// the collector starts.
     pub fn forwarding(&self) -> Option<&forward::Forwarding> {
         self.forwarding.get()
     }
 
+    /// How far apart on-demand syncs of a stream may be.
     pub fn nudge_gap(&self) -> std::time::Duration {
         self.freshness.gap()
     }
