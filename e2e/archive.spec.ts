@@ -85,13 +85,16 @@ test('the chart draws the archive\'s true volume over the whole period, not just
   await expect(page.locator('.row-count')).toContainText('complete back to');
   const loaded = Number(((await page.locator('.row-count').textContent()) ?? '').match(/^\s*(\d+) rows?/)![1]);
   expect(loaded, 'the table holds part of the period').toBeLessThan(answer.total);
+  // Sources loaded whole count all their rows of the period, also those older
+  // than the frontier; the others count what the archive says: the exact total.
+  await expect(page.locator('.row-count')).toContainText(`about ${answer.total} in the period`);
   // Yet every bar is counted, none hatched or partial, and they add up to
   // the archive's exact total.
   const bars = page.locator('.volume-chart .bar');
   await expect(bars.locator('.bar-unloaded')).toHaveCount(0);
   await expect(bars.locator('.bar-partial')).toHaveCount(0);
   const labels = await bars.evaluateAll((gs) => gs.map((g) => g.getAttribute('aria-label') ?? ''));
-  const counted = labels.map((label) => Number(label.match(/: (\d+) rows/)?.[1] ?? NaN));
+  const counted = labels.map((label) => Number(label.match(/: (\d+) rows?,/)?.[1] ?? NaN));
   expect(counted.reduce((sum, n) => sum + n, 0)).toBe(answer.total);
   expect(histograms.length).toBeGreaterThan(0);
   expect(new URL(histograms[0]).searchParams.get('step')).toMatch(/^\d+$/);
@@ -118,4 +121,19 @@ test('an archived Make run\'s detail comes through the archive, which holds the 
   const source = new URL(forwarded[0]).searchParams.get('source')!;
   const refused = await request.get(`${archive}/archive/v1/vendor?source=${encodeURIComponent(source)}&path=${encodeURIComponent('/connections')}`);
   expect(refused.status()).toBe(400);
+});
+
+test('days before the archive\'s first day are not shown as zeros', async ({ page, request }) => {
+  test.setTimeout(90_000);
+  await backfilled(request);
+  // The archive here began two days ago; the period asks for seven.
+  await page.goto(`${archive}/?period=7d&tz=utc`);
+  await settled(page);
+  await expect(page.locator('.frontier-note')).toContainText('older rows were never archived');
+  await expect(page.locator('.row-count')).toContainText('complete back to');
+  await expect(page.locator('.row-count')).toContainText('total for the period unknown');
+  await expect(page.locator('.volume-chart .bar').first().locator('.bar-hit')).toHaveClass(/bar-unloaded/);
+  await expect(page.locator('.volume-note')).toContainText("before the team archive's first day");
+  await page.locator('.sources-summary summary').click();
+  await expect(page.locator('.source', { hasText: '(archive)' }).first()).toContainText(/holds rows from \d{4}-\d\d-\d\d \d\d:\d\d:\d\d only/);
 });

@@ -22,6 +22,9 @@ pub struct SyncStatus {
     pub stream: String,
     /// Every row up to this instant is stored; `None` while the backfill runs.
     pub synced_to: Option<DateTime<Utc>>,
+    /// No row before this instant is stored (the backfill began there, or
+    /// retention cut there); `None` when the archive does not say.
+    pub covered_from: Option<DateTime<Utc>>,
     pub stored: u64,
     /// The last failure, until a page succeeds.
     pub last_error: Option<String>,
@@ -53,6 +56,7 @@ pub fn decode_status(body: &str) -> Result<Vec<SyncStatus>, DecodeError> {
             Some(SyncStatus {
                 stream: json::text(entry, "stream")?,
                 synced_to: entry.get("syncedTo").and_then(json::iso_instant),
+                covered_from: entry.get("coveredFrom").and_then(json::iso_instant),
                 stored: entry.get("stored").and_then(json::exact_u64).unwrap_or(0),
                 last_error: json::text(entry, "lastError"),
             })
@@ -63,17 +67,23 @@ pub fn decode_status(body: &str) -> Result<Vec<SyncStatus>, DecodeError> {
 impl SyncStatus {
     /// "archive synced to 2026-12-04 19:40:05: newer runs come with its next
     /// sync" when the view's window ends after that, so the rows are not the
-    /// whole period; "archive synced" otherwise. A backfill and the last error
-    /// are said too.
-    pub fn line(&self, window_end: DateTime<Utc>, zone: &ZoneRules) -> String {
+    /// whole period; "archive synced" otherwise. Where its rows begin, when
+    /// inside the window, a backfill and the last error are said too.
+    pub fn line(&self, window: TimeWindow, zone: &ZoneRules) -> String {
         let mut line = match self.synced_to {
             None => format!("archive backfilling ({} rows stored so far)", self.stored),
-            Some(synced) if synced < window_end => format!(
+            Some(synced) if synced < window.to => format!(
                 "archive synced to {}: newer runs come with its next sync",
                 format::timestamp_in(synced, zone)
             ),
             Some(_) => "archive synced past this period".to_owned(),
         };
+        if let Some(from) = self.covered_from.filter(|from| *from > window.from) {
+            line.push_str(&format!(
+                " · holds rows from {} only",
+                format::timestamp_in(from, zone)
+            ));
+        }
         if let Some(error) = &self.last_error {
             line.push_str(&format!(" · its last sync failed: {error}"));
         }
@@ -100,6 +110,26 @@ pub fn synced_to(
         })
         .filter(|synced| *synced < window.to)
         .min()
+}
+
+/// Where the archive's rows begin for the archived sources shown, when inside
+/// `window`: before it the archive never stored a row, so the period is whole
+/// only from there (the latest start among them).
+pub fn covered_from(
+    statuses: &[SyncStatus],
+    shown: &[String],
+    window: TimeWindow,
+) -> Option<DateTime<Utc>> {
+    shown
+        .iter()
+        .filter_map(|stream| {
+            statuses
+                .iter()
+                .find(|status| status.stream == *stream)?
+                .covered_from
+        })
+        .filter(|from| *from > window.from)
+        .max()
 }
 
 /// For the one-line summary of every source, the same reading as [`synced_to`]:
@@ -132,7 +162,7 @@ mod tests {
     #[test]
     fn each_stream_says_how_far_the_archive_has_it() {
         let body = r#"{"streams":[
-            {"stream":"mk:1","syncedTo":"2026-01-01T00:30:00Z","lagSeconds":30,"backfilling":false,"stored":120,"lastError":null},
+            {"stream":"mk:1","syncedTo":"2026-01-01T00:30:00Z","coveredFrom":"2026-01-01T00:10:00Z","lagSeconds":30,"backfilling":false,"stored":120,"lastError":null},
             {"stream":"bot","syncedTo":null,"backfilling":true,"stored":40,"lastError":"Dify answered 429"},
             {"syncedTo":"2026-01-01T00:30:00Z"}
         ]}"#;
@@ -140,15 +170,58 @@ mod tests {
         assert_eq!(streams.len(), 2, "an entry without a stream is left out");
         let utc = ZoneRules::utc();
         assert_eq!(
-            streams[0].line(minute(60), &utc),
-            "archive synced to 2026-01-01 00:30:00: newer runs come with its next sync"
+            streams[0].line(
+                TimeWindow {
+                    from: minute(0),
+                    to: minute(60)
+                },
+                &utc
+            ),
+            "archive synced to 2026-01-01 00:30:00: newer runs come with its next sync \
+             · holds rows from 2026-01-01 00:10:00 only"
         );
         assert_eq!(
-            streams[0].line(minute(20), &utc),
+            streams[0].line(
+                TimeWindow {
+                    from: minute(0),
+                    to: minute(20)
+                },
+                &utc
+            ),
+            "archive synced past this period · holds rows from 2026-01-01 00:10:00 only"
+        );
+        let later = TimeWindow {
+            from: minute(15),
+            to: minute(20),
+        };
+        assert_eq!(
+            streams[0].line(later, &utc),
             "archive synced past this period"
         );
         assert_eq!(
-            streams[1].line(minute(20), &utc),
+            covered_from(&streams, &["mk:1".to_owned(), "bot".to_owned()], later),
+            None,
+            "held over the whole window"
+        );
+        assert_eq!(
+            covered_from(
+                &streams,
+                &["mk:1".to_owned()],
+                TimeWindow {
+                    from: minute(0),
+                    to: minute(20)
+                }
+            ),
+            Some(minute(10))
+        );
+        assert_eq!(
+            streams[1].line(
+                TimeWindow {
+                    from: minute(0),
+                    to: minute(20)
+                },
+                &utc
+            ),
             "archive backfilling (40 rows stored so far) · its last sync failed: Dify answered 429"
         );
         assert!(decode_status(r#"{"nope":1}"#).is_err());

@@ -33,6 +33,11 @@ pub struct StreamState {
     /// Rows the vendor sent that could not be read, so were not stored.
     #[serde(default)]
     pub unreadable: u64,
+    /// Where the backfill began: the archive never asked for older rows, so a
+    /// period reaching further back is not whole here. `None` for a stream
+    /// archived before this was recorded.
+    #[serde(default)]
+    pub covered_from: Option<DateTime<Utc>>,
 }
 
 /// One pass over a window, newest first, page by page.
@@ -98,6 +103,9 @@ impl StreamState {
                 }
             }
         };
+        if pass.kind == PassKind::Backfill {
+            self.covered_from.get_or_insert(pass.from);
+        }
         self.pass = Some(pass);
         pass
     }
@@ -153,6 +161,11 @@ mod tests {
             (first.kind, first.from, first.to, first.position),
             (PassKind::Backfill, minute(400), minute(1000), 0)
         );
+        assert_eq!(
+            state.covered_from,
+            Some(minute(400)),
+            "where the archive begins"
+        );
         state.page_done(Some(100), 100, 0, minute(1001));
         assert_eq!(
             state
@@ -169,6 +182,11 @@ mod tests {
             (next.kind, next.from, next.to),
             (PassKind::Incremental, minute(990), minute(1060)),
             "from the mark less the overlap, for runs listed late"
+        );
+        assert_eq!(
+            state.covered_from,
+            Some(minute(400)),
+            "later passes keep it"
         );
     }
 

@@ -53,6 +53,9 @@ pub struct Frontier {
     /// Rows newer than this may be missing: the team archive has synced the
     /// archived sources shown only this far. `None`: no archived source lags.
     archive_synced_to: Option<DateTime<Utc>>,
+    /// The frontier is where the team archive's rows begin (no page of any
+    /// source can move it): older rows were never archived.
+    held_by_archive: bool,
 }
 
 impl Frontier {
@@ -95,6 +98,23 @@ impl Frontier {
                 .filter(|coverage| coverage.state == Reach::Failed)
                 .count(),
             archive_synced_to: None,
+            held_by_archive: false,
+        }
+    }
+
+    /// The same frontier, knowing the team archive holds its sources shown
+    /// only from `covered_from`: the view is whole back to there at most,
+    /// paging cannot move that, and the period's total is unknown.
+    pub fn with_archive_from(self, covered_from: Option<DateTime<Utc>>) -> Frontier {
+        match covered_from {
+            Some(from) if self.back_to.is_none_or(|back_to| from > back_to) => Frontier {
+                back_to: Some(from),
+                holders: Vec::new(),
+                incomplete_total: None,
+                held_by_archive: true,
+                ..self
+            },
+            _ => self,
         }
     }
 
@@ -161,6 +181,12 @@ impl Frontier {
     /// What is missing, for the line below the table; `None` when complete.
     pub fn missing_line(&self, zone: &ZoneRules) -> Option<String> {
         let older = self.back_to.map(|back_to| {
+            if self.held_by_archive {
+                return format!(
+                    "Complete back to {} — the team archive holds its sources from then: older rows were never archived.",
+                    format::timestamp_in(back_to, zone)
+                );
+            }
             format!(
                 "Complete back to {} — older rows from {} not loaded yet.",
                 format::timestamp_in(back_to, zone),
@@ -195,7 +221,12 @@ impl Frontier {
     /// bar counts every selected source over its whole span.
     pub fn chart_note(&self) -> Option<String> {
         let mut notes = Vec::new();
-        if self.back_to.is_some() {
+        if self.held_by_archive {
+            notes.push(
+                "Hatched: before the team archive's first day (not archived; counts there are unknown, not zero)."
+                    .to_owned(),
+            );
+        } else if self.back_to.is_some() {
             notes.push("Hatched: not loaded yet (counts there are unknown, not zero).".to_owned());
         }
         if self.failed > 0 {
@@ -229,6 +260,7 @@ impl Frontier {
             failed: 0,
             incomplete_total: None,
             archive_synced_to: None,
+            held_by_archive: false,
         }
     }
 }
@@ -279,6 +311,36 @@ mod tests {
     }
 
     #[test]
+    fn the_archives_first_day_bounds_the_view_and_no_page_moves_it() {
+        let utc = ZoneRules::utc();
+        let loaded = Frontier::of(window(), &[done(Some(300)), partial(900)]);
+        // Holds from minute 600: the archive never stored older rows.
+        let bounded = loaded.clone().with_archive_from(Some(minute(600)));
+        assert_eq!(
+            bounded.back_to(),
+            Some(minute(900)),
+            "the loads reach less far"
+        );
+        let whole = Frontier::of(window(), &[done(Some(300))]);
+        let bounded = whole.with_archive_from(Some(minute(600)));
+        assert_eq!(bounded.back_to(), Some(minute(600)));
+        assert!(!bounded.is_complete());
+        assert!(bounded.holders().is_empty(), "Load older cannot help");
+        assert!(bounded
+            .count_line(40, 40, &utc)
+            .ends_with("total for the period unknown"));
+        assert!(bounded
+            .missing_line(&utc)
+            .unwrap()
+            .contains("never archived"));
+        assert!(bounded
+            .chart_note()
+            .unwrap()
+            .contains("team archive's first day"));
+        assert_eq!(loaded.clone().with_archive_from(None), loaded);
+    }
+
+    #[test]
     fn an_archive_behind_the_period_keeps_the_count_from_being_bare() {
         let utc = ZoneRules::utc();
         let synced = minute(30);
@@ -310,6 +372,7 @@ mod tests {
                 failed: 0,
                 incomplete_total: None,
                 archive_synced_to: None,
+                held_by_archive: false,
             }
         );
         assert!(!frontier.is_complete());

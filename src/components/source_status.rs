@@ -114,14 +114,14 @@ fn SourceEntry(
     let synced = matches!(load.source, Source::Archived(_)).then(|| {
         let stream = load.source.id();
         move || {
-            let window_end = loads.window.get()?.to;
+            let window = loads.window.get()?;
             archive.with(|statuses| {
                 let known = statuses
                     .as_deref()?
                     .iter()
                     .find(|status| status.stream == stream);
                 let line = match known {
-                    Some(status) => status.line(window_end, &zone.get()),
+                    Some(status) => status.line(window, &zone.get()),
                     None => "the archive has not synced it yet".to_owned(),
                 };
                 Some(format!(" · {line}"))

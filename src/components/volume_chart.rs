@@ -29,6 +29,14 @@ const STACK: [Status; 10] = [
     Status::Error,
 ];
 
+/// "1 row", "3 rows".
+fn counted(count: u32, noun: &str) -> String {
+    match count {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
+
 /// Enter or Space narrows to the bar; ← and → move between bars, so the chart
 /// is one tab stop rather than one per bar.
 fn bar_key(ev: &leptos::ev::KeyboardEvent, window: TimeWindow, on_select: Callback<TimeWindow>) {
@@ -93,10 +101,10 @@ pub fn VolumeChart(
                     })
                     .collect_view();
                 let counted = format!(
-                    "{} rows, {} errors, {} warnings",
-                    bucket.total(),
-                    bucket.count(Status::Error),
-                    bucket.count(Status::Warning)
+                    "{}, {}, {}",
+                    counted(bucket.total(), "row"),
+                    counted(bucket.count(Status::Error), "error"),
+                    counted(bucket.count(Status::Warning), "warning")
                 );
                 let counted = match coverage {
                     BarCoverage::Complete => counted,

@@ -14,7 +14,7 @@ use crate::components::shortcut_help::ShortcutHelp;
 use crate::components::skip_link::SkipLink;
 use crate::components::source_status::SourceStatus;
 use crate::components::volume_chart::VolumeChart;
-use crate::state::archive_status::{archive_synced_to, use_archive_status};
+use crate::state::archive_status::{archive_covered_from, archive_synced_to, use_archive_status};
 use crate::state::chart::use_chart_bars;
 use crate::state::connections::Connections;
 use crate::state::filter_options::use_filter_options;
@@ -55,12 +55,14 @@ pub fn Dashboard() -> impl IntoView {
     let refresh = RwSignal::new(0u64);
     let archive = use_archive_status(config, loads);
     use_loads_sync(config, query, loads, refresh);
-    // The archive's lag joins the loads' own completeness: a count is bare only
-    // when the archived sources are synced to the window's end too.
+    // The archive's lag and its first day join the loads' own completeness: a
+    // count is bare only when the archived sources are held over the whole
+    // window.
     let frontier = Memo::new(move |_| {
         loads
             .frontier()
             .with_archive_synced_to(archive_synced_to(loads, archive))
+            .with_archive_from(archive_covered_from(loads, archive))
     });
     let rows = use_view_rows(query, loads, frontier);
     let chart = use_chart_bars(config, query, loads, rows, frontier, archive);
@@ -208,7 +210,7 @@ fn Toolbar(
             <span role="status">{drop_message}</span>
             <span class="row-count" role="status">
                 {move || {
-                    let complete = complete_rows(loads, rows, frontier);
+                    let complete = complete_rows(loads, query, rows, frontier);
                     frontier.with(|f| f.count_line(rows.with(Vec::len), complete, &zone.get()))
                 }}
             </span>
@@ -221,20 +223,33 @@ fn Toolbar(
     }
 }
 
-/// How many of the shown rows come from sources loaded whole (all of them when
-/// the view is complete): with the others' vendor counts, the period's total.
-fn complete_rows(loads: Loads, rows: Memo<Vec<usize>>, frontier: Memo<Frontier>) -> usize {
+/// How many rows of the period the query selects from sources loaded whole
+/// (all shown rows when the view is complete): with the others' vendor counts,
+/// the period's total. Rows of a whole source older than the frontier count
+/// too: the table leaves them out, the period holds them.
+fn complete_rows(
+    loads: Loads,
+    query: Memo<LogQuery>,
+    rows: Memo<Vec<usize>>,
+    frontier: Memo<Frontier>,
+) -> usize {
     if frontier.with(Frontier::is_complete) {
         return rows.with(Vec::len);
     }
     let complete = loads.book.with(LoadBook::complete_ids);
+    let query = query.with(|q| LogQuery {
+        selected: None,
+        live: false,
+        ..q.clone()
+    });
+    let server = loads.book.with(|book| book.server_applied(&query));
     loads.timeline.with(|timeline| {
-        rows.with(|rows| {
-            rows.iter()
-                .filter_map(|index| timeline.records().get(*index))
-                .filter(|record| complete.contains(&record.source))
-                .count()
-        })
+        timeline
+            .view(&query, &Frontier::complete(), &server)
+            .into_iter()
+            .filter_map(|index| timeline.records().get(index))
+            .filter(|record| complete.contains(&record.source))
+            .count()
     })
 }
 

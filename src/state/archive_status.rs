@@ -107,6 +107,17 @@ pub fn archived_shown(loads: Loads) -> Vec<String> {
     })
 }
 
+/// Where the archive's rows begin for the archived sources shown, when inside
+/// the window (for the frontier); `None` before the archive has answered.
+pub fn archive_covered_from(
+    loads: Loads,
+    archive: RwSignal<Option<Vec<SyncStatus>>>,
+) -> Option<DateTime<Utc>> {
+    let window = loads.window.get()?;
+    let shown = archived_shown(loads);
+    archive.with(|statuses| archive_status::covered_from(statuses.as_deref()?, &shown, window))
+}
+
 /// How far the archive has synced the archived sources shown, when short of the
 /// window's end (for the frontier); `None` before the archive has answered.
 pub fn archive_synced_to(

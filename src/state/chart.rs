@@ -9,7 +9,9 @@ use leptos::task::spawn_local;
 use web_sys::AbortController;
 
 use crate::net;
-use crate::state::archive_status::{archive_synced_to, archived_shown, use_archive_api};
+use crate::state::archive_status::{
+    archive_covered_from, archive_synced_to, archived_shown, use_archive_api,
+};
 use crate::state::loads::Loads;
 use crate::state::view_rows::use_view_rows;
 use logdeck_core::archive_histogram::{decode_histogram, histogram_request};
@@ -116,6 +118,7 @@ pub fn use_chart_bars(
             .book
             .with(|book| book.frontier_of(window, |source| !counted.contains(&source.id())))
             .with_archive_synced_to(archive_synced_to(loads, archive))
+            .with_archive_from(archive_covered_from(loads, archive))
     });
     // The live sources' rows as far back as they alone are complete; read
     // only while the archive's bars stand in for the archived sources.

@@ -72,8 +72,16 @@ impl Stream for ArchivedStream {
         self.inner.kind()
     }
 
+    /// "Hide check runs" is the archive's to refuse only for Make scenarios;
+    /// other kinds have no check runs.
     fn capabilities(&self) -> Capabilities {
-        CAPABILITIES
+        Capabilities {
+            check_runs: match self.kind() {
+                CollectionType::MakeScenarios => CAPABILITIES.check_runs,
+                _ => super::Applied::NotApplicable,
+            },
+            ..CAPABILITIES
+        }
     }
 
     fn permission(&self) -> &'static str {

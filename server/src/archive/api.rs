@@ -247,6 +247,7 @@ async fn status(State(archive): State<Archive>) -> Result<Json<Value>, AppError>
             json!({
                 "stream": stream,
                 "syncedTo": state.synced_to.map(instant),
+                "coveredFrom": archive.covered_from(&state, now).map(instant),
                 "lagSeconds": state.lag(now).map(|lag| lag.num_seconds()),
                 "backfilling": state.synced_to.is_none(),
                 "pass": state.pass,

@@ -82,6 +82,9 @@ pub struct Archive {
     /// The collector's streams, client and lanes, for the detail calls the
     /// archive makes for readers; set when the collector starts.
     forwarding: Arc<std::sync::OnceLock<forward::Forwarding>>,
+    /// `--keep`: rows older than this are deleted, so the archive holds a
+    /// stream from its backfill's start or from this long ago, the later.
+    keep: Arc<std::sync::OnceLock<chrono::Duration>>,
 }
 
 impl std::fmt::Debug for Archive {
@@ -97,6 +100,7 @@ impl Archive {
             streams: Arc::new(Vec::new()),
             freshness: Arc::default(),
             forwarding: Arc::default(),
+            keep: Arc::default(),
         }
     }
 
@@ -115,6 +119,23 @@ impl Archive {
     /// The signals between `stream`'s readers and its collector.
     pub fn signals(&self, stream: &str) -> Arc<freshness::StreamSignals> {
         self.freshness.signals(stream)
+    }
+
+    /// The oldest instant the archive holds a stream from: its backfill's
+    /// start, or the retention cut when that is later.
+    pub fn covered_from(
+        &self,
+        state: &logdeck_core::archive_sync::StreamState,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        let kept_from = self
+            .keep
+            .get()
+            .and_then(|keep| now.checked_sub_signed(*keep));
+        match (state.covered_from, kept_from) {
+            (Some(covered), Some(kept)) => Some(covered.max(kept)),
+            (covered, _) => covered,
+        }
     }
 
     /// What the archive needs to make a stream's detail calls; `None` before
@@ -161,6 +182,9 @@ pub fn spawn_collector(archive: &Archive, sources: Vec<Source>, options: collect
     };
     let lanes = collector::Lanes::default();
     archive.freshness.set_poll(options.poll);
+    if let Some(keep) = options.keep {
+        let _ = archive.keep.set(keep);
+    }
     let _ = archive.forwarding.set(forward::Forwarding {
         sources: sources.clone(),
         http: http.clone(),
