@@ -46,10 +46,29 @@ pub fn StatusFilter(
             })
             .collect_view()
     };
+    // Until the sources are known, every status holds its place (disabled and
+    // hidden from screen readers), so the filters do not re-wrap when they
+    // arrive.
+    let placeholder = move || {
+        options.with(Vec::is_empty).then(|| {
+            Status::ALL
+                .iter()
+                .map(|status| {
+                    view! {
+                        <label class="chip placeholder" aria-hidden="true">
+                            <input type="checkbox" disabled=true tabindex="-1" />
+                            <span>{status.label()}</span>
+                        </label>
+                    }
+                })
+                .collect_view()
+        })
+    };
     view! {
         <fieldset class="filter status-filter">
             <legend>"Status"</legend>
             {boxes}
+            {placeholder}
         </fieldset>
     }
 }

@@ -128,7 +128,7 @@ pub fn Dashboard() -> impl IntoView {
             <UrlProblems problems />
             <ConfigNotice config />
             <VolumeChart buckets=chart.buckets window=loads.window frontier=chart.frontier zone on_select=narrow />
-            <Toolbar loads refresh all_sources query zone rows frontier drop_message set_live paused archive />
+            <Toolbar loads refresh all_sources query zone rows frontier drop_message set_live paused archive config />
             <div class="workspace">
                 <TableArea loads rows frontier zone zone_choice sort on_sort selection near_end at_top shown />
                 <Show when=move || selection.key.with(Option::is_some)>
@@ -173,7 +173,9 @@ fn use_loads_sync(
 fn ConfigNotice(config: Signal<Option<Result<RuntimeConfig, ConfigError>>>) -> impl IntoView {
     move || {
         match config.get() {
-        None => view! { <p class="notice" role="status">"Loading configuration…"</p> }.into_any(),
+        // Said in the row count's place (held from the start), so nothing
+        // moves when the configuration arrives.
+        None => ().into_any(),
         Some(Err(error)) => view! { <p class="notice error" role="alert">{error.to_string()}</p> }.into_any(),
         Some(Ok(config)) if config.connections.is_empty() => view! {
             <p class="notice">"No connections yet. "<a href="/connections">"Add one"</a>" to see its logs."</p>
@@ -198,6 +200,7 @@ fn Toolbar(
     set_live: Callback<bool>,
     paused: Signal<bool>,
     archive: RwSignal<Option<Vec<SyncStatus>>>,
+    config: Signal<Option<Result<RuntimeConfig, ConfigError>>>,
 ) -> impl IntoView {
     view! {
         <div class="toolbar">
@@ -210,6 +213,9 @@ fn Toolbar(
             <span role="status">{drop_message}</span>
             <span class="row-count" role="status">
                 {move || {
+                    if config.with(Option::is_none) {
+                        return "Loading configuration…".to_owned();
+                    }
                     let complete = complete_rows(loads, query, rows, frontier);
                     frontier.with(|f| f.count_line(rows.with(Vec::len), complete, &zone.get()))
                 }}
