@@ -138,7 +138,10 @@ pub fn VolumeChart(
     let brush = use_brush(svg, buckets, on_select);
     view! {
         <figure class="volume">
-            <div class="volume-plot">
+            // How to use it, said where the pointer is rather than in a line of
+            // its own: the rows below get that line.
+            <div class="volume-plot" title="Choose a bar, or drag across bars, to narrow the period">
+                <span class="visually-hidden">"Choose a bar, or drag across bars, to narrow the period."</span>
                 <div class="volume-y" aria-hidden="true"><span>{highest}</span><span>"0"</span></div>
                 <svg node_ref=svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") preserveAspectRatio="none" class="volume-chart"
                     on:pointerdown=move |ev| brush.start(&ev)
@@ -275,7 +278,6 @@ fn ChartLegend(
             <span class="volume-edge">{move || edges.get().0}</span>
             <ul class="volume-statuses" aria-label="Statuses in the chart">{drawn}</ul>
             {move || frontier.with(Frontier::chart_note).map(|note| view! { <p class="volume-note">{note}</p> })}
-            <p class="volume-hint">"Choose a bar, or drag across bars, to narrow the period"</p>
             <span class="volume-edge end">{move || edges.get().1}</span>
         </figcaption>
     }

@@ -204,22 +204,26 @@ fn Toolbar(
 ) -> impl IntoView {
     view! {
         <div class="toolbar">
-            <SourceStatus loads archive zone />
+            // What is loaded and how many rows show, two lines beside the
+            // buttons: as long as the buttons are tall, so nothing moves.
+            <div class="toolbar-status">
+                <SourceStatus loads archive zone />
+                <span class="row-count" role="status">
+                    {move || {
+                        if config.with(Option::is_none) {
+                            return "Loading configuration…".to_owned();
+                        }
+                        let complete = complete_rows(loads, query, rows, frontier);
+                        frontier.with(|f| f.count_line(rows.with(Vec::len), complete, &zone.get()))
+                    }}
+                </span>
+            </div>
             <LiveControl loads query set_live paused zone />
             <button type="button" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
             <ColumnChooser />
             <ExportPanel sources=all_sources query zone loads />
             <FileOpener loads />
             <span role="status">{drop_message}</span>
-            <span class="row-count" role="status">
-                {move || {
-                    if config.with(Option::is_none) {
-                        return "Loading configuration…".to_owned();
-                    }
-                    let complete = complete_rows(loads, query, rows, frontier);
-                    frontier.with(|f| f.count_line(rows.with(Vec::len), complete, &zone.get()))
-                }}
-            </span>
             <Show when=move || query.with(|q| q.sort.column != Column::Time) && !frontier.with(Frontier::is_complete)>
                 <span class="sort-note" role="note">
                     {move || format!("sorted among the {} loaded rows", rows.with(Vec::len))}
