@@ -27,6 +27,9 @@ test("the Message column says why a run failed: Make's is read from the executio
   await expect(rows(page).first().locator(`td:nth-child(${MESSAGE})`)).toContainText(kind);
   await rows(page).first().click();
   await expect(page.getByRole('complementary', { name: 'Record detail' })).toContainText(kind);
+  // Its execution was read for the message: the detail does not read it again.
+  await expect(page.getByRole('complementary', { name: 'Record detail' }).getByRole('heading', { name: 'Execution' })).toBeVisible();
+  expect(new Set(executions).size, 'each execution read once').toBe(executions.length);
 });
 
 test('the Event filter asks Make for audit entries of that event only, and the link keeps it', async ({ page }) => {

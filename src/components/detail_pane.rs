@@ -416,22 +416,28 @@ enum Route<'a> {
     Archive { api: &'a str, inner: &'a Source },
 }
 
-/// Cancelled requests end the load silently: the effect checks the signal.
+/// Cancelled requests end the load silently: the effect checks the signal. A
+/// finished run's answer read for its message is not asked again.
 async fn fetch(
     route: Route<'_>,
     request: &logdeck_core::http::ApiRequest,
     signal: &web_sys::AbortSignal,
 ) -> Result<HttpAnswer, SourceError> {
-    let answered = match route {
-        Route::Vendor(lane) => {
-            scheduled_get(lane, Priority::Interactive, request, Some(signal)).await
-        }
+    let (asked, lane) = match route {
+        Route::Vendor(lane) => (request.clone(), Some(lane)),
         Route::Archive { api, inner } => {
             let forwarded = forward_request(api, inner, request).ok_or_else(|| {
                 SourceError::Unreachable("the team archive cannot ask for this detail".into())
             })?;
-            net::get(&forwarded, Some(signal)).await
+            (forwarded, None)
         }
+    };
+    if let Some(answer) = net::kept::kept(&asked.url) {
+        return Ok(answer);
+    }
+    let answered = match lane {
+        Some(lane) => scheduled_get(lane, Priority::Interactive, &asked, Some(signal)).await,
+        None => net::get(&asked, Some(signal)).await,
     };
     answered.map_err(|error| {
         error

@@ -1,6 +1,7 @@
 //! Performs the requests the core describes, in the browser, and maps failures.
 //! Vendor calls go through [`schedule`], which keeps each connection's budget.
 
+pub mod kept;
 pub mod schedule;
 
 use gloo_net::http::Request;

@@ -8,6 +8,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::net::kept;
 use crate::net::schedule::scheduled_get;
 use crate::state::loads::Loads;
 use logdeck_core::model::LogRecord;
@@ -75,7 +76,12 @@ fn ask(
     spawn_local(async move {
         let lane = source.lane();
         let message = match scheduled_get(lane.as_ref(), Priority::Visible, &request, None).await {
-            Ok(answer) => source.decode_message(&answer).map_err(|_| ()),
+            Ok(answer) => {
+                // The run has ended (its message is asked for that reason):
+                // its detail pane will read the same answer.
+                kept::keep(&request.url, &answer);
+                source.decode_message(&answer).map_err(|_| ())
+            }
             Err(_) => Err(()),
         };
         let text = message.clone().ok().flatten();
