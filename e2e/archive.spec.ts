@@ -98,6 +98,14 @@ test('the chart draws the archive\'s true volume over the whole period, not just
   expect(counted.reduce((sum, n) => sum + n, 0)).toBe(answer.total);
   expect(histograms.length).toBeGreaterThan(0);
   expect(new URL(histograms[0]).searchParams.get('step')).toMatch(/^\d+$/);
+  // Opening a record is the view's own state: the bars stay and nothing is asked.
+  const asked = histograms.length;
+  await rows(page).first().click();
+  await expect(page).toHaveURL(/sel=/);
+  await expect(page.getByRole('complementary', { name: 'Record detail' })).toBeVisible();
+  await page.waitForTimeout(500);
+  expect(histograms.length).toBe(asked);
+  await expect(bars.locator('.bar-unloaded')).toHaveCount(0);
 });
 
 test('an archived Make run\'s detail comes through the archive, which holds the key', async ({ page, request }) => {

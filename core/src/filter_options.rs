@@ -31,7 +31,9 @@ pub struct RowValues {
 
 impl RowValues {
     /// The distinct kinds, statuses, clients (at most [`MAX_CLIENT_OPTIONS`]) and
-    /// collections of `records`, sorted.
+    /// collections of `records`, sorted: the tests' plain reading, against
+    /// which the timeline's running counts are held.
+    #[cfg(test)]
     pub fn of<'a>(records: impl IntoIterator<Item = &'a LogRecord>) -> RowValues {
         let mut counted = RowValueCounts::default();
         for record in records {

@@ -14,7 +14,7 @@ use crate::components::shortcut_help::ShortcutHelp;
 use crate::components::skip_link::SkipLink;
 use crate::components::source_status::SourceStatus;
 use crate::components::volume_chart::VolumeChart;
-use crate::state::archive_status::{archive_covered_from, archive_synced_to, use_archive_status};
+use crate::state::archive_status::{use_archive_status, within_archive};
 use crate::state::chart::use_chart_bars;
 use crate::state::connections::Connections;
 use crate::state::filter_options::use_filter_options;
@@ -58,12 +58,7 @@ pub fn Dashboard() -> impl IntoView {
     // The archive's lag and its first day join the loads' own completeness: a
     // count is bare only when the archived sources are held over the whole
     // window.
-    let frontier = Memo::new(move |_| {
-        loads
-            .frontier()
-            .with_archive_synced_to(archive_synced_to(loads, archive))
-            .with_archive_from(archive_covered_from(loads, archive))
-    });
+    let frontier = Memo::new(move |_| within_archive(loads.frontier(), loads, archive));
     let rows = use_view_rows(query, loads, frontier);
     let chart = use_chart_bars(config, query, loads, rows, frontier, archive);
     mark_first_rows(rows);

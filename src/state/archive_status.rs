@@ -5,8 +5,6 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -15,6 +13,7 @@ use crate::net::schedule;
 use crate::state::loads::Loads;
 use logdeck_core::archive_status::{self, decode_status, status_request, SyncStatus};
 use logdeck_core::config::{ConfigError, RuntimeConfig};
+use logdeck_core::frontier::Frontier;
 use logdeck_core::load_book::LoadState;
 use logdeck_core::scheduler::Millis;
 use logdeck_core::sources::Source;
@@ -107,24 +106,22 @@ pub fn archived_shown(loads: Loads) -> Vec<String> {
     })
 }
 
-/// Where the archive's rows begin for the archived sources shown, when inside
-/// the window (for the frontier); `None` before the archive has answered.
-pub fn archive_covered_from(
+/// `frontier` bounded by the team archive for the archived sources shown: no
+/// newer than it has synced them, no older than where its rows begin. As it
+/// was before the archive has answered.
+pub fn within_archive(
+    frontier: Frontier,
     loads: Loads,
     archive: RwSignal<Option<Vec<SyncStatus>>>,
-) -> Option<DateTime<Utc>> {
-    let window = loads.window.get()?;
+) -> Frontier {
+    let Some(window) = loads.window.get() else {
+        return frontier;
+    };
     let shown = archived_shown(loads);
-    archive.with(|statuses| archive_status::covered_from(statuses.as_deref()?, &shown, window))
-}
-
-/// How far the archive has synced the archived sources shown, when short of the
-/// window's end (for the frontier); `None` before the archive has answered.
-pub fn archive_synced_to(
-    loads: Loads,
-    archive: RwSignal<Option<Vec<SyncStatus>>>,
-) -> Option<DateTime<Utc>> {
-    let window = loads.window.get()?;
-    let shown = archived_shown(loads);
-    archive.with(|statuses| archive_status::synced_to(statuses.as_deref()?, &shown, window))
+    archive.with(|statuses| match statuses.as_deref() {
+        Some(statuses) => frontier
+            .with_archive_synced_to(archive_status::synced_to(statuses, &shown, window))
+            .with_archive_from(archive_status::covered_from(statuses, &shown, window)),
+        None => frontier,
+    })
 }

@@ -9,11 +9,10 @@ use leptos::task::spawn_local;
 use web_sys::AbortController;
 
 use crate::net;
-use crate::state::archive_status::{
-    archive_covered_from, archive_synced_to, archived_shown, use_archive_api,
-};
+use crate::state::archive_status::{archived_shown, use_archive_api, within_archive};
 use crate::state::loads::Loads;
 use crate::state::view_rows::use_view_rows;
+use logdeck_core::adapters::archive::archive_filters;
 use logdeck_core::archive_histogram::{decode_histogram, histogram_request};
 use logdeck_core::archive_status::SyncStatus;
 use logdeck_core::config::{ConfigError, RuntimeConfig};
@@ -76,10 +75,12 @@ pub fn use_chart_bars(
             return None;
         }
         let request = query.with(|q| histogram_request(&api, q, window, &sources, step));
+        // What selects the rows, not the view's own state (selection, sort):
+        // opening a record keeps the bars and asks nothing.
         let filters = query.with(|q| {
             LogQuery {
                 period: Period::default(),
-                ..q.clone()
+                ..archive_filters(q, window)
             }
             .to_query_string()
         });
@@ -114,11 +115,10 @@ pub fn use_chart_bars(
         let Some(window) = loads.window.get() else {
             return frontier.get();
         };
-        loads
+        let live = loads
             .book
-            .with(|book| book.frontier_of(window, |source| !counted.contains(&source.id())))
-            .with_archive_synced_to(archive_synced_to(loads, archive))
-            .with_archive_from(archive_covered_from(loads, archive))
+            .with(|book| book.frontier_of(window, |source| !counted.contains(&source.id())));
+        within_archive(live, loads, archive)
     });
     // The live sources' rows as far back as they alone are complete; read
     // only while the archive's bars stand in for the archived sources.
