@@ -30,6 +30,7 @@ pub mod model;
 pub mod navigation;
 pub mod query;
 pub mod record_json;
+pub mod row_markup;
 pub mod scheduler;
 pub mod sources;
 pub mod status;

@@ -3,10 +3,11 @@
 
 use leptos::html::Div;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use logdeck_core::columns::Column;
 use logdeck_core::query::Sort;
-use logdeck_core::status::Status;
+use logdeck_core::row_markup::row_cells;
 use logdeck_core::timeline::Timeline;
 use logdeck_core::viewport::Viewport;
 use logdeck_core::zone::ZoneRules;
@@ -16,16 +17,17 @@ pub const ROW_HEIGHT: f64 = 24.0;
 /// Rows rendered beyond each edge of the viewport, so fast scrolling shows no gaps.
 const OVERSCAN: usize = 8;
 
-/// One rendered row: its position in the view and the text of its cells. The
-/// whole of it keys the row's element, so a row read anew (a run that finished,
-/// a message that arrived) is drawn anew while unchanged rows stay.
+/// One rendered row: its position in the view, its state and its cells' markup.
+/// The whole of it keys the row's element, so a row read anew (a run that
+/// finished, a message that arrived, the cursor that moved onto it) is drawn
+/// anew while unchanged rows stay. Rows hold no reactive parts of their own:
+/// one listener on the table opens them.
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct RowView {
     position: usize,
     key: String,
-    status: Status,
-    raw_status: String,
-    cells: Vec<(Column, String)>,
+    class: &'static str,
+    cells: String,
 }
 
 /// The rows `positions` of the view (indices into the timeline), in order.
@@ -84,12 +86,23 @@ pub fn LogTable(
     let visible = move || {
         let (start, end) = range.get();
         let zone = zone.get();
+        let marks = RowMarks {
+            selected: selected.get(),
+            cursor: cursor.get(),
+        };
         rows.with(|rows| {
             let shown = rows.get(start..end).unwrap_or_default();
             timeline.with(|timeline| {
-                columns.with(|columns| row_views(timeline, shown, start, columns, &zone))
+                columns.with(|columns| row_views(timeline, shown, start, columns, &zone, &marks))
             })
         })
+    };
+    let open_clicked = move |event: leptos::ev::MouseEvent| {
+        let Some((position, key)) = clicked_row(&event) else {
+            return;
+        };
+        cursor.set(Some(position));
+        on_open.run(key);
     };
     let spacer = move |rows: usize| format!("{}px", rows as f64 * ROW_HEIGHT);
     view! {
@@ -103,10 +116,10 @@ pub fn LogTable(
                         }).collect_view()}
                     </tr>
                 </thead>
-                <tbody>
+                <tbody on:click=open_clicked>
                     <tr class="spacer" aria-hidden="true" style:height=move || spacer(range.get().0)></tr>
                     <For each=visible key=RowView::clone let:row>
-                        <LogRow row selected cursor on_open />
+                        <LogRow row />
                     </For>
                     <tr class="spacer" aria-hidden="true"
                         style:height=move || spacer(total.get().saturating_sub(range.get().1))></tr>
@@ -116,28 +129,63 @@ pub fn LogTable(
     }
 }
 
-/// The cell texts of the rows at `indices`, the first at view position `start`.
+/// Which row is open in the detail pane and which has the keyboard cursor.
+struct RowMarks {
+    selected: Option<String>,
+    cursor: Option<usize>,
+}
+
+impl RowMarks {
+    fn class(&self, position: usize, key: &str) -> &'static str {
+        match (
+            self.selected.as_deref() == Some(key),
+            self.cursor == Some(position),
+        ) {
+            (true, true) => "selected cursor",
+            (true, false) => "selected",
+            (false, true) => "cursor",
+            (false, false) => "",
+        }
+    }
+}
+
+/// The rows at `indices`, the first at view position `start`.
 fn row_views(
     timeline: &Timeline,
     indices: &[usize],
     start: usize,
     columns: &[Column],
     zone: &ZoneRules,
+    marks: &RowMarks,
 ) -> Vec<RowView> {
     indices
         .iter()
         .enumerate()
         .filter_map(|(i, &index)| {
             let record = timeline.records().get(index)?;
+            let key = record.key();
             Some(RowView {
                 position: start + i,
-                key: record.key(),
-                status: record.status,
-                raw_status: record.raw_status.clone(),
-                cells: columns.iter().map(|&c| (c, c.text(record, zone))).collect(),
+                class: marks.class(start + i, &key),
+                key,
+                cells: row_cells(record, columns, zone),
             })
         })
         .collect()
+}
+
+/// The view position and key of the row a click landed in, read from the
+/// row's own attributes.
+fn clicked_row(event: &leptos::ev::MouseEvent) -> Option<(usize, String)> {
+    let target = event.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let row = target.closest("tr[data-key]").ok()??;
+    let key = row.get_attribute("data-key")?;
+    let position = row
+        .get_attribute("aria-rowindex")?
+        .parse::<usize>()
+        .ok()?
+        .checked_sub(2)?;
+    Some((position, key))
 }
 
 /// The scroll position and height of the table's viewport, measured on scroll and
@@ -222,49 +270,16 @@ fn SortHeader(
     }
 }
 
-/// One log row; a click opens it.
+/// One log row: static markup, rebuilt whole when anything in it changes.
 #[component]
-fn LogRow(
-    row: RowView,
-    selected: Signal<Option<String>>,
-    cursor: RwSignal<Option<usize>>,
-    on_open: Callback<String>,
-) -> impl IntoView {
+fn LogRow(row: RowView) -> impl IntoView {
     let RowView {
         position,
         key,
-        status,
-        raw_status,
+        class,
         cells,
     } = row;
-    let open_key = key.clone();
-    let selected_key = key.clone();
-    let cells = cells
-        .into_iter()
-        .map(|(column, text)| {
-            if column == Column::Status {
-                view! {
-                    <td>
-                        <span class=format!("status status-{}", status.key())
-                            title=format!("vendor status: {raw_status}")>{text}</span>
-                    </td>
-                }
-                .into_any()
-            } else {
-                let title = text.clone();
-                view! { <td class:num=column.is_numeric() title=title>{text}</td> }.into_any()
-            }
-        })
-        .collect_view();
     view! {
-        <tr aria-rowindex=position + 2 data-key=key
-            class:selected=move || selected.get().as_deref() == Some(selected_key.as_str())
-            class:cursor=move || cursor.get() == Some(position)
-            on:click=move |_| {
-                cursor.set(Some(position));
-                on_open.run(open_key.clone());
-            }>
-            {cells}
-        </tr>
+        <tr aria-rowindex=position + 2 data-key=key class=class inner_html=cells></tr>
     }
 }
