@@ -1,7 +1,7 @@
 // The table libraries people would pick instead of Logdeck, measured on the same
 // rows in the same browser: AG Grid Community and Tabulator (bench/package.json).
 // Each peer page (bench/peers/*.html) exposes `window.peer` with the operations
-// bench/run.mjs times on Logdeck: a status filter, a sort, scrolling, memory.
+// bench/run.mjs times on Logdeck: a status filter, a text search, a sort, scrolling, memory.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join, extname, normalize } from 'node:path';
@@ -51,15 +51,20 @@ async function measurePeer(browser, url, count, runs, median, percentile) {
   await page.waitForFunction(() => window.peer?.ready(), null, { timeout: 120000 });
   const result = { rows: count };
   const filter = [];
+  const search = [];
   const sort = [];
   for (let run = 0; run < runs; run++) {
     filter.push(await timeToPaint(page, 'toggleErrors'));
     await page.evaluate(() => peer.toggleErrors());
+    // Row 0 is Client 0's: the first row changes when the search applies.
+    search.push(await timeToPaint(page, 'search', 'Client 7'));
+    await page.evaluate(() => peer.search(''));
     // Longest first, then shortest: each sort changes the first row (row 0 is
     // the shortest already).
     sort.push(await timeToPaint(page, 'sortByDuration', run % 2 === 0));
   }
   result.statusFilterMs = median(filter);
+  result.textFilterMs = median(search);
   result.sortMs = median(sort);
   const frames = await page.evaluate(async () => {
     const scroller = peer.scroller();

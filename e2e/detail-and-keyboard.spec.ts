@@ -39,7 +39,7 @@ test('Dify detail shows tokens, steps and timings; Aitronos shows its whole obje
   await expect(pane(page).locator('pre.json')).toContainText('"credential_name"');
 });
 
-test('keyboard: j/k and arrows move, Enter opens, arrows step the detail, Esc closes, / searches', async ({ page }) => {
+test('keyboard: j/k and arrows move, Enter opens, arrows step the detail, Esc closes, / searches, Enter applies it', async ({ page }) => {
   await page.goto('/?type=make-scenarios');
   await settled(page);
   await page.locator('body').click({ position: { x: 5, y: 5 } });
@@ -74,6 +74,10 @@ test('keyboard: j/k and arrows move, Enter opens, arrows step the detail, Esc cl
 
   await page.keyboard.press('/');
   await expect(page.getByLabel('Search')).toBeFocused();
+  // Enter applies the search without waiting out the typing pause (300 ms).
+  await page.keyboard.type('Nightly');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/q=Nightly/, { timeout: 250 });
 });
 
 test('keyboard: the skip links reach the rows in a few keys, and the chart is one tab stop', async ({ page }) => {
@@ -99,6 +103,8 @@ test('→ and ← from a linked record the filters hide step to its neighbours i
   const now = Date.now();
   const period = encodeURIComponent(`${new Date(now - 24 * 3600e3).toISOString()}..${new Date(now).toISOString()}`);
   const base = `/?period=${period}&type=make-scenarios&tz=utc`;
+  // A tall window: the rows read below are those in the DOM.
+  await page.setViewportSize({ width: 1280, height: 1600 });
   await page.goto(base);
   await settled(page);
   const all = await rows(page).evaluateAll((trs) =>

@@ -182,19 +182,20 @@ impl Grid {
     }
 }
 
-/// Counts rows, each given by its time and status, into `grid`'s bars; rows
-/// outside `window` are ignored.
+/// Counts rows, each given by its time (Unix microseconds, as the timeline
+/// keeps it) and status, into `grid`'s bars; rows outside `window` are ignored.
 pub fn histogram(
-    rows: impl IntoIterator<Item = (DateTime<Utc>, Status)>,
+    rows: impl IntoIterator<Item = (i64, Status)>,
     window: TimeWindow,
     grid: &Grid,
 ) -> Vec<Bucket> {
     let mut buckets = grid.buckets();
+    let (from, to) = (window.from.timestamp_micros(), window.to.timestamp_micros());
     for (at, status) in rows {
-        if at < window.from || at > window.to {
+        if at < from || at > to {
             continue;
         }
-        let index = grid.index_at_ms(at.timestamp_millis());
+        let index = grid.index_at_ms(at.div_euclid(1000));
         if let Some(bucket) = buckets.get_mut(index) {
             bucket.counts[status_index(status)] += 1;
         }
@@ -250,7 +251,9 @@ mod tests {
         ];
         let grid = Grid::aligned(window, round_step(window, 30));
         let buckets = histogram(
-            records.iter().map(|r| (r.timestamp, r.status)),
+            records
+                .iter()
+                .map(|r| (r.timestamp.timestamp_micros(), r.status)),
             window,
             &grid,
         );
@@ -336,7 +339,11 @@ mod tests {
         };
         let one = record(1, Status::Success);
         let grid = Grid::aligned(window, round_step(window, 10));
-        let buckets = histogram([(one.timestamp, one.status)], window, &grid);
+        let buckets = histogram(
+            [(one.timestamp.timestamp_micros(), one.status)],
+            window,
+            &grid,
+        );
         assert_eq!(buckets.iter().map(Bucket::total).sum::<u32>(), 0);
     }
 }

@@ -41,10 +41,12 @@ pub struct Timeline {
     values: RowValueCounts,
 }
 
-/// What the usual filters read of a row.
+/// What the usual filters, the sort's ties and the chart read of a row.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct RowKey {
-    at: chrono::DateTime<chrono::Utc>,
+    /// Its time in Unix microseconds (the finest any vendor writes): compared
+    /// and bucketed as a plain number, with no date arithmetic per row.
+    at: i64,
     status: Status,
     /// Its place in [`Timeline::sources`].
     source: u32,
@@ -204,7 +206,7 @@ impl Timeline {
             {
                 let source = self.source_number(&record.source);
                 self.row_keys.push(RowKey {
-                    at: record.timestamp,
+                    at: record.timestamp.timestamp_micros(),
                     status: record.status,
                     source,
                 });
@@ -264,7 +266,7 @@ impl Timeline {
                 Some(index) => {
                     if *self.records[index] != record {
                         self.sorted.forget();
-                        self.row_keys[index].at = record.timestamp;
+                        self.row_keys[index].at = record.timestamp.timestamp_micros();
                         self.row_keys[index].status = record.status;
                         self.search_texts[index] = record.search_text().into();
                         self.values.remove(&self.records[index]);
@@ -301,7 +303,7 @@ impl Timeline {
         self.row_keys = records
             .iter()
             .map(|record| RowKey {
-                at: record.timestamp,
+                at: record.timestamp.timestamp_micros(),
                 status: record.status,
                 source: self.source_number(&record.source),
             })
@@ -320,14 +322,15 @@ impl Timeline {
         number
     }
 
-    /// The time and status of the rows at `indices`, for the volume chart:
+    /// The time (Unix microseconds) and status of the rows at `indices`, for
+    /// the volume chart:
     /// read side by side, not from each record. Rows of the `left_out`
     /// sources are skipped (the archive counts those itself).
     pub fn times_and_statuses<'a>(
         &'a self,
         indices: &'a [usize],
         left_out: &[String],
-    ) -> impl Iterator<Item = (chrono::DateTime<chrono::Utc>, Status)> + 'a {
+    ) -> impl Iterator<Item = (i64, Status)> + 'a {
         let skipped: Vec<bool> = self
             .sources
             .iter()
@@ -413,6 +416,7 @@ impl Timeline {
         server: &HashMap<String, ServerApplied>,
     ) -> Vec<usize> {
         let needle = query.needle();
+        let back_to = frontier.back_to().map(|back_to| back_to.timestamp_micros());
         // Only rows loaded live can have copies in a file; with none (a file
         // opened alone) no row needs the check, which hashes a key.
         let any_live = self.has_live_rows();
@@ -444,11 +448,10 @@ impl Timeline {
         let sort = query.sort;
         let all_sorted = || {
             let mut indices: Vec<usize> = (0..self.records.len()).collect();
-            match number_key(sort.column) {
-                Some(key) => self.sort_by_number(&mut indices, key, sort.descending),
-                None => {
-                    indices.sort_by(|&a, &b| compare(&self.records[a], &self.records[b], sort));
-                }
+            if sort.column == Column::Time {
+                indices.sort_by(|&a, &b| compare(&self.records[a], &self.records[b], sort));
+            } else {
+                self.sort_by_keys(&mut indices, sort);
             }
             indices
         };
@@ -462,7 +465,7 @@ impl Timeline {
             .map(|(index, (key, search_text))| {
                 let skip = skips.get(key.source as usize).copied().unwrap_or_default();
                 // The copy check hashes a key: it goes after the cheap filters.
-                frontier.covers(key.at)
+                back_to.is_none_or(|back_to| key.at > back_to)
                     && (skip.status
                         || status_wanted
                             .get(key.status as usize)
@@ -483,48 +486,99 @@ impl Timeline {
         })
     }
 
-    /// [`compare`]'s order for a numeric column, from keys gathered once into one
-    /// flat vector: sorting 100 000 rows then compares plain numbers instead of
-    /// following two record pointers per comparison. Ties go newest first, then
-    /// in load order, as the stable sort by [`compare`] leaves them.
-    fn sort_by_number(&self, indices: &mut Vec<usize>, key: NumberKey, descending: bool) {
-        let mut keyed: Vec<(Option<i128>, i64, usize)> = indices
+    /// [`compare`]'s order for any column but Time, from keys gathered once
+    /// into one flat vector: sorting 100 000 rows then compares plain values
+    /// instead of following two record pointers (and comparing two dates) per
+    /// comparison. Ties go newest first, then in load order, as the stable sort
+    /// by [`compare`] leaves them.
+    fn sort_by_keys(&self, indices: &mut Vec<usize>, sort: Sort) {
+        let newest_first = |index: usize| {
+            let at = self.row_keys.get(index).map_or(0, |key| key.at);
+            // Later times give smaller keys; the sign bit flipped keeps the
+            // order of negative times.
+            !((at as u64) ^ (1 << 63))
+        };
+        if let Some(number) = number_of(sort.column) {
+            let mut keyed: Vec<(u128, u64, usize)> = indices
+                .iter()
+                .map(|&index| {
+                    let value = number(&self.records[index]);
+                    (packed(value, sort.descending), newest_first(index), index)
+                })
+                .collect();
+            keyed.sort_unstable();
+            *indices = keyed.into_iter().map(|(_, _, index)| index).collect();
+            return;
+        }
+        let mut keyed: Vec<(bool, Option<&str>, u64, usize)> = indices
             .iter()
             .map(|&index| {
                 let record = &self.records[index];
-                (key(record), record.timestamp.timestamp_micros(), index)
+                let (last, text) = text_of(record, sort.column);
+                (last, text, newest_first(index), index)
             })
             .collect();
         keyed.sort_unstable_by(|a, b| {
-            let by_column = if descending {
-                b.0.cmp(&a.0)
+            let by_text = if sort.descending {
+                b.1.cmp(&a.1)
             } else {
-                a.0.cmp(&b.0)
+                a.1.cmp(&b.1)
             };
-            by_column.then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2))
+            a.0.cmp(&b.0)
+                .then(by_text)
+                .then(a.2.cmp(&b.2))
+                .then(a.3.cmp(&b.3))
         });
-        *indices = keyed.into_iter().map(|(_, _, index)| index).collect();
+        *indices = keyed.into_iter().map(|(_, _, _, index)| index).collect();
     }
 }
 
-/// A column's value as a number, for the number columns (wide enough for every
-/// `u64`, so the order is exactly [`compare`]'s). Time is left to the stable
-/// sort, which finishes rows loaded newest first in one pass.
-type NumberKey = fn(&LogRecord) -> Option<i128>;
+/// A number column's value, as [`compare`] orders it (a missing one first).
+type NumberOf = fn(&LogRecord) -> Option<u64>;
 
-fn number_key(column: Column) -> Option<NumberKey> {
-    fn number(value: Option<u64>) -> Option<i128> {
-        value.map(i128::from)
-    }
+/// The number columns' values; `None` for the text columns and Time.
+fn number_of(column: Column) -> Option<NumberOf> {
     Some(match column {
-        Column::Duration => |r| number(r.duration_ms),
-        Column::Operations => |r| number(r.usage.operations),
-        Column::Transfer => |r| number(r.usage.transfer),
-        Column::Credits => |r| number(r.usage.centicredits),
-        Column::Tokens => |r| number(r.usage.tokens),
-        Column::Steps => |r| number(r.usage.steps),
-        _ => return None,
+        Column::Status => |r| Some(r.status as u64),
+        Column::Duration => |r| r.duration_ms,
+        Column::Operations => |r| r.usage.operations,
+        Column::Transfer => |r| r.usage.transfer,
+        Column::Credits => |r| r.usage.centicredits,
+        Column::Tokens => |r| r.usage.tokens,
+        Column::Steps => |r| r.usage.steps,
+        Column::Time
+        | Column::Type
+        | Column::Collection
+        | Column::Name
+        | Column::Client
+        | Column::Message => return None,
     })
+}
+
+/// `value` as one integer that sorts as [`compare`] does: a missing value
+/// before every number, the whole turned round when descending.
+fn packed(value: Option<u64>, descending: bool) -> u128 {
+    let ascending = value.map_or(0, |n| (1 << 64) | u128::from(n));
+    if descending {
+        (1 << 65) - 1 - ascending
+    } else {
+        ascending
+    }
+}
+
+/// A text column's value, as [`compare`] orders it (a missing one first),
+/// and whether the row goes last whichever way the column sorts (a message not
+/// read yet).
+fn text_of(record: &LogRecord, column: Column) -> (bool, Option<&str>) {
+    let text = match column {
+        Column::Type => Some(record.kind.label()),
+        Column::Collection => Some(record.collection.as_str()),
+        Column::Name => record.name.as_deref(),
+        Column::Client => record.client.as_deref(),
+        Column::Message => record.message.as_deref(),
+        _ => None,
+    };
+    (column == Column::Message && text.is_none(), text)
 }
 
 fn compare(a: &LogRecord, b: &LogRecord, sort: Sort) -> Ordering {
@@ -674,7 +728,7 @@ mod tests {
             .iter()
             .map(|&i| {
                 (
-                    timeline.records()[i].timestamp,
+                    timeline.records()[i].timestamp.timestamp_micros(),
                     timeline.records()[i].status,
                 )
             })
@@ -897,6 +951,15 @@ mod tests {
     }
 
     #[test]
+    fn packed_numbers_keep_their_order_to_the_widest_values() {
+        let values = [None, Some(0), Some(1), Some(u64::MAX - 1), Some(u64::MAX)];
+        for pair in values.windows(2) {
+            assert!(packed(pair[0], false) < packed(pair[1], false), "{pair:?}");
+            assert!(packed(pair[0], true) > packed(pair[1], true), "{pair:?}");
+        }
+    }
+
+    #[test]
     fn sorting_by_message_keeps_rows_without_one_last_both_ways() {
         let with = |id: &str, minute: u32, message: Option<&str>| LogRecord {
             message: message.map(str::to_owned),
@@ -986,10 +1049,14 @@ mod tests {
             } else {
                 id.to_string()
             };
+            // Texts that tie, differ in case, go beyond ASCII or are missing.
+            let name = [None, Some("beta"), Some("Alpha")][usize::from(second) % 3];
             LogRecord {
                 source: source.into(),
                 client: Some(CLIENTS[client].into()),
                 message: (id.len() % 2 == 0).then(|| "rate limit".to_owned()),
+                name: name.map(str::to_owned),
+                collection: ["Sync", "sync", "Äbc"][(id.len() + usize::from(second)) % 3].into(),
                 ..record(&id, u32::from(second % 60), Status::ALL[status], duration)
             }
         }
@@ -1014,12 +1081,7 @@ mod tests {
                 proptest::sample::subsequence(Status::ALL.to_vec(), 0..3),
                 proptest::sample::subsequence(CLIENTS.to_vec(), 0..2),
                 proptest::bool::ANY,
-                proptest::sample::select(vec![
-                    Column::Time,
-                    Column::Duration,
-                    Column::Status,
-                    Column::Client,
-                ]),
+                proptest::sample::select(Column::ALL.to_vec()),
                 proptest::bool::ANY,
             )
                 .prop_map(|(statuses, clients, text, column, descending)| LogQuery {

@@ -337,8 +337,11 @@ fn the_archive_filters_as_the_core_timeline_does() {
                 // The dashboard chart's own bars, counted by the chart's code.
                 let grid = Grid::aligned(window, round_step(window, 60));
                 let matching = data.iter().filter(|r| expected.contains(&r.key()));
-                let bars =
-                    chart::histogram(matching.map(|r| (r.timestamp, r.status)), window, &grid);
+                let bars = chart::histogram(
+                    matching.map(|r| (r.timestamp.timestamp_micros(), r.status)),
+                    window,
+                    &grid,
+                );
                 let charted: Cells = bars
                     .iter()
                     .enumerate()

@@ -403,7 +403,7 @@ fn ZonePicker(query: Memo<LogQuery>, set_query: SetQuery) -> impl IntoView {
 }
 
 /// Free text, debounced: typing replaces the history entry instead of pushing one
-/// per keystroke.
+/// per keystroke. Enter applies what is typed at once.
 #[component]
 fn SearchBox(query: Memo<LogQuery>, set_query: SetQuery) -> impl IntoView {
     let text = RwSignal::new(query.get_untracked().text);
@@ -413,29 +413,39 @@ fn SearchBox(query: Memo<LogQuery>, set_query: SetQuery) -> impl IntoView {
         text.set(from_url);
     });
     let pending = StoredValue::new_local(None::<TimeoutHandle>);
+    let apply = move |value: String| {
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        pending.set_value(None);
+        if query.with_untracked(|q| q.text == value) {
+            return;
+        }
+        let next = LogQuery {
+            text: value,
+            ..query.get_untracked()
+        };
+        set_query.run((next, HistoryEntry::Replace));
+    };
     let on_input = move |ev| {
         let value = event_target_value(&ev);
         text.set(value.clone());
         if let Some(handle) = pending.get_value() {
             handle.clear();
         }
-        let handle = set_timeout_with_handle(
-            move || {
-                let next = LogQuery {
-                    text: value,
-                    ..query.get_untracked()
-                };
-                set_query.run((next, HistoryEntry::Replace));
-            },
-            Duration::from_millis(300),
-        );
+        let handle = set_timeout_with_handle(move || apply(value), Duration::from_millis(300));
         pending.set_value(handle.ok());
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" {
+            apply(text.get_untracked());
+        }
     };
     view! {
         <div class="field search">
             <label for="search">"Search"</label>
             <input id="search" type="search" placeholder="name, client, error… ( / )"
-                prop:value=text on:input=on_input />
+                prop:value=text on:input=on_input on:keydown=on_keydown />
         </div>
     }
 }

@@ -15,7 +15,7 @@ use logdeck_core::zone::ZoneRules;
 /// Every row is this tall (CSS agrees), which makes the visible range arithmetic.
 pub const ROW_HEIGHT: f64 = 24.0;
 /// Rows rendered beyond each edge of the viewport, so fast scrolling shows no gaps.
-const OVERSCAN: usize = 8;
+const OVERSCAN: usize = 3;
 
 /// One rendered row: its position in the view, its state and its cells' markup.
 /// The whole of it keys the row's element, so a row read anew (a run that
@@ -109,6 +109,14 @@ pub fn LogTable(
         <div class="table-viewport" id="rows" node_ref=element on:scroll=move |_| viewport.measure() tabindex="0"
             aria-label="Log rows; use j/k or the arrow keys to move, Enter to open">
             <table class="log-table" aria-rowcount=move || total.get() + 1>
+                // Each column's width is set by its kind (style/main.css), not by the
+                // rows on screen: columns hold still while scrolling, and the browser
+                // lays the rows out without measuring every cell.
+                <colgroup>
+                    {move || columns.get().into_iter().map(|column| view! {
+                        <col class=format!("col-{}", column.key()) />
+                    }).collect_view()}
+                </colgroup>
                 <thead>
                     <tr aria-rowindex="1">
                         {move || columns.get().into_iter().map(|column| view! {
