@@ -9,8 +9,19 @@ use crate::zone::ZoneRules;
 /// names two instants, so there the offset follows (`02:30:00 UTC+02:00`).
 pub fn timestamp_in(instant: DateTime<Utc>, zone: &ZoneRules) -> String {
     use chrono::TimeZone;
+    use chrono::{Datelike, Timelike};
     let local = instant.with_timezone(zone);
-    let text = local.format("%Y-%m-%d %H:%M:%S").to_string();
+    // Written out rather than through a strftime pattern, which is parsed
+    // anew on every call: every row on screen shows one.
+    let text = format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        local.year(),
+        local.month(),
+        local.day(),
+        local.hour(),
+        local.minute(),
+        local.second()
+    );
     match zone.offset_from_local_datetime(&local.naive_local()) {
         chrono::LocalResult::Ambiguous(..) => {
             format!("{text} {}", offset_label(*local.offset()))
@@ -57,6 +68,20 @@ pub fn duration_ms(ms: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn timestamps_read_as_the_strftime_pattern_would(seconds in 0i64..4_102_444_800, india: bool) {
+            let instant = DateTime::from_timestamp(seconds, 0).unwrap_or_default();
+            let zone: ZoneRules = if india {
+                FixedOffset::east_opt(5 * 3600 + 1800).unwrap().into()
+            } else {
+                ZoneRules::utc()
+            };
+            let expected = instant.with_timezone(&zone).format("%Y-%m-%d %H:%M:%S").to_string();
+            proptest::prop_assert_eq!(timestamp_in(instant, &zone), expected);
+        }
+    }
     use chrono::TimeZone;
 
     #[test]

@@ -33,7 +33,7 @@ pub struct Timeline {
     /// sources instead of a scan of every row.
     sources: Vec<String>,
     source_numbers: HashMap<String, u32>,
-    /// Every row in the last sort's order: a filter change then keeps the rows
+    /// Every row in the last sorts' orders: a filter change then keeps the rows
     /// it selects in that order, with no sort (sorting a subset of a sorted
     /// list leaves it sorted, ties in load order included).
     sorted: SortedOnce,
@@ -52,10 +52,15 @@ struct RowKey {
     source: u32,
 }
 
-/// The order of all rows for one [`Sort`], computed when a view first needs it,
-/// merged with the rows a page adds and forgotten when rows change or go.
+/// The order of all rows for the last two [`Sort`]s, each computed when a view
+/// first needs it, merged with the rows a page adds and forgotten when rows
+/// change or go. Two, so turning a column's order round and back (the usual
+/// second click) sorts nothing the second time.
 #[derive(Debug, Default)]
-struct SortedOnce(std::sync::Mutex<Option<(Sort, Vec<usize>)>>);
+struct SortedOnce(std::sync::Mutex<Vec<(Sort, Vec<usize>)>>);
+
+/// How many sorts' orders are kept.
+const KEPT_SORTS: usize = 2;
 
 impl SortedOnce {
     fn with<T>(
@@ -64,33 +69,41 @@ impl SortedOnce {
         compute: impl FnOnce() -> Vec<usize>,
         read: impl FnOnce(&[usize]) -> T,
     ) -> T {
-        let mut cached = self
+        let mut kept = self
             .0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if cached.as_ref().is_none_or(|(kept, _)| *kept != sort) {
-            *cached = Some((sort, compute()));
+        match kept.iter().position(|(kept, _)| *kept == sort) {
+            Some(place) => {
+                let entry = kept.remove(place);
+                kept.insert(0, entry);
+            }
+            None => {
+                kept.insert(0, (sort, compute()));
+                kept.truncate(KEPT_SORTS);
+            }
         }
-        read(cached.as_ref().map_or(&[], |(_, order)| order.as_slice()))
+        read(kept.first().map_or(&[], |(_, order)| order.as_slice()))
     }
 
-    /// The sort whose order is kept, if any.
-    fn sort(&mut self) -> Option<Sort> {
+    /// The sorts whose orders are kept.
+    fn sorts(&mut self) -> Vec<Sort> {
         self.0
             .get_mut()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .as_ref()
+            .iter()
             .map(|(sort, _)| *sort)
+            .collect()
     }
 
-    /// The kept order with the rows `added` (indices after every kept one)
-    /// merged in by `order`, a total order; nothing when no order is kept.
-    fn merge(&mut self, added: &mut [usize], order: impl Fn(usize, usize) -> Ordering) {
-        let cached = self
+    /// `sort`'s kept order with the rows `added` (indices after every kept
+    /// one) merged in by `order`, a total order; nothing when it is not kept.
+    fn merge(&mut self, sort: Sort, added: &mut [usize], order: impl Fn(usize, usize) -> Ordering) {
+        let kept = self
             .0
             .get_mut()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let Some((_, kept)) = cached.as_mut() else {
+        let Some((_, kept)) = kept.iter_mut().find(|(kept, _)| *kept == sort) else {
             return;
         };
         added.sort_unstable_by(|&a, &b| order(a, b));
@@ -109,10 +122,10 @@ impl SortedOnce {
     }
 
     fn forget(&mut self) {
-        *self
-            .0
+        self.0
             .get_mut()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
     }
 }
 
@@ -218,8 +231,8 @@ impl Timeline {
         let mut added: Vec<usize> = (before..self.records.len()).collect();
         if !added.is_empty() {
             let mut sorted = std::mem::take(&mut self.sorted);
-            if let Some(sort) = sorted.sort() {
-                sorted.merge(&mut added, |a, b| self.order(sort, a, b));
+            for sort in sorted.sorts() {
+                sorted.merge(sort, &mut added, |a, b| self.order(sort, a, b));
             }
             self.sorted = sorted;
         }

@@ -15,7 +15,7 @@ use logdeck_core::zone::ZoneRules;
 /// Every row is this tall (CSS agrees), which makes the visible range arithmetic.
 pub const ROW_HEIGHT: f64 = 24.0;
 /// Rows rendered beyond each edge of the viewport, so fast scrolling shows no gaps.
-const OVERSCAN: usize = 3;
+const OVERSCAN: usize = 5;
 
 /// One rendered row: its position in the view, its state and its cells' markup.
 /// The whole of it keys the row's element, so a row read anew (a run that
