@@ -97,6 +97,9 @@ test('keyboard: the skip links reach the rows in a few keys, and the chart is on
   await page.keyboard.press('ArrowRight');
   await expect(bars.nth(1)).toBeFocused();
   await expect(bars.and(page.locator('[tabindex="0"]'))).toHaveCount(1);
+  // Enter narrows the period to the focused bar.
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/period=[^&]+\.\.[^&]+/);
 });
 
 test('→ and ← from a linked record the filters hide step to its neighbours in time', async ({ page }) => {

@@ -37,9 +37,47 @@ fn counted(count: u32, noun: &str) -> String {
     }
 }
 
+/// The bar an event happened in, and the period it covers. The chart listens
+/// once for all its bars, which then carry no handlers of their own to replace
+/// whenever the counts change.
+fn event_bar(
+    ev: &leptos::ev::Event,
+    buckets: Memo<Vec<Bucket>>,
+) -> Option<(web_sys::Element, TimeWindow)> {
+    let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let bar = target.closest("g.bar").ok()??;
+    let index: usize = bar.get_attribute("data-index")?.parse().ok()?;
+    let window = buckets.with_untracked(|buckets| {
+        let bucket = buckets.get(index)?;
+        Some(TimeWindow {
+            from: bucket.from,
+            to: bucket.to,
+        })
+    })?;
+    Some((bar, window))
+}
+
+/// Choosing a bar narrows the period to it.
+fn bar_click(
+    ev: &leptos::ev::MouseEvent,
+    buckets: Memo<Vec<Bucket>>,
+    on_select: Callback<TimeWindow>,
+) {
+    if let Some((_, window)) = event_bar(ev, buckets) {
+        on_select.run(window);
+    }
+}
+
 /// Enter or Space narrows to the bar; ← and → move between bars, so the chart
 /// is one tab stop rather than one per bar.
-fn bar_key(ev: &leptos::ev::KeyboardEvent, window: TimeWindow, on_select: Callback<TimeWindow>) {
+fn bar_key(
+    ev: &leptos::ev::KeyboardEvent,
+    buckets: Memo<Vec<Bucket>>,
+    on_select: Callback<TimeWindow>,
+) {
+    let Some((bar, window)) = event_bar(ev, buckets) else {
+        return;
+    };
     let step = match ev.key().as_str() {
         "Enter" | " " => {
             ev.prevent_default();
@@ -48,12 +86,6 @@ fn bar_key(ev: &leptos::ev::KeyboardEvent, window: TimeWindow, on_select: Callba
         "ArrowRight" => web_sys::Element::next_element_sibling,
         "ArrowLeft" => web_sys::Element::previous_element_sibling,
         _ => return,
-    };
-    let Some(bar) = ev
-        .current_target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-    else {
-        return;
     };
     let Some(next) = step(&bar).filter(|next| next.class_list().contains("bar")) else {
         return;
@@ -112,12 +144,10 @@ pub fn VolumeChart(
                     BarCoverage::NotLoaded => "not loaded yet".to_owned(),
                 };
                 let description = format!("{} to {}: {counted}", label(bucket.from), label(bucket.to));
-                let window = TimeWindow { from: bucket.from, to: bucket.to };
                 let aria_label = description.clone();
                 view! {
-                    <g class="bar" role="button" tabindex=if index == 0 { "0" } else { "-1" } aria-label=aria_label
-                        on:click=move |_| on_select.run(window)
-                        on:keydown=move |ev| bar_key(&ev, window, on_select)>
+                    <g class="bar" data-index=index role="button" tabindex=if index == 0 { "0" } else { "-1" }
+                        aria-label=aria_label>
                         <title>{description}</title>
                         <rect class="bar-hit" class:bar-unloaded=coverage == BarCoverage::NotLoaded
                             class:bar-partial=coverage == BarCoverage::Partial x=x y="0" width=slot height=HEIGHT />
@@ -147,7 +177,9 @@ pub fn VolumeChart(
                     on:pointerdown=move |ev| brush.start(&ev)
                     on:pointermove=move |ev| brush.extend(&ev)
                     on:pointerup=move |ev| brush.finish(&ev)
-                    on:pointerleave=move |_| brush.cancel()>
+                    on:pointerleave=move |_| brush.cancel()
+                    on:click=move |ev| bar_click(&ev, buckets, on_select)
+                    on:keydown=move |ev| bar_key(&ev, buckets, on_select)>
                     <defs>
                         <pattern id="unloaded-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
                             <line class="hatch-line" x1="0" y1="0" x2="0" y2="6" />
