@@ -46,10 +46,10 @@ pub fn Dashboard() -> impl IntoView {
     let set_query: SetQuery = Callback::new(move |(query, entry)| set_url(query, entry));
     let config = connections.effective();
     let zone_choice = Memo::new(move |_| query.with(|q| q.zone.clone()));
+    let span = Memo::new(move |_| shown_span(loads.window.get()));
     let zone = Signal::from(Memo::new(move |_| {
-        let span = shown_span(loads.window.get());
         zone_choice
-            .with(|choice| zone_rules(choice, span))
+            .with(|choice| zone_rules(choice, span.get()))
             .unwrap_or_else(|_| ZoneRules::utc())
     }));
     let refresh = RwSignal::new(0u64);

@@ -2,7 +2,7 @@
 //! any IANA zone through `Intl.DateTimeFormat` (so the zone database costs the
 //! bundle nothing). The core turns them into times.
 
-use chrono::{DateTime, Duration, FixedOffset, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveTime, Utc};
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -43,10 +43,10 @@ pub fn now_span() -> TimeWindow {
     TimeWindow { from: now, to: now }
 }
 
-/// The window a view shows, or the recent past before one is loaded, up to now.
+/// The days a view shows, or the recent past before one is loaded, up to now.
 pub fn shown_span(window: Option<TimeWindow>) -> TimeWindow {
     let now = Utc::now();
-    match window {
+    let span = match window {
         Some(window) => TimeWindow {
             from: window.from,
             to: window.to.max(now),
@@ -55,6 +55,13 @@ pub fn shown_span(window: Option<TimeWindow>) -> TimeWindow {
             from: now - Duration::days(32),
             to: now,
         },
+    };
+    // Whole UTC days: a filter change moves "now" but not the days, so the
+    // zone is not probed again for every change.
+    let day = |instant: DateTime<Utc>| instant.date_naive().and_time(NaiveTime::MIN).and_utc();
+    TimeWindow {
+        from: day(span.from),
+        to: day(span.to) + Duration::days(1),
     }
 }
 
