@@ -145,7 +145,14 @@ impl Frontier {
 
     /// Whether a row at `timestamp` lies in the complete part of the period.
     pub fn covers(&self, timestamp: DateTime<Utc>) -> bool {
-        self.back_to.is_none_or(|back_to| timestamp > back_to)
+        self.covers_micros()(timestamp.timestamp_micros())
+    }
+
+    /// [`Frontier::covers`] for times in Unix microseconds, with the frontier
+    /// read once: the timeline tests every row's time with it.
+    pub fn covers_micros(&self) -> impl Fn(i64) -> bool {
+        let back_to = self.back_to.map(|back_to| back_to.timestamp_micros());
+        move |at| back_to.is_none_or(|back_to| at > back_to)
     }
 
     /// The row count as the page states it: a bare count only when complete.

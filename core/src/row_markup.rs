@@ -136,7 +136,7 @@ mod tests {
             client in "[<>&\"' a-z]{0,12}",
         ) {
             let mut row = record("s", "r1", minute(600));
-        row.status = Status::Success;
+            row.status = Status::Success;
             row.name = Some(name.clone());
             row.client = Some(client.clone());
             let html = row_cells(&row, &[Column::Name, Column::Client], &ZoneRules::utc());

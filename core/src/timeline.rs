@@ -44,8 +44,10 @@ pub struct Timeline {
 /// What the usual filters, the sort's ties and the chart read of a row.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct RowKey {
-    /// Its time in Unix microseconds (the finest any vendor writes): compared
-    /// and bucketed as a plain number, with no date arithmetic per row.
+    /// Its time in Unix microseconds: compared and bucketed as a plain number,
+    /// with no date arithmetic per row. Vendors write milliseconds at the
+    /// finest; the period's edge ([`Frontier::covers_micros`]), the sort's ties
+    /// and the chart all read times to this microsecond.
     at: i64,
     status: Status,
     /// Its place in [`Timeline::sources`].
@@ -239,13 +241,40 @@ impl Timeline {
         self.records.len() - before
     }
 
-    /// The view's order of rows `a` and `b` under `sort`: [`compare`], then
-    /// load order, so it is total and equal to the stable sort's.
+    /// The view's order of rows `a` and `b` under `sort`, total and equal to a
+    /// fresh sort's: [`compare`] then load order for Time, the sort's own keys
+    /// for the other columns.
     fn order(&self, sort: Sort, a: usize, b: usize) -> Ordering {
         let (Some(first), Some(second)) = (self.records.get(a), self.records.get(b)) else {
             return a.cmp(&b);
         };
-        compare(first, second, sort).then(a.cmp(&b))
+        if sort.column == Column::Time {
+            return compare(first, second, sort).then(a.cmp(&b));
+        }
+        // The same keys as a fresh sort (`sort_by_keys`), so rows a page adds
+        // land exactly where sorting again would put them.
+        match number_of(sort.column) {
+            Some(number) => {
+                let key = |record: &LogRecord, index| {
+                    let value = packed(number(record), sort.descending);
+                    (value, self.newest_first(index), index)
+                };
+                key(first, a).cmp(&key(second, b))
+            }
+            None => {
+                let key = |record, index| {
+                    TextKey::of(record, sort.column, self.newest_first(index), index)
+                };
+                key(first, a).order(&key(second, b), sort.descending)
+            }
+        }
+    }
+
+    /// A row's time as a key that sorts later times first (the sign bit
+    /// flipped keeps the order of negative times).
+    fn newest_first(&self, index: usize) -> u64 {
+        let at = self.row_keys.get(index).map_or(0, |key| key.at);
+        !((at as u64) ^ (1 << 63))
     }
 
     /// The loaded record with this [`LogRecord::key`].
@@ -429,7 +458,7 @@ impl Timeline {
         server: &HashMap<String, ServerApplied>,
     ) -> Vec<usize> {
         let needle = query.needle();
-        let back_to = frontier.back_to().map(|back_to| back_to.timestamp_micros());
+        let covers = frontier.covers_micros();
         // Only rows loaded live can have copies in a file; with none (a file
         // opened alone) no row needs the check, which hashes a key.
         let any_live = self.has_live_rows();
@@ -478,7 +507,7 @@ impl Timeline {
             .map(|(index, (key, search_text))| {
                 let skip = skips.get(key.source as usize).copied().unwrap_or_default();
                 // The copy check hashes a key: it goes after the cheap filters.
-                back_to.is_none_or(|back_to| key.at > back_to)
+                covers(key.at)
                     && (skip.status
                         || status_wanted
                             .get(key.status as usize)
@@ -505,44 +534,71 @@ impl Timeline {
     /// comparison. Ties go newest first, then in load order, as the stable sort
     /// by [`compare`] leaves them.
     fn sort_by_keys(&self, indices: &mut Vec<usize>, sort: Sort) {
-        let newest_first = |index: usize| {
-            let at = self.row_keys.get(index).map_or(0, |key| key.at);
-            // Later times give smaller keys; the sign bit flipped keeps the
-            // order of negative times.
-            !((at as u64) ^ (1 << 63))
-        };
         if let Some(number) = number_of(sort.column) {
             let mut keyed: Vec<(u128, u64, usize)> = indices
                 .iter()
                 .map(|&index| {
                     let value = number(&self.records[index]);
-                    (packed(value, sort.descending), newest_first(index), index)
+                    (
+                        packed(value, sort.descending),
+                        self.newest_first(index),
+                        index,
+                    )
                 })
                 .collect();
             keyed.sort_unstable();
             *indices = keyed.into_iter().map(|(_, _, index)| index).collect();
             return;
         }
-        let mut keyed: Vec<(bool, Option<&str>, u64, usize)> = indices
+        let mut keyed: Vec<TextKey> = indices
             .iter()
             .map(|&index| {
-                let record = &self.records[index];
-                let (last, text) = text_of(record, sort.column);
-                (last, text, newest_first(index), index)
+                TextKey::of(
+                    &self.records[index],
+                    sort.column,
+                    self.newest_first(index),
+                    index,
+                )
             })
             .collect();
-        keyed.sort_unstable_by(|a, b| {
-            let by_text = if sort.descending {
-                b.1.cmp(&a.1)
-            } else {
-                a.1.cmp(&b.1)
-            };
-            a.0.cmp(&b.0)
-                .then(by_text)
-                .then(a.2.cmp(&b.2))
-                .then(a.3.cmp(&b.3))
-        });
-        *indices = keyed.into_iter().map(|(_, _, _, index)| index).collect();
+        keyed.sort_unstable_by(|a, b| a.order(b, sort.descending));
+        *indices = keyed.into_iter().map(|key| key.index).collect();
+    }
+}
+
+/// A row's place under a sort by a text column.
+struct TextKey<'a> {
+    /// Goes last whichever way the column sorts (a message not read yet).
+    last: bool,
+    text: Option<&'a str>,
+    newest_first: u64,
+    index: usize,
+}
+
+impl<'a> TextKey<'a> {
+    fn of(record: &'a LogRecord, column: Column, newest_first: u64, index: usize) -> Self {
+        let (last, text) = text_of(record, column);
+        TextKey {
+            last,
+            text,
+            newest_first,
+            index,
+        }
+    }
+
+    /// [`compare`]'s order: the text turned round when descending, ties
+    /// newest first, then in load order.
+    fn order(&self, other: &Self, descending: bool) -> Ordering {
+        let by_text = if descending {
+            other.text.cmp(&self.text)
+        } else {
+            self.text.cmp(&other.text)
+        };
+        self.last
+            .cmp(&other.last)
+            .then(by_text)
+            .then(self.newest_first.cmp(&other.newest_first))
+            .then(self.index.cmp(&other.index))
     }
 }
 

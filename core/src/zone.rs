@@ -67,6 +67,12 @@ impl ZoneRules {
         }
     }
 
+    /// Whether the offset changes within the probed span: then a wall-clock
+    /// hour may repeat, and a time read in it carries its offset.
+    pub fn changes_offset(&self) -> bool {
+        self.changes.len() > 1
+    }
+
     /// The offset in force at `instant`.
     pub fn offset_at(&self, instant: DateTime<Utc>) -> FixedOffset {
         let index = self
@@ -210,6 +216,27 @@ mod tests {
             Utc.with_ymd_and_hms(2026, 12, 31, 0, 0, 0).unwrap(),
             berlin,
         )
+    }
+
+    #[test]
+    fn a_span_across_a_change_is_told_from_one_without() {
+        assert!(berlin_2026().changes_offset());
+        assert!(!ZoneRules::utc().changes_offset());
+        let summer = ZoneRules::probe(
+            Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2026, 6, 30, 0, 0, 0).unwrap(),
+            berlin,
+        );
+        assert!(!summer.changes_offset());
+        // One offset: local times resolve at once, to that offset.
+        let local = Utc
+            .with_ymd_and_hms(2026, 6, 2, 10, 0, 0)
+            .unwrap()
+            .naive_utc();
+        assert_eq!(
+            summer.offset_from_local_datetime(&local),
+            chrono::LocalResult::Single(hours(2))
+        );
     }
 
     #[test]

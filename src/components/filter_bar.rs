@@ -437,7 +437,8 @@ fn SearchBox(query: Memo<LogQuery>, set_query: SetQuery) -> impl IntoView {
         pending.set_value(handle.ok());
     };
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Enter" {
+        // Not the Enter that confirms an input method's composition.
+        if ev.key() == "Enter" && !ev.is_composing() {
             apply(text.get_untracked());
         }
     };

@@ -61,7 +61,9 @@ pub fn shown_span(window: Option<TimeWindow>) -> TimeWindow {
     let day = |instant: DateTime<Utc>| instant.date_naive().and_time(NaiveTime::MIN).and_utc();
     TimeWindow {
         from: day(span.from),
-        to: day(span.to) + Duration::days(1),
+        to: day(span.to)
+            .checked_add_signed(Duration::days(1))
+            .unwrap_or(span.to),
     }
 }
 
