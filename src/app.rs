@@ -81,31 +81,7 @@ pub fn mount() {
     console_error_panic_hook::set_once();
     // The static page painted while the wasm arrived gives way to the app.
     if let Some(shell) = leptos::prelude::document().get_element_by_id("shell") {
-        leave(shell);
+        shell.remove();
     }
     leptos::mount::mount_to_body(App);
 }
-
-/// Removes the static page. On a fast load the wasm is ready before the page
-/// was ever painted: the page is then laid over the app for a moment (fixed,
-/// so nothing shifts; passing clicks through; hidden from assistive
-/// technology) and painted once, so the largest paint is the page's
-/// description rather than the app's first small text, which a slow load
-/// would wait for.
-fn leave(shell: web_sys::Element) {
-    let painted = leptos::prelude::window()
-        .performance()
-        .is_some_and(|performance| performance.get_entries_by_type("paint").length() > 0);
-    if painted {
-        shell.remove();
-        return;
-    }
-    let _ = shell.class_list().add_1("shell-leaving");
-    let _ = shell.set_attribute("aria-hidden", "true");
-    let _ = shell.set_attribute("inert", "");
-    leptos::prelude::set_timeout(move || shell.remove(), SHELL_OVERLAY);
-}
-
-/// How long an unpainted static page stays over the app: long enough for its
-/// first paint to be presented.
-const SHELL_OVERLAY: std::time::Duration = std::time::Duration::from_millis(150);
