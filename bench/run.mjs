@@ -7,6 +7,7 @@ import { chromium } from '@playwright/test';
 import { readdirSync, readFileSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
+import http from 'node:http';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { measurePeers } from './peers.mjs';
@@ -31,13 +32,25 @@ const report = {
   runs: RUNS,
 };
 
-// Size: what a cold load transfers, raw and compressed.
-const files = readdirSync(dist).filter((f) => statSync(join(dist, f)).isFile());
+// Size: what a cold load transfers, raw and compressed (the build's own
+// compressed copies of each file are not files of the app).
+const files = readdirSync(dist).filter((f) => statSync(join(dist, f)).isFile() && !/\.(br|gz)$/.test(f));
 report.size = files.map((file) => {
   const bytes = readFileSync(join(dist, file));
   return { file, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, brotli: brotliCompressSync(bytes).length };
 });
 report.size.total = ['raw', 'gzip', 'brotli'].reduce((t, k) => ({ ...t, [k]: report.size.reduce((s, f) => s + f[k], 0) }), {});
+
+/** The bytes the server sends for `path` to a browser accepting `encoding`, as they go over the wire. */
+const sentBytes = (path, encoding) => new Promise((resolve, reject) => {
+  http.get(`${base}/${path}`, { headers: { 'accept-encoding': encoding } }, (response) => {
+    let bytes = 0;
+    response.on('data', (chunk) => { bytes += chunk.length; });
+    response.on('end', () => resolve(bytes));
+  }).on('error', reject);
+});
+report.sentBrotliBytes = 0;
+for (const file of files) report.sentBrotliBytes += await sentBytes(file === 'index.html' ? '' : file, 'gzip, deflate, br');
 
 // Cold load: navigation start to the first rows visible (the app's User Timing mark).
 const coldLoads = [];
@@ -214,6 +227,7 @@ const lines = [
   ['size raw / gzip / brotli', `${kb(report.size.total.raw)} / ${kb(report.size.total.gzip)} / ${kb(report.size.total.brotli)}`],
   ...report.size.map((f) => [`  ${f.file}`, `${kb(f.raw)} / ${kb(f.gzip)} / ${kb(f.brotli)}`]),
   ['transferred on cold load', kb(report.transferredBytes)],
+  ['sent by the server to a browser accepting brotli (https)', kb(report.sentBrotliBytes)],
   [`cold load to rows (median of ${RUNS})`, ms(report.coldLoadMs.median)],
 ];
 for (const key of ['rows10k', 'rows100k']) {

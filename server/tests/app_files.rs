@@ -9,6 +9,8 @@ use tower::ServiceExt;
 
 const INDEX: &str = r#"<!DOCTYPE html><html><head><script type="module">import init from '/logdeck-0123456789abcdef.js'; await init();</script></head><body></body></html>"#;
 
+const WASM: &str = "logdeck-0123456789abcdef_bg.wasm";
+
 /// A `dist/` written once for all tests (they run in parallel).
 fn dist() -> std::path::PathBuf {
     static DIST: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
@@ -21,6 +23,11 @@ fn dist() -> std::path::PathBuf {
             "export default function init() {}\n".repeat(200),
         )
         .unwrap();
+        // A release build's asset with the copies `scripts/precompress.mjs`
+        // writes beside it (markers here, to tell them from compressing anew).
+        std::fs::write(dir.join(WASM), vec![0u8; 4096]).unwrap();
+        std::fs::write(dir.join(format!("{WASM}.br")), "brotli, quality 11").unwrap();
+        std::fs::write(dir.join(format!("{WASM}.gz")), "gzip, level 9").unwrap();
         dir
     })
     .clone()
@@ -84,6 +91,38 @@ async fn hashed_assets_are_immutable_and_compressed() {
         .to_str()
         .unwrap()
         .contains("javascript"));
+    let vary: Vec<_> = response.headers().get_all("vary").iter().collect();
+    assert_eq!(vary, ["accept-encoding"], "said once");
     let gzip = get("/logdeck-0123456789abcdef.js", Some("gzip")).await;
     assert_eq!(gzip.headers()["content-encoding"], "gzip");
+}
+
+#[tokio::test]
+async fn a_release_builds_compressed_copies_are_sent_as_they_are() {
+    let path = format!("/{WASM}");
+    for (accepted, encoding, body) in [
+        ("gzip, deflate, br", "br", "brotli, quality 11"),
+        ("gzip, deflate", "gzip", "gzip, level 9"),
+    ] {
+        let response = get(&path, Some(accepted)).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let headers = response.headers();
+        assert_eq!(headers["content-encoding"], encoding);
+        assert_eq!(headers["content-type"], "application/wasm");
+        assert_eq!(
+            headers["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(
+            headers["vary"], "accept-encoding",
+            "a cache must not mix encodings"
+        );
+        let sent = response.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(sent, body.as_bytes(), "{accepted}: compressed again");
+    }
+    let plain = get(&path, None).await;
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.headers()["vary"], "accept-encoding");
+    let sent = plain.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(sent.len(), 4096);
 }
