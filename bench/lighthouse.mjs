@@ -11,7 +11,9 @@ const AUDITS = {
   fcpMs: 'first-contentful-paint',
 };
 
-export async function runLighthouse(url, chromePath) {
+/** One Lighthouse run; `throttlingMethod` 'devtools' applies the profile's
+ * network and CPU limits to the load itself instead of simulating them. */
+export async function runLighthouse(url, chromePath, throttlingMethod = 'simulate') {
   const chrome = await chromeLauncher.launch({
     chromePath,
     chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -23,6 +25,7 @@ export async function runLighthouse(url, chromePath) {
       output: 'json',
       logLevel: 'error',
       onlyCategories: ['performance', 'accessibility'],
+      throttlingMethod,
     });
     const result = {
       performance: lhr.categories.performance.score,
@@ -40,29 +43,44 @@ export async function runLighthouse(url, chromePath) {
   }
 }
 
+/** Headers about one connection, not the answer (RFC 9110 §7.6.1): the link's own connection sets them. */
+const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection'];
+
 /**
- * A stand-in for a real network link in front of `target`: each answer starts
- * `latencyMs` late and flows at `bitsPerSecond` (per connection). Lighthouse
- * simulates its mobile profile from the order things happened in the load it
- * observed; over bare loopback the server's 456 KB wasm can land before the
- * page's first paint, an order no real network gives, and the simulation then
- * charges the whole wasm to the largest paint (LCP 1.0 → 3.9 s in 6 of 8
- * runs, with the static page's text as the largest paint in every one).
+ * A rough network link in front of `target`, for the load Lighthouse observes:
+ * each answer starts `latencyMs` late and flows at `bitsPerSecond` (each
+ * response on its own; no delay on the request or the connection's setup).
+ * Lighthouse simulates its mobile profile from the order things happened in the
+ * load it observed. Over bare loopback the 455 KB wasm (preloaded in the page's
+ * head) can finish before the first paint, and the simulation then charges the
+ * whole wasm to the largest paint. See docs/performance.md, "Lighthouse".
  */
 export function startLink(target, { latencyMs = 20, bitsPerSecond = 20e6 } = {}) {
   const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
   const server = http.createServer((request, response) => {
-    const upstream = http.request(new URL(request.url, target), { method: request.method, headers: request.headers }, (answer) => {
-      let queue = wait(latencyMs).then(() => response.writeHead(answer.statusCode, answer.headers));
+    const { pathname, search } = new URL(request.url, 'http://link');
+    const headers = { ...request.headers };
+    for (const name of HOP_BY_HOP) delete headers[name];
+    const upstream = http.request(new URL(pathname + search, target), { method: request.method, headers }, (answer) => {
+      const answerHeaders = { ...answer.headers };
+      for (const name of HOP_BY_HOP) delete answerHeaders[name];
+      // Everything sent to the browser goes through one queue, in order.
+      let queue = Promise.resolve();
+      const then = (step) => { queue = queue.then(step).catch(() => response.destroy()); };
+      then(() => wait(latencyMs).then(() => response.writeHead(answer.statusCode, answerHeaders)));
       answer.on('data', (chunk) => {
         answer.pause();
-        queue = queue
-          .then(() => wait((chunk.length * 8 * 1000) / bitsPerSecond))
-          .then(() => { response.write(chunk); answer.resume(); });
+        then(() => wait((chunk.length * 8 * 1000) / bitsPerSecond).then(() => {
+          response.write(chunk);
+          answer.resume();
+        }));
       });
-      answer.on('end', () => { queue = queue.then(() => response.end()); });
+      answer.on('end', () => then(() => response.end()));
+      answer.on('error', () => response.destroy());
     });
     upstream.on('error', () => response.destroy());
+    response.on('error', () => {});
+    response.on('close', () => upstream.destroy());
     request.pipe(upstream);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
