@@ -105,4 +105,34 @@ mod benches {
                 .len()
         });
     }
+
+    /// A sort no earlier view kept: the timeline's copy starts without kept
+    /// orders, and shows rows newest first before it (as a page does).
+    #[divan::bench(args = ["duration", "message", "client", "time", "-time"])]
+    fn fresh_sort(bencher: Bencher, column: &str) {
+        let timeline = Timeline::new(records(ROWS));
+        let query = LogQuery {
+            sort: Sort {
+                column: Column::from_key(column.trim_start_matches('-')).unwrap(),
+                descending: column.starts_with('-') || column == "duration",
+            },
+            ..LogQuery::default()
+        };
+        bencher
+            .with_inputs(|| {
+                let copy = timeline.clone();
+                let none = std::collections::HashMap::new();
+                copy.view(&LogQuery::default(), &Frontier::complete(), &none);
+                copy
+            })
+            .bench_refs(|timeline| {
+                timeline
+                    .view(
+                        &query,
+                        &Frontier::complete(),
+                        &std::collections::HashMap::new(),
+                    )
+                    .len()
+            });
+    }
 }

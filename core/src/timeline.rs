@@ -11,6 +11,7 @@ use super::filter_options::{RowValueCounts, RowValues};
 use super::frontier::Frontier;
 use super::model::{LogRecord, SharedRecord};
 use super::query::{LogQuery, Sort};
+use super::row_sort;
 use super::status::Status;
 
 /// Records with what filtering needs prepared once per row, so a keystroke costs a
@@ -57,18 +58,27 @@ struct RowKey {
 /// The order of all rows for the last two [`Sort`]s, each computed when a view
 /// first needs it, merged with the rows a page adds and forgotten when rows
 /// change or go. Two, so turning a column's order round and back (the usual
-/// second click) sorts nothing the second time.
+/// second click) sorts nothing the second time. Rows newest first are kept
+/// beside them: every other sort breaks its ties by that order.
 #[derive(Debug, Default)]
 struct SortedOnce(std::sync::Mutex<Vec<(Sort, Vec<usize>)>>);
 
-/// How many sorts' orders are kept.
+/// How many sorts' orders are kept, besides rows newest first.
 const KEPT_SORTS: usize = 2;
 
+/// The default order, and every other sort's order of ties.
+const NEWEST_FIRST: Sort = Sort {
+    column: Column::Time,
+    descending: true,
+};
+
 impl SortedOnce {
+    /// Reads `sort`'s order, computed by `compute` (given rows newest first
+    /// when the sort is another) unless kept.
     fn with<T>(
         &self,
         sort: Sort,
-        compute: impl FnOnce() -> Vec<usize>,
+        compute: impl Fn(Sort, Option<&[usize]>) -> Vec<usize>,
         read: impl FnOnce(&[usize]) -> T,
     ) -> T {
         let mut kept = self
@@ -81,8 +91,20 @@ impl SortedOnce {
                 kept.insert(0, entry);
             }
             None => {
-                kept.insert(0, (sort, compute()));
-                kept.truncate(KEPT_SORTS);
+                if sort != NEWEST_FIRST && !kept.iter().any(|(kept, _)| *kept == NEWEST_FIRST) {
+                    kept.push((NEWEST_FIRST, compute(NEWEST_FIRST, None)));
+                }
+                let newest_first = kept
+                    .iter()
+                    .find(|(kept, _)| *kept == NEWEST_FIRST)
+                    .map(|(_, order)| order.as_slice());
+                let order = compute(sort, newest_first);
+                kept.insert(0, (sort, order));
+                let mut place = 0;
+                kept.retain(|(kept, _)| {
+                    place += 1;
+                    place <= KEPT_SORTS || *kept == NEWEST_FIRST
+                });
             }
         }
         read(kept.first().map_or(&[], |(_, order)| order.as_slice()))
@@ -241,40 +263,38 @@ impl Timeline {
         self.records.len() - before
     }
 
-    /// The view's order of rows `a` and `b` under `sort`, total and equal to a
-    /// fresh sort's: [`compare`] then load order for Time, the sort's own keys
-    /// for the other columns.
+    /// The view's order of rows `a` and `b` under `sort`, total: the column's
+    /// value, then time (newest first, or oldest first when Time sorts
+    /// ascending), then load order. Rows without a message go last whichever
+    /// way Message sorts: first, they would stay on screen and have every
+    /// failed run read. Times are compared to the microsecond, as the period
+    /// and the chart read them ([`RowKey::at`]). [`Timeline::sorted_rows`]
+    /// gives the same order for all rows at once.
     fn order(&self, sort: Sort, a: usize, b: usize) -> Ordering {
         let (Some(first), Some(second)) = (self.records.get(a), self.records.get(b)) else {
             return a.cmp(&b);
         };
-        if sort.column == Column::Time {
-            return compare(first, second, sort).then(a.cmp(&b));
-        }
-        // The same keys as a fresh sort (`sort_by_keys`), so rows a page adds
-        // land exactly where sorting again would put them.
-        match number_of(sort.column) {
-            Some(number) => {
-                let key = |record: &LogRecord, index| {
-                    let value = packed(number(record), sort.descending);
-                    (value, self.newest_first(index), index)
-                };
-                key(first, a).cmp(&key(second, b))
-            }
-            None => {
-                let key = |record, index| {
-                    TextKey::of(record, sort.column, self.newest_first(index), index)
-                };
-                key(first, a).order(&key(second, b), sort.descending)
-            }
-        }
-    }
-
-    /// A row's time as a key that sorts later times first (the sign bit
-    /// flipped keeps the order of negative times).
-    fn newest_first(&self, index: usize) -> u64 {
-        let at = self.row_keys.get(index).map_or(0, |key| key.at);
-        !((at as u64) ^ (1 << 63))
+        let at = |index: usize| self.row_keys.get(index).map_or(0, |key| key.at);
+        let last = |record: &LogRecord| sort.column == Column::Message && record.message.is_none();
+        let by_column = match number_of(sort.column) {
+            Some(number) => number(first).cmp(&number(second)),
+            None => text_of(first, sort.column).cmp(&text_of(second, sort.column)),
+        };
+        let by_column = if sort.descending {
+            by_column.reverse()
+        } else {
+            by_column
+        };
+        let by_time = if sort.column == Column::Time && !sort.descending {
+            at(a).cmp(&at(b))
+        } else {
+            at(b).cmp(&at(a))
+        };
+        last(first)
+            .cmp(&last(second))
+            .then(by_column)
+            .then(by_time)
+            .then(a.cmp(&b))
     }
 
     /// The loaded record with this [`LogRecord::key`].
@@ -488,15 +508,6 @@ impl Timeline {
             }
         }
         let sort = query.sort;
-        let all_sorted = || {
-            let mut indices: Vec<usize> = (0..self.records.len()).collect();
-            if sort.column == Column::Time {
-                indices.sort_by(|&a, &b| compare(&self.records[a], &self.records[b], sort));
-            } else {
-                self.sort_by_keys(&mut indices, sort);
-            }
-            indices
-        };
         // Rows are tested in load order (memory order: the records of one page
         // lie together), then read out in the kept order through the flags.
         let kept: Vec<bool> = self
@@ -523,82 +534,128 @@ impl Timeline {
                         && self.is_copy_of_loaded(&self.records[index]))
             })
             .collect();
+        let all_sorted =
+            |sort, newest_first: Option<&[usize]>| self.sorted_rows(sort, newest_first);
         self.sorted.with(sort, all_sorted, |order| {
             order.iter().copied().filter(|&index| kept[index]).collect()
         })
     }
 
-    /// [`compare`]'s order for any column but Time, from keys gathered once
-    /// into one flat vector: sorting 100 000 rows then compares plain values
-    /// instead of following two record pointers (and comparing two dates) per
-    /// comparison. Ties go newest first, then in load order, as the stable sort
-    /// by [`compare`] leaves them.
-    fn sort_by_keys(&self, indices: &mut Vec<usize>, sort: Sort) {
-        if let Some(number) = number_of(sort.column) {
-            let mut keyed: Vec<(u128, u64, usize)> = indices
-                .iter()
-                .map(|&index| {
-                    let value = number(&self.records[index]);
-                    (
-                        packed(value, sort.descending),
-                        self.newest_first(index),
-                        index,
-                    )
-                })
-                .collect();
-            keyed.sort_unstable();
-            *indices = keyed.into_iter().map(|(_, _, index)| index).collect();
-            return;
-        }
-        let mut keyed: Vec<TextKey> = indices
+    /// Every row in [`Timeline::order`], from one integer per row
+    /// ([`row_sort`]): by time, or by the column's keys with ties in the order
+    /// of rows newest first (computed unless given). Falls back to comparing
+    /// rows when the keys do not fit (times over four years apart with 100 000
+    /// rows, values near 2^64).
+    fn sorted_rows(&self, sort: Sort, newest_first: Option<&[usize]>) -> Vec<usize> {
+        let sorted = match (sort.column, newest_first) {
+            (Column::Time, _) => self.by_time(sort.descending),
+            (_, Some(newest_first)) => self.by_column(sort, newest_first),
+            (_, None) => self
+                .by_time(true)
+                .and_then(|newest_first| self.by_column(sort, &newest_first)),
+        };
+        sorted.unwrap_or_else(|| {
+            let mut rows: Vec<usize> = (0..self.records.len()).collect();
+            rows.sort_unstable_by(|&a, &b| self.order(sort, a, b));
+            rows
+        })
+    }
+
+    /// Rows by time, ties in load order: each row's distance from the oldest
+    /// time (from the newest when `descending`) above its load place.
+    fn by_time(&self, descending: bool) -> Option<Vec<usize>> {
+        let (oldest, newest) = self
+            .row_keys
             .iter()
-            .map(|&index| {
-                TextKey::of(
-                    &self.records[index],
-                    sort.column,
-                    self.newest_first(index),
-                    index,
-                )
+            .fold((i64::MAX, i64::MIN), |(low, high), key| {
+                (low.min(key.at), high.max(key.at))
+            });
+        if self.row_keys.is_empty() {
+            return Some(Vec::new());
+        }
+        // `to - from` for `from <= to`, exact over the whole range of i64.
+        let span = |from: i64, to: i64| (to as u64).wrapping_sub(from as u64);
+        let keys: Vec<u64> = self
+            .row_keys
+            .iter()
+            .map(|key| {
+                if descending {
+                    span(key.at, newest)
+                } else {
+                    span(oldest, key.at)
+                }
             })
             .collect();
-        keyed.sort_unstable_by(|a, b| a.order(b, sort.descending));
-        *indices = keyed.into_iter().map(|key| key.index).collect();
-    }
-}
-
-/// A row's place under a sort by a text column.
-struct TextKey<'a> {
-    /// Goes last whichever way the column sorts (a message not read yet).
-    last: bool,
-    text: Option<&'a str>,
-    newest_first: u64,
-    index: usize,
-}
-
-impl<'a> TextKey<'a> {
-    fn of(record: &'a LogRecord, column: Column, newest_first: u64, index: usize) -> Self {
-        let (last, text) = text_of(record, column);
-        TextKey {
-            last,
-            text,
-            newest_first,
-            index,
-        }
+        let load_order: Vec<usize> = (0..self.records.len()).collect();
+        row_sort::stably_by_key(&load_order, &keys, span(oldest, newest))
     }
 
-    /// [`compare`]'s order: the text turned round when descending, ties
-    /// newest first, then in load order.
-    fn order(&self, other: &Self, descending: bool) -> Ordering {
-        let by_text = if descending {
-            other.text.cmp(&self.text)
-        } else {
-            self.text.cmp(&other.text)
+    /// Rows by the sort's column, ties in the order of `newest_first`.
+    fn by_column(&self, sort: Sort, newest_first: &[usize]) -> Option<Vec<usize>> {
+        let (keys, top) = self.column_keys(sort)?;
+        row_sort::stably_by_key(newest_first, &keys, top)
+    }
+
+    /// Each row's value in the sort's column as an integer that orders as
+    /// [`Timeline::order`] does, and the largest; `None` when a value is
+    /// `u64::MAX` (no room left for a missing one below it).
+    fn column_keys(&self, sort: Sort) -> Option<(Vec<u64>, u64)> {
+        let (mut keys, top) = match number_of(sort.column) {
+            Some(number) => {
+                let mut keys = Vec::with_capacity(self.records.len());
+                for record in &self.records {
+                    // A missing value sorts first: 0, and every number one above.
+                    keys.push(number(record).map_or(Some(0), |n| n.checked_add(1))?);
+                }
+                let top = keys.iter().copied().max().unwrap_or(0);
+                (keys, top)
+            }
+            None => self.text_ranks(sort.column),
         };
-        self.last
-            .cmp(&other.last)
-            .then(by_text)
-            .then(self.newest_first.cmp(&other.newest_first))
-            .then(self.index.cmp(&other.index))
+        if sort.descending {
+            keys.iter_mut().for_each(|key| *key = top - *key);
+        }
+        if sort.column != Column::Message {
+            return Some((keys, top));
+        }
+        for (key, record) in keys.iter_mut().zip(&self.records) {
+            if record.message.is_none() {
+                *key = top + 1;
+            }
+        }
+        Some((keys, top + 1))
+    }
+
+    /// Each row's text in `column` as its rank among the column's distinct
+    /// texts (1 for the first, 0 for none), and the number of distinct texts:
+    /// a hash per row and a sort of the distinct texts only, which repeat.
+    fn text_ranks(&self, column: Column) -> (Vec<u64>, u64) {
+        let mut ids: HashMap<&str, usize, rustc_hash::FxBuildHasher> = HashMap::default();
+        let mut texts: Vec<&str> = Vec::new();
+        let row_ids: Vec<usize> = self
+            .records
+            .iter()
+            .map(|record| match text_of(record, column) {
+                None => 0,
+                Some(text) => *ids.entry(text).or_insert_with(|| {
+                    texts.push(text);
+                    texts.len()
+                }),
+            })
+            .collect();
+        let mut ids_by_text: Vec<usize> = (1..=texts.len()).collect();
+        ids_by_text.sort_unstable_by_key(|&id| texts.get(id - 1));
+        let mut rank_of_id = vec![0u64; texts.len() + 1];
+        for (rank, id) in (1..).zip(ids_by_text) {
+            if let Some(slot) = rank_of_id.get_mut(id) {
+                *slot = rank;
+            }
+        }
+        let ranks = row_ids
+            .into_iter()
+            .map(|id| rank_of_id.get(id).copied().unwrap_or(0))
+            .collect();
+        (ranks, texts.len() as u64)
     }
 }
 
@@ -627,7 +684,7 @@ fn contains(haystack: &str, needle: &str) -> bool {
     false
 }
 
-/// A number column's value, as [`compare`] orders it (a missing one first).
+/// A number column's value (a missing one sorts first).
 type NumberOf = fn(&LogRecord) -> Option<u64>;
 
 /// The number columns' values; `None` for the text columns and Time.
@@ -649,63 +706,17 @@ fn number_of(column: Column) -> Option<NumberOf> {
     })
 }
 
-/// `value` as one integer that sorts as [`compare`] does: a missing value
-/// before every number, the whole turned round when descending.
-fn packed(value: Option<u64>, descending: bool) -> u128 {
-    let ascending = value.map_or(0, |n| (1 << 64) | u128::from(n));
-    if descending {
-        (1 << 65) - 1 - ascending
-    } else {
-        ascending
-    }
-}
-
-/// A text column's value, as [`compare`] orders it (a missing one first),
-/// and whether the row goes last whichever way the column sorts (a message not
-/// read yet).
-fn text_of(record: &LogRecord, column: Column) -> (bool, Option<&str>) {
-    let text = match column {
+/// A text column's value (a missing one sorts first); `None` for the
+/// number columns and Time.
+fn text_of(record: &LogRecord, column: Column) -> Option<&str> {
+    match column {
         Column::Type => Some(record.kind.label()),
         Column::Collection => Some(record.collection.as_str()),
         Column::Name => record.name.as_deref(),
         Column::Client => record.client.as_deref(),
         Column::Message => record.message.as_deref(),
         _ => None,
-    };
-    (column == Column::Message && text.is_none(), text)
-}
-
-fn compare(a: &LogRecord, b: &LogRecord, sort: Sort) -> Ordering {
-    // Rows whose message is not read yet go last whichever way Message sorts:
-    // first, they would stay on screen and have every failed run read.
-    if sort.column == Column::Message {
-        match (&a.message, &b.message) {
-            (Some(_), None) => return Ordering::Less,
-            (None, Some(_)) => return Ordering::Greater,
-            _ => {}
-        }
     }
-    let by_column = match sort.column {
-        Column::Time => a.timestamp.cmp(&b.timestamp),
-        Column::Status => a.status.cmp(&b.status),
-        Column::Type => a.kind.label().cmp(b.kind.label()),
-        Column::Collection => a.collection.cmp(&b.collection),
-        Column::Name => a.name.cmp(&b.name),
-        Column::Client => a.client.cmp(&b.client),
-        Column::Message => a.message.cmp(&b.message),
-        Column::Duration => a.duration_ms.cmp(&b.duration_ms),
-        Column::Operations => a.usage.operations.cmp(&b.usage.operations),
-        Column::Transfer => a.usage.transfer.cmp(&b.usage.transfer),
-        Column::Credits => a.usage.centicredits.cmp(&b.usage.centicredits),
-        Column::Tokens => a.usage.tokens.cmp(&b.usage.tokens),
-        Column::Steps => a.usage.steps.cmp(&b.usage.steps),
-    };
-    let by_column = if sort.descending {
-        by_column.reverse()
-    } else {
-        by_column
-    };
-    by_column.then_with(|| b.timestamp.cmp(&a.timestamp))
 }
 
 #[cfg(test)]
@@ -714,6 +725,41 @@ mod tests {
     use crate::model::{CollectionType, Usage};
     use crate::status::Status;
     use chrono::{TimeZone, Utc};
+
+    /// The order the view promises, written out plainly: a stable sort by it
+    /// is what every fresh sort, kept order and merged page must equal.
+    fn compare(a: &LogRecord, b: &LogRecord, sort: Sort) -> Ordering {
+        // Rows whose message is not read yet go last whichever way Message sorts:
+        // first, they would stay on screen and have every failed run read.
+        if sort.column == Column::Message {
+            match (&a.message, &b.message) {
+                (Some(_), None) => return Ordering::Less,
+                (None, Some(_)) => return Ordering::Greater,
+                _ => {}
+            }
+        }
+        let by_column = match sort.column {
+            Column::Time => a.timestamp.cmp(&b.timestamp),
+            Column::Status => a.status.cmp(&b.status),
+            Column::Type => a.kind.label().cmp(b.kind.label()),
+            Column::Collection => a.collection.cmp(&b.collection),
+            Column::Name => a.name.cmp(&b.name),
+            Column::Client => a.client.cmp(&b.client),
+            Column::Message => a.message.cmp(&b.message),
+            Column::Duration => a.duration_ms.cmp(&b.duration_ms),
+            Column::Operations => a.usage.operations.cmp(&b.usage.operations),
+            Column::Transfer => a.usage.transfer.cmp(&b.usage.transfer),
+            Column::Credits => a.usage.centicredits.cmp(&b.usage.centicredits),
+            Column::Tokens => a.usage.tokens.cmp(&b.usage.tokens),
+            Column::Steps => a.usage.steps.cmp(&b.usage.steps),
+        };
+        let by_column = if sort.descending {
+            by_column.reverse()
+        } else {
+            by_column
+        };
+        by_column.then_with(|| b.timestamp.cmp(&a.timestamp))
+    }
 
     fn record(id: &str, minute: u32, status: Status, duration: Option<u64>) -> LogRecord {
         LogRecord {
@@ -1044,12 +1090,39 @@ mod tests {
         assert_eq!(index.get("s:c", &records), None);
     }
 
+    /// Times too far apart to share one integer with a row's place (over
+    /// four years with 100 000 rows, the whole calendar with four) are sorted
+    /// by comparing rows, in the same order.
     #[test]
-    fn packed_numbers_keep_their_order_to_the_widest_values() {
-        let values = [None, Some(0), Some(1), Some(u64::MAX - 1), Some(u64::MAX)];
-        for pair in values.windows(2) {
-            assert!(packed(pair[0], false) < packed(pair[1], false), "{pair:?}");
-            assert!(packed(pair[0], true) > packed(pair[1], true), "{pair:?}");
+    fn rows_too_far_apart_for_one_integer_sort_as_the_general_order() {
+        let (first, last) = (
+            chrono::DateTime::<Utc>::MIN_UTC,
+            chrono::DateTime::<Utc>::MAX_UTC,
+        );
+        let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+        let records: Vec<LogRecord> = [
+            (first, Some(5)),
+            (now, None),
+            (last, Some(5)),
+            (now, Some(1)),
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, (timestamp, duration))| LogRecord {
+            timestamp,
+            ..record(&format!("r{i}"), 0, Status::Success, duration)
+        })
+        .collect();
+        let timeline = Timeline::new(records);
+        for column in [Column::Time, Column::Duration, Column::Message] {
+            for descending in [false, true] {
+                let sort = Sort { column, descending };
+                let mut general: Vec<usize> = (0..timeline.len()).collect();
+                general.sort_by(|&a, &b| {
+                    compare(&timeline.records()[a], &timeline.records()[b], sort)
+                });
+                assert_eq!(timeline.sorted_rows(sort, None), general, "{sort:?}");
+            }
         }
     }
 
