@@ -264,6 +264,18 @@ async fn an_unreachable_server_is_reported_as_unreachable() {
 }
 
 #[wasm_bindgen_test]
+async fn a_body_is_read_as_utf_8_with_invalid_bytes_replaced() {
+    // "Zürich €" then a byte no UTF-8 text holds, as `Response.text()` reads it.
+    let request = ApiRequest {
+        url: "data:application/json,Z%C3%BCrich%20%E2%82%AC%FF".into(),
+        headers: vec![],
+    };
+    let answer = net::get(&request, None).await.unwrap();
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.body, "Zürich €\u{FFFD}");
+}
+
+#[wasm_bindgen_test]
 async fn an_aborted_request_is_reported_as_aborted() {
     let controller = web_sys::AbortController::new().unwrap();
     controller.abort();

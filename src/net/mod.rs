@@ -66,13 +66,18 @@ pub async fn get(
         .headers()
         .get("retry-after")
         .and_then(|value| value.trim().parse().ok());
-    let body = response.text().await.map_err(|error| {
+    // The body's bytes copied into wasm as they are: `text()` would decode
+    // them into a JS string, and handing that to Rust encodes it back.
+    let bytes = response.binary().await.map_err(|error| {
         if aborted() {
             NetError::Aborted
         } else {
             NetError::Unreachable(error.to_string())
         }
     })?;
+    // Invalid UTF-8 is replaced, as `text()` does.
+    let body = String::from_utf8(bytes)
+        .unwrap_or_else(|invalid| String::from_utf8_lossy(invalid.as_bytes()).into_owned());
     Ok(HttpAnswer {
         status,
         body,
