@@ -264,10 +264,11 @@ async fn an_unreachable_server_is_reported_as_unreachable() {
 }
 
 #[wasm_bindgen_test]
-async fn a_body_is_read_as_utf_8_with_invalid_bytes_replaced() {
-    // "Zürich €" then a byte no UTF-8 text holds, as `Response.text()` reads it.
+async fn a_body_is_read_as_utf_8_without_its_bom_and_with_invalid_bytes_replaced() {
+    // A byte-order mark, "Zürich €", then a byte no UTF-8 text holds: read as
+    // `Response.text()` reads them.
     let request = ApiRequest {
-        url: "data:application/json,Z%C3%BCrich%20%E2%82%AC%FF".into(),
+        url: "data:application/json,%EF%BB%BFZ%C3%BCrich%20%E2%82%AC%FF".into(),
         headers: vec![],
     };
     let answer = net::get(&request, None).await.unwrap();

@@ -8,33 +8,60 @@ pub(crate) fn bits(n: u64) -> u32 {
     u64::BITS - n.leading_zeros()
 }
 
-/// The rows of `order` ordered by `keys[row]` (each at most `top`), rows of
-/// equal key staying in `order`'s order; a row without a key counts as 0.
-/// `None` when a key and a place do not fit in 64 bits together (keys beyond
-/// 2^46 with 100 000 rows): the caller then sorts by comparison.
+/// The rows of `order` ordered by `keys[row]`, rows of equal key staying in
+/// `order`'s order.
 ///
 /// Each row's key goes above its place in `order`; a radix sort by the key's
 /// bits alone keeps rows of equal key in the order it found them, which is
-/// `order`'s, so the place costs no pass.
-pub(crate) fn stably_by_key(order: &[usize], keys: &[u64], top: u64) -> Option<Vec<usize>> {
-    let place_bits = bits(order.len() as u64);
-    if bits(top) + place_bits > u64::BITS {
-        return None;
+/// `order`'s, so the place costs no pass. Keys too wide to sit above a place
+/// (beyond 2^47 with 100 000 rows) are replaced by their ranks among the
+/// distinct keys, which keep their order and always fit.
+pub(crate) fn stably_by_key(order: &[usize], keys: &[u64]) -> Vec<usize> {
+    let top = highest(keys);
+    if bits(top) + bits(order.len() as u64) <= u64::BITS {
+        return radix_by_key(order, keys, top);
     }
+    let ranks = dense_ranks(keys);
+    let top = highest(&ranks);
+    if bits(top) + bits(order.len() as u64) <= u64::BITS {
+        radix_by_key(order, &ranks, top)
+    } else {
+        // Over 2^32 rows: no integer holds a rank and a place.
+        let mut rows = order.to_vec();
+        rows.sort_by_key(|&row| keys[row]);
+        rows
+    }
+}
+
+/// Each value's rank among the distinct values, 0 for the smallest.
+pub(crate) fn dense_ranks<T: Ord + Copy>(values: &[T]) -> Vec<u64> {
+    let mut distinct = values.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    values
+        .iter()
+        .map(|value| distinct.binary_search(value).unwrap_or_else(|place| place) as u64)
+        .collect()
+}
+
+fn highest(keys: &[u64]) -> u64 {
+    keys.iter().copied().max().unwrap_or(0)
+}
+
+/// [`stably_by_key`] for keys (at most `top`) that fit above a place.
+fn radix_by_key(order: &[usize], keys: &[u64], top: u64) -> Vec<usize> {
+    let place_bits = bits(order.len() as u64);
     let mut packed: Vec<u64> = order
         .iter()
-        .map(|&row| keys.get(row).copied().unwrap_or(0))
         .enumerate()
-        .map(|(place, key)| (key << place_bits) | place as u64)
+        .map(|(place, &row)| (keys[row] << place_bits) | place as u64)
         .collect();
     radix_sort(&mut packed, place_bits..place_bits + bits(top));
     let place_mask = (1u64 << place_bits) - 1;
-    Some(
-        packed
-            .into_iter()
-            .filter_map(|packed| order.get((packed & place_mask) as usize).copied())
-            .collect(),
-    )
+    packed
+        .into_iter()
+        .map(|packed| order[(packed & place_mask) as usize])
+        .collect()
 }
 
 /// Bits a pass of [`radix_sort`] orders by: 2 048 counters fit a core's
@@ -104,27 +131,37 @@ mod tests {
             prop_assert_eq!(keys, expected);
         }
 
-        /// Narrow keys come out as a stable sort of the given order leaves
-        /// them; keys too wide to pack with a place are refused.
+        /// Any keys, narrow or too wide to sit above a place, come out as a
+        /// stable sort of the given order leaves them.
         #[test]
-        fn rows_are_ordered_stably_by_key_or_refused_when_too_wide(
+        fn rows_are_ordered_stably_by_key_whatever_its_width(
             keys in proptest::collection::vec(
-                prop_oneof![0..4u64, Just(1 << 40), Just(u64::MAX)],
+                prop_oneof![0..4u64, Just(1 << 40), Just(u64::MAX - 1), Just(u64::MAX)],
                 0..120,
             ),
             reversed in any::<bool>(),
         ) {
-            let top = keys.iter().copied().max().unwrap_or(0);
             let mut order: Vec<usize> = (0..keys.len()).collect();
             if reversed {
                 order.reverse();
             }
             let mut expected = order.clone();
             expected.sort_by_key(|&row| keys[row]);
-            match stably_by_key(&order, &keys, top) {
-                Some(sorted) => prop_assert_eq!(sorted, expected),
-                None => prop_assert!(bits(top) + bits(keys.len() as u64) > 64),
+            prop_assert_eq!(stably_by_key(&order, &keys), expected);
+        }
+
+        #[test]
+        fn ranks_keep_the_order_of_values_and_are_dense(
+            values in proptest::collection::vec(proptest::option::of(0..6u64), 0..40),
+        ) {
+            let ranks = dense_ranks(&values);
+            for (a, b) in values.iter().zip(&ranks) {
+                for (c, d) in values.iter().zip(&ranks) {
+                    prop_assert_eq!(a.cmp(c), b.cmp(d));
+                }
             }
+            let distinct: std::collections::BTreeSet<_> = values.iter().collect();
+            prop_assert_eq!(ranks.iter().max().map_or(0, |top| top + 1), distinct.len() as u64);
         }
     }
 }

@@ -47,8 +47,9 @@ pub struct Timeline {
 struct RowKey {
     /// Its time in Unix microseconds: compared and bucketed as a plain number,
     /// with no date arithmetic per row. Vendors write milliseconds at the
-    /// finest; the period's edge ([`Frontier::covers_micros`]), the sort's ties
-    /// and the chart all read times to this microsecond.
+    /// finest; the period's edge ([`Frontier::covers_micros`]), the sort by
+    /// time and every sort's ties, and the chart all read times to this
+    /// microsecond (rows closer than that tie, and keep their load order).
     at: i64,
     status: Status,
     /// Its place in [`Timeline::sources`].
@@ -63,7 +64,7 @@ struct RowKey {
 #[derive(Debug, Default)]
 struct SortedOnce(std::sync::Mutex<Vec<(Sort, Vec<usize>)>>);
 
-/// How many sorts' orders are kept, besides rows newest first.
+/// How many sorts' orders are kept besides rows newest first.
 const KEPT_SORTS: usize = 2;
 
 /// The default order, and every other sort's order of ties.
@@ -91,7 +92,8 @@ impl SortedOnce {
                 kept.insert(0, entry);
             }
             None => {
-                if sort != NEWEST_FIRST && !kept.iter().any(|(kept, _)| *kept == NEWEST_FIRST) {
+                let needs_newest_first = sort.column != Column::Time;
+                if needs_newest_first && !kept.iter().any(|(kept, _)| *kept == NEWEST_FIRST) {
                     kept.push((NEWEST_FIRST, compute(NEWEST_FIRST, None)));
                 }
                 let newest_first = kept
@@ -100,10 +102,12 @@ impl SortedOnce {
                     .map(|(_, order)| order.as_slice());
                 let order = compute(sort, newest_first);
                 kept.insert(0, (sort, order));
-                let mut place = 0;
+                let mut others = 0;
                 kept.retain(|(kept, _)| {
-                    place += 1;
-                    place <= KEPT_SORTS || *kept == NEWEST_FIRST
+                    *kept == NEWEST_FIRST || {
+                        others += 1;
+                        others <= KEPT_SORTS
+                    }
                 });
             }
         }
@@ -276,9 +280,11 @@ impl Timeline {
         };
         let at = |index: usize| self.row_keys.get(index).map_or(0, |key| key.at);
         let last = |record: &LogRecord| sort.column == Column::Message && record.message.is_none();
-        let by_column = match number_of(sort.column) {
-            Some(number) => number(first).cmp(&number(second)),
-            None => text_of(first, sort.column).cmp(&text_of(second, sort.column)),
+        let by_column = match (sort.column, number_of(sort.column)) {
+            // Time is compared next, in the sort's direction.
+            (Column::Time, _) => Ordering::Equal,
+            (_, Some(number)) => number(first).cmp(&number(second)),
+            (_, None) => text_of(first, sort.column).cmp(&text_of(second, sort.column)),
         };
         let by_column = if sort.descending {
             by_column.reverse()
@@ -470,7 +476,8 @@ impl Timeline {
     /// Indices of the records `query` selects within the complete part of the
     /// period (`frontier`), in its sort order. Rows of the sources in `server`
     /// skip the filters those servers applied already. Ties fall back to newest
-    /// first, then to load order, so the view never shuffles between renders.
+    /// first (under a sort by time, straight) to load order, so the view never
+    /// shuffles between renders.
     pub fn view(
         &self,
         query: &LogQuery,
@@ -541,94 +548,84 @@ impl Timeline {
         })
     }
 
-    /// Every row in [`Timeline::order`], from one integer per row
+    /// Every row in [`Timeline::order`], sorted on one integer per row
     /// ([`row_sort`]): by time, or by the column's keys with ties in the order
-    /// of rows newest first (computed unless given). Falls back to comparing
-    /// rows when the keys do not fit (times over four years apart with 100 000
-    /// rows, values near 2^64).
+    /// of rows newest first (computed unless given).
     fn sorted_rows(&self, sort: Sort, newest_first: Option<&[usize]>) -> Vec<usize> {
-        let sorted = match (sort.column, newest_first) {
+        match (sort.column, newest_first) {
             (Column::Time, _) => self.by_time(sort.descending),
             (_, Some(newest_first)) => self.by_column(sort, newest_first),
-            (_, None) => self
-                .by_time(true)
-                .and_then(|newest_first| self.by_column(sort, &newest_first)),
-        };
-        sorted.unwrap_or_else(|| {
-            let mut rows: Vec<usize> = (0..self.records.len()).collect();
-            rows.sort_unstable_by(|&a, &b| self.order(sort, a, b));
-            rows
-        })
+            (_, None) => self.by_column(sort, &self.by_time(true)),
+        }
     }
 
     /// Rows by time, ties in load order: each row's distance from the oldest
-    /// time (from the newest when `descending`) above its load place.
-    fn by_time(&self, descending: bool) -> Option<Vec<usize>> {
-        let (oldest, newest) = self
-            .row_keys
-            .iter()
-            .fold((i64::MAX, i64::MIN), |(low, high), key| {
-                (low.min(key.at), high.max(key.at))
-            });
-        if self.row_keys.is_empty() {
-            return Some(Vec::new());
-        }
-        // `to - from` for `from <= to`, exact over the whole range of i64.
-        let span = |from: i64, to: i64| (to as u64).wrapping_sub(from as u64);
-        let keys: Vec<u64> = self
-            .row_keys
-            .iter()
-            .map(|key| {
+    /// time (from the newest when `descending`).
+    fn by_time(&self, descending: bool) -> Vec<usize> {
+        let times = self.row_keys.iter().map(|key| key.at);
+        let (Some(oldest), Some(newest)) = (times.clone().min(), times.clone().max()) else {
+            return Vec::new();
+        };
+        let keys: Vec<u64> = times
+            .map(|at| {
                 if descending {
-                    span(key.at, newest)
+                    newest.abs_diff(at)
                 } else {
-                    span(oldest, key.at)
+                    at.abs_diff(oldest)
                 }
             })
             .collect();
         let load_order: Vec<usize> = (0..self.records.len()).collect();
-        row_sort::stably_by_key(&load_order, &keys, span(oldest, newest))
+        row_sort::stably_by_key(&load_order, &keys)
     }
 
     /// Rows by the sort's column, ties in the order of `newest_first`.
-    fn by_column(&self, sort: Sort, newest_first: &[usize]) -> Option<Vec<usize>> {
-        let (keys, top) = self.column_keys(sort)?;
-        row_sort::stably_by_key(newest_first, &keys, top)
+    fn by_column(&self, sort: Sort, newest_first: &[usize]) -> Vec<usize> {
+        row_sort::stably_by_key(newest_first, &self.column_keys(sort))
     }
 
     /// Each row's value in the sort's column as an integer that orders as
-    /// [`Timeline::order`] does, and the largest; `None` when a value is
-    /// `u64::MAX` (no room left for a missing one below it).
-    fn column_keys(&self, sort: Sort) -> Option<(Vec<u64>, u64)> {
+    /// [`Timeline::order`] does.
+    fn column_keys(&self, sort: Sort) -> Vec<u64> {
         let (mut keys, top) = match number_of(sort.column) {
-            Some(number) => {
-                let mut keys = Vec::with_capacity(self.records.len());
-                for record in &self.records {
-                    // A missing value sorts first: 0, and every number one above.
-                    keys.push(number(record).map_or(Some(0), |n| n.checked_add(1))?);
-                }
-                let top = keys.iter().copied().max().unwrap_or(0);
-                (keys, top)
-            }
+            Some(number) => self.number_keys(number),
             None => self.text_ranks(sort.column),
         };
         if sort.descending {
             keys.iter_mut().for_each(|key| *key = top - *key);
         }
-        if sort.column != Column::Message {
-            return Some((keys, top));
-        }
-        for (key, record) in keys.iter_mut().zip(&self.records) {
-            if record.message.is_none() {
-                *key = top + 1;
+        if sort.column == Column::Message {
+            for (key, record) in keys.iter_mut().zip(&self.records) {
+                if record.message.is_none() {
+                    *key = top + 1;
+                }
             }
         }
-        Some((keys, top + 1))
+        keys
+    }
+
+    /// Each row's number, a missing one first (0, and every number one
+    /// above), and the largest key. A number of `u64::MAX` leaves no room
+    /// above: then each row gets its value's rank among the distinct values.
+    fn number_keys(&self, number: NumberOf) -> (Vec<u64>, u64) {
+        let keys: Option<Vec<u64>> = self
+            .records
+            .iter()
+            .map(|record| number(record).map_or(Some(0), |n| n.checked_add(1)))
+            .collect();
+        let keys = keys.unwrap_or_else(|| {
+            let values: Vec<Option<u64>> =
+                self.records.iter().map(|record| number(record)).collect();
+            row_sort::dense_ranks(&values)
+        });
+        let top = keys.iter().copied().max().unwrap_or(0);
+        (keys, top)
     }
 
     /// Each row's text in `column` as its rank among the column's distinct
     /// texts (1 for the first, 0 for none), and the number of distinct texts:
     /// a hash per row and a sort of the distinct texts only, which repeat.
+    #[inline(never)]
     fn text_ranks(&self, column: Column) -> (Vec<u64>, u64) {
         let mut ids: HashMap<&str, usize, rustc_hash::FxBuildHasher> = HashMap::default();
         let mut texts: Vec<&str> = Vec::new();
@@ -706,8 +703,8 @@ fn number_of(column: Column) -> Option<NumberOf> {
     })
 }
 
-/// A text column's value (a missing one sorts first); `None` for the
-/// number columns and Time.
+/// A text column's value (a missing one sorts first, but for Message, whose
+/// rows without one go last); `None` for the number columns and Time.
 fn text_of(record: &LogRecord, column: Column) -> Option<&str> {
     match column {
         Column::Type => Some(record.kind.label()),
@@ -727,8 +724,10 @@ mod tests {
     use chrono::{TimeZone, Utc};
 
     /// The order the view promises, written out plainly: a stable sort by it
-    /// is what every fresh sort, kept order and merged page must equal.
+    /// is what every fresh sort, kept order and merged page must equal. Times
+    /// count to the microsecond ([`RowKey::at`]).
     fn compare(a: &LogRecord, b: &LogRecord, sort: Sort) -> Ordering {
+        let micros = |record: &LogRecord| record.timestamp.timestamp_micros();
         // Rows whose message is not read yet go last whichever way Message sorts:
         // first, they would stay on screen and have every failed run read.
         if sort.column == Column::Message {
@@ -739,7 +738,7 @@ mod tests {
             }
         }
         let by_column = match sort.column {
-            Column::Time => a.timestamp.cmp(&b.timestamp),
+            Column::Time => micros(a).cmp(&micros(b)),
             Column::Status => a.status.cmp(&b.status),
             Column::Type => a.kind.label().cmp(b.kind.label()),
             Column::Collection => a.collection.cmp(&b.collection),
@@ -758,7 +757,7 @@ mod tests {
         } else {
             by_column
         };
-        by_column.then_with(|| b.timestamp.cmp(&a.timestamp))
+        by_column.then_with(|| micros(b).cmp(&micros(a)))
     }
 
     fn record(id: &str, minute: u32, status: Status, duration: Option<u64>) -> LogRecord {
@@ -1090,38 +1089,60 @@ mod tests {
         assert_eq!(index.get("s:c", &records), None);
     }
 
-    /// Times too far apart to share one integer with a row's place (over
-    /// four years with 100 000 rows, the whole calendar with four) are sorted
-    /// by comparing rows, in the same order.
+    /// Rows at the edges every column's keys can reach: times centuries
+    /// apart and on both sides of 1970 (ranked, not packed), rows under a
+    /// microsecond apart (tied), numbers at `u64::MAX` (ranked), every kind,
+    /// missing values. Sorted fresh, with a page merged into the kept order,
+    /// and fresh again, each must equal a stable sort by [`compare`].
     #[test]
-    fn rows_too_far_apart_for_one_integer_sort_as_the_general_order() {
-        let (first, last) = (
-            chrono::DateTime::<Utc>::MIN_UTC,
-            chrono::DateTime::<Utc>::MAX_UTC,
-        );
+    fn rows_at_the_edges_sort_as_the_general_order_fresh_and_merged() {
         let now = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-        let records: Vec<LogRecord> = [
-            (first, Some(5)),
-            (now, None),
-            (last, Some(5)),
-            (now, Some(1)),
-        ]
-        .into_iter()
-        .enumerate()
-        .map(|(i, (timestamp, duration))| LogRecord {
-            timestamp,
-            ..record(&format!("r{i}"), 0, Status::Success, duration)
-        })
-        .collect();
-        let timeline = Timeline::new(records);
-        for column in [Column::Time, Column::Duration, Column::Message] {
+        let times = [
+            chrono::DateTime::<Utc>::MIN_UTC,
+            Utc.with_ymd_and_hms(1969, 12, 31, 23, 59, 0).unwrap(),
+            Utc.with_ymd_and_hms(1970, 1, 1, 0, 1, 0).unwrap(),
+            now,
+            now + chrono::Duration::nanoseconds(500),
+            chrono::DateTime::<Utc>::MAX_UTC,
+        ];
+        let numbers = [None, Some(0), Some(5), Some(u64::MAX - 1), Some(u64::MAX)];
+        let row = |i: usize| {
+            let number = |step: usize| numbers[(i * step) % numbers.len()];
+            let mut r = record(&format!("r{i}"), 0, Status::Success, number(1));
+            r.timestamp = times[(i * 7) % times.len()];
+            r.kind = CollectionType::ALL[i % CollectionType::ALL.len()];
+            r.message = [None, Some("b"), Some("a")][i % 3].map(str::to_owned);
+            r.name = [None, Some("x"), Some("X")][(i / 2) % 3].map(str::to_owned);
+            r.usage = Usage {
+                operations: number(2),
+                transfer: number(3),
+                centicredits: number(4),
+                tokens: Some((i % 2) as u64),
+                steps: number(7),
+            };
+            r
+        };
+        let general = |timeline: &Timeline, sort: Sort| {
+            let mut rows: Vec<usize> = (0..timeline.len()).collect();
+            rows.sort_by(|&a, &b| compare(&timeline.records()[a], &timeline.records()[b], sort));
+            rows
+        };
+        for column in Column::ALL {
             for descending in [false, true] {
                 let sort = Sort { column, descending };
-                let mut general: Vec<usize> = (0..timeline.len()).collect();
-                general.sort_by(|&a, &b| {
-                    compare(&timeline.records()[a], &timeline.records()[b], sort)
-                });
-                assert_eq!(timeline.sorted_rows(sort, None), general, "{sort:?}");
+                let query = LogQuery {
+                    sort,
+                    ..LogQuery::default()
+                };
+                let view = |timeline: &Timeline| {
+                    timeline.view(&query, &Frontier::complete(), &HashMap::new())
+                };
+                let mut timeline = Timeline::new((0..30).map(row).collect());
+                assert_eq!(view(&timeline), general(&timeline, sort), "{sort:?} fresh");
+                timeline.extend((30..45).map(row));
+                assert_eq!(view(&timeline), general(&timeline, sort), "{sort:?} merged");
+                let fresh = timeline.clone();
+                assert_eq!(view(&fresh), general(&fresh, sort), "{sort:?} fresh again");
             }
         }
     }

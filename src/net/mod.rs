@@ -75,12 +75,19 @@ pub async fn get(
             NetError::Unreachable(error.to_string())
         }
     })?;
-    // Invalid UTF-8 is replaced, as `text()` does.
-    let body = String::from_utf8(bytes)
-        .unwrap_or_else(|invalid| String::from_utf8_lossy(invalid.as_bytes()).into_owned());
     Ok(HttpAnswer {
         status,
-        body,
+        body: utf8_text(bytes),
         retry_after,
     })
+}
+
+/// The bytes as `Response.text()` reads them: a leading byte-order mark
+/// dropped (a JSON parser would stop at it), invalid UTF-8 replaced.
+fn utf8_text(mut bytes: Vec<u8>) -> String {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes)
+        .unwrap_or_else(|invalid| String::from_utf8_lossy(invalid.as_bytes()).into_owned())
 }
