@@ -608,16 +608,18 @@ impl Timeline {
     /// above), and the largest key. A number of `u64::MAX` leaves no room
     /// above: then each row gets its value's rank among the distinct values.
     fn number_keys(&self, number: NumberOf) -> (Vec<u64>, u64) {
-        let keys: Option<Vec<u64>> = self
-            .records
-            .iter()
-            .map(|record| number(record).map_or(Some(0), |n| n.checked_add(1)))
-            .collect();
-        let keys = keys.unwrap_or_else(|| {
-            let values: Vec<Option<u64>> =
-                self.records.iter().map(|record| number(record)).collect();
-            row_sort::dense_ranks(&values)
-        });
+        let mut keys = Vec::with_capacity(self.records.len());
+        for record in &self.records {
+            match number(record).map_or(Some(0), |n| n.checked_add(1)) {
+                Some(key) => keys.push(key),
+                None => {
+                    let values: Vec<Option<u64>> =
+                        self.records.iter().map(|record| number(record)).collect();
+                    keys = row_sort::dense_ranks(&values);
+                    break;
+                }
+            }
+        }
         let top = keys.iter().copied().max().unwrap_or(0);
         (keys, top)
     }
