@@ -613,9 +613,20 @@ impl Timeline {
             match number(record).map_or(Some(0), |n| n.checked_add(1)) {
                 Some(key) => keys.push(key),
                 None => {
-                    let values: Vec<Option<u64>> =
-                        self.records.iter().map(|record| number(record)).collect();
-                    keys = row_sort::dense_ranks(&values);
+                    // Ranked instead: a missing value and 0 share rank 0,
+                    // and a number goes one above its rank.
+                    let values: Vec<u64> = self
+                        .records
+                        .iter()
+                        .map(|record| number(record).unwrap_or(0))
+                        .collect();
+                    let ranks = row_sort::dense_ranks(&values);
+                    keys = self
+                        .records
+                        .iter()
+                        .zip(ranks)
+                        .map(|(record, rank)| number(record).map_or(0, |_| rank + 1))
+                        .collect();
                     break;
                 }
             }
