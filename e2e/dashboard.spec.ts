@@ -183,6 +183,28 @@ test('a slow stale answer never overwrites the newer one', async ({ page }) => {
   await expect(page.locator('.source.loading')).toHaveCount(0);
 });
 
+test('sorting by a column orders the rows on screen by it, both ways', async ({ page }) => {
+  await page.goto('/?period=24h&tz=utc');
+  await settled(page);
+  // Byte order, a row without a client first when ascending (as the core sorts).
+  const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const header = page.getByRole('columnheader', { name: /^Client/ });
+  await page.getByRole('button', { name: /^Client/ }).click();
+  await expect(page).toHaveURL(/[?&]sort=client(&|$)/);
+  await expect(header).toHaveAttribute('aria-sort', 'ascending');
+  // Rows with no client (connector runs) fill the first screen.
+  const ascending = await column(page, 6);
+  expect(ascending).toEqual([...ascending].sort(byteOrder));
+
+  await page.getByRole('button', { name: /^Client/ }).click();
+  await expect(page).toHaveURL(/[?&]sort=-client(&|$)/);
+  await expect(header).toHaveAttribute('aria-sort', 'descending');
+  const descending = await column(page, 6);
+  expect(new Set(descending).size).toBeGreaterThan(1);
+  expect(descending).toEqual([...descending].sort(byteOrder).reverse());
+  expect(byteOrder(descending[0], ascending[0])).toBe(1);
+});
+
 test('the volume chart narrows the period to a bar', async ({ page }) => {
   await page.goto('/?period=24h');
   await settled(page);
