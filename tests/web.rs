@@ -102,7 +102,12 @@ fn many_records(count: usize) -> Vec<LogRecord> {
         .collect()
 }
 
-fn mount_table(root: &HtmlElement, records: Vec<LogRecord>, on_sort: Callback<Column>) {
+/// Mounts a table of `records` in their order; returns its timeline.
+fn mount_table(
+    root: &HtmlElement,
+    records: Vec<LogRecord>,
+    on_sort: Callback<Column>,
+) -> RwSignal<Timeline> {
     let style = web_sys::window()
         .unwrap()
         .document()
@@ -130,6 +135,7 @@ fn mount_table(root: &HtmlElement, records: Vec<LogRecord>, on_sort: Callback<Co
                 on_open=ignore_key on_near_end=ignore at_top=RwSignal::new(true) shown=RwSignal::new((0, 0)) />
         }
     }));
+    timeline
 }
 
 #[wasm_bindgen_test]
@@ -147,7 +153,7 @@ async fn log_table_shows_formatted_cells_and_reports_sorting() {
     settle().await;
     assert_eq!(texts(&root, "tbody tr[data-key]").len(), 2);
     assert_eq!(
-        texts(&root, "tbody tr[data-key]:nth-child(2) td"),
+        texts(&root, "tbody tr[data-key]:nth-child(1) td"),
         [
             "2026-01-01 10:00:00",
             "Error",
@@ -183,21 +189,73 @@ async fn log_table_keeps_the_dom_bounded_and_follows_the_scroll() {
         .unwrap()
         .unwrap()
         .unchecked_into();
-    viewport.set_scroll_top(24 * 5_000);
+    // Far, then a little down and a little up (rows kept and added at either
+    // end), then back far: the DOM always holds one run of consecutive rows in
+    // order, numbered by their place, the row scrolled to among them.
+    for row in [5_000, 5_010, 5_004, 4_990, 9_000, 9_995, 3] {
+        viewport.set_scroll_top(24 * row);
+        settle().await;
+        let shown = rows_shown(&root);
+        assert!(shown.len() < 40, "{} rows in the DOM", shown.len());
+        let first = shown.first().map_or(0, |(position, _)| *position);
+        for (offset, (position, key)) in shown.iter().enumerate() {
+            assert_eq!(*position, first + offset, "{shown:?}");
+            assert_eq!(key, &format!("demo:{position}"), "{shown:?}");
+        }
+        assert!(
+            shown.iter().any(|(position, _)| *position == row as usize),
+            "row {row} not among {shown:?}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn log_table_redraws_only_the_rows_that_changed() {
+    let root = container();
+    let records = many_records(100);
+    let timeline = mount_table(&root, records.clone(), Callback::new(|_| {}));
     settle().await;
-    let rendered_keys: Vec<String> = {
-        let nodes = root.query_selector_all("tbody tr[data-key]").unwrap();
-        (0..nodes.length())
-            .filter_map(|i| nodes.item(i))
-            .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
-            .filter_map(|e| e.get_attribute("data-key"))
-            .collect()
+    let row = |key: &str| {
+        root.query_selector(&format!("tr[data-key='{key}']"))
+            .unwrap()
+            .unwrap()
     };
-    assert!(rendered_keys.len() < 40);
-    assert!(
-        rendered_keys.iter().any(|key| key == "demo:5000"),
-        "{rendered_keys:?}"
-    );
+    let (kept, changed) = (row("demo:1"), row("demo:3"));
+    // A message arrives for one row (Make's lazy read): that row is drawn
+    // anew, the others stay the very same elements.
+    let mut reading = records[3].clone();
+    reading.message = Some("Arrived later".into());
+    timeline.update(|timeline| {
+        timeline.update_known(vec![reading]);
+    });
+    settle().await;
+    assert!(row("demo:1").is_same_node(Some(&kept)));
+    assert!(!row("demo:3").is_same_node(Some(&changed)));
+    assert!(row("demo:3")
+        .text_content()
+        .unwrap_or_default()
+        .contains("Arrived later"));
+    let shown = rows_shown(&root);
+    assert!(shown.len() > 4, "{shown:?}");
+    for (place, (position, key)) in shown.iter().enumerate() {
+        assert_eq!(
+            (*position, key.as_str()),
+            (place, format!("demo:{place}").as_str())
+        );
+    }
+}
+
+/// The view position and key of each row in the DOM, in DOM order.
+fn rows_shown(root: &HtmlElement) -> Vec<(usize, String)> {
+    let nodes = root.query_selector_all("tbody tr[data-key]").unwrap();
+    (0..nodes.length())
+        .filter_map(|i| nodes.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+        .map(|e| {
+            let index: usize = e.get_attribute("aria-rowindex").unwrap().parse().unwrap();
+            (index - 2, e.get_attribute("data-key").unwrap())
+        })
+        .collect()
 }
 
 #[wasm_bindgen_test]

@@ -31,6 +31,7 @@ pub mod navigation;
 pub mod query;
 pub mod record_json;
 pub mod row_markup;
+pub mod row_patch;
 mod row_sort;
 pub mod scheduler;
 pub mod sources;

@@ -1,13 +1,14 @@
 //! The log table: sortable headers, a chosen set of columns, and only the rows on
 //! screen in the DOM, so 100 000 loaded rows cost the same to show as 100.
 
-use leptos::html::Div;
+use leptos::html::{Div, Tbody};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use logdeck_core::columns::Column;
 use logdeck_core::query::Sort;
-use logdeck_core::row_markup::row_cells;
+use logdeck_core::row_markup::push_row;
+use logdeck_core::row_patch::{row_patch, PlacedRows, RowPatch};
 use logdeck_core::timeline::Timeline;
 use logdeck_core::viewport::Viewport;
 use logdeck_core::zone::ZoneRules;
@@ -16,19 +17,6 @@ use logdeck_core::zone::ZoneRules;
 pub const ROW_HEIGHT: f64 = 24.0;
 /// Rows rendered beyond each edge of the viewport, so fast scrolling shows no gaps.
 const OVERSCAN: usize = 5;
-
-/// One rendered row: its position in the view, its state and its cells' markup.
-/// The whole of it keys the row's element, so a row read anew (a run that
-/// finished, a message that arrived, the cursor that moved onto it) is drawn
-/// anew while unchanged rows stay. Rows hold no reactive parts of their own:
-/// one listener on the table opens them.
-#[derive(Clone, PartialEq, Eq, Hash)]
-struct RowView {
-    position: usize,
-    key: String,
-    class: &'static str,
-    cells: String,
-}
 
 /// The rows `positions` of the view (indices into the timeline), in order.
 #[component]
@@ -93,7 +81,7 @@ pub fn LogTable(
         rows.with(|rows| {
             let shown = rows.get(start..end).unwrap_or_default();
             timeline.with(|timeline| {
-                columns.with(|columns| row_views(timeline, shown, start, columns, &zone, &marks))
+                columns.with(|columns| rows_markup(timeline, shown, start, columns, &zone, &marks))
             })
         })
     };
@@ -104,6 +92,8 @@ pub fn LogTable(
         cursor.set(Some(position));
         on_open.run(key);
     };
+    let body = NodeRef::<Tbody>::new();
+    draw_rows(body, visible);
     let spacer = move |rows: usize| format!("{}px", rows as f64 * ROW_HEIGHT);
     view! {
         <div class="table-viewport" id="rows" node_ref=element on:scroll=move |_| viewport.measure() tabindex="0"
@@ -125,13 +115,12 @@ pub fn LogTable(
                         }).collect_view()}
                     </tr>
                 </thead>
-                <tbody on:click=open_clicked>
-                    <tr class="spacer" aria-hidden="true" style:height=move || spacer(range.get().0)></tr>
-                    <For each=visible key=RowView::clone let:row>
-                        <LogRow row />
-                    </For>
-                    <tr class="spacer" aria-hidden="true"
-                        style:height=move || spacer(total.get().saturating_sub(range.get().1))></tr>
+                <tbody aria-hidden="true">
+                    <tr class="spacer" style:height=move || spacer(range.get().0)></tr>
+                </tbody>
+                <tbody on:click=open_clicked node_ref=body></tbody>
+                <tbody aria-hidden="true">
+                    <tr class="spacer" style:height=move || spacer(total.get().saturating_sub(range.get().1))></tr>
                 </tbody>
             </table>
         </div>
@@ -158,29 +147,97 @@ impl RowMarks {
     }
 }
 
-/// The rows at `indices`, the first at view position `start`.
-fn row_views(
+/// The rows at `indices`, the first at view place `start`.
+fn rows_markup(
     timeline: &Timeline,
     indices: &[usize],
     start: usize,
     columns: &[Column],
     zone: &ZoneRules,
     marks: &RowMarks,
-) -> Vec<RowView> {
-    indices
+) -> DrawnRows {
+    let rows = indices
         .iter()
         .enumerate()
         .filter_map(|(i, &index)| {
             let record = timeline.records().get(index)?;
-            let key = record.key();
-            Some(RowView {
-                position: start + i,
-                class: marks.class(start + i, &key),
-                key,
-                cells: row_cells(record, columns, zone),
-            })
+            let mut html = String::with_capacity(96 * columns.len());
+            let class = marks.class(start + i, &record.key());
+            push_row(&mut html, record, start + i, class, columns, zone);
+            Some(html)
         })
-        .collect()
+        .collect();
+    DrawnRows { start, rows }
+}
+
+/// The rows drawn in the table body: where they start in the view, and each
+/// row's markup.
+#[derive(Default)]
+struct DrawnRows {
+    start: usize,
+    rows: Vec<String>,
+}
+
+/// Keeps `body`'s rows equal to `rows` (the first view place and the rows'
+/// markup), touching only what changed: see [`row_patch`].
+fn draw_rows(body: NodeRef<Tbody>, rows: impl Fn() -> DrawnRows + 'static) {
+    let drawn = StoredValue::new_local(DrawnRows::default());
+    Effect::new(move |_| {
+        let next = rows();
+        let Some(body) = body.get() else { return };
+        drawn.update_value(|drawn| {
+            let patch = row_patch(
+                PlacedRows {
+                    start: drawn.start,
+                    rows: &drawn.rows,
+                },
+                PlacedRows {
+                    start: next.start,
+                    rows: &next.rows,
+                },
+            );
+            apply_patch(&body, patch, &next.rows);
+            *drawn = next;
+        });
+    });
+}
+
+fn apply_patch(body: &web_sys::HtmlTableSectionElement, patch: RowPatch, next: &[String]) {
+    let RowPatch::Edit {
+        drop_front,
+        drop_back,
+        rewrite,
+        prepend,
+        append,
+    } = patch
+    else {
+        if patch == RowPatch::Replace {
+            body.set_inner_html(&next.concat());
+        }
+        return;
+    };
+    for _ in 0..drop_front {
+        if let Some(row) = body.first_element_child() {
+            row.remove();
+        }
+    }
+    for _ in 0..drop_back {
+        if let Some(row) = body.last_element_child() {
+            row.remove();
+        }
+    }
+    let kept = body.children();
+    for i in rewrite {
+        if let (Some(row), Some(markup)) = (kept.item(i as u32), next.get(prepend + i)) {
+            row.set_outer_html(markup);
+        }
+    }
+    if prepend > 0 {
+        let _ = body.insert_adjacent_html("afterbegin", &next[..prepend].concat());
+    }
+    if append < next.len() {
+        let _ = body.insert_adjacent_html("beforeend", &next[append..].concat());
+    }
 }
 
 /// The view position and key of the row a click landed in, read from the
@@ -276,19 +333,5 @@ fn SortHeader(
                 {label}{arrow}
             </button>
         </th>
-    }
-}
-
-/// One log row: static markup, rebuilt whole when anything in it changes.
-#[component]
-fn LogRow(row: RowView) -> impl IntoView {
-    let RowView {
-        position,
-        key,
-        class,
-        cells,
-    } = row;
-    view! {
-        <tr aria-rowindex=position + 2 data-key=key class=class inner_html=cells></tr>
     }
 }
