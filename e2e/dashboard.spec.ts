@@ -387,3 +387,27 @@ test('any IANA time zone: times, the custom range and the link follow it', async
   await page.getByRole('button', { name: 'Apply' }).click();
   await expect(page).toHaveURL(/period=2026-01-10T12%3A00%3A00Z\.\.2026-07-10T11%3A00%3A00Z/);
 });
+
+test('the main links change screens without reloading the app, and back returns to the same view', async ({ page }) => {
+  await page.goto('/?status=error');
+  await settled(page);
+  await page.evaluate(() => { (window as unknown as { sameApp: boolean }).sameApp = true; });
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await expect(nav.getByRole('link', { name: 'Logs' })).toHaveAttribute('aria-current', 'page');
+
+  await nav.getByRole('link', { name: 'Connections' }).click();
+  await expect(page).toHaveURL(/\/connections$/);
+  await expect(page.getByRole('button', { name: 'Add a connection' })).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Connections' })).toHaveAttribute('aria-current', 'page');
+  await expect(nav.getByRole('link', { name: 'Logs' })).not.toHaveAttribute('aria-current', 'page');
+
+  await page.goBack();
+  await expect(page).toHaveURL(/\/\?status=error$/);
+  await expect(page.getByRole('checkbox', { name: 'Error' })).toBeChecked();
+  await settled(page);
+  expect(new Set(await column(page, 2))).toEqual(new Set(['Error']));
+  expect(await page.evaluate(() => (window as unknown as { sameApp?: boolean }).sameApp), 'the app was not reloaded').toBe(true);
+
+  await page.goto('/nowhere');
+  await expect(page.getByText('Page not found.')).toBeVisible();
+});

@@ -2,15 +2,15 @@
 
 use crate::components::skip_link::SkipLink;
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::path;
 
 use crate::pages::connections::ConnectionsPage;
 use crate::pages::dashboard::Dashboard;
 use crate::state::connections::Connections;
 use crate::state::loads::Loads;
+use crate::state::location::{provide_location, Location};
 use crate::state::prefs::{Prefs, Theme};
 use logdeck_core::config::{ConfigError, RuntimeConfig};
+use logdeck_core::screen::Screen;
 
 /// Fetched beside the app so a deployment lists its sources without a rebuild.
 const CONFIG_URL: &str = "/config.json";
@@ -22,24 +22,34 @@ pub fn App() -> impl IntoView {
     let prefs = Prefs::load();
     provide_context(prefs);
 
+    let location = provide_location();
+    let screen = location.screen();
     view! {
-        <Router>
-            <SkipLink target="main" label="Skip to content" />
-            <header class="topbar">
-                <h1>"Logdeck"</h1>
-                <nav aria-label="Main">
-                    <A href="/" exact=true>"Logs"</A>
-                    <A href="/connections">"Connections"</A>
-                </nav>
-                <ThemeSwitch prefs />
-            </header>
-            <main id="main" tabindex="-1">
-                <Routes fallback=|| view! { <p class="notice">"Page not found."</p> }>
-                    <Route path=path!("/") view=Dashboard />
-                    <Route path=path!("/connections") view=ConnectionsPage />
-                </Routes>
-            </main>
-        </Router>
+        <SkipLink target="main" label="Skip to content" />
+        <header class="topbar">
+            <h1>"Logdeck"</h1>
+            <nav aria-label="Main">
+                <NavLink location href="/">"Logs"</NavLink>
+                <NavLink location href="/connections">"Connections"</NavLink>
+            </nav>
+            <ThemeSwitch prefs />
+        </header>
+        <main id="main" tabindex="-1">
+            {move || match screen.get() {
+                Screen::Logs => view! { <Dashboard /> }.into_any(),
+                Screen::Connections => view! { <ConnectionsPage /> }.into_any(),
+                Screen::NotFound => view! { <p class="notice">"Page not found."</p> }.into_any(),
+            }}
+        </main>
+    }
+}
+
+/// A link in the main navigation, marked as the current page where it leads.
+#[component]
+fn NavLink(location: Location, href: &'static str, children: Children) -> impl IntoView {
+    let current = location.is_at(href);
+    view! {
+        <a href=href aria-current=move || current.get().then_some("page")>{children()}</a>
     }
 }
 

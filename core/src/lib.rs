@@ -34,6 +34,7 @@ pub mod row_markup;
 pub mod row_patch;
 mod row_sort;
 pub mod scheduler;
+pub mod screen;
 pub mod sources;
 pub mod status;
 pub mod stream;

@@ -7,6 +7,7 @@ pub mod connections;
 pub mod filter_options;
 pub mod live;
 pub mod loads;
+pub mod location;
 pub mod messages;
 pub mod prefs;
 pub mod selection;

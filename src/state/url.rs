@@ -1,15 +1,14 @@
 //! View state derived from the URL, which is its only store.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_navigate};
-use leptos_router::NavigateOptions;
 
+use crate::state::location::use_location;
 use logdeck_core::query::{LogQuery, UrlProblem};
 
 /// The current query and what in the URL had to be ignored, re-derived on every navigation.
 pub fn use_log_query() -> Memo<(LogQuery, Vec<UrlProblem>)> {
-    let search = use_location().search;
-    Memo::new(move |_| LogQuery::from_query_string(&search.get()))
+    let search = use_location().search();
+    Memo::new(move |_| search.with(|search| LogQuery::from_query_string(search)))
 }
 
 /// How a change enters history: `Push` for deliberate changes, so back/forward walks
@@ -22,23 +21,8 @@ pub enum HistoryEntry {
 
 /// Returns a setter that writes a new query into the URL.
 pub fn use_set_log_query() -> impl Fn(LogQuery, HistoryEntry) + Clone {
-    let navigate = use_navigate();
-    let pathname = use_location().pathname;
+    let location = use_location();
     move |query: LogQuery, entry: HistoryEntry| {
-        let search = query.to_query_string();
-        let path = pathname.get_untracked();
-        let target = if search.is_empty() {
-            path
-        } else {
-            format!("{path}?{search}")
-        };
-        navigate(
-            &target,
-            NavigateOptions {
-                replace: entry == HistoryEntry::Replace,
-                scroll: false,
-                ..Default::default()
-            },
-        );
+        location.navigate(&location.current_path(), &query.to_query_string(), entry);
     }
 }
