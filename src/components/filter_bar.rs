@@ -50,7 +50,7 @@ pub fn FilterBar(
     };
 
     let sheet_open = RwSignal::new(false);
-    let statuses = Signal::derive(move || query.with(|q| q.statuses.clone()));
+    let statuses = Memo::new(move |_| query.with(|q| q.statuses.clone()));
     let on_statuses = Callback::new(move |statuses: BTreeSet<Status>| {
         update(Box::new(move |q| q.statuses = statuses), HistoryEntry::Push)
     });
@@ -64,9 +64,8 @@ pub fn FilterBar(
                 .collect()
         })
     });
-    let types = Signal::derive(move || {
-        query.with(|q| q.types.iter().map(|t| t.key().to_owned()).collect())
-    });
+    let types =
+        Memo::new(move |_| query.with(|q| q.types.iter().map(|t| t.key().to_owned()).collect()));
     let on_types = Callback::new(move |keys: BTreeSet<String>| {
         let types = keys
             .iter()
@@ -82,13 +81,13 @@ pub fn FilterBar(
             .collect::<Vec<_>>()
     };
     let client_options = Signal::derive(move || as_options(options.with(|o| o.clients.clone())));
-    let clients = Signal::derive(move || query.with(|q| q.clients.clone()));
+    let clients = Memo::new(move |_| query.with(|q| q.clients.clone()));
     let on_clients = Callback::new(move |clients: BTreeSet<String>| {
         update(Box::new(move |q| q.clients = clients), HistoryEntry::Push)
     });
     let collection_options =
         Signal::derive(move || as_options(options.with(|o| o.collections.clone())));
-    let collections = Signal::derive(move || query.with(|q| q.collections.clone()));
+    let collections = Memo::new(move |_| query.with(|q| q.collections.clone()));
     let on_collections = Callback::new(move |collections: BTreeSet<String>| {
         update(
             Box::new(move |q| q.collections = collections),
@@ -164,7 +163,7 @@ fn EventFilter(
                 .collect::<Vec<_>>()
         })
     });
-    let events = Signal::derive(move || query.with(|q| q.events.clone()));
+    let events = Memo::new(move |_| query.with(|q| q.events.clone()));
     let on_events = Callback::new(move |events: BTreeSet<String>| {
         let mut next = query.get_untracked();
         next.events = events;
@@ -191,7 +190,7 @@ fn ClientIdFilter(
 ) -> impl IntoView {
     let id_options = Signal::derive(move || options.with(|o| o.client_ids.clone()));
     let chosen =
-        Signal::derive(move || query.with(|q| q.client_ids.iter().map(ClientId::key).collect()));
+        Memo::new(move |_| query.with(|q| q.client_ids.iter().map(ClientId::key).collect()));
     let on_change = Callback::new(move |keys: BTreeSet<String>| {
         let mut next = query.get_untracked();
         next.client_ids = keys.iter().filter_map(|k| ClientId::from_key(k)).collect();
