@@ -124,10 +124,23 @@ pub fn integer(value: &Value) -> Option<i64> {
 pub fn number(value: &Value) -> Option<f64> {
     match value {
         Value::Number(number) => number.as_f64(),
-        Value::String(text) => text.trim().parse().ok(),
+        Value::String(text) => decimal(text),
         _ => None,
     }
     .filter(|number: &f64| number.is_finite())
+}
+
+/// A number written as JSON writes one, or with a leading `+` (`-1.5e3`,
+/// `+3.5`; surrounding spaces allowed), read by the JSON parser the app carries
+/// anyway: the standard library's float parser would add its 20 KB table of
+/// powers of five to the wasm for a few numeric strings.
+pub fn decimal(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let unsigned = text
+        .strip_prefix('+')
+        .filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+        .unwrap_or(text);
+    serde_json::from_str::<f64>(unsigned).ok()
 }
 
 /// An identifier as opaque text: a non-empty string, or an integer written out.
@@ -208,6 +221,20 @@ mod tests {
         assert_eq!(iso_instant(&json!("2025-11-15T10:30:00")), utc);
         assert_eq!(iso_instant(&json!("2025-11-15 10:30:00")), utc);
         assert!(iso_instant(&json!("2025-11-15T10:30:00.250")).is_some());
+    }
+
+    #[test]
+    fn numbers_come_as_json_numbers_or_numeric_strings() {
+        assert_eq!(number(&json!(1.5)), Some(1.5));
+        assert_eq!(number(&json!(" 1520 ")), Some(1520.0));
+        assert_eq!(number(&json!("-2.5e3")), Some(-2500.0));
+        assert_eq!(number(&json!("+3.5")), Some(3.5));
+        assert_eq!(number(&json!("0.1")), Some(0.1));
+        for not_a_number in [
+            "", "1.5 s", "NaN", "inf", "1e400", "0x10", "--1", "+-1", "++1",
+        ] {
+            assert_eq!(number(&json!(not_a_number)), None, "{not_a_number}");
+        }
     }
 
     #[test]
