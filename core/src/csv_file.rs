@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, Timelike, Utc};
 use serde_json::{json, Map, Value};
 
 use super::adapters::json::decimal;
@@ -16,6 +16,7 @@ use super::model::{CollectionType, LogRecord, RawJson, SharedRecord, Usage, SNAP
 use super::query::Period;
 use super::status::{self, Status};
 use super::stream::Stream;
+use super::wall_clock;
 use super::zone::ZoneRules;
 
 /// The header, in order: the API-logs export's columns, then what vendors add.
@@ -416,14 +417,7 @@ fn platform_date(text: &str) -> Option<DateTime<Utc>> {
         return Some(instant.with_timezone(&Utc));
     }
     let text = text.trim_end_matches(" UTC").trim_end_matches('Z');
-    [
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%dT%H:%M:%S%.f",
-    ]
-    .iter()
-    .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
-    .map(|naive| naive.and_utc())
+    wall_clock::parse(text).map(|naive| naive.and_utc())
 }
 
 /// `120`, `120 ms`, `1.5 s` or `1.5s` as milliseconds.
@@ -458,14 +452,15 @@ pub fn file_name(
         (Some(one), None) | (None, Some(one)) => one,
         (Some(statuses), Some(kinds)) => format!("{statuses}_{kinds}"),
     };
-    let stamp = |t: DateTime<Utc>| t.format("%Y-%m-%dT%H%MZ").to_string();
+    let stamp =
+        |t: DateTime<Utc>| format!("{}T{:02}{:02}Z", wall_clock::date(&t), t.hour(), t.minute());
     let period = match period {
         Period::Last(preset) => preset.key().to_owned(),
         Period::Absolute { from, to } => format!("{}-{}", stamp(from), stamp(to)),
     };
     format!(
         "logdeck_{what}_{period}_{}.{extension}",
-        exported.format("%Y-%m-%d")
+        wall_clock::date(&exported)
     )
 }
 

@@ -42,6 +42,7 @@ pub mod timeline;
 pub mod vendor;
 pub mod vendor_hosts;
 pub mod viewport;
+pub mod wall_clock;
 pub mod zone;
 
 #[cfg(test)]

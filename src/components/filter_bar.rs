@@ -19,6 +19,7 @@ use logdeck_core::format;
 use logdeck_core::model::CollectionType;
 use logdeck_core::query::{DisplayZone, LogQuery, Period, Preset, TimeWindow};
 use logdeck_core::status::Status;
+use logdeck_core::wall_clock;
 use logdeck_core::zone::ZoneRules;
 
 /// A query change and how it enters history.
@@ -235,10 +236,7 @@ fn PeriodPicker(
     // The table's own 24-hour ISO form, whatever the browser's locale would
     // make of a date-time input.
     let to_input = move |instant: chrono::DateTime<Utc>| {
-        instant
-            .with_timezone(&zone.get_untracked())
-            .format(RANGE_FORMAT)
-            .to_string()
+        wall_clock::to_minute(&instant.with_timezone(&zone.get_untracked()))
     };
     let from_value = RwSignal::new(String::new());
     let to_value = RwSignal::new(String::new());
@@ -333,17 +331,10 @@ fn PeriodPicker(
     }
 }
 
-/// How custom range times are written: the table's form, to the minute.
-const RANGE_FORMAT: &str = "%Y-%m-%d %H:%M";
-
 /// A wall-clock time as typed: `2026-12-04 13:00`, with `T` or seconds too, in
-/// years 1 to 9999 (chrono reads longer years, which no log has).
+/// years 1 to 9999.
 fn parse_range_time(text: &str) -> Option<NaiveDateTime> {
-    let text = text.trim().replacen('T', " ", 1);
-    ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-        .iter()
-        .find_map(|format| NaiveDateTime::parse_from_str(&text, format).ok())
-        .filter(|local| (1..=9999).contains(&local.year()))
+    wall_clock::parse(text.trim()).filter(|local| (1..=9999).contains(&local.year()))
 }
 
 /// Local time, UTC, or any IANA zone the browser knows; in the URL as `tz=`.

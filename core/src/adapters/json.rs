@@ -1,7 +1,7 @@
 //! Field access shared by the adapters: strict getters that name the field in
 //! their error, lenient ones for what the specs leave loose.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::{DecodeError, UnreadableRow};
@@ -160,10 +160,7 @@ pub fn iso_instant(value: &Value) -> Option<DateTime<Utc>> {
     if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
         return Some(instant.with_timezone(&Utc));
     }
-    ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
-        .iter()
-        .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
-        .map(|naive| naive.and_utc())
+    crate::wall_clock::parse(text).map(|naive| naive.and_utc())
 }
 
 /// Unix seconds, as an integer, a float (fractions dropped) or a string of digits.

@@ -118,7 +118,7 @@ pub fn list_request(
     scope: AuditScope,
     params: ListParams<'_>,
 ) -> ApiRequest {
-    let day = |instant: DateTime<Utc>| instant.format("%Y-%m-%d").to_string();
+    let day = |instant: DateTime<Utc>| crate::wall_clock::date(&instant);
     let mut query = vec![
         (
             "dateFrom".to_owned(),

@@ -1,0 +1,159 @@
+//! Wall-clock times written the way logs and people write them
+//! (`2026-12-04 13:00`, `2026-12-04T13:00:05.250`), read and written without
+//! chrono's format strings: those pull chrono's whole format interpreter into
+//! the wasm (about 20 KB) for a handful of fixed forms.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+
+/// A date and a time of day: `YYYY-MM-DD`, then `T` or spaces, then `HH:MM`,
+/// optionally `:SS` and a fraction of up to nine digits. Month, day, hour,
+/// minute and second may have one digit; the year has four.
+pub fn parse(text: &str) -> Option<NaiveDateTime> {
+    let mut rest = text;
+    let year = digits(&mut rest, 4, 4)?;
+    let month = separated(&mut rest, '-')?;
+    let day = separated(&mut rest, '-')?;
+    rest = match rest.strip_prefix('T') {
+        Some(after) => after,
+        None => {
+            let after = rest.trim_start_matches(' ');
+            (after.len() < rest.len()).then_some(after)?
+        }
+    };
+    let hour = digits(&mut rest, 1, 2)?;
+    let minute = separated(&mut rest, ':')?;
+    let second = if rest.starts_with(':') {
+        separated(&mut rest, ':')?
+    } else {
+        0
+    };
+    let nanos = match rest.strip_prefix('.') {
+        Some(fraction) => {
+            rest = fraction;
+            let written = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            let nanos = digits(&mut rest, 1, 9)?;
+            nanos * 10u32.pow(9 - u32::try_from(written).ok()?)
+        }
+        None => 0,
+    };
+    if !rest.is_empty() {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+    Some(date.and_time(NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?))
+}
+
+/// `2026-12-04`.
+pub fn date(day: &impl Datelike) -> String {
+    format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
+}
+
+/// `2026-12-04 13:05`: a time to the minute, as the custom range shows it.
+pub fn to_minute(time: &(impl Datelike + Timelike)) -> String {
+    format!("{} {:02}:{:02}", date(time), time.hour(), time.minute())
+}
+
+/// `c` followed by one or two digits.
+fn separated(rest: &mut &str, c: char) -> Option<u32> {
+    *rest = rest.strip_prefix(c)?;
+    digits(rest, 1, 2)
+}
+
+/// Between `min` and `max` ASCII digits, taken off the front of `rest`.
+fn digits(rest: &mut &str, min: usize, max: usize) -> Option<u32> {
+    let count = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if count < min || count > max {
+        return None;
+    }
+    let (number, after) = rest.split_at(count);
+    *rest = after;
+    number.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What chrono's format strings made of the forms Logdeck reads.
+    fn by_chrono(text: &str) -> Option<NaiveDateTime> {
+        let text = text.replacen('T', " ", 1);
+        ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S%.f"]
+            .iter()
+            .find_map(|format| NaiveDateTime::parse_from_str(&text, format).ok())
+    }
+
+    #[test]
+    fn the_forms_logs_and_people_write() {
+        let at = |h, m, s, nanos| {
+            NaiveDate::from_ymd_opt(2026, 12, 4).and_then(|d| d.and_hms_nano_opt(h, m, s, nanos))
+        };
+        assert_eq!(parse("2026-12-04 13:05"), at(13, 5, 0, 0));
+        assert_eq!(parse("2026-12-04T13:05:09"), at(13, 5, 9, 0));
+        assert_eq!(parse("2026-12-04  13:05:09.25"), at(13, 5, 9, 250_000_000));
+        assert_eq!(
+            parse("2026-12-4 9:5:09.123456789"),
+            at(9, 5, 9, 123_456_789)
+        );
+        for wrong in [
+            "",
+            "2026-12-04",
+            "2026-12-0413:05",
+            "2026-13-04 13:05",
+            "2026-02-30 13:05",
+            "2026-12-04 24:00",
+            "2026-12-04 13:05:09.",
+            "2026-12-04 13:05:09.1234567890",
+            "2026-12-04 13:05Z",
+            "26-12-04 13:05",
+            "+2026-12-04 13:05",
+            "2026-12-04 13:005",
+        ] {
+            assert_eq!(parse(wrong), None, "{wrong}");
+        }
+    }
+
+    #[test]
+    fn written_as_the_table_and_file_names_write_them() {
+        let time = NaiveDate::from_ymd_opt(7, 3, 9)
+            .and_then(|d| d.and_hms_opt(4, 5, 6))
+            .unwrap();
+        assert_eq!(date(&time), "0007-03-09");
+        assert_eq!(to_minute(&time), "0007-03-09 04:05");
+    }
+
+    proptest! {
+        /// Every time in years 1 to 9999 reads back from its written forms,
+        /// as chrono's format strings read it.
+        #[test]
+        fn reads_what_chrono_reads(
+            seconds in 0i64..315_537_897_600,
+            nanos in 0u32..1_000_000_000,
+            digits in 1usize..=9,
+            separator in prop::sample::select(vec!["T", " ", "   "]),
+        ) {
+            let time = chrono::DateTime::from_timestamp(seconds - 62_135_596_800, nanos)
+                .unwrap()
+                .naive_utc();
+            let fraction = format!("{:09}", time.nanosecond());
+            let written = [
+                format!("{}{separator}{:02}:{:02}", date(&time), time.hour(), time.minute()),
+                format!("{}{separator}{}", date(&time), time.format("%H:%M:%S")),
+                format!("{}{separator}{}.{}", date(&time), time.format("%H:%M:%S"), &fraction[..digits]),
+            ];
+            for text in written {
+                prop_assert!(parse(&text).is_some(), "{}", text);
+                prop_assert_eq!(parse(&text), by_chrono(&text), "{}", text);
+            }
+            prop_assert_eq!(parse(&to_minute(&time)), by_chrono(&to_minute(&time)));
+        }
+
+        /// Whatever the text, no panic, and never a time chrono would not read.
+        #[test]
+        fn any_text_reads_as_chrono_reads_it_or_not_at_all(text in "[0-9T :.-]{0,30}") {
+            if let Some(time) = parse(&text) {
+                prop_assert_eq!(Some(time), by_chrono(&text), "{}", text);
+            }
+        }
+    }
+}
