@@ -1,4 +1,4 @@
-//! The application shell: runtime config, shared state, router, layout.
+//! The application shell: runtime config, shared state, the address and its screens, layout.
 
 use crate::components::skip_link::SkipLink;
 use leptos::prelude::*;

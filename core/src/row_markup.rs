@@ -11,8 +11,9 @@ use super::model::LogRecord;
 use super::zone::ZoneRules;
 
 /// A whole `<tr>` for `record` shown at view `position`: its row index for
-/// assistive technology (the header row is 1), its key (a click opens the
-/// row it lands in by these two) and `class`, then its cells.
+/// assistive technology (the header row is 1; a click finds its row by it),
+/// its key (for reading, not for lookup: the HTML parser turns a CR or NUL in
+/// it into something else) and `class`, then its cells.
 pub fn push_row(
     html: &mut String,
     record: &LogRecord,

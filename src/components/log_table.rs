@@ -86,11 +86,20 @@ pub fn LogTable(
         })
     };
     let open_clicked = move |event: leptos::ev::MouseEvent| {
-        let Some((position, key)) = clicked_row(&event) else {
+        let Some(position) = clicked_position(&event) else {
             return;
         };
-        cursor.set(Some(position));
-        on_open.run(key);
+        // The key is the record's own, not the attribute's: the HTML parser
+        // that drew the row turns a CR or NUL in an opaque vendor id into
+        // something else.
+        let index = rows.with_untracked(|rows| rows.get(position).copied());
+        let key = index.and_then(|index| {
+            timeline.with_untracked(|t| t.records().get(index).map(|record| record.key()))
+        });
+        if let Some(key) = key {
+            cursor.set(Some(position));
+            on_open.run(key);
+        }
     };
     let body = NodeRef::<Tbody>::new();
     draw_rows(body, visible);
@@ -240,18 +249,14 @@ fn apply_patch(body: &web_sys::HtmlTableSectionElement, patch: RowPatch, next: &
     }
 }
 
-/// The view position and key of the row a click landed in, read from the
-/// row's own attributes.
-fn clicked_row(event: &leptos::ev::MouseEvent) -> Option<(usize, String)> {
+/// The view position of the row a click landed in, read from the row's index.
+fn clicked_position(event: &leptos::ev::MouseEvent) -> Option<usize> {
     let target = event.target()?.dyn_into::<web_sys::Element>().ok()?;
     let row = target.closest("tr[data-key]").ok()??;
-    let key = row.get_attribute("data-key")?;
-    let position = row
-        .get_attribute("aria-rowindex")?
+    row.get_attribute("aria-rowindex")?
         .parse::<usize>()
         .ok()?
-        .checked_sub(2)?;
-    Some((position, key))
+        .checked_sub(2)
 }
 
 /// The scroll position and height of the table's viewport, measured on scroll and

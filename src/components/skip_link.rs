@@ -1,5 +1,5 @@
-//! A "skip to…" link that moves focus, not just the URL: the router would treat
-//! `#id` as a navigation and leave focus where it was.
+//! A "skip to…" link that moves focus, not just the URL: following `#id` alone
+//! scrolls to it but leaves focus where it was.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

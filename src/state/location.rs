@@ -143,13 +143,18 @@ pub fn provide_location() -> Location {
     };
     let popstate = window_event_listener(leptos::ev::popstate, move |_| {
         location.pending.get_value().borrow_mut().clear();
-        location.address.set(Address::of_window());
+        let now = Address::of_window();
+        if location.address.with_untracked(|a| *a != now) {
+            location.address.set(now);
+        }
     });
     let click = window_event_listener(leptos::ev::click, move |ev| {
         if let Some((path, search)) = own_link(&ev) {
             ev.prevent_default();
             location.navigate(&path, &search, HistoryEntry::Push);
-            // Another page starts at its top, as after a page load.
+            // Written now, before the scroll: the entry left keeps its own
+            // scroll position for back. Another page starts at its top.
+            write_history(&location.pending.get_value());
             window().scroll_to_with_x_and_y(0.0, 0.0);
         }
     });
@@ -168,7 +173,7 @@ pub fn use_location() -> Location {
 
 /// The path and query of a plain click on a link to another view of this app;
 /// `None` leaves the click to the browser (a new tab, a download, another
-/// site, a jump within the page).
+/// site, a link marked `rel="external"`, one with a `#fragment` to jump to).
 fn own_link(ev: &leptos::ev::MouseEvent) -> Option<(String, String)> {
     if ev.default_prevented()
         || ev.button() != 0
@@ -186,18 +191,17 @@ fn own_link(ev: &leptos::ev::MouseEvent) -> Option<(String, String)> {
         .dyn_into::<web_sys::HtmlAnchorElement>()
         .ok()?;
     let opens_elsewhere = !matches!(anchor.target().as_str(), "" | "_self");
-    if opens_elsewhere || anchor.has_attribute("download") {
+    let external = anchor
+        .rel()
+        .split_ascii_whitespace()
+        .any(|rel| rel == "external");
+    if opens_elsewhere || external || anchor.has_attribute("download") || !anchor.hash().is_empty()
+    {
         return None;
     }
-    let here = window().location();
-    if anchor.origin() != here.origin().ok()? {
+    if anchor.origin() != window().location().origin().ok()? {
         return None;
     }
-    let (path, search) = (anchor.pathname(), anchor.search());
-    let same_page = Some(&path) == here.pathname().ok().as_ref()
-        && Some(&search) == here.search().ok().as_ref();
-    if same_page && !anchor.hash().is_empty() {
-        return None;
-    }
-    Some((path, search.trim_start_matches('?').to_owned()))
+    let search = anchor.search();
+    Some((anchor.pathname(), search.trim_start_matches('?').to_owned()))
 }

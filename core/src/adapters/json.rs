@@ -130,17 +130,30 @@ pub fn number(value: &Value) -> Option<f64> {
     .filter(|number: &f64| number.is_finite())
 }
 
-/// A number written as JSON writes one, or with a leading `+` (`-1.5e3`,
-/// `+3.5`; surrounding spaces allowed), read by the JSON parser the app carries
-/// anyway: the standard library's float parser would add its 20 KB table of
-/// powers of five to the wasm for a few numeric strings.
+/// A finite decimal number in any form Rust reads one (`-1.5e3`, `+3.5`, `.5`,
+/// `5.`, `007`; surrounding spaces allowed), rewritten as JSON writes it and
+/// read by the JSON parser the app carries anyway: the standard library's float
+/// parser would add its 20 KB table of powers of five to the wasm for a few
+/// numeric strings. `inf` and `NaN` are not numbers here.
 pub fn decimal(text: &str) -> Option<f64> {
     let text = text.trim();
-    let unsigned = text
-        .strip_prefix('+')
-        .filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
-        .unwrap_or(text);
-    serde_json::from_str::<f64>(unsigned).ok()
+    let (sign, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (mantissa, exponent) =
+        unsigned.split_at(unsigned.find(['e', 'E']).unwrap_or(unsigned.len()));
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if whole.len() + fraction.len() == 0 || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    let whole = match whole.trim_start_matches('0') {
+        "" => "0",
+        trimmed => trimmed,
+    };
+    let fraction = if fraction.is_empty() { "0" } else { fraction };
+    serde_json::from_str::<f64>(&format!("{sign}{whole}.{fraction}{exponent}")).ok()
 }
 
 /// An identifier as opaque text: a non-empty string, or an integer written out.
@@ -226,11 +239,34 @@ mod tests {
         assert_eq!(number(&json!(" 1520 ")), Some(1520.0));
         assert_eq!(number(&json!("-2.5e3")), Some(-2500.0));
         assert_eq!(number(&json!("+3.5")), Some(3.5));
+        assert_eq!(number(&json!(".5")), Some(0.5));
+        assert_eq!(number(&json!("5.")), Some(5.0));
+        assert_eq!(number(&json!("-007")), Some(-7.0));
+        assert_eq!(number(&json!("0E-7")), Some(0.0));
         assert_eq!(number(&json!("0.1")), Some(0.1));
         for not_a_number in [
-            "", "1.5 s", "NaN", "inf", "1e400", "0x10", "--1", "+-1", "++1",
+            "", ".", "-", "e5", ".e5", "1e", "1.2.3", "1.5 s", "NaN", "inf", "1e400", "0x10",
+            "--1", "+-1", "++1",
         ] {
             assert_eq!(number(&json!(not_a_number)), None, "{not_a_number}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Every decimal Rust reads to a finite number reads the same here (to
+        /// the JSON parser's precision), and nothing else does.
+        #[test]
+        fn decimals_read_as_rust_reads_them(
+            text in "[ ]?[+-]?[0-9]{0,4}(\\.[0-9]{0,4})?([eE][+-]?[0-9]{0,3})?[ ]?",
+        ) {
+            let rust = text.trim().parse::<f64>().ok().filter(|n| n.is_finite());
+            match (decimal(&text), rust) {
+                (Some(ours), Some(rust)) => proptest::prop_assert!(
+                    (ours - rust).abs() <= rust.abs() * 1e-15,
+                    "{} read as {} not {}", text, ours, rust
+                ),
+                (ours, rust) => proptest::prop_assert_eq!(ours, rust, "{}", text),
+            }
         }
     }
 
