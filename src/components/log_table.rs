@@ -211,6 +211,7 @@ fn draw_rows(body: NodeRef<Tbody>, rows: impl Fn() -> DrawnRows + 'static) {
     });
 }
 
+/// Edits `body`'s rows as `patch` says, so they become `next`.
 fn apply_patch(body: &web_sys::HtmlTableSectionElement, patch: RowPatch, next: &[String]) {
     let RowPatch::Edit {
         drop_front,
@@ -241,11 +242,11 @@ fn apply_patch(body: &web_sys::HtmlTableSectionElement, patch: RowPatch, next: &
             row.set_outer_html(markup);
         }
     }
-    if prepend > 0 {
-        let _ = body.insert_adjacent_html("afterbegin", &next[..prepend].concat());
+    if let Some(before) = next.get(..prepend).filter(|rows| !rows.is_empty()) {
+        let _ = body.insert_adjacent_html("afterbegin", &before.concat());
     }
-    if append < next.len() {
-        let _ = body.insert_adjacent_html("beforeend", &next[append..].concat());
+    if let Some(after) = next.get(append..).filter(|rows| !rows.is_empty()) {
+        let _ = body.insert_adjacent_html("beforeend", &after.concat());
     }
 }
 
