@@ -411,3 +411,10 @@ test('the main links change screens without reloading the app, and back returns 
   await page.goto('/nowhere');
   await expect(page.getByText('Page not found.')).toBeVisible();
 });
+
+test('one status a vendor cannot filter on is filtered in the browser', async ({ page }) => {
+  await page.goto('/?status=warning');
+  await settled(page);
+  await expect(rows(page).first()).toBeVisible();
+  expect(new Set(await column(page, 2))).toEqual(new Set(['Warning']));
+});

@@ -225,14 +225,23 @@ impl Source {
     /// Whether the vendor's count of rows for `query` is the count the view
     /// would show (its server applies every filter the query sets).
     pub fn counts_exactly(&self, query: &LogQuery) -> bool {
-        let by_selection = self.stream().fixed_collection().is_some();
-        self.capabilities()
-            .counts_exactly(query, self.kind(), by_selection)
+        let stream = self.stream();
+        let by_selection = stream.fixed_collection().is_some();
+        (query.statuses.is_empty() || stream.sends_status(&query.statuses))
+            && self
+                .capabilities()
+                .counts_exactly(query, self.kind(), by_selection)
     }
 
-    /// Which of `query`'s filters this source's server applies alone.
+    /// Which of `query`'s filters this source's server applies alone: a status
+    /// only when its request carries it (an API that cannot ask for "Warning"
+    /// returns every row, and the browser filters them).
     pub fn server_applied(&self, query: &LogQuery) -> ServerApplied {
-        self.capabilities().server_applied(query, self.kind())
+        let stream = self.stream();
+        ServerApplied {
+            status: stream.sends_status(&query.statuses),
+            ..stream.capabilities().server_applied(query, self.kind())
+        }
     }
 
     /// What people call it: connection and collection.
@@ -512,6 +521,36 @@ mod tests {
             "{}",
             audit.url
         );
+    }
+
+    #[test]
+    fn a_status_counts_as_applied_by_the_server_only_when_the_request_carries_it() {
+        use crate::status::Status;
+        let mut sent = 0;
+        for source in sources() {
+            for status in Status::ALL {
+                let query = LogQuery {
+                    statuses: [status].into(),
+                    ..LogQuery::default()
+                };
+                let Ok(request) = source.request(&query, window(), 0) else {
+                    continue;
+                };
+                let carried = request.url.contains("status=");
+                sent += usize::from(carried);
+                assert_eq!(
+                    source.server_applied(&query).status,
+                    carried,
+                    "{} with {status:?}: {}",
+                    source.id(),
+                    request.url
+                );
+                if !carried {
+                    assert!(!source.counts_exactly(&query), "{} {status:?}", source.id());
+                }
+            }
+        }
+        assert!(sent > 3, "some statuses do go to the servers");
     }
 
     #[test]

@@ -198,6 +198,10 @@ fn params<'a>(page: PageAt<'a>) -> ListParams<'a> {
 
 /// An Aitronos account's personal-connector logs.
 impl Stream for AitronosConnection {
+    fn sends_status(&self, statuses: &BTreeSet<Status>) -> bool {
+        server_status(statuses).is_some()
+    }
+
     fn id(&self) -> String {
         self.id.clone()
     }

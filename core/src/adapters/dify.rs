@@ -226,6 +226,10 @@ fn params<'a>(page: PageAt<'a>) -> ListParams<'a> {
 
 /// A Dify app is one stream: its key reads that app's runs only.
 impl Stream for DifyConnection {
+    fn sends_status(&self, statuses: &BTreeSet<Status>) -> bool {
+        server_status(statuses).is_some()
+    }
+
     fn id(&self) -> String {
         self.id.clone()
     }

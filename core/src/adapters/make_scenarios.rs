@@ -484,6 +484,10 @@ impl ScenarioStream {
 }
 
 impl Stream for ScenarioStream {
+    fn sends_status(&self, statuses: &BTreeSet<Status>) -> bool {
+        server_status(statuses).is_some()
+    }
+
     fn id(&self) -> String {
         format!("{}/scenario/{}", self.connection.id, self.scenario.id)
     }

@@ -213,13 +213,19 @@ impl Capabilities {
         }
     }
 
+    /// Whether a source with these capabilities sends `statuses` to its server
+    /// (at most: [`crate::stream::Stream::sends_status`] has the last word).
+    pub fn sends_status(&self, statuses: &BTreeSet<Status>) -> bool {
+        match self.status {
+            Applied::Server | Applied::ServerOwnRules(_) => !statuses.is_empty(),
+            Applied::ServerIfOne => single(statuses).is_some(),
+            _ => false,
+        }
+    }
+
     /// Which of `query`'s filters the server of a source of `kind` applies alone.
     pub fn server_applied(&self, query: &LogQuery, kind: CollectionType) -> ServerApplied {
-        let status = match self.status {
-            Applied::Server | Applied::ServerOwnRules(_) => !query.statuses.is_empty(),
-            Applied::ServerIfOne => single(&query.statuses).is_some(),
-            _ => false,
-        };
+        let status = self.sends_status(&query.statuses);
         let text = matches!(self.text, Applied::Server | Applied::ServerOwnRules(_))
             && query.needle().is_some();
         let client_id = match self.client_id {
