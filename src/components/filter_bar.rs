@@ -397,25 +397,42 @@ fn ZonePicker(query: Memo<LogQuery>, set_query: SetQuery) -> impl IntoView {
 #[component]
 fn SearchBox(query: Memo<LogQuery>, set_query: SetQuery) -> impl IntoView {
     let text = RwSignal::new(query.get_untracked().text);
-    // Follow the URL (back/forward, pasted links) unless the user is mid-edit.
-    Effect::new(move |_| {
-        let from_url = query.with(|q| q.text.clone());
-        text.set(from_url);
-    });
     let pending = StoredValue::new_local(None::<TimeoutHandle>);
-    let apply = move |value: String| {
-        if let Some(handle) = pending.get_value() {
+    let cancel = move || {
+        if let Some(handle) = pending.try_get_value().flatten() {
             handle.clear();
         }
-        pending.set_value(None);
-        if query.with_untracked(|q| q.text == value) {
+        pending.try_set_value(None);
+    };
+    // Follow the URL's search when it changes (back/forward, a pasted link):
+    // what was being typed gives way to it.
+    let from_url = Memo::new(move |_| query.with(|q| q.text.clone()));
+    Effect::new(move |_| {
+        let from_url = from_url.get();
+        cancel();
+        text.set(from_url);
+    });
+    // Back or forward also drops a search still waiting for the typing pause,
+    // which would otherwise land on the entry gone back to.
+    let popstate = window_event_listener(leptos::ev::popstate, move |_| {
+        cancel();
+        text.set(from_url.get_untracked());
+    });
+    // Leaving the page drops it too: its signals are gone by then.
+    on_cleanup(move || {
+        popstate.remove();
+        cancel();
+    });
+    let apply = move |value: String| {
+        cancel();
+        // `None` once the page is gone.
+        let Some(mut next) = query.try_get_untracked() else {
             return;
-        }
-        let next = LogQuery {
-            text: value,
-            ..query.get_untracked()
         };
-        set_query.run((next, HistoryEntry::Replace));
+        if next.text != value {
+            next.text = value;
+            set_query.run((next, HistoryEntry::Replace));
+        }
     };
     let on_input = move |ev| {
         let value = event_target_value(&ev);
