@@ -146,6 +146,15 @@ pub const SNAPSHOT_PREFIX: &str = "file:";
 
 impl LogRecord {
     /// Key that is unique across sources, used for selection (`sel=`) and row identity.
+    /// The vendor's page, if it is an http(s) address: a row of an opened
+    /// file carries whatever the file says, `javascript:` included.
+    pub fn web_link(&self) -> Option<&str> {
+        let link = self.vendor_link.as_deref()?.trim();
+        let scheme = link.split_once("://")?.0;
+        (scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http"))
+            .then_some(link)
+    }
+
     pub fn key(&self) -> String {
         format!("{}:{}", self.source, self.id)
     }
@@ -241,6 +250,25 @@ mod tests {
             assert_eq!(CollectionType::from_key(kind.key()), Some(kind));
             assert_eq!(CollectionType::from_label(kind.label()), Some(kind));
         }
+    }
+
+    #[test]
+    fn only_web_addresses_are_links() {
+        let mut r = record("s", "r1", 1);
+        for (link, shown) in [
+            ("https://eu1.make.com/1/scenarios/2/logs/x", true),
+            (" HTTP://example.com/a ", true),
+            ("javascript:alert(1)", false),
+            ("JavaScript://%0aalert(1)", false),
+            ("data:text/html,<b>x</b>", false),
+            ("/relative/path", false),
+            ("", false),
+        ] {
+            r.vendor_link = Some(link.to_owned());
+            assert_eq!(r.web_link().is_some(), shown, "{link}");
+        }
+        r.vendor_link = None;
+        assert_eq!(r.web_link(), None);
     }
 
     #[test]

@@ -16,7 +16,7 @@ impl Screen {
             _ => path,
         };
         match path {
-            "/" => Screen::Logs,
+            "/" | "/index.html" => Screen::Logs,
             "/connections" => Screen::Connections,
             _ => Screen::NotFound,
         }
@@ -30,6 +30,7 @@ mod tests {
     #[test]
     fn screens_by_path() {
         assert_eq!(Screen::at("/"), Screen::Logs);
+        assert_eq!(Screen::at("/index.html"), Screen::Logs);
         assert_eq!(Screen::at("/connections"), Screen::Connections);
         assert_eq!(Screen::at("/connections/"), Screen::Connections);
         assert_eq!(Screen::at("/connections/x"), Screen::NotFound);

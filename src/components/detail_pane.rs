@@ -207,7 +207,7 @@ fn RecordFields(
             .filter_map(|(label, value)| value.map(|v| (label, v))),
     );
     rows.push(("Record id", record.id.clone()));
-    let link = record.vendor_link.clone();
+    let link = record.web_link().map(str::to_owned);
     let client_id = record.client_id.clone();
     view! {
         <dl class="fields">
