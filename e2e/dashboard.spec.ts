@@ -224,7 +224,12 @@ test("the Client filter offers the audit log's users before any of their rows lo
 });
 
 test('a rate limit that resolves is a countdown, never a failure, and loses no row', async ({ page }) => {
-  await page.goto('/?type=make-scenarios&period=24h');
+  // A fixed window: both pages ask for the same rows however long the back-off
+  // takes (with "the last 24 hours", a run can enter or leave it meanwhile).
+  const minute = (ms: number) => new Date(Math.floor(ms / 60_000) * 60_000).toISOString().replace('.000Z', 'Z');
+  const period = `${minute(Date.now() - 24 * 3600_000)}..${minute(Date.now() - 60_000)}`;
+  const url = `/?type=make-scenarios&period=${encodeURIComponent(period)}`;
+  await page.goto(url);
   await settled(page);
   const expected = await page.locator('.row-count').textContent();
   const limited = await page.context().newPage();
@@ -236,7 +241,7 @@ test('a rate limit that resolves is a countdown, never a failure, and loses no r
   limited.on('response', (response) => {
     if (response.url().includes('/logs')) answers.push(response.status());
   });
-  await limited.goto('/?type=make-scenarios&period=24h');
+  await limited.goto(url);
   await expect(limited.locator('.rate-limit').first()).toContainText(/resuming in \d+ s/);
   await expect(limited.locator('.source.loading')).toHaveCount(0, { timeout: 60_000 });
   await expect(limited.getByRole('alert')).toHaveCount(0);
