@@ -9,19 +9,8 @@ use crate::zone::ZoneRules;
 /// names two instants, so there the offset follows (`02:30:00 UTC+02:00`).
 pub fn timestamp_in(instant: DateTime<Utc>, zone: &ZoneRules) -> String {
     use chrono::TimeZone;
-    use chrono::{Datelike, Timelike};
     let local = instant.with_timezone(zone);
-    // Written out rather than through a strftime pattern, which is parsed
-    // anew on every call: every row on screen shows one.
-    let text = format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        local.year(),
-        local.month(),
-        local.day(),
-        local.hour(),
-        local.minute(),
-        local.second()
-    );
+    let text = crate::wall_clock::to_second(&local);
     match zone.offset_from_local_datetime(&local.naive_local()) {
         chrono::LocalResult::Ambiguous(..) => {
             format!("{text} {}", offset_label(*local.offset()))

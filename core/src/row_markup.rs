@@ -17,6 +17,7 @@ use super::zone::ZoneRules;
 pub fn push_row(
     html: &mut String,
     record: &LogRecord,
+    key: &str,
     position: usize,
     class: &str,
     columns: &[Column],
@@ -26,7 +27,7 @@ pub fn push_row(
         html,
         r#"<tr aria-rowindex="{}" data-key="{}" class="{class}">"#,
         position + 2,
-        Escaped(&record.key())
+        Escaped(key)
     );
     push_cells(html, record, columns, zone);
     html.push_str("</tr>");
@@ -99,7 +100,15 @@ mod tests {
         row.status = Status::Success;
         let zone = ZoneRules::utc();
         let mut html = String::new();
-        push_row(&mut html, &row, 7, "selected", &[Column::Status], &zone);
+        push_row(
+            &mut html,
+            &row,
+            &row.key(),
+            7,
+            "selected",
+            &[Column::Status],
+            &zone,
+        );
         assert_eq!(
             html,
             format!(

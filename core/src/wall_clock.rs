@@ -53,6 +53,20 @@ pub fn to_minute(time: &(impl Datelike + Timelike)) -> String {
     format!("{} {:02}:{:02}", date(time), time.hour(), time.minute())
 }
 
+/// `2026-12-04 13:05:09`: a time to the second, as the table shows it (one
+/// `format!` a row on screen, no date string built on the side).
+pub fn to_second(time: &(impl Datelike + Timelike)) -> String {
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        time.year(),
+        time.month(),
+        time.day(),
+        time.hour(),
+        time.minute(),
+        time.second()
+    )
+}
+
 /// `c` followed by one or two digits.
 fn separated(rest: &mut &str, c: char) -> Option<u32> {
     *rest = rest.strip_prefix(c)?;
@@ -120,6 +134,7 @@ mod tests {
             .unwrap();
         assert_eq!(date(&time), "0007-03-09");
         assert_eq!(to_minute(&time), "0007-03-09 04:05");
+        assert_eq!(to_second(&time), "0007-03-09 04:05:06");
     }
 
     proptest! {

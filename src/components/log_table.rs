@@ -171,8 +171,9 @@ fn rows_markup(
         .filter_map(|(i, &index)| {
             let record = timeline.records().get(index)?;
             let mut html = String::with_capacity(96 * columns.len());
-            let class = marks.class(start + i, &record.key());
-            push_row(&mut html, record, start + i, class, columns, zone);
+            let key = record.key();
+            let class = marks.class(start + i, &key);
+            push_row(&mut html, record, &key, start + i, class, columns, zone);
             Some(html)
         })
         .collect();
