@@ -5,7 +5,7 @@ import { test, expect } from './helpers';
 
 test('the wasm is sent as the brotli copy the release build wrote', async ({ page }) => {
   const html = await (await page.request.get('/')).text();
-  const wasm = html.match(/href="\/([^"]+_bg\.wasm)"/)?.[1] ?? '';
+  const wasm = html.match(/'\/([^']+_bg\.wasm)'/)?.[1] ?? '';
   expect(wasm).not.toBe('');
   const answer = await page.request.get(`/${wasm}`, { headers: { 'accept-encoding': 'br' } });
   expect(answer.headers()['content-encoding']).toBe('br');
@@ -13,4 +13,26 @@ test('the wasm is sent as the brotli copy the release build wrote', async ({ pag
   expect(Number(answer.headers()['content-length'])).toBe(statSync(`dist/${wasm}.br`).size);
   // Decoded, it is the wasm module itself.
   expect([...(await answer.body()).subarray(0, 4)]).toEqual([0x00, 0x61, 0x73, 0x6d]);
+});
+
+test('the static page is painted, styled by its inlined stylesheet, before the wasm is asked for', async ({ page }) => {
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy')) violations.push(message.text());
+  });
+  await page.goto('/');
+  await expect(page.locator('.row-count')).toBeVisible();
+  const timings = await page.evaluate(() => ({
+    painted: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+    wasmAsked: performance.getEntriesByType('resource').find((entry) => entry.name.endsWith('_bg.wasm'))?.startTime ?? null,
+    stylesheets: document.querySelectorAll('link[rel=stylesheet]').length,
+    topbar: getComputedStyle(document.querySelector('.topbar')!).display,
+  }));
+  expect(timings.painted).not.toBeNull();
+  expect(timings.wasmAsked).not.toBeNull();
+  expect(timings.wasmAsked!).toBeGreaterThanOrEqual(timings.painted!);
+  // The stylesheet is in the page (no request before the first paint), and the CSP lets it apply.
+  expect(timings.stylesheets).toBe(0);
+  expect(timings.topbar).toBe('flex');
+  expect(violations).toEqual([]);
 });

@@ -52,46 +52,55 @@ pub fn routes(dist: &Path, connect_origins: &[String]) -> Result<Router, String>
 }
 
 /// `default-src 'self'`, scripts only from this origin plus the inline loader's
-/// hash (and `wasm-unsafe-eval` to instantiate the module), no framing.
+/// hash (and `wasm-unsafe-eval` to instantiate the module), styles only from
+/// this origin plus the inlined stylesheet's hash, no framing.
 pub fn content_security_policy(index_html: &str, connect_origins: &[String]) -> String {
-    let hashes: Vec<String> = inline_scripts(index_html)
-        .iter()
-        .map(|script| {
-            format!(
-                "'sha256-{}'",
-                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()))
-            )
-        })
-        .collect();
     let mut connect = vec!["'self'".to_owned()];
     connect.extend(connect_origins.iter().cloned());
     format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {}; style-src 'self'; img-src 'self' data:; \
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{}; style-src 'self'{}; img-src 'self' data:; \
          connect-src {}; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-        hashes.join(" "),
+        hashes_of(inline_elements(index_html, "script")),
+        hashes_of(inline_elements(index_html, "style")),
         connect.join(" ")
     )
 }
 
-/// The contents of every `<script>` without a `src`.
-fn inline_scripts(html: &str) -> Vec<&str> {
-    let mut scripts = Vec::new();
+/// Each body as a CSP source (`'sha256-…'`), every one after a space.
+fn hashes_of(bodies: Vec<&str>) -> String {
+    bodies
+        .iter()
+        .map(|body| {
+            format!(
+                " 'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(body.as_bytes()))
+            )
+        })
+        .collect()
+}
+
+/// The contents of every `<tag>` element without a `src` (a `<script>` loaded
+/// from a file needs no hash).
+fn inline_elements<'a>(html: &'a str, tag: &str) -> Vec<&'a str> {
+    let open = format!("<{tag}");
+    let close = format!("</{tag}>");
+    let mut bodies = Vec::new();
     let mut rest = html;
-    while let Some(start) = rest.find("<script") {
+    while let Some(start) = rest.find(&open) {
         let Some(open_end) = rest[start..].find('>') else {
             break;
         };
-        let tag = &rest[start..start + open_end];
+        let attributes = &rest[start..start + open_end];
         let body_start = start + open_end + 1;
-        let Some(close) = rest[body_start..].find("</script>") else {
+        let Some(body_len) = rest[body_start..].find(&close) else {
             break;
         };
-        if !tag.contains("src=") {
-            scripts.push(&rest[body_start..body_start + close]);
+        if !attributes.contains("src=") {
+            bodies.push(&rest[body_start..body_start + body_len]);
         }
-        rest = &rest[body_start + close..];
+        rest = &rest[body_start + body_len..];
     }
-    scripts
+    bodies
 }
 
 /// Trunk names assets `name-<16 hex>.ext`: their content never changes.
@@ -136,8 +145,26 @@ mod tests {
             .encode(Sha256::digest(b"import init from '/a.js';"));
         assert!(csp.contains(&format!("'sha256-{expected}'")), "{csp}");
         assert!(!csp.contains("unsafe-inline"));
+        assert!(csp.contains("style-src 'self'; "), "{csp}");
         assert!(csp.contains("connect-src 'self' https://api.dify.ai;"));
         assert!(csp.contains("frame-ancestors 'none'"));
+    }
+
+    #[test]
+    fn the_csp_allows_an_inlined_stylesheet_by_hash_only() {
+        let html = "<head><style>body{margin:0}</style><script>a()</script></head>";
+        let csp = content_security_policy(html, &[]);
+        let style =
+            base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"body{margin:0}"));
+        let script = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"a()"));
+        assert!(
+            csp.contains(&format!("style-src 'self' 'sha256-{style}';")),
+            "{csp}"
+        );
+        assert!(
+            csp.contains(&format!("'wasm-unsafe-eval' 'sha256-{script}';")),
+            "{csp}"
+        );
     }
 
     #[test]
