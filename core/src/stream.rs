@@ -48,12 +48,6 @@ pub trait Stream {
         let _ = statuses;
         true
     }
-    /// Whether its list request carries `statuses` as a filter, so its server,
-    /// not the browser, applies it. As its capabilities say by default; an API
-    /// that knows only some of the statuses says which.
-    fn sends_status(&self, statuses: &BTreeSet<Status>) -> bool {
-        self.capabilities().sends_status(statuses)
-    }
 }
 
 /// A stream read page by page from a vendor's API.

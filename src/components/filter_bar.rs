@@ -1,6 +1,7 @@
 //! The filter bar: period and time zone, status, collection type, client,
 //! collection, audit event, free text, and "copy link". Everything it changes goes to the URL.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
@@ -39,7 +40,7 @@ pub fn FilterBar(
     };
     let hints = move |pick: fn(&Capabilities) -> Applied| {
         Signal::derive(move || {
-            let mut lines: Vec<(String, &'static str)> = options.with(|o| {
+            let mut lines: Vec<(String, Cow<'static, str>)> = options.with(|o| {
                 o.capabilities
                     .iter()
                     .map(|(kind, caps)| (kind.label().to_owned(), pick(caps).describe()))
@@ -208,7 +209,10 @@ fn ClientIdFilter(
 
 /// Says, per source kind, whether a filter runs on the server or in the browser.
 #[component]
-fn AppliedHint(name: &'static str, lines: Signal<Vec<(String, &'static str)>>) -> impl IntoView {
+fn AppliedHint(
+    name: &'static str,
+    lines: Signal<Vec<(String, Cow<'static, str>)>>,
+) -> impl IntoView {
     view! {
         <details class="hint">
             <summary><span class="hint-icon" aria-hidden="true">"i"</span><span class="visually-hidden">{format!("Where the {name} filter is applied")}</span></summary>

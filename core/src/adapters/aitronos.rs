@@ -27,7 +27,12 @@ const API: &str = "Aitronos connector logs";
 /// collections, and the Client id filter sends `credential_id` itself.
 pub const CAPABILITIES: Capabilities = Capabilities {
     period: Applied::Server,
-    status: Applied::ServerIfOne,
+    status: Applied::ServerIfOneOf(&[
+        Status::Success,
+        Status::Error,
+        Status::Blocked,
+        Status::Timeout,
+    ]),
     client: Applied::Browser,
     collection: Applied::Browser,
     text: Applied::Browser,
@@ -198,10 +203,6 @@ fn params<'a>(page: PageAt<'a>) -> ListParams<'a> {
 
 /// An Aitronos account's personal-connector logs.
 impl Stream for AitronosConnection {
-    fn sends_status(&self, statuses: &BTreeSet<Status>) -> bool {
-        server_status(statuses).is_some()
-    }
-
     fn id(&self) -> String {
         self.id.clone()
     }

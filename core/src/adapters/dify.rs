@@ -33,7 +33,7 @@ pub const MAX_LIMIT: u32 = 100;
 /// names, and the Client id filter sends the id itself.
 pub const CAPABILITIES: Capabilities = Capabilities {
     period: Applied::Server,
-    status: Applied::ServerIfOne,
+    status: Applied::ServerIfOneOf(&[Status::Success, Status::Error, Status::Stopped]),
     client: Applied::Browser,
     collection: Applied::Server,
     text: Applied::ServerOwnRules(
@@ -226,10 +226,6 @@ fn params<'a>(page: PageAt<'a>) -> ListParams<'a> {
 
 /// A Dify app is one stream: its key reads that app's runs only.
 impl Stream for DifyConnection {
-    fn sends_status(&self, statuses: &BTreeSet<Status>) -> bool {
-        server_status(statuses).is_some()
-    }
-
     fn id(&self) -> String {
         self.id.clone()
     }

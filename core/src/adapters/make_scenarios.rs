@@ -25,7 +25,8 @@ const API: &str = "Make scenario logs";
 /// no author or free-text filter (`executionName` matches one field only).
 pub const CAPABILITIES: Capabilities = Capabilities {
     period: Applied::Server,
-    status: Applied::ServerIfOne,
+    // `status` takes Make's log codes 1-3.
+    status: Applied::ServerIfOneOf(&[Status::Success, Status::Warning, Status::Error]),
     client: Applied::Browser,
     collection: Applied::Server,
     text: Applied::Browser,
@@ -484,10 +485,6 @@ impl ScenarioStream {
 }
 
 impl Stream for ScenarioStream {
-    fn sends_status(&self, statuses: &BTreeSet<Status>) -> bool {
-        server_status(statuses).is_some()
-    }
-
     fn id(&self) -> String {
         format!("{}/scenario/{}", self.connection.id, self.scenario.id)
     }

@@ -11,6 +11,7 @@ pub mod make_audit;
 pub mod make_module_logs;
 pub mod make_scenarios;
 
+use std::borrow::Cow;
 use std::fmt;
 
 use std::collections::BTreeSet;
@@ -118,6 +119,9 @@ pub enum Applied {
     Server,
     /// The API takes one value; with several selected, the browser filters.
     ServerIfOne,
+    /// The API takes one of these statuses alone; any other choice, or several,
+    /// the browser filters.
+    ServerIfOneOf(&'static [Status]),
     /// The server narrows coarsely (by day) and the browser trims exactly.
     ServerThenBrowser,
     /// The server applies it by its own rules, over fields the rows may not carry:
@@ -133,15 +137,22 @@ pub enum Applied {
 
 impl Applied {
     /// Short text for the filter bar's "where is this applied" hint.
-    pub fn describe(self) -> &'static str {
-        match self {
+    pub fn describe(self) -> Cow<'static, str> {
+        Cow::Borrowed(match self {
             Applied::ServerOwnRules(how) | Applied::Unavailable(how) => how,
+            Applied::ServerIfOneOf(statuses) => {
+                let labels: Vec<&str> = statuses.iter().map(|status| status.label()).collect();
+                return Cow::Owned(format!(
+                    "on the server for one of {}, else in the browser",
+                    labels.join(", ")
+                ));
+            }
             Applied::Server => "on the server",
             Applied::ServerIfOne => "on the server for one value, else in the browser",
             Applied::ServerThenBrowser => "on the server, refined in the browser",
             Applied::Browser => "in the browser, on loaded rows",
             Applied::NotApplicable => "not applicable",
-        }
+        })
     }
 }
 
@@ -187,7 +198,7 @@ impl Capabilities {
             values == 0
                 || match applied {
                     Applied::Server | Applied::ServerOwnRules(_) => true,
-                    Applied::ServerIfOne => values == 1,
+                    Applied::ServerIfOne | Applied::ServerIfOneOf(_) => values == 1,
                     _ => false,
                 }
         };
@@ -197,7 +208,7 @@ impl Capabilities {
             query.collections.len()
         };
         alone(self.period, 1)
-            && alone(self.status, query.statuses.len())
+            && (query.statuses.is_empty() || self.sends_status(&query.statuses))
             && alone(self.client, query.clients.len())
             && alone(self.collection, collections)
             && alone(self.text, usize::from(query.needle().is_some()))
@@ -213,12 +224,13 @@ impl Capabilities {
         }
     }
 
-    /// Whether a source with these capabilities sends `statuses` to its server
-    /// (at most: [`crate::stream::Stream::sends_status`] has the last word).
+    /// Whether a source with these capabilities sends `statuses` to its server,
+    /// so that its server, not the browser, applies them.
     pub fn sends_status(&self, statuses: &BTreeSet<Status>) -> bool {
         match self.status {
             Applied::Server | Applied::ServerOwnRules(_) => !statuses.is_empty(),
             Applied::ServerIfOne => single(statuses).is_some(),
+            Applied::ServerIfOneOf(taken) => single(statuses).is_some_and(|s| taken.contains(&s)),
             _ => false,
         }
     }
