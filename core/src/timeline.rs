@@ -74,12 +74,14 @@ const NEWEST_FIRST: Sort = Sort {
 };
 
 impl SortedOnce {
-    /// Reads `sort`'s order, computed by `compute` (given rows newest first
-    /// when the sort is another) unless kept.
+    /// Reads `sort`'s order unless kept, computed by `by_time` (descending or
+    /// not) for the time column, else by `by_column` given the rows newest
+    /// first (its order of ties, kept too).
     fn with<T>(
         &self,
         sort: Sort,
-        compute: impl Fn(Sort, Option<&[usize]>) -> Vec<usize>,
+        by_time: impl Fn(bool) -> Vec<usize>,
+        by_column: impl Fn(Sort, &[usize]) -> Vec<usize>,
         read: impl FnOnce(&[usize]) -> T,
     ) -> T {
         let mut kept = self
@@ -92,15 +94,19 @@ impl SortedOnce {
                 kept.insert(0, entry);
             }
             None => {
-                let needs_newest_first = sort.column != Column::Time;
-                if needs_newest_first && !kept.iter().any(|(kept, _)| *kept == NEWEST_FIRST) {
-                    kept.push((NEWEST_FIRST, compute(NEWEST_FIRST, None)));
-                }
-                let newest_first = kept
-                    .iter()
-                    .find(|(kept, _)| *kept == NEWEST_FIRST)
-                    .map(|(_, order)| order.as_slice());
-                let order = compute(sort, newest_first);
+                let order = if sort.column == Column::Time {
+                    by_time(sort.descending)
+                } else {
+                    let newest_first = match kept.iter().position(|(kept, _)| *kept == NEWEST_FIRST)
+                    {
+                        Some(place) => place,
+                        None => {
+                            kept.push((NEWEST_FIRST, by_time(NEWEST_FIRST.descending)));
+                            kept.len() - 1
+                        }
+                    };
+                    by_column(sort, &kept[newest_first].1)
+                };
                 kept.insert(0, (sort, order));
                 let mut others = 0;
                 kept.retain(|(kept, _)| {
@@ -272,7 +278,7 @@ impl Timeline {
     /// ascending), then load order. Rows without a message go last whichever
     /// way Message sorts: first, they would stay on screen and have every
     /// failed run read. Times are compared to the microsecond, as the period
-    /// and the chart read them ([`RowKey::at`]). [`Timeline::sorted_rows`]
+    /// and the chart read them ([`RowKey::at`]). [`Timeline::by_time`]
     /// gives the same order for all rows at once.
     fn order(&self, sort: Sort, a: usize, b: usize) -> Ordering {
         let (Some(first), Some(second)) = (self.records.get(a), self.records.get(b)) else {
@@ -541,25 +547,15 @@ impl Timeline {
                         && self.is_copy_of_loaded(&self.records[index]))
             })
             .collect();
-        let all_sorted =
-            |sort, newest_first: Option<&[usize]>| self.sorted_rows(sort, newest_first);
-        self.sorted.with(sort, all_sorted, |order| {
+        let by_time = |descending| self.by_time(descending);
+        let by_column = |sort, newest_first: &[usize]| self.by_column(sort, newest_first);
+        self.sorted.with(sort, by_time, by_column, |order| {
             order.iter().copied().filter(|&index| kept[index]).collect()
         })
     }
 
-    /// Every row in [`Timeline::order`], sorted on one integer per row
-    /// ([`row_sort`]): by time, or by the column's keys with ties in the order
-    /// of rows newest first (computed unless given).
-    fn sorted_rows(&self, sort: Sort, newest_first: Option<&[usize]>) -> Vec<usize> {
-        match (sort.column, newest_first) {
-            (Column::Time, _) => self.by_time(sort.descending),
-            (_, Some(newest_first)) => self.by_column(sort, newest_first),
-            (_, None) => self.by_column(sort, &self.by_time(true)),
-        }
-    }
-
-    /// Rows by time, ties in load order: each row's distance from the oldest
+    /// Every row in [`Timeline::order`] by time, sorted on one integer per row
+    /// ([`row_sort`]), ties in load order: each row's distance from the oldest
     /// time (from the newest when `descending`).
     fn by_time(&self, descending: bool) -> Vec<usize> {
         let times = self.row_keys.iter().map(|key| key.at);
@@ -579,7 +575,8 @@ impl Timeline {
         row_sort::stably_by_key(&load_order, &keys)
     }
 
-    /// Rows by the sort's column, ties in the order of `newest_first`.
+    /// Every row in [`Timeline::order`] by the sort's column, on one integer
+    /// per row, ties in the order of `newest_first`.
     fn by_column(&self, sort: Sort, newest_first: &[usize]) -> Vec<usize> {
         row_sort::stably_by_key(newest_first, &self.column_keys(sort))
     }
