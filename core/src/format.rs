@@ -35,12 +35,13 @@ pub fn centicredits(value: u64) -> String {
     format!("{}.{:02}", value / 100, value % 100)
 }
 
-/// Bytes as `512 B`, `12.3 KB`, `4.5 MB`.
+/// Bytes as `512 B`, `12.3 KB`, `4.5 MB` (tenths rounded half up).
 pub fn bytes(count: u64) -> String {
+    let tenths = |unit: u128| (u128::from(count) * 10 + unit / 2) / unit;
     match count {
         0..=1023 => format!("{count} B"),
-        1024..=1_048_575 => format!("{:.1} KB", count as f64 / 1024.0),
-        _ => format!("{:.1} MB", count as f64 / 1_048_576.0),
+        1024..=1_048_575 => with_decimals(tenths(1024), 1) + " KB",
+        _ => with_decimals(tenths(1_048_576), 1) + " MB",
     }
 }
 
@@ -48,10 +49,42 @@ pub fn bytes(count: u64) -> String {
 pub fn duration_ms(ms: u64) -> String {
     match ms {
         0..=999 => format!("{ms} ms"),
-        1_000..=59_999 => format!("{:.2} s", ms as f64 / 1000.0),
+        1_000..=59_999 => with_decimals((u128::from(ms) + 5) / 10, 2) + " s",
         60_000..=3_599_999 => format!("{} min {:02} s", ms / 60_000, (ms / 1000) % 60),
         _ => format!("{} h {:02} min", ms / 3_600_000, (ms / 60_000) % 60),
     }
+}
+
+/// `value` with `places` decimals (at most 6), rounded half away from zero;
+/// `0` for a value that is not finite. The chart's coordinates are written
+/// with it: the standard library's float formatting is 10 KB of wasm.
+pub fn fixed(value: f64, places: u32) -> String {
+    let places = places.min(6);
+    let scaled = (value.abs() * 10f64.powi(places as i32)).round();
+    if !scaled.is_finite() {
+        return "0".to_owned();
+    }
+    // Saturates past 2^128, far beyond any coordinate.
+    let digits = with_decimals(scaled as u128, places);
+    if value < 0.0 && scaled > 0.0 {
+        format!("-{digits}")
+    } else {
+        digits
+    }
+}
+
+/// `scaled` / 10^`places`, written with exactly `places` decimals.
+fn with_decimals(scaled: u128, places: u32) -> String {
+    if places == 0 {
+        return scaled.to_string();
+    }
+    let unit = 10u128.pow(places);
+    format!(
+        "{}.{:0width$}",
+        scaled / unit,
+        scaled % unit,
+        width = places as usize
+    )
 }
 
 #[cfg(test)]
@@ -94,6 +127,54 @@ mod tests {
             timestamp_in(change + chrono::Duration::hours(2), &berlin),
             "2026-10-25 04:00:00"
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fixed_decimals_read_as_the_standard_library_writes_them(
+            value in -1.0e9f64..1.0e9,
+            places in 0u32..=4,
+        ) {
+            let scaled = value.abs() * 10f64.powi(places as i32);
+            // Away from a tie the two agree to the digit (at a tie the standard
+            // library rounds the binary value, we round half away from zero).
+            proptest::prop_assume!((scaled.fract() - 0.5).abs() > 1e-6);
+            let expected = format!("{:.*}", places as usize, value);
+            let expected = match expected.strip_prefix('-') {
+                Some(digits) if digits.chars().all(|c| c == '0' || c == '.') => digits.to_owned(),
+                _ => expected,
+            };
+            proptest::prop_assert_eq!(fixed(value, places), expected);
+        }
+
+        #[test]
+        fn sizes_and_durations_round_as_the_float_formatting_did_away_from_ties(count in 0u64..1 << 40) {
+            let kb = count as f64 / 1024.0;
+            let mb = count as f64 / 1_048_576.0;
+            let unit = if count < 1_048_576 { kb } else { mb };
+            proptest::prop_assume!(count < 1024 || ((unit * 10.0).fract() - 0.5).abs() > 1e-6);
+            let expected = match count {
+                0..=1023 => format!("{count} B"),
+                1024..=1_048_575 => format!("{kb:.1} KB"),
+                _ => format!("{mb:.1} MB"),
+            };
+            proptest::prop_assert_eq!(bytes(count), expected);
+            let ms = count % 4_000_000;
+            if (1_000..60_000).contains(&ms) && ms % 10 != 5 {
+                proptest::prop_assert_eq!(duration_ms(ms), format!("{:.2} s", ms as f64 / 1000.0));
+            }
+        }
+    }
+
+    #[test]
+    fn fixed_rounds_half_away_from_zero_and_writes_every_decimal() {
+        assert_eq!(fixed(0.5, 0), "1");
+        assert_eq!(fixed(-2.345, 1), "-2.3");
+        assert_eq!(fixed(12.0, 2), "12.00");
+        assert_eq!(fixed(-0.001, 2), "0.00");
+        assert_eq!(fixed(f64::NAN, 2), "0");
+        assert_eq!(duration_ms(1_525), "1.53 s");
+        assert_eq!(bytes(1_048_575), "1024.0 KB");
     }
 
     #[test]

@@ -103,7 +103,12 @@ pub fn LogTable(
     };
     let body = NodeRef::<Tbody>::new();
     draw_rows(body, visible);
-    let spacer = move |rows: usize| format!("{}px", rows as f64 * ROW_HEIGHT);
+    let spacer = move |rows: usize| {
+        format!(
+            "{}px",
+            logdeck_core::format::fixed(rows as f64 * ROW_HEIGHT, 2)
+        )
+    };
     view! {
         <div class="table-viewport" id="rows" node_ref=element on:scroll=move |_| viewport.measure() tabindex="0"
             aria-label="Log rows; use j/k or the arrow keys to move, Enter to open">

@@ -14,6 +14,18 @@ use logdeck_core::zone::ZoneRules;
 
 const WIDTH: f64 = 1000.0;
 const HEIGHT: f64 = 80.0;
+/// The chart's `viewBox` and height as written (`WIDTH` and `HEIGHT`).
+const VIEW_BOX: &str = "0 0 1000 80";
+const VIEW_HEIGHT: &str = "80";
+const _: () = assert!(
+    WIDTH == 1000.0 && HEIGHT == 80.0,
+    "VIEW_BOX and VIEW_HEIGHT say so"
+);
+
+/// A coordinate as the SVG attribute takes it, to the hundredth.
+fn coordinate(value: f64) -> String {
+    format::fixed(value, 2)
+}
 
 /// Bottom to top: failures stand out on top of the successes.
 const STACK: [Status; 10] = [
@@ -127,8 +139,8 @@ pub fn VolumeChart(
                         let height = f64::from(bucket.count(*status)) / highest * (HEIGHT - 4.0);
                         base -= height;
                         view! {
-                            <rect class=format!("bar-{}", status.key()) x=x + 0.5 y=base
-                                width=(slot - 1.0).max(0.5) height=height />
+                            <rect class=format!("bar-{}", status.key()) x=coordinate(x + 0.5) y=coordinate(base)
+                                width=coordinate((slot - 1.0).max(0.5)) height=coordinate(height) />
                         }
                     })
                     .collect_view();
@@ -150,7 +162,7 @@ pub fn VolumeChart(
                         aria-label=aria_label>
                         <title>{description}</title>
                         <rect class="bar-hit" class:bar-unloaded=coverage == BarCoverage::NotLoaded
-                            class:bar-partial=coverage == BarCoverage::Partial x=x y="0" width=slot height=HEIGHT />
+                            class:bar-partial=coverage == BarCoverage::Partial x=coordinate(x) y="0" width=coordinate(slot) height=VIEW_HEIGHT />
                         {segments}
                     </g>
                 }
@@ -173,7 +185,7 @@ pub fn VolumeChart(
             <div class="volume-plot" title="Choose a bar, or drag across bars, to narrow the period">
                 <span class="visually-hidden">"Choose a bar, or drag across bars, to narrow the period."</span>
                 <div class="volume-y" aria-hidden="true"><span>{highest}</span><span>"0"</span></div>
-                <svg node_ref=svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") preserveAspectRatio="none" class="volume-chart"
+                <svg node_ref=svg viewBox=VIEW_BOX preserveAspectRatio="none" class="volume-chart"
                     on:pointerdown=move |ev| brush.start(&ev)
                     on:pointermove=move |ev| brush.extend(&ev)
                     on:pointerup=move |ev| brush.finish(&ev)
@@ -189,8 +201,8 @@ pub fn VolumeChart(
                     {move || brush.span().map(|(first, last)| {
                         let slot = WIDTH / buckets.with(Vec::len).max(1) as f64;
                         view! {
-                            <rect class="brush" x=first as f64 * slot y="0"
-                                width=(last - first + 1) as f64 * slot height=HEIGHT />
+                            <rect class="brush" x=coordinate(first as f64 * slot) y="0"
+                                width=coordinate((last - first + 1) as f64 * slot) height=VIEW_HEIGHT />
                         }
                     })}
                 </svg>
