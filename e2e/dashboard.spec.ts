@@ -386,6 +386,7 @@ test('any IANA time zone: times, the custom range and the link follow it', async
   // Typed times take the offset of their own day: Berlin is +01:00 in January
   // and +02:00 in July, whatever season the view was in.
   await page.goto('/?period=24h&tz=Europe/Berlin');
+  await expect(page.getByLabel('Time zone')).toHaveValue('Europe/Berlin');
   await page.getByLabel('Period', { exact: true }).selectOption('custom');
   await page.getByLabel('From', { exact: true }).fill('2026-01-10 13:00');
   await page.getByLabel('To', { exact: true }).fill('2026-07-10 13:00');

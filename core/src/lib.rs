@@ -24,6 +24,7 @@ pub mod http;
 pub mod keyed;
 pub mod live;
 pub mod load_book;
+pub mod markup;
 pub mod merge;
 pub mod messages;
 pub mod model;

@@ -7,6 +7,7 @@
 use std::fmt::Write;
 
 use super::columns::Column;
+use super::markup::Escaped;
 use super::model::LogRecord;
 use super::zone::ZoneRules;
 
@@ -57,27 +58,6 @@ fn push_cells(html: &mut String, record: &LogRecord, columns: &[Column], zone: &
             let text = Escaped(&text);
             let _ = write!(html, r#"<td{class} title="{text}">{text}</td>"#);
         }
-    }
-}
-
-/// Text made safe for an HTML text node or a quoted attribute value.
-struct Escaped<'a>(&'a str);
-
-impl std::fmt::Display for Escaped<'_> {
-    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut rest = self.0;
-        while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
-            out.write_str(&rest[..at])?;
-            out.write_str(match rest.as_bytes()[at] {
-                b'&' => "&amp;",
-                b'<' => "&lt;",
-                b'>' => "&gt;",
-                b'"' => "&quot;",
-                _ => "&#39;",
-            })?;
-            rest = &rest[at + 1..];
-        }
-        out.write_str(rest)
     }
 }
 
