@@ -10,6 +10,7 @@ pub mod archive_histogram;
 pub mod archive_status;
 pub mod archive_sync;
 pub mod backoff;
+pub mod base_url;
 pub mod client_id;
 pub mod columns;
 pub mod config;

@@ -5,8 +5,8 @@
 //! the same list, so the relay, the routing and the page's CSP agree.
 
 use serde::{Deserialize, Serialize};
-use url::Url;
 
+use crate::base_url::BaseUrl;
 use crate::vendor::Vendor;
 
 /// The relay path prefix for vendor hosts; no configured upstream may be named
@@ -37,23 +37,18 @@ impl VendorHost {
             .collect()
     }
 
-    fn url(&self) -> Option<Url> {
-        Url::parse(&self.base_url).ok()
+    fn url(&self) -> Option<BaseUrl> {
+        BaseUrl::parse(&self.base_url)
     }
 
     /// `host[:port]` as it appears in the relay path.
     pub fn authority(&self) -> Option<String> {
-        let url = self.url()?;
-        let host = url.host_str()?;
-        Some(match url.port() {
-            Some(port) => format!("{host}:{port}"),
-            None => host.to_owned(),
-        })
+        Some(self.url()?.authority())
     }
 
     /// The base's path without a trailing slash (`/api/v2`, or empty).
     pub fn base_path(&self) -> Option<String> {
-        Some(self.url()?.path().trim_end_matches('/').to_owned())
+        Some(self.url()?.path)
     }
 
     /// Where the browser sends calls for `base_url` when it lies under this host:
@@ -62,22 +57,19 @@ impl VendorHost {
         if vendor != self.vendor {
             return None;
         }
-        let wanted = Url::parse(base_url.trim()).ok()?;
+        let wanted = BaseUrl::parse(base_url)?;
         let known = self.url()?;
-        let same_origin = wanted.origin() == known.origin();
-        let rest = wanted
-            .path()
-            .strip_prefix(known.path().trim_end_matches('/'))?;
-        if !same_origin || !(rest.is_empty() || rest.starts_with('/')) {
+        let rest = wanted.path.strip_prefix(&known.path)?;
+        if !wanted.same_origin(&known) || !(rest.is_empty() || rest.starts_with('/')) {
             return None;
         }
         if vendor.allows_browser_calls() {
             return Some(base_url.trim().trim_end_matches('/').to_owned());
         }
-        let authority = self.authority()?;
         Some(format!(
-            "{RELAY_PREFIX}/{authority}{}",
-            wanted.path().trim_end_matches('/')
+            "{RELAY_PREFIX}/{}{}",
+            known.authority(),
+            wanted.path
         ))
     }
 }
@@ -161,6 +153,24 @@ mod tests {
         ] {
             assert_eq!(relay.route(vendor, base), base, "{base}");
             assert!(!relay.knows(vendor, base), "{base}");
+        }
+    }
+
+    #[test]
+    fn every_official_base_is_read_and_routed_through_the_relay_by_its_authority() {
+        let relay = relaying();
+        for host in VendorHost::official() {
+            let authority = host.authority().unwrap_or_default();
+            assert!(!authority.is_empty(), "{}", host.base_url);
+            let routed = relay.route(host.vendor, &host.base_url);
+            if host.vendor.allows_browser_calls() {
+                assert_eq!(routed, host.base_url.trim_end_matches('/'));
+            } else {
+                assert!(
+                    routed.starts_with(&format!("{RELAY_PREFIX}/{authority}")),
+                    "{routed}"
+                );
+            }
         }
     }
 

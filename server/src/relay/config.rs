@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use url::Url;
 
+use logdeck_core::base_url::BaseUrl;
 use logdeck_core::vendor_hosts::{VendorHost, VendorRelay, RELAY_PREFIX};
 
 /// How the app reaches an upstream.
@@ -261,6 +262,12 @@ impl RelayConfig {
                 "--vendor-host {flag:?}: an http(s) base URL with no query"
             ));
         }
+        if BaseUrl::parse(url).is_none() {
+            return Err(format!(
+                "--vendor-host {flag:?}: the host must be ASCII letters, digits, dots and hyphens \
+                 (or an IPv4 address), with no user, %-escapes or . segments"
+            ));
+        }
         self.vendor_hosts.push(VendorHost {
             vendor,
             base_url: url.trim_end_matches('/').to_owned(),
@@ -478,6 +485,8 @@ mod tests {
         assert_eq!(upstream.base_url.as_str(), "https://eu1.make.com/api/v2");
         assert_eq!(path, "scenarios");
         assert!(config.add_vendor_host("zapier,https://x.io").is_err());
+        let odd = config.add_vendor_host("make,https://ops@make.internal.example/api/v2");
+        assert!(odd.unwrap_err().contains("ASCII letters"));
         config
             .add_vendor_host("dify,http://dify.internal.example/v1")
             .unwrap();
