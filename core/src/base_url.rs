@@ -209,8 +209,44 @@ mod tests {
         })
     }
 
+    /// Bases of the plain form: lower or upper case, any port, any path of
+    /// plain segments.
+    fn plain_base() -> impl Strategy<Value = (String, String, Option<u16>, String)> {
+        let scheme = prop::sample::select(vec!["http", "https", "HTTPS", "Http"]);
+        let name = prop::collection::vec("[a-zA-Z0-9]([a-zA-Z0-9-]{0,6}[a-zA-Z0-9])?", 1..4);
+        let top = "[a-zA-Z]{2,6}";
+        let path = prop::collection::vec("[a-zA-Z0-9._~-]{1,8}", 0..4);
+        (scheme, name, top, prop::option::of(1u16..), path).prop_map(
+            |(scheme, name, top, port, path)| {
+                let host = format!("{}.{top}", name.join("."));
+                let path: String = path.iter().map(|segment| format!("/{segment}")).collect();
+                (scheme.to_owned(), host, port, path)
+            },
+        )
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2048))]
+        #[test]
+        fn every_plain_base_is_read_as_the_whatwg_parser_reads_it(
+            (scheme, host, port, path) in plain_base()
+        ) {
+            prop_assume!(!path.split('/').any(|segment| segment == "." || segment == ".."));
+            // `ab--` starts an IDNA label (`xn--`), which is not read.
+            prop_assume!(!host.split('.').any(|label| label.get(2..4) == Some("--")));
+            let text = match port {
+                Some(port) => format!("{scheme}://{host}:{port}{path}/"),
+                None => format!("{scheme}://{host}{path}"),
+            };
+            let read = BaseUrl::parse(&text);
+            prop_assert!(read.is_some(), "{text}");
+            let read = read.unwrap();
+            let parsed = url::Url::parse(&text).unwrap();
+            prop_assert_eq!(parsed.host_str(), Some(read.host.as_str()));
+            prop_assert_eq!(parsed.port(), read.port);
+            prop_assert_eq!(parsed.path().trim_end_matches('/'), read.path.as_str());
+        }
+
         #[test]
         fn what_is_read_is_what_the_whatwg_parser_reads(text in address()) {
             if let Some(read) = BaseUrl::parse(&text) {

@@ -66,14 +66,17 @@ pub fn content_security_policy(index_html: &str, connect_origins: &[String]) -> 
     )
 }
 
-/// Each body as a CSP source (`'sha256-…'`), every one after a space.
+/// Each body as a CSP source (`'sha256-…'`), every one after a space. The
+/// browser hashes the text as parsed, its line ends made `\n`: a page saved
+/// with CRLF line ends must hash the same.
 fn hashes_of(bodies: Vec<&str>) -> String {
     bodies
         .iter()
         .map(|body| {
+            let parsed = body.replace("\r\n", "\n").replace('\r', "\n");
             format!(
                 " 'sha256-{}'",
-                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(body.as_bytes()))
+                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(parsed.as_bytes()))
             )
         })
         .collect()
@@ -164,6 +167,11 @@ mod tests {
         assert!(
             csp.contains(&format!("'wasm-unsafe-eval' 'sha256-{script}';")),
             "{csp}"
+        );
+        let saved_with_crlf = content_security_policy("<style>a{}\r\nb{}</style>", &[]);
+        assert_eq!(
+            saved_with_crlf,
+            content_security_policy("<style>a{}\nb{}</style>", &[])
         );
     }
 

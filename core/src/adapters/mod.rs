@@ -120,7 +120,7 @@ pub enum Applied {
     /// The API takes one value; with several selected, the browser filters.
     ServerIfOne,
     /// The API takes one of these statuses alone; any other choice, or several,
-    /// the browser filters.
+    /// the browser filters. For the Status filter only.
     ServerIfOneOf(&'static [Status]),
     /// The server narrows coarsely (by day) and the browser trims exactly.
     ServerThenBrowser,
@@ -198,7 +198,7 @@ impl Capabilities {
             values == 0
                 || match applied {
                     Applied::Server | Applied::ServerOwnRules(_) => true,
-                    Applied::ServerIfOne | Applied::ServerIfOneOf(_) => values == 1,
+                    Applied::ServerIfOne => values == 1,
                     _ => false,
                 }
         };

@@ -264,8 +264,9 @@ impl RelayConfig {
         }
         if BaseUrl::parse(url).is_none() {
             return Err(format!(
-                "--vendor-host {flag:?}: the host must be ASCII letters, digits, dots and hyphens \
-                 (or an IPv4 address), with no user, %-escapes or . segments"
+                "--vendor-host {flag:?}: the host must be a name of ASCII letters, digits, dots and \
+                 hyphens (no xn-- labels or underscores) or an IPv4 address (not IPv6), with no \
+                 user, %-escapes or . segments in the path"
             ));
         }
         self.vendor_hosts.push(VendorHost {
