@@ -110,7 +110,10 @@ pub struct RawJson(std::sync::Arc<str>);
 
 impl RawJson {
     pub fn of(value: &serde_json::Value) -> RawJson {
-        RawJson(value.to_string().into())
+        // Straight into a buffer: `to_string` goes through the formatter, a
+        // call per token.
+        let text = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
+        RawJson(text.into())
     }
 
     /// Text a `RawJson` was saved as (the archive's store): kept as it is, since
