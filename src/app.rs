@@ -90,8 +90,15 @@ async fn load_config() -> Result<RuntimeConfig, ConfigError> {
 pub fn mount() {
     console_error_panic_hook::set_once();
     // The static page painted while the wasm arrived gives way to the app.
-    if let Some(shell) = leptos::prelude::document().get_element_by_id("shell") {
-        shell.remove();
-    }
-    leptos::mount::mount_to_body(App);
+    // The mount waits for a task of its own: the wasm's start is then not one
+    // long task with the whole page's first build.
+    leptos::prelude::set_timeout(
+        || {
+            if let Some(shell) = leptos::prelude::document().get_element_by_id("shell") {
+                shell.remove();
+            }
+            leptos::mount::mount_to_body(App);
+        },
+        std::time::Duration::ZERO,
+    );
 }
