@@ -1,5 +1,6 @@
 //! Small view components; each takes signals and callbacks and owns no filter state.
 
+pub mod deferred;
 pub mod detail_pane;
 pub mod export_panel;
 pub mod filter_bar;

@@ -5,6 +5,7 @@ use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::components::deferred::Deferred;
 use crate::components::detail_pane::DetailPane;
 use crate::components::export_panel::{open_files, ExportPanel, FileOpener};
 use crate::components::filter_bar::{FilterBar, SetQuery};
@@ -125,11 +126,14 @@ pub fn Dashboard() -> impl IntoView {
             <VolumeChart buckets=chart.buckets window=loads.window frontier=chart.frontier zone on_select=narrow />
             <Toolbar loads refresh all_sources query zone rows frontier drop_message set_live paused archive config />
             <div class="workspace">
-                <TableArea loads rows frontier zone zone_choice sort on_sort selection near_end at_top shown />
-                <Show when=move || selection.key.with(Option::is_some)>
-                    <DetailPane record=selection.record selected=selection.key sources=all_sources zone
-                        on_close=close_detail on_step=selection.step on_only_client=only_client />
-                </Show>
+                // The page's end, built in a task of its own.
+                <Deferred>
+                    <TableArea loads rows frontier zone zone_choice sort on_sort selection near_end at_top shown />
+                    <Show when=move || selection.key.with(Option::is_some)>
+                        <DetailPane record=selection.record selected=selection.key sources=all_sources zone
+                            on_close=close_detail on_step=selection.step on_only_client=only_client />
+                    </Show>
+                </Deferred>
             </div>
         </div>
     }
