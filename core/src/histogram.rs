@@ -121,8 +121,10 @@ impl Grid {
     }
 
     /// Bars `step_seconds` wide, starting at multiples of the step since the
-    /// epoch, from the one holding the window's start to the one holding its
-    /// end.
+    /// epoch, from the one holding the window's start to the one reaching its
+    /// end. A window ending on a bar's edge ends with the bar before it (which
+    /// takes the end instant itself): a bar past the period would read "0 rows"
+    /// for time the period does not cover.
     pub fn aligned(window: TimeWindow, step_seconds: i64) -> Grid {
         let step = step_seconds.max(1);
         let start = window
@@ -130,12 +132,14 @@ impl Grid {
             .timestamp()
             .div_euclid(step)
             .saturating_mul(step);
-        let count = window
+        let end = window
             .to
             .timestamp()
+            .saturating_add(i64::from(window.to.timestamp_subsec_nanos() > 0));
+        let count = end
             .saturating_sub(start)
-            .div_euclid(step)
-            .saturating_add(1);
+            .saturating_add(step - 1)
+            .div_euclid(step);
         Grid {
             from_ms: start.saturating_mul(1000),
             span_ms: step.saturating_mul(count).saturating_mul(1000),
@@ -257,8 +261,8 @@ mod tests {
             window,
             &grid,
         );
-        // One hour in at most 30 bars: 5-minute bars, plus the one holding 11:00.
-        assert_eq!(buckets.len(), 13);
+        // One hour in at most 30 bars: twelve 5-minute bars, the last taking 11:00.
+        assert_eq!(buckets.len(), 12);
         assert_eq!(buckets[0].to - buckets[0].from, Duration::minutes(5));
         assert_eq!(
             (
@@ -279,20 +283,23 @@ mod tests {
         };
         let grid = Grid::aligned(window, 3600);
         assert_eq!(
-            grid.count, 4,
-            "10:00, 11:00, 12:00 and the bar holding 13:00"
+            grid.count, 3,
+            "10:00, 11:00 and 12:00, which takes 13:00 itself: no bar past the end"
         );
         assert_eq!(
             grid.edge(0),
             Utc.with_ymd_and_hms(2026, 1, 1, 10, 0, 0).unwrap()
         );
-        assert_eq!(
-            grid.edge(4),
-            Utc.with_ymd_and_hms(2026, 1, 1, 14, 0, 0).unwrap()
-        );
+        assert_eq!(grid.edge(3), window.to);
         assert_eq!(grid.index_at_ms(window.from.timestamp_millis()), 0);
-        assert_eq!(grid.index_at_ms(window.to.timestamp_millis()), 3);
+        assert_eq!(grid.index_at_ms(window.to.timestamp_millis()), 2);
         assert_eq!(grid.index_at_ms(window.to.timestamp_millis() - 1), 2);
+        // Past an edge, the end needs the bar holding it.
+        let later = TimeWindow {
+            to: window.to + Duration::seconds(1),
+            ..window
+        };
+        assert_eq!(Grid::aligned(later, 3600).count, 4);
     }
 
     #[test]
@@ -326,7 +333,11 @@ mod tests {
             let index = grid.index_at_ms(at_ms);
             proptest::prop_assert!(index < grid.count);
             proptest::prop_assert!(grid.edge(index).timestamp_millis() <= at_ms);
-            proptest::prop_assert!(at_ms < grid.edge(index + 1).timestamp_millis());
+            // The last bar also takes the window's end when that is its edge.
+            let end = grid.edge(index + 1).timestamp_millis();
+            proptest::prop_assert!(at_ms < end || (index + 1 == grid.count && at_ms == end));
+            proptest::prop_assert!(grid.edge(grid.count) >= window.to);
+            proptest::prop_assert!(grid.edge(grid.count - 1) < window.to || grid.count == 1);
             proptest::prop_assert_eq!(grid.edge(index + 1) - grid.edge(index), Duration::seconds(STEPS[step_index]));
         }
     }
