@@ -549,7 +549,7 @@ mod tests {
                 }
                 // The filter bar's hint names the statuses the server is asked for.
                 let hint = source.capabilities().status.describe();
-                if hint.contains("one of") {
+                if hint.contains("when only") {
                     assert_eq!(
                         hint.contains(status.label()),
                         carried,

@@ -142,9 +142,14 @@ impl Applied {
             Applied::ServerOwnRules(how) | Applied::Unavailable(how) => how,
             Applied::ServerIfOneOf(statuses) => {
                 let labels: Vec<&str> = statuses.iter().map(|status| status.label()).collect();
+                let named = match labels.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => {
+                        format!("{} or {last}", rest.join(", "))
+                    }
+                    _ => labels.concat(),
+                };
                 return Cow::Owned(format!(
-                    "on the server for one of {}, else in the browser",
-                    labels.join(", ")
+                    "on the server when only {named} is chosen, else in the browser"
                 ));
             }
             Applied::Server => "on the server",
@@ -266,6 +271,19 @@ mod tests {
             },
             raw: "{}".to_owned(),
         }
+    }
+
+    #[test]
+    fn the_status_hint_names_the_statuses_one_of_which_goes_to_the_server() {
+        let dify = Applied::ServerIfOneOf(&[Status::Success, Status::Error, Status::Stopped]);
+        assert_eq!(
+            dify.describe(),
+            "on the server when only Success, Error or Stopped is chosen, else in the browser"
+        );
+        assert_eq!(
+            Applied::ServerIfOneOf(&[Status::Error]).describe(),
+            "on the server when only Error is chosen, else in the browser"
+        );
     }
 
     #[test]
