@@ -326,8 +326,10 @@ fn FrontierNote(
     empty: Signal<bool>,
 ) -> impl IntoView {
     let line = move || frontier.with(|f| f.missing_line(&zone.get()));
+    // While rows are still coming, "Loading logs…" says so instead: before
+    // every source has answered, rows loaded may all lie past the frontier.
     let searched = move || {
-        empty.get().then(|| {
+        (empty.get() && !loads.is_loading()).then(|| {
             let loaded = loads.book.with(LoadBook::rows);
             format!("No logs match these filters among the {loaded} rows loaded. ")
         })
