@@ -93,12 +93,15 @@ test('every filter lives in the URL and back/forward walk between the views', as
   await settled(page);
   expect(new Set(await column(page, 6))).toEqual(new Set([client]));
 
-  // Typing replaced its entry: one step back undoes the sort, not a keystroke.
+  // The search was one step, however it was typed: back undoes it, then the sort.
   await page.goBack();
-  await expect(page).not.toHaveURL(/sort=duration/);
+  await expect(page).toHaveURL(/sort=duration/);
   await expect(page).not.toHaveURL(/q=/);
   await page.goBack();
+  await expect(page).not.toHaveURL(/sort=duration/);
+  await page.goBack();
   await expect(page).not.toHaveURL(/client=/);
+  await page.goForward();
   await page.goForward();
   await page.goForward();
   await expect(page).toHaveURL(filteredUrl);
@@ -444,9 +447,49 @@ test('a search still waiting for the typing pause gives way to back, and leaving
   await expect(page.getByRole('button', { name: 'Add a connection' })).toBeVisible();
 });
 
+test('starting a search is a step of its own in history, refining it is not', async ({ page }) => {
+  await page.goto('/');
+  await settled(page);
+  await page.getByRole('checkbox', { name: 'Error' }).check();
+  await expect(page).toHaveURL(/status=error/);
+  const search = page.getByLabel('Search');
+  await search.fill('Gm');
+  await expect(page).toHaveURL(/q=Gm/);
+  await search.fill('Gmail');
+  await expect(page).toHaveURL(/q=Gmail/);
+  await page.goBack();
+  await expect(page).toHaveURL(/status=error/);
+  await expect(page).not.toHaveURL(/q=/);
+  await expect(search).toHaveValue('');
+  await page.goBack();
+  await expect(page).not.toHaveURL(/status=error/);
+});
+
 test('one status a vendor cannot filter on is filtered in the browser', async ({ page }) => {
   await page.goto('/?status=warning');
   await settled(page);
   await expect(rows(page).first()).toBeVisible();
   expect(new Set(await column(page, 2))).toEqual(new Set(['Warning']));
+});
+
+test('every status has a colour of its own in the chart, in both themes', async ({ page }) => {
+  const statuses = ['success', 'warning', 'error', 'running', 'stopped', 'blocked', 'timeout', 'paused', 'event', 'unknown'];
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto('/');
+    await expect(page.locator('svg.volume-chart')).toBeVisible();
+    const fills = await page.evaluate((keys) => {
+      const chart = document.querySelector('svg.volume-chart')!;
+      return keys.map((key) => {
+        const rect = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+        rect.setAttribute('class', `bar-${key}`);
+        chart.appendChild(rect);
+        const fill = getComputedStyle(rect).fill;
+        rect.remove();
+        return fill;
+      });
+    }, statuses);
+    expect(fills).not.toContain('rgb(0, 0, 0)');
+    expect(new Set(fills).size).toBe(statuses.length);
+  }
 });

@@ -396,8 +396,9 @@ fn ZonePicker(query: Memo<LogQuery>, set_query: SetQuery) -> impl IntoView {
     }
 }
 
-/// Free text, debounced: typing replaces the history entry instead of pushing one
-/// per keystroke. Enter applies what is typed at once.
+/// Free text, debounced. Starting or clearing a search is a step of its own in
+/// history; refining one replaces that step instead of pushing one per pause
+/// in typing. Enter applies what is typed at once.
 #[component]
 fn SearchBox(query: Memo<LogQuery>, set_query: SetQuery) -> impl IntoView {
     let text = RwSignal::new(query.get_untracked().text);
@@ -434,8 +435,13 @@ fn SearchBox(query: Memo<LogQuery>, set_query: SetQuery) -> impl IntoView {
             return;
         };
         if next.text != value {
+            let entry = if next.text.is_empty() || value.is_empty() {
+                HistoryEntry::Push
+            } else {
+                HistoryEntry::Replace
+            };
             next.text = value;
-            set_query.run((next, HistoryEntry::Replace));
+            set_query.run((next, entry));
         }
     };
     let on_input = move |ev| {
