@@ -120,11 +120,12 @@ impl DisplayZone {
     }
 
     /// `local`, `utc`, or a name spelled as IANA zones are (`America/Argentina/Salta`,
-    /// `Etc/GMT+5`, `UTC`): a capital first, then letters, digits, `/_+-`.
+    /// `Etc/GMT+5`): a capital first, then letters, digits, `/_+-`. The IANA
+    /// name `UTC` is the UTC choice itself, not a second one.
     pub fn from_key(key: &str) -> Option<DisplayZone> {
         match key {
             "local" => Some(DisplayZone::Local),
-            "utc" => Some(DisplayZone::Utc),
+            "utc" | "UTC" => Some(DisplayZone::Utc),
             name if is_zone_name(name) => Some(DisplayZone::Named(name.to_owned())),
             _ => None,
         }
@@ -801,7 +802,6 @@ mod tests {
             "Europe/Berlin",
             "America/Argentina/Salta",
             "Etc/GMT+5",
-            "UTC",
             "America/Port-au-Prince",
         ] {
             let (query, problems) =
@@ -813,6 +813,11 @@ mod tests {
                 query
             );
         }
+        // The IANA name `UTC` is the UTC choice, written back as `utc`.
+        let (utc, problems) = LogQuery::from_query_string("tz=UTC");
+        assert!(problems.is_empty());
+        assert_eq!(utc.zone, DisplayZone::Utc);
+        assert_eq!(utc.to_query_string(), "tz=utc");
         for bad in [
             "mars",
             "Europe//Berlin",
