@@ -493,3 +493,23 @@ test('every status has a colour of its own in the chart, in both themes', async 
     expect(new Set(fills).size).toBe(statuses.length);
   }
 });
+
+test('the chart is one tab stop: arrows move between bars, Home and End to the ends, Enter narrows', async ({ page }) => {
+  await page.goto('/?period=24h');
+  await settled(page);
+  const bars = page.locator('svg.volume-chart g.bar');
+  const count = await bars.count();
+  expect(count).toBeGreaterThan(2);
+  await bars.first().focus();
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-index'));
+  await page.keyboard.press('End');
+  expect(await focused()).toBe(String(count - 1));
+  await page.keyboard.press('ArrowLeft');
+  expect(await focused()).toBe(String(count - 2));
+  await page.keyboard.press('Home');
+  expect(await focused()).toBe('0');
+  // One tab stop, wherever the focus moved.
+  expect(await page.locator('svg.volume-chart g.bar[tabindex="0"]').count()).toBe(1);
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/period=\d{4}-/);
+});

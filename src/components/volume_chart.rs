@@ -80,8 +80,8 @@ fn bar_click(
     }
 }
 
-/// Enter or Space narrows to the bar; ← and → move between bars, so the chart
-/// is one tab stop rather than one per bar.
+/// Enter or Space narrows to the bar; ← and → move between bars, Home and End
+/// to the first and last, so the chart is one tab stop rather than one per bar.
 fn bar_key(
     ev: &leptos::ev::KeyboardEvent,
     buckets: Memo<Vec<Bucket>>,
@@ -90,16 +90,18 @@ fn bar_key(
     let Some((bar, window)) = event_bar(ev, buckets) else {
         return;
     };
-    let step = match ev.key().as_str() {
+    let next = match ev.key().as_str() {
         "Enter" | " " => {
             ev.prevent_default();
             return on_select.run(window);
         }
-        "ArrowRight" => web_sys::Element::next_element_sibling,
-        "ArrowLeft" => web_sys::Element::previous_element_sibling,
+        "ArrowRight" => bar.next_element_sibling(),
+        "ArrowLeft" => bar.previous_element_sibling(),
+        "Home" => end_bar(&bar, 0),
+        "End" => end_bar(&bar, u32::MAX),
         _ => return,
     };
-    let Some(next) = step(&bar).filter(|next| next.class_list().contains("bar")) else {
+    let Some(next) = next.filter(|next| next.class_list().contains("bar")) else {
         return;
     };
     ev.prevent_default();
@@ -107,6 +109,13 @@ fn bar_key(
     let _ = next.set_attribute("tabindex", "0");
     // An SVG element has focus() as HTML ones do.
     let _ = next.unchecked_into::<web_sys::HtmlElement>().focus();
+}
+
+/// The chart's first bar (`0`), or its last (`u32::MAX`).
+fn end_bar(bar: &web_sys::Element, which: u32) -> Option<web_sys::Element> {
+    let bars = bar.parent_element()?.query_selector_all("g.bar").ok()?;
+    let index = which.min(bars.length().checked_sub(1)?);
+    bars.item(index)?.dyn_into().ok()
 }
 
 #[component]
