@@ -136,14 +136,16 @@ impl Grid {
             .to
             .timestamp()
             .saturating_add(i64::from(window.to.timestamp_subsec_nanos() > 0));
+        // At least one bar, for a window that is one instant on an edge.
         let count = end
             .saturating_sub(start)
             .saturating_add(step - 1)
-            .div_euclid(step);
+            .div_euclid(step)
+            .max(1);
         Grid {
             from_ms: start.saturating_mul(1000),
             span_ms: step.saturating_mul(count).saturating_mul(1000),
-            count: usize::try_from(count.max(1)).unwrap_or(1),
+            count: usize::try_from(count).unwrap_or(1),
         }
     }
 
@@ -300,6 +302,16 @@ mod tests {
             ..window
         };
         assert_eq!(Grid::aligned(later, 3600).count, 4);
+        // One instant on an edge is one whole bar, not an empty grid.
+        let instant = TimeWindow {
+            from: window.to,
+            ..window
+        };
+        let one = Grid::aligned(instant, 3600);
+        assert_eq!(
+            (one.count, one.edge(1) - one.edge(0)),
+            (1, Duration::hours(1))
+        );
     }
 
     #[test]
