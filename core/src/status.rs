@@ -44,16 +44,6 @@ pub fn from_make_log_code(code: i64) -> Status {
     }
 }
 
-/// The inverse of [`from_make_log_code`], for the `status` request parameter.
-pub fn to_make_log_code(status: Status) -> Option<u8> {
-    match status {
-        Status::Success => Some(1),
-        Status::Warning => Some(2),
-        Status::Error => Some(3),
-        _ => None,
-    }
-}
-
 /// Make execution details report `RUNNING`/`SUCCESS`/`WARNING`/`ERROR`.
 pub fn from_make_execution(value: &str) -> Status {
     match value {
@@ -132,11 +122,6 @@ mod tests {
         assert_eq!(from_make_log_code(2), Status::Warning);
         assert_eq!(from_make_log_code(3), Status::Error);
         assert_eq!(from_make_log_code(0), Status::Unknown);
-        for code in 1..=3 {
-            let status = from_make_log_code(code);
-            assert_eq!(to_make_log_code(status).map(i64::from), Some(code));
-        }
-        assert_eq!(to_make_log_code(Status::Running), None);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use chrono::SecondsFormat;
 use serde_json::Value;
 
 use super::json::{self, RowContext};
-use super::{single, Applied, Capabilities, DecodeError, Page};
+use super::{Applied, Capabilities, DecodeError, Page};
 use crate::client_id::{ClientId, ClientIdKind};
 use crate::config::AitronosConnection;
 use crate::http::{build_url, ApiRequest, VendorError};
@@ -28,10 +28,10 @@ const API: &str = "Aitronos connector logs";
 pub const CAPABILITIES: Capabilities = Capabilities {
     period: Applied::Server,
     status: Applied::ServerIfOneOf(&[
-        Status::Success,
-        Status::Error,
-        Status::Blocked,
-        Status::Timeout,
+        (Status::Success, "success"),
+        (Status::Error, "error"),
+        (Status::Blocked, "blocked"),
+        (Status::Timeout, "timeout"),
     ]),
     client: Applied::Browser,
     collection: Applied::Browser,
@@ -53,13 +53,7 @@ pub struct ListParams<'a> {
 
 /// The documented status value for a single selected status, if any.
 pub fn server_status(statuses: &BTreeSet<Status>) -> Option<&'static str> {
-    match single(statuses)? {
-        Status::Success => Some("success"),
-        Status::Error => Some("error"),
-        Status::Blocked => Some("blocked"),
-        Status::Timeout => Some("timeout"),
-        _ => None,
-    }
+    CAPABILITIES.status.status_param(statuses)
 }
 
 pub fn list_request(connection: &AitronosConnection, params: ListParams<'_>) -> ApiRequest {

@@ -11,7 +11,7 @@ use chrono::SecondsFormat;
 use serde_json::Value;
 
 use super::json::{self, RowContext};
-use super::{single, Applied, Capabilities, DecodeError, Page};
+use super::{Applied, Capabilities, DecodeError, Page};
 use crate::client_id::{ClientId, ClientIdKind};
 use crate::config::DifyConnection;
 use crate::http::{build_url, ApiRequest, VendorError};
@@ -33,7 +33,11 @@ pub const MAX_LIMIT: u32 = 100;
 /// names, and the Client id filter sends the id itself.
 pub const CAPABILITIES: Capabilities = Capabilities {
     period: Applied::Server,
-    status: Applied::ServerIfOneOf(&[Status::Success, Status::Error, Status::Stopped]),
+    status: Applied::ServerIfOneOf(&[
+        (Status::Success, "succeeded"),
+        (Status::Error, "failed"),
+        (Status::Stopped, "stopped"),
+    ]),
     client: Applied::Browser,
     collection: Applied::Server,
     text: Applied::ServerOwnRules(
@@ -58,12 +62,7 @@ pub struct ListParams<'a> {
 
 /// The filter value Dify accepts for a single selected status, if any.
 pub fn server_status(statuses: &BTreeSet<Status>) -> Option<&'static str> {
-    match single(statuses)? {
-        Status::Success => Some("succeeded"),
-        Status::Error => Some("failed"),
-        Status::Stopped => Some("stopped"),
-        _ => None,
-    }
+    CAPABILITIES.status.status_param(statuses)
 }
 
 /// Builds the list request; `limit` is clamped to Dify's 1..=100.

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::json::{self, RowContext};
-use super::{single, Applied, Capabilities, DecodeError, Page};
+use super::{Applied, Capabilities, DecodeError, Page};
 use crate::config::{MakeConnection, ScenarioRef};
 use crate::http::{build_url, ApiRequest, VendorError};
 use crate::model::{CollectionType, LogRecord, RawJson, Usage};
@@ -25,8 +25,12 @@ const API: &str = "Make scenario logs";
 /// no author or free-text filter (`executionName` matches one field only).
 pub const CAPABILITIES: Capabilities = Capabilities {
     period: Applied::Server,
-    // `status` takes Make's log codes 1-3.
-    status: Applied::ServerIfOneOf(&[Status::Success, Status::Warning, Status::Error]),
+    // `status` takes Make's log codes (`status::from_make_log_code`).
+    status: Applied::ServerIfOneOf(&[
+        (Status::Success, "1"),
+        (Status::Warning, "2"),
+        (Status::Error, "3"),
+    ]),
     client: Applied::Browser,
     collection: Applied::Server,
     text: Applied::Browser,
@@ -46,8 +50,8 @@ pub struct ListParams<'a> {
 
 /// Make filters one status code per request; any other selection is filtered in the
 /// browser from the unfiltered list.
-pub fn server_status(statuses: &BTreeSet<Status>) -> Option<u8> {
-    status::to_make_log_code(single(statuses)?)
+pub fn server_status(statuses: &BTreeSet<Status>) -> Option<&'static str> {
+    CAPABILITIES.status.status_param(statuses)
 }
 
 /// Builds the list request for one scenario, newest first.
@@ -67,7 +71,7 @@ pub fn list_request(
         ),
     ];
     if let Some(code) = server_status(params.statuses) {
-        query.push(("status".to_owned(), code.to_string()));
+        query.push(("status".to_owned(), code.to_owned()));
     }
     // Make's name is upside down: `true` hides them.
     if params.hide_check_runs {
@@ -629,6 +633,14 @@ mod tests {
         assert_eq!(server_status(&two), None);
         assert_eq!(server_status(&running), None);
         assert_eq!(server_status(&BTreeSet::new()), None);
+        // The codes sent are the ones the rows come back with.
+        for status in [Status::Success, Status::Warning, Status::Error] {
+            let code = server_status(&BTreeSet::from([status])).unwrap_or_default();
+            assert_eq!(
+                status::from_make_log_code(code.parse().unwrap_or(0)),
+                status
+            );
+        }
         let request = list_request(&connection("/demo"), &scenario(), params(&two));
         assert!(query_pairs(&request.url).iter().all(|(k, _)| k != "status"));
     }

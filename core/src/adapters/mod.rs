@@ -119,9 +119,11 @@ pub enum Applied {
     Server,
     /// The API takes one value; with several selected, the browser filters.
     ServerIfOne,
-    /// The API takes one of these statuses alone; any other choice, or several,
-    /// the browser filters. For the Status filter only.
-    ServerIfOneOf(&'static [Status]),
+    /// The API takes one of these statuses alone, each written in its request
+    /// as the word beside it; any other choice, or several, the browser
+    /// filters. For the Status filter only: the one list the request, the
+    /// count's exactness and the filter bar's hint all read.
+    ServerIfOneOf(&'static [(Status, &'static str)]),
     /// The server narrows coarsely (by day) and the browser trims exactly.
     ServerThenBrowser,
     /// The server applies it by its own rules, over fields the rows may not carry:
@@ -136,12 +138,25 @@ pub enum Applied {
 }
 
 impl Applied {
+    /// The word a request writes for `statuses`, when the API takes them: one
+    /// status, named as the vendor names it.
+    pub fn status_param(self, statuses: &BTreeSet<Status>) -> Option<&'static str> {
+        let Applied::ServerIfOneOf(taken) = self else {
+            return None;
+        };
+        let chosen = single(statuses)?;
+        taken
+            .iter()
+            .find(|(status, _)| *status == chosen)
+            .map(|(_, word)| *word)
+    }
+
     /// Short text for the filter bar's "where is this applied" hint.
     pub fn describe(self) -> Cow<'static, str> {
         Cow::Borrowed(match self {
             Applied::ServerOwnRules(how) | Applied::Unavailable(how) => how,
             Applied::ServerIfOneOf(statuses) => {
-                let labels: Vec<&str> = statuses.iter().map(|status| status.label()).collect();
+                let labels: Vec<&str> = statuses.iter().map(|(status, _)| status.label()).collect();
                 let named = match labels.split_last() {
                     Some((last, rest)) if !rest.is_empty() => {
                         format!("{} or {last}", rest.join(", "))
@@ -235,7 +250,7 @@ impl Capabilities {
         match self.status {
             Applied::Server | Applied::ServerOwnRules(_) => !statuses.is_empty(),
             Applied::ServerIfOne => single(statuses).is_some(),
-            Applied::ServerIfOneOf(taken) => single(statuses).is_some_and(|s| taken.contains(&s)),
+            Applied::ServerIfOneOf(_) => self.status.status_param(statuses).is_some(),
             _ => false,
         }
     }
@@ -275,13 +290,17 @@ mod tests {
 
     #[test]
     fn the_status_hint_names_the_statuses_one_of_which_goes_to_the_server() {
-        let dify = Applied::ServerIfOneOf(&[Status::Success, Status::Error, Status::Stopped]);
+        let dify = Applied::ServerIfOneOf(&[
+            (Status::Success, "succeeded"),
+            (Status::Error, "failed"),
+            (Status::Stopped, "stopped"),
+        ]);
         assert_eq!(
             dify.describe(),
             "on the server when only Success, Error or Stopped is chosen, else in the browser"
         );
         assert_eq!(
-            Applied::ServerIfOneOf(&[Status::Error]).describe(),
+            Applied::ServerIfOneOf(&[(Status::Error, "failed")]).describe(),
             "on the server when only Error is chosen, else in the browser"
         );
     }
