@@ -148,7 +148,6 @@ impl std::fmt::Debug for RawJson {
 pub const SNAPSHOT_PREFIX: &str = "file:";
 
 impl LogRecord {
-    /// Key that is unique across sources, used for selection (`sel=`) and row identity.
     /// The vendor's page, if it is an http(s) address: a row of an opened
     /// file carries whatever the file says, `javascript:` included.
     pub fn web_link(&self) -> Option<&str> {
@@ -158,6 +157,7 @@ impl LogRecord {
             .then_some(link)
     }
 
+    /// Key that is unique across sources, used for selection (`sel=`) and row identity.
     pub fn key(&self) -> String {
         format!("{}:{}", self.source, self.id)
     }
