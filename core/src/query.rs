@@ -120,21 +120,24 @@ impl DisplayZone {
     }
 
     /// `local`, `utc`, or a name spelled as IANA zones are (`America/Argentina/Salta`,
-    /// `Etc/GMT+5`): a capital first, then letters, digits, `/_+-`. The IANA
+    /// `Etc/GMT+5`): a letter first, then letters, digits, `/_+-`. Browsers read
+    /// zone names in any letter case (`europe/berlin`), so a link typed so is a
+    /// zone too; the app writes it back in the browser's spelling. The IANA
     /// name `UTC` is the UTC choice itself, not a second one.
     pub fn from_key(key: &str) -> Option<DisplayZone> {
-        match key {
-            "local" => Some(DisplayZone::Local),
-            "utc" | "UTC" => Some(DisplayZone::Utc),
-            name if is_zone_name(name) => Some(DisplayZone::Named(name.to_owned())),
-            _ => None,
+        if key.eq_ignore_ascii_case("local") {
+            Some(DisplayZone::Local)
+        } else if key.eq_ignore_ascii_case("utc") {
+            Some(DisplayZone::Utc)
+        } else {
+            is_zone_name(key).then(|| DisplayZone::Named(key.to_owned()))
         }
     }
 }
 
 fn is_zone_name(name: &str) -> bool {
     name.len() <= 64
-        && name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "/_+-".contains(c))
@@ -691,7 +694,7 @@ mod tests {
     #[test]
     fn bad_values_fall_back_and_are_reported_unknown_keys_ignored() {
         let (query, problems) = LogQuery::from_query_string(
-            "period=yesterday&status=error,bogus&utm_source=mail&sort=colour&tz=mars&type=x",
+            "period=yesterday&status=error,bogus&utm_source=mail&sort=colour&tz=mars!&type=x",
         );
         assert_eq!(query.period, Period::default());
         assert_eq!(query.sort, Sort::default());
@@ -711,7 +714,7 @@ mod tests {
                 ("period", "yesterday"),
                 ("status", "bogus"),
                 ("sort", "colour"),
-                ("tz", "mars"),
+                ("tz", "mars!"),
                 ("type", "x")
             ]
         );
@@ -803,6 +806,7 @@ mod tests {
             "America/Argentina/Salta",
             "Etc/GMT+5",
             "America/Port-au-Prince",
+            "europe/berlin",
         ] {
             let (query, problems) =
                 LogQuery::from_query_string(&format!("tz={}", name.replace('+', "%2B")));
@@ -818,8 +822,12 @@ mod tests {
         assert!(problems.is_empty());
         assert_eq!(utc.zone, DisplayZone::Utc);
         assert_eq!(utc.to_query_string(), "tz=utc");
+        assert_eq!(
+            LogQuery::from_query_string("tz=Utc").0.zone,
+            DisplayZone::Utc
+        );
         for bad in [
-            "mars",
+            "2nd/Zone",
             "Europe//Berlin",
             "Europe/",
             "Europe/Ber lin",

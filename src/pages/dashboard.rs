@@ -26,7 +26,7 @@ use crate::state::prefs::Prefs;
 use crate::state::selection::{use_selection, Selection};
 use crate::state::url::{use_log_query, use_set_log_query, HistoryEntry};
 use crate::state::view_rows::use_view_rows;
-use crate::state::zone::{recent_rules, shown_span, zone_label, zone_rules};
+use crate::state::zone::{browser_spelling, recent_rules, shown_span, zone_label, zone_rules};
 use logdeck_core::archive_status::SyncStatus;
 use logdeck_core::client_id::ClientId;
 use logdeck_core::columns::Column;
@@ -47,6 +47,7 @@ pub fn Dashboard() -> impl IntoView {
     let set_query: SetQuery = Callback::new(move |(query, entry)| set_url(query, entry));
     let config = connections.effective();
     let zone_choice = Memo::new(move |_| query.with(|q| q.zone.clone()));
+    respell_zone(zone_choice, query, set_query);
     let span = Memo::new(move |_| shown_span(loads.window.get()));
     let zone = Signal::from(Memo::new(move |_| {
         zone_choice
@@ -137,6 +138,30 @@ pub fn Dashboard() -> impl IntoView {
             </div>
         </div>
     }
+}
+
+/// A zone linked in another letter case (`tz=europe/berlin`) is written back
+/// in the browser's spelling, in place: the link then names it as the time
+/// zone list and the Time column do. Another name for the same zone (an alias)
+/// is kept as linked.
+fn respell_zone(zone_choice: Memo<DisplayZone>, query: Memo<LogQuery>, set_query: SetQuery) {
+    Effect::new(move |_| {
+        let DisplayZone::Named(linked) = zone_choice.get() else {
+            return;
+        };
+        let respelled = browser_spelling(&linked)
+            .filter(|spelling| *spelling != linked && spelling.eq_ignore_ascii_case(&linked));
+        if let Some(spelling) = respelled {
+            let zone = DisplayZone::Named(spelling);
+            set_query.run((
+                LogQuery {
+                    zone,
+                    ..query.get_untracked()
+                },
+                HistoryEntry::Replace,
+            ));
+        }
+    });
 }
 
 /// Keeps the loads in line with the URL: only what reaches the requests reloads
@@ -462,7 +487,7 @@ fn ColumnChooser() -> impl IntoView {
         })
         .collect_view();
     view! {
-        <details class="filter multi columns">
+        <details class="filter multi columns popover">
             <summary>"Columns"</summary>
             <fieldset><legend class="visually-hidden">"Visible columns"</legend>{boxes}</fieldset>
         </details>

@@ -75,6 +75,13 @@ pub fn zone_label(zone: &DisplayZone, rules: &ZoneRules) -> String {
     }
 }
 
+/// The browser's own spelling of a zone it knows (`europe/berlin` is
+/// `Europe/Berlin`), or `None` when it does not know the zone.
+pub fn browser_spelling(name: &str) -> Option<String> {
+    let options = offset_format(name)?.resolved_options();
+    Reflect::get(&options, &"timeZone".into()).ok()?.as_string()
+}
+
 /// Every IANA zone the browser knows, for the time zone control.
 pub fn zone_names() -> Vec<String> {
     let names = intl()
