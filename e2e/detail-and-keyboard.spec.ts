@@ -83,6 +83,34 @@ test('keyboard: j/k and arrows move, Enter opens, arrows step the detail, Esc cl
   await expect(page).toHaveURL(/q=Nightly/);
 });
 
+test('an open filter list or hint closes on a press outside it, and Esc closes it before the detail', async ({ page }) => {
+  await page.goto('/?type=make-scenarios');
+  await settled(page);
+  const typeList = page.locator('details.popover', { has: page.locator('summary', { hasText: /^Collection type:/ }) });
+  await typeList.locator('summary').click();
+  await expect(typeList).toHaveAttribute('open', '');
+  await page.locator('h1').click();
+  await expect(typeList).not.toHaveAttribute('open');
+
+  // Opening one closes another.
+  const hint = page.locator('details.hint').first();
+  await typeList.locator('summary').click();
+  await hint.locator('summary').click();
+  await expect(hint).toHaveAttribute('open', '');
+  await expect(typeList).not.toHaveAttribute('open');
+
+  // With a record open, Esc inside a list closes the list only.
+  await rows(page).first().click();
+  await expect(pane(page)).toBeVisible();
+  await typeList.locator('summary').click();
+  await typeList.locator('input[type=checkbox]').first().focus();
+  await page.keyboard.press('Escape');
+  await expect(typeList).not.toHaveAttribute('open');
+  await expect(typeList.locator('summary')).toBeFocused();
+  await expect(pane(page)).toBeVisible();
+  await expect(page).toHaveURL(/sel=/);
+});
+
 test('keyboard: the skip links reach the rows in a few keys, and the chart is one tab stop', async ({ page }) => {
   await page.goto('/?period=7d');
   await settled(page);

@@ -8,6 +8,7 @@ use crate::pages::dashboard::Dashboard;
 use crate::state::connections::Connections;
 use crate::state::loads::Loads;
 use crate::state::location::{provide_location, Location};
+use crate::state::popovers::use_popover_dismissal;
 use crate::state::prefs::{Prefs, Theme};
 use logdeck_core::config::{ConfigError, RuntimeConfig};
 use logdeck_core::screen::Screen;
@@ -22,6 +23,7 @@ pub fn App() -> impl IntoView {
     let prefs = Prefs::load();
     provide_context(prefs);
 
+    use_popover_dismissal();
     let location = provide_location();
     let screen = location.screen();
     view! {

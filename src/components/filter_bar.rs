@@ -215,7 +215,7 @@ fn AppliedHint(
     lines: Signal<Vec<(String, Cow<'static, str>)>>,
 ) -> impl IntoView {
     view! {
-        <details class="hint">
+        <details class="hint popover">
             <summary><span class="hint-icon" aria-hidden="true">"i"</span><span class="visually-hidden">{format!("Where the {name} filter is applied")}</span></summary>
             <ul>
                 {move || lines.get().into_iter().map(|(kind, applied)| view! { <li>{kind}": "{applied}</li> }).collect_view()}

@@ -58,7 +58,7 @@ pub fn MultiSelect(
         </For>
     };
     view! {
-        <details class="filter multi">
+        <details class="filter multi popover">
             <summary>{summary}</summary>
             <fieldset>
                 <legend class="visually-hidden">{label}</legend>

@@ -87,7 +87,7 @@ pub fn SourceStatus(
     view! {
         <div class="sources-bar">
             <Show when=move || loads.book.with(|book| !book.loads().is_empty())>
-                <details class="sources-summary">
+                <details class="sources-summary popover">
                     <summary>
                         {move || loads.book.with(|book| summary(book.loads()))}
                         {move || archive_note(loads, archive, zone)}

@@ -9,6 +9,7 @@ pub mod live;
 pub mod loads;
 pub mod location;
 pub mod messages;
+pub mod popovers;
 pub mod prefs;
 pub mod selection;
 pub mod storage;
