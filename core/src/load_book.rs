@@ -42,8 +42,9 @@ pub struct SourceLoad {
     pub total: Option<u64>,
     /// Whether that count is the view's: the server applies every filter.
     pub counts_exactly: bool,
-    /// Identifies what was asked first (the first page's URL; for a file, its name,
-    /// window and size): a query change that leaves it unchanged keeps the rows.
+    /// Identifies what was asked first (a remote source's
+    /// [`crate::sources::Source::load_identity`]; for a file, its name, window
+    /// and opening): a query change that leaves it unchanged keeps the rows.
     identity: String,
     /// The request in flight; answers carrying another token are stale.
     token: u64,

@@ -298,6 +298,23 @@ impl Source {
         Ok(remote.list_request(page_at(query, window, position)))
     }
 
+    /// What a load of this source for `query` over `window` is: its first
+    /// request's URL and the exact window. The window counts apart from the
+    /// URL because a vendor may be asked by the day (Make's audit logs) with
+    /// its rows trimmed to the instant here: two periods on one day ask the
+    /// same URL but hold different rows, so a change of either is a new load.
+    pub fn load_identity(&self, query: &LogQuery, window: TimeWindow) -> String {
+        let first = self
+            .request(query, window, self.first_position())
+            .map(|request| request.url)
+            .unwrap_or_default();
+        format!(
+            "{first}@{}..{}",
+            window.from.timestamp_micros(),
+            window.to.timestamp_micros()
+        )
+    }
+
     /// Decodes the answer to [`Source::request`]: a page on 200, the vendor's error
     /// (with any `Retry-After`) otherwise.
     pub fn decode(
@@ -454,6 +471,44 @@ mod tests {
         TimeWindow {
             from: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
             to: Utc.with_ymd_and_hms(2026, 1, 2, 0, 0, 0).unwrap(),
+        }
+    }
+
+    #[test]
+    fn two_periods_on_one_day_are_two_loads_even_where_the_vendor_is_asked_by_the_day() {
+        let query = LogQuery::default();
+        let day = window();
+        let hour = TimeWindow {
+            from: day.to - chrono::Duration::hours(1),
+            to: day.to,
+        };
+        let quarter = TimeWindow {
+            from: day.to - chrono::Duration::minutes(15),
+            to: day.to,
+        };
+        let audit = &sources()[2];
+        assert_eq!(audit.id(), "mk/audit");
+        let url = |window| audit.request(&query, window, 0).unwrap().url;
+        assert_eq!(
+            url(hour),
+            url(quarter),
+            "Make's audit log is asked by the day"
+        );
+        assert_ne!(
+            audit.load_identity(&query, hour),
+            audit.load_identity(&query, quarter)
+        );
+        assert_eq!(
+            audit.load_identity(&query, hour),
+            audit.load_identity(&query, hour)
+        );
+        for source in sources() {
+            assert_ne!(
+                source.load_identity(&query, hour),
+                source.load_identity(&query, quarter),
+                "{}",
+                source.id()
+            );
         }
     }
 

@@ -130,10 +130,7 @@ impl Loads {
             .into_iter()
             .filter(|source| source.is_selected_by(query))
             .map(|source| Wanted {
-                identity: source
-                    .request(query, window, source.first_position())
-                    .map(|request| request.url)
-                    .unwrap_or_default(),
+                identity: source.load_identity(query, window),
                 start: Start::Fetch(source.first_position()),
                 counts_exactly: source.counts_exactly(query),
                 source,
