@@ -90,8 +90,11 @@ pub fn decode_list(
     params: ListParams<'_>,
 ) -> Result<Page, DecodeError> {
     let root = json::parse_body(API, body)?;
+    // The status the server was asked for, which every row it sends has: a
+    // row without a status of its own (the spec does not require one) has it.
+    let asked = server_status(params.statuses).and(super::single(params.statuses));
     let rows = json::rows(API, &root, "logs", |context, item| {
-        decode_item(context, item, connection)
+        decode_item(context, item, connection, asked)
     })?;
     let has_more = root
         .get("has_more")
@@ -118,6 +121,7 @@ fn decode_item(
     context: &RowContext,
     item: &Value,
     connection: &AitronosConnection,
+    asked: Option<Status>,
 ) -> Result<LogRecord, DecodeError> {
     let id = item
         .get("id")
@@ -144,7 +148,7 @@ fn decode_item(
         id,
         timestamp,
         status: if raw_status.is_empty() {
-            Status::Unknown
+            asked.unwrap_or(Status::Unknown)
         } else {
             status::from_aitronos(&raw_status)
         },
@@ -323,6 +327,29 @@ mod tests {
             [("X-API-Key".to_owned(), "k-1".to_owned())]
         );
         assert_eq!(server_status(&BTreeSet::from([Status::Warning])), None);
+    }
+
+    #[test]
+    fn a_row_without_a_status_has_the_one_its_server_was_asked_for() {
+        let body = r#"{"logs":[
+            {"id":"a","created_at":"2025-11-15T10:30:00Z"},
+            {"id":"b","created_at":"2025-11-15T10:31:00Z","status":"error"}
+        ],"total":2,"returned":2,"has_more":false}"#;
+        let statuses = |page: &Page| page.records.iter().map(|r| r.status).collect::<Vec<_>>();
+        let error = BTreeSet::from([Status::Error]);
+        let page = decode_list(body, &connection(), params(&error)).unwrap();
+        assert_eq!(statuses(&page), [Status::Error, Status::Error]);
+        assert_eq!(
+            page.records[0].raw_status, "",
+            "the row's own value stays as sent"
+        );
+        // Asked for no status, or for two (filtered here, not on the server).
+        let none = BTreeSet::new();
+        let two = BTreeSet::from([Status::Error, Status::Timeout]);
+        for asked in [&none, &two] {
+            let page = decode_list(body, &connection(), params(asked)).unwrap();
+            assert_eq!(statuses(&page), [Status::Unknown, Status::Error]);
+        }
     }
 
     #[test]
