@@ -406,6 +406,22 @@ test('any IANA time zone: times, the custom range and the link follow it', async
   await expect(page).toHaveURL(/period=2026-01-10T12%3A00%3A00Z\.\.2026-07-10T11%3A00%3A00Z/);
 });
 
+test('a shorter period on the same day holds no row of the longer one, audit log included', async ({ page }) => {
+  // Make's audit log is asked by the day and trimmed to the instant here: the
+  // same request serves both periods, but not the same rows.
+  // Oldest first: a row left from the longer period would lead the table.
+  await page.goto('/?period=1h&type=make-audit,make-scenarios&tz=utc&sort=time');
+  await settled(page);
+  await expect(rows(page).first()).toBeVisible();
+  await page.getByLabel('Period', { exact: true }).selectOption('15m');
+  await expect(page).toHaveURL(/period=15m/);
+  await settled(page);
+  const earliest = Date.now() - 15 * 60e3 - 5e3;
+  const times = (await column(page, 1)).map((text) => Date.parse(text.replace(' ', 'T') + 'Z'));
+  expect(times.length).toBeGreaterThan(0);
+  for (const time of times) expect(time).toBeGreaterThanOrEqual(earliest);
+});
+
 test('the main links change screens without reloading the app, and back returns to the same view', async ({ page }) => {
   await page.goto('/?status=error');
   await settled(page);
@@ -428,6 +444,34 @@ test('the main links change screens without reloading the app, and back returns 
 
   await page.goto('/nowhere');
   await expect(page.getByText('Page not found.')).toBeVisible();
+});
+
+test('Esc in the search box ends the search with the text, at once', async ({ page }) => {
+  await page.goto('/?period=24h');
+  await settled(page);
+  const search = page.getByLabel('Search');
+  await search.fill('Gmail');
+  await search.press('Enter');
+  await expect(page).toHaveURL(/q=Gmail/);
+  await search.press('Escape');
+  await expect(search).toHaveValue('');
+  await expect(page).not.toHaveURL(/q=/);
+  await expect(search, 'the box keeps the focus for a new search').toBeFocused();
+});
+
+test("a search says which loaded rows' messages it could not look in, and reads them when asked", async ({ page }) => {
+  // A failed or warned Make run's message is read by a call per run: on a
+  // fresh page none is read, so the search cannot have looked in them.
+  // Make's detail names a failure by its kind, such as `DataError: …`.
+  await page.goto('/?type=make-scenarios&period=24h&q=Error%3A');
+  await settled(page);
+  const note = page.locator('.unread-messages');
+  await expect(note).toContainText(/\d+ runs' messages are not read yet/);
+  await expect(page.getByText('No logs match these filters in this period.')).toHaveCount(0);
+  await note.getByRole('button', { name: 'Read them' }).click();
+  await expect(note).toContainText('Reading messages');
+  await expect(rows(page).first()).toBeVisible({ timeout: 30_000 });
+  expect((await column(page, 7))[0]).toMatch(/\w+Error: /);
 });
 
 test('a search still waiting for the typing pause gives way to back, and leaving the page mid-typing is harmless', async ({ page }) => {

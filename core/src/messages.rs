@@ -55,6 +55,12 @@ impl MessageBook {
         }
     }
 
+    /// Whether `key`'s message is still to be read: neither answered nor
+    /// failed (a call in flight counts, its answer is not in yet).
+    pub fn is_unread(&self, key: &str) -> bool {
+        !self.known.contains_key(key) && !self.failed.contains(key)
+    }
+
     /// The message read for `key`, if one was.
     pub fn message(&self, key: &str) -> Option<&str> {
         self.known.get(key).and_then(Option::as_deref)

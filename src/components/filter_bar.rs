@@ -458,6 +458,14 @@ fn SearchBox(query: Memo<LogQuery>, set_query: SetQuery) -> impl IntoView {
         if ev.key() == "Enter" && !ev.is_composing() {
             apply(text.get_untracked());
         }
+        // Esc empties the box and ends the search with it, at once (the
+        // browser's own clearing would leave the search on until a pause);
+        // in an empty box it leaves the box, as elsewhere.
+        if ev.key() == "Escape" && !ev.is_composing() && !text.with_untracked(String::is_empty) {
+            ev.prevent_default();
+            text.set(String::new());
+            apply(String::new());
+        }
     };
     view! {
         <div class="field search">

@@ -21,7 +21,7 @@ use crate::state::connections::Connections;
 use crate::state::filter_options::use_filter_options;
 use crate::state::live::use_live_tail;
 use crate::state::loads::Loads;
-use crate::state::messages::use_lazy_messages;
+use crate::state::messages::{use_lazy_messages, LazyMessages};
 use crate::state::prefs::Prefs;
 use crate::state::selection::{use_selection, Selection};
 use crate::state::url::{use_log_query, use_set_log_query, HistoryEntry};
@@ -105,7 +105,7 @@ pub fn Dashboard() -> impl IntoView {
         _ => Vec::new(),
     });
     let options = use_filter_options(all_sources, loads, query);
-    use_lazy_messages(loads, rows, shown, all_sources);
+    let messages = use_lazy_messages(loads, rows, shown, all_sources, query);
     let problems = Signal::derive(move || {
         decoded.with(|(_, problems)| problems.iter().map(ToString::to_string).collect())
     });
@@ -129,7 +129,7 @@ pub fn Dashboard() -> impl IntoView {
             <div class="workspace">
                 // The page's end, built in a task of its own.
                 <Deferred>
-                    <TableArea loads rows frontier zone zone_choice sort on_sort selection near_end at_top shown />
+                    <TableArea loads rows frontier zone zone_choice sort on_sort selection near_end at_top shown messages />
                     <Show when=move || selection.key.with(Option::is_some)>
                         <DetailPane record=selection.record selected=selection.key sources=all_sources zone
                             on_close=close_detail on_step=selection.step on_only_client=only_client />
@@ -301,6 +301,7 @@ fn TableArea(
     near_end: Callback<()>,
     at_top: RwSignal<bool>,
     shown: RwSignal<(usize, usize)>,
+    messages: LazyMessages,
 ) -> impl IntoView {
     let prefs = expect_context::<Prefs>();
     let columns = Signal::derive(move || prefs.columns.get());
@@ -312,14 +313,48 @@ fn TableArea(
             <LogTable timeline=loads.timeline rows columns zone zone_label sort on_sort
                 selected=selection.key cursor=selection.cursor on_open=selection.open on_near_end=near_end at_top shown />
             <Show when=move || empty() && frontier.with(Frontier::is_complete) && !loads.is_loading()
-                && !loads.book.with(|book| book.loads().is_empty())>
+                && !loads.book.with(|book| book.loads().is_empty()) && messages.unread.get() == 0>
                 <p class="notice" role="status">"No logs match these filters in this period."</p>
             </Show>
             <Show when=move || empty() && loads.is_loading()>
                 <p class="notice" role="status">"Loading logs…"</p>
             </Show>
+            <UnreadMessagesNote messages />
             <FrontierNote loads frontier zone empty=Signal::derive(empty) />
         </div>
+    }
+}
+
+/// While a search is on: how many loaded rows' messages it could not look in
+/// (a failed Make run's error is read by a call per run), and a way to read
+/// them all.
+#[component]
+fn UnreadMessagesNote(messages: LazyMessages) -> impl IntoView {
+    let unread = move || messages.unread.get();
+    let line = move || {
+        let n = unread();
+        let runs = if n == 1 {
+            "run's message is"
+        } else {
+            "runs' messages are"
+        };
+        if messages.reading_all.get() {
+            format!("Reading messages: {n} left. The search looks in each as it arrives.")
+        } else {
+            format!(
+                "{n} {runs} not read yet (a call per run), so the search has not looked in them."
+            )
+        }
+    };
+    view! {
+        <Show when=move || unread() != 0>
+            <p class="frontier-note unread-messages" role="status">
+                {line}" "
+                <Show when=move || !messages.reading_all.get()>
+                    <button type="button" on:click=move |_| messages.read_all.run(())>"Read them"</button>
+                </Show>
+            </p>
+        </Show>
     }
 }
 

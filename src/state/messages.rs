@@ -11,36 +11,100 @@ use leptos::task::spawn_local;
 use crate::net::kept;
 use crate::net::schedule::scheduled_get;
 use crate::state::loads::Loads;
+use logdeck_core::messages::IN_FLIGHT;
 use logdeck_core::model::LogRecord;
+use logdeck_core::query::LogQuery;
 use logdeck_core::scheduler::Priority;
 use logdeck_core::sources::Source;
 
+/// The loaded rows' messages that take a call of their own.
+#[derive(Clone, Copy)]
+pub struct LazyMessages {
+    /// While a search is on: loaded rows whose message is not read yet, which
+    /// the search therefore has not looked in.
+    pub unread: Memo<usize>,
+    /// Whether every loaded row's message is being read, not only the shown.
+    pub reading_all: ReadSignal<bool>,
+    /// Reads every loaded row's message (a few calls at a time, within the
+    /// connection's budget), so a search looks in all of them.
+    pub read_all: Callback<()>,
+}
+
 /// Asks for the messages of the rows at view positions `shown` (a half-open
-/// range of `rows`), a few at a time, asking again as answers arrive.
+/// range of `rows`), or of every loaded row once asked to, a few at a time,
+/// asking again as answers arrive.
 pub fn use_lazy_messages(
     loads: Loads,
     rows: Memo<Vec<usize>>,
     shown: RwSignal<(usize, usize)>,
     sources: Signal<Vec<Source>>,
-) {
+    query: Memo<LogQuery>,
+) -> LazyMessages {
     let answered = RwSignal::new(0u64);
     let pending = StoredValue::new_local(Vec::<LogRecord>::new());
+    let (reading_all, set_reading_all) = signal(false);
+    let searching = Memo::new(move |_| query.with(|q| q.needle().is_some()));
+    // A search's end ends the reading it asked for.
+    Effect::new(move |_| {
+        if !searching.get() {
+            set_reading_all.set(false);
+        }
+    });
+    let unread = Memo::new(move |_| {
+        if !searching.get() {
+            return 0;
+        }
+        answered.track();
+        sources.with(|sources| {
+            loads.timeline.with(|timeline| {
+                loads.messages.with_value(|book| {
+                    timeline
+                        .records()
+                        .iter()
+                        .filter(|record| {
+                            let key = record.key();
+                            book.is_unread(&key)
+                                && Source::find(sources, &key)
+                                    .is_some_and(|source| source.message_request(record).is_some())
+                        })
+                        .count()
+                })
+            })
+        })
+    });
     Effect::new(move |_| {
         answered.track();
         let (start, end) = shown.get();
+        let all = reading_all.get();
         let candidates = rows.with(|rows| {
             let on_screen = rows.get(start..end.min(rows.len())).unwrap_or_default();
             sources.with(|sources| {
                 loads.timeline.with(|timeline| {
-                    on_screen
+                    let wanted = |record: &LogRecord| {
+                        let source = Source::find(sources, &record.key())?;
+                        source.message_request(record)?;
+                        Some((source.clone(), record.clone()))
+                    };
+                    let first = on_screen
                         .iter()
                         .filter_map(|&index| timeline.records().get(index))
-                        .filter_map(|record| {
-                            let source = Source::find(sources, &record.key())?;
-                            source.message_request(record)?;
-                            Some((source.clone(), record.clone()))
-                        })
-                        .collect::<Vec<_>>()
+                        .filter_map(|record| wanted(record));
+                    if all {
+                        // Enough to fill the calls in flight; the next answer
+                        // asks for the next ones.
+                        let rest = loads.messages.with_value(|book| {
+                            timeline
+                                .records()
+                                .iter()
+                                .filter(|record| book.is_unread(&record.key()))
+                                .filter_map(|record| wanted(record))
+                                .take(2 * IN_FLIGHT)
+                                .collect::<Vec<_>>()
+                        });
+                        first.chain(rest).collect::<Vec<_>>()
+                    } else {
+                        first.collect::<Vec<_>>()
+                    }
                 })
             })
         });
@@ -58,6 +122,11 @@ pub fn use_lazy_messages(
             }
         }
     });
+    LazyMessages {
+        unread,
+        reading_all,
+        read_all: Callback::new(move |()| set_reading_all.set(true)),
+    }
 }
 
 /// Reads one row's message and writes it into the timeline (and so the table,
