@@ -7,8 +7,13 @@ test('add a Dify connection, test it, and keep its key out of URL, page and stor
   const form = page.getByRole('form', { name: 'New connection' });
   await form.getByLabel('Vendor').selectOption('dify');
   await form.getByLabel('App name').fill('My triage copy');
-  await form.getByLabel('Base URL').fill(new URL('/demo/dify/v1', page.url()).toString());
+  // A key never goes to an address that is not one.
+  await form.getByLabel('Base URL').fill('not a url');
   await form.getByLabel('API key or token (kept for this tab)').fill('demo-dify-triage-key');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(form).toContainText('“not a url” is not a base URL');
+  await expect(page.getByRole('article', { name: 'My triage copy' })).toHaveCount(0);
+  await form.getByLabel('Base URL').fill(new URL('/demo/dify/v1', page.url()).toString());
   await form.getByRole('button', { name: 'Save' }).click();
 
   const card = page.getByRole('article', { name: 'My triage copy' });

@@ -25,7 +25,9 @@ pub struct ConnectionDraft {
 /// Why a draft is not a connection yet, in words for the form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DraftError {
-    MissingNameOrUrl,
+    MissingName,
+    /// Neither an `http(s)://host…` address nor a path on this server.
+    NotABaseUrl(String),
     NotANumber {
         field: &'static str,
         text: String,
@@ -39,7 +41,14 @@ pub enum DraftError {
 impl fmt::Display for DraftError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DraftError::MissingNameOrUrl => f.write_str("A name and a base URL are needed."),
+            DraftError::MissingName => f.write_str("Give the connection a name."),
+            DraftError::NotABaseUrl(text) if text.is_empty() => f.write_str(
+                "The base URL is needed, like https://api.dify.ai/v1, or a path on this server such as /relay/….",
+            ),
+            DraftError::NotABaseUrl(text) => write!(
+                f,
+                "“{text}” is not a base URL: give one like https://api.dify.ai/v1, or a path on this server starting with /."
+            ),
             DraftError::NotANumber { field, text } => {
                 write!(f, "The {field} must be a number, not “{text}”.")
             }
@@ -157,8 +166,13 @@ impl ConnectionDraft {
     pub fn build(&self, id: &str) -> Result<Connection, DraftError> {
         let name = self.name.trim().to_owned();
         let base_url = self.clean_base_url();
-        if name.is_empty() || base_url.is_empty() {
-            return Err(DraftError::MissingNameOrUrl);
+        if name.is_empty() {
+            return Err(DraftError::MissingName);
+        }
+        // A key goes to this address: never to a word the page would read as
+        // a path of its own.
+        if !is_base_url(&base_url) {
+            return Err(DraftError::NotABaseUrl(base_url));
         }
         let id = id.to_owned();
         match self.vendor {
@@ -186,6 +200,26 @@ impl ConnectionDraft {
             }
         }
     }
+}
+
+/// `http(s)://` and a host, or a path on this server (`/relay/make`); no
+/// spaces, no protocol-relative `//host`.
+fn is_base_url(text: &str) -> bool {
+    if text.is_empty() || text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    if let Some(path) = text.strip_prefix('/') {
+        return !path.starts_with('/');
+    }
+    let after_scheme = ["https://", "http://"].iter().find_map(|scheme| {
+        let head = text.get(..scheme.len())?;
+        head.eq_ignore_ascii_case(scheme)
+            .then(|| &text[scheme.len()..])
+    });
+    after_scheme.is_some_and(|rest| {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        !host.is_empty() && !host.starts_with(':') && !host.contains('@')
+    })
 }
 
 fn default_base_url(vendor: Vendor) -> String {
@@ -252,7 +286,7 @@ mod tests {
         );
         let mut draft = make_draft();
         draft.name = "  ".into();
-        assert_eq!(draft.build("c"), Err(DraftError::MissingNameOrUrl));
+        assert_eq!(draft.build("c"), Err(DraftError::MissingName));
         assert_eq!(make_draft().team_id(), Err(DraftError::MissingTeam));
         let aitronos = ConnectionDraft {
             name: "A".into(),
@@ -303,5 +337,45 @@ mod tests {
         draft.add_scenarios(found.clone());
         draft.add_scenarios(found);
         assert_eq!(draft.scenarios.len(), 1);
+    }
+
+    #[test]
+    fn a_base_url_is_an_address_or_a_path_on_this_server() {
+        for good in [
+            "https://api.dify.ai/v1",
+            "http://127.0.0.1:8080/relay/dify",
+            "HTTPS://eu2.make.com/api/v2",
+            "/relay/make",
+            "/demo/dify/v1",
+        ] {
+            let draft = ConnectionDraft {
+                name: "D".into(),
+                base_url: good.into(),
+                ..ConnectionDraft::new(Vendor::Dify)
+            };
+            assert!(draft.build("d").is_ok(), "{good}");
+        }
+        for bad in [
+            "not a url",
+            "api.dify.ai/v1",
+            "//evil.example/v1",
+            "https://",
+            "https://:80/x",
+            "ftp://x/y",
+            "https://user@host/v1",
+            " ",
+        ] {
+            let draft = ConnectionDraft {
+                name: "D".into(),
+                base_url: bad.into(),
+                ..ConnectionDraft::new(Vendor::Dify)
+            };
+            let error = draft.build("d").unwrap_err();
+            assert!(
+                matches!(error, DraftError::NotABaseUrl(_)),
+                "{bad}: {error:?}"
+            );
+            assert!(error.to_string().contains("base URL"), "{error}");
+        }
     }
 }

@@ -53,6 +53,14 @@ pub struct DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.field == "(body)" {
+            // The whole answer: a wrong base URL answers with a page, not JSON.
+            return write!(
+                f,
+                "{} sent an unexpected answer: the body {} (is the base URL the API's?)",
+                self.api, self.problem
+            );
+        }
         write!(
             f,
             "{} sent an unexpected answer: `{}` {}",
@@ -286,6 +294,20 @@ mod tests {
             },
             raw: "{}".to_owned(),
         }
+    }
+
+    #[test]
+    fn an_answer_that_is_not_json_says_so_in_words() {
+        let error = DecodeError {
+            api: "Dify workflow logs API",
+            field: "(body)".into(),
+            problem: "is not JSON: expected value at line 1 column 1".into(),
+        };
+        assert_eq!(
+            error.to_string(),
+            "Dify workflow logs API sent an unexpected answer: the body is not JSON: expected \
+             value at line 1 column 1 (is the base URL the API's?)"
+        );
     }
 
     #[test]
