@@ -273,7 +273,7 @@ fn PeriodPicker(
             set_query.run((next, HistoryEntry::Push));
         }
     };
-    let apply = move |_| {
+    let apply = move || {
         // The zone's rules around the typed times, not the shown window's: a
         // range in summer typed while viewing a winter day.
         let choice = query.with_untracked(|q| q.zone.clone());
@@ -306,6 +306,12 @@ fn PeriodPicker(
             )),
         }
     };
+    // Enter in either box applies the range, as the button does.
+    let on_enter = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" && !ev.is_composing() {
+            apply();
+        }
+    };
     view! {
         <div class="filter-group period">
             <div class="field">
@@ -319,14 +325,14 @@ fn PeriodPicker(
                 <div class="field">
                     <label for="period-from">"From"</label>
                     <input id="period-from" class="range-time" placeholder="2026-12-04 13:00" prop:value=from_value
-                        on:input=move |ev| from_value.set(event_target_value(&ev)) />
+                        on:input=move |ev| from_value.set(event_target_value(&ev)) on:keydown=on_enter />
                 </div>
                 <div class="field">
                     <label for="period-to">"To"</label>
                     <input id="period-to" class="range-time" placeholder="2026-12-04 14:00" prop:value=to_value
-                        on:input=move |ev| to_value.set(event_target_value(&ev)) />
+                        on:input=move |ev| to_value.set(event_target_value(&ev)) on:keydown=on_enter />
                 </div>
-                <button type="button" on:click=apply>"Apply"</button>
+                <button type="button" on:click=move |_| apply()>"Apply"</button>
                 <Show when=move || range_error.get().is_some()>
                     <span class="field-error" role="alert">{move || range_error.get()}</span>
                 </Show>

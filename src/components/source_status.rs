@@ -10,6 +10,7 @@ use crate::state::archive_status::archived_shown;
 use crate::state::loads::{LoadState, Loads, SourceLoad};
 use logdeck_core::archive_status::{summary_note, SyncStatus};
 use logdeck_core::sources::Source;
+use logdeck_core::timeline::Timeline;
 use logdeck_core::zone::ZoneRules;
 
 /// Whether a source's line must stay in view rather than fold into the summary.
@@ -17,9 +18,9 @@ fn needs_attention(load: &SourceLoad) -> bool {
     matches!(load.state, LoadState::Failed { .. }) || load.skipped.count > 0
 }
 
-/// "8 sources · 5 833 rows loaded · 2 loading · 3 with older pages".
-fn summary(loads: &[SourceLoad]) -> String {
-    let rows: usize = loads.iter().map(|load| load.rows).sum();
+/// "8 sources · 5 833 rows loaded · 2 loading · 3 with older pages"; `rows`
+/// is what the timeline holds, so rows live mode added count too, each once.
+fn summary(loads: &[SourceLoad], rows: usize) -> String {
     let count = |wanted: fn(&LoadState) -> bool| loads.iter().filter(|l| wanted(&l.state)).count();
     let loading = count(|state| *state == LoadState::Loading);
     let older = count(|state| matches!(state, LoadState::Ready { next: Some(_) }));
@@ -89,7 +90,7 @@ pub fn SourceStatus(
             <Show when=move || loads.book.with(|book| !book.loads().is_empty())>
                 <details class="sources-summary popover">
                     <summary>
-                        {move || loads.book.with(|book| summary(book.loads()))}
+                        {move || loads.book.with(|book| summary(book.loads(), loads.timeline.with(Timeline::len)))}
                         {move || archive_note(loads, archive, zone)}
                         <HeldLanesNote lanes />
                     </summary>

@@ -35,6 +35,7 @@ use logdeck_core::frontier::Frontier;
 use logdeck_core::load_book::LoadBook;
 use logdeck_core::query::{DisplayZone, LogQuery, Period, Sort, TimeWindow};
 use logdeck_core::sources::Source;
+use logdeck_core::timeline::Timeline;
 use logdeck_core::zone::ZoneRules;
 
 #[component]
@@ -390,7 +391,7 @@ fn FrontierNote(
     // every source has answered, rows loaded may all lie past the frontier.
     let searched = move || {
         (empty.get() && !loads.is_loading()).then(|| {
-            let loaded = loads.book.with(LoadBook::rows);
+            let loaded = loads.timeline.with(Timeline::len);
             format!("No logs match these filters among the {loaded} rows loaded. ")
         })
     };
