@@ -269,13 +269,15 @@ impl LogQuery {
             };
             match key {
                 "period" => match decode_period(value) {
-                    Some(period) => query.period = period,
-                    None => problems.push(problem("not a preset or a from..to range")),
+                    Ok(period) => query.period = period,
+                    Err(reason) => problems.push(problem(reason)),
                 },
+                // Keys are read in any letter case (`status=ERROR`) and written
+                // back in their own.
                 "status" => decode_key_list(
                     key,
                     value,
-                    Status::from_key,
+                    |key| Status::from_key(&key.to_ascii_lowercase()),
                     &mut query.statuses,
                     &mut problems,
                     "unknown status",
@@ -283,7 +285,7 @@ impl LogQuery {
                 "type" => decode_key_list(
                     key,
                     value,
-                    CollectionType::from_key,
+                    |key| CollectionType::from_key(&key.to_ascii_lowercase()),
                     &mut query.types,
                     &mut problems,
                     "unknown collection type",
@@ -505,14 +507,25 @@ fn encode_period(period: Period) -> String {
     }
 }
 
-fn decode_period(value: &str) -> Option<Period> {
-    if let Some(preset) = Preset::from_key(value) {
-        return Some(Period::Last(preset));
+/// A preset in any letter case (`7D`), or a `from..to` range of RFC 3339
+/// instants, the start not after the end; else why not.
+fn decode_period(value: &str) -> Result<Period, &'static str> {
+    if let Some(preset) = Preset::from_key(&value.to_ascii_lowercase()) {
+        return Ok(Period::Last(preset));
     }
-    let (from, to) = value.split_once(ABSOLUTE_SEPARATOR)?;
-    let from = DateTime::parse_from_rfc3339(from).ok()?.with_timezone(&Utc);
-    let to = DateTime::parse_from_rfc3339(to).ok()?.with_timezone(&Utc);
-    (from <= to).then_some(Period::Absolute { from, to })
+    let instant = |text: &str| {
+        DateTime::parse_from_rfc3339(text)
+            .ok()
+            .map(|instant| instant.with_timezone(&Utc))
+    };
+    let range = value
+        .split_once(ABSOLUTE_SEPARATOR)
+        .and_then(|(from, to)| Some((instant(from)?, instant(to)?)));
+    match range {
+        Some((from, to)) if from <= to => Ok(Period::Absolute { from, to }),
+        Some(_) => Err("the range's start is after its end"),
+        None => Err("not a preset or a from..to range"),
+    }
 }
 
 fn decode_sort(value: &str) -> Option<Sort> {
@@ -797,6 +810,22 @@ mod tests {
             Period::Last(Preset::Today).resolve(now, &berlin).from,
             at(2026, 10, 24, 22, 0)
         );
+    }
+
+    #[test]
+    fn keys_are_read_in_any_case_and_a_reversed_range_is_named_as_such() {
+        let (query, problems) =
+            LogQuery::from_query_string("status=ERROR,Warning&type=Make-Audit&period=24H");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            query.to_query_string(),
+            "period=24h&status=warning%2Cerror&type=make-audit"
+        );
+        let (query, problems) =
+            LogQuery::from_query_string("period=2026-12-05T10:00:00Z..2026-12-05T09:00:00Z");
+        assert_eq!(query.period, Period::default());
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].reason, "the range's start is after its end");
     }
 
     #[test]
