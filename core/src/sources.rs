@@ -340,6 +340,11 @@ impl Source {
 
     /// The call that tells `record`'s message where its row carries none (see
     /// [`Remote::message_request`]); `None` when there is nothing more to ask.
+    /// See [`Remote::reads_messages_later`].
+    pub fn reads_messages_later(&self) -> bool {
+        self.remote().is_some_and(Remote::reads_messages_later)
+    }
+
     pub fn message_request(&self, record: &LogRecord) -> Option<ApiRequest> {
         let remote = self.remote().filter(|remote| remote.has_key())?;
         remote.message_request(record)
@@ -510,6 +515,13 @@ mod tests {
                 source.id()
             );
         }
+    }
+
+    #[test]
+    fn only_make_scenario_runs_read_their_messages_later() {
+        let later: Vec<bool> = sources().iter().map(Source::reads_messages_later).collect();
+        assert_eq!(later, [true, true, false, false, false]);
+        assert!(!Source::file("f.csv").reads_messages_later());
     }
 
     #[test]

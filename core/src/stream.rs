@@ -64,6 +64,12 @@ pub trait Remote {
     fn decode_page(&self, body: &str, page: PageAt<'_>) -> Result<Page, DecodeError>;
     /// Decodes a refusal into the vendor's own message.
     fn decode_error(&self, http_status: u16, body: &str) -> VendorError;
+    /// Whether some rows' messages take a call of their own
+    /// ([`Remote::message_request`]): a search over this source's rows may
+    /// not have looked in every message.
+    fn reads_messages_later(&self) -> bool {
+        false
+    }
     /// The call that tells `record`'s message when its list row carries none (a
     /// failed Make run's error is only in its execution detail); `None` when the
     /// row says all there is.

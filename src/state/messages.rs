@@ -51,7 +51,8 @@ pub fn use_lazy_messages(
         }
     });
     let unread = Memo::new(move |_| {
-        if !searching.get() {
+        let readers = sources.with(|sources| sources.iter().any(Source::reads_messages_later));
+        if !searching.get() || !readers {
             return 0;
         }
         answered.track();
@@ -61,6 +62,7 @@ pub fn use_lazy_messages(
                     timeline
                         .records()
                         .iter()
+                        .filter(|record| record.message.is_none())
                         .filter(|record| {
                             let key = record.key();
                             book.is_unread(&key)
