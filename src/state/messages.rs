@@ -98,6 +98,7 @@ pub fn use_lazy_messages(
                             timeline
                                 .records()
                                 .iter()
+                                .filter(|record| record.message.is_none())
                                 .filter(|record| book.is_unread(&record.key()))
                                 .filter_map(|record| wanted(record))
                                 .take(2 * IN_FLIGHT)
