@@ -341,6 +341,14 @@ mod tests {
 
     #[test]
     fn a_base_url_is_an_address_or_a_path_on_this_server() {
+        let built = |base_url: &str| {
+            ConnectionDraft {
+                name: "D".into(),
+                base_url: base_url.into(),
+                ..ConnectionDraft::new(Vendor::Dify)
+            }
+            .build("d")
+        };
         for good in [
             "https://api.dify.ai/v1",
             "http://127.0.0.1:8080/relay/dify",
@@ -348,12 +356,7 @@ mod tests {
             "/relay/make",
             "/demo/dify/v1",
         ] {
-            let draft = ConnectionDraft {
-                name: "D".into(),
-                base_url: good.into(),
-                ..ConnectionDraft::new(Vendor::Dify)
-            };
-            assert!(draft.build("d").is_ok(), "{good}");
+            assert!(built(good).is_ok(), "{good}");
         }
         for bad in [
             "not a url",
@@ -365,12 +368,7 @@ mod tests {
             "https://user@host/v1",
             " ",
         ] {
-            let draft = ConnectionDraft {
-                name: "D".into(),
-                base_url: bad.into(),
-                ..ConnectionDraft::new(Vendor::Dify)
-            };
-            let error = draft.build("d").unwrap_err();
+            let error = built(bad).unwrap_err();
             assert!(
                 matches!(error, DraftError::NotABaseUrl(_)),
                 "{bad}: {error:?}"
