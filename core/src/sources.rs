@@ -338,13 +338,13 @@ impl Source {
         Ok(page)
     }
 
-    /// The call that tells `record`'s message where its row carries none (see
-    /// [`Remote::message_request`]); `None` when there is nothing more to ask.
     /// See [`Remote::reads_messages_later`].
     pub fn reads_messages_later(&self) -> bool {
         self.remote().is_some_and(Remote::reads_messages_later)
     }
 
+    /// The call that tells `record`'s message where its row carries none (see
+    /// [`Remote::message_request`]); `None` when there is nothing more to ask.
     pub fn message_request(&self, record: &LogRecord) -> Option<ApiRequest> {
         let remote = self.remote().filter(|remote| remote.has_key())?;
         remote.message_request(record)

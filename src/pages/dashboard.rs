@@ -21,7 +21,7 @@ use crate::state::connections::Connections;
 use crate::state::filter_options::use_filter_options;
 use crate::state::live::use_live_tail;
 use crate::state::loads::Loads;
-use crate::state::messages::{use_lazy_messages, LazyMessages};
+use crate::state::messages::{use_lazy_messages, LazyMessages, Unsearched};
 use crate::state::prefs::Prefs;
 use crate::state::selection::{use_selection, Selection};
 use crate::state::url::{use_log_query, use_set_log_query, HistoryEntry};
@@ -48,7 +48,10 @@ pub fn Dashboard() -> impl IntoView {
     let set_query: SetQuery = Callback::new(move |(query, entry)| set_url(query, entry));
     let config = connections.effective();
     let zone_choice = Memo::new(move |_| query.with(|q| q.zone.clone()));
-    respell_zone(zone_choice, query, set_query);
+    let problems = Signal::derive(move || {
+        decoded.with(|(_, problems)| problems.iter().map(ToString::to_string).collect())
+    });
+    respell_zone(zone_choice, query, set_query, problems);
     let span = Memo::new(move |_| shown_span(loads.window.get()));
     let zone = Signal::from(Memo::new(move |_| {
         zone_choice
@@ -101,15 +104,13 @@ pub fn Dashboard() -> impl IntoView {
             loads.load_older();
         }
     });
-    let all_sources = Signal::derive(move || match config.get() {
+    // A memo: many readers, and expanding the configuration reads the keys.
+    let all_sources = Signal::from(Memo::new(move |_| match config.get() {
         Some(Ok(config)) => Source::expand(&config),
         _ => Vec::new(),
-    });
+    }));
     let options = use_filter_options(all_sources, loads, query);
     let messages = use_lazy_messages(loads, rows, shown, all_sources, query);
-    let problems = Signal::derive(move || {
-        decoded.with(|(_, problems)| problems.iter().map(ToString::to_string).collect())
-    });
     let drop_message = RwSignal::new(String::new());
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
@@ -144,12 +145,21 @@ pub fn Dashboard() -> impl IntoView {
 /// A zone linked in another letter case (`tz=europe/berlin`) is written back
 /// in the browser's spelling, in place: the link then names it as the time
 /// zone list and the Time column do. Another name for the same zone (an alias)
-/// is kept as linked.
-fn respell_zone(zone_choice: Memo<DisplayZone>, query: Memo<LogQuery>, set_query: SetQuery) {
+/// is kept as linked. A link with problems is left as it is, so the notice
+/// keeps naming what was ignored.
+fn respell_zone(
+    zone_choice: Memo<DisplayZone>,
+    query: Memo<LogQuery>,
+    set_query: SetQuery,
+    problems: Signal<Vec<String>>,
+) {
     Effect::new(move |_| {
         let DisplayZone::Named(linked) = zone_choice.get() else {
             return;
         };
+        if problems.with_untracked(|problems| !problems.is_empty()) {
+            return;
+        }
         let respelled = browser_spelling(&linked)
             .filter(|spelling| *spelling != linked && spelling.eq_ignore_ascii_case(&linked));
         if let Some(spelling) = respelled {
@@ -314,7 +324,7 @@ fn TableArea(
             <LogTable timeline=loads.timeline rows columns zone zone_label sort on_sort
                 selected=selection.key cursor=selection.cursor on_open=selection.open on_near_end=near_end at_top shown />
             <Show when=move || empty() && frontier.with(Frontier::is_complete) && !loads.is_loading()
-                && !loads.book.with(|book| book.loads().is_empty()) && messages.unread.get() == 0>
+                && !loads.book.with(|book| book.loads().is_empty()) && !messages.unsearched.get().any()>
                 <p class="notice" role="status">"No logs match these filters in this period."</p>
             </Show>
             <Show when=move || empty() && loads.is_loading()>
@@ -331,27 +341,34 @@ fn TableArea(
 /// them all.
 #[component]
 fn UnreadMessagesNote(messages: LazyMessages) -> impl IntoView {
-    let unread = move || messages.unread.get();
+    let unsearched = move || messages.unsearched.get();
+    let reading = move || messages.reading_all.get() && unsearched().open > 0;
     let line = move || {
-        let n = unread();
-        let runs = if n == 1 {
-            "run's message is"
+        let Unsearched { open, failed } = unsearched();
+        let mut line = if reading() {
+            format!("Reading messages: {open} left. The search looks in each as it arrives.")
+        } else if open > 0 {
+            let runs = if open == 1 {
+                "run's message is"
+            } else {
+                "runs' messages are"
+            };
+            format!("{open} {runs} not read yet (a call per run), so the search has not looked in them.")
         } else {
-            "runs' messages are"
+            String::new()
         };
-        if messages.reading_all.get() {
-            format!("Reading messages: {n} left. The search looks in each as it arrives.")
-        } else {
-            format!(
-                "{n} {runs} not read yet (a call per run), so the search has not looked in them."
-            )
+        if failed > 0 {
+            line.push_str(&format!(
+                " {failed} could not be read, so the search has not looked in them either."
+            ));
         }
+        line
     };
     view! {
-        <Show when=move || unread() != 0>
+        <Show when=move || unsearched().any()>
             <p class="frontier-note unread-messages" role="status">
                 {line}" "
-                <Show when=move || !messages.reading_all.get()>
+                <Show when=move || !reading()>
                     <button type="button" on:click=move |_| messages.read_all.run(())>"Read them"</button>
                 </Show>
             </p>

@@ -11,22 +11,40 @@ use leptos::task::spawn_local;
 use crate::net::kept;
 use crate::net::schedule::scheduled_get;
 use crate::state::loads::Loads;
-use logdeck_core::messages::IN_FLIGHT;
+use logdeck_core::adapters::ServerApplied;
+use logdeck_core::messages::{MessageBook, IN_FLIGHT};
 use logdeck_core::model::LogRecord;
 use logdeck_core::query::LogQuery;
 use logdeck_core::scheduler::Priority;
 use logdeck_core::sources::Source;
+use logdeck_core::timeline::Timeline;
+
+/// Loaded rows a search has not looked in: their message is read by a call
+/// of its own and is not in yet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Unsearched {
+    /// Not read yet, or being read.
+    pub open: usize,
+    /// Whose call failed; "Read them" asks again.
+    pub failed: usize,
+}
+
+impl Unsearched {
+    pub fn any(self) -> bool {
+        self.open + self.failed > 0
+    }
+}
 
 /// The loaded rows' messages that take a call of their own.
 #[derive(Clone, Copy)]
 pub struct LazyMessages {
-    /// While a search is on: loaded rows whose message is not read yet, which
-    /// the search therefore has not looked in.
-    pub unread: Memo<usize>,
+    /// While a search is on, of the rows the other filters keep.
+    pub unsearched: Memo<Unsearched>,
     /// Whether every loaded row's message is being read, not only the shown.
     pub reading_all: ReadSignal<bool>,
-    /// Reads every loaded row's message (a few calls at a time, within the
-    /// connection's budget), so a search looks in all of them.
+    /// Reads every such row's message (a few calls at a time, in the
+    /// background of the connection's budget), failed ones again, so a
+    /// search looks in all of them.
     pub read_all: Callback<()>,
 }
 
@@ -50,27 +68,16 @@ pub fn use_lazy_messages(
             set_reading_all.set(false);
         }
     });
-    let unread = Memo::new(move |_| {
-        let readers = sources.with(|sources| sources.iter().any(Source::reads_messages_later));
-        if !searching.get() || !readers {
-            return 0;
+    let unsearched = Memo::new(move |_| {
+        if !searching.get() {
+            return Unsearched::default();
         }
         answered.track();
         sources.with(|sources| {
-            loads.timeline.with(|timeline| {
-                loads.messages.with_value(|book| {
-                    timeline
-                        .records()
-                        .iter()
-                        .filter(|record| record.message.is_none())
-                        .filter(|record| {
-                            let key = record.key();
-                            book.is_unread(&key)
-                                && Source::find(sources, &key)
-                                    .is_some_and(|source| source.message_request(record).is_some())
-                        })
-                        .count()
-                })
+            query.with(|query| {
+                loads
+                    .timeline
+                    .with(|timeline| count_unsearched(sources, query, timeline, loads))
             })
         })
     });
@@ -82,54 +89,102 @@ pub fn use_lazy_messages(
             let on_screen = rows.get(start..end.min(rows.len())).unwrap_or_default();
             sources.with(|sources| {
                 loads.timeline.with(|timeline| {
-                    let wanted = |record: &LogRecord| {
+                    let wanted = |record: &LogRecord, priority| {
                         let source = Source::find(sources, &record.key())?;
                         source.message_request(record)?;
-                        Some((source.clone(), record.clone()))
+                        Some((source.clone(), record.clone(), priority))
                     };
-                    let first = on_screen
+                    let mut candidates: Vec<_> = on_screen
                         .iter()
                         .filter_map(|&index| timeline.records().get(index))
-                        .filter_map(|record| wanted(record));
+                        .filter_map(|record| wanted(record, Priority::Visible))
+                        .collect();
                     if all {
                         // Enough to fill the calls in flight; the next answer
                         // asks for the next ones.
-                        let rest = loads.messages.with_value(|book| {
-                            timeline
-                                .records()
-                                .iter()
-                                .filter(|record| record.message.is_none())
-                                .filter(|record| book.is_unread(&record.key()))
-                                .filter_map(|record| wanted(record))
-                                .take(2 * IN_FLIGHT)
-                                .collect::<Vec<_>>()
+                        let kept = |record: &LogRecord| {
+                            record.message.is_none()
+                                && query.with(|q| {
+                                    q.matches_fields_except(record, ServerApplied::default())
+                                })
+                        };
+                        loads.messages.with_value(|book| {
+                            candidates.extend(
+                                timeline
+                                    .records()
+                                    .iter()
+                                    .filter(|record| kept(record) && book.is_unread(&record.key()))
+                                    .filter_map(|record| wanted(record, Priority::Background))
+                                    .take(2 * IN_FLIGHT),
+                            );
                         });
-                        first.chain(rest).collect::<Vec<_>>()
-                    } else {
-                        first.collect::<Vec<_>>()
                     }
+                    candidates
                 })
             })
         });
         if candidates.is_empty() {
             return;
         }
-        let keys: Vec<String> = candidates.iter().map(|(_, record)| record.key()).collect();
+        let keys: Vec<String> = candidates
+            .iter()
+            .map(|(_, record, _)| record.key())
+            .collect();
         let taken = loads
             .messages
             .try_update_value(|messages| messages.take(keys.iter().map(String::as_str)))
             .unwrap_or_default();
-        for (source, record) in candidates {
+        for (source, record, priority) in candidates {
             if taken.contains(&record.key()) {
-                ask(loads, source, LogRecord::clone(&record), answered, pending);
+                let record = LogRecord::clone(&record);
+                ask(loads, source, record, priority, answered, pending);
             }
         }
     });
     LazyMessages {
-        unread,
+        unsearched,
         reading_all,
-        read_all: Callback::new(move |()| set_reading_all.set(true)),
+        read_all: Callback::new(move |()| {
+            loads.messages.update_value(MessageBook::forget_failures);
+            set_reading_all.set(true);
+            answered.update(|n| *n += 1);
+        }),
     }
+}
+
+/// Of the rows the query's other filters keep, those whose message a source
+/// reads later and that is not in: the rows a search has not looked in.
+fn count_unsearched(
+    sources: &[Source],
+    query: &LogQuery,
+    timeline: &Timeline,
+    loads: Loads,
+) -> Unsearched {
+    let mut count = Unsearched::default();
+    if !sources.iter().any(Source::reads_messages_later) {
+        return count;
+    }
+    loads.messages.with_value(|book| {
+        let candidates = timeline.records().iter().filter(|record| {
+            record.message.is_none()
+                && query.matches_fields_except(record, ServerApplied::default())
+        });
+        for record in candidates {
+            let key = record.key();
+            let open = book.is_unread(&key);
+            if !open && !book.has_failed(&key) {
+                continue;
+            }
+            let later = Source::find(sources, &key)
+                .is_some_and(|source| source.message_request(record).is_some());
+            match (later, open) {
+                (true, true) => count.open += 1,
+                (true, false) => count.failed += 1,
+                _ => {}
+            }
+        }
+    });
+    count
 }
 
 /// Reads one row's message and writes it into the timeline (and so the table,
@@ -138,6 +193,7 @@ fn ask(
     loads: Loads,
     source: Source,
     record: LogRecord,
+    priority: Priority,
     answered: RwSignal<u64>,
     pending: StoredValue<Vec<LogRecord>, LocalStorage>,
 ) {
@@ -147,7 +203,7 @@ fn ask(
     let key = record.key();
     spawn_local(async move {
         let lane = source.lane();
-        let message = match scheduled_get(lane.as_ref(), Priority::Visible, &request, None).await {
+        let message = match scheduled_get(lane.as_ref(), priority, &request, None).await {
             Ok(answer) => {
                 // The run has ended (its message is asked for that reason):
                 // its detail pane will read the same answer.

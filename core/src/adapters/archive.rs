@@ -129,6 +129,10 @@ impl Remote for ArchivedStream {
         })
     }
 
+    fn reads_messages_later(&self) -> bool {
+        self.inner.reads_messages_later()
+    }
+
     /// The stream's own message call (a failed Make run's execution detail),
     /// made by the archive with the key it holds.
     fn message_request(&self, record: &LogRecord) -> Option<ApiRequest> {
@@ -227,6 +231,7 @@ mod tests {
             message: None,
             ..record("mk/scenario/7", "a1b2", minute(5))
         };
+        assert!(stream.reads_messages_later(), "as the scenario's own stream");
         let request = stream.message_request(&failed).unwrap();
         assert_eq!(
             request.url,
