@@ -231,7 +231,10 @@ mod tests {
             message: None,
             ..record("mk/scenario/7", "a1b2", minute(5))
         };
-        assert!(stream.reads_messages_later(), "as the scenario's own stream");
+        assert!(
+            stream.reads_messages_later(),
+            "as the scenario's own stream"
+        );
         let request = stream.message_request(&failed).unwrap();
         assert_eq!(
             request.url,
