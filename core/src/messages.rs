@@ -1,15 +1,62 @@
 //! Messages read one row at a time, where a vendor's list carries none (a failed
 //! Make run's error is only in its execution detail): which rows to ask for, the
 //! answers for the tab's life (a finished run never changes), and filling them
-//! into rows that arrive again (a reload, a live round, an export).
+//! into rows that arrive again (a reload, a live round, an export), and which
+//! rows a search has therefore not looked in.
 
 use std::collections::{HashMap, HashSet};
 
+use crate::adapters::ServerApplied;
 use crate::model::LogRecord;
+use crate::query::LogQuery;
+use crate::sources::Source;
 
 /// At most this many message calls in flight: the rows on screen are asked
 /// first, and rows scrolled past are not queued ahead of the next screen.
 pub const IN_FLIGHT: usize = 4;
+
+/// Loaded rows a search has not looked in: their message is read by a call
+/// of its own and is not in yet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Unsearched {
+    /// Not read yet, or being read.
+    pub open: usize,
+    /// Whose call failed (asked again after [`MessageBook::forget_failures`]).
+    pub failed: usize,
+}
+
+impl Unsearched {
+    pub fn any(self) -> bool {
+        self.open + self.failed > 0
+    }
+}
+
+/// The rows of `records` whose message one of `sources` reads later
+/// ([`Source::message_request`]) and that `query`'s field filters keep (its
+/// free text aside: that is what cannot look in them), with their source,
+/// whatever a [`MessageBook`] knows of them. Cheap checks first: it runs over
+/// every loaded row while a search is on.
+pub fn awaiting_messages<'a>(
+    sources: &'a [Source],
+    query: &'a LogQuery,
+    records: impl IntoIterator<Item = &'a LogRecord> + 'a,
+) -> impl Iterator<Item = (&'a Source, &'a LogRecord)> + 'a {
+    let readers: Vec<(String, &Source)> = sources
+        .iter()
+        .filter(|source| source.reads_messages_later())
+        .map(|source| (source.id(), source))
+        .collect();
+    records.into_iter().filter_map(move |record| {
+        if record.message.is_some() {
+            return None;
+        }
+        let (_, source) = readers.iter().find(|(id, _)| *id == record.source)?;
+        source.message_request(record)?;
+        query
+            .matches_fields_except(record, ServerApplied::default())
+            .then_some((*source, record))
+    })
+}
 
 /// What is known of each row's lazily read message.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -72,6 +119,23 @@ impl MessageBook {
         self.failed.clear();
     }
 
+    /// Of [`awaiting_messages`], how many are not read yet and how many failed.
+    pub fn unsearched<'a>(
+        &self,
+        awaiting: impl IntoIterator<Item = (&'a Source, &'a LogRecord)>,
+    ) -> Unsearched {
+        let mut count = Unsearched::default();
+        for (_, record) in awaiting {
+            let key = record.key();
+            if self.is_unread(&key) {
+                count.open += 1;
+            } else if self.has_failed(&key) {
+                count.failed += 1;
+            }
+        }
+        count
+    }
+
     /// The message read for `key`, if one was.
     pub fn message(&self, key: &str) -> Option<&str> {
         self.known.get(key).and_then(Option::as_deref)
@@ -93,6 +157,7 @@ impl MessageBook {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::status::Status;
     use crate::test_support::{minute, record};
 
     #[test]
@@ -132,6 +197,73 @@ mod tests {
         book.forget_failures();
         assert!(book.is_unread("s:1") && !book.has_failed("s:1"));
         assert_eq!(book.take(["s:1", "s:2"]), ["s:1"]);
+    }
+
+    #[test]
+    fn a_search_has_not_looked_in_the_messages_still_to_read_of_the_rows_it_could_match() {
+        let config = crate::config::RuntimeConfig::parse(
+            r#"{"connections":[
+                {"vendor":"make","id":"mk","name":"Make","baseUrl":"/m","token":"t",
+                 "scenarios":[{"id":1,"name":"Sync"}]},
+                {"vendor":"dify","id":"df","name":"Bot","baseUrl":"/d","key":"k"}
+            ]}"#,
+        )
+        .unwrap();
+        let sources = Source::expand(&config);
+        let failed_run = |id: &str, client: &str| LogRecord {
+            status: Status::Error,
+            client: Some(client.into()),
+            ..record("mk/scenario/1", id, minute(1))
+        };
+        let records = vec![
+            failed_run("open", "ada"),
+            failed_run("in-flight", "ada"),
+            failed_run("failed", "ada"),
+            failed_run("answered-without-message", "ada"),
+            failed_run("other-client", "grace"),
+            LogRecord {
+                message: Some("DataError: …".into()),
+                ..failed_run("told", "ada")
+            },
+            LogRecord {
+                status: Status::Success,
+                ..failed_run("succeeded", "ada")
+            },
+            LogRecord {
+                status: Status::Error,
+                client: Some("ada".into()),
+                ..record("df", "dify-error", minute(1))
+            },
+        ];
+        let query = LogQuery {
+            clients: ["ada".to_owned()].into(),
+            text: "timeout".into(),
+            ..LogQuery::default()
+        };
+        let awaiting: Vec<&str> = awaiting_messages(&sources, &query, &records)
+            .map(|(source, record)| {
+                assert_eq!(source.id(), "mk/scenario/1");
+                record.id.as_str()
+            })
+            .collect();
+        assert_eq!(
+            awaiting,
+            ["open", "in-flight", "failed", "answered-without-message"]
+        );
+        let mut book = MessageBook::default();
+        book.take(["mk/scenario/1:in-flight", "mk/scenario/1:failed"]);
+        book.answered("mk/scenario/1:failed", Err(()));
+        book.take(["mk/scenario/1:answered-without-message"]);
+        book.answered("mk/scenario/1:answered-without-message", Ok(None));
+        assert_eq!(
+            book.unsearched(awaiting_messages(&sources, &query, &records)),
+            Unsearched { open: 2, failed: 1 }
+        );
+        book.forget_failures();
+        assert_eq!(
+            book.unsearched(awaiting_messages(&sources, &query, &records)),
+            Unsearched { open: 3, failed: 0 }
+        );
     }
 
     #[test]

@@ -11,29 +11,11 @@ use leptos::task::spawn_local;
 use crate::net::kept;
 use crate::net::schedule::scheduled_get;
 use crate::state::loads::Loads;
-use logdeck_core::adapters::ServerApplied;
-use logdeck_core::messages::{MessageBook, IN_FLIGHT};
+use logdeck_core::messages::{awaiting_messages, MessageBook, Unsearched, IN_FLIGHT};
 use logdeck_core::model::LogRecord;
 use logdeck_core::query::LogQuery;
 use logdeck_core::scheduler::Priority;
 use logdeck_core::sources::Source;
-use logdeck_core::timeline::Timeline;
-
-/// Loaded rows a search has not looked in: their message is read by a call
-/// of its own and is not in yet.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Unsearched {
-    /// Not read yet, or being read.
-    pub open: usize,
-    /// Whose call failed; "Read them" asks again.
-    pub failed: usize,
-}
-
-impl Unsearched {
-    pub fn any(self) -> bool {
-        self.open + self.failed > 0
-    }
-}
 
 /// The loaded rows' messages that take a call of their own.
 #[derive(Clone, Copy)]
@@ -75,9 +57,11 @@ pub fn use_lazy_messages(
         answered.track();
         sources.with(|sources| {
             query.with(|query| {
-                loads
-                    .timeline
-                    .with(|timeline| count_unsearched(sources, query, timeline, loads))
+                loads.timeline.with(|timeline| {
+                    let records = timeline.records().iter().map(|record| &**record);
+                    let awaiting = awaiting_messages(sources, query, records);
+                    loads.messages.with_value(|book| book.unsearched(awaiting))
+                })
             })
         })
     });
@@ -102,21 +86,18 @@ pub fn use_lazy_messages(
                     if all {
                         // Enough to fill the calls in flight; the next answer
                         // asks for the next ones.
-                        let kept = |record: &LogRecord| {
-                            record.message.is_none()
-                                && query.with(|q| {
-                                    q.matches_fields_except(record, ServerApplied::default())
-                                })
-                        };
-                        loads.messages.with_value(|book| {
-                            candidates.extend(
-                                timeline
-                                    .records()
-                                    .iter()
-                                    .filter(|record| kept(record) && book.is_unread(&record.key()))
-                                    .filter_map(|record| wanted(record, Priority::Background))
-                                    .take(2 * IN_FLIGHT),
-                            );
+                        query.with(|query| {
+                            let records = timeline.records().iter().map(|record| &**record);
+                            loads.messages.with_value(|book| {
+                                candidates.extend(
+                                    awaiting_messages(sources, query, records)
+                                        .filter(|(_, record)| book.is_unread(&record.key()))
+                                        .map(|(source, record)| {
+                                            (source.clone(), record.clone(), Priority::Background)
+                                        })
+                                        .take(2 * IN_FLIGHT),
+                                );
+                            });
                         });
                     }
                     candidates
@@ -150,41 +131,6 @@ pub fn use_lazy_messages(
             answered.update(|n| *n += 1);
         }),
     }
-}
-
-/// Of the rows the query's other filters keep, those whose message a source
-/// reads later and that is not in: the rows a search has not looked in.
-fn count_unsearched(
-    sources: &[Source],
-    query: &LogQuery,
-    timeline: &Timeline,
-    loads: Loads,
-) -> Unsearched {
-    let mut count = Unsearched::default();
-    if !sources.iter().any(Source::reads_messages_later) {
-        return count;
-    }
-    loads.messages.with_value(|book| {
-        let candidates = timeline.records().iter().filter(|record| {
-            record.message.is_none()
-                && query.matches_fields_except(record, ServerApplied::default())
-        });
-        for record in candidates {
-            let key = record.key();
-            let open = book.is_unread(&key);
-            if !open && !book.has_failed(&key) {
-                continue;
-            }
-            let later = Source::find(sources, &key)
-                .is_some_and(|source| source.message_request(record).is_some());
-            match (later, open) {
-                (true, true) => count.open += 1,
-                (true, false) => count.failed += 1,
-                _ => {}
-            }
-        }
-    });
-    count
 }
 
 /// Reads one row's message and writes it into the timeline (and so the table,

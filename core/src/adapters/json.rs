@@ -10,7 +10,7 @@ use super::{DecodeError, UnreadableRow};
 pub fn parse_body(api: &'static str, body: &str) -> Result<Value, DecodeError> {
     serde_json::from_str(body).map_err(|e| DecodeError {
         api,
-        field: "(body)".into(),
+        field: super::WHOLE_BODY.into(),
         problem: format!("is not JSON: {e}"),
     })
 }

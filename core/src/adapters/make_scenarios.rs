@@ -771,7 +771,7 @@ mod tests {
         assert_eq!(decode(r#"{"logs":[]}"#).unwrap_err().field, "scenarioLogs");
         assert_eq!(
             decode(r#"{"scenarioLogs":[{"id":"x"}"#).unwrap_err().field,
-            "(body)"
+            crate::adapters::WHOLE_BODY
         );
         let hex = decode(
             r#"{"scenarioLogs":[{"id":"da518adcd14b4b64ac6358823ccb80ca","status":1,

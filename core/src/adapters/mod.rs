@@ -41,19 +41,23 @@ pub fn client_id_of(kind: CollectionType, raw: &serde_json::Value) -> Option<Cli
     }
 }
 
+/// [`DecodeError::field`] when the whole answer is wrong (not JSON at all).
+pub const WHOLE_BODY: &str = "(body)";
+
 /// A response whose shape contradicts the vendor's documented contract.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {
     /// Which API answered, e.g. "Make scenario logs".
     pub api: &'static str,
-    /// JSON path of the offending field, e.g. `scenarioLogs[3].timestamp`.
+    /// JSON path of the offending field, e.g. `scenarioLogs[3].timestamp`, or
+    /// [`WHOLE_BODY`].
     pub field: String,
     pub problem: String,
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.field == "(body)" {
+        if self.field == WHOLE_BODY {
             // The whole answer: a wrong base URL answers with a page, not JSON.
             return write!(
                 f,
@@ -300,7 +304,7 @@ mod tests {
     fn an_answer_that_is_not_json_says_so_in_words() {
         let error = DecodeError {
             api: "Dify workflow logs API",
-            field: "(body)".into(),
+            field: WHOLE_BODY.into(),
             problem: "is not JSON: expected value at line 1 column 1".into(),
         };
         assert_eq!(
