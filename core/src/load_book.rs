@@ -322,19 +322,10 @@ impl LoadBook {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::RuntimeConfig;
-    use crate::test_support::{minute, record};
+    use crate::test_support::{make_and_dify_sources, minute, record};
 
     fn sources() -> Vec<Source> {
-        let config = RuntimeConfig::parse(
-            r#"{"connections":[
-                {"vendor":"make","id":"mk","name":"Make","baseUrl":"/m","token":"t",
-                 "scenarios":[{"id":1,"name":"Sync"}]},
-                {"vendor":"dify","id":"df","name":"Bot","baseUrl":"/d","key":"k"}
-            ]}"#,
-        )
-        .unwrap();
-        Source::expand(&config)
+        make_and_dify_sources()
     }
 
     fn wanted(identity: &str) -> Vec<Wanted> {

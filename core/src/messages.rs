@@ -158,7 +158,7 @@ impl MessageBook {
 mod tests {
     use super::*;
     use crate::status::Status;
-    use crate::test_support::{minute, record};
+    use crate::test_support::{make_and_dify_sources, minute, record};
 
     #[test]
     fn asks_the_first_candidates_up_to_the_in_flight_cap_and_never_twice() {
@@ -201,15 +201,7 @@ mod tests {
 
     #[test]
     fn a_search_has_not_looked_in_the_messages_still_to_read_of_the_rows_it_could_match() {
-        let config = crate::config::RuntimeConfig::parse(
-            r#"{"connections":[
-                {"vendor":"make","id":"mk","name":"Make","baseUrl":"/m","token":"t",
-                 "scenarios":[{"id":1,"name":"Sync"}]},
-                {"vendor":"dify","id":"df","name":"Bot","baseUrl":"/d","key":"k"}
-            ]}"#,
-        )
-        .unwrap();
-        let sources = Source::expand(&config);
+        let sources = make_and_dify_sources();
         let failed_run = |id: &str, client: &str| LogRecord {
             status: Status::Error,
             client: Some(client.into()),

@@ -5,6 +5,20 @@ use chrono::{DateTime, TimeZone, Utc};
 use crate::model::{CollectionType, LogRecord, Usage};
 use crate::status::Status;
 
+/// A Make connection with one scenario (`mk/scenario/1`, then its audit
+/// log) and a Dify app (`df`), all with keys.
+pub fn make_and_dify_sources() -> Vec<crate::sources::Source> {
+    let config = crate::config::RuntimeConfig::parse(
+        r#"{"connections":[
+            {"vendor":"make","id":"mk","name":"Make","baseUrl":"/m","token":"t",
+             "scenarios":[{"id":1,"name":"Sync"}]},
+            {"vendor":"dify","id":"df","name":"Bot","baseUrl":"/d","key":"k"}
+        ]}"#,
+    )
+    .unwrap();
+    crate::sources::Source::expand(&config)
+}
+
 /// 2026-01-01 00:00 UTC plus `minutes`.
 pub fn minute(minutes: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap() + chrono::Duration::minutes(minutes)
