@@ -40,6 +40,7 @@ pub mod screen;
 pub mod sources;
 pub mod status;
 pub mod stream;
+mod text_ids;
 pub mod timeline;
 pub mod vendor;
 pub mod vendor_hosts;

@@ -13,6 +13,7 @@ use super::model::{LogRecord, SharedRecord};
 use super::query::{LogQuery, Sort};
 use super::row_sort;
 use super::status::Status;
+use super::text_ids::{text_of, TextIds};
 
 /// Records with what filtering needs prepared once per row, so a keystroke costs a
 /// scan of prepared text, not a re-lowercasing of 100 000 records.
@@ -40,6 +41,8 @@ pub struct Timeline {
     sorted: SortedOnce,
     /// The distinct values the filter bar offers, counted as rows come and go.
     values: RowValueCounts,
+    /// Each row's texts as numbers, for the sorts by a text column.
+    text_ids: TextIds,
 }
 
 /// What the usual filters, the sort's ties and the chart read of a row.
@@ -54,6 +57,39 @@ struct RowKey {
     status: Status,
     /// Its place in [`Timeline::sources`].
     source: u32,
+}
+
+/// The rows a query keeps, one flag per loaded row in load order
+/// ([`Timeline::select`]): equal for two queries that differ only in their
+/// sort, so what counts rows is not redone when only the order changes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Selection {
+    kept: Vec<bool>,
+}
+
+impl Selection {
+    /// Whether the row at `index` is kept; rows loaded after the selection
+    /// was made are not.
+    pub fn contains(&self, index: usize) -> bool {
+        self.kept.get(index).copied().unwrap_or(false)
+    }
+
+    /// The kept rows' indices, in load order.
+    pub fn indices(&self) -> impl Iterator<Item = usize> + '_ {
+        self.kept
+            .iter()
+            .enumerate()
+            .filter_map(|(index, kept)| kept.then_some(index))
+    }
+
+    /// How many rows are kept.
+    pub fn len(&self) -> usize {
+        self.kept.iter().filter(|kept| **kept).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !self.kept.contains(&true)
+    }
 }
 
 /// The order of all rows for the last two [`Sort`]s, each computed when a view
@@ -260,6 +296,7 @@ impl Timeline {
                 self.search_texts.push(record.search_text().into());
                 self.values.add(&record);
                 self.records.push(record);
+                self.text_ids.push(&self.records, self.records.len() - 1);
             }
         }
         let mut added: Vec<usize> = (before..self.records.len()).collect();
@@ -346,6 +383,7 @@ impl Timeline {
                         self.values.remove(&self.records[index]);
                         self.values.add(&record);
                         self.records[index] = SharedRecord::new(record);
+                        self.text_ids.renumber(&self.records, index);
                     }
                 }
                 None => unknown.push(record),
@@ -382,6 +420,7 @@ impl Timeline {
                 source: self.source_number(&record.source),
             })
             .collect();
+        self.text_ids = TextIds::of(&records);
         self.records = records;
     }
 
@@ -394,32 +433,6 @@ impl Timeline {
         self.sources.push(source.to_owned());
         self.source_numbers.insert(source.to_owned(), number);
         number
-    }
-
-    /// The time (Unix microseconds) and status of the rows at `indices`, for
-    /// the volume chart:
-    /// read side by side, not from each record. Rows of the `left_out`
-    /// sources are skipped (the archive counts those itself).
-    pub fn times_and_statuses<'a>(
-        &'a self,
-        indices: &'a [usize],
-        left_out: &[String],
-    ) -> impl Iterator<Item = (i64, Status)> + 'a {
-        let skipped: Vec<bool> = self
-            .sources
-            .iter()
-            .map(|source| left_out.contains(source))
-            .collect();
-        indices
-            .iter()
-            .filter_map(|&index| self.row_keys.get(index))
-            .filter(move |key| {
-                !usize::try_from(key.source)
-                    .ok()
-                    .and_then(|source| skipped.get(source))
-                    .is_some_and(|skipped| *skipped)
-            })
-            .map(|key| (key.at, key.status))
     }
 
     /// The distinct values of the rows here, for the filter bar.
@@ -480,16 +493,27 @@ impl Timeline {
     }
 
     /// Indices of the records `query` selects within the complete part of the
-    /// period (`frontier`), in its sort order. Rows of the sources in `server`
-    /// skip the filters those servers applied already. Ties fall back to newest
-    /// first (under a sort by time, straight) to load order, so the view never
-    /// shuffles between renders.
+    /// period (`frontier`), in its sort order: [`Timeline::select`], then
+    /// [`Timeline::ordered`].
     pub fn view(
         &self,
         query: &LogQuery,
         frontier: &Frontier,
         server: &HashMap<String, ServerApplied>,
     ) -> Vec<usize> {
+        self.ordered(&self.select(query, frontier, server), query.sort)
+    }
+
+    /// The records `query` selects within the complete part of the period
+    /// (`frontier`), whatever its sort: a sort alone then costs no filtering,
+    /// and what counts rows (the chart) need not follow a new order. Rows of
+    /// the sources in `server` skip the filters those servers applied already.
+    pub fn select(
+        &self,
+        query: &LogQuery,
+        frontier: &Frontier,
+        server: &HashMap<String, ServerApplied>,
+    ) -> Selection {
         let needle = query.needle();
         let covers = frontier.covers_micros();
         // Only rows loaded live can have copies in a file; with none (a file
@@ -520,10 +544,9 @@ impl Timeline {
                 *wanted = true;
             }
         }
-        let sort = query.sort;
         // Rows are tested in load order (memory order: the records of one page
-        // lie together), then read out in the kept order through the flags.
-        let kept: Vec<bool> = self
+        // lie together).
+        let kept = self
             .row_keys
             .iter()
             .zip(&self.search_texts)
@@ -547,11 +570,49 @@ impl Timeline {
                         && self.is_copy_of_loaded(&self.records[index]))
             })
             .collect();
+        Selection { kept }
+    }
+
+    /// The rows of `selection` in `sort`'s order, read out of the kept order
+    /// when there is one. Ties fall back to newest first (under a sort by
+    /// time, straight) to load order, so the view never shuffles between
+    /// renders.
+    pub fn ordered(&self, selection: &Selection, sort: Sort) -> Vec<usize> {
         let by_time = |descending| self.by_time(descending);
         let by_column = |sort, newest_first: &[usize]| self.by_column(sort, newest_first);
         self.sorted.with(sort, by_time, by_column, |order| {
-            order.iter().copied().filter(|&index| kept[index]).collect()
+            order
+                .iter()
+                .copied()
+                .filter(|&index| selection.contains(index))
+                .collect()
         })
+    }
+
+    /// The time (Unix microseconds) and status of the rows of `selection`,
+    /// in load order, for the volume chart: read side by side, not from each
+    /// record. Rows of the `left_out` sources are skipped (the archive counts
+    /// those itself).
+    pub fn times_and_statuses<'a>(
+        &'a self,
+        selection: &'a Selection,
+        left_out: &[String],
+    ) -> impl Iterator<Item = (i64, Status)> + 'a {
+        let skipped: Vec<bool> = self
+            .sources
+            .iter()
+            .map(|source| left_out.contains(source))
+            .collect();
+        selection
+            .indices()
+            .filter_map(|index| self.row_keys.get(index))
+            .filter(move |key| {
+                !usize::try_from(key.source)
+                    .ok()
+                    .and_then(|source| skipped.get(source))
+                    .is_some_and(|skipped| *skipped)
+            })
+            .map(|key| (key.at, key.status))
     }
 
     /// Every row in [`Timeline::order`] by time, sorted on one integer per row
@@ -588,14 +649,14 @@ impl Timeline {
             Some(number) => self.number_keys(number),
             None => self.text_ranks(sort.column),
         };
-        if sort.descending {
-            keys.iter_mut().for_each(|key| *key = top - *key);
-        }
-        if sort.column == Column::Message {
-            for (key, record) in keys.iter_mut().zip(&self.records) {
-                if record.message.is_none() {
-                    *key = top + 1;
-                }
+        // Rows without a message (rank 0, no text) go last both ways; read
+        // from the ranks, so no record is read a second time.
+        let message_last = sort.column == Column::Message;
+        for key in keys.iter_mut() {
+            if message_last && *key == 0 {
+                *key = top + 1;
+            } else if sort.descending {
+                *key = top - *key;
             }
         }
         keys
@@ -634,9 +695,12 @@ impl Timeline {
 
     /// Each row's text in `column` as its rank among the column's distinct
     /// texts (1 for the first, 0 for none), and the number of distinct texts:
-    /// a hash per row and a sort of the distinct texts only, which repeat.
-    #[inline(never)]
+    /// read from the rows' text numbers where the column has them, else a
+    /// hash per row and a sort of the distinct texts only, which repeat.
     fn text_ranks(&self, column: Column) -> (Vec<u64>, u64) {
+        if let Some(ranks) = self.text_ids.ranks(&self.records, column) {
+            return ranks;
+        }
         let mut ids: HashMap<&str, usize, rustc_hash::FxBuildHasher> = HashMap::default();
         let mut texts: Vec<&str> = Vec::new();
         let row_ids: Vec<usize> = self
@@ -715,17 +779,6 @@ fn number_of(column: Column) -> Option<NumberOf> {
 
 /// A text column's value (a missing one sorts first, but for Message, whose
 /// rows without one go last); `None` for the number columns and Time.
-fn text_of(record: &LogRecord, column: Column) -> Option<&str> {
-    match column {
-        Column::Type => Some(record.kind.label()),
-        Column::Collection => Some(record.collection.as_str()),
-        Column::Name => record.name.as_deref(),
-        Column::Client => record.client.as_deref(),
-        Column::Message => record.message.as_deref(),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -871,21 +924,28 @@ mod tests {
         // A newer reading that moves in time moves in the order too.
         timeline.update_known(vec![record("a", 9, Status::Success, Some(300))]);
         assert_eq!(ids(&timeline, &newest), ["a", "e", "b", "c", "d"]);
-        // The chart's side-by-side reading follows the newer reading too.
-        let shown = timeline.view(&newest, &Frontier::complete(), &HashMap::new());
-        let expected: Vec<_> = shown
+        // The chart's side-by-side reading follows the newer reading too, and
+        // reads the selected rows in load order.
+        timeline.update_known(vec![record("b", 4, Status::Success, Some(10))]);
+        let selection = timeline.select(&errors, &Frontier::complete(), &HashMap::new());
+        let expected: Vec<_> = timeline
+            .records()
             .iter()
-            .map(|&i| {
-                (
-                    timeline.records()[i].timestamp.timestamp_micros(),
-                    timeline.records()[i].status,
-                )
-            })
+            .filter(|record| record.status == Status::Error)
+            .map(|record| (record.timestamp.timestamp_micros(), record.status))
             .collect();
+        assert_eq!(expected.len(), 2);
         assert_eq!(
-            timeline.times_and_statuses(&shown, &[]).collect::<Vec<_>>(),
+            timeline
+                .times_and_statuses(&selection, &[])
+                .collect::<Vec<_>>(),
             expected
         );
+        // The view holds the same rows, newest first: "e" (5 min) before "c".
+        let viewed = timeline.view(&errors, &Frontier::complete(), &HashMap::new());
+        assert_eq!(selection.indices().collect::<Vec<_>>(), [2, 4]);
+        assert_eq!(viewed, [4, 2]);
+        assert_eq!(selection.len(), 2);
         timeline.retain_sources(|_| false);
         assert!(ids(&timeline, &newest).is_empty());
     }
@@ -923,8 +983,9 @@ mod tests {
             ..record("e", 9, Status::Timeout, None)
         }]);
         let query = LogQuery::default();
-        let shown = timeline.view(&query, &Frontier::complete(), &HashMap::new());
+        let shown = timeline.select(&query, &Frontier::complete(), &HashMap::new());
         let all = timeline.times_and_statuses(&shown, &[]).count();
+        assert_eq!(all, timeline.len());
         let live: Vec<_> = timeline
             .times_and_statuses(&shown, &["archived".to_owned()])
             .collect();
@@ -1262,7 +1323,10 @@ mod tests {
             LogRecord {
                 source: source.into(),
                 client: Some(CLIENTS[client].into()),
-                message: (id.len() % 2 == 0).then(|| "rate limit".to_owned()),
+                // A newer reading (same id, another second) may change it.
+                message: [None, Some("rate limit"), Some("Quota")]
+                    [(id.len() + usize::from(second) / 2) % 3]
+                    .map(str::to_owned),
                 name: name.map(str::to_owned),
                 collection: ["Sync", "sync", "Äbc"][(id.len() + usize::from(second)) % 3].into(),
                 ..record(&id, u32::from(second % 60), Status::ALL[status], duration)
@@ -1342,10 +1406,18 @@ mod tests {
                 let mut timeline = Timeline::new(first);
                 let check = |timeline: &Timeline| -> Result<(), TestCaseError> {
                     for query in &queries {
+                        let expected = plain(timeline, query, &server);
                         prop_assert_eq!(
                             timeline.view(query, &Frontier::complete(), &server),
-                            plain(timeline, query, &server)
+                            expected.clone()
                         );
+                        // The selection is the same rows in load order, and
+                        // the same under another sort.
+                        let resorted = LogQuery { sort: queries[0].sort, ..query.clone() };
+                        let selection = timeline.select(&resorted, &Frontier::complete(), &server);
+                        let mut in_load_order = expected;
+                        in_load_order.sort_unstable();
+                        prop_assert_eq!(selection.indices().collect::<Vec<_>>(), in_load_order);
                     }
                     Ok(())
                 };

@@ -25,7 +25,7 @@ use crate::state::messages::{use_lazy_messages, LazyMessages};
 use crate::state::prefs::Prefs;
 use crate::state::selection::{use_selection, Selection};
 use crate::state::url::{use_log_query, use_set_log_query, HistoryEntry};
-use crate::state::view_rows::use_view_rows;
+use crate::state::view_rows::{use_selected_rows, use_view_rows};
 use crate::state::zone::{browser_spelling, recent_rules, shown_span, zone_label, zone_rules};
 use logdeck_core::archive_status::SyncStatus;
 use logdeck_core::client_id::ClientId;
@@ -66,8 +66,9 @@ pub fn Dashboard() -> impl IntoView {
     // count is bare only when the archived sources are held over the whole
     // window.
     let frontier = Memo::new(move |_| within_archive(loads.frontier(), loads, archive));
-    let rows = use_view_rows(query, loads, frontier);
-    let chart = use_chart_bars(config, query, loads, rows, frontier, archive);
+    let selected = use_selected_rows(query, loads, frontier);
+    let rows = use_view_rows(query, loads, selected);
+    let chart = use_chart_bars(config, query, loads, selected, frontier, archive);
     mark_first_rows(rows);
     let selection = use_selection(query, set_query, rows, loads);
     let help = RwSignal::new(false);
@@ -291,8 +292,8 @@ fn complete_rows(
     let server = loads.book.with(|book| book.server_applied(&query));
     loads.timeline.with(|timeline| {
         timeline
-            .view(&query, &Frontier::complete(), &server)
-            .into_iter()
+            .select(&query, &Frontier::complete(), &server)
+            .indices()
             .filter_map(|index| timeline.records().get(index))
             .filter(|record| complete.contains(&record.source))
             .count()
