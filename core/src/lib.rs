@@ -33,6 +33,7 @@ pub mod navigation;
 pub mod query;
 pub mod record_json;
 pub mod row_markup;
+mod row_numbers;
 pub mod row_patch;
 mod row_sort;
 pub mod scheduler;

@@ -11,6 +11,7 @@ use super::filter_options::{RowValueCounts, RowValues};
 use super::frontier::Frontier;
 use super::model::{LogRecord, SharedRecord};
 use super::query::{LogQuery, Sort};
+use super::row_numbers::{number_of, NumberOf, RowNumbers};
 use super::row_sort;
 use super::status::Status;
 use super::text_ids::{text_of, TextIds};
@@ -43,6 +44,8 @@ pub struct Timeline {
     values: RowValueCounts,
     /// Each row's texts as numbers, for the sorts by a text column.
     text_ids: TextIds,
+    /// Each row's numbers side by side, for the sorts by a number column.
+    numbers: RowNumbers,
 }
 
 /// What the usual filters, the sort's ties and the chart read of a row.
@@ -295,6 +298,7 @@ impl Timeline {
                 });
                 self.search_texts.push(record.search_text().into());
                 self.values.add(&record);
+                self.numbers.push(&record);
                 self.records.push(record);
                 self.text_ids.push(&self.records, self.records.len() - 1);
             }
@@ -382,6 +386,7 @@ impl Timeline {
                         self.search_texts[index] = record.search_text().into();
                         self.values.remove(&self.records[index]);
                         self.values.add(&record);
+                        self.numbers.set(index, &record);
                         self.records[index] = SharedRecord::new(record);
                         self.text_ids.renumber(&self.records, index);
                     }
@@ -421,6 +426,7 @@ impl Timeline {
             })
             .collect();
         self.text_ids = TextIds::of(&records);
+        self.numbers = RowNumbers::of(records.iter().map(|record| &**record));
         self.records = records;
     }
 
@@ -646,7 +652,7 @@ impl Timeline {
     /// [`Timeline::order`] does.
     fn column_keys(&self, sort: Sort) -> Vec<u64> {
         let (mut keys, top) = match number_of(sort.column) {
-            Some(number) => self.number_keys(number),
+            Some(number) => self.number_keys(sort.column, number),
             None => self.text_ranks(sort.column),
         };
         // Rows without a message (rank 0, no text) go last both ways; read
@@ -662,10 +668,27 @@ impl Timeline {
         keys
     }
 
-    /// Each row's number, a missing one first (0, and every number one
-    /// above), and the largest key. A number of `u64::MAX` leaves no room
-    /// above: then each row gets its value's rank among the distinct values.
-    fn number_keys(&self, number: NumberOf) -> (Vec<u64>, u64) {
+    /// Each row's number in `column`, a missing one first (0, and every
+    /// number one above), and the largest key: read side by side where kept
+    /// so. A number of `u64::MAX` leaves no room above: then each row gets its
+    /// value's rank among the distinct values.
+    fn number_keys(&self, column: Column, number: NumberOf) -> (Vec<u64>, u64) {
+        let flat: Option<Vec<u64>> = if column == Column::Status {
+            Some(
+                self.row_keys
+                    .iter()
+                    .map(|key| key.status as u64 + 1)
+                    .collect(),
+            )
+        } else {
+            self.numbers
+                .keys(column)
+                .map(|keys| keys.iter().map(|&key| u64::from(key)).collect())
+        };
+        if let Some(keys) = flat {
+            let top = keys.iter().copied().max().unwrap_or(0);
+            return (keys, top);
+        }
         let mut keys = Vec::with_capacity(self.records.len());
         for record in &self.records {
             match number(record).map_or(Some(0), |n| n.checked_add(1)) {
@@ -756,29 +779,6 @@ fn contains(haystack: &str, needle: &str) -> bool {
 }
 
 /// A number column's value (a missing one sorts first).
-type NumberOf = fn(&LogRecord) -> Option<u64>;
-
-/// The number columns' values; `None` for the text columns and Time.
-fn number_of(column: Column) -> Option<NumberOf> {
-    Some(match column {
-        Column::Status => |r| Some(r.status as u64),
-        Column::Duration => |r| r.duration_ms,
-        Column::Operations => |r| r.usage.operations,
-        Column::Transfer => |r| r.usage.transfer,
-        Column::Credits => |r| r.usage.centicredits,
-        Column::Tokens => |r| r.usage.tokens,
-        Column::Steps => |r| r.usage.steps,
-        Column::Time
-        | Column::Type
-        | Column::Collection
-        | Column::Name
-        | Column::Client
-        | Column::Message => return None,
-    })
-}
-
-/// A text column's value (a missing one sorts first, but for Message, whose
-/// rows without one go last); `None` for the number columns and Time.
 #[cfg(test)]
 mod tests {
     use super::*;
