@@ -1,7 +1,7 @@
 //! Each row's numbers (its duration and usage) side by side, kept as
 //! rows come: a sort by a number column reads one flat `u32` per row instead
-//! of following a pointer to each of 100 000 records (3.6 of a fresh sort's
-//! 9 ms of script in the browser, docs/performance.md).
+//! of following a pointer to each of 100 000 records (3.6 ms of a fresh sort
+//! by duration in the browser, docs/performance.md, "A sort reads no record").
 
 use crate::columns::Column;
 use crate::model::LogRecord;
@@ -39,11 +39,20 @@ const COLUMNS: [Column; 6] = [
 ];
 
 /// Per number column, each row's key: 0 for no value, else the value plus
-/// one. A column holding a value too large for that is not kept (its sorts
-/// read the records), so 4 bytes a row suffice for every usual value.
-#[derive(Debug, Clone, PartialEq)]
+/// one. A column that was given a value too large for that is no longer kept
+/// (its sorts read the records) until the rows are numbered afresh
+/// ([`RowNumbers::of`]), so 4 bytes a row suffice for every usual value.
+#[derive(Debug, Clone)]
 pub(crate) struct RowNumbers {
     columns: [Option<Vec<u32>>; COLUMNS.len()],
+}
+
+/// Derived from the records (and the order their readings came in): two
+/// timelines of equal rows are equal whatever is kept here.
+impl PartialEq for RowNumbers {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 impl Default for RowNumbers {

@@ -66,13 +66,13 @@ struct RowKey {
 /// ([`Timeline::select`]): equal for two queries that differ only in their
 /// sort, so what counts rows is not redone when only the order changes.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Selection {
+pub struct RowSet {
     kept: Vec<bool>,
 }
 
-impl Selection {
-    /// Whether the row at `index` is kept; rows loaded after the selection
-    /// was made are not.
+impl RowSet {
+    /// Whether the row at `index` is kept; rows loaded after the set was
+    /// made are not.
     pub fn contains(&self, index: usize) -> bool {
         self.kept.get(index).copied().unwrap_or(false)
     }
@@ -300,7 +300,7 @@ impl Timeline {
                 self.values.add(&record);
                 self.numbers.push(&record);
                 self.records.push(record);
-                self.text_ids.push(&self.records, self.records.len() - 1);
+                self.text_ids.push_last(&self.records);
             }
         }
         let mut added: Vec<usize> = (before..self.records.len()).collect();
@@ -510,7 +510,7 @@ impl Timeline {
         self.ordered(&self.select(query, frontier, server), query.sort)
     }
 
-    /// The records `query` selects within the complete part of the period
+    /// The records `query` keeps within the complete part of the period
     /// (`frontier`), whatever its sort: a sort alone then costs no filtering,
     /// and what counts rows (the chart) need not follow a new order. Rows of
     /// the sources in `server` skip the filters those servers applied already.
@@ -519,7 +519,7 @@ impl Timeline {
         query: &LogQuery,
         frontier: &Frontier,
         server: &HashMap<String, ServerApplied>,
-    ) -> Selection {
+    ) -> RowSet {
         let needle = query.needle();
         let covers = frontier.covers_micros();
         // Only rows loaded live can have copies in a file; with none (a file
@@ -576,32 +576,32 @@ impl Timeline {
                         && self.is_copy_of_loaded(&self.records[index]))
             })
             .collect();
-        Selection { kept }
+        RowSet { kept }
     }
 
-    /// The rows of `selection` in `sort`'s order, read out of the kept order
+    /// The `rows` in `sort`'s order, read out of the kept order
     /// when there is one. Ties fall back to newest first (under a sort by
     /// time, straight) to load order, so the view never shuffles between
     /// renders.
-    pub fn ordered(&self, selection: &Selection, sort: Sort) -> Vec<usize> {
+    pub fn ordered(&self, rows: &RowSet, sort: Sort) -> Vec<usize> {
         let by_time = |descending| self.by_time(descending);
         let by_column = |sort, newest_first: &[usize]| self.by_column(sort, newest_first);
         self.sorted.with(sort, by_time, by_column, |order| {
             order
                 .iter()
                 .copied()
-                .filter(|&index| selection.contains(index))
+                .filter(|&index| rows.contains(index))
                 .collect()
         })
     }
 
-    /// The time (Unix microseconds) and status of the rows of `selection`,
+    /// The time (Unix microseconds) and status of the `rows`,
     /// in load order, for the volume chart: read side by side, not from each
     /// record. Rows of the `left_out` sources are skipped (the archive counts
     /// those itself).
     pub fn times_and_statuses<'a>(
         &'a self,
-        selection: &'a Selection,
+        rows: &'a RowSet,
         left_out: &[String],
     ) -> impl Iterator<Item = (i64, Status)> + 'a {
         let skipped: Vec<bool> = self
@@ -609,8 +609,7 @@ impl Timeline {
             .iter()
             .map(|source| left_out.contains(source))
             .collect();
-        selection
-            .indices()
+        rows.indices()
             .filter_map(|index| self.row_keys.get(index))
             .filter(move |key| {
                 !usize::try_from(key.source)
@@ -778,7 +777,6 @@ fn contains(haystack: &str, needle: &str) -> bool {
     false
 }
 
-/// A number column's value (a missing one sorts first).
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -927,7 +925,7 @@ mod tests {
         // The chart's side-by-side reading follows the newer reading too, and
         // reads the selected rows in load order.
         timeline.update_known(vec![record("b", 4, Status::Success, Some(10))]);
-        let selection = timeline.select(&errors, &Frontier::complete(), &HashMap::new());
+        let row_set = timeline.select(&errors, &Frontier::complete(), &HashMap::new());
         let expected: Vec<_> = timeline
             .records()
             .iter()
@@ -937,15 +935,15 @@ mod tests {
         assert_eq!(expected.len(), 2);
         assert_eq!(
             timeline
-                .times_and_statuses(&selection, &[])
+                .times_and_statuses(&row_set, &[])
                 .collect::<Vec<_>>(),
             expected
         );
         // The view holds the same rows, newest first: "e" (5 min) before "c".
         let viewed = timeline.view(&errors, &Frontier::complete(), &HashMap::new());
-        assert_eq!(selection.indices().collect::<Vec<_>>(), [2, 4]);
+        assert_eq!(row_set.indices().collect::<Vec<_>>(), [2, 4]);
         assert_eq!(viewed, [4, 2]);
-        assert_eq!(selection.len(), 2);
+        assert_eq!(row_set.len(), 2);
         timeline.retain_sources(|_| false);
         assert!(ids(&timeline, &newest).is_empty());
     }
@@ -1391,6 +1389,7 @@ mod tests {
                 first in rows(),
                 more in rows(),
                 newer in rows(),
+                after in rows(),
                 queries in proptest::collection::vec(query(), 1..4),
                 skips in proptest::collection::vec((proptest::bool::ANY, proptest::bool::ANY), 2),
                 drop_a in proptest::bool::ANY,
@@ -1411,13 +1410,16 @@ mod tests {
                             timeline.view(query, &Frontier::complete(), &server),
                             expected.clone()
                         );
-                        // The selection is the same rows in load order, and
+                        // The row set is the same rows in load order, and
                         // the same under another sort.
-                        let resorted = LogQuery { sort: queries[0].sort, ..query.clone() };
-                        let selection = timeline.select(&resorted, &Frontier::complete(), &server);
+                        let resorted = LogQuery {
+                            sort: Sort { descending: !query.sort.descending, ..query.sort },
+                            ..query.clone()
+                        };
+                        let row_set = timeline.select(&resorted, &Frontier::complete(), &server);
                         let mut in_load_order = expected;
                         in_load_order.sort_unstable();
-                        prop_assert_eq!(selection.indices().collect::<Vec<_>>(), in_load_order);
+                        prop_assert_eq!(row_set.indices().collect::<Vec<_>>(), in_load_order);
                     }
                     Ok(())
                 };
@@ -1426,6 +1428,9 @@ mod tests {
                 check(&timeline)?;
                 // Newer readings of loaded rows: other statuses, times, messages.
                 timeline.update_known(newer);
+                check(&timeline)?;
+                // Rows after the newer readings: texts whose first row changed.
+                timeline.extend(after);
                 check(&timeline)?;
                 // "b" keeps its skips under a new number once "a" goes.
                 timeline.retain_sources(|source| source != "a" || !drop_a);

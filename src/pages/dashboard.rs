@@ -25,7 +25,7 @@ use crate::state::messages::{use_lazy_messages, LazyMessages};
 use crate::state::prefs::Prefs;
 use crate::state::selection::{use_selection, Selection};
 use crate::state::url::{use_log_query, use_set_log_query, HistoryEntry};
-use crate::state::view_rows::{use_selected_rows, use_view_rows};
+use crate::state::view_rows::{use_row_filters, use_row_set, use_view_rows};
 use crate::state::zone::{browser_spelling, recent_rules, shown_span, zone_label, zone_rules};
 use logdeck_core::archive_status::SyncStatus;
 use logdeck_core::client_id::ClientId;
@@ -66,9 +66,10 @@ pub fn Dashboard() -> impl IntoView {
     // count is bare only when the archived sources are held over the whole
     // window.
     let frontier = Memo::new(move |_| within_archive(loads.frontier(), loads, archive));
-    let selected = use_selected_rows(query, loads, frontier);
-    let rows = use_view_rows(query, loads, selected);
-    let chart = use_chart_bars(config, query, loads, selected, frontier, archive);
+    let filters = use_row_filters(query);
+    let row_set = use_row_set(filters, loads, frontier);
+    let rows = use_view_rows(query, loads, row_set);
+    let chart = use_chart_bars(config, query, loads, row_set, frontier, archive);
     mark_first_rows(rows);
     let selection = use_selection(query, set_query, rows, loads);
     let help = RwSignal::new(false);
@@ -112,7 +113,7 @@ pub fn Dashboard() -> impl IntoView {
         _ => Vec::new(),
     }));
     let options = use_filter_options(all_sources, loads, query);
-    let messages = use_lazy_messages(loads, rows, shown, all_sources, query);
+    let messages = use_lazy_messages(loads, rows, shown, all_sources, filters);
     let drop_message = RwSignal::new(String::new());
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
@@ -129,7 +130,7 @@ pub fn Dashboard() -> impl IntoView {
             <UrlProblems problems />
             <ConfigNotice config />
             <VolumeChart buckets=chart.buckets window=loads.window frontier=chart.frontier zone on_select=narrow />
-            <Toolbar loads refresh all_sources query zone rows frontier drop_message set_live paused archive config />
+            <Toolbar loads refresh all_sources query filters zone rows frontier drop_message set_live paused archive config />
             <div class="workspace">
                 // The page's end, built in a task of its own.
                 <Deferred>
@@ -230,6 +231,7 @@ fn Toolbar(
     refresh: RwSignal<u64>,
     all_sources: Signal<Vec<Source>>,
     query: Memo<LogQuery>,
+    filters: Memo<LogQuery>,
     zone: Signal<ZoneRules>,
     rows: Memo<Vec<usize>>,
     frontier: Memo<Frontier>,
@@ -239,6 +241,8 @@ fn Toolbar(
     archive: RwSignal<Option<Vec<SyncStatus>>>,
     config: Signal<Option<Result<RuntimeConfig, ConfigError>>>,
 ) -> impl IntoView {
+    // Its own memo: a sort or an opened record does not count the period again.
+    let complete = Memo::new(move |_| complete_rows(loads, filters, rows, frontier));
     view! {
         <div class="toolbar">
             // What is loaded and how many rows show, two lines beside the
@@ -250,8 +254,7 @@ fn Toolbar(
                         if config.with(Option::is_none) {
                             return "Loading configuration…".to_owned();
                         }
-                        let complete = complete_rows(loads, query, rows, frontier);
-                        frontier.with(|f| f.count_line(rows.with(Vec::len), complete, &zone.get()))
+                        frontier.with(|f| f.count_line(rows.with(Vec::len), complete.get(), &zone.get()))
                     }}
                 </span>
             </div>
@@ -276,7 +279,7 @@ fn Toolbar(
 /// too: the table leaves them out, the period holds them.
 fn complete_rows(
     loads: Loads,
-    query: Memo<LogQuery>,
+    filters: Memo<LogQuery>,
     rows: Memo<Vec<usize>>,
     frontier: Memo<Frontier>,
 ) -> usize {
@@ -284,11 +287,7 @@ fn complete_rows(
         return rows.with(Vec::len);
     }
     let complete = loads.book.with(LoadBook::complete_ids);
-    let query = query.with(|q| LogQuery {
-        selected: None,
-        live: false,
-        ..q.clone()
-    });
+    let query = filters.get();
     let server = loads.book.with(|book| book.server_applied(&query));
     loads.timeline.with(|timeline| {
         timeline

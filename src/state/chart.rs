@@ -11,7 +11,7 @@ use web_sys::AbortController;
 use crate::net;
 use crate::state::archive_status::{archived_shown, use_archive_api, within_archive};
 use crate::state::loads::Loads;
-use crate::state::view_rows::use_selected_rows;
+use crate::state::view_rows::{use_row_filters, use_row_set};
 use logdeck_core::adapters::archive::archive_filters;
 use logdeck_core::archive_histogram::{decode_histogram, histogram_request};
 use logdeck_core::archive_status::SyncStatus;
@@ -20,7 +20,7 @@ use logdeck_core::frontier::Frontier;
 use logdeck_core::histogram::{histogram, round_step, Bucket, Grid};
 use logdeck_core::http::ApiRequest;
 use logdeck_core::query::{LogQuery, Period};
-use logdeck_core::timeline::Selection;
+use logdeck_core::timeline::RowSet;
 
 /// Bars at most: the chart's step is the round width that fits.
 const MAX_BARS: usize = 60;
@@ -51,12 +51,12 @@ struct ArchiveBars {
     bars: Vec<Bucket>,
 }
 
-/// The chart's bars for the view: `selected` and `frontier` are the table's.
+/// The chart's bars for the view: `row_set` and `frontier` are the table's.
 pub fn use_chart_bars(
     config: Signal<Option<Result<RuntimeConfig, ConfigError>>>,
     query: Memo<LogQuery>,
     loads: Loads,
-    selected: Memo<Selection>,
+    row_set: Memo<RowSet>,
     frontier: Memo<Frontier>,
     archive: RwSignal<Option<Vec<SyncStatus>>>,
 ) -> ChartBars {
@@ -123,7 +123,7 @@ pub fn use_chart_bars(
     });
     // The live sources' rows as far back as they alone are complete; read
     // only while the archive's bars stand in for the archived sources.
-    let chart_rows = use_selected_rows(query, loads, chart_frontier);
+    let chart_rows = use_row_set(use_row_filters(query), loads, chart_frontier);
     let buckets = Memo::new(move |_| {
         let Some((window, step)) = grid.get() else {
             return Vec::new();
@@ -131,13 +131,13 @@ pub fn use_chart_bars(
         let grid = Grid::aligned(window, step);
         let counted = counted.get();
         let left_out = counted.clone().unwrap_or_default();
-        let count_rows = |rows: &Selection| {
+        let count_rows = |rows: &RowSet| {
             loads.timeline.with(|timeline| {
                 histogram(timeline.times_and_statuses(rows, &left_out), window, &grid)
             })
         };
         if counted.is_none() {
-            return selected.with(count_rows);
+            return row_set.with(count_rows);
         }
         let mut bars = chart_rows.with(count_rows);
         answer.with(|answer| {

@@ -32,18 +32,19 @@ pub struct LazyMessages {
 
 /// Asks for the messages of the rows at view positions `shown` (a half-open
 /// range of `rows`), or of every loaded row once asked to, a few at a time,
-/// asking again as answers arrive.
+/// asking again as answers arrive. `filters` is the query as far as it
+/// selects rows (`use_row_filters`): a sort counts nothing again.
 pub fn use_lazy_messages(
     loads: Loads,
     rows: Memo<Vec<usize>>,
     shown: RwSignal<(usize, usize)>,
     sources: Signal<Vec<Source>>,
-    query: Memo<LogQuery>,
+    filters: Memo<LogQuery>,
 ) -> LazyMessages {
     let answered = RwSignal::new(0u64);
     let pending = StoredValue::new_local(Vec::<LogRecord>::new());
     let (reading_all, set_reading_all) = signal(false);
-    let searching = Memo::new(move |_| query.with(|q| q.needle().is_some()));
+    let searching = Memo::new(move |_| filters.with(|q| q.needle().is_some()));
     // A search's end ends the reading it asked for.
     Effect::new(move |_| {
         if !searching.get() {
@@ -56,7 +57,7 @@ pub fn use_lazy_messages(
         }
         answered.track();
         sources.with(|sources| {
-            query.with(|query| {
+            filters.with(|query| {
                 loads.timeline.with(|timeline| {
                     let records = timeline.records().iter().map(|record| &**record);
                     let awaiting = awaiting_messages(sources, query, records);
@@ -86,7 +87,7 @@ pub fn use_lazy_messages(
                     if all {
                         // Enough to fill the calls in flight; the next answer
                         // asks for the next ones.
-                        query.with(|query| {
+                        filters.with(|query| {
                             let records = timeline.records().iter().map(|record| &**record);
                             loads.messages.with_value(|book| {
                                 candidates.extend(

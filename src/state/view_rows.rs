@@ -1,31 +1,36 @@
-//! The rows the view shows: the loaded rows the query selects within the
-//! complete part of the period ([`use_selected_rows`], whatever the sort), and
-//! those rows in the query's order ([`use_view_rows`], timeline indices).
-//! Split so a sort reorders without filtering again, and what only counts the
-//! rows (the chart) is not redone when only the order changes.
+//! The rows the view shows: what selects them ([`use_row_filters`]), the
+//! loaded rows those filters keep within the complete part of the period
+//! ([`use_row_set`], whatever the sort), and those rows in the query's order
+//! ([`use_view_rows`], timeline indices). Split so a sort reorders without
+//! filtering again, and what only counts the rows (the chart, the period's
+//! count) is not redone when only the order or the opened record changes.
 
 use leptos::prelude::*;
 
 use crate::state::loads::Loads;
 use logdeck_core::frontier::Frontier;
 use logdeck_core::query::{LogQuery, Sort};
-use logdeck_core::timeline::Selection;
+use logdeck_core::timeline::RowSet;
 
-/// The rows `query` selects within what `frontier` calls complete.
-pub fn use_selected_rows(
-    query: Memo<LogQuery>,
-    loads: Loads,
-    frontier: Memo<Frontier>,
-) -> Memo<Selection> {
-    // What selects rows only: not the opened record, live mode or the sort.
-    let filters = Memo::new(move |_| {
+/// The query as far as it selects rows: not the opened record, live mode or
+/// the sort.
+pub fn use_row_filters(query: Memo<LogQuery>) -> Memo<LogQuery> {
+    Memo::new(move |_| {
         query.with(|q| LogQuery {
             selected: None,
             live: false,
             sort: Sort::default(),
             ..q.clone()
         })
-    });
+    })
+}
+
+/// The rows `filters` keep within what `frontier` calls complete.
+pub fn use_row_set(
+    filters: Memo<LogQuery>,
+    loads: Loads,
+    frontier: Memo<Frontier>,
+) -> Memo<RowSet> {
     // Its own memo: the book changes with every request, the set of filters the
     // servers applied rarely, and only a real change may select again.
     let server = Memo::new(move |_| {
@@ -44,19 +49,19 @@ pub fn use_selected_rows(
     })
 }
 
-/// The `selected` rows in `query`'s order.
+/// The `row_set` in `query`'s order.
 pub fn use_view_rows(
     query: Memo<LogQuery>,
     loads: Loads,
-    selected: Memo<Selection>,
+    row_set: Memo<RowSet>,
 ) -> Memo<Vec<usize>> {
     let sort = Memo::new(move |_| query.with(|q| q.sort));
     Memo::new(move |_| {
         let sort = sort.get();
-        selected.with(|selected| {
+        row_set.with(|row_set| {
             loads
                 .timeline
-                .with(|timeline| timeline.ordered(selected, sort))
+                .with(|timeline| timeline.ordered(row_set, sort))
         })
     })
 }
