@@ -41,10 +41,20 @@ const COLUMNS: [Column; 6] = [
 /// Per number column, each row's key: 0 for no value, else the value plus
 /// one. A column that was given a value too large for that is no longer kept
 /// (its sorts read the records) until the rows are numbered afresh
-/// ([`RowNumbers::of`]), so 4 bytes a row suffice for every usual value.
+/// ([`RowNumbers::of`]), so 4 bytes a row suffice for every usual value; a
+/// column no row has a value in (a vendor that does not report it) takes none.
 #[derive(Debug, Clone)]
 pub(crate) struct RowNumbers {
-    columns: [Option<Vec<u32>>; COLUMNS.len()],
+    columns: [Kept; COLUMNS.len()],
+}
+
+#[derive(Debug, Clone)]
+enum Kept {
+    /// No row has a value yet: how many rows there are.
+    Empty(usize),
+    Keys(Vec<u32>),
+    /// A value did not fit.
+    Dropped,
 }
 
 /// Derived from the records (and the order their readings came in): two
@@ -58,7 +68,7 @@ impl PartialEq for RowNumbers {
 impl Default for RowNumbers {
     fn default() -> Self {
         RowNumbers {
-            columns: std::array::from_fn(|_| Some(Vec::new())),
+            columns: std::array::from_fn(|_| Kept::Empty(0)),
         }
     }
 }
@@ -75,33 +85,53 @@ impl RowNumbers {
 
     /// Keys for `record`, the row after the last one here.
     pub(crate) fn push(&mut self, record: &LogRecord) {
-        self.each_key(record, |keys, key| keys.push(key));
+        self.store(record, None);
     }
 
     /// Keys for `record`, which replaced the row at `row`.
     pub(crate) fn set(&mut self, row: usize, record: &LogRecord) {
-        self.each_key(record, |keys, key| {
-            if let Some(slot) = keys.get_mut(row) {
-                *slot = key;
-            }
-        });
+        self.store(record, Some(row));
     }
 
-    fn each_key(&mut self, record: &LogRecord, mut store: impl FnMut(&mut Vec<u32>, u32)) {
+    /// Stores `record`'s keys at `row`, or after the last row.
+    fn store(&mut self, record: &LogRecord, row: Option<usize>) {
+        let put = |keys: &mut Vec<u32>, key: u32| match row {
+            None => keys.push(key),
+            Some(row) => {
+                if let Some(slot) = keys.get_mut(row) {
+                    *slot = key;
+                }
+            }
+        };
         for (kept, column) in self.columns.iter_mut().zip(COLUMNS) {
-            let Some(keys) = kept else { continue };
             let value = number_of(column).and_then(|number| number(record));
-            match value.map_or(Some(0), |value| u32::try_from(value).ok()?.checked_add(1)) {
-                Some(key) => store(keys, key),
-                None => *kept = None,
+            let Some(key) =
+                value.map_or(Some(0), |value| u32::try_from(value).ok()?.checked_add(1))
+            else {
+                *kept = Kept::Dropped;
+                continue;
+            };
+            match kept {
+                Kept::Dropped => {}
+                Kept::Empty(rows) if key == 0 => *rows += usize::from(row.is_none()),
+                Kept::Empty(rows) => {
+                    let mut keys = vec![0; *rows];
+                    put(&mut keys, key);
+                    *kept = Kept::Keys(keys);
+                }
+                Kept::Keys(keys) => put(keys, key),
             }
         }
     }
 
     /// `column`'s keys by row, when it is kept.
-    pub(crate) fn keys(&self, column: Column) -> Option<&[u32]> {
+    pub(crate) fn keys(&self, column: Column) -> Option<Vec<u64>> {
         let place = COLUMNS.iter().position(|kept| *kept == column)?;
-        self.columns[place].as_deref()
+        match &self.columns[place] {
+            Kept::Empty(rows) => Some(vec![0; *rows]),
+            Kept::Keys(keys) => Some(keys.iter().map(|&key| u64::from(key)).collect()),
+            Kept::Dropped => None,
+        }
     }
 }
 
@@ -125,18 +155,33 @@ mod tests {
     #[test]
     fn keys_are_the_value_plus_one_and_a_value_too_large_drops_its_column() {
         let mut numbers = RowNumbers::of(&[run(Some(0), Some(5)), run(None, None)]);
-        assert_eq!(numbers.keys(Column::Duration), Some(&[1, 0][..]));
-        assert_eq!(numbers.keys(Column::Transfer), Some(&[6, 0][..]));
+        assert_eq!(numbers.keys(Column::Duration), Some(vec![1, 0]));
+        assert_eq!(numbers.keys(Column::Transfer), Some(vec![6, 0]));
         numbers.set(1, &run(Some(41), Some(u64::from(u32::MAX))));
-        assert_eq!(numbers.keys(Column::Duration), Some(&[1, 42][..]));
+        assert_eq!(numbers.keys(Column::Duration), Some(vec![1, 42]));
         assert_eq!(
             numbers.keys(Column::Transfer),
             None,
             "u32::MAX + 1 does not fit"
         );
         numbers.push(&run(Some(7), Some(1)));
-        assert_eq!(numbers.keys(Column::Duration), Some(&[1, 42, 8][..]));
+        assert_eq!(numbers.keys(Column::Duration), Some(vec![1, 42, 8]));
         assert_eq!(numbers.keys(Column::Transfer), None);
         assert_eq!(numbers.keys(Column::Message), None);
+        // No value yet in Steps: none kept, and the first one fills the rest in.
+        assert!(matches!(numbers.columns[5], Kept::Empty(3)));
+        assert_eq!(numbers.keys(Column::Steps), Some(vec![0, 0, 0]));
+        numbers.set(
+            1,
+            &LogRecord {
+                usage: Usage {
+                    steps: Some(2),
+                    ..Usage::default()
+                },
+                ..run(None, None)
+            },
+        );
+        numbers.push(&run(None, None));
+        assert_eq!(numbers.keys(Column::Steps), Some(vec![0, 3, 0, 0]));
     }
 }

@@ -13,6 +13,7 @@ use super::model::{LogRecord, SharedRecord};
 use super::query::{LogQuery, Sort};
 use super::row_numbers::{number_of, NumberOf, RowNumbers};
 use super::row_sort;
+use super::search_texts::SearchTexts;
 use super::status::Status;
 use super::text_ids::{text_of, TextIds};
 
@@ -21,8 +22,8 @@ use super::text_ids::{text_of, TextIds};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Timeline {
     records: Vec<SharedRecord>,
-    /// Exactly sized: 100 000 rows must not carry a `String`'s spare capacity.
-    search_texts: Vec<Box<str>>,
+    /// In blocks, in row order: a search reads them as they lie.
+    search_texts: SearchTexts,
     /// Where each record is, by its `source:id`, so a row that arrives twice
     /// (offsets shift while new logs arrive) is kept once, and a newer reading of
     /// it (live mode) replaces it in place.
@@ -296,7 +297,7 @@ impl Timeline {
                     status: record.status,
                     source,
                 });
-                self.search_texts.push(record.search_text().into());
+                self.search_texts.push(&record.search_text());
                 self.values.add(&record);
                 self.numbers.push(&record);
                 self.records.push(record);
@@ -383,7 +384,7 @@ impl Timeline {
                         self.sorted.forget();
                         self.row_keys[index].at = record.timestamp.timestamp_micros();
                         self.row_keys[index].status = record.status;
-                        self.search_texts[index] = record.search_text().into();
+                        self.search_texts.set(index, &record.search_text());
                         self.values.remove(&self.records[index]);
                         self.values.add(&record);
                         self.numbers.set(index, &record);
@@ -400,12 +401,9 @@ impl Timeline {
     /// Keeps only the rows of the sources `keep` accepts (by record source id), so a
     /// source whose request changed can be reloaded while the others stay.
     pub fn retain_sources(&mut self, keep: impl Fn(&str) -> bool) {
-        let mut index = 0;
-        self.search_texts.retain(|_| {
-            let kept = keep(&self.records[index].source);
-            index += 1;
-            kept
-        });
+        let records = &self.records;
+        self.search_texts
+            .retain(|row| records.get(row).is_some_and(|record| keep(&record.source)));
         self.records.retain(|record| keep(&record.source));
         self.keys = KeyIndex::of(&self.records);
         self.values = RowValueCounts::default();
@@ -555,9 +553,8 @@ impl Timeline {
         let kept = self
             .row_keys
             .iter()
-            .zip(&self.search_texts)
             .enumerate()
-            .map(|(index, (key, search_text))| {
+            .map(|(index, key)| {
                 let skip = skips.get(key.source as usize).copied().unwrap_or_default();
                 // The copy check hashes a key: it goes after the cheap filters.
                 covers(key.at)
@@ -570,7 +567,7 @@ impl Timeline {
                     && (skip.text
                         || needle
                             .as_deref()
-                            .is_none_or(|needle| contains(search_text, needle)))
+                            .is_none_or(|needle| contains(self.search_texts.get(index), needle)))
                     && !(any_live
                         && from_file.get(key.source as usize).copied().unwrap_or(true)
                         && self.is_copy_of_loaded(&self.records[index]))
@@ -680,9 +677,7 @@ impl Timeline {
                     .collect(),
             )
         } else {
-            self.numbers
-                .keys(column)
-                .map(|keys| keys.iter().map(|&key| u64::from(key)).collect())
+            self.numbers.keys(column)
         };
         if let Some(keys) = flat {
             let top = keys.iter().copied().max().unwrap_or(0);

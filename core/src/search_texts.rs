@@ -1,0 +1,152 @@
+//! Every row's search text in a few large blocks of memory rather than one
+//! allocation per row: a search then reads the texts in the order they lie,
+//! and 100 000 rows carry no per-text allocation.
+
+/// Bytes a block holds; a longer text gets a block of its own. A text then
+/// starts within a block's first 64 KiB, so its place takes 8 bytes.
+const BLOCK: usize = 64 * 1024;
+
+/// The rows' search texts, by row in load order. A changed row's new text is
+/// written after the others; once the texts no row reads outweigh the rest,
+/// every text is written afresh.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SearchTexts {
+    blocks: Vec<String>,
+    /// Per row: its block, and where its text starts and ends there.
+    spans: Vec<Span>,
+    /// Bytes of texts no row reads any more.
+    stale: usize,
+}
+
+/// Where a row's text lies: 65 536 blocks of 64 KiB are the 4 GiB a wasm32
+/// memory holds at most.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    block: u16,
+    start: u16,
+    end: u32,
+}
+
+impl SearchTexts {
+    /// Adds the text of the row after the last one.
+    pub(crate) fn push(&mut self, text: &str) {
+        let span = self.write(text);
+        self.spans.push(span);
+    }
+
+    /// Replaces the text of `row`.
+    pub(crate) fn set(&mut self, row: usize, text: &str) {
+        let Some(old) = self.spans.get(row).copied() else {
+            return;
+        };
+        self.stale += (old.end - u32::from(old.start)) as usize;
+        let span = self.write(text);
+        self.spans[row] = span;
+        let written: usize = self.blocks.iter().map(String::len).sum();
+        if self.stale > written / 2 {
+            self.retain(|_| true);
+        }
+    }
+
+    /// Keeps the texts of the rows `keep` accepts (by row), in order.
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(usize) -> bool) {
+        let old = std::mem::take(self);
+        for row in 0..old.spans.len() {
+            if keep(row) {
+                self.push(old.get(row));
+            }
+        }
+    }
+
+    /// The text of `row`; empty past the last row.
+    pub(crate) fn get(&self, row: usize) -> &str {
+        self.spans
+            .get(row)
+            .and_then(|span| {
+                self.blocks
+                    .get(span.block as usize)?
+                    .get(span.start as usize..span.end as usize)
+            })
+            .unwrap_or("")
+    }
+
+    /// Every row's text, in row order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.spans.len()).map(|row| self.get(row))
+    }
+
+    fn write(&mut self, text: &str) -> Span {
+        // A text starts within a block's first 64 KiB (`Span::start`).
+        let fits = self.blocks.last().is_some_and(|block| {
+            block.len() <= usize::from(u16::MAX) && block.capacity() - block.len() >= text.len()
+        });
+        if !fits {
+            self.blocks
+                .push(String::with_capacity(BLOCK.max(text.len())));
+        }
+        let block = self.blocks.len() - 1;
+        let target = &mut self.blocks[block];
+        let start = target.len();
+        target.push_str(text);
+        Span {
+            block: u16::try_from(block).unwrap_or(u16::MAX),
+            start: u16::try_from(start).unwrap_or(u16::MAX),
+            end: u32::try_from(target.len()).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// The same texts for the same rows, however they were written.
+impl PartialEq for SearchTexts {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_read_back_by_row_through_changes_removals_and_long_texts() {
+        let mut texts = SearchTexts::default();
+        let long = "x".repeat(BLOCK + 10);
+        for text in ["a\n", "", long.as_str(), "b\n"] {
+            texts.push(text);
+        }
+        assert_eq!(
+            texts.iter().collect::<Vec<_>>(),
+            ["a\n", "", long.as_str(), "b\n"]
+        );
+        texts.set(0, "changed\n");
+        assert_eq!(texts.get(0), "changed\n");
+        assert_eq!(texts.get(3), "b\n");
+        assert_eq!(texts.get(9), "");
+        texts.retain(|row| row != 2);
+        assert_eq!(texts.iter().collect::<Vec<_>>(), ["changed\n", "", "b\n"]);
+        // A block filled to its last byte, then an empty text and more.
+        let mut full = SearchTexts::default();
+        let filler = "y".repeat(BLOCK - 1);
+        for text in [filler.as_str(), "z", "", "w"] {
+            full.push(text);
+        }
+        assert_eq!(
+            full.iter().collect::<Vec<_>>(),
+            [filler.as_str(), "z", "", "w"]
+        );
+    }
+
+    #[test]
+    fn texts_changed_again_and_again_are_written_afresh_before_they_pile_up() {
+        let mut texts = SearchTexts::default();
+        texts.push("first\n");
+        texts.push("second\n");
+        for reading in 0..10_000 {
+            texts.set(1, &format!("reading {reading}\n"));
+        }
+        assert_eq!(texts.get(0), "first\n");
+        assert_eq!(texts.get(1), "reading 9999\n");
+        let written: usize = texts.blocks.iter().map(String::len).sum();
+        assert!(written < 64, "{written} bytes written for two short texts");
+    }
+}
