@@ -70,6 +70,20 @@ impl SearchTexts {
             .unwrap_or("")
     }
 
+    /// The text of `row` as bytes, as a search reads it; empty past the last
+    /// row.
+    pub(crate) fn bytes(&self, row: usize) -> &[u8] {
+        self.spans
+            .get(row)
+            .and_then(|span| {
+                self.blocks
+                    .get(usize::from(span.block))?
+                    .as_bytes()
+                    .get(usize::from(span.start)..span.end as usize)
+            })
+            .unwrap_or_default()
+    }
+
     /// Every row's text, in row order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
         (0..self.spans.len()).map(|row| self.get(row))
