@@ -492,7 +492,9 @@ impl LogQuery {
     /// The lower-cased search text, or `None` when free text filters nothing.
     pub fn needle(&self) -> Option<String> {
         let needle = self.text.trim();
-        (!needle.is_empty()).then(|| needle.to_lowercase())
+        // A line break (a link's `q=` can hold one) is a space: searched
+        // texts keep one field per line, and no needle spans two.
+        (!needle.is_empty()).then(|| needle.to_lowercase().replace(['\n', '\r'], " "))
     }
 }
 

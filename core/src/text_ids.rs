@@ -2,7 +2,7 @@
 //! come: a sort by a text column then reads one flat number per row instead
 //! of following a pointer to each of 100 000 records and hashing its text
 //! (3.3 of a fresh sort's 13 ms of script in the browser, docs/performance.md,
-//! "A sort reads no record").
+//! "A sort reads no record"), and a search looks in each distinct text once.
 
 use std::collections::HashMap;
 use std::hash::BuildHasher;
@@ -11,6 +11,7 @@ use rustc_hash::FxBuildHasher;
 
 use crate::columns::Column;
 use crate::model::{LogRecord, SharedRecord};
+use crate::search_texts::{Needle, SearchTexts};
 
 /// The text columns numbered here; Type is the record's kind, already a number.
 const COLUMNS: [Column; 4] = [
@@ -61,7 +62,13 @@ struct ColumnIds {
     /// Texts whose hash is taken by another text, or by a number that can
     /// no longer be confirmed, kept whole.
     colliding: HashMap<Box<str>, u32>,
+    /// Each number's text lower-cased, as a search reads it (number - 1).
+    lowercase: SearchTexts,
 }
+
+/// Per numbered column, whether each number's text holds a search's needle
+/// (index: the number; 0, no text, holds nothing).
+pub(crate) struct TextHits([Vec<bool>; COLUMNS.len()]);
 
 /// A number's first row once that row's text changed.
 const NO_ROW: u32 = u32::MAX;
@@ -108,6 +115,28 @@ impl TextIds {
                 *column_ids = ColumnIds::of(records, column);
             }
         }
+    }
+
+    /// Which numbers' texts hold `needle`, each text looked in once.
+    pub(crate) fn holding(&self, needle: &Needle) -> TextHits {
+        TextHits(self.columns.each_ref().map(|ids| {
+            std::iter::once(false)
+                .chain(
+                    (0..ids.first_rows.len()).map(|place| needle.is_in(ids.lowercase.bytes(place))),
+                )
+                .collect()
+        }))
+    }
+
+    /// Whether one of `row`'s numbered texts holds the needle of `hits`.
+    pub(crate) fn row_holds(&self, hits: &TextHits, row: usize) -> bool {
+        self.columns.iter().zip(&hits.0).any(|(ids, hits)| {
+            ids.rows
+                .get(row)
+                .and_then(|&id| hits.get(id as usize))
+                .copied()
+                .unwrap_or(false)
+        })
     }
 
     /// Each row's rank among `column`'s distinct texts (1 for the first, 0
@@ -193,6 +222,7 @@ impl ColumnIds {
         }
         let id = u32::try_from(self.first_rows.len() + 1).unwrap_or(u32::MAX);
         self.first_rows.push(u32::try_from(row).unwrap_or(u32::MAX));
+        self.lowercase.push(&text.to_lowercase());
         if found.is_none() {
             self.by_hash.insert(hash, id);
         } else {

@@ -13,7 +13,7 @@ use super::model::{LogRecord, SharedRecord};
 use super::query::{LogQuery, Sort};
 use super::row_numbers::{number_of, NumberOf, RowNumbers};
 use super::row_sort;
-use super::search_texts::SearchTexts;
+use super::search_texts::{Needle, SearchTexts};
 use super::status::Status;
 use super::text_ids::{text_of, TextIds};
 
@@ -22,7 +22,8 @@ use super::text_ids::{text_of, TextIds};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Timeline {
     records: Vec<SharedRecord>,
-    /// In blocks, in row order: a search reads them as they lie.
+    /// Each row's own search text ([`own_search_text`]), in blocks in row
+    /// order: a search reads them as they lie.
     search_texts: SearchTexts,
     /// Where each record is, by its `source:id`, so a row that arrives twice
     /// (offsets shift while new logs arrive) is kept once, and a newer reading of
@@ -297,7 +298,7 @@ impl Timeline {
                     status: record.status,
                     source,
                 });
-                self.search_texts.push(&record.search_text());
+                self.search_texts.push(&own_search_text(&record));
                 self.values.add(&record);
                 self.numbers.push(&record);
                 self.records.push(record);
@@ -384,7 +385,7 @@ impl Timeline {
                         self.sorted.forget();
                         self.row_keys[index].at = record.timestamp.timestamp_micros();
                         self.row_keys[index].status = record.status;
-                        self.search_texts.set(index, &record.search_text());
+                        self.search_texts.set(index, &own_search_text(&record));
                         self.values.remove(&self.records[index]);
                         self.values.add(&record);
                         self.numbers.set(index, &record);
@@ -520,6 +521,8 @@ impl Timeline {
     ) -> RowSet {
         let needle_text = query.needle();
         let needle = needle_text.as_deref().map(Needle::new);
+        // Each distinct collection, name, client and message is searched once.
+        let numbered_hits = needle.as_ref().map(|needle| self.text_ids.holding(needle));
         let covers = frontier.covers_micros();
         // Only rows loaded live can have copies in a file; with none (a file
         // opened alone) no row needs the check, which hashes a key.
@@ -566,9 +569,12 @@ impl Timeline {
                             .unwrap_or(false))
                     && (!beyond_row_keys || query.matches_fields_except(&self.records[index], skip))
                     && (skip.text
-                        || needle
-                            .as_ref()
-                            .is_none_or(|needle| needle.is_in(self.search_texts.bytes(index))))
+                        || needle.as_ref().is_none_or(|needle| {
+                            numbered_hits
+                                .as_ref()
+                                .is_some_and(|hits| self.text_ids.row_holds(hits, index))
+                                || needle.is_in(self.search_texts.bytes(index))
+                        }))
                     && !(any_live
                         && from_file.get(key.source as usize).copied().unwrap_or(true)
                         && self.is_copy_of_loaded(&self.records[index]))
@@ -748,50 +754,16 @@ impl Timeline {
     }
 }
 
-/// A search's lowercased text, ready to look for in many short texts.
-/// `str::contains` sets a searcher up on every call, which costs more than
-/// the search in a row's short text: here the searcher is set up once, and
-/// `memchr` finds each place the needle's rarest byte (by a frequency table)
-/// occurs, another of its bytes is checked, and only then the whole needle.
-struct Needle<'a> {
-    bytes: &'a [u8],
-    /// `None` for a needle shorter than two bytes.
-    finder: Option<memchr::arch::all::packedpair::Finder>,
-}
-
-impl<'a> Needle<'a> {
-    fn new(needle: &'a str) -> Self {
-        let bytes = needle.as_bytes();
-        Needle {
-            bytes,
-            finder: memchr::arch::all::packedpair::Finder::new(bytes),
-        }
-    }
-
-    /// Whether `haystack` holds the needle.
-    fn is_in(&self, haystack: &[u8]) -> bool {
-        let Some(finder) = &self.finder else {
-            return self
-                .bytes
-                .first()
-                .is_none_or(|&byte| memchr::memchr(byte, haystack).is_some());
-        };
-        let mut from = 0;
-        while let Some(found) = haystack
-            .get(from..)
-            .and_then(|tail| finder.find_prefilter(tail))
-        {
-            let start = from + found;
-            if haystack
-                .get(start..)
-                .is_some_and(|tail| tail.starts_with(self.bytes))
-            {
-                return true;
-            }
-            from = start + 1;
-        }
-        false
-    }
+/// What a free-text search looks in that [`TextIds`] does not number: the
+/// row's id and the vendor's raw status, each lower-cased, one per line (a
+/// needle never holds a line break, so it never spans two). With the
+/// numbered columns' texts these are [`LogRecord::search_text`]'s fields.
+fn own_search_text(record: &LogRecord) -> String {
+    format!(
+        "{}\n{}\n",
+        record.id.to_lowercase(),
+        record.raw_status.to_lowercase()
+    )
 }
 
 #[cfg(test)]
@@ -963,6 +935,45 @@ mod tests {
         assert_eq!(row_set.len(), 2);
         timeline.retain_sources(|_| false);
         assert!(ids(&timeline, &newest).is_empty());
+    }
+
+    #[test]
+    fn a_search_finds_a_row_by_each_field_it_looks_in_and_by_its_newer_reading() {
+        let row = LogRecord {
+            id: "ID-7".into(),
+            collection: "Coll X".into(),
+            name: Some("Nightly".into()),
+            client: Some("Grace".into()),
+            message: Some("Quota Hit".into()),
+            raw_status: "RawS".into(),
+            ..record("x", 1, Status::Error, None)
+        };
+        let mut timeline = Timeline::new(vec![record("a", 2, Status::Success, None), row.clone()]);
+        let found = |timeline: &Timeline, text: &str| {
+            let query = LogQuery {
+                text: text.into(),
+                ..LogQuery::default()
+            };
+            timeline
+                .view(&query, &Frontier::complete(), &HashMap::new())
+                .into_iter()
+                .map(|index| timeline.records()[index].id.clone())
+                .collect::<Vec<_>>()
+        };
+        for text in ["id-7", "COLL x", "nightly", "grace", "quota hit", "raws"] {
+            assert_eq!(found(&timeline, text), ["ID-7"], "{text}");
+        }
+        assert!(
+            found(&timeline, "quota hit\nraws").is_empty(),
+            "no search spans two fields"
+        );
+        assert!(found(&timeline, "nothing").is_empty());
+        timeline.update_known(vec![LogRecord {
+            message: Some("Timed Out".into()),
+            ..row
+        }]);
+        assert!(found(&timeline, "quota").is_empty());
+        assert_eq!(found(&timeline, "timed out"), ["ID-7"]);
     }
 
     #[test]
@@ -1299,19 +1310,6 @@ mod tests {
         }
     }
 
-    proptest::proptest! {
-        #[test]
-        fn a_needle_is_found_where_the_standard_search_finds_it(
-            haystack in "[aáb€ ]{0,16}",
-            needle in "[aáb€ ]{0,4}",
-        ) {
-            proptest::prop_assert_eq!(
-                Needle::new(&needle).is_in(haystack.as_bytes()),
-                haystack.contains(&needle)
-            );
-        }
-    }
-
     mod against_the_plain_filter {
         use super::*;
         use proptest::prelude::*;
@@ -1370,14 +1368,26 @@ mod tests {
             (
                 proptest::sample::subsequence(Status::ALL.to_vec(), 0..3),
                 proptest::sample::subsequence(CLIENTS.to_vec(), 0..2),
-                proptest::bool::ANY,
+                // Texts in each searched field (message, collection, name,
+                // client, id), none, across two fields, and a line break.
+                proptest::sample::select(vec![
+                    "",
+                    "RATE",
+                    "quota",
+                    "äbc",
+                    "ALPHA",
+                    "a",
+                    "1",
+                    "sync\nrun",
+                    " 2 ",
+                ]),
                 proptest::sample::select(Column::ALL.to_vec()),
                 proptest::bool::ANY,
             )
                 .prop_map(|(statuses, clients, text, column, descending)| LogQuery {
                     statuses: statuses.into_iter().collect(),
                     clients: clients.into_iter().map(str::to_owned).collect(),
-                    text: if text { "RATE".into() } else { String::new() },
+                    text: text.to_owned(),
                     sort: Sort { column, descending },
                     ..LogQuery::default()
                 })
