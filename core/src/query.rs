@@ -401,7 +401,7 @@ impl LogQuery {
     }
 
     /// Every filter but the free text, which [`Timeline`](super::timeline::Timeline)
-    /// checks against text it prepared once per row; `skip` as in
+    /// checks against text it prepared per row and per distinct text; `skip` as in
     /// [`LogQuery::matches_except`].
     pub fn matches_fields_except(&self, record: &LogRecord, skip: ServerApplied) -> bool {
         (skip.status || self.statuses.is_empty() || self.statuses.contains(&record.status))
@@ -548,6 +548,15 @@ mod tests {
 
     fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
+    }
+
+    #[test]
+    fn a_line_break_in_a_search_is_a_space_so_no_needle_spans_two_fields() {
+        let query = LogQuery {
+            text: " Quota\nHit\r\n ".into(),
+            ..LogQuery::default()
+        };
+        assert_eq!(query.needle().as_deref(), Some("quota hit"));
     }
 
     #[test]

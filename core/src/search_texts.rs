@@ -6,20 +6,26 @@
 /// starts within a block's first 64 KiB, so its place takes 8 bytes.
 const BLOCK: usize = 64 * 1024;
 
-/// The rows' search texts, by row in load order. A changed row's new text is
-/// written after the others; once the texts no row reads outweigh the rest,
-/// every text is written afresh.
+/// Texts by place (the rows' own search texts by row in load order, or a
+/// column's distinct texts by number). A changed text is written after the
+/// others; once the texts nothing reads outweigh the rest, every text is
+/// written afresh.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SearchTexts {
     blocks: Vec<String>,
-    /// Per row: its block, and where its text starts and ends there.
+    /// The block short texts are written to; a text over a block's size goes
+    /// in a block of its own and leaves this one filling.
+    filling: usize,
+    /// Per place: its block, and where its text starts and ends there.
     spans: Vec<Span>,
-    /// Bytes of texts no row reads any more.
+    /// Bytes written, and of them those nothing reads any more.
+    written: usize,
     stale: usize,
 }
 
-/// Where a row's text lies: 65 536 blocks of 64 KiB are the 4 GiB a wasm32
-/// memory holds at most.
+/// Where a text lies. 65 536 blocks of at least 64 KiB fill the 4 GiB a
+/// wasm32 memory holds at most, so the block's number always fits (the
+/// timeline lives in the browser only).
 #[derive(Debug, Clone, Copy)]
 struct Span {
     block: u16,
@@ -42,8 +48,7 @@ impl SearchTexts {
         self.stale += (old.end - u32::from(old.start)) as usize;
         let span = self.write(text);
         self.spans[row] = span;
-        let written: usize = self.blocks.iter().map(String::len).sum();
-        if self.stale > written / 2 {
+        if self.stale > self.written / 2 {
             self.retain(|_| true);
         }
     }
@@ -90,22 +95,32 @@ impl SearchTexts {
     }
 
     fn write(&mut self, text: &str) -> Span {
+        self.written += text.len();
+        if text.len() > BLOCK {
+            self.blocks.push(text.to_owned());
+            return Span::new(self.blocks.len() - 1, 0, text.len());
+        }
         // A text starts within a block's first 64 KiB (`Span::start`).
-        let fits = self.blocks.last().is_some_and(|block| {
+        let fits = self.blocks.get(self.filling).is_some_and(|block| {
             block.len() <= usize::from(u16::MAX) && block.capacity() - block.len() >= text.len()
         });
         if !fits {
-            self.blocks
-                .push(String::with_capacity(BLOCK.max(text.len())));
+            self.blocks.push(String::with_capacity(BLOCK));
+            self.filling = self.blocks.len() - 1;
         }
-        let block = self.blocks.len() - 1;
-        let target = &mut self.blocks[block];
+        let target = &mut self.blocks[self.filling];
         let start = target.len();
         target.push_str(text);
+        Span::new(self.filling, start, target.len())
+    }
+}
+
+impl Span {
+    fn new(block: usize, start: usize, end: usize) -> Span {
         Span {
             block: u16::try_from(block).unwrap_or(u16::MAX),
             start: u16::try_from(start).unwrap_or(u16::MAX),
-            end: u32::try_from(target.len()).unwrap_or(u32::MAX),
+            end: u32::try_from(end).unwrap_or(u32::MAX),
         }
     }
 }
@@ -195,6 +210,8 @@ mod tests {
         assert_eq!(texts.get(0), "changed\n");
         assert_eq!(texts.get(3), "b\n");
         assert_eq!(texts.get(9), "");
+        // The long text had a block of its own; the short ones share one.
+        assert_eq!(texts.blocks.len(), 2);
         texts.retain(|row| row != 2);
         assert_eq!(texts.iter().collect::<Vec<_>>(), ["changed\n", "", "b\n"]);
         // A block filled to its last byte, then an empty text and more.

@@ -91,14 +91,19 @@ impl TextIds {
         }
     }
 
-    /// Numbers the texts of `records[row]` again: its record was replaced.
-    /// A column that has given out more than twice as many numbers as it has
-    /// rows (texts that keep changing, live) is numbered afresh.
-    pub(crate) fn renumber(&mut self, records: &[SharedRecord], row: usize) {
+    /// Numbers the texts of `records[row]` again: its record replaced
+    /// `previous`. A column that has given out more than twice as many
+    /// numbers as it has rows (texts that keep changing, live) is numbered
+    /// afresh.
+    pub(crate) fn renumber(&mut self, records: &[SharedRecord], row: usize, previous: &LogRecord) {
         for (column_ids, column) in self.columns.iter_mut().zip(COLUMNS) {
             let Some(&old) = column_ids.rows.get(row) else {
                 continue;
             };
+            let now = records.get(row).and_then(|record| text_of(record, column));
+            if now == text_of(previous, column) {
+                continue;
+            }
             // The row confirmed its old number: with its text changed, it
             // no longer can.
             if let Some(first) = column_ids
@@ -264,10 +269,11 @@ mod tests {
     fn a_changed_row_whose_new_text_hashes_as_its_old_one_is_not_confirmed_by_itself() {
         let mut records = shared(&[Some("t"), Some("t")]);
         let mut ids = TextIds::of(&records);
-        records[0] = SharedRecord::new(LogRecord {
+        let changed = SharedRecord::new(LogRecord {
             message: Some("a".into()),
             ..(*records[0]).clone()
         });
+        let previous = std::mem::replace(&mut records[0], changed);
         // As if "a" hashed as "t" does: its hash finds "t"'s number, whose
         // first row is the changed row itself.
         let message = &mut ids.columns[3];
@@ -275,7 +281,7 @@ mod tests {
         message
             .by_hash
             .insert(FxBuildHasher.hash_one("a"), number_of_t);
-        ids.renumber(&records, 0);
+        ids.renumber(&records, 0, &previous);
         let (ranks, distinct) = ids.ranks(&records, Column::Message).unwrap();
         assert_eq!(ranks, [1, 2], "\"a\" before \"t\", each by its own text");
         assert_eq!(distinct, 2);
@@ -286,16 +292,27 @@ mod tests {
         let mut records = shared(&[Some("x"), Some("y")]);
         let mut ids = TextIds::of(&records);
         for reading in 0..500 {
-            records[1] = SharedRecord::new(LogRecord {
+            let changed = SharedRecord::new(LogRecord {
                 message: Some(format!("step {reading}")),
                 ..(*records[1]).clone()
             });
-            ids.renumber(&records, 1);
+            let previous = std::mem::replace(&mut records[1], changed);
+            ids.renumber(&records, 1, &previous);
             assert!(ids.columns[3].first_rows.len() <= 2 * 2 + 64 + 1);
         }
         let (ranks, distinct) = ids.ranks(&records, Column::Message).unwrap();
         assert_eq!(ranks, [2, 1], "\"step 499\" before \"x\"");
         assert_eq!(distinct, 2);
+        // A search after numbering afresh reads the texts of the new numbers.
+        let rows_holding = |needle: &str| {
+            let hits = ids.holding(&Needle::new(needle));
+            (0..2)
+                .filter(|&row| ids.row_holds(&hits, row))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(rows_holding("step 499"), [1]);
+        assert_eq!(rows_holding("x"), [0]);
+        assert!(rows_holding("step 498").is_empty());
     }
 
     #[test]
@@ -303,11 +320,12 @@ mod tests {
         let mut records = shared(&[Some("m"), Some("m"), Some("z")]);
         let mut ids = TextIds::of(&records);
         // The first row with "m" (the one its number was confirmed by) changes.
-        records[0] = SharedRecord::new(LogRecord {
+        let changed = SharedRecord::new(LogRecord {
             message: Some("a".into()),
             ..(*records[0]).clone()
         });
-        ids.renumber(&records, 0);
+        let previous = std::mem::replace(&mut records[0], changed);
+        ids.renumber(&records, 0, &previous);
         // A new row with "m": the number's first row no longer says "m", so
         // it gets another number, which still ranks with the old one.
         records.push(SharedRecord::new(LogRecord {

@@ -44,7 +44,8 @@ pub struct Timeline {
     sorted: SortedOnce,
     /// The distinct values the filter bar offers, counted as rows come and go.
     values: RowValueCounts,
-    /// Each row's texts as numbers, for the sorts by a text column.
+    /// Each row's texts as numbers, for the sorts by a text column, and
+    /// each number's text for the search.
     text_ids: TextIds,
     /// Each row's numbers side by side, for the sorts by a number column.
     numbers: RowNumbers,
@@ -389,8 +390,9 @@ impl Timeline {
                         self.values.remove(&self.records[index]);
                         self.values.add(&record);
                         self.numbers.set(index, &record);
-                        self.records[index] = SharedRecord::new(record);
-                        self.text_ids.renumber(&self.records, index);
+                        let previous =
+                            std::mem::replace(&mut self.records[index], SharedRecord::new(record));
+                        self.text_ids.renumber(&self.records, index, &previous);
                     }
                 }
                 None => unknown.push(record),
@@ -521,8 +523,9 @@ impl Timeline {
     ) -> RowSet {
         let needle_text = query.needle();
         let needle = needle_text.as_deref().map(Needle::new);
-        // Each distinct collection, name, client and message is searched once.
-        let numbered_hits = needle.as_ref().map(|needle| self.text_ids.holding(needle));
+        // Each distinct collection, name, client and message is searched
+        // once, when a row first needs it.
+        let numbered_hits = std::cell::OnceCell::new();
         let covers = frontier.covers_micros();
         // Only rows loaded live can have copies in a file; with none (a file
         // opened alone) no row needs the check, which hashes a key.
@@ -570,9 +573,8 @@ impl Timeline {
                     && (!beyond_row_keys || query.matches_fields_except(&self.records[index], skip))
                     && (skip.text
                         || needle.as_ref().is_none_or(|needle| {
-                            numbered_hits
-                                .as_ref()
-                                .is_some_and(|hits| self.text_ids.row_holds(hits, index))
+                            let hits = numbered_hits.get_or_init(|| self.text_ids.holding(needle));
+                            self.text_ids.row_holds(hits, index)
                                 || needle.is_in(self.search_texts.bytes(index))
                         }))
                     && !(any_live
@@ -1378,7 +1380,7 @@ mod tests {
                     "ALPHA",
                     "a",
                     "1",
-                    "sync\nrun",
+                    "sync\nbeta",
                     " 2 ",
                 ]),
                 proptest::sample::select(Column::ALL.to_vec()),
