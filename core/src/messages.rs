@@ -10,6 +10,7 @@ use crate::adapters::ServerApplied;
 use crate::model::LogRecord;
 use crate::query::LogQuery;
 use crate::sources::Source;
+use crate::timeline::Timeline;
 
 /// At most this many message calls in flight: the rows on screen are asked
 /// first, and rows scrolled past are not queued ahead of the next screen.
@@ -29,6 +30,20 @@ impl Unsearched {
     pub fn any(self) -> bool {
         self.open + self.failed > 0
     }
+}
+
+/// The loaded rows whose message one of `sources` may read later, by their
+/// source and status alone: [`awaiting_messages`] then reads these, not
+/// every loaded record (a success's row says all there is).
+pub fn rows_read_later<'a>(
+    timeline: &'a Timeline,
+    sources: &'a [Source],
+) -> impl Iterator<Item = &'a LogRecord> + 'a {
+    timeline.records_where(move |id, status| {
+        sources
+            .iter()
+            .any(|source| source.reads_messages_later_for(status) && source.id() == id)
+    })
 }
 
 /// The rows of `records` whose message one of `sources` reads later
@@ -245,6 +260,28 @@ mod tests {
             awaiting,
             ["open", "in-flight", "failed", "answered-without-message"]
         );
+        // Read from a timeline, only the scenario's failed and warned rows
+        // are looked at, and the same rows await.
+        let timeline = Timeline::new(records.clone());
+        let looked_at: Vec<&str> = rows_read_later(&timeline, &sources)
+            .map(|record| record.id.as_str())
+            .collect();
+        assert_eq!(
+            looked_at,
+            [
+                "open",
+                "in-flight",
+                "failed",
+                "answered-without-message",
+                "other-client",
+                "told"
+            ]
+        );
+        let from_timeline: Vec<&str> =
+            awaiting_messages(&sources, &query, rows_read_later(&timeline, &sources))
+                .map(|(_, record)| record.id.as_str())
+                .collect();
+        assert_eq!(from_timeline, awaiting);
         let mut book = MessageBook::default();
         book.take(["mk/scenario/1:in-flight", "mk/scenario/1:failed"]);
         book.answered("mk/scenario/1:failed", Err(()));

@@ -13,6 +13,7 @@ use crate::http::{ApiRequest, HttpAnswer, RelayRefusal, VendorError};
 use crate::model::{CollectionType, LogRecord, SharedRecord};
 use crate::query::{LogQuery, TimeWindow};
 use crate::scheduler::Budget;
+use crate::status::Status;
 use crate::stream::{PageAt, Remote, Stream};
 use crate::vendor::Vendor;
 
@@ -338,9 +339,18 @@ impl Source {
         Ok(page)
     }
 
-    /// See [`Remote::reads_messages_later`].
+    /// Whether rows of some status may have a message read later (see
+    /// [`Remote::reads_messages_later_for`]).
     pub fn reads_messages_later(&self) -> bool {
-        self.remote().is_some_and(Remote::reads_messages_later)
+        Status::ALL
+            .iter()
+            .any(|&status| self.reads_messages_later_for(status))
+    }
+
+    /// See [`Remote::reads_messages_later_for`].
+    pub fn reads_messages_later_for(&self, status: Status) -> bool {
+        self.remote()
+            .is_some_and(|remote| remote.reads_messages_later_for(status))
     }
 
     /// The call that tells `record`'s message where its row carries none (see
@@ -522,6 +532,12 @@ mod tests {
         let later: Vec<bool> = sources().iter().map(Source::reads_messages_later).collect();
         assert_eq!(later, [true, true, false, false, false]);
         assert!(!Source::file("f.csv").reads_messages_later());
+        // Only failed and warned runs: a success's row says all there is.
+        let make = &sources()[0];
+        assert!(make.reads_messages_later_for(Status::Error));
+        assert!(make.reads_messages_later_for(Status::Warning));
+        assert!(!make.reads_messages_later_for(Status::Success));
+        assert!(!make.reads_messages_later_for(Status::Running));
     }
 
     #[test]

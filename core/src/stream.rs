@@ -64,10 +64,12 @@ pub trait Remote {
     fn decode_page(&self, body: &str, page: PageAt<'_>) -> Result<Page, DecodeError>;
     /// Decodes a refusal into the vendor's own message.
     fn decode_error(&self, http_status: u16, body: &str) -> VendorError;
-    /// Whether some rows' messages take a call of their own
-    /// ([`Remote::message_request`]): a search over this source's rows may
-    /// not have looked in every message.
-    fn reads_messages_later(&self) -> bool {
+    /// Whether rows of `status` may have a message that takes a call of its
+    /// own ([`Remote::message_request`]): a search over such rows may not
+    /// have looked in every message. Rows of other statuses are never asked
+    /// about, so they need not be looked at.
+    fn reads_messages_later_for(&self, status: Status) -> bool {
+        let _ = status;
         false
     }
     /// The call that tells `record`'s message when its list row carries none (a

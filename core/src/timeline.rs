@@ -442,6 +442,31 @@ impl Timeline {
         number
     }
 
+    /// The records whose source (id) and status `keep` accepts, in load
+    /// order: decided once per source and status, so the rows it leaves out
+    /// are never read (a scan for the few rows whose message is read later
+    /// reads those alone).
+    pub fn records_where<'a>(
+        &'a self,
+        keep: impl Fn(&str, Status) -> bool,
+    ) -> impl Iterator<Item = &'a LogRecord> + 'a {
+        let kept: Vec<[bool; Status::ALL.len()]> = self
+            .sources
+            .iter()
+            .map(|source| Status::ALL.map(|status| keep(source, status)))
+            .collect();
+        self.row_keys
+            .iter()
+            .zip(&self.records)
+            .filter(move |(key, _)| {
+                kept.get(key.source as usize)
+                    .and_then(|statuses| statuses.get(key.status as usize))
+                    .copied()
+                    .unwrap_or(false)
+            })
+            .map(|(_, record)| &**record)
+    }
+
     /// The distinct values of the rows here, for the filter bar.
     pub fn row_values(&self) -> RowValues {
         self.values.values()
@@ -976,6 +1001,28 @@ mod tests {
         }]);
         assert!(found(&timeline, "quota").is_empty());
         assert_eq!(found(&timeline, "timed out"), ["ID-7"]);
+    }
+
+    #[test]
+    fn records_are_read_only_for_the_sources_and_statuses_asked_for() {
+        let mut timeline = timeline();
+        timeline.extend([LogRecord {
+            source: "other".into(),
+            ..record("e", 9, Status::Error, None)
+        }]);
+        let ids = |keep: &dyn Fn(&str, Status) -> bool| {
+            timeline
+                .records_where(keep)
+                .map(|record| record.id.as_str())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            ids(&|source, status| source == "s" && status == Status::Error),
+            ["b", "c"]
+        );
+        assert_eq!(ids(&|source, _| source == "other"), ["e"]);
+        assert!(ids(&|_, _| false).is_empty());
+        assert_eq!(ids(&|_, _| true).len(), timeline.len());
     }
 
     #[test]

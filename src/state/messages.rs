@@ -11,7 +11,9 @@ use leptos::task::spawn_local;
 use crate::net::kept;
 use crate::net::schedule::scheduled_get;
 use crate::state::loads::Loads;
-use logdeck_core::messages::{awaiting_messages, MessageBook, Unsearched, IN_FLIGHT};
+use logdeck_core::messages::{
+    awaiting_messages, rows_read_later, MessageBook, Unsearched, IN_FLIGHT,
+};
 use logdeck_core::model::LogRecord;
 use logdeck_core::query::LogQuery;
 use logdeck_core::scheduler::Priority;
@@ -59,7 +61,7 @@ pub fn use_lazy_messages(
         sources.with(|sources| {
             filters.with(|query| {
                 loads.timeline.with(|timeline| {
-                    let records = timeline.records().iter().map(|record| &**record);
+                    let records = rows_read_later(timeline, sources);
                     let awaiting = awaiting_messages(sources, query, records);
                     loads.messages.with_value(|book| book.unsearched(awaiting))
                 })
@@ -88,7 +90,7 @@ pub fn use_lazy_messages(
                         // Enough to fill the calls in flight; the next answer
                         // asks for the next ones.
                         filters.with(|query| {
-                            let records = timeline.records().iter().map(|record| &**record);
+                            let records = rows_read_later(timeline, sources);
                             loads.messages.with_value(|book| {
                                 candidates.extend(
                                     awaiting_messages(sources, query, records)

@@ -129,8 +129,8 @@ impl Remote for ArchivedStream {
         })
     }
 
-    fn reads_messages_later(&self) -> bool {
-        self.inner.reads_messages_later()
+    fn reads_messages_later_for(&self, status: Status) -> bool {
+        self.inner.reads_messages_later_for(status)
     }
 
     /// The stream's own message call (a failed Make run's execution detail),
@@ -232,9 +232,10 @@ mod tests {
             ..record("mk/scenario/7", "a1b2", minute(5))
         };
         assert!(
-            stream.reads_messages_later(),
+            stream.reads_messages_later_for(Status::Error),
             "as the scenario's own stream"
         );
+        assert!(!stream.reads_messages_later_for(Status::Success));
         let request = stream.message_request(&failed).unwrap();
         assert_eq!(
             request.url,

@@ -531,13 +531,13 @@ impl Remote for ScenarioStream {
         decode_error(http_status, body)
     }
 
-    fn reads_messages_later(&self) -> bool {
-        true
+    /// A failed or warned run's error is only in its execution detail.
+    fn reads_messages_later_for(&self, status: Status) -> bool {
+        matches!(status, Status::Error | Status::Warning)
     }
 
-    /// A failed or warned run's error is only in its execution detail.
     fn message_request(&self, record: &LogRecord) -> Option<ApiRequest> {
-        (matches!(record.status, Status::Error | Status::Warning) && record.message.is_none())
+        (self.reads_messages_later_for(record.status) && record.message.is_none())
             .then(|| execution_request(&self.connection, self.scenario.id, &record.id))
     }
 
