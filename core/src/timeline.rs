@@ -87,15 +87,6 @@ impl RowSet {
             .enumerate()
             .filter_map(|(index, kept)| kept.then_some(index))
     }
-
-    /// How many rows are kept.
-    pub fn len(&self) -> usize {
-        self.kept.iter().filter(|kept| **kept).count()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        !self.kept.contains(&true)
-    }
 }
 
 /// The order of all rows for the last two [`Sort`]s, each computed when a view
@@ -959,7 +950,6 @@ mod tests {
         let viewed = timeline.view(&errors, &Frontier::complete(), &HashMap::new());
         assert_eq!(row_set.indices().collect::<Vec<_>>(), [2, 4]);
         assert_eq!(viewed, [4, 2]);
-        assert_eq!(row_set.len(), 2);
         timeline.retain_sources(|_| false);
         assert!(ids(&timeline, &newest).is_empty());
     }
