@@ -75,6 +75,20 @@ impl SearchTexts {
             .unwrap_or("")
     }
 
+    /// The text of `row` as bytes, as a search reads it; empty past the last
+    /// row.
+    pub(crate) fn bytes(&self, row: usize) -> &[u8] {
+        self.spans
+            .get(row)
+            .and_then(|span| {
+                self.blocks
+                    .get(usize::from(span.block))?
+                    .as_bytes()
+                    .get(usize::from(span.start)..span.end as usize)
+            })
+            .unwrap_or_default()
+    }
+
     /// Every row's text, in row order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
         (0..self.spans.len()).map(|row| self.get(row))
@@ -118,11 +132,11 @@ impl PartialEq for SearchTexts {
     }
 }
 
-/// A search's lowercased text, ready to look for in many short texts. It is
-/// looked for in whole blocks ([`SearchTexts::places`]), not text by text: a
-/// search set going per short text cost more than the search in it. `memchr`
-/// finds each place the needle's rarest byte (by a frequency table) occurs,
-/// another of its bytes is checked, and only then the whole needle.
+/// A search's lowercased text, ready to look for in many short texts.
+/// `str::contains` sets a searcher up on every call, which costs more than
+/// the search in a row's short text: here the searcher is set up once, and
+/// `memchr` finds each place the needle's rarest byte (by a frequency table)
+/// occurs, another of its bytes is checked, and only then the whole needle.
 pub(crate) struct Needle<'a> {
     bytes: &'a [u8],
     /// `None` for a needle shorter than two bytes.
@@ -138,81 +152,29 @@ impl<'a> Needle<'a> {
         }
     }
 
-    /// Where in `haystack` the needle starts, at `from` or after.
-    fn next_in(&self, haystack: &[u8], from: usize) -> Option<usize> {
-        let tail = haystack.get(from..)?;
+    /// Whether `haystack` holds the needle.
+    pub(crate) fn is_in(&self, haystack: &[u8]) -> bool {
         let Some(finder) = &self.finder else {
-            return match self.bytes.first() {
-                Some(&byte) => memchr::memchr(byte, tail).map(|found| from + found),
-                None => Some(from),
-            };
+            return self
+                .bytes
+                .first()
+                .is_none_or(|&byte| memchr::memchr(byte, haystack).is_some());
         };
-        let mut at = from;
-        loop {
-            let start = at + finder.find_prefilter(haystack.get(at..)?)?;
+        let mut from = 0;
+        while let Some(found) = haystack
+            .get(from..)
+            .and_then(|tail| finder.find_prefilter(tail))
+        {
+            let start = from + found;
             if haystack
                 .get(start..)
-                .is_some_and(|rest| rest.starts_with(self.bytes))
+                .is_some_and(|tail| tail.starts_with(self.bytes))
             {
-                return Some(start);
+                return true;
             }
-            at = start + 1;
-        }
-    }
-
-    /// Every place in `haystack` the needle starts (none for an empty one).
-    fn places_in(&self, haystack: &[u8]) -> Vec<u32> {
-        let mut places = Vec::new();
-        if self.bytes.is_empty() {
-            return places;
-        }
-        let mut from = 0;
-        while let Some(start) = self.next_in(haystack, from) {
-            places.push(u32::try_from(start).unwrap_or(u32::MAX));
             from = start + 1;
         }
-        places
-    }
-}
-
-/// Where a needle starts in each block of some [`SearchTexts`]: one scan of
-/// each block's memory, rather than a search set going per short text.
-pub(crate) struct Places<'n> {
-    needle: &'n Needle<'n>,
-    by_block: Vec<Vec<u32>>,
-}
-
-impl SearchTexts {
-    /// Where `needle` starts in these texts' blocks.
-    pub(crate) fn places<'n>(&self, needle: &'n Needle<'n>) -> Places<'n> {
-        Places {
-            needle,
-            by_block: self
-                .blocks
-                .iter()
-                .map(|block| needle.places_in(block.as_bytes()))
-                .collect(),
-        }
-    }
-
-    /// Whether the text at `place` holds the needle `places` were found for.
-    pub(crate) fn holds(&self, places: &Places, place: usize) -> bool {
-        let length = places.needle.bytes.len();
-        if length == 0 {
-            return true;
-        }
-        let Some(span) = self.spans.get(place) else {
-            return false;
-        };
-        let Some(starts) = places.by_block.get(usize::from(span.block)) else {
-            return false;
-        };
-        // The first start at or after the text's: if the needle does not end
-        // within the text there, it does not from any later start either.
-        let first = starts.partition_point(|&start| start < u32::from(span.start));
-        starts
-            .get(first)
-            .is_some_and(|&start| start as usize + length <= span.end as usize)
+        false
     }
 }
 
@@ -221,47 +183,13 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
-        /// Texts side by side in a block, some written again later: each
-        /// holds the needle exactly when it contains it, never by a match
-        /// running on into the next text.
-        #[test]
-        fn each_text_holds_a_needle_found_block_by_block_exactly_when_it_contains_it(
-            texts in proptest::collection::vec("[ab€]{0,6}", 0..24),
-            changes in proptest::collection::vec((0..24usize, "[ab€]{0,6}"), 0..8),
-            needle in "[ab€]{0,3}",
-        ) {
-            let mut stored = SearchTexts::default();
-            let mut expected = texts.clone();
-            for text in &texts {
-                stored.push(text);
-            }
-            for (place, text) in changes {
-                if place < expected.len() {
-                    stored.set(place, &text);
-                    expected[place] = text;
-                }
-            }
-            let found = Needle::new(&needle);
-            let places = stored.places(&found);
-            for (place, text) in expected.iter().enumerate() {
-                proptest::prop_assert_eq!(
-                    stored.holds(&places, place),
-                    text.contains(&needle),
-                    "{:?} in {:?}", needle, text
-                );
-            }
-        }
-
         #[test]
         fn a_needle_is_found_where_the_standard_search_finds_it(
             haystack in "[aáb€ ]{0,16}",
             needle in "[aáb€ ]{0,4}",
         ) {
-            let mut stored = SearchTexts::default();
-            stored.push(&haystack);
-            let found = Needle::new(&needle);
             proptest::prop_assert_eq!(
-                stored.holds(&stored.places(&found), 0),
+                Needle::new(&needle).is_in(haystack.as_bytes()),
                 haystack.contains(&needle)
             );
         }
@@ -296,21 +224,6 @@ mod tests {
             full.iter().collect::<Vec<_>>(),
             [filler.as_str(), "z", "", "w"]
         );
-        // Found block by block, in a long text's own block too, and never
-        // across two texts ("y" + "z").
-        let found = |texts: &SearchTexts, needle: &str| {
-            let needle = Needle::new(needle);
-            let places = texts.places(&needle);
-            (0..texts.spans.len())
-                .filter(|&place| texts.holds(&places, place))
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(found(&full, "yz"), [] as [usize; 0]);
-        assert_eq!(found(&full, "w"), [3]);
-        texts.push(&long);
-        texts.push("xx and more\n");
-        assert_eq!(found(&texts, "xx"), [3, 4]);
-        assert_eq!(found(&texts, "more"), [4]);
     }
 
     #[test]

@@ -125,9 +125,10 @@ impl TextIds {
     /// Which numbers' texts hold `needle`, each text looked in once.
     pub(crate) fn holding(&self, needle: &Needle) -> TextHits {
         TextHits(self.columns.each_ref().map(|ids| {
-            let places = ids.lowercase.places(needle);
             std::iter::once(false)
-                .chain((0..ids.first_rows.len()).map(|place| ids.lowercase.holds(&places, place)))
+                .chain(
+                    (0..ids.first_rows.len()).map(|place| needle.is_in(ids.lowercase.bytes(place))),
+                )
                 .collect()
         }))
     }

@@ -539,12 +539,9 @@ impl Timeline {
     ) -> RowSet {
         let needle_text = query.needle();
         let needle = needle_text.as_deref().map(Needle::new);
-        let needle = needle.as_ref();
         // Each distinct collection, name, client and message is searched
-        // once, and the rows' own texts block by block, when a row first
-        // needs them.
+        // once, when a row first needs it.
         let numbered_hits = std::cell::OnceCell::new();
-        let own_places = std::cell::OnceCell::new();
         let covers = frontier.covers_micros();
         // Only rows loaded live can have copies in a file; with none (a file
         // opened alone) no row needs the check, which hashes a key.
@@ -591,12 +588,10 @@ impl Timeline {
                             .unwrap_or(false))
                     && (!beyond_row_keys || query.matches_fields_except(&self.records[index], skip))
                     && (skip.text
-                        || needle.is_none_or(|needle| {
+                        || needle.as_ref().is_none_or(|needle| {
                             let hits = numbered_hits.get_or_init(|| self.text_ids.holding(needle));
-                            let places =
-                                || own_places.get_or_init(|| self.search_texts.places(needle));
                             self.text_ids.row_holds(hits, index)
-                                || self.search_texts.holds(places(), index)
+                                || needle.is_in(self.search_texts.bytes(index))
                         }))
                     && !(any_live
                         && from_file.get(key.source as usize).copied().unwrap_or(true)
