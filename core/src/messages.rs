@@ -50,7 +50,8 @@ pub fn rows_read_later<'a>(
 /// ([`Source::message_request`]) and that `query`'s field filters keep (its
 /// free text aside: that is what cannot look in them), with their source,
 /// whatever a [`MessageBook`] knows of them. Cheap checks first: it runs over
-/// every loaded row while a search is on.
+/// the rows [`rows_read_later`] picks at each keystroke and message answer
+/// while a search is on.
 pub fn awaiting_messages<'a>(
     sources: &'a [Source],
     query: &'a LogQuery,

@@ -357,7 +357,10 @@ impl Source {
     /// [`Remote::message_request`]); `None` when there is nothing more to ask.
     pub fn message_request(&self, record: &LogRecord) -> Option<ApiRequest> {
         let remote = self.remote().filter(|remote| remote.has_key())?;
-        remote.message_request(record)
+        // Only for the statuses the scan for unread messages looks at.
+        remote
+            .reads_messages_later_for(record.status)
+            .then(|| remote.message_request(record))?
     }
 
     /// The message in the answer to [`Source::message_request`].
