@@ -856,6 +856,16 @@ mod tests {
             .collect()
     }
 
+    /// [`timeline`] with a row "e" of `source` after its rows.
+    fn timeline_with_e(source: &str, status: Status) -> Timeline {
+        let mut timeline = timeline();
+        timeline.extend([LogRecord {
+            source: source.into(),
+            ..record("e", 9, status, None)
+        }]);
+        timeline
+    }
+
     fn timeline() -> Timeline {
         Timeline::new(vec![
             record("a", 1, Status::Success, Some(300)),
@@ -995,11 +1005,7 @@ mod tests {
 
     #[test]
     fn records_are_read_only_for_the_sources_and_statuses_asked_for() {
-        let mut timeline = timeline();
-        timeline.extend([LogRecord {
-            source: "other".into(),
-            ..record("e", 9, Status::Error, None)
-        }]);
+        let timeline = timeline_with_e("other", Status::Error);
         let ids = |keep: &dyn Fn(&str, Status) -> bool| {
             timeline
                 .records_where(keep)
@@ -1042,11 +1048,7 @@ mod tests {
 
     #[test]
     fn the_chart_reading_leaves_out_the_sources_the_archive_counts() {
-        let mut timeline = timeline();
-        timeline.extend([LogRecord {
-            source: "archived".into(),
-            ..record("e", 9, Status::Timeout, None)
-        }]);
+        let timeline = timeline_with_e("archived", Status::Timeout);
         let query = LogQuery::default();
         let shown = timeline.select(&query, &Frontier::complete(), &HashMap::new());
         let all = timeline.times_and_statuses(&shown, &[]).count();
@@ -1060,11 +1062,7 @@ mod tests {
 
     #[test]
     fn retaining_sources_keeps_rows_and_search_text_aligned() {
-        let mut timeline = timeline();
-        timeline.extend([LogRecord {
-            source: "other".into(),
-            ..record("e", 9, Status::Success, None)
-        }]);
+        let mut timeline = timeline_with_e("other", Status::Success);
         assert_eq!(
             timeline
                 .sources()
