@@ -433,12 +433,14 @@ impl Timeline {
         number
     }
 
-    /// The records whose source (id) and status `keep` accepts, in load
-    /// order: decided once per source and status, so the rows it leaves out
-    /// are never read (a scan for the few rows whose message is read later
-    /// reads those alone).
+    /// The records within the complete part of the period (`frontier`, as
+    /// the view shows them) whose source (id) and status `keep` accepts, in
+    /// load order: decided once per source and status, so the rows it leaves
+    /// out are never read (a scan for the few rows whose message is read
+    /// later reads those alone).
     pub fn records_where<'a>(
         &'a self,
+        frontier: &Frontier,
         keep: impl Fn(&str, Status) -> bool,
     ) -> impl Iterator<Item = &'a LogRecord> + 'a {
         let kept: Vec<[bool; Status::ALL.len()]> = self
@@ -446,14 +448,17 @@ impl Timeline {
             .iter()
             .map(|source| Status::ALL.map(|status| keep(source, status)))
             .collect();
+        let covers = frontier.covers_micros();
         self.row_keys
             .iter()
             .zip(&self.records)
             .filter(move |(key, _)| {
-                kept.get(key.source as usize)
-                    .and_then(|statuses| statuses.get(key.status as usize))
-                    .copied()
-                    .unwrap_or(false)
+                covers(key.at)
+                    && kept
+                        .get(key.source as usize)
+                        .and_then(|statuses| statuses.get(key.status as usize))
+                        .copied()
+                        .unwrap_or(false)
             })
             .map(|(_, record)| &**record)
     }
@@ -1004,11 +1009,12 @@ mod tests {
     }
 
     #[test]
-    fn records_are_read_only_for_the_sources_and_statuses_asked_for() {
+    fn records_are_read_only_for_the_sources_and_statuses_asked_for_within_the_frontier() {
         let timeline = timeline_with_e("other", Status::Error);
+        let complete = Frontier::complete();
         let ids = |keep: &dyn Fn(&str, Status) -> bool| {
             timeline
-                .records_where(keep)
+                .records_where(&complete, keep)
                 .map(|record| record.id.as_str())
                 .collect::<Vec<_>>()
         };
@@ -1019,6 +1025,13 @@ mod tests {
         assert_eq!(ids(&|source, _| source == "other"), ["e"]);
         assert!(ids(&|_, _| false).is_empty());
         assert_eq!(ids(&|_, _| true).len(), timeline.len());
+        // Rows older than the frontier are not shown, so not read either.
+        let frontier = Frontier::held_at(Utc.with_ymd_and_hms(2026, 1, 1, 0, 2, 0).unwrap());
+        let newer: Vec<&str> = timeline
+            .records_where(&frontier, |_, _| true)
+            .map(|record| record.id.as_str())
+            .collect();
+        assert_eq!(newer, ["b", "e"]);
     }
 
     #[test]

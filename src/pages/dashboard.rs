@@ -113,7 +113,7 @@ pub fn Dashboard() -> impl IntoView {
         _ => Vec::new(),
     }));
     let options = use_filter_options(all_sources, loads, query);
-    let messages = use_lazy_messages(loads, rows, shown, all_sources, filters);
+    let messages = use_lazy_messages(loads, rows, shown, all_sources, filters, frontier);
     let drop_message = RwSignal::new(String::new());
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();

@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 use crate::net::kept;
 use crate::net::schedule::scheduled_get;
 use crate::state::loads::Loads;
+use logdeck_core::frontier::Frontier;
 use logdeck_core::messages::{
     awaiting_messages, rows_read_later, MessageBook, Unsearched, IN_FLIGHT,
 };
@@ -35,13 +36,15 @@ pub struct LazyMessages {
 /// Asks for the messages of the rows at view positions `shown` (a half-open
 /// range of `rows`), or of every loaded row once asked to, a few at a time,
 /// asking again as answers arrive. `filters` is the query as far as it
-/// selects rows (`use_row_filters`): a sort counts nothing again.
+/// selects rows (`use_row_filters`): a sort counts nothing again; rows past
+/// the `frontier` are not shown, so neither counted nor read.
 pub fn use_lazy_messages(
     loads: Loads,
     rows: Memo<Vec<usize>>,
     shown: RwSignal<(usize, usize)>,
     sources: Signal<Vec<Source>>,
     filters: Memo<LogQuery>,
+    frontier: Memo<Frontier>,
 ) -> LazyMessages {
     let answered = RwSignal::new(0u64);
     let pending = StoredValue::new_local(Vec::<LogRecord>::new());
@@ -61,7 +64,8 @@ pub fn use_lazy_messages(
         sources.with(|sources| {
             filters.with(|query| {
                 loads.timeline.with(|timeline| {
-                    let records = rows_read_later(timeline, sources);
+                    let records =
+                        frontier.with(|frontier| rows_read_later(timeline, frontier, sources));
                     let awaiting = awaiting_messages(sources, query, records);
                     loads.messages.with_value(|book| book.unsearched(awaiting))
                 })
@@ -90,7 +94,8 @@ pub fn use_lazy_messages(
                         // Enough to fill the calls in flight; the next answer
                         // asks for the next ones.
                         filters.with(|query| {
-                            let records = rows_read_later(timeline, sources);
+                            let records = frontier
+                                .with(|frontier| rows_read_later(timeline, frontier, sources));
                             loads.messages.with_value(|book| {
                                 candidates.extend(
                                     awaiting_messages(sources, query, records)
