@@ -1,6 +1,9 @@
 //! Texts a search reads, in a few large blocks of memory rather than one
 //! allocation per text: a search then reads them in the order they lie, and
 //! 100 000 rows carry no per-text allocation; and the needle it looks for.
+//! Each block notes the byte pairs its texts hold, so a search skips the
+//! blocks that lack one of its needle's pairs (a word in a block of ids,
+//! say) without reading them.
 
 /// Bytes a block holds; a longer text gets a block of its own. A text then
 /// starts within a block's first 64 KiB, so its place takes 8 bytes.
@@ -13,6 +16,8 @@ const BLOCK: usize = 64 * 1024;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SearchTexts {
     blocks: Vec<String>,
+    /// Per block: the byte pairs written to it, stale texts' included.
+    pairs: Vec<PairSet>,
     /// The block short texts are written to; a text over a block's size goes
     /// in a block of its own and leaves this one filling.
     filling: usize,
@@ -75,18 +80,18 @@ impl SearchTexts {
             .unwrap_or("")
     }
 
-    /// The text of `row` as bytes, as a search reads it; empty past the last
-    /// row.
-    pub(crate) fn bytes(&self, row: usize) -> &[u8] {
-        self.spans
-            .get(row)
-            .and_then(|span| {
-                self.blocks
-                    .get(usize::from(span.block))?
-                    .as_bytes()
-                    .get(usize::from(span.start)..span.end as usize)
-            })
-            .unwrap_or_default()
+    /// A search of these texts for `needle`: which blocks may hold it is
+    /// worked out once, here.
+    pub(crate) fn search<'a>(&'a self, needle: &'a Needle<'a>) -> TextSearch<'a> {
+        TextSearch {
+            texts: self,
+            needle,
+            blocks: self
+                .pairs
+                .iter()
+                .map(|pairs| pairs.holds_all(&needle.pairs))
+                .collect(),
+        }
     }
 
     /// Every row's text, in row order.
@@ -98,6 +103,7 @@ impl SearchTexts {
         self.written += text.len();
         if text.len() > BLOCK {
             self.blocks.push(text.to_owned());
+            self.pairs.push(PairSet::of(text.as_bytes()));
             return Span::new(self.blocks.len() - 1, 0, text.len());
         }
         // A text starts within a block's first 64 KiB (`Span::start`).
@@ -106,13 +112,91 @@ impl SearchTexts {
         });
         if !fits {
             self.blocks.push(String::with_capacity(BLOCK));
+            self.pairs.push(PairSet::default());
             self.filling = self.blocks.len() - 1;
         }
         let target = &mut self.blocks[self.filling];
         let start = target.len();
         target.push_str(text);
+        self.pairs[self.filling].add(text.as_bytes());
         Span::new(self.filling, start, target.len())
     }
+}
+
+/// One search of [`SearchTexts`].
+pub(crate) struct TextSearch<'a> {
+    texts: &'a SearchTexts,
+    needle: &'a Needle<'a>,
+    /// Per block: whether it holds each of the needle's byte pairs.
+    blocks: Vec<bool>,
+}
+
+impl TextSearch<'_> {
+    /// Whether the text at `place` holds the needle (never past the last).
+    pub(crate) fn holds(&self, place: usize) -> bool {
+        let Some(span) = self.texts.spans.get(place) else {
+            return false;
+        };
+        let block = usize::from(span.block);
+        self.blocks.get(block).copied().unwrap_or(false)
+            && self
+                .texts
+                .blocks
+                .get(block)
+                .and_then(|text| {
+                    text.as_bytes()
+                        .get(usize::from(span.start)..span.end as usize)
+                })
+                .is_some_and(|text| self.needle.is_in(text))
+    }
+}
+
+/// Bits a [`PairSet`] hashes byte pairs to: 512 bytes a 64 KiB block.
+const PAIR_BITS: usize = 4096;
+
+/// The byte pairs in a block's texts, hashed to [`PAIR_BITS`] bits. A text
+/// holding the needle holds each of its pairs, so a block lacking one holds
+/// no text with the needle; a bit shared by two pairs only costs a read.
+#[derive(Debug, Clone)]
+struct PairSet([u64; PAIR_BITS / 64]);
+
+impl Default for PairSet {
+    fn default() -> Self {
+        PairSet([0; PAIR_BITS / 64])
+    }
+}
+
+impl PairSet {
+    fn of(text: &[u8]) -> PairSet {
+        let mut pairs = PairSet::default();
+        pairs.add(text);
+        pairs
+    }
+
+    fn add(&mut self, text: &[u8]) {
+        for pair in text.windows(2) {
+            let bit = pair_bit(pair);
+            if let Some(word) = self.0.get_mut(bit / 64) {
+                *word |= 1 << (bit % 64);
+            }
+        }
+    }
+
+    fn holds_all(&self, bits: &[usize]) -> bool {
+        bits.iter().all(|&bit| {
+            self.0
+                .get(bit / 64)
+                .is_some_and(|word| word & (1 << (bit % 64)) != 0)
+        })
+    }
+}
+
+/// A byte pair's bit in a [`PairSet`]: the top 12 bits of a multiplicative
+/// hash, so pairs that differ in either byte spread.
+fn pair_bit(pair: &[u8]) -> usize {
+    let (first, second) = (pair.first().copied(), pair.get(1).copied());
+    let key = u32::from(first.unwrap_or(0)) << 8 | u32::from(second.unwrap_or(0));
+    (key.wrapping_mul(0x9E37_79B1) >> 20) as usize
 }
 
 impl Span {
@@ -139,6 +223,8 @@ impl PartialEq for SearchTexts {
 /// occurs, another of its bytes is checked, and only then the whole needle.
 pub(crate) struct Needle<'a> {
     bytes: &'a [u8],
+    /// Its byte pairs' bits in a [`PairSet`], each once.
+    pairs: Vec<usize>,
     /// `None` for a needle shorter than two bytes.
     finder: Option<memchr::arch::all::packedpair::Finder>,
 }
@@ -146,8 +232,12 @@ pub(crate) struct Needle<'a> {
 impl<'a> Needle<'a> {
     pub(crate) fn new(needle: &'a str) -> Self {
         let bytes = needle.as_bytes();
+        let mut pairs: Vec<usize> = bytes.windows(2).map(pair_bit).collect();
+        pairs.sort_unstable();
+        pairs.dedup();
         Needle {
             bytes,
+            pairs,
             finder: memchr::arch::all::packedpair::Finder::new(bytes),
         }
     }
@@ -193,6 +283,58 @@ mod tests {
                 haystack.contains(&needle)
             );
         }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_search_finds_the_texts_the_standard_search_finds(
+            texts in proptest::collection::vec("[ab1é ]{0,12}", 0..40),
+            changed in proptest::collection::vec((0usize..40, "[ab1é ]{0,12}"), 0..8),
+            needle in "[ab1é ]{0,3}",
+        ) {
+            let mut search_texts = SearchTexts::default();
+            let mut expected = texts.clone();
+            for text in &texts {
+                search_texts.push(text);
+            }
+            for (row, text) in changed {
+                search_texts.set(row, &text);
+                if let Some(old) = expected.get_mut(row) {
+                    *old = text;
+                }
+            }
+            let needle_bytes = Needle::new(&needle);
+            let search = search_texts.search(&needle_bytes);
+            for (row, text) in expected.iter().enumerate() {
+                proptest::prop_assert_eq!(search.holds(row), text.contains(&needle), "row {}", row);
+            }
+            proptest::prop_assert!(!search.holds(expected.len()));
+        }
+    }
+
+    #[test]
+    fn a_search_reads_only_the_blocks_holding_each_pair_of_its_needle() {
+        let mut texts = SearchTexts::default();
+        // Two blocks of numeric ids, then a block with words, then a long text.
+        let ids: Vec<String> = (0..2 * BLOCK / 8).map(|id| format!("{id:07}\n")).collect();
+        let words = ["client 7\n", "clinic\n", "succeeded\n"];
+        for text in ids.iter().map(String::as_str).chain(words) {
+            texts.push(text);
+        }
+        let long = format!("{}client 7", "9".repeat(BLOCK));
+        texts.push(&long);
+        assert_eq!(texts.blocks.len(), 4);
+        let needle = Needle::new("client 7");
+        let search = texts.search(&needle);
+        assert_eq!(search.blocks, [false, false, true, true]);
+        let rows = ids.len() + words.len() + 1;
+        let found: Vec<usize> = (0..rows).filter(|&row| search.holds(row)).collect();
+        assert_eq!(found, [ids.len(), rows - 1]);
+        // A one-byte needle has no pair: every block is read.
+        let digit = Needle::new("7");
+        let search = texts.search(&digit);
+        assert_eq!(search.blocks, [true; 4]);
+        assert!(search.holds(7) && !search.holds(8));
     }
 
     #[test]

@@ -125,10 +125,9 @@ impl TextIds {
     /// Which numbers' texts hold `needle`, each text looked in once.
     pub(crate) fn holding(&self, needle: &Needle) -> TextHits {
         TextHits(self.columns.each_ref().map(|ids| {
+            let search = ids.lowercase.search(needle);
             std::iter::once(false)
-                .chain(
-                    (0..ids.first_rows.len()).map(|place| needle.is_in(ids.lowercase.bytes(place))),
-                )
+                .chain((0..ids.first_rows.len()).map(|place| search.holds(place)))
                 .collect()
         }))
     }

@@ -544,6 +544,9 @@ impl Timeline {
     ) -> RowSet {
         let needle_text = query.needle();
         let needle = needle_text.as_deref().map(Needle::new);
+        let own_texts = needle
+            .as_ref()
+            .map(|needle| self.search_texts.search(needle));
         // Each distinct collection, name, client and message is searched
         // once, when a row first needs it.
         let numbered_hits = std::cell::OnceCell::new();
@@ -593,11 +596,13 @@ impl Timeline {
                             .unwrap_or(false))
                     && (!beyond_row_keys || query.matches_fields_except(&self.records[index], skip))
                     && (skip.text
-                        || needle.as_ref().is_none_or(|needle| {
-                            let hits = numbered_hits.get_or_init(|| self.text_ids.holding(needle));
-                            self.text_ids.row_holds(hits, index)
-                                || needle.is_in(self.search_texts.bytes(index))
-                        }))
+                        || needle.as_ref().zip(own_texts.as_ref()).is_none_or(
+                            |(needle, own_texts)| {
+                                let hits =
+                                    numbered_hits.get_or_init(|| self.text_ids.holding(needle));
+                                self.text_ids.row_holds(hits, index) || own_texts.holds(index)
+                            },
+                        ))
                     && !(any_live
                         && from_file.get(key.source as usize).copied().unwrap_or(true)
                         && self.is_copy_of_loaded(&self.records[index]))
