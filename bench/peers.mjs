@@ -5,6 +5,7 @@
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join, extname, normalize } from 'node:path';
+import { scrollFrames, frameFigures } from './frames.mjs';
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
 
@@ -74,21 +75,8 @@ async function measurePeer(browser, url, count, runs, median, percentile) {
   result.statusFilterMs = median(filter);
   result.textFilterMs = median(search);
   result.sortMs = median(sort);
-  const frames = await page.evaluate(async () => {
-    const scroller = peer.scroller();
-    scroller.scrollTop = 0;
-    const times = [];
-    let last = performance.now();
-    for (let i = 0; i < 240; i++) {
-      scroller.scrollTop += 400;
-      await new Promise((resolve) => requestAnimationFrame(() => resolve()));
-      const now = performance.now();
-      times.push(now - last);
-      last = now;
-    }
-    return times;
-  });
-  result.scrollFrameMs = { p50: percentile(frames, 50), p95: percentile(frames, 95) };
+  const frames = await page.evaluate(scrollFrames);
+  result.scrollFrameMs = frameFigures(frames, percentile, median);
   await page.evaluate(() => window.gc?.());
   result.jsHeapMiB = await page.evaluate(() => performance.memory.usedJSHeapSize / 2 ** 20);
   await context.close();
