@@ -15,6 +15,17 @@ test('the wasm is sent as the brotli copy the release build wrote', async ({ pag
   expect([...(await answer.body()).subarray(0, 4)]).toEqual([0x00, 0x61, 0x73, 0x6d]);
 });
 
+test('the page and the JS glue are sent minified', async ({ page }) => {
+  const html = await (await page.request.get('/')).text();
+  const glue = html.match(/href=["']?\/([^"' >]+\.js)/)?.[1] ?? '';
+  expect(glue).not.toBe('');
+  const code = await (await page.request.get(`/${glue}`)).text();
+  // As written they are about 1 500 and 360 lines, indented.
+  expect(code.split('\n').length).toBeLessThan(20);
+  expect(code).toContain('export');
+  expect(html.split('\n').length).toBeLessThan(40);
+});
+
 test('the static page is painted, styled by its inlined stylesheet, before the wasm is asked for', async ({ page }) => {
   const violations: string[] = [];
   page.on('console', (message) => {

@@ -37,7 +37,7 @@ pub fn routes(dist: &Path, connect_origins: &[String]) -> Result<Router, String>
         }
     });
     // A release build carries brotli (quality 11) and gzip (level 9) copies of
-    // its assets (`scripts/precompress.mjs`); compressing on the fly uses a fast
+    // its assets (`scripts/release-assets.mjs`); compressing on the fly uses a fast
     // level, which sent the wasm as 566 KB of brotli instead of 455 KB.
     let serve = ServeDir::new(dist)
         .precompressed_br()

@@ -23,7 +23,7 @@ fn dist() -> std::path::PathBuf {
             "export default function init() {}\n".repeat(200),
         )
         .unwrap();
-        // A release build's asset with the copies `scripts/precompress.mjs`
+        // A release build's asset with the copies `scripts/release-assets.mjs`
         // writes beside it (markers here, to tell them from compressing anew).
         std::fs::write(dir.join(WASM), vec![0u8; 4096]).unwrap();
         std::fs::write(dir.join(format!("{WASM}.br")), "brotli, quality 11").unwrap();

@@ -1,10 +1,13 @@
-// Trunk's post-build hook (Trunk.toml): beside each asset of a release build,
-// writes a brotli copy at quality 11 and a gzip copy at level 9, which
-// logdeck-server sends to browsers that accept them. Compressing on the fly
-// uses a fast level: the wasm went out as 566 KB of brotli instead of 455 KB.
+// Trunk's post-build hook (Trunk.toml), for release builds only: minifies the
+// JS glue wasm-bindgen wrote (Trunk minifies the page itself, not the glue:
+// 63.5 → 29.2 KB, 8.7 → 6.9 KB of brotli), then writes beside each asset a
+// brotli copy at quality 11 and a gzip copy at level 9, which logdeck-server
+// sends to browsers that accept them. Compressing on the fly uses a fast
+// level: the wasm went out as 566 KB of brotli instead of 455 KB.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { minify } from 'terser';
 
 const staging = process.env.TRUNK_STAGING_DIR;
 // Not the page: the server reads index.html itself (its CSP hash, client routes),
@@ -12,6 +15,14 @@ const staging = process.env.TRUNK_STAGING_DIR;
 const COMPRESSIBLE = new Set(['.wasm', '.js', '.css', '.svg']);
 
 if (process.env.TRUNK_PROFILE === 'release' && staging) {
+  for (const name of readdirSync(staging)) {
+    if (extname(name) !== '.js') continue;
+    const path = join(staging, name);
+    // An ES module: its exports keep their names; the wasm's imports are
+    // property names, which terser leaves alone.
+    const { code } = await minify(readFileSync(path, 'utf8'), { module: true });
+    writeFileSync(path, code);
+  }
   for (const name of readdirSync(staging)) {
     if (!COMPRESSIBLE.has(extname(name))) continue;
     const path = join(staging, name);
