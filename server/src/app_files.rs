@@ -154,6 +154,16 @@ mod tests {
     }
 
     #[test]
+    fn a_minified_page_with_unquoted_attributes_is_hashed_the_same() {
+        let minified = "<meta charset=utf-8><script>a()</script><style>b{}</style><script type=module>c()</script><script src=/d.js></script>";
+        let quoted = r#"<script>a()</script><style>b{}</style><script type="module">c()</script><script src="/d.js"></script>"#;
+        let csp = content_security_policy(minified, &[]);
+        assert_eq!(csp, content_security_policy(quoted, &[]));
+        let loader = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"c()"));
+        assert!(csp.contains(&format!("'sha256-{loader}'")), "{csp}");
+    }
+
+    #[test]
     fn the_csp_allows_an_inlined_stylesheet_by_hash_only() {
         let html = "<head><style>body{margin:0}</style><script>a()</script></head>";
         let csp = content_security_policy(html, &[]);
