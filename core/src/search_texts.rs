@@ -74,13 +74,14 @@ impl SearchTexts {
 
     /// The text of `row`; empty past the last row.
     pub(crate) fn get(&self, row: usize) -> &str {
-        self.spans
-            .get(row)
-            .and_then(|span| {
-                self.blocks
-                    .get(span.block as usize)?
-                    .get(span.start as usize..span.end as usize)
-            })
+        self.spans.get(row).map_or("", |span| self.text_at(span))
+    }
+
+    /// The text `span` marks.
+    fn text_at(&self, span: &Span) -> &str {
+        self.blocks
+            .get(usize::from(span.block))
+            .and_then(|block| block.get(usize::from(span.start)..span.end as usize))
             .unwrap_or("")
     }
 
@@ -144,17 +145,11 @@ impl TextSearch<'_> {
         let Some(span) = self.texts.spans.get(place) else {
             return false;
         };
-        let block = usize::from(span.block);
-        self.blocks.get(block).copied().unwrap_or(false)
-            && self
-                .texts
-                .blocks
-                .get(block)
-                .and_then(|text| {
-                    text.as_bytes()
-                        .get(usize::from(span.start)..span.end as usize)
-                })
-                .is_some_and(|text| self.needle.is_in(text))
+        self.blocks
+            .get(usize::from(span.block))
+            .copied()
+            .unwrap_or(false)
+            && self.needle.is_in(self.texts.text_at(span).as_bytes())
     }
 }
 
