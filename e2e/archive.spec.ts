@@ -55,16 +55,47 @@ test('a dashboard fed by the team archive asks no vendor and counts exactly', as
 
 test('a period ending now says how far the archive has synced, rather than passing its rows off as the whole period', async ({ page, request }) => {
   // A read newer than the last sync makes the archive sync its streams once;
-  // reads in the next seconds do not, so the page opened now is a moment ahead.
+  // reads in the next 30 s do not. The page is opened once that sync is over
+  // (no pass in flight could finish past the page's window end), so every
+  // stream has synced only up to a moment before the period's end.
+  const primed = Date.now();
   expect((await request.get(`${archive}/archive/v1/logs?period=24h&limit=1`)).ok()).toBe(true);
+  await expect
+    .poll(async () => {
+      const status = await (await request.get(`${archive}/archive/v1/status`)).json();
+      return status.streams.every(
+        (s: { pass: unknown; syncedTo: string | null }) => s.pass === null && s.syncedTo && Date.parse(s.syncedTo) >= primed - 30_000,
+      );
+    }, { timeout: 20_000 })
+    .toBe(true);
   await page.goto(`${archive}/?period=24h&tz=utc`);
   await settled(page);
-  await expect(page.locator('.sources-summary > summary')).toContainText(/archive synced to \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
+  // The summary, the count, the note and the newest bar read at one instant,
+  // so a failure shows the page's whole state rather than one part of it.
+  const snapshot = () =>
+    page.evaluate(() => {
+      const text = (selector: string) => document.querySelector(selector)?.textContent?.trim() ?? '';
+      const bars = document.querySelectorAll('.volume-chart .bar');
+      const last = bars[bars.length - 1];
+      return {
+        summary: text('.sources-summary > summary'),
+        count: text('.row-count'),
+        note: text('.frontier-note'),
+        lastBar: last?.getAttribute('aria-label') ?? '',
+        lastBarClass: last?.querySelector('.bar-hit')?.getAttribute('class') ?? '',
+      };
+    });
   // The count is not bare, the note below the table says what is to come, and
   // the newest bar is drawn as partly loaded.
-  await expect(page.locator('.row-count')).toContainText(/\d+ rows? · archive synced to /);
-  await expect(page.locator('.frontier-note')).toContainText('newer rows come with its next sync');
-  await expect(page.locator('.volume-chart .bar').last().locator('.bar-hit')).toHaveClass(/bar-partial/);
+  await expect
+    .poll(snapshot)
+    .toEqual({
+      summary: expect.stringMatching(/archive synced to \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/),
+      count: expect.stringMatching(/^\d+ rows? · archive synced to /),
+      note: expect.stringContaining('newer rows come with its next sync'),
+      lastBar: expect.stringContaining('(partly loaded)'),
+      lastBarClass: expect.stringMatching(/bar-partial/),
+    });
   await page.locator('.sources-summary summary').click();
   await expect(page.locator('.source', { hasText: '(archive)' }).first()).toContainText('newer runs come with its next sync');
 });
