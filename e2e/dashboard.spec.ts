@@ -219,11 +219,55 @@ test('the volume chart narrows the period to a bar', async ({ page }) => {
 });
 
 test("the Client filter offers the audit log's users before any of their rows load", async ({ page }) => {
-  await page.goto('/?type=dify-workflows');
+  // A day long before the demo's rows: nothing loads, so Linus can only come
+  // from the audit log's /filters endpoint.
+  await page.goto(`/?period=${encodeURIComponent('2020-01-01T00:00:00Z..2020-01-02T00:00:00Z')}&tz=utc`);
   await settled(page);
+  await expect(page.locator('.row-count')).toHaveText(/^0 rows/);
   await page.getByText('Client: all').click();
-  // Linus authors only Make runs and audit events: he comes from the /filters endpoint.
   await expect(page.getByRole('checkbox', { name: 'Linus Torvalds', exact: true })).toBeVisible();
+});
+
+test('choosing a collection type narrows the other filters to its own choices; a long list has a find box', async ({ page }) => {
+  await page.goto('/?period=24h&type=dify-workflows');
+  await settled(page);
+  const listed = async (label: string) => {
+    await page.locator('details.multi > summary', { hasText: `${label}:` }).click();
+    const names = await page.locator('details.multi[open] label.option').allTextContents();
+    await page.locator('details.multi[open] > summary').click();
+    return names.map((name) => name.trim());
+  };
+  // Dify's apps only: no Make scenario or audit team, no status Dify cannot have.
+  expect((await listed('Collection')).sort()).toEqual(['Support bot', 'Ticket triage']);
+  await expect(page.locator('input[name=status][value=event]')).toHaveCount(0);
+  await expect(page.locator('input[name=status][value=paused]')).toHaveCount(1);
+  const difyClients = await listed('Client');
+  expect(difyClients).not.toContain('Linus Torvalds');
+  expect(difyClients.length).toBeGreaterThan(10);
+
+  // The Client list is long: typing narrows it, and a chosen client stays
+  // listed whatever is typed, so it can be undone.
+  await page.locator('details.multi > summary', { hasText: 'Client:' }).click();
+  const find = page.getByRole('searchbox', { name: 'Find a client' });
+  await find.fill('LOVE');
+  await expect(page.locator('details.multi[open] label.option')).toHaveText(['Ada Lovelace']);
+  await page.getByRole('checkbox', { name: 'Ada Lovelace', exact: true }).check();
+  await expect(page).toHaveURL(/client=Ada\+Lovelace/);
+  await find.fill('no such client');
+  await expect(page.locator('details.multi[open] label.option')).toHaveText(['Ada Lovelace']);
+  // Unchosen, it no longer matches what is typed, so it leaves the list.
+  await page.getByRole('checkbox', { name: 'Ada Lovelace', exact: true }).click();
+  await expect(page).not.toHaveURL(/client=/);
+  await expect(page.locator('details.multi[open] .none-found')).toHaveText('None matches.');
+
+  // With Make's types the audit log's teams and events come back.
+  await page.goto('/?period=24h&type=make-scenarios,make-audit');
+  await settled(page);
+  const makeCollections = await listed('Collection');
+  expect(makeCollections).not.toContain('Support bot');
+  expect(makeCollections).toContain('Finance');
+  await expect(page.locator('input[name=status][value=event]')).toHaveCount(1);
+  await expect(page.locator('input[name=status][value=paused]')).toHaveCount(0);
 });
 
 test('a rate limit that resolves is a countdown, never a failure, and loses no row', async ({ page }) => {

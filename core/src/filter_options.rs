@@ -1,9 +1,13 @@
 //! What the filter bar offers: collection types, statuses, clients and collections,
 //! from the configured sources, the loaded rows and the audit logs' `/filters`
-//! endpoints, plus where each selected source applies each filter.
+//! endpoints, plus where each selected source applies each filter. Statuses,
+//! clients, collections and events are known with the collection type they
+//! come from, so choosing a type narrows them to its own: no choice that can
+//! only empty the table (a chosen value stays listed, to be undone).
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::adapters::make_audit::AuditFilters;
 use crate::adapters::Capabilities;
 use crate::client_id::ClientId;
 use crate::model::{CollectionType, LogRecord};
@@ -11,18 +15,24 @@ use crate::query::LogQuery;
 use crate::sources::Source;
 use crate::status::Status;
 
-/// Distinct clients offered by the Client filter.
+/// Distinct clients offered by the Client filter (and kept per collection type).
 pub const MAX_CLIENT_OPTIONS: usize = 300;
+
+/// A value with the collection type it was seen in.
+pub type OfKind = (CollectionType, String);
 
 /// Distinct values found in rows (or announced by a vendor's `/filters` endpoint).
 /// Computed from the rows only, so a filter change does not rescan them.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RowValues {
     pub kinds: Vec<CollectionType>,
-    pub statuses: Vec<Status>,
-    pub clients: Vec<String>,
-    pub collections: Vec<String>,
-    /// Audit events (`eventName`), for the Event filter.
+    /// By collection type, then status.
+    pub statuses: Vec<(CollectionType, Status)>,
+    /// By collection type, then name; at most [`MAX_CLIENT_OPTIONS`] per type.
+    pub clients: Vec<OfKind>,
+    /// By collection type, then name.
+    pub collections: Vec<OfKind>,
+    /// Audit events (`eventName`), for the Event filter: Make's audit log only.
     pub events: Vec<String>,
     /// Client ids with the name first seen beside each (at most
     /// [`MAX_CLIENT_OPTIONS`]), for the Client id filter.
@@ -41,6 +51,18 @@ impl RowValues {
         }
         counted.values()
     }
+
+    /// Adds the users, teams and events a Make audit log's `/filters` announces.
+    pub fn add_announced(&mut self, filters: AuditFilters) {
+        let audit = |option: crate::adapters::make_audit::FilterOption| {
+            (CollectionType::MakeAudit, option.value)
+        };
+        self.clients.extend(filters.users.into_iter().map(audit));
+        self.collections
+            .extend(filters.teams.into_iter().map(audit));
+        self.events
+            .extend(filters.events.into_iter().map(|event| event.value));
+    }
 }
 
 /// How many rows hold each value, kept as rows come and go (the timeline's), so
@@ -48,11 +70,11 @@ impl RowValues {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RowValueCounts {
     kinds: BTreeMap<CollectionType, usize>,
-    statuses: BTreeMap<Status, usize>,
-    /// Every client: the cap on what is offered applies when reading, so a
-    /// row's removal always undoes its addition.
-    clients: BTreeMap<String, usize>,
-    collections: BTreeMap<String, usize>,
+    statuses: BTreeMap<(CollectionType, Status), usize>,
+    /// Every client, by collection type: the cap on what is offered applies
+    /// when reading, so a row's removal always undoes its addition.
+    clients: BTreeMap<CollectionType, BTreeMap<String, usize>>,
+    collections: BTreeMap<CollectionType, BTreeMap<String, usize>>,
     events: BTreeMap<String, usize>,
     /// With the name first seen beside each.
     client_ids: BTreeMap<ClientId, (Option<String>, usize)>,
@@ -61,11 +83,17 @@ pub struct RowValueCounts {
 impl RowValueCounts {
     pub fn add(&mut self, record: &LogRecord) {
         *self.kinds.entry(record.kind).or_default() += 1;
-        *self.statuses.entry(record.status).or_default() += 1;
+        *self
+            .statuses
+            .entry((record.kind, record.status))
+            .or_default() += 1;
         if let Some(client) = &record.client {
-            count(&mut self.clients, client);
+            count(self.clients.entry(record.kind).or_default(), client);
         }
-        count(&mut self.collections, &record.collection);
+        count(
+            self.collections.entry(record.kind).or_default(),
+            &record.collection,
+        );
         if let Some(event) = record
             .name
             .as_ref()
@@ -87,11 +115,11 @@ impl RowValueCounts {
     /// Takes back [`RowValueCounts::add`] of `record` (a row replaced or gone).
     pub fn remove(&mut self, record: &LogRecord) {
         uncount(&mut self.kinds, &record.kind);
-        uncount(&mut self.statuses, &record.status);
+        uncount(&mut self.statuses, &(record.kind, record.status));
         if let Some(client) = &record.client {
-            uncount(&mut self.clients, client.as_str());
+            uncount_of_kind(&mut self.clients, record.kind, client);
         }
-        uncount(&mut self.collections, record.collection.as_str());
+        uncount_of_kind(&mut self.collections, record.kind, &record.collection);
         if let Some(event) = record
             .name
             .as_ref()
@@ -109,19 +137,22 @@ impl RowValueCounts {
         }
     }
 
-    /// The values with rows, sorted; clients and client ids the first
-    /// [`MAX_CLIENT_OPTIONS`] of them.
+    /// The values with rows, sorted; clients the first [`MAX_CLIENT_OPTIONS`]
+    /// of each collection type, client ids the first of all.
     pub fn values(&self) -> RowValues {
+        let of_kind = |counts: &BTreeMap<CollectionType, BTreeMap<String, usize>>, cap: usize| {
+            counts
+                .iter()
+                .flat_map(|(kind, values)| {
+                    values.keys().take(cap).map(|value| (*kind, value.clone()))
+                })
+                .collect()
+        };
         RowValues {
             kinds: self.kinds.keys().copied().collect(),
             statuses: self.statuses.keys().copied().collect(),
-            clients: self
-                .clients
-                .keys()
-                .take(MAX_CLIENT_OPTIONS)
-                .cloned()
-                .collect(),
-            collections: self.collections.keys().cloned().collect(),
+            clients: of_kind(&self.clients, MAX_CLIENT_OPTIONS),
+            collections: of_kind(&self.collections, usize::MAX),
             events: self.events.keys().cloned().collect(),
             client_ids: self
                 .client_ids
@@ -142,6 +173,19 @@ fn count(counts: &mut BTreeMap<String, usize>, value: &str) {
     }
 }
 
+fn uncount_of_kind(
+    counts: &mut BTreeMap<CollectionType, BTreeMap<String, usize>>,
+    kind: CollectionType,
+    value: &str,
+) {
+    if let Some(values) = counts.get_mut(&kind) {
+        uncount(values, value);
+        if values.is_empty() {
+            counts.remove(&kind);
+        }
+    }
+}
+
 fn uncount<K: Ord + ?Sized, V: Ord + std::borrow::Borrow<K>>(
     counts: &mut BTreeMap<V, usize>,
     value: &K,
@@ -158,10 +202,17 @@ fn uncount<K: Ord + ?Sized, V: Ord + std::borrow::Borrow<K>>(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FilterOptions {
     pub types: Vec<CollectionType>,
+    /// The collection types in view: those chosen, or all when none is.
+    pub types_in_view: Vec<CollectionType>,
+    /// Those the collection types in view can have, and the chosen ones.
     pub statuses: Vec<Status>,
+    /// Those of the chosen collection types (of every type when none is
+    /// chosen), at most [`MAX_CLIENT_OPTIONS`].
     pub clients: Vec<String>,
+    /// Those of the chosen collection types.
     pub collections: Vec<String>,
-    /// Audit events; empty when no audit log is configured or announces any.
+    /// Audit events; empty when no audit log is configured or announces any,
+    /// or the chosen collection types leave the audit log out.
     pub events: Vec<String>,
     /// Client ids as `(key, label)`: the loaded rows' and the chosen ones.
     pub client_ids: Vec<(String, String)>,
@@ -171,7 +222,8 @@ pub struct FilterOptions {
 
 impl FilterOptions {
     /// Choices from the sources (their kinds, possible statuses and known
-    /// collections), the loaded rows and values announced by the vendors.
+    /// collections), the loaded rows and values announced by the vendors;
+    /// clients, collections and events of the collection types `query` chooses.
     pub fn build(
         sources: &[Source],
         rows: &RowValues,
@@ -182,34 +234,53 @@ impl FilterOptions {
         let mut statuses = BTreeSet::new();
         let mut collections = BTreeSet::new();
         let mut capabilities: Vec<(CollectionType, Capabilities)> = Vec::new();
+        let chosen = |kind: &CollectionType| query.types.is_empty() || query.types.contains(kind);
         for source in sources {
             let stream = source.stream();
             let kind = stream.kind();
             types.insert(kind);
-            statuses.extend(kind.statuses().iter().copied());
+            if chosen(&kind) {
+                statuses.extend(kind.statuses().iter().copied());
+            }
             if source.is_selected_by(query) && !capabilities.iter().any(|(k, _)| *k == kind) {
                 capabilities.push((kind, stream.capabilities()));
             }
-            collections.extend(stream.fixed_collection().map(str::to_owned));
+            if chosen(&kind) {
+                collections.extend(stream.fixed_collection().map(str::to_owned));
+            }
         }
+        let of_chosen_kinds = |values: &'_ [OfKind]| {
+            values
+                .iter()
+                .filter(|(kind, _)| chosen(kind))
+                .map(|(_, value)| value.clone())
+                .collect::<Vec<_>>()
+        };
         // Rows also come from opened files, whose kinds and statuses no source declares.
         for values in [rows, announced] {
             types.extend(values.kinds.iter().copied());
-            statuses.extend(values.statuses.iter().copied());
-            collections.extend(values.collections.iter().cloned());
+            statuses.extend(
+                values
+                    .statuses
+                    .iter()
+                    .filter(|(kind, _)| chosen(kind))
+                    .map(|(_, status)| *status),
+            );
+            collections.extend(of_chosen_kinds(&values.collections));
         }
-        let clients: BTreeSet<String> = rows
-            .clients
-            .iter()
-            .chain(&announced.clients)
-            .cloned()
+        let clients: BTreeSet<String> = of_chosen_kinds(&rows.clients)
+            .into_iter()
+            .chain(of_chosen_kinds(&announced.clients))
             .collect();
-        let events: BTreeSet<String> = rows
-            .events
-            .iter()
-            .chain(&announced.events)
-            .cloned()
-            .collect();
+        let events: BTreeSet<String> = if chosen(&CollectionType::MakeAudit) {
+            rows.events
+                .iter()
+                .chain(&announced.events)
+                .cloned()
+                .collect()
+        } else {
+            BTreeSet::new()
+        };
         let mut client_ids: BTreeMap<&ClientId, Option<&str>> = rows
             .client_ids
             .iter()
@@ -218,7 +289,9 @@ impl FilterOptions {
         for chosen in &query.client_ids {
             client_ids.entry(chosen).or_insert(None);
         }
+        statuses.extend(query.statuses.iter().copied());
         FilterOptions {
+            types_in_view: types.iter().copied().filter(|kind| chosen(kind)).collect(),
             client_ids: client_ids
                 .into_iter()
                 .map(|(id, name)| (id.key(), id.describe(name)))
@@ -226,7 +299,7 @@ impl FilterOptions {
             events: events.into_iter().collect(),
             types: types.into_iter().collect(),
             statuses: statuses.into_iter().collect(),
-            clients: clients.into_iter().collect(),
+            clients: clients.into_iter().take(MAX_CLIENT_OPTIONS).collect(),
             collections: collections.into_iter().collect(),
             capabilities,
         }
@@ -254,12 +327,12 @@ impl FilterOptions {
     }
 
     /// Which collection types a status choice applies to, when not all of the
-    /// ones present: choosing Error leaves the audit log out, and the choice
+    /// ones in view: choosing Error leaves the audit log out, and the choice
     /// says so ("not Make audit log") instead of a source silently vanishing;
     /// Event says "Make audit log only". `None` when it applies to every type.
     pub fn status_scope(&self, status: Status) -> Option<String> {
         let (applies, excluded): (Vec<CollectionType>, Vec<CollectionType>) = self
-            .types
+            .types_in_view
             .iter()
             .partition(|kind| kind.statuses().contains(&status));
         let labels = |kinds: &[CollectionType]| {
@@ -275,6 +348,35 @@ impl FilterOptions {
             _ => Some(format!("not {}", labels(&excluded))),
         }
     }
+}
+
+/// Lists longer than this offer a box that narrows them.
+pub const NARROWABLE_CHOICES: usize = 10;
+
+/// The checkboxes a multi-value filter lists: its `options` (`(value, label)`)
+/// whose label holds `typed` (any case), and every `selected` value whatever
+/// was typed, so a choice can always be seen and undone, even when no loaded
+/// row carries it.
+pub fn listed_choices<'a>(
+    options: &[(String, String)],
+    selected: impl IntoIterator<Item = &'a String>,
+    typed: &str,
+) -> Vec<(String, String)> {
+    let selected: BTreeSet<&String> = selected.into_iter().collect();
+    let typed = typed.trim().to_lowercase();
+    let mut listed: Vec<(String, String)> = options
+        .iter()
+        .filter(|(value, label)| {
+            selected.contains(value) || typed.is_empty() || label.to_lowercase().contains(&typed)
+        })
+        .cloned()
+        .collect();
+    for value in selected {
+        if !options.iter().any(|(v, _)| v == value) {
+            listed.push((value.clone(), value.clone()));
+        }
+    }
+    listed
 }
 
 #[cfg(test)]
@@ -316,9 +418,10 @@ mod tests {
             ),
             record(CollectionType::MakeScenarios, Status::Error, "bob", "Sync"),
         ]);
+        let audit = |value: &str| (CollectionType::MakeAudit, value.to_owned());
         let announced = RowValues {
-            clients: vec!["bob".into(), "carol".into()],
-            collections: vec!["Team A".into()],
+            clients: vec![audit("bob"), audit("carol")],
+            collections: vec![audit("Team A")],
             events: vec!["key_created".into()],
             ..RowValues::default()
         };
@@ -394,7 +497,7 @@ mod tests {
     #[test]
     fn a_status_choice_says_which_types_it_leaves_out() {
         let options = FilterOptions {
-            types: vec![
+            types_in_view: vec![
                 CollectionType::MakeScenarios,
                 CollectionType::MakeAudit,
                 CollectionType::DifyWorkflows,
@@ -414,7 +517,7 @@ mod tests {
             Some("Dify workflows only")
         );
         let runs_only = FilterOptions {
-            types: vec![CollectionType::MakeScenarios],
+            types_in_view: vec![CollectionType::MakeScenarios],
             ..FilterOptions::default()
         };
         assert_eq!(runs_only.status_scope(Status::Error), None);
@@ -435,6 +538,147 @@ mod tests {
                     scope: Some("Make audit log only".into())
                 },
             ]
+        );
+    }
+
+    #[test]
+    fn choosing_collection_types_narrows_clients_collections_and_events_to_theirs() {
+        let rows = RowValues::of(&[
+            record(CollectionType::MakeScenarios, Status::Error, "bob", "Sync"),
+            record(
+                CollectionType::DifyWorkflows,
+                Status::Success,
+                "ada",
+                "Support bot",
+            ),
+            record(
+                CollectionType::DifyWorkflows,
+                Status::Success,
+                "bob",
+                "Triage",
+            ),
+        ]);
+        let mut announced = RowValues::default();
+        announced.add_announced(AuditFilters {
+            users: vec![option("carol")],
+            teams: vec![option("Team A")],
+            events: vec![option("key_created")],
+        });
+        let build = |types: &[CollectionType]| {
+            let query = LogQuery {
+                types: types.iter().copied().collect(),
+                ..LogQuery::default()
+            };
+            FilterOptions::build(&sources(), &rows, &announced, &query)
+        };
+        let all = build(&[]);
+        assert_eq!(all.clients, ["ada", "bob", "carol"]);
+        assert_eq!(all.collections, ["Support bot", "Sync", "Team A", "Triage"]);
+        assert_eq!(all.events, ["key_created"]);
+
+        assert!(all.statuses.contains(&Status::Event));
+        assert_eq!(
+            all.status_scope(Status::Event).as_deref(),
+            Some("Make audit log only")
+        );
+
+        let dify = build(&[CollectionType::DifyWorkflows]);
+        let mut dify_statuses = CollectionType::DifyWorkflows.statuses().to_vec();
+        dify_statuses.sort();
+        assert_eq!(dify.statuses, dify_statuses);
+        assert_eq!(
+            dify.status_scope(Status::Error),
+            None,
+            "Error applies to all in view"
+        );
+        assert_eq!(dify.clients, ["ada", "bob"]);
+        // "Support bot" is also the Dify source's own collection.
+        assert_eq!(dify.collections, ["Support bot", "Triage"]);
+        assert!(dify.events.is_empty(), "events are the audit log's only");
+
+        let make = build(&[CollectionType::MakeScenarios, CollectionType::MakeAudit]);
+        assert_eq!(make.clients, ["bob", "carol"]);
+        assert_eq!(make.collections, ["Sync", "Team A"]);
+        assert_eq!(make.events, ["key_created"]);
+        assert_eq!(make.types, all.types, "the type choices themselves stay");
+        assert_eq!(
+            make.types_in_view,
+            [CollectionType::MakeScenarios, CollectionType::MakeAudit]
+        );
+
+        // A chosen status the types in view cannot have stays listed, to be undone.
+        let query = LogQuery {
+            types: [CollectionType::DifyWorkflows].into(),
+            statuses: [Status::Event].into(),
+            ..LogQuery::default()
+        };
+        let chosen = FilterOptions::build(&sources(), &rows, &announced, &query);
+        assert!(chosen.statuses.contains(&Status::Event));
+    }
+
+    fn option(value: &str) -> crate::adapters::make_audit::FilterOption {
+        crate::adapters::make_audit::FilterOption {
+            value: value.into(),
+            label: value.into(),
+        }
+    }
+
+    #[test]
+    fn the_client_cap_holds_per_collection_type_and_for_the_choices() {
+        let records: Vec<LogRecord> =
+            [CollectionType::MakeScenarios, CollectionType::DifyWorkflows]
+                .into_iter()
+                .flat_map(|kind| {
+                    (0..MAX_CLIENT_OPTIONS + 5).map(move |i| {
+                        record(kind, Status::Success, &format!("{kind:?} {i:04}"), "c")
+                    })
+                })
+                .collect();
+        let rows = RowValues::of(&records);
+        assert_eq!(
+            rows.clients.len(),
+            2 * MAX_CLIENT_OPTIONS,
+            "each type keeps its own"
+        );
+        let dify_only = LogQuery {
+            types: [CollectionType::DifyWorkflows].into(),
+            ..LogQuery::default()
+        };
+        let options = FilterOptions::build(&[], &rows, &RowValues::default(), &dify_only);
+        assert_eq!(options.clients.len(), MAX_CLIENT_OPTIONS);
+        assert!(options
+            .clients
+            .iter()
+            .all(|c| c.starts_with("DifyWorkflows")));
+        let all = FilterOptions::build(&[], &rows, &RowValues::default(), &LogQuery::default());
+        assert_eq!(all.clients.len(), MAX_CLIENT_OPTIONS);
+    }
+
+    #[test]
+    fn typing_narrows_the_listed_choices_but_never_hides_a_selected_one() {
+        let options: Vec<(String, String)> =
+            [("a", "Ada Lovelace"), ("g", "Grace Hopper"), ("k", "Ken")]
+                .iter()
+                .map(|(v, l)| (v.to_string(), l.to_string()))
+                .collect();
+        let values = |listed: Vec<(String, String)>| {
+            listed
+                .into_iter()
+                .map(|(value, _)| value)
+                .collect::<Vec<_>>()
+        };
+        let none: [String; 0] = [];
+        assert_eq!(values(listed_choices(&options, &none, "")), ["a", "g", "k"]);
+        assert_eq!(values(listed_choices(&options, &none, " HOP ")), ["g"]);
+        assert_eq!(
+            values(listed_choices(&options, &none, "zz")),
+            Vec::<String>::new()
+        );
+        let chosen = ["k".to_owned(), "gone".to_owned()];
+        assert_eq!(
+            values(listed_choices(&options, &chosen, "hop")),
+            ["g", "k", "gone"],
+            "chosen ones stay, in place, and one no row carries is added"
         );
     }
 
@@ -468,8 +712,8 @@ mod tests {
         counted.remove(&row("a".into()));
         let values = counted.values();
         assert_eq!(values.clients.len(), MAX_CLIENT_OPTIONS);
-        assert_eq!(values.clients[0], "a");
+        assert_eq!(values.clients[0].1, "a");
         counted.remove(&row("a".into()));
-        assert_ne!(counted.values().clients[0], "a");
+        assert_ne!(counted.values().clients[0].1, "a");
     }
 }

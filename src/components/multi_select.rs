@@ -1,8 +1,10 @@
-//! A compact multi-value filter: a disclosure button listing checkboxes.
+//! A compact multi-value filter: a disclosure button listing checkboxes, with
+//! a box that narrows a long list as one types.
 
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
+use logdeck_core::filter_options::{listed_choices, NARROWABLE_CHOICES};
 
 /// `options` are `(value, label)`; an empty selection means "all".
 #[component]
@@ -25,16 +27,13 @@ pub fn MultiSelect(
             n => format!("{label}: {n} selected"),
         }
     };
-    // Selected values stay listed even when no loaded row carries them.
+    // What is typed in the narrowing box: the widget's own, like being open,
+    // not the view's (the choices made go to the URL).
+    let typed = RwSignal::new(String::new());
     let shown = Memo::new(move |_| {
-        let mut shown = options.get();
-        for value in selected.get() {
-            if !shown.iter().any(|(v, _)| *v == value) {
-                shown.push((value.clone(), value));
-            }
-        }
-        shown
+        options.with(|options| selected.with(|s| typed.with(|t| listed_choices(options, s, t))))
     });
+    let narrowable = move || options.with(Vec::len) > NARROWABLE_CHOICES;
     // Keyed, so toggling one box keeps the others (and the focus) in place.
     let boxes = view! {
         <For each=move || shown.get() key=|(value, _)| value.clone() let:((value, text))>
@@ -62,7 +61,16 @@ pub fn MultiSelect(
             <summary>{summary}</summary>
             <fieldset>
                 <legend class="visually-hidden">{label}</legend>
+                <Show when=narrowable>
+                    <input type="search" class="narrow" placeholder=format!("Find a {}…", label.to_lowercase())
+                        aria-label=format!("Find a {}", label.to_lowercase())
+                        prop:value=move || typed.get()
+                        on:input=move |ev| typed.set(event_target_value(&ev)) />
+                </Show>
                 {boxes}
+                <Show when=move || shown.with(Vec::is_empty)>
+                    <p class="muted none-found">"None matches."</p>
+                </Show>
                 <Show when=move || selected.with(|s| !s.is_empty())>
                     <button type="button" class="link" on:click=move |_| on_change.run(BTreeSet::new())>"Clear"</button>
                 </Show>

@@ -52,17 +52,7 @@ fn use_announced_values(sources: Signal<Vec<Source>>) -> RwSignal<RowValues> {
                     return;
                 }
                 if let Ok(filters) = make_audit::decode_filters(&answer.body) {
-                    values.update(|values| {
-                        values
-                            .clients
-                            .extend(filters.users.into_iter().map(|u| u.value));
-                        values
-                            .collections
-                            .extend(filters.teams.into_iter().map(|t| t.value));
-                        values
-                            .events
-                            .extend(filters.events.into_iter().map(|e| e.value));
-                    });
+                    values.update(|values| values.add_announced(filters));
                 }
             });
         }
