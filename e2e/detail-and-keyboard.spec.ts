@@ -169,3 +169,29 @@ test('→ and ← from a linked record the filters hide step to its neighbours i
   await page.keyboard.press('ArrowLeft');
   await expect(page).toHaveURL(new RegExp(`sel=${encodeURIComponent(newer.key)}(&|$)`));
 });
+
+test('beside the detail pane the table shows its text columns whole, and its numbers come back when the pane closes', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  // Dify's runs: each has a duration and tokens.
+  await page.goto('/?period=24h&type=dify-workflows');
+  await settled(page);
+  const header = (name: string) => page.locator('table.log-table').getByRole('columnheader', { name, exact: true });
+  const width = async (name: string) => (await header(name).boundingBox())?.width ?? 0;
+  const collectionAlone = await width('Collection');
+  await expect(header('Duration')).toBeVisible();
+  await rows(page).nth(1).click();
+  await expect(pane(page)).toBeVisible();
+  // The pane lists every number of the record; the table keeps room for text.
+  await expect(header('Duration')).toBeHidden();
+  await expect(header('Tokens')).toBeHidden();
+  await expect(pane(page)).toContainText(/Duration\s*\d/);
+  await expect(pane(page)).toContainText(/Tokens\s*\d/);
+  const viewport = page.locator('.table-viewport');
+  const sideways = await viewport.evaluate((el) => el.scrollWidth - el.clientWidth);
+  expect(sideways, 'no sideways scroll beside the pane').toBeLessThanOrEqual(0);
+  expect(await width('Collection')).toBeGreaterThan(100);
+  expect(await width('Message')).toBeGreaterThan(100);
+  await pane(page).getByRole('button', { name: 'Close detail' }).click();
+  await expect(header('Duration')).toBeVisible();
+  expect(await width('Collection')).toBeCloseTo(collectionAlone, 0);
+});
