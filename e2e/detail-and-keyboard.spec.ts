@@ -195,3 +195,19 @@ test('beside the detail pane the table shows its text columns whole, and its num
   await expect(header('Duration')).toBeVisible();
   expect(await width('Collection')).toBeCloseTo(collectionAlone, 0);
 });
+
+test("a Make run's Only this client narrows to its client by name, the link keeps it", async ({ page }) => {
+  await page.goto('/?period=24h&type=make-scenarios');
+  await settled(page);
+  const clients = await column(page, 6);
+  const index = clients.findIndex((client) => client.trim() !== '');
+  expect(index).toBeGreaterThanOrEqual(0);
+  const client = clients[index].trim();
+  await rows(page).nth(index).click();
+  await pane(page).getByRole('button', { name: 'Only this client' }).click();
+  await expect(page).toHaveURL(new RegExp(`client=${encodeURIComponent(client).replace(/%20/g, '\\+')}`));
+  await expect(page).not.toHaveURL(/client_id=/);
+  await settled(page);
+  expect(new Set((await column(page, 6)).map((c) => c.trim()))).toEqual(new Set([client]));
+  await expect(page.locator('details.multi > summary', { hasText: 'Client:' })).toHaveText(`Client: ${client}`);
+});

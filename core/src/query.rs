@@ -541,6 +541,44 @@ fn decode_sort(value: &str) -> Option<Sort> {
     })
 }
 
+/// What a record's "Only this client" narrows the view to: the vendor's own id
+/// of its client where the row carries one (exact, and filtered by the
+/// vendor's server), else the client's name (Make's runs and audit entries).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OnlyClient {
+    Id(ClientId),
+    Name(String),
+}
+
+impl OnlyClient {
+    /// `None` for a row without a client.
+    pub fn of(record: &LogRecord) -> Option<OnlyClient> {
+        match (&record.client_id, &record.client) {
+            (Some(id), _) => Some(OnlyClient::Id(id.clone())),
+            (None, Some(name)) => Some(OnlyClient::Name(name.clone())),
+            (None, None) => None,
+        }
+    }
+
+    /// What the button's tooltip says it does.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            OnlyClient::Id(_) => "Filter by this id on the vendor's server: exact, unlike the name",
+            OnlyClient::Name(_) => "Show only the rows of this client (by name)",
+        }
+    }
+}
+
+impl LogQuery {
+    /// Narrows to one client, replacing any client choice of the same kind.
+    pub fn only_client(&mut self, only: OnlyClient) {
+        match only {
+            OnlyClient::Id(id) => self.client_ids = [id].into(),
+            OnlyClient::Name(name) => self.clients = [name].into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -713,6 +751,44 @@ mod tests {
         );
         assert_eq!(query.selected.as_deref(), Some("make:42"));
         assert_eq!(query.zone, DisplayZone::Utc);
+    }
+
+    #[test]
+    fn only_this_client_narrows_by_the_vendor_id_where_there_is_one_else_by_name() {
+        use crate::client_id::ClientIdKind;
+        let ada = crate::test_support::record("make", "1", crate::test_support::minute(0));
+        let ada = LogRecord {
+            client: Some("Ada".into()),
+            ..ada
+        };
+        let bob = LogRecord {
+            id: "2".into(),
+            client: Some("Bob".into()),
+            ..ada.clone()
+        };
+        let mut query = LogQuery::default();
+        let by_name = OnlyClient::of(&ada).unwrap();
+        assert_eq!(by_name, OnlyClient::Name("Ada".into()));
+        query.only_client(by_name);
+        assert!(query.matches(&ada) && !query.matches(&bob));
+        assert_eq!(query.to_query_string(), "client=Ada");
+
+        let id = ClientId::new(ClientIdKind::DifyAccount, "ada@acme.io");
+        let with_id = LogRecord {
+            client_id: Some(id.clone()),
+            ..ada.clone()
+        };
+        assert_eq!(OnlyClient::of(&with_id), Some(OnlyClient::Id(id.clone())));
+        let mut query = LogQuery::default();
+        query.only_client(OnlyClient::Id(id));
+        assert!(query.clients.is_empty(), "the id alone, not the name");
+        assert!(query.matches(&with_id) && !query.matches(&ada));
+
+        let nobody = LogRecord {
+            client: None,
+            ..ada
+        };
+        assert_eq!(OnlyClient::of(&nobody), None);
     }
 
     #[test]

@@ -13,10 +13,10 @@ use logdeck_core::adapters::make_audit::{self, AuditStream};
 use logdeck_core::adapters::make_module_logs::ModuleLogSearch;
 use logdeck_core::adapters::make_scenarios::{self, ScenarioStream};
 use logdeck_core::archive_forward::forward_request;
-use logdeck_core::client_id::ClientId;
 use logdeck_core::format;
 use logdeck_core::http::HttpAnswer;
 use logdeck_core::model::LogRecord;
+use logdeck_core::query::OnlyClient;
 use logdeck_core::scheduler::{Budget, Priority};
 use logdeck_core::sources::{Source, SourceError};
 use logdeck_core::zone::ZoneRules;
@@ -52,7 +52,7 @@ pub fn DetailPane(
     on_close: Callback<()>,
     on_step: Callback<i32>,
     /// Narrows the view to one client by the vendor's id for it.
-    on_only_client: Callback<ClientId>,
+    on_only_client: Callback<OnlyClient>,
 ) -> impl IntoView {
     let extra = RwSignal::new(Extra::None);
     let fetched = RwSignal::new(None::<LogRecord>);
@@ -147,7 +147,7 @@ pub fn DetailPane(
 fn RecordFields(
     record: LogRecord,
     zone: ZoneRules,
-    on_only_client: Callback<ClientId>,
+    on_only_client: Callback<OnlyClient>,
 ) -> impl IntoView {
     let offset = format::offset_label(zone.offset_at(record.timestamp));
     let time = format::timestamp_in(record.timestamp, &zone);
@@ -208,15 +208,14 @@ fn RecordFields(
     );
     rows.push(("Record id", record.id.clone()));
     let link = record.web_link().map(str::to_owned);
-    let client_id = record.client_id.clone();
+    let only_client = OnlyClient::of(&record);
     view! {
         <dl class="fields">
             {rows.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
         </dl>
-        {client_id.map(|id| view! {
-            <p><button type="button" class="only-client"
-                title="Filter by this id on the vendor's server: exact, unlike the name"
-                on:click=move |_| on_only_client.run(id.clone())>"Only this client"</button></p>
+        {only_client.map(|only| view! {
+            <p><button type="button" class="only-client" title=only.describe()
+                on:click=move |_| on_only_client.run(only.clone())>"Only this client"</button></p>
         })}
         {link.map(|href| view! { <p><a href=href target="_blank" rel="noopener noreferrer">"Open in the vendor's app ↗"</a></p> })}
     }

@@ -28,13 +28,12 @@ use crate::state::url::{use_log_query, use_set_log_query, HistoryEntry};
 use crate::state::view_rows::{use_row_filters, use_row_set, use_view_rows};
 use crate::state::zone::{browser_spelling, recent_rules, shown_span, zone_label, zone_rules};
 use logdeck_core::archive_status::SyncStatus;
-use logdeck_core::client_id::ClientId;
 use logdeck_core::columns::Column;
 use logdeck_core::config::{ConfigError, RuntimeConfig};
 use logdeck_core::frontier::Frontier;
 use logdeck_core::load_book::LoadBook;
 use logdeck_core::messages::Unsearched;
-use logdeck_core::query::{DisplayZone, LogQuery, Period, Sort, TimeWindow};
+use logdeck_core::query::{DisplayZone, LogQuery, OnlyClient, Period, Sort, TimeWindow};
 use logdeck_core::sources::Source;
 use logdeck_core::timeline::Timeline;
 use logdeck_core::zone::ZoneRules;
@@ -91,8 +90,8 @@ pub fn Dashboard() -> impl IntoView {
     let set_live = Callback::new(move |live: bool| change(&|q| q.live = live));
     let sort = Signal::derive(move || query.with(|q| q.sort));
     let on_sort = Callback::new(move |column: Column| change(&|q| q.sort = q.sort.toggled(column)));
-    let only_client = Callback::new(move |id: ClientId| {
-        change(&|q| q.client_ids = [id.clone()].into());
+    let only_client = Callback::new(move |only: OnlyClient| {
+        change(&|q| q.only_client(only.clone()));
     });
     let narrow = Callback::new(move |window: TimeWindow| {
         change(&|q| {
