@@ -14,6 +14,8 @@ test('first pages only: the page says how far back it is complete, and Load olde
   await page.goto('/?period=7d&tz=utc');
   await settled(page);
   await expect(page.locator('.frontier-note')).toContainText(/Complete back to .* not loaded yet/);
+  // Why the frontier rests: the background fill's budget (0 rows here) is spent.
+  await expect(page.locator('.frontier-note')).toContainText('Loading in the background stops at 0 rows');
   const frontier = await completeBackTo(page);
   // No row older than the frontier is shown as if the period were complete.
   const times = await rows(page).locator('td:nth-child(1)').allTextContents();

@@ -227,6 +227,12 @@ impl LoadBook {
         self.rows() < budget && self.can_load_older(window)
     }
 
+    /// Whether the background fill has stopped at `budget` rows while older
+    /// pages remain: the page then says why the frontier no longer moves.
+    pub fn fill_stopped(&self, window: TimeWindow, budget: usize) -> bool {
+        !self.is_loading() && self.rows() >= budget && self.can_load_older(window)
+    }
+
     /// The sources whose servers applied some of `query`'s filters alone, and
     /// which: the view does not apply those again to their rows.
     pub fn server_applied(&self, query: &LogQuery) -> HashMap<String, ServerApplied> {
@@ -480,10 +486,30 @@ mod tests {
         assert!(book.frontier(window()).is_complete());
         assert!(!book.is_loading());
         let mut full = LoadBook::default();
-        let fetch = full.sync(wanted("a"), false).fetches[0];
-        full.finish(fetch, Ok(&page(&[990, 980], Some(2))));
+        let fetches = full.sync(wanted("a"), false).fetches;
+        full.finish(fetches[0], Ok(&page(&[990, 980], Some(2))));
         assert!(!full.can_fill(window(), 2), "budget reached");
         assert!(full.fill(window(), 2).is_empty());
+        assert!(
+            !full.fill_stopped(window(), 2),
+            "not while a source is loading"
+        );
+        full.finish(fetches[1], Ok(&page(&[995], None)));
+        assert!(
+            full.fill_stopped(window(), 3),
+            "older pages wait, past the budget"
+        );
+        assert!(
+            !full.fill_stopped(window(), 4),
+            "under the budget the fill goes on"
+        );
+        let older = full.older(window());
+        assert!(
+            !full.fill_stopped(window(), 3),
+            "not while a page is on its way"
+        );
+        full.finish(older[0], Ok(&page(&[970], None)));
+        assert!(!full.fill_stopped(window(), 3), "nothing older remains");
     }
 
     #[test]

@@ -73,6 +73,19 @@ pub struct TimeWindow {
     pub to: DateTime<Utc>,
 }
 
+impl TimeWindow {
+    /// The part of `self` inside `outer`: a chart bar cut by the period's
+    /// edges narrows to what the bar counted, not to its whole span. A window
+    /// wholly outside `outer` shrinks to `outer`'s nearer edge.
+    pub fn within(self, outer: TimeWindow) -> TimeWindow {
+        let from = self.from.clamp(outer.from, outer.to);
+        TimeWindow {
+            from,
+            to: self.to.clamp(from, outer.to),
+        }
+    }
+}
+
 impl Period {
     /// Resolves against an injected `now` and the display `zone`, so tests
     /// and every source agree on one instant.
@@ -154,12 +167,13 @@ pub struct Sort {
 
 impl Sort {
     /// The sort after clicking `column`'s header: the same column flips direction;
-    /// a new column starts newest (time) or smallest (anything else) first.
+    /// a new column starts newest (time) or largest (numbers: the slowest, the
+    /// costliest runs are what one looks for) first, and text in A–Z order.
     pub fn toggled(self, column: Column) -> Sort {
         let descending = if self.column == column {
             !self.descending
         } else {
-            column == Column::Time
+            column == Column::Time || column.is_numeric()
         };
         Sort { column, descending }
     }
@@ -612,10 +626,19 @@ mod tests {
             by_duration,
             Sort {
                 column: Column::Duration,
-                descending: false
-            }
+                descending: true
+            },
+            "the slowest first"
         );
-        assert!(by_duration.toggled(Column::Duration).descending);
+        assert!(!by_duration.toggled(Column::Duration).descending);
+        assert_eq!(
+            newest.toggled(Column::Client),
+            Sort {
+                column: Column::Client,
+                descending: false
+            },
+            "text from A"
+        );
         assert!(
             by_duration.toggled(Column::Time).descending,
             "time starts newest first"
@@ -751,6 +774,30 @@ mod tests {
         );
         assert_eq!(query.selected.as_deref(), Some("make:42"));
         assert_eq!(query.zone, DisplayZone::Utc);
+    }
+
+    #[test]
+    fn a_window_within_another_keeps_only_their_common_part() {
+        let minute = |minute: u32| at(2026, 11, 21, 12, minute);
+        let window = |from, to| TimeWindow {
+            from: minute(from),
+            to: minute(to),
+        };
+        let outer = window(10, 40);
+        assert_eq!(
+            window(0, 30).within(outer),
+            window(10, 30),
+            "a first bar cut by the start"
+        );
+        assert_eq!(
+            window(30, 59).within(outer),
+            window(30, 40),
+            "a last bar past the end"
+        );
+        assert_eq!(window(15, 20).within(outer), window(15, 20));
+        assert_eq!(window(0, 59).within(outer), outer);
+        assert_eq!(window(45, 50).within(outer), window(40, 40));
+        assert_eq!(window(0, 5).within(outer), window(10, 10));
     }
 
     #[test]

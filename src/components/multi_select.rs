@@ -62,8 +62,8 @@ pub fn MultiSelect(
             <fieldset>
                 <legend class="visually-hidden">{label}</legend>
                 <Show when=narrowable>
-                    <input type="search" class="narrow" placeholder=format!("Find a {}…", label.to_lowercase())
-                        aria-label=format!("Find a {}", label.to_lowercase())
+                    <input type="search" class="narrow" placeholder="Find…"
+                        aria-label=format!("Find in the {label} list")
                         prop:value=move || typed.get()
                         on:input=move |ev| typed.set(event_target_value(&ev)) />
                 </Show>

@@ -94,6 +94,11 @@ pub fn Dashboard() -> impl IntoView {
         change(&|q| q.only_client(only.clone()));
     });
     let narrow = Callback::new(move |window: TimeWindow| {
+        // A bar at the period's edge spans time the period does not cover.
+        let window = loads
+            .window
+            .get_untracked()
+            .map_or(window, |period| window.within(period));
         change(&|q| {
             q.period = Period::Absolute {
                 from: window.from,
@@ -413,10 +418,15 @@ fn FrontierNote(
         })
     };
     let can_load = move || frontier.with(|f| !f.holders().is_empty());
+    let stopped = move || {
+        loads.fill_stopped_at().map(|budget| {
+            format!("Loading in the background stops at {budget} rows, to keep the page quick. ")
+        })
+    };
     view! {
         <Show when=move || line().is_some()>
             <p class="frontier-note" role="status">
-                {searched}{line}" "
+                {searched}{line}" "{stopped}
                 <Show when=can_load>
                     <button type="button" class="load-older" on:click=move |_| loads.load_older()
                         disabled=move || loads.is_loading()>"Load older"</button>

@@ -271,6 +271,16 @@ impl Loads {
         self.load_older();
     }
 
+    /// The background fill's budget, when the fill has stopped at it with
+    /// older pages left (tracked): the page says why the frontier rests.
+    pub fn fill_stopped_at(&self) -> Option<usize> {
+        let window = self.window.get()?;
+        let budget = self.budget();
+        self.book
+            .with(|book| book.fill_stopped(window, budget))
+            .then_some(budget)
+    }
+
     fn budget(&self) -> usize {
         if self.unbounded.get_value() {
             usize::MAX
