@@ -67,6 +67,12 @@ test('the CSV has every matching row of every selected source, as the API report
 
   expect(exported.length).toBe(expected.size);
   expect(exported.length).toBeGreaterThan(loaded);
+  // Make's runs whose message was not read in this tab: the page says how many.
+  const unread = exported.filter((row) => row['Source'].startsWith('demo-make') && row['Status details'] === '').length;
+  expect(unread).toBeGreaterThan(1);
+  await expect(page.getByRole('status').filter({ hasText: /Downloaded/ })).toContainText(
+    `${unread} error and warning rows are without their message`,
+  );
   for (const row of exported) {
     const key = `${row['Source']}:${row['Record id']}`;
     // A vendor's own status value is no HTTP code: it is in Status, Code is empty.

@@ -1,5 +1,5 @@
 // The completeness frontier: the merged view never shows partial data as the period.
-import { test, expect, rows, settled } from './helpers';
+import { test, expect, rows, settled, column } from './helpers';
 
 /** The instant in "complete back to …" of the row count, as milliseconds. */
 async function completeBackTo(page: import('@playwright/test').Page): Promise<number> {
@@ -74,4 +74,23 @@ test('sorting partial data by anything but time says it sorts the loaded rows', 
   await page.goto('/?period=7d&tz=utc');
   await settled(page);
   await expect(page.locator('.sort-note')).toHaveCount(0);
+});
+
+test('a source slow with its first page holds no other rows back: it is named, and its rows join when they come', async ({ page }) => {
+  let slowed = 0;
+  await page.route(/\/demo\/aitronos\/v1\/personal-connectors\/logs/, (route) => {
+    if (slowed++ > 0) return route.continue();
+    return route.continue({ headers: { ...route.request().headers(), 'x-api-key': 'fault-slow-9000' } });
+  });
+  await page.goto('/?period=1h&tz=utc&type=dify-workflows,aitronos-connectors');
+  // The others' rows show while the connector runs' first page is late.
+  await expect(page.locator('.row-count')).toContainText(/^\d+ rows? · without 1 source slow to answer/, { timeout: 8_000 });
+  await expect(rows(page).first()).toBeVisible();
+  await expect(page.locator('.frontier-note')).toContainText('1 source is slow to answer: its rows join the table as they arrive.');
+  await expect(page.locator('.sources.attention .source.late')).toContainText('slow to answer');
+  expect(new Set(await column(page, 3))).not.toContain('Aitronos connectors');
+  // It answers: its rows join and the count is bare again.
+  await expect(page.locator('.source.loading')).toHaveCount(0, { timeout: 15_000 });
+  await expect(page.locator('.row-count')).toHaveText(/^\s*\d+ rows?\s*$/, { timeout: 15_000 });
+  await expect.poll(async () => new Set(await column(page, 3)).has('Aitronos connectors'), { timeout: 10_000 }).toBe(true);
 });

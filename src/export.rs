@@ -141,14 +141,22 @@ pub struct ExportRequest {
     pub messages: MessageBook,
 }
 
+/// A finished export.
+pub struct Exported {
+    pub blob: Blob,
+    pub rows: usize,
+    /// Rows written without the message their source reads by a call per row
+    /// (failed Make runs not read in this tab): the page says how many.
+    pub without_message: usize,
+}
+
 /// Exports every row the request's query selects over its window. `progress` is
-/// updated as pages arrive; aborting `signal` cancels. Returns the finished file
-/// and its row count.
+/// updated as pages arrive; aborting `signal` cancels.
 pub async fn export(
     request: ExportRequest,
     progress: RwSignal<Vec<SourceProgress>>,
     signal: AbortSignal,
-) -> Result<(Blob, usize), ExportError> {
+) -> Result<Exported, ExportError> {
     let ExportRequest {
         sources,
         query,
@@ -193,9 +201,15 @@ pub async fn export(
             .collect(),
     );
 
+    let reads_later: std::collections::HashMap<String, &Source> = sources
+        .iter()
+        .filter(|source| source.reads_messages_later())
+        .map(|source| (source.id(), source))
+        .collect();
     let parts = Array::new();
     let mut writer = Writer::new(format, zone);
     let mut written = 0usize;
+    let mut without_message = 0usize;
     loop {
         if let Some((index, position)) = merge.wanting() {
             let mut page = fetch_page(&sources[index], &query, window, position, &signal).await?;
@@ -218,6 +232,13 @@ pub async fn export(
         if query.matches_except(&record, skip) {
             writer.write(&record);
             written += 1;
+            if record.message.is_none()
+                && reads_later
+                    .get(&record.source)
+                    .is_some_and(|source| source.reads_messages_later_for(record.status))
+            {
+                without_message += 1;
+            }
             if written % CHUNK_ROWS == 0 {
                 parts.push(&Uint8Array::from(writer.chunk().as_slice()));
             }
@@ -228,7 +249,11 @@ pub async fn export(
     options.set_type(format.mime());
     let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options)
         .map_err(|_| ExportError::Browser("The browser could not assemble the file."))?;
-    Ok((blob, written))
+    Ok(Exported {
+        blob,
+        rows: written,
+        without_message,
+    })
 }
 
 /// One page, through the source's lane: the scheduler keeps to its budget and

@@ -32,6 +32,10 @@ pub enum Reach {
     /// Its last request failed: nothing more arrives until a retry. It does not
     /// hold the others back, but the view says its rows are missing.
     Failed,
+    /// Nothing loaded yet, and its first page is late: like a failed source it
+    /// does not hold the others back while the view says its rows are missing;
+    /// its rows join when they arrive, and it then holds the frontier as any.
+    Late,
 }
 
 /// How far back the merged view is complete, and what it is missing.
@@ -47,6 +51,9 @@ pub struct Frontier {
     incomplete: usize,
     /// How many sources failed; their rows are missing from the whole view.
     failed: usize,
+    /// How many sources are late with their first page; their rows are
+    /// missing until it comes.
+    late: usize,
     /// The incomplete sources' exact counts, summed; `None` when one of them
     /// gives none.
     incomplete_total: Option<u64>,
@@ -97,6 +104,10 @@ impl Frontier {
                 .iter()
                 .filter(|coverage| coverage.state == Reach::Failed)
                 .count(),
+            late: coverages
+                .iter()
+                .filter(|coverage| coverage.state == Reach::Late)
+                .count(),
             archive_synced_to: None,
             held_by_archive: false,
         }
@@ -134,7 +145,10 @@ impl Frontier {
 
     /// Whether every selected source has loaded the whole period.
     pub fn is_complete(&self) -> bool {
-        self.back_to.is_none() && self.failed == 0 && self.archive_synced_to.is_none()
+        self.back_to.is_none()
+            && self.failed == 0
+            && self.late == 0
+            && self.archive_synced_to.is_none()
     }
 
     /// The oldest instant the view may show as complete; `None` when the rows
@@ -182,6 +196,10 @@ impl Frontier {
             line.push_str(" · without ");
             line.push_str(&sources(self.failed, "failed source"));
         }
+        if self.late > 0 {
+            line.push_str(" · without ");
+            line.push_str(&sources(self.late, "source slow to answer"));
+        }
         line
     }
 
@@ -217,11 +235,17 @@ impl Frontier {
                 "Rows of {n} failed sources are missing until they answer."
             )),
         };
-        match (older, failed) {
-            (None, None) => None,
-            (Some(line), None) | (None, Some(line)) => Some(line),
-            (Some(older), Some(failed)) => Some(format!("{older} {failed}")),
-        }
+        let late = match self.late {
+            0 => None,
+            1 => Some(
+                "1 source is slow to answer: its rows join the table as they arrive.".to_owned(),
+            ),
+            n => Some(format!(
+                "{n} sources are slow to answer: their rows join the table as they arrive."
+            )),
+        };
+        let lines: Vec<String> = [older, failed, late].into_iter().flatten().collect();
+        (!lines.is_empty()).then(|| lines.join(" "))
     }
 
     /// What the volume chart's legend says its bars leave out; `None` when every
@@ -246,6 +270,12 @@ impl Frontier {
                 sources(self.failed, "failed source")
             ));
         }
+        if self.late > 0 {
+            notes.push(format!(
+                "Every bar is without {} for now.",
+                sources(self.late, "source slow to answer")
+            ));
+        }
         (!notes.is_empty()).then(|| notes.join(" "))
     }
 
@@ -265,6 +295,7 @@ impl Frontier {
             holders: vec![0],
             incomplete: 1,
             failed: 0,
+            late: 0,
             incomplete_total: None,
             archive_synced_to: None,
             held_by_archive: false,
@@ -377,6 +408,7 @@ mod tests {
                 holders: vec![1],
                 incomplete: 2,
                 failed: 0,
+                late: 0,
                 incomplete_total: None,
                 archive_synced_to: None,
                 held_by_archive: false,
@@ -415,6 +447,43 @@ mod tests {
         let frontier = Frontier::of(window(), &[partial(10), nothing_yet]);
         assert_eq!(frontier.back_to(), Some(minute(1000)));
         assert_eq!(frontier.holders(), [1]);
+    }
+
+    #[test]
+    fn a_source_late_with_its_first_page_holds_nobody_back_and_is_named_missing() {
+        let utc = ZoneRules::utc();
+        let late = Coverage {
+            oldest: None,
+            state: Reach::Late,
+            total: None,
+        };
+        let frontier = Frontier::of(window(), &[done(Some(5)), late]);
+        assert_eq!(frontier.back_to(), None, "the answered source shows whole");
+        assert!(!frontier.is_complete());
+        assert!(frontier.holders().is_empty());
+        assert_eq!(
+            frontier.count_line(7, 7, &utc),
+            "7 rows · without 1 source slow to answer"
+        );
+        assert_eq!(
+            frontier.missing_line(&utc).as_deref(),
+            Some("1 source is slow to answer: its rows join the table as they arrive.")
+        );
+        assert_eq!(
+            frontier.chart_note().as_deref(),
+            Some("Every bar is without 1 source slow to answer for now.")
+        );
+        // Once it has rows it is partial like any other and holds the frontier.
+        let arrived = Frontier::of(window(), &[done(Some(5)), partial(900)]);
+        assert_eq!(arrived.back_to(), Some(minute(900)));
+        let two = Frontier::of(window(), &[late, late, failed(None)]);
+        assert_eq!(
+            two.missing_line(&utc).as_deref(),
+            Some(
+                "Rows of 1 failed source are missing until it answers. \
+                 2 sources are slow to answer: their rows join the table as they arrive."
+            )
+        );
     }
 
     #[test]

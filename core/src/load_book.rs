@@ -42,12 +42,23 @@ pub struct SourceLoad {
     pub total: Option<u64>,
     /// Whether that count is the view's: the server applies every filter.
     pub counts_exactly: bool,
+    /// Asked for its first page a while ago and still without an answer (a
+    /// slow vendor, or one whose rate limit makes it wait): meanwhile it does
+    /// not hold the others' rows back, and the view says its rows are missing.
+    pub late: bool,
     /// Identifies what was asked first (a remote source's
     /// [`crate::sources::Source::load_identity`]; for a file, its name, window
     /// and opening): a query change that leaves it unchanged keeps the rows.
     identity: String,
     /// The request in flight; answers carrying another token are stale.
     token: u64,
+}
+
+impl SourceLoad {
+    /// Loading, late, and nothing loaded: see [`SourceLoad::late`].
+    pub fn is_late(&self) -> bool {
+        self.late && self.state == LoadState::Loading && self.oldest.is_none()
+    }
 }
 
 /// How a source enters a sync.
@@ -142,6 +153,7 @@ impl LoadBook {
                 skipped: Skipped::default(),
                 total: None,
                 counts_exactly,
+                late: false,
                 identity,
                 token,
             });
@@ -174,6 +186,7 @@ impl LoadBook {
                     total: load.total.filter(|_| load.counts_exactly),
                     oldest: load.oldest,
                     state: match load.state {
+                        LoadState::Loading if load.is_late() => Reach::Late,
                         LoadState::Ready { next: None } => Reach::Complete,
                         LoadState::Ready { next: Some(_) } | LoadState::Loading => Reach::Partial,
                         LoadState::Failed { .. } => Reach::Failed,
@@ -276,6 +289,26 @@ impl LoadBook {
             .map(|load| &load.source)
     }
 
+    /// Whether `fetch`, a first page, is still unanswered: its load is then
+    /// late ([`SourceLoad::late`]) once the page has waited long enough.
+    pub fn still_awaits(&self, fetch: Fetch) -> bool {
+        self.loads.iter().any(|load| {
+            load.token == fetch.token
+                && load.state == LoadState::Loading
+                && load.oldest.is_none()
+                && !load.late
+        })
+    }
+
+    /// Marks the load awaiting `fetch` as late (see [`LoadBook::still_awaits`]).
+    pub fn mark_late(&mut self, fetch: Fetch) {
+        if self.still_awaits(fetch) {
+            if let Some(load) = self.loads.iter_mut().find(|l| l.token == fetch.token) {
+                load.late = true;
+            }
+        }
+    }
+
     /// Records the outcome of the request `fetch`: its page, or the error. Returns
     /// `false` (and changes nothing) for a superseded request, whose rows must be
     /// dropped.
@@ -283,6 +316,7 @@ impl LoadBook {
         let Some(load) = self.loads.iter_mut().find(|l| l.token == fetch.token) else {
             return false;
         };
+        load.late = false;
         match outcome {
             Ok(page) => {
                 load.rows += page.records.len();
@@ -510,6 +544,32 @@ mod tests {
         );
         full.finish(older[0], Ok(&page(&[970], None)));
         assert!(!full.fill_stopped(window(), 3), "nothing older remains");
+    }
+
+    #[test]
+    fn a_first_page_gone_late_stops_holding_the_others_back_until_it_arrives() {
+        let mut book = LoadBook::default();
+        let fetches = book.sync(wanted("a"), false).fetches;
+        book.finish(fetches[0], Ok(&page(&[990, 980], None)));
+        // Dify has answered nothing: it holds the view at the period's end.
+        assert_eq!(book.frontier(window()).back_to(), Some(window().to));
+        assert!(book.still_awaits(fetches[1]));
+        assert!(!book.still_awaits(fetches[0]), "answered");
+        book.mark_late(fetches[1]);
+        assert!(book.loads()[1].is_late());
+        assert!(!book.still_awaits(fetches[1]), "marked once");
+        let frontier = book.frontier(window());
+        assert_eq!(frontier.back_to(), None, "Make's rows show whole meanwhile");
+        assert!(!frontier.is_complete());
+        // Its page arrives: it holds the frontier at its oldest row as any source.
+        book.finish(fetches[1], Ok(&page(&[995, 900], Some(2))));
+        assert!(!book.loads()[1].is_late());
+        assert_eq!(book.frontier(window()).back_to(), Some(minute(900)));
+        // A superseded request marks nothing.
+        let next = book.sync(wanted("b"), false).fetches;
+        book.mark_late(fetches[1]);
+        assert!(book.loads().iter().all(|load| !load.late));
+        assert!(book.still_awaits(next[0]));
     }
 
     #[test]

@@ -74,7 +74,11 @@ pub fn ExportPanel(
             };
             let result = export::export(request, progress, signal).await;
             state.set(match result {
-                Ok((blob, rows)) => {
+                Ok(export::Exported {
+                    blob,
+                    rows,
+                    without_message,
+                }) => {
                     let name = csv_file::file_name(
                         &statuses,
                         &kinds,
@@ -83,9 +87,12 @@ pub fn ExportPanel(
                         format.extension(),
                     );
                     match export::save(&blob, &name) {
-                        Ok(()) => {
-                            ExportState::Done(done_message(rows, &name, &progress.get_untracked()))
-                        }
+                        Ok(()) => ExportState::Done(done_message(
+                            rows,
+                            without_message,
+                            &name,
+                            &progress.get_untracked(),
+                        )),
                         Err(error) => ExportState::Failed(error.to_string()),
                     }
                 }
@@ -130,21 +137,36 @@ pub fn ExportPanel(
     }
 }
 
-/// "Downloaded N rows as F.", naming the sources whose unreadable rows are not in it.
-fn done_message(rows: usize, name: &str, progress: &[SourceProgress]) -> String {
+/// "Downloaded N rows as F.", naming the sources whose unreadable rows are not
+/// in it, and how many rows lack a message read by a call per row.
+fn done_message(
+    rows: usize,
+    without_message: usize,
+    name: &str,
+    progress: &[SourceProgress],
+) -> String {
     let skipped: Vec<String> = progress
         .iter()
         .filter(|p| p.skipped > 0)
         .map(|p| format!("{}: {}", p.label, p.skipped))
         .collect();
-    if skipped.is_empty() {
-        format!("Downloaded {rows} rows as {name}.")
-    } else {
-        format!(
-            "Downloaded {rows} rows as {name}. Rows that could not be read are not in it ({}).",
+    let mut message = format!("Downloaded {rows} rows as {name}.");
+    if !skipped.is_empty() {
+        message.push_str(&format!(
+            " Rows that could not be read are not in it ({}).",
             skipped.join(", ")
-        )
+        ));
     }
+    match without_message {
+        0 => {}
+        1 => message.push_str(
+            " 1 error or warning row is without its message: the message is read by a call of its own, not made for the export.",
+        ),
+        n => message.push_str(&format!(
+            " {n} error and warning rows are without their message: each is read by a call of its own, not made for the export."
+        )),
+    }
+    message
 }
 
 /// Opens CSV snapshots (Logdeck's export or the API platform's) as file sources.

@@ -15,14 +15,15 @@ use logdeck_core::zone::ZoneRules;
 
 /// Whether a source's line must stay in view rather than fold into the summary.
 fn needs_attention(load: &SourceLoad) -> bool {
-    matches!(load.state, LoadState::Failed { .. }) || load.skipped.count > 0
+    matches!(load.state, LoadState::Failed { .. }) || load.skipped.count > 0 || load.is_late()
 }
 
 /// "8 sources · 5 833 rows loaded · 2 loading · 3 with older pages"; `rows`
 /// is what the timeline holds, so rows live mode added count too, each once.
 fn summary(loads: &[SourceLoad], rows: usize) -> String {
     let count = |wanted: fn(&LoadState) -> bool| loads.iter().filter(|l| wanted(&l.state)).count();
-    let loading = count(|state| *state == LoadState::Loading);
+    let late = loads.iter().filter(|load| load.is_late()).count();
+    let loading = count(|state| *state == LoadState::Loading) - late;
     let older = count(|state| matches!(state, LoadState::Ready { next: Some(_) }));
     let failed = count(|state| matches!(state, LoadState::Failed { .. }));
     let noun = if loads.len() == 1 {
@@ -33,6 +34,7 @@ fn summary(loads: &[SourceLoad], rows: usize) -> String {
     let mut line = format!("{} {noun} · {rows} rows loaded", loads.len());
     for (n, what) in [
         (loading, "loading"),
+        (late, "slow to answer"),
         (older, "with older pages"),
         (failed, "failed"),
     ] {
@@ -131,6 +133,12 @@ fn SourceEntry(
     });
     let lane = load.source.lane().map(|(lane, _)| lane);
     match load.state {
+        LoadState::Loading if load.is_late() => view! {
+            <li class="source loading late" aria-busy="true">
+                {label}": slow to answer — its rows join the table as they arrive…"<RateLimitNote lane />
+            </li>
+        }
+        .into_any(),
         LoadState::Loading => view! {
             <li class="source loading" aria-busy="true">{label}": loading…"<RateLimitNote lane /></li>
         }

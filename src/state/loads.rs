@@ -71,6 +71,10 @@ pub struct Loads {
 /// How long answers wait to be taken in together: under a frame.
 const TAKE_IN_AFTER: std::time::Duration = std::time::Duration::from_millis(12);
 
+/// How long a source's first page may take before the others' rows show
+/// without it: most vendors answer a page within a second or two.
+const FIRST_PAGE_LATE: std::time::Duration = std::time::Duration::from_secs(3);
+
 impl Default for Loads {
     fn default() -> Self {
         Loads::new()
@@ -177,7 +181,26 @@ impl Loads {
         }
         for fetch in plan.fetches {
             self.fetch(fetch, query.clone(), window, Priority::Visible);
+            self.mark_late_after(fetch);
         }
+    }
+
+    /// A first page still unanswered after [`FIRST_PAGE_LATE`] makes its
+    /// source late: the others' rows then show without waiting for it, and
+    /// the page names it (the core's `Reach::Late`).
+    fn mark_late_after(&self, fetch: Fetch) {
+        let book = self.book;
+        set_timeout(
+            move || {
+                if book
+                    .try_with_untracked(|book| book.still_awaits(fetch))
+                    .unwrap_or(false)
+                {
+                    book.try_update(|book| book.mark_late(fetch));
+                }
+            },
+            FIRST_PAGE_LATE,
+        );
     }
 
     /// Adds (or replaces) a snapshot; the next sync shows its rows.
