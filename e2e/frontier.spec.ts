@@ -84,10 +84,10 @@ test('a source slow with its first page holds no other rows back: it is named, a
   });
   await page.goto('/?period=1h&tz=utc&type=dify-workflows,aitronos-connectors');
   // The others' rows show while the connector runs' first page is late.
-  await expect(page.locator('.row-count')).toContainText(/^\d+ rows? · without 1 source slow to answer/, { timeout: 8_000 });
+  await expect(page.locator('.row-count')).toContainText(/^\d+ rows? · without 1 source still loading/, { timeout: 8_000 });
   await expect(rows(page).first()).toBeVisible();
-  await expect(page.locator('.frontier-note')).toContainText('1 source is slow to answer: its rows join the table as they arrive.');
-  await expect(page.locator('.sources.attention .source.late')).toContainText('slow to answer');
+  await expect(page.locator('.frontier-note')).toContainText('Rows of 1 source still loading are not shown yet: they join the table with its first page.');
+  await expect(page.locator('.sources.attention .source.late')).toContainText('no first page yet');
   expect(new Set(await column(page, 3))).not.toContain('Aitronos connectors');
   // It answers: its rows join and the count is bare again.
   await expect(page.locator('.source.loading')).toHaveCount(0, { timeout: 15_000 });

@@ -143,7 +143,9 @@ pub struct ExportRequest {
 
 /// A finished export.
 pub struct Exported {
+    /// The file.
     pub blob: Blob,
+    /// Rows written.
     pub rows: usize,
     /// Rows written without the message their source reads by a call per row
     /// (failed Make runs not read in this tab): the page says how many.
@@ -201,7 +203,7 @@ pub async fn export(
             .collect(),
     );
 
-    let reads_later: std::collections::HashMap<String, &Source> = sources
+    let readers: std::collections::HashMap<String, &Source> = sources
         .iter()
         .filter(|source| source.reads_messages_later())
         .map(|source| (source.id(), source))
@@ -232,10 +234,9 @@ pub async fn export(
         if query.matches_except(&record, skip) {
             writer.write(&record);
             written += 1;
-            if record.message.is_none()
-                && reads_later
-                    .get(&record.source)
-                    .is_some_and(|source| source.reads_messages_later_for(record.status))
+            if readers
+                .get(&record.source)
+                .is_some_and(|source| messages.lacks(source, &record))
             {
                 without_message += 1;
             }

@@ -69,31 +69,42 @@ impl RowValues {
 /// a page costs its own rows rather than a rescan of every row loaded.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RowValueCounts {
-    kinds: BTreeMap<CollectionType, usize>,
-    statuses: BTreeMap<(CollectionType, Status), usize>,
-    /// Every client, by collection type: the cap on what is offered applies
-    /// when reading, so a row's removal always undoes its addition.
-    clients: BTreeMap<CollectionType, BTreeMap<String, usize>>,
-    collections: BTreeMap<CollectionType, BTreeMap<String, usize>>,
+    /// By collection type, in [`CollectionType::ALL`]'s order.
+    kinds: [KindCounts; CollectionType::ALL.len()],
     events: BTreeMap<String, usize>,
     /// With the name first seen beside each.
     client_ids: BTreeMap<ClientId, (Option<String>, usize)>,
 }
 
+/// One collection type's rows, statuses, clients and collections.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct KindCounts {
+    rows: usize,
+    /// By [`Status::ALL`]'s order.
+    statuses: [usize; Status::ALL.len()],
+    /// Every client: the cap on what is offered applies when reading, so a
+    /// row's removal always undoes its addition.
+    clients: BTreeMap<String, usize>,
+    collections: BTreeMap<String, usize>,
+}
+
+fn position<T: PartialEq>(all: &[T], value: &T) -> usize {
+    all.iter().position(|item| item == value).unwrap_or(0)
+}
+
 impl RowValueCounts {
+    fn of_kind(&mut self, kind: CollectionType) -> &mut KindCounts {
+        &mut self.kinds[position(&CollectionType::ALL, &kind)]
+    }
+
     pub fn add(&mut self, record: &LogRecord) {
-        *self.kinds.entry(record.kind).or_default() += 1;
-        *self
-            .statuses
-            .entry((record.kind, record.status))
-            .or_default() += 1;
+        let kind = self.of_kind(record.kind);
+        kind.rows += 1;
+        kind.statuses[position(&Status::ALL, &record.status)] += 1;
         if let Some(client) = &record.client {
-            count(self.clients.entry(record.kind).or_default(), client);
+            count(&mut kind.clients, client);
         }
-        count(
-            self.collections.entry(record.kind).or_default(),
-            &record.collection,
-        );
+        count(&mut kind.collections, &record.collection);
         if let Some(event) = record
             .name
             .as_ref()
@@ -114,12 +125,14 @@ impl RowValueCounts {
 
     /// Takes back [`RowValueCounts::add`] of `record` (a row replaced or gone).
     pub fn remove(&mut self, record: &LogRecord) {
-        uncount(&mut self.kinds, &record.kind);
-        uncount(&mut self.statuses, &(record.kind, record.status));
+        let kind = self.of_kind(record.kind);
+        kind.rows = kind.rows.saturating_sub(1);
+        let status = &mut kind.statuses[position(&Status::ALL, &record.status)];
+        *status = status.saturating_sub(1);
         if let Some(client) = &record.client {
-            uncount_of_kind(&mut self.clients, record.kind, client);
+            uncount(&mut kind.clients, client.as_str());
         }
-        uncount_of_kind(&mut self.collections, record.kind, &record.collection);
+        uncount(&mut kind.collections, record.collection.as_str());
         if let Some(event) = record
             .name
             .as_ref()
@@ -140,19 +153,35 @@ impl RowValueCounts {
     /// The values with rows, sorted; clients the first [`MAX_CLIENT_OPTIONS`]
     /// of each collection type, client ids the first of all.
     pub fn values(&self) -> RowValues {
-        let of_kind = |counts: &BTreeMap<CollectionType, BTreeMap<String, usize>>, cap: usize| {
-            counts
-                .iter()
-                .flat_map(|(kind, values)| {
-                    values.keys().take(cap).map(|value| (*kind, value.clone()))
+        let present = || {
+            CollectionType::ALL
+                .into_iter()
+                .zip(&self.kinds)
+                .filter(|(_, counts)| counts.rows > 0)
+        };
+        let of_kind = |values: fn(&KindCounts) -> &BTreeMap<String, usize>, cap: usize| {
+            present()
+                .flat_map(|(kind, counts)| {
+                    values(counts)
+                        .keys()
+                        .take(cap)
+                        .map(move |value| (kind, value.clone()))
                 })
                 .collect()
         };
         RowValues {
-            kinds: self.kinds.keys().copied().collect(),
-            statuses: self.statuses.keys().copied().collect(),
-            clients: of_kind(&self.clients, MAX_CLIENT_OPTIONS),
-            collections: of_kind(&self.collections, usize::MAX),
+            kinds: present().map(|(kind, _)| kind).collect(),
+            statuses: present()
+                .flat_map(|(kind, counts)| {
+                    Status::ALL
+                        .into_iter()
+                        .zip(counts.statuses)
+                        .filter(|(_, rows)| *rows > 0)
+                        .map(move |(status, _)| (kind, status))
+                })
+                .collect(),
+            clients: of_kind(|counts| &counts.clients, MAX_CLIENT_OPTIONS),
+            collections: of_kind(|counts| &counts.collections, usize::MAX),
             events: self.events.keys().cloned().collect(),
             client_ids: self
                 .client_ids
@@ -169,19 +198,6 @@ fn count(counts: &mut BTreeMap<String, usize>, value: &str) {
         Some(rows) => *rows += 1,
         None => {
             counts.insert(value.to_owned(), 1);
-        }
-    }
-}
-
-fn uncount_of_kind(
-    counts: &mut BTreeMap<CollectionType, BTreeMap<String, usize>>,
-    kind: CollectionType,
-    value: &str,
-) {
-    if let Some(values) = counts.get_mut(&kind) {
-        uncount(values, value);
-        if values.is_empty() {
-            counts.remove(&kind);
         }
     }
 }
@@ -207,7 +223,8 @@ pub struct FilterOptions {
     /// Those the collection types in view can have, and the chosen ones.
     pub statuses: Vec<Status>,
     /// Those of the chosen collection types (of every type when none is
-    /// chosen), at most [`MAX_CLIENT_OPTIONS`].
+    /// chosen): each type's first [`MAX_CLIENT_OPTIONS`] from the rows, and
+    /// every one the vendors announce.
     pub clients: Vec<String>,
     /// Those of the chosen collection types.
     pub collections: Vec<String>,
@@ -299,7 +316,7 @@ impl FilterOptions {
             events: events.into_iter().collect(),
             types: types.into_iter().collect(),
             statuses: statuses.into_iter().collect(),
-            clients: clients.into_iter().take(MAX_CLIENT_OPTIONS).collect(),
+            clients: clients.into_iter().collect(),
             collections: collections.into_iter().collect(),
             capabilities,
         }
@@ -343,7 +360,17 @@ impl FilterOptions {
                 .join(", ")
         };
         match (applies.len(), excluded.len()) {
-            (_, 0) | (0, _) => None,
+            // Chosen, yet no type in view has it: say which types do.
+            (0, _) => {
+                let elsewhere: Vec<CollectionType> = self
+                    .types
+                    .iter()
+                    .copied()
+                    .filter(|kind| kind.statuses().contains(&status))
+                    .collect();
+                (!elsewhere.is_empty()).then(|| format!("{} only", labels(&elsewhere)))
+            }
+            (_, 0) => None,
             (1, _) => Some(format!("{} only", labels(&applies))),
             _ => Some(format!("not {}", labels(&excluded))),
         }
@@ -353,17 +380,27 @@ impl FilterOptions {
 /// Lists longer than this offer a box that narrows them.
 pub const NARROWABLE_CHOICES: usize = 10;
 
+/// Whether a list of `count` choices offers its narrowing box.
+pub fn is_narrowable(count: usize) -> bool {
+    count > NARROWABLE_CHOICES
+}
+
 /// The checkboxes a multi-value filter lists: its `options` (`(value, label)`)
 /// whose label holds `typed` (any case), and every `selected` value whatever
 /// was typed, so a choice can always be seen and undone, even when no loaded
-/// row carries it.
-pub fn listed_choices<'a>(
+/// row carries it. What was typed counts only while the list is long enough
+/// to show the box it was typed in (a list that shrank cannot hide its rest
+/// behind text no longer seen).
+pub fn listed_choices(
     options: &[(String, String)],
-    selected: impl IntoIterator<Item = &'a String>,
+    selected: &BTreeSet<String>,
     typed: &str,
 ) -> Vec<(String, String)> {
-    let selected: BTreeSet<&String> = selected.into_iter().collect();
-    let typed = typed.trim().to_lowercase();
+    let typed = if is_narrowable(options.len()) {
+        typed.trim().to_lowercase()
+    } else {
+        String::new()
+    };
     let mut listed: Vec<(String, String)> = options
         .iter()
         .filter(|(value, label)| {
@@ -614,6 +651,11 @@ mod tests {
         };
         let chosen = FilterOptions::build(&sources(), &rows, &announced, &query);
         assert!(chosen.statuses.contains(&Status::Event));
+        assert_eq!(
+            chosen.status_scope(Status::Event).as_deref(),
+            Some("Make audit log only"),
+            "it says where it applies"
+        );
     }
 
     fn option(value: &str) -> crate::adapters::make_audit::FilterOption {
@@ -650,35 +692,47 @@ mod tests {
             .clients
             .iter()
             .all(|c| c.starts_with("DifyWorkflows")));
+        // Every type keeps its share, whatever its names sort as.
         let all = FilterOptions::build(&[], &rows, &RowValues::default(), &LogQuery::default());
-        assert_eq!(all.clients.len(), MAX_CLIENT_OPTIONS);
+        assert_eq!(all.clients.len(), 2 * MAX_CLIENT_OPTIONS);
     }
 
     #[test]
     fn typing_narrows_the_listed_choices_but_never_hides_a_selected_one() {
-        let options: Vec<(String, String)> =
-            [("a", "Ada Lovelace"), ("g", "Grace Hopper"), ("k", "Ken")]
-                .iter()
-                .map(|(v, l)| (v.to_string(), l.to_string()))
-                .collect();
+        let named = [("a", "Ada Lovelace"), ("g", "Grace Hopper"), ("k", "Ken")];
+        let mut options: Vec<(String, String)> = named
+            .iter()
+            .map(|(v, l)| (v.to_string(), l.to_string()))
+            .collect();
+        let short = options.clone();
+        options.extend((0..NARROWABLE_CHOICES).map(|i| (format!("z{i}"), format!("Zed {i}"))));
         let values = |listed: Vec<(String, String)>| {
             listed
                 .into_iter()
                 .map(|(value, _)| value)
                 .collect::<Vec<_>>()
         };
-        let none: [String; 0] = [];
-        assert_eq!(values(listed_choices(&options, &none, "")), ["a", "g", "k"]);
+        let none = BTreeSet::new();
+        assert_eq!(
+            values(listed_choices(&options, &none, "")).len(),
+            options.len()
+        );
         assert_eq!(values(listed_choices(&options, &none, " HOP ")), ["g"]);
         assert_eq!(
             values(listed_choices(&options, &none, "zz")),
             Vec::<String>::new()
         );
-        let chosen = ["k".to_owned(), "gone".to_owned()];
+        let chosen: BTreeSet<String> = ["k".to_owned(), "gone".to_owned()].into();
         assert_eq!(
             values(listed_choices(&options, &chosen, "hop")),
             ["g", "k", "gone"],
             "chosen ones stay, in place, and one no row carries is added"
+        );
+        assert!(!is_narrowable(short.len()) && is_narrowable(options.len()));
+        assert_eq!(
+            values(listed_choices(&short, &none, "hop")),
+            ["a", "g", "k"],
+            "a short list has no box: text typed earlier narrows nothing"
         );
     }
 

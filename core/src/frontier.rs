@@ -90,16 +90,20 @@ impl Frontier {
                 .map(|(index, _)| *index)
                 .collect(),
             incomplete: partial.len(),
-            incomplete_total: (!partial.is_empty())
-                .then(|| {
-                    coverages
-                        .iter()
-                        .filter(|coverage| coverage.state == Reach::Partial)
-                        .try_fold(0u64, |sum, coverage| {
-                            Some(sum.saturating_add(coverage.total?))
-                        })
-                })
-                .flatten(),
+            // A late source's count is not in yet: no total while one is.
+            incomplete_total: (!partial.is_empty()
+                && !coverages
+                    .iter()
+                    .any(|coverage| coverage.state == Reach::Late))
+            .then(|| {
+                coverages
+                    .iter()
+                    .filter(|coverage| coverage.state == Reach::Partial)
+                    .try_fold(0u64, |sum, coverage| {
+                        Some(sum.saturating_add(coverage.total?))
+                    })
+            })
+            .flatten(),
             failed: coverages
                 .iter()
                 .filter(|coverage| coverage.state == Reach::Failed)
@@ -198,7 +202,7 @@ impl Frontier {
         }
         if self.late > 0 {
             line.push_str(" · without ");
-            line.push_str(&sources(self.late, "source slow to answer"));
+            line.push_str(&sources(self.late, "source still loading"));
         }
         line
     }
@@ -238,10 +242,10 @@ impl Frontier {
         let late = match self.late {
             0 => None,
             1 => Some(
-                "1 source is slow to answer: its rows join the table as they arrive.".to_owned(),
+                "Rows of 1 source still loading are not shown yet: they join the table with its first page.".to_owned(),
             ),
             n => Some(format!(
-                "{n} sources are slow to answer: their rows join the table as they arrive."
+                "Rows of {n} sources still loading are not shown yet: they join the table with their first pages."
             )),
         };
         let lines: Vec<String> = [older, failed, late].into_iter().flatten().collect();
@@ -273,7 +277,7 @@ impl Frontier {
         if self.late > 0 {
             notes.push(format!(
                 "Every bar is without {} for now.",
-                sources(self.late, "source slow to answer")
+                sources(self.late, "source still loading")
             ));
         }
         (!notes.is_empty()).then(|| notes.join(" "))
@@ -463,15 +467,15 @@ mod tests {
         assert!(frontier.holders().is_empty());
         assert_eq!(
             frontier.count_line(7, 7, &utc),
-            "7 rows · without 1 source slow to answer"
+            "7 rows · without 1 source still loading"
         );
         assert_eq!(
             frontier.missing_line(&utc).as_deref(),
-            Some("1 source is slow to answer: its rows join the table as they arrive.")
+            Some("Rows of 1 source still loading are not shown yet: they join the table with its first page.")
         );
         assert_eq!(
             frontier.chart_note().as_deref(),
-            Some("Every bar is without 1 source slow to answer for now.")
+            Some("Every bar is without 1 source still loading for now.")
         );
         // Once it has rows it is partial like any other and holds the frontier.
         let arrived = Frontier::of(window(), &[done(Some(5)), partial(900)]);
@@ -481,7 +485,7 @@ mod tests {
             two.missing_line(&utc).as_deref(),
             Some(
                 "Rows of 1 failed source are missing until it answers. \
-                 2 sources are slow to answer: their rows join the table as they arrive."
+                 Rows of 2 sources still loading are not shown yet: they join the table with their first pages."
             )
         );
     }

@@ -12,6 +12,11 @@ use crate::frontier::{Coverage, Frontier, Reach};
 use crate::query::{LogQuery, TimeWindow};
 use crate::sources::{Source, SourceError};
 
+/// How long a source's first page may take before the others' rows show
+/// without it, in milliseconds: most vendors answer a page within a second or
+/// two (a page waiting for its turn in a rate budget counts too).
+pub const FIRST_PAGE_LATE_MS: u64 = 3_000;
+
 /// Where one source's load stands.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LoadState {
@@ -236,14 +241,28 @@ impl LoadBook {
     }
 
     /// Whether [`LoadBook::fill`] has anything to ask, without changing the book.
+    /// Not while a source is late: its first page will pull the frontier back
+    /// to where it reaches, and the budget must still be there to page it on.
     pub fn can_fill(&self, window: TimeWindow, budget: usize) -> bool {
-        self.rows() < budget && self.can_load_older(window)
+        self.rows() < budget && !self.any_late() && self.can_load_older(window)
+    }
+
+    fn any_late(&self) -> bool {
+        self.loads.iter().any(SourceLoad::is_late)
+    }
+
+    /// Whether a source other than a late one is loading: what "Load older"
+    /// and the like wait for (a late source may take long, and holds nobody).
+    pub fn is_busy(&self) -> bool {
+        self.loads
+            .iter()
+            .any(|load| load.state == LoadState::Loading && !load.is_late())
     }
 
     /// Whether the background fill has stopped at `budget` rows while older
     /// pages remain: the page then says why the frontier no longer moves.
     pub fn fill_stopped(&self, window: TimeWindow, budget: usize) -> bool {
-        !self.is_loading() && self.rows() >= budget && self.can_load_older(window)
+        !self.is_busy() && self.rows() >= budget && self.can_load_older(window)
     }
 
     /// The sources whose servers applied some of `query`'s filters alone, and
@@ -289,8 +308,9 @@ impl LoadBook {
             .map(|load| &load.source)
     }
 
-    /// Whether `fetch`, a first page, is still unanswered: its load is then
-    /// late ([`SourceLoad::late`]) once the page has waited long enough.
+    /// Whether `fetch`, a load's first page (or the retry of a failed one), is
+    /// still unanswered: its load is then late ([`SourceLoad::late`]) once the
+    /// page has waited [`FIRST_PAGE_LATE_MS`].
     pub fn still_awaits(&self, fetch: Fetch) -> bool {
         self.loads.iter().any(|load| {
             load.token == fetch.token
@@ -570,6 +590,50 @@ mod tests {
         book.mark_late(fetches[1]);
         assert!(book.loads().iter().all(|load| !load.late));
         assert!(book.still_awaits(next[0]));
+    }
+
+    #[test]
+    fn while_a_source_is_late_the_fill_waits_so_its_pages_keep_their_budget() {
+        let mut book = LoadBook::default();
+        let fetches = book.sync(wanted("a"), false).fetches;
+        book.finish(fetches[0], Ok(&page(&[990, 980], Some(2))));
+        book.mark_late(fetches[1]);
+        assert!(!book.is_busy(), "only the late source is loading");
+        assert!(
+            !book.can_fill(window(), 100),
+            "the fill waits for the late source"
+        );
+        assert!(
+            !book.fill_stopped(window(), 100),
+            "under the budget it waits, and is not stopped"
+        );
+        assert!(
+            book.fill_stopped(window(), 2),
+            "a late source does not hide that the budget is spent"
+        );
+        assert!(book.fill(window(), 100).is_empty());
+        // It answers with older pages to come: both page on within the budget.
+        book.finish(fetches[1], Ok(&page(&[995, 900], Some(2))));
+        assert_eq!(book.frontier(window()).back_to(), Some(minute(980)));
+        assert!(book.can_fill(window(), 100));
+        assert_eq!(book.fill(window(), 100).len(), 1, "the holder pages on");
+    }
+
+    #[test]
+    fn a_failed_first_page_clears_late_and_its_retry_can_go_late_again() {
+        let mut book = LoadBook::default();
+        let fetches = book.sync(wanted("a"), false).fetches;
+        book.mark_late(fetches[1]);
+        book.finish(fetches[1], Err(SourceError::MissingKey));
+        assert!(!book.loads()[1].late, "failed, not late");
+        let retry = book.retry(1).unwrap();
+        assert!(book.still_awaits(retry));
+        book.mark_late(retry);
+        assert!(book.loads()[1].is_late());
+        assert!(book.is_busy(), "Make's first page is still loading");
+        book.finish(fetches[0], Ok(&page(&[990], None)));
+        assert!(!book.is_busy());
+        assert_eq!(book.frontier(window()).back_to(), None);
     }
 
     #[test]

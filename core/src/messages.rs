@@ -156,6 +156,15 @@ impl MessageBook {
         count
     }
 
+    /// Whether `record`, which `source` reads its message for by a call of its
+    /// own, went without one in this tab: never read, or its read failed (a
+    /// message read as "none" is no lack). An export says how many.
+    pub fn lacks(&self, source: &Source, record: &LogRecord) -> bool {
+        record.message.is_none()
+            && source.reads_messages_later_for(record.status)
+            && !self.known.contains_key(&record.key())
+    }
+
     /// The message read for `key`, if one was.
     pub fn message(&self, key: &str) -> Option<&str> {
         self.known.get(key).and_then(Option::as_deref)
@@ -217,6 +226,41 @@ mod tests {
         book.forget_failures();
         assert!(book.is_unread("s:1") && !book.has_failed("s:1"));
         assert_eq!(book.take(["s:1", "s:2"]), ["s:1"]);
+    }
+
+    #[test]
+    fn a_row_lacks_its_message_when_never_read_or_its_read_failed_not_when_read_as_none() {
+        let sources = make_and_dify_sources();
+        let make = &sources[0];
+        assert!(make.reads_messages_later());
+        let row = |id: &str, status: Status| LogRecord {
+            status,
+            ..record(&make.id(), id, minute(1))
+        };
+        let mut book = MessageBook::default();
+        let (unread, failed, none, read) = (
+            row("1", Status::Error),
+            row("2", Status::Error),
+            row("3", Status::Warning),
+            row("4", Status::Error),
+        );
+        book.answered(&failed.key(), Err(()));
+        book.answered(&none.key(), Ok(None));
+        book.answered(&read.key(), Ok(Some("Timeout".into())));
+        assert!(book.lacks(make, &unread));
+        assert!(book.lacks(make, &failed));
+        assert!(!book.lacks(make, &none), "read: it has none");
+        let mut filled = [read.clone()];
+        book.fill(&mut filled);
+        assert!(!book.lacks(make, &filled[0]));
+        assert!(
+            !book.lacks(make, &row("5", Status::Success)),
+            "a success says all there is"
+        );
+        assert!(
+            !book.lacks(&sources[1], &unread),
+            "Dify's rows carry their message"
+        );
     }
 
     #[test]

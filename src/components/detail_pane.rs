@@ -51,7 +51,8 @@ pub fn DetailPane(
     #[prop(into)] zone: Signal<ZoneRules>,
     on_close: Callback<()>,
     on_step: Callback<i32>,
-    /// Narrows the view to one client by the vendor's id for it.
+    /// Narrows the view to one client: by the vendor's id for it where the
+    /// row has one, else by its name.
     on_only_client: Callback<OnlyClient>,
 ) -> impl IntoView {
     let extra = RwSignal::new(Extra::None);

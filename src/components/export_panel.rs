@@ -160,10 +160,10 @@ fn done_message(
     match without_message {
         0 => {}
         1 => message.push_str(
-            " 1 error or warning row is without its message: the message is read by a call of its own, not made for the export.",
+            " 1 error or warning row is without its message: it is read by a call of its own, and was not read in this tab.",
         ),
         n => message.push_str(&format!(
-            " {n} error and warning rows are without their message: each is read by a call of its own, not made for the export."
+            " {n} error and warning rows are without their message: each is read by a call of its own, and these were not read in this tab."
         )),
     }
     message

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
-use logdeck_core::filter_options::{listed_choices, NARROWABLE_CHOICES};
+use logdeck_core::filter_options::{is_narrowable, listed_choices};
 
 /// `options` are `(value, label)`; an empty selection means "all".
 #[component]
@@ -30,10 +30,10 @@ pub fn MultiSelect(
     // What is typed in the narrowing box: the widget's own, like being open,
     // not the view's (the choices made go to the URL).
     let typed = RwSignal::new(String::new());
+    let narrowable = move || options.with(|o| is_narrowable(o.len()));
     let shown = Memo::new(move |_| {
         options.with(|options| selected.with(|s| typed.with(|t| listed_choices(options, s, t))))
     });
-    let narrowable = move || options.with(Vec::len) > NARROWABLE_CHOICES;
     // Keyed, so toggling one box keeps the others (and the focus) in place.
     let boxes = view! {
         <For each=move || shown.get() key=|(value, _)| value.clone() let:((value, text))>
@@ -68,7 +68,7 @@ pub fn MultiSelect(
                         on:input=move |ev| typed.set(event_target_value(&ev)) />
                 </Show>
                 {boxes}
-                <Show when=move || shown.with(Vec::is_empty)>
+                <Show when=move || shown.with(Vec::is_empty) && narrowable()>
                     <p class="muted none-found">"None matches."</p>
                 </Show>
                 <Show when=move || selected.with(|s| !s.is_empty())>

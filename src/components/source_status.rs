@@ -34,7 +34,7 @@ fn summary(loads: &[SourceLoad], rows: usize) -> String {
     let mut line = format!("{} {noun} · {rows} rows loaded", loads.len());
     for (n, what) in [
         (loading, "loading"),
-        (late, "slow to answer"),
+        (late, "without a first page yet"),
         (older, "with older pages"),
         (failed, "failed"),
     ] {
@@ -135,7 +135,7 @@ fn SourceEntry(
     match load.state {
         LoadState::Loading if load.is_late() => view! {
             <li class="source loading late" aria-busy="true">
-                {label}": slow to answer — its rows join the table as they arrive…"<RateLimitNote lane />
+                {label}": no first page yet — the others' rows show meanwhile…"<RateLimitNote lane />
             </li>
         }
         .into_any(),

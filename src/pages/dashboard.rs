@@ -429,10 +429,10 @@ fn FrontierNote(
                 {searched}{line}" "{stopped}
                 <Show when=can_load>
                     <button type="button" class="load-older" on:click=move |_| loads.load_older()
-                        disabled=move || loads.is_loading()>"Load older"</button>
+                        disabled=move || loads.is_busy()>"Load older"</button>
                     <Show when=move || empty.get()>
                         " "<button type="button" class="load-all" on:click=move |_| loads.load_whole_period()
-                            disabled=move || loads.is_loading()>"Search the whole period"</button>
+                            disabled=move || loads.is_busy()>"Search the whole period"</button>
                     </Show>
                 </Show>
             </p>

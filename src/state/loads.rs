@@ -18,7 +18,7 @@ use logdeck_core::adapters::Page;
 use logdeck_core::config::RuntimeConfig;
 use logdeck_core::frontier::Frontier;
 use logdeck_core::live::LiveTail;
-use logdeck_core::load_book::{Fetch, LoadBook, Start, Wanted};
+use logdeck_core::load_book::{Fetch, LoadBook, Start, Wanted, FIRST_PAGE_LATE_MS};
 use logdeck_core::messages::MessageBook;
 use logdeck_core::model::SharedRecord;
 use logdeck_core::query::{LogQuery, Period, TimeWindow};
@@ -70,10 +70,6 @@ pub struct Loads {
 
 /// How long answers wait to be taken in together: under a frame.
 const TAKE_IN_AFTER: std::time::Duration = std::time::Duration::from_millis(12);
-
-/// How long a source's first page may take before the others' rows show
-/// without it: most vendors answer a page within a second or two.
-const FIRST_PAGE_LATE: std::time::Duration = std::time::Duration::from_secs(3);
 
 impl Default for Loads {
     fn default() -> Self {
@@ -185,9 +181,9 @@ impl Loads {
         }
     }
 
-    /// A first page still unanswered after [`FIRST_PAGE_LATE`] makes its
-    /// source late: the others' rows then show without waiting for it, and
-    /// the page names it (the core's `Reach::Late`).
+    /// A first page still unanswered after the core's [`FIRST_PAGE_LATE_MS`]
+    /// makes its source late: the others' rows then show without waiting for
+    /// it, and the page names it (the core's `Reach::Late`).
     fn mark_late_after(&self, fetch: Fetch) {
         let book = self.book;
         set_timeout(
@@ -199,7 +195,7 @@ impl Loads {
                     book.try_update(|book| book.mark_late(fetch));
                 }
             },
-            FIRST_PAGE_LATE,
+            std::time::Duration::from_millis(FIRST_PAGE_LATE_MS),
         );
     }
 
@@ -327,7 +323,14 @@ impl Loads {
         };
         if let Some(fetch) = self.book.try_update(|book| book.retry(index)).flatten() {
             self.fetch(fetch, basis.query, basis.window, Priority::Interactive);
+            self.mark_late_after(fetch);
         }
+    }
+
+    /// Whether a source that holds others back is loading (tracked): what
+    /// "Load older" waits for; a late source does not count.
+    pub fn is_busy(&self) -> bool {
+        self.book.with(LoadBook::is_busy)
     }
 
     pub fn is_loading(&self) -> bool {
