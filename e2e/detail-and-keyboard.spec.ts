@@ -211,3 +211,21 @@ test("a Make run's Only this client narrows to its client by name, the link keep
   expect(new Set((await column(page, 6)).map((c) => c.trim()))).toEqual(new Set([client]));
   await expect(page.locator('details.multi > summary', { hasText: 'Client:' })).toHaveText(`Client: ${client}`);
 });
+
+test('a linked record that loads after the page is scrolled into view once its row comes', async ({ page }) => {
+  // The oldest row of the week: its page comes last.
+  await page.goto('/?period=7d&tz=utc&sort=time');
+  await settled(page);
+  await expect(page.locator('.row-count')).toHaveText(/^\d+ rows?$/, { timeout: 30_000 });
+  const key = (await rows(page).first().getAttribute('data-key')) ?? '';
+  expect(key).not.toBe('');
+  await page.goto(`/?period=7d&tz=utc&sel=${encodeURIComponent(key)}`);
+  await expect(pane(page)).toBeVisible();
+  const row = page.locator(`table.log-table tbody tr[data-key="${key}"]`);
+  await expect(row).toBeInViewport({ timeout: 30_000 });
+  await expect(row).toHaveClass(/selected/);
+  // Scrolling away afterwards stays where the reader put it.
+  await page.locator('.table-viewport').evaluate((el) => el.scrollTo(0, 0));
+  await page.waitForTimeout(500);
+  await expect(row).not.toBeInViewport();
+});

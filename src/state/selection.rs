@@ -67,6 +67,7 @@ pub fn use_selection(
             })
         })
     };
+    reveal_linked(key, rows, cursor, position_of_selected);
     let step = Callback::new(move |delta: i32| {
         let total = rows.with_untracked(Vec::len);
         let landing = match (key.get_untracked(), position_of_selected()) {
@@ -92,6 +93,34 @@ pub fn use_selection(
         rows,
         loads,
     }
+}
+
+/// A record opened by a link may load after the page: once its row is in the
+/// view, the cursor moves to it (which scrolls the table to it), once per
+/// record, so scrolling away afterwards stays where the reader put it.
+fn reveal_linked(
+    key: Signal<Option<String>>,
+    rows: Memo<Vec<usize>>,
+    cursor: RwSignal<Option<usize>>,
+    position_of_selected: impl Fn() -> Option<usize> + 'static,
+) {
+    let revealed = StoredValue::new(None::<String>);
+    Effect::new(move |_| {
+        rows.track();
+        let Some(selected) = key.get() else {
+            revealed.set_value(None);
+            return;
+        };
+        if revealed.with_value(|done| done.as_deref() == Some(selected.as_str())) {
+            return;
+        }
+        if let Some(position) = position_of_selected() {
+            revealed.set_value(Some(selected));
+            if cursor.get_untracked() != Some(position) {
+                cursor.set(Some(position));
+            }
+        }
+    });
 }
 
 /// Where a step from `selected`, which the view does not show, lands: beside its
