@@ -194,6 +194,12 @@ test('beside the detail pane the table shows its text columns whole, and its num
   await pane(page).getByRole('button', { name: 'Close detail' }).click();
   await expect(header('Duration')).toBeVisible();
   expect(await width('Collection')).toBeCloseTo(collectionAlone, 0);
+  // Sorted by a number, the table keeps its numbers beside the pane.
+  await page.getByRole('button', { name: /^Duration/ }).click();
+  await expect(page).toHaveURL(/sort=-duration/);
+  await rows(page).nth(1).click();
+  await expect(pane(page)).toBeVisible();
+  await expect(page.locator('table.log-table').getByRole('columnheader', { name: /^Duration/ })).toBeVisible();
 });
 
 test("a Make run's Only this client narrows to its client by name, the link keeps it", async ({ page }) => {

@@ -113,7 +113,8 @@ pub fn LogTable(
         <div class="table-viewport" id="rows" node_ref=element on:scroll=move |_| viewport.measure() tabindex="0"
             aria-label="Log rows; use j/k or the arrow keys to move, Enter to open">
             <table class="log-table" aria-rowcount=move || total.get() + 1
-                class:zone-changes=move || zone.with(ZoneRules::changes_offset)>
+                class:zone-changes=move || zone.with(ZoneRules::changes_offset)
+                class:by-number=move || sort.with(|s| s.column.is_numeric())>
                 // Each column's width is set by its kind (style/main.css), not by the
                 // rows on screen: columns hold still while scrolling, and the browser
                 // lays the rows out without measuring every cell.
