@@ -77,8 +77,10 @@ impl fmt::Display for VendorError {
         if let Some(trace) = &self.trace_id {
             write!(f, " [trace id {trace}]")?;
         }
+        // The vendor's own advice, as it gave it: read later (a failed
+        // source's line), "retry in" would be stale, and "Retry" is a button.
         if let Some(seconds) = self.retry_after {
-            write!(f, " Retry in {seconds} s.")?;
+            write!(f, " It asked to wait {seconds} s before another try.")?;
         }
         Ok(())
     }
@@ -244,7 +246,7 @@ mod tests {
         error.retry_after = Some(20);
         assert_eq!(
             error.to_string(),
-            "Aitronos answered 429 (rate limited: wait and retry): Authentication required. Retry in 20 s."
+            "Aitronos answered 429 (rate limited: wait and retry): Authentication required. It asked to wait 20 s before another try."
         );
     }
 }
