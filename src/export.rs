@@ -148,7 +148,8 @@ pub struct Exported {
     /// Rows written.
     pub rows: usize,
     /// Rows written without the message their source reads by a call per row
-    /// (failed Make runs not read in this tab): the page says how many.
+    /// (Make's error and warning runs not read in this tab): the page says how
+    /// many.
     pub without_message: usize,
 }
 

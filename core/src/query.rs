@@ -76,12 +76,13 @@ pub struct TimeWindow {
 impl TimeWindow {
     /// The part of `self` inside `outer`: a chart bar cut by the period's
     /// edges narrows to what the bar counted, not to its whole span. A window
-    /// wholly outside `outer` shrinks to `outer`'s nearer edge.
+    /// wholly outside `outer` shrinks to `outer`'s nearer edge. Never panics,
+    /// whatever the windows (`Ord::clamp` would on an inverted one).
     pub fn within(self, outer: TimeWindow) -> TimeWindow {
-        let from = self.from.clamp(outer.from, outer.to);
+        let from = self.from.max(outer.from).min(outer.to);
         TimeWindow {
             from,
-            to: self.to.clamp(from, outer.to),
+            to: self.to.min(outer.to).max(from),
         }
     }
 }
@@ -798,6 +799,8 @@ mod tests {
         assert_eq!(window(0, 59).within(outer), outer);
         assert_eq!(window(45, 50).within(outer), window(40, 40));
         assert_eq!(window(0, 5).within(outer), window(10, 10));
+        let inverted = window(40, 10);
+        assert!(window(0, 59).within(inverted).from <= window(0, 59).within(inverted).to);
     }
 
     #[test]

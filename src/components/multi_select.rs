@@ -69,7 +69,7 @@ pub fn MultiSelect(
                 </Show>
                 {boxes}
                 <Show when=move || shown.with(Vec::is_empty) && narrowable()>
-                    <p class="muted none-found">"None matches."</p>
+                    <p class="none-found">"None matches."</p>
                 </Show>
                 <Show when=move || selected.with(|s| !s.is_empty())>
                     <button type="button" class="link" on:click=move |_| on_change.run(BTreeSet::new())>"Clear"</button>
