@@ -99,3 +99,51 @@ test('a user adds Make and Dify accounts by hand and sees their rows', async ({ 
   expect(direct.some((url) => url.includes('/demo/dify/v1/workflows/logs'))).toBe(true);
   expect(direct.some((url) => url.includes('/demo/make/'))).toBe(false);
 });
+
+test('Aitronos rows sent without a status are explained: Unknown, taken from the one status asked, or left out', async ({ page }) => {
+  // Every Aitronos item the page was sent, by id: the note's counts are the loaded rows'.
+  const sent = new Map<string, { status?: string }>();
+  page.on('response', async (response) => {
+    if (!/\/demo\/aitronos\/v1\/personal-connectors\/logs\?/.test(response.url()) || response.status() !== 200) return;
+    for (const item of (await response.json()).logs) sent.set(item.id, item);
+  });
+  const note = page.locator('.status-gaps');
+  const statusless = () => [...sent.values()].filter((item) => !item.status).length;
+  const rowsOf = (count: number) => (count === 1 ? '1 row' : `${count} rows`);
+
+  await page.goto('/?period=24h&tz=utc&type=aitronos-connectors');
+  await settled(page);
+  await expect.poll(async () => {
+    const count = statusless();
+    const verb = count === 1 ? 'shows' : 'show';
+    return count > 0 && (await note.textContent()) ===
+      `${rowsOf(count)} of Aitronos connectors ${verb} as Unknown because the vendor sent no status. ` +
+      "Choose one status alone and the server, which knows each row's, filters them.";
+  }, { timeout: 15_000 }).toBe(true);
+
+  // Error alone is asked of Aitronos's server: its status-less rows show as errors, and say why.
+  sent.clear();
+  await page.goto('/?period=24h&tz=utc&type=aitronos-connectors&status=error');
+  await settled(page);
+  await expect.poll(async () => {
+    const count = statusless();
+    const verb = count === 1 ? 'shows' : 'show';
+    const them = count === 1 ? 'it' : 'them';
+    return count > 0 && (await note.textContent()) ===
+      `${rowsOf(count)} of Aitronos connectors ${verb} as Error only because the server returned ${them} for that filter: the vendor sent no status.`;
+  }, { timeout: 15_000 }).toBe(true);
+  const bare = [...sent.values()].find((item) => !item.status);
+  await page.goto(`/?period=24h&tz=utc&type=aitronos-connectors&status=error&sel=${encodeURIComponent(`demo-aitronos:${bare?.id}`)}`);
+  await expect(page.getByRole('complementary', { name: 'Record detail' })).toContainText('Error (vendor: none; the server returned it for this Status filter)');
+
+  // Two statuses are filtered in the browser, where a row without one matches neither.
+  sent.clear();
+  await page.goto('/?period=24h&tz=utc&type=aitronos-connectors&status=error,timeout');
+  await settled(page);
+  await expect.poll(async () => {
+    const count = statusless();
+    const verb = count === 1 ? 'is' : 'are';
+    return count > 0 && (await note.textContent())?.startsWith(
+      `${rowsOf(count)} of Aitronos connectors loaded ${verb} left out as Unknown, because the vendor sent no status.`);
+  }, { timeout: 15_000 }).toBe(true);
+});

@@ -82,6 +82,11 @@ struct KindCounts {
     rows: usize,
     /// By [`Status::ALL`]'s order.
     statuses: [usize; Status::ALL.len()],
+    /// Rows sent without a status ([`LogRecord::status_unsent`]).
+    status_unsent: usize,
+    /// Rows whose status is the one their request asked for
+    /// ([`LogRecord::status_from_request`]).
+    status_from_request: usize,
     /// Every client: the cap on what is offered applies when reading, so a
     /// row's removal always undoes its addition.
     clients: BTreeMap<String, usize>,
@@ -101,6 +106,8 @@ impl RowValueCounts {
         let kind = self.of_kind(record.kind);
         kind.rows += 1;
         kind.statuses[position(&Status::ALL, &record.status)] += 1;
+        kind.status_unsent += usize::from(record.status_unsent());
+        kind.status_from_request += usize::from(record.status_from_request());
         if let Some(client) = &record.client {
             count(&mut kind.clients, client);
         }
@@ -129,6 +136,12 @@ impl RowValueCounts {
         kind.rows = kind.rows.saturating_sub(1);
         let status = &mut kind.statuses[position(&Status::ALL, &record.status)];
         *status = status.saturating_sub(1);
+        kind.status_unsent = kind
+            .status_unsent
+            .saturating_sub(usize::from(record.status_unsent()));
+        kind.status_from_request = kind
+            .status_from_request
+            .saturating_sub(usize::from(record.status_from_request()));
         if let Some(client) = &record.client {
             uncount(&mut kind.clients, client.as_str());
         }
@@ -148,6 +161,22 @@ impl RowValueCounts {
                 }
             }
         }
+    }
+
+    /// Each collection type's rows whose status is not the vendor's own
+    /// reading of them, for [`crate::status_gaps`].
+    pub fn status_tallies(&self) -> Vec<StatusTally> {
+        CollectionType::ALL
+            .into_iter()
+            .zip(&self.kinds)
+            .map(|(kind, counts)| StatusTally {
+                kind,
+                unknown: counts.statuses[position(&Status::ALL, &Status::Unknown)],
+                unsent: counts.status_unsent,
+                from_request: counts.status_from_request,
+            })
+            .filter(|tally| tally.unknown + tally.from_request > 0)
+            .collect()
     }
 
     /// The values with rows, sorted; clients the first [`MAX_CLIENT_OPTIONS`]
@@ -191,6 +220,18 @@ impl RowValueCounts {
                 .collect(),
         }
     }
+}
+
+/// One collection type's loaded rows whose status the vendor did not tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusTally {
+    pub kind: CollectionType,
+    /// Rows of status Unknown: sent without one, or with one Logdeck does not know.
+    pub unknown: usize,
+    /// Of `unknown`, those sent without one.
+    pub unsent: usize,
+    /// Rows sent without a status that show the one their request asked for.
+    pub from_request: usize,
 }
 
 fn count(counts: &mut BTreeMap<String, usize>, value: &str) {

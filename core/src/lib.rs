@@ -41,6 +41,7 @@ pub mod screen;
 mod search_texts;
 pub mod sources;
 pub mod status;
+pub mod status_gaps;
 pub mod stream;
 mod text_ids;
 pub mod timeline;

@@ -174,6 +174,19 @@ impl LogRecord {
         }
     }
 
+    /// Whether the vendor sent no status with this row and its status is the
+    /// one the request's Status filter asked the server for (an Aitronos row
+    /// need carry none): true of this request's answer, not of the row itself.
+    pub fn status_from_request(&self) -> bool {
+        self.raw_status.is_empty() && !matches!(self.status, Status::Unknown | Status::Event)
+    }
+
+    /// Whether the vendor sent no status with this row at all, so that it
+    /// shows as Unknown.
+    pub fn status_unsent(&self) -> bool {
+        self.raw_status.is_empty() && self.status == Status::Unknown
+    }
+
     /// Whether this record comes from an opened file rather than a live source.
     pub fn is_snapshot(&self) -> bool {
         self.source.starts_with(SNAPSHOT_PREFIX)

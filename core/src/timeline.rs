@@ -468,6 +468,11 @@ impl Timeline {
         self.values.values()
     }
 
+    /// Each collection type's rows whose status is not the vendor's own reading.
+    pub fn status_tallies(&self) -> Vec<crate::filter_options::StatusTally> {
+        self.values.status_tallies()
+    }
+
     /// The ids of the sources with rows here.
     pub fn sources(&self) -> impl Iterator<Item = &str> {
         self.sources.iter().map(String::as_str)

@@ -171,7 +171,9 @@ fn RecordFields(
             format!(
                 "{} (vendor: {})",
                 record.status.label(),
-                if record.raw_status.is_empty() {
+                if record.status_from_request() {
+                    "none; the server returned it for this Status filter"
+                } else if record.raw_status.is_empty() {
                     "none"
                 } else {
                     &record.raw_status

@@ -12,4 +12,5 @@ pub mod shortcut_help;
 pub mod skip_link;
 pub mod source_status;
 pub mod status_filter;
+pub mod status_gap_note;
 pub mod volume_chart;

@@ -14,6 +14,7 @@ use crate::components::log_table::LogTable;
 use crate::components::shortcut_help::ShortcutHelp;
 use crate::components::skip_link::SkipLink;
 use crate::components::source_status::SourceStatus;
+use crate::components::status_gap_note::StatusGapNote;
 use crate::components::volume_chart::VolumeChart;
 use crate::state::archive_status::{use_archive_status, within_archive};
 use crate::state::chart::use_chart_bars;
@@ -138,7 +139,8 @@ pub fn Dashboard() -> impl IntoView {
             <div class="workspace">
                 // The page's end, built in a task of its own.
                 <Deferred>
-                    <TableArea loads rows frontier zone zone_choice sort on_sort selection near_end at_top shown messages />
+                    <TableArea loads rows frontier zone zone_choice sort on_sort selection near_end at_top shown messages
+                        query=filters all_sources />
                     <Show when=move || selection.key.with(Option::is_some)>
                         <DetailPane record=selection.record selected=selection.key sources=all_sources zone
                             on_close=close_detail on_step=selection.step on_only_client=only_client />
@@ -318,6 +320,8 @@ fn TableArea(
     at_top: RwSignal<bool>,
     shown: RwSignal<(usize, usize)>,
     messages: LazyMessages,
+    query: Memo<LogQuery>,
+    all_sources: Signal<Vec<Source>>,
 ) -> impl IntoView {
     let prefs = expect_context::<Prefs>();
     let columns = Signal::derive(move || prefs.columns.get());
@@ -336,6 +340,7 @@ fn TableArea(
                 <p class="notice" role="status">"Loading logs…"</p>
             </Show>
             <UnreadMessagesNote messages />
+            <StatusGapNote timeline=loads.timeline query sources=all_sources />
             <FrontierNote loads frontier zone empty=Signal::derive(empty) />
         </div>
     }
