@@ -84,6 +84,10 @@ test('every filter lives in the URL and back/forward walk between the views', as
   const search = page.getByLabel('Search');
   await search.fill(client);
   await expect(page).toHaveURL(new RegExp(`q=${client}`));
+  // Dify's server searched by its own rules: the page says where, beside the rows.
+  await expect(page.locator('.search-scope')).toHaveText(
+    `Dify workflows were searched for “${client}” on Dify's server, over the run's inputs and outputs, ` +
+    "the end user's session id and the run id, not in the names and messages the table shows.");
   const filteredUrl = page.url();
 
   await page.reload();

@@ -38,6 +38,7 @@ pub mod row_patch;
 mod row_sort;
 pub mod scheduler;
 pub mod screen;
+pub mod search_scope;
 mod search_texts;
 pub mod sources;
 pub mod status;

@@ -11,10 +11,10 @@ use crate::components::export_panel::{open_files, ExportPanel, FileOpener};
 use crate::components::filter_bar::{FilterBar, SetQuery};
 use crate::components::live_control::LiveControl;
 use crate::components::log_table::LogTable;
+use crate::components::scope_notes::ScopeNotes;
 use crate::components::shortcut_help::ShortcutHelp;
 use crate::components::skip_link::SkipLink;
 use crate::components::source_status::SourceStatus;
-use crate::components::status_gap_note::StatusGapNote;
 use crate::components::volume_chart::VolumeChart;
 use crate::state::archive_status::{use_archive_status, within_archive};
 use crate::state::chart::use_chart_bars;
@@ -340,7 +340,7 @@ fn TableArea(
                 <p class="notice" role="status">"Loading logs…"</p>
             </Show>
             <UnreadMessagesNote messages />
-            <StatusGapNote timeline=loads.timeline query sources=all_sources />
+            <ScopeNotes timeline=loads.timeline query sources=all_sources />
             <FrontierNote loads frontier zone empty=Signal::derive(empty) />
         </div>
     }
