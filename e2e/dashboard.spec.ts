@@ -368,6 +368,29 @@ test('on a phone nothing overflows sideways and the detail opens over the page',
   await expect(page.getByLabel('Period', { exact: true })).toBeHidden();
   const first = await rows(page).first().boundingBox();
   expect(first!.y + first!.height, 'a row on the first screen').toBeLessThan(844);
+  // A row is a card: its time, collection and message on lines of their own,
+  // none of them cut off sideways, and the table does not scroll sideways.
+  const card = rows(page).first();
+  const [time, collection, message] = await Promise.all(
+    ['c-time', 'c-collection', 'c-message'].map((cell) => card.locator(`td.${cell}`).boundingBox()));
+  expect(time!.y).toBeLessThan(collection!.y);
+  expect(collection!.y).toBeLessThan(message!.y);
+  for (const cell of [time, collection, message]) expect(cell!.x + cell!.width).toBeLessThanOrEqual(390);
+  expect(await card.locator('td.c-message').textContent()).not.toBe('');
+  const viewport = page.locator('.table-viewport');
+  expect(await viewport.evaluate((e) => e.scrollWidth - e.clientWidth)).toBeLessThanOrEqual(0);
+  // The table reads the card's height: scrolled by ten cards, the eleventh is on top.
+  const cardHeight = first!.height;
+  expect(cardHeight).toBeGreaterThan(50);
+  await viewport.evaluate((e, by) => { e.scrollTop = by; }, Math.round(cardHeight * 10));
+  await expect.poll(() => page.evaluate(() => {
+    const top = document.querySelector('.table-viewport')!.getBoundingClientRect().top;
+    const header = document.querySelector('.log-table thead')!.getBoundingClientRect().height;
+    const row = [...document.querySelectorAll('table.log-table tbody tr[data-key]')]
+      .find((tr) => tr.getBoundingClientRect().bottom > top + header + 1);
+    return row?.getAttribute('aria-rowindex');
+  })).toBe('12');
+  await viewport.evaluate((e) => { e.scrollTop = 0; });
   await filters.click();
   await expect(page.getByLabel('Period', { exact: true })).toBeVisible();
   await expect(filters).toHaveAttribute('aria-expanded', 'true');

@@ -34,9 +34,11 @@ pub fn push_row(
     html.push_str("</tr>");
 }
 
-/// The `<td>` cells of `record` for `columns`, in order. A non-status cell
-/// repeats its text as its title (a cut-off cell shows it whole on hover); the
-/// status cell's title names the vendor's own status.
+/// The `<td>` cells of `record` for `columns`, in order, each classed by its
+/// column (`c-time`; a phone lays a row out as a card by these) and numbers
+/// also `num`. A non-status cell repeats its text as its title (a cut-off
+/// cell shows it whole on hover); the status cell's title names the vendor's
+/// own status.
 fn push_cells(html: &mut String, record: &LogRecord, columns: &[Column], zone: &ZoneRules) {
     for &column in columns {
         let text = column.text(record, zone);
@@ -44,19 +46,19 @@ fn push_cells(html: &mut String, record: &LogRecord, columns: &[Column], zone: &
             // Writing to a String cannot fail.
             let _ = write!(
                 html,
-                r#"<td><span class="status status-{}" title="vendor status: {}">{}</span></td>"#,
+                r#"<td class="c-status"><span class="status status-{}" title="vendor status: {}">{}</span></td>"#,
                 record.status.key(),
                 Escaped(&record.raw_status),
                 Escaped(&text)
             );
         } else {
-            let class = if column.is_numeric() {
-                r#" class="num""#
-            } else {
-                ""
-            };
+            let key = column.key();
+            let num = if column.is_numeric() { " num" } else { "" };
             let text = Escaped(&text);
-            let _ = write!(html, r#"<td{class} title="{text}">{text}</td>"#);
+            let _ = write!(
+                html,
+                r#"<td class="c-{key}{num}" title="{text}">{text}</td>"#
+            );
         }
     }
 }
@@ -137,10 +139,11 @@ mod tests {
             assert_eq!(text, &column.text(&row, &zone), "{column:?}");
         }
         assert!(html.contains(
-            r#"<td><span class="status status-error" title="vendor status: 3">Error</span></td>"#
+            r#"<td class="c-status"><span class="status status-error" title="vendor status: 3">Error</span></td>"#
         ));
-        assert!(html.contains(r#"<td class="num" title="1.52 s">1.52 s</td>"#));
-        assert_eq!(html.matches(r#"class="num""#).count(), 3);
+        assert!(html.contains(r#"<td class="c-duration num" title="1.52 s">1.52 s</td>"#));
+        assert_eq!(html.matches(r#" num""#).count(), 3);
+        assert!(html.contains(r#"<td class="c-message" title="#));
     }
 
     #[test]
@@ -153,9 +156,9 @@ mod tests {
         assert_eq!(
             html,
             concat!(
-                r#"<td title="&lt;img src=x onerror=&quot;alert(&#39;x&#39;)&quot;&gt; &amp; more">"#,
+                r#"<td class="c-message" title="&lt;img src=x onerror=&quot;alert(&#39;x&#39;)&quot;&gt; &amp; more">"#,
                 r#"&lt;img src=x onerror=&quot;alert(&#39;x&#39;)&quot;&gt; &amp; more</td>"#,
-                r#"<td><span class="status status-warning" title="vendor status: &quot;&gt;&lt;script&gt;">"#,
+                r#"<td class="c-status"><span class="status status-warning" title="vendor status: &quot;&gt;&lt;script&gt;">"#,
                 "Warning</span></td>"
             )
         );

@@ -45,10 +45,27 @@ impl Viewport {
     }
 }
 
+/// A row height the stylesheet sets in whole pixels (`--row-height: 68px`):
+/// rows are as tall as the stylesheet says for the screen (a phone lays a row
+/// out as a card of three lines), and the range arithmetic follows it.
+pub fn whole_pixels(css_value: &str) -> Option<f64> {
+    let pixels: u16 = css_value.trim().strip_suffix("px")?.parse().ok()?;
+    (pixels > 0).then_some(f64::from(pixels))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_row_height_is_read_in_whole_pixels_only() {
+        assert_eq!(whole_pixels(" 68px"), Some(68.0));
+        assert_eq!(whole_pixels("24px"), Some(24.0));
+        for unusable in ["", "0px", "1.5rem", "24", "-3px", "24.5px", "px"] {
+            assert_eq!(whole_pixels(unusable), None, "{unusable:?}");
+        }
+    }
 
     fn at(scroll_top: f64) -> Viewport {
         Viewport {

@@ -10,11 +10,12 @@ use logdeck_core::query::Sort;
 use logdeck_core::row_markup::push_row;
 use logdeck_core::row_patch::{row_patch, PlacedRows, RowPatch};
 use logdeck_core::timeline::Timeline;
-use logdeck_core::viewport::Viewport;
+use logdeck_core::viewport::{whole_pixels, Viewport};
 use logdeck_core::zone::ZoneRules;
 
-/// Every row is this tall (CSS agrees), which makes the visible range arithmetic.
-pub const ROW_HEIGHT: f64 = 24.0;
+/// A row's height until the stylesheet's `--row-height` is read: every row is
+/// as tall as it says, which makes the visible range arithmetic.
+const ROW_HEIGHT: f64 = 24.0;
 /// Rows rendered beyond each edge of the viewport, so fast scrolling shows no gaps.
 const OVERSCAN: usize = 5;
 
@@ -46,7 +47,12 @@ pub fn LogTable(
     let element = NodeRef::<Div>::new();
     let viewport = use_viewport(element);
     Effect::new(move |_| {
-        let top = viewport.get().scroll_top < ROW_HEIGHT;
+        let Viewport {
+            scroll_top,
+            row_height,
+            ..
+        } = viewport.get();
+        let top = scroll_top < row_height;
         if at_top.get_untracked() != top {
             at_top.set(top);
         }
@@ -104,9 +110,10 @@ pub fn LogTable(
     let body = NodeRef::<Tbody>::new();
     draw_rows(body, visible);
     let spacer = move |rows: usize| {
+        let row_height = viewport.get().row_height;
         format!(
             "{}px",
-            logdeck_core::format::fixed(rows as f64 * ROW_HEIGHT, 2)
+            logdeck_core::format::fixed(rows as f64 * row_height, 2)
         )
     };
     view! {
@@ -120,7 +127,7 @@ pub fn LogTable(
                 // lays the rows out without measuring every cell.
                 <colgroup>
                     {move || columns.get().into_iter().map(|column| view! {
-                        <col class=format!("col-{}", column.key()) />
+                        <col class=format!("col-{}", column.key()) class:num=column.is_numeric() />
                     }).collect_view()}
                 </colgroup>
                 <thead>
@@ -276,13 +283,31 @@ struct ViewportSignal {
 }
 
 impl ViewportSignal {
+    /// On scroll: where the viewport is.
     fn measure(self) {
         if let Some(element) = self.element.get_untracked() {
             self.state.update(|viewport| {
                 viewport.scroll_top = f64::from(element.scroll_top());
-                viewport.height = f64::from(element.client_height()).max(ROW_HEIGHT);
+                viewport.height = f64::from(element.client_height()).max(viewport.row_height);
             });
         }
+    }
+
+    /// On start and resize: also how tall the stylesheet makes a row here.
+    fn measure_rows(self) {
+        let Some(element) = self.element.get_untracked() else {
+            return;
+        };
+        let row_height = web_sys::window()
+            .and_then(|window| window.get_computed_style(&element).ok().flatten())
+            .and_then(|style| style.get_property_value("--row-height").ok())
+            .and_then(|value| whole_pixels(&value))
+            .unwrap_or(ROW_HEIGHT);
+        if self.state.with_untracked(|viewport| viewport.row_height) != row_height {
+            self.state
+                .update(|viewport| viewport.row_height = row_height);
+        }
+        self.measure();
     }
 
     fn get(self) -> Viewport {
@@ -307,10 +332,10 @@ fn use_viewport(element: NodeRef<Div>) -> ViewportSignal {
     };
     Effect::new(move |_| {
         if element.get().is_some() {
-            viewport.measure();
+            viewport.measure_rows();
         }
     });
-    let resize = window_event_listener(leptos::ev::resize, move |_| viewport.measure());
+    let resize = window_event_listener(leptos::ev::resize, move |_| viewport.measure_rows());
     on_cleanup(move || resize.remove());
     viewport
 }
@@ -341,7 +366,7 @@ fn SortHeader(
         _ => column.label().to_owned(),
     };
     view! {
-        <th scope="col" class:num=column.is_numeric() aria-sort=state>
+        <th scope="col" class=format!("c-{}", column.key()) class:num=column.is_numeric() aria-sort=state>
             <button type="button" class="sort" on:click=move |_| on_sort.run(column)>
                 {label}{arrow}
             </button>
