@@ -177,8 +177,11 @@ impl LogRecord {
     /// Whether the vendor sent no status with this row and its status is the
     /// one the request's Status filter asked the server for (an Aitronos row
     /// need carry none): true of this request's answer, not of the row itself.
+    /// A row read from a file is as the file says, whatever its status column.
     pub fn status_from_request(&self) -> bool {
-        self.raw_status.is_empty() && !matches!(self.status, Status::Unknown | Status::Event)
+        self.raw_status.is_empty()
+            && !matches!(self.status, Status::Unknown | Status::Event)
+            && !self.is_snapshot()
     }
 
     /// Whether the vendor sent no status with this row at all, so that it

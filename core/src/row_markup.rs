@@ -11,53 +11,66 @@ use super::markup::Escaped;
 use super::model::LogRecord;
 use super::zone::ZoneRules;
 
+/// How a row's cells are laid out: which columns, the one a sort by a number
+/// reads (a phone's card shows it), and the zone times are shown in.
+pub struct Cells<'a> {
+    pub columns: &'a [Column],
+    pub sorted_number: Option<Column>,
+    pub zone: &'a ZoneRules,
+}
+
 /// A whole `<tr>` for `record` shown at view `position`: its row index for
 /// assistive technology (the header row is 1; a click finds its row by it),
 /// its key (for reading, not for lookup: the HTML parser turns a CR or NUL in
-/// it into something else) and `class`, then its cells.
+/// it into something else) and `class`, then its cells. Rows and cells say
+/// their roles: a phone lays them out as cards, not as a table, and some
+/// browsers then stop reading them as one.
 pub fn push_row(
     html: &mut String,
     record: &LogRecord,
     key: &str,
     position: usize,
     class: &str,
-    columns: &[Column],
-    zone: &ZoneRules,
+    cells: &Cells<'_>,
 ) {
     let _ = write!(
         html,
-        r#"<tr aria-rowindex="{}" data-key="{}" class="{class}">"#,
+        r#"<tr role="row" aria-rowindex="{}" data-key="{}" class="{class}">"#,
         position + 2,
         Escaped(key)
     );
-    push_cells(html, record, columns, zone);
+    push_cells(html, record, cells);
     html.push_str("</tr>");
 }
 
-/// The `<td>` cells of `record` for `columns`, in order, each classed by its
-/// column (`c-time`; a phone lays a row out as a card by these) and numbers
-/// also `num`. A non-status cell repeats its text as its title (a cut-off
-/// cell shows it whole on hover); the status cell's title names the vendor's
-/// own status.
-fn push_cells(html: &mut String, record: &LogRecord, columns: &[Column], zone: &ZoneRules) {
-    for &column in columns {
-        let text = column.text(record, zone);
+/// The `<td>` cells of `record` for `cells.columns`, in order, each classed by
+/// its column (`c-time`; a phone lays a row out as a card by these), numbers
+/// also `num` and the number sorted by also `sorted`. A non-status cell
+/// repeats its text as its title (a cut-off cell shows it whole on hover); the
+/// status cell's title names the vendor's own status.
+fn push_cells(html: &mut String, record: &LogRecord, cells: &Cells<'_>) {
+    for &column in cells.columns {
+        let text = column.text(record, cells.zone);
         if column == Column::Status {
             // Writing to a String cannot fail.
             let _ = write!(
                 html,
-                r#"<td class="c-status"><span class="status status-{}" title="vendor status: {}">{}</span></td>"#,
+                r#"<td role="cell" class="c-status"><span class="status status-{}" title="vendor status: {}">{}</span></td>"#,
                 record.status.key(),
                 Escaped(&record.raw_status),
                 Escaped(&text)
             );
         } else {
             let key = column.key();
-            let num = if column.is_numeric() { " num" } else { "" };
+            let num = match (column.is_numeric(), cells.sorted_number == Some(column)) {
+                (true, true) => " num sorted",
+                (true, false) => " num",
+                _ => "",
+            };
             let text = Escaped(&text);
             let _ = write!(
                 html,
-                r#"<td class="c-{key}{num}" title="{text}">{text}</td>"#
+                r#"<td role="cell" class="c-{key}{num}" title="{text}">{text}</td>"#
             );
         }
     }
@@ -72,7 +85,12 @@ mod tests {
 
     fn row_cells(record: &LogRecord, columns: &[Column], zone: &ZoneRules) -> String {
         let mut html = String::new();
-        push_cells(&mut html, record, columns, zone);
+        let cells = Cells {
+            columns,
+            sorted_number: None,
+            zone,
+        };
+        push_cells(&mut html, record, &cells);
         html
     }
 
@@ -82,19 +100,16 @@ mod tests {
         row.status = Status::Success;
         let zone = ZoneRules::utc();
         let mut html = String::new();
-        push_row(
-            &mut html,
-            &row,
-            &row.key(),
-            7,
-            "selected",
-            &[Column::Status],
-            &zone,
-        );
+        let cells = Cells {
+            columns: &[Column::Status],
+            sorted_number: None,
+            zone: &zone,
+        };
+        push_row(&mut html, &row, &row.key(), 7, "selected", &cells);
         assert_eq!(
             html,
             format!(
-                r#"<tr aria-rowindex="9" data-key="s&lt;1&gt;:r&quot;1" class="selected">{}</tr>"#,
+                r#"<tr role="row" aria-rowindex="9" data-key="s&lt;1&gt;:r&quot;1" class="selected">{}</tr>"#,
                 row_cells(&row, &[Column::Status], &zone)
             )
         );
@@ -139,11 +154,29 @@ mod tests {
             assert_eq!(text, &column.text(&row, &zone), "{column:?}");
         }
         assert!(html.contains(
-            r#"<td class="c-status"><span class="status status-error" title="vendor status: 3">Error</span></td>"#
+            r#"<td role="cell" class="c-status"><span class="status status-error" title="vendor status: 3">Error</span></td>"#
         ));
-        assert!(html.contains(r#"<td class="c-duration num" title="1.52 s">1.52 s</td>"#));
+        assert!(
+            html.contains(r#"<td role="cell" class="c-duration num" title="1.52 s">1.52 s</td>"#)
+        );
         assert_eq!(html.matches(r#" num""#).count(), 3);
-        assert!(html.contains(r#"<td class="c-message" title="#));
+        assert!(html.contains(r#"<td role="cell" class="c-message" title="#));
+    }
+
+    #[test]
+    fn the_number_a_sort_reads_is_marked_and_no_other() {
+        let mut row = record("s", "r1", minute(600));
+        row.duration_ms = Some(20);
+        row.usage.tokens = Some(7);
+        let mut html = String::new();
+        let cells = Cells {
+            columns: &[Column::Duration, Column::Tokens],
+            sorted_number: Some(Column::Tokens),
+            zone: &ZoneRules::utc(),
+        };
+        push_cells(&mut html, &row, &cells);
+        assert_eq!(html.matches(" sorted").count(), 1);
+        assert!(html.contains(r#"class="c-tokens num sorted""#));
     }
 
     #[test]
@@ -156,9 +189,9 @@ mod tests {
         assert_eq!(
             html,
             concat!(
-                r#"<td class="c-message" title="&lt;img src=x onerror=&quot;alert(&#39;x&#39;)&quot;&gt; &amp; more">"#,
+                r#"<td role="cell" class="c-message" title="&lt;img src=x onerror=&quot;alert(&#39;x&#39;)&quot;&gt; &amp; more">"#,
                 r#"&lt;img src=x onerror=&quot;alert(&#39;x&#39;)&quot;&gt; &amp; more</td>"#,
-                r#"<td class="c-status"><span class="status status-warning" title="vendor status: &quot;&gt;&lt;script&gt;">"#,
+                r#"<td role="cell" class="c-status"><span class="status status-warning" title="vendor status: &quot;&gt;&lt;script&gt;">"#,
                 "Warning</span></td>"
             )
         );

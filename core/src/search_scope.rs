@@ -52,9 +52,11 @@ mod tests {
         };
         assert_eq!(
             search_scope_lines(&search, &sources),
-            ["Dify workflows were searched for “Ada” on Dify's server, over the run's inputs and \
-              outputs, the end user's session id and the run id, not in the names and messages \
-              the table shows."]
+            [
+                "Dify workflows were searched for “Ada” on Dify's server, over each run's inputs, \
+              outputs, end user's session id and run id, not in the names and messages the \
+              table shows."
+            ]
         );
     }
 

@@ -6,10 +6,11 @@
 //! Several statuses, filtered in the browser, leave it out. Neither of the last
 //! two is visible in a count or a chart bar, so the page says which rows are
 //! concerned and why, rather than let "73 errors" and "83 errors" both stand
-//! unexplained.
+//! unexplained. The counts are of the rows loaded, per collection type, kept as
+//! rows come (a note reads no row), and the note says "of the rows loaded":
+//! other filters may show fewer of them.
 
-use std::collections::BTreeSet;
-
+use crate::adapters::single;
 use crate::filter_options::StatusTally;
 use crate::query::LogQuery;
 use crate::sources::Source;
@@ -39,48 +40,47 @@ pub fn status_gap_lines(
 }
 
 fn gap_line(query: &LogQuery, tally: StatusTally, remotes: &[&Source]) -> Option<String> {
-    let kind = tally.kind.label();
+    let loaded = format!("Of the rows loaded from {},", tally.kind.label());
     let mut sentences = Vec::new();
-    if tally.from_request > 0 {
-        let asked = single_label(&query.statuses).unwrap_or("the status asked for");
-        let (rows, verb) = rows(tally.from_request, "shows", "show");
-        let them = if tally.from_request == 1 {
-            "it"
+    // Only a single status asked of a server gives rows one they lack.
+    if let (Some(asked), count @ 1..) = (single(&query.statuses), tally.from_request) {
+        let (verb, them) = if count == 1 {
+            ("shows", "it")
         } else {
-            "them"
+            ("show", "them")
         };
         sentences.push(format!(
-            "{rows} of {kind} {verb} as {asked} only because the server returned {them} for \
-             that filter: the vendor sent no status."
+            "{loaded} {count} {verb} as {} only because the server returned {them} for \
+             that filter: the vendor sent {them} without a status.",
+            asked.label()
         ));
     }
-    if tally.unknown > 0 {
-        let server_filtered = !remotes.is_empty()
-            && remotes
-                .iter()
-                .all(|source| source.capabilities().sends_status(&query.statuses));
-        let shown = query.statuses.is_empty()
-            || query.statuses.contains(&Status::Unknown)
-            || server_filtered;
-        // Shown as Unknown, a row says what is known of it: only a filter
-        // that leaves it out hides something the page must tell.
-        if !shown {
-            let (rows, verb) = rows(tally.unknown, "is", "are");
-            let why = why_unknown(tally);
-            sentences.push(format!(
-                "{rows} of {kind} loaded {verb} left out as Unknown, because {why}."
-            ));
-        }
-        let can_ask_one = remotes.iter().any(|source| {
-            tally.kind.statuses().iter().any(|status| {
-                source
-                    .capabilities()
-                    .sends_status(&BTreeSet::from([*status]))
-            })
+    let server_filtered = !remotes.is_empty()
+        && remotes
+            .iter()
+            .all(|source| source.capabilities().sends_status(&query.statuses));
+    // Shown as Unknown, a row says what is known of it: only a filter that
+    // leaves it out hides something the page must tell.
+    let left_out = tally.unknown > 0
+        && !query.statuses.is_empty()
+        && !query.statuses.contains(&Status::Unknown)
+        && !server_filtered;
+    if left_out {
+        let count = tally.unknown;
+        let verb = if count == 1 { "is" } else { "are" };
+        sentences.push(format!(
+            "{loaded} {count} {verb} left out as Unknown: {}.",
+            why_unknown(tally)
+        ));
+        let server_knows = remotes.iter().any(|source| {
+            source
+                .remote()
+                .is_some_and(|remote| remote.filters_statuses_rows_lack())
         });
-        if !shown && tally.unsent > 0 && can_ask_one {
+        if tally.unsent > 0 && server_knows {
             sentences.push(
-                "Choose one status alone and the server, which knows each row's, filters them."
+                "Choose a single status to have the server, which knows every row's status, \
+                 filter them."
                     .to_owned(),
             );
         }
@@ -88,31 +88,16 @@ fn gap_line(query: &LogQuery, tally: StatusTally, remotes: &[&Source]) -> Option
     (!sentences.is_empty()).then(|| sentences.join(" "))
 }
 
+/// Why `tally`'s Unknown rows are so, after a colon.
 fn why_unknown(tally: StatusTally) -> String {
     let unreadable = tally.unknown.saturating_sub(tally.unsent);
+    let them = if tally.unknown == 1 { "it" } else { "them" };
     match (tally.unsent, unreadable) {
-        (_, 0) => "the vendor sent no status".to_owned(),
-        (0, _) => "the vendor's status is one Logdeck does not know".to_owned(),
-        (unsent, unreadable) => format!(
-            "the vendor sent no status ({unsent}) or one Logdeck does not know ({unreadable})"
-        ),
-    }
-}
-
-/// "1 row" or "N rows", with the verb that agrees.
-fn rows(count: usize, one: &'static str, many: &'static str) -> (String, &'static str) {
-    if count == 1 {
-        ("1 row".to_owned(), one)
-    } else {
-        (format!("{count} rows"), many)
-    }
-}
-
-fn single_label(statuses: &BTreeSet<Status>) -> Option<&'static str> {
-    let mut chosen = statuses.iter();
-    match (chosen.next(), chosen.next()) {
-        (Some(status), None) => Some(status.label()),
-        _ => None,
+        (_, 0) => format!("the vendor sent {them} without a status"),
+        (0, _) => format!("the vendor sent {them} with a status Logdeck does not know"),
+        (unsent, unreadable) => {
+            format!("{unsent} came without a status, {unreadable} with one Logdeck does not know")
+        }
     }
 }
 
@@ -129,7 +114,8 @@ mod tests {
             r#"{"connections":[
                 {"vendor":"aitronos","id":"ai","name":"Aitronos","baseUrl":"/a","key":"k","organizationId":"org"},
                 {"vendor":"make","id":"mk","name":"Make","baseUrl":"/m","token":"t",
-                 "scenarios":[{"id":1,"name":"Sync"}]}
+                 "scenarios":[{"id":1,"name":"Sync"}]},
+                {"vendor":"dify","id":"df","name":"Bot","baseUrl":"/d","key":"k"}
             ]}"#,
         )
         .unwrap();
@@ -175,9 +161,9 @@ mod tests {
                 &loaded
             ),
             [
-                "2 rows of Aitronos connectors loaded are left out as Unknown, because the \
-                 vendor sent no status. Choose one status alone and the server, which knows \
-                 each row's, filters them."
+                "Of the rows loaded from Aitronos connectors, 2 are left out as Unknown: the \
+                 vendor sent them without a status. Choose a single status to have the server, \
+                 which knows every row's status, filter them."
             ]
         );
         // Shown as Unknown, unfiltered or with Unknown chosen, they say it themselves.
@@ -196,14 +182,14 @@ mod tests {
         assert_eq!(
             status_gap_lines(&query(&[Status::Error]), &sources(), &filtered),
             [
-                "1 row of Aitronos connectors shows as Error only because the server returned \
-                 it for that filter: the vendor sent no status."
+                "Of the rows loaded from Aitronos connectors, 1 shows as Error only because the \
+                 server returned it for that filter: the vendor sent it without a status."
             ]
         );
     }
 
     #[test]
-    fn statuses_logdeck_does_not_know_are_told_apart_and_need_no_server_hint() {
+    fn statuses_logdeck_does_not_know_are_told_apart_and_alone_need_no_server_hint() {
         let two = query(&[Status::Error, Status::Timeout]);
         let odd = tallies(&[
             aitronos("a", Status::Unknown, "crashed"),
@@ -212,17 +198,17 @@ mod tests {
         assert_eq!(
             status_gap_lines(&two, &sources(), &odd),
             [
-                "2 rows of Aitronos connectors loaded are left out as Unknown, because the \
-                 vendor sent no status (1) or one Logdeck does not know (1). Choose one status \
-                 alone and the server, which knows each row's, filters them."
+                "Of the rows loaded from Aitronos connectors, 2 are left out as Unknown: 1 came \
+                 without a status, 1 with one Logdeck does not know. Choose a single status to \
+                 have the server, which knows every row's status, filter them."
             ]
         );
         let unreadable_only = tallies(&[aitronos("a", Status::Unknown, "crashed")]);
         assert_eq!(
             status_gap_lines(&two, &sources(), &unreadable_only),
             [
-                "1 row of Aitronos connectors loaded is left out as Unknown, because the \
-                 vendor's status is one Logdeck does not know."
+                "Of the rows loaded from Aitronos connectors, 1 is left out as Unknown: the \
+                 vendor sent it with a status Logdeck does not know."
             ]
         );
     }
@@ -246,6 +232,34 @@ mod tests {
             ..two
         };
         assert!(status_gap_lines(&make_only, &sources(), &gaps).is_empty());
+    }
+
+    #[test]
+    fn a_dify_run_without_a_status_is_left_out_without_sending_anyone_to_its_server() {
+        // Dify's server matches its own statuses only: it cannot place the run.
+        let run = LogRecord {
+            kind: CollectionType::DifyWorkflows,
+            status: Status::Unknown,
+            raw_status: String::new(),
+            ..test_support::record("df", "r", test_support::minute(0))
+        };
+        assert_eq!(
+            status_gap_lines(&query(&[Status::Error, Status::Stopped]), &sources(), &tallies(&[run])),
+            ["Of the rows loaded from Dify workflows, 1 is left out as Unknown: the vendor sent \
+              it without a status."]
+        );
+    }
+
+    #[test]
+    fn a_file_row_keeps_the_status_its_file_gives_it() {
+        // A Logdeck export of rows loaded under `status=error` names their
+        // status but not the vendor's: the file says Error, not a request.
+        let exported = LogRecord {
+            source: format!("{}export.csv", crate::model::SNAPSHOT_PREFIX),
+            ..aitronos("a", Status::Error, "")
+        };
+        assert!(!exported.status_from_request());
+        assert!(tallies(&[exported]).is_empty());
     }
 
     #[test]

@@ -64,6 +64,12 @@ pub trait Remote {
     fn decode_page(&self, body: &str, page: PageAt<'_>) -> Result<Page, DecodeError>;
     /// Decodes a refusal into the vendor's own message.
     fn decode_error(&self, http_status: u16, body: &str) -> VendorError;
+    /// Whether the server filters by a status its rows need not carry
+    /// (Aitronos documents none on its rows): a row sent without one is then
+    /// found by asking for each status alone.
+    fn filters_statuses_rows_lack(&self) -> bool {
+        false
+    }
     /// Whether rows of `status` may have a message that takes a call of its
     /// own ([`Remote::message_request`]): a search over such rows may not
     /// have looked in every message. Rows of other statuses are never asked

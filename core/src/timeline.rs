@@ -1172,6 +1172,17 @@ mod tests {
     }
 
     #[test]
+    fn status_tallies_follow_a_row_read_again() {
+        let mut timeline = Timeline::new(vec![record("u", 1, Status::Unknown, None)]);
+        assert_eq!(timeline.status_tallies()[0].unsent, 1);
+        timeline.update_known(vec![LogRecord {
+            raw_status: "3".into(),
+            ..record("u", 1, Status::Error, None)
+        }]);
+        assert!(timeline.status_tallies().is_empty());
+    }
+
+    #[test]
     fn a_newer_reading_replaces_a_row_in_place_and_only_unknown_rows_come_back() {
         let mut timeline = timeline();
         let finished = LogRecord {

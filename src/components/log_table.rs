@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 
 use logdeck_core::columns::Column;
 use logdeck_core::query::Sort;
-use logdeck_core::row_markup::push_row;
+use logdeck_core::row_markup::{push_row, Cells};
 use logdeck_core::row_patch::{row_patch, PlacedRows, RowPatch};
 use logdeck_core::timeline::Timeline;
 use logdeck_core::viewport::{whole_pixels, Viewport};
@@ -84,10 +84,19 @@ pub fn LogTable(
             selected: selected.get(),
             cursor: cursor.get(),
         };
+        let sorted = sort.get().column;
+        let sorted_number = sorted.is_numeric().then_some(sorted);
         rows.with(|rows| {
             let shown = rows.get(start..end).unwrap_or_default();
             timeline.with(|timeline| {
-                columns.with(|columns| rows_markup(timeline, shown, start, columns, &zone, &marks))
+                columns.with(|columns| {
+                    let cells = Cells {
+                        columns,
+                        sorted_number,
+                        zone: &zone,
+                    };
+                    rows_markup(timeline, shown, start, &cells, &marks)
+                })
             })
         })
     };
@@ -109,8 +118,10 @@ pub fn LogTable(
     };
     let body = NodeRef::<Tbody>::new();
     draw_rows(body, visible);
+    // Its own memo: a scroll moves the spacers only when the range changes.
+    let row_height = Memo::new(move |_| viewport.get().row_height);
     let spacer = move |rows: usize| {
-        let row_height = viewport.get().row_height;
+        let row_height = row_height.get();
         format!(
             "{}px",
             logdeck_core::format::fixed(rows as f64 * row_height, 2)
@@ -119,7 +130,7 @@ pub fn LogTable(
     view! {
         <div class="table-viewport" id="rows" node_ref=element on:scroll=move |_| viewport.measure() tabindex="0"
             aria-label="Log rows; use j/k or the arrow keys to move, Enter to open">
-            <table class="log-table" aria-rowcount=move || total.get() + 1
+            <table class="log-table" role="table" aria-rowcount=move || total.get() + 1
                 class:zone-changes=move || zone.with(ZoneRules::changes_offset)
                 class:by-number=move || sort.with(|s| s.column.is_numeric())>
                 // Each column's width is set by its kind (style/main.css), not by the
@@ -130,8 +141,8 @@ pub fn LogTable(
                         <col class=format!("col-{}", column.key()) class:num=column.is_numeric() />
                     }).collect_view()}
                 </colgroup>
-                <thead>
-                    <tr aria-rowindex="1">
+                <thead role="rowgroup">
+                    <tr role="row" aria-rowindex="1">
                         {move || columns.get().into_iter().map(|column| view! {
                             <SortHeader column sort zone_label on_sort />
                         }).collect_view()}
@@ -140,7 +151,7 @@ pub fn LogTable(
                 <tbody aria-hidden="true">
                     <tr class="spacer" style:height=move || spacer(range.get().0)></tr>
                 </tbody>
-                <tbody on:click=open_clicked node_ref=body></tbody>
+                <tbody role="rowgroup" on:click=open_clicked node_ref=body></tbody>
                 <tbody aria-hidden="true">
                     <tr class="spacer" style:height=move || spacer(total.get().saturating_sub(range.get().1))></tr>
                 </tbody>
@@ -174,8 +185,7 @@ fn rows_markup(
     timeline: &Timeline,
     indices: &[usize],
     start: usize,
-    columns: &[Column],
-    zone: &ZoneRules,
+    cells: &Cells<'_>,
     marks: &RowMarks,
 ) -> DrawnRows {
     let rows = indices
@@ -183,10 +193,10 @@ fn rows_markup(
         .enumerate()
         .filter_map(|(i, &index)| {
             let record = timeline.records().get(index)?;
-            let mut html = String::with_capacity(96 * columns.len());
+            let mut html = String::with_capacity(112 * cells.columns.len());
             let key = record.key();
             let class = marks.class(start + i, &key);
-            push_row(&mut html, record, &key, start + i, class, columns, zone);
+            push_row(&mut html, record, &key, start + i, class, cells);
             Some(html)
         })
         .collect();
@@ -366,7 +376,7 @@ fn SortHeader(
         _ => column.label().to_owned(),
     };
     view! {
-        <th scope="col" class=format!("c-{}", column.key()) class:num=column.is_numeric() aria-sort=state>
+        <th scope="col" role="columnheader" class=format!("c-{}", column.key()) class:num=column.is_numeric() aria-sort=state>
             <button type="button" class="sort" on:click=move |_| on_sort.run(column)>
                 {label}{arrow}
             </button>

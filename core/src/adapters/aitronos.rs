@@ -238,6 +238,10 @@ impl Remote for AitronosConnection {
     fn decode_error(&self, http_status: u16, body: &str) -> VendorError {
         decode_error(http_status, body)
     }
+
+    fn filters_statuses_rows_lack(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]

@@ -41,7 +41,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     client: Applied::Browser,
     collection: Applied::Server,
     text: Applied::ServerOwnRules(
-        "on Dify's server, over the run's inputs and outputs, the end user's session id and the run id",
+        "on Dify's server, over each run's inputs, outputs, end user's session id and run id",
     ),
     client_id: Applied::ServerIfOne,
     check_runs: Applied::NotApplicable,
