@@ -194,12 +194,33 @@ test('beside the detail pane the table shows its text columns whole, and its num
   await pane(page).getByRole('button', { name: 'Close detail' }).click();
   await expect(header('Duration')).toBeVisible();
   expect(await width('Collection')).toBeCloseTo(collectionAlone, 0);
-  // Sorted by a number, the table keeps its numbers beside the pane.
+  // Sorted by a number, the table keeps that number beside the pane, on screen.
   await page.getByRole('button', { name: /^Duration/ }).click();
   await expect(page).toHaveURL(/sort=-duration/);
   await rows(page).nth(1).click();
   await expect(pane(page)).toBeVisible();
   await expect(page.locator('table.log-table').getByRole('columnheader', { name: /^Duration/ })).toBeVisible();
+  await expect(header('Tokens')).toBeHidden();
+  for (const size of [{ width: 1440, height: 900 }, { width: 1280, height: 720 }]) {
+    await page.setViewportSize(size);
+    expect(await viewport.evaluate((el) => el.scrollWidth - el.clientWidth), `${size.width}: no sideways scroll`).toBeLessThanOrEqual(0);
+  }
+});
+
+test('between a phone and a wide screen the detail pane opens as a drawer over the table', async ({ page }) => {
+  for (const size of [{ width: 1024, height: 768 }, { width: 844, height: 390 }]) {
+    await page.setViewportSize(size);
+    await page.goto('/?period=24h');
+    await settled(page);
+    await rows(page).nth(1).click();
+    const box = (await pane(page).boundingBox())!;
+    expect(box.y, `${size.width}: from the top`).toBeLessThanOrEqual(1);
+    expect(box.x + box.width, `${size.width}: at the right edge`).toBeCloseTo(size.width, 0);
+    expect(box.height, `${size.width}: the screen's height`).toBeGreaterThanOrEqual(size.height - 1);
+    await expect(pane(page).getByRole('button', { name: 'Close detail' })).toBeInViewport();
+    await pane(page).getByRole('button', { name: 'Close detail' }).click();
+    await expect(pane(page)).toHaveCount(0);
+  }
 });
 
 test("a Make run's Only this client narrows to its client by name, the link keeps it", async ({ page }) => {

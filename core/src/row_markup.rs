@@ -52,14 +52,7 @@ fn push_cells(html: &mut String, record: &LogRecord, cells: &Cells<'_>) {
     for &column in cells.columns {
         let text = column.text(record, cells.zone);
         if column == Column::Status {
-            // Writing to a String cannot fail.
-            let _ = write!(
-                html,
-                r#"<td role="cell" class="c-status"><span class="status status-{}" title="vendor status: {}">{}</span></td>"#,
-                record.status.key(),
-                Escaped(&record.raw_status),
-                Escaped(&text)
-            );
+            push_status(html, record, &text);
         } else {
             let key = column.key();
             let num = match (column.is_numeric(), cells.sorted_number == Some(column)) {
@@ -74,6 +67,38 @@ fn push_cells(html: &mut String, record: &LogRecord, cells: &Cells<'_>) {
             );
         }
     }
+}
+
+/// The status cell: its badge, whose title names the vendor's own status, or
+/// says the vendor sent none (and, marked `from-request`, that the status is
+/// the one the request's filter asked the server for). An audit entry, which
+/// has no status but Event, has no title.
+fn push_status(html: &mut String, record: &LogRecord, text: &str) {
+    let from_request = record.status_from_request();
+    let _ = write!(
+        html,
+        r#"<td role="cell" class="c-status"><span class="status status-{}{}""#,
+        record.status.key(),
+        if from_request { " from-request" } else { "" }
+    );
+    // Writing to a String cannot fail.
+    let _ = if !record.raw_status.is_empty() {
+        write!(
+            html,
+            r#" title="vendor status: {}""#,
+            Escaped(&record.raw_status)
+        )
+    } else if from_request {
+        write!(
+            html,
+            r#" title="sent without a status: the server returned it for this Status filter""#
+        )
+    } else if record.status_unsent() {
+        write!(html, r#" title="sent without a status""#)
+    } else {
+        Ok(())
+    };
+    let _ = write!(html, ">{}</span></td>", Escaped(text));
 }
 
 #[cfg(test)]
@@ -161,6 +186,31 @@ mod tests {
         );
         assert_eq!(html.matches(r#" num""#).count(), 3);
         assert!(html.contains(r#"<td role="cell" class="c-message" title="#));
+    }
+
+    #[test]
+    fn a_status_the_vendor_did_not_send_says_so() {
+        let zone = ZoneRules::utc();
+        let status_of = |status: Status, source: &str| {
+            let row = LogRecord {
+                status,
+                raw_status: String::new(),
+                ..record(source, "r1", minute(600))
+            };
+            row_cells(&row, &[Column::Status], &zone)
+        };
+        assert_eq!(
+            status_of(Status::Error, "ai"),
+            concat!(
+                r#"<td role="cell" class="c-status"><span class="status status-error from-request" "#,
+                r#"title="sent without a status: the server returned it for this Status filter">"#,
+                "Error</span></td>"
+            )
+        );
+        assert!(status_of(Status::Unknown, "ai").contains(r#"title="sent without a status">"#));
+        assert!(!status_of(Status::Event, "mk/audit").contains("title="));
+        // A file's row is as the file says.
+        assert!(!status_of(Status::Error, "file:x.csv").contains("from-request"));
     }
 
     #[test]

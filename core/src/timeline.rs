@@ -312,7 +312,8 @@ impl Timeline {
     /// value, then time (newest first, or oldest first when Time sorts
     /// ascending), then load order. Rows without a message go last whichever
     /// way Message sorts: first, they would stay on screen and have every
-    /// failed run read. Times are compared to the microsecond, as the period
+    /// failed run read. Rows without the number sorted by go last too, as in
+    /// Grafana's and Datadog's tables. Times are compared to the microsecond, as the period
     /// and the chart read them ([`RowKey::at`]). [`Timeline::by_time`]
     /// gives the same order for all rows at once.
     fn order(&self, sort: Sort, a: usize, b: usize) -> Ordering {
@@ -320,7 +321,10 @@ impl Timeline {
             return a.cmp(&b);
         };
         let at = |index: usize| self.row_keys.get(index).map_or(0, |key| key.at);
-        let last = |record: &LogRecord| sort.column == Column::Message && record.message.is_none();
+        let last = |record: &LogRecord| match number_of(sort.column) {
+            Some(number) if sort.column.is_numeric() => number(record).is_none(),
+            _ => sort.column == Column::Message && record.message.is_none(),
+        };
         let by_column = match (sort.column, number_of(sort.column)) {
             // Time is compared next, in the sort's direction.
             (Column::Time, _) => Ordering::Equal,
@@ -691,11 +695,12 @@ impl Timeline {
             Some(number) => self.number_keys(sort.column, number),
             None => self.text_ranks(sort.column),
         };
-        // Rows without a message (rank 0, no text) go last both ways; read
-        // from the ranks, so no record is read a second time.
-        let message_last = sort.column == Column::Message;
+        // Rows without a message or number (key 0) go last both ways, as a
+        // missing value does in Grafana's and Datadog's tables; read from the
+        // keys, so no record is read a second time.
+        let missing_last = sort.column == Column::Message || sort.column.is_numeric();
         for key in keys.iter_mut() {
-            if message_last && *key == 0 {
+            if missing_last && *key == 0 {
                 *key = top + 1;
             } else if sort.descending {
                 *key = top - *key;
@@ -813,12 +818,21 @@ mod tests {
         let micros = |record: &LogRecord| record.timestamp.timestamp_micros();
         // Rows whose message is not read yet go last whichever way Message sorts:
         // first, they would stay on screen and have every failed run read.
-        if sort.column == Column::Message {
-            match (&a.message, &b.message) {
-                (Some(_), None) => return Ordering::Less,
-                (None, Some(_)) => return Ordering::Greater,
-                _ => {}
-            }
+        // Rows without the number sorted by go last too.
+        let present = |record: &LogRecord| match sort.column {
+            Column::Message => Some(record.message.is_some()),
+            Column::Duration => Some(record.duration_ms.is_some()),
+            Column::Operations => Some(record.usage.operations.is_some()),
+            Column::Transfer => Some(record.usage.transfer.is_some()),
+            Column::Credits => Some(record.usage.centicredits.is_some()),
+            Column::Tokens => Some(record.usage.tokens.is_some()),
+            Column::Steps => Some(record.usage.steps.is_some()),
+            _ => None,
+        };
+        match (present(a), present(b)) {
+            (Some(true), Some(false)) => return Ordering::Less,
+            (Some(false), Some(true)) => return Ordering::Greater,
+            _ => {}
         }
         let by_column = match sort.column {
             Column::Time => micros(a).cmp(&micros(b)),
@@ -908,7 +922,7 @@ mod tests {
     }
 
     #[test]
-    fn sorts_by_any_column_both_ways_with_missing_values_first_ascending() {
+    fn sorts_by_any_column_both_ways_with_missing_values_last() {
         let mut query = LogQuery {
             sort: Sort {
                 column: Column::Duration,
@@ -916,7 +930,7 @@ mod tests {
             },
             ..LogQuery::default()
         };
-        assert_eq!(ids(&timeline(), &query), ["b", "c", "a", "d"]);
+        assert_eq!(ids(&timeline(), &query), ["c", "a", "d", "b"]);
         query.sort.descending = true;
         assert_eq!(ids(&timeline(), &query), ["d", "a", "c", "b"]);
         query.sort = Sort {

@@ -138,7 +138,8 @@ pub fn LogTable(
                 // lays the rows out without measuring every cell.
                 <colgroup>
                     {move || columns.get().into_iter().map(|column| view! {
-                        <col class=format!("col-{}", column.key()) class:num=column.is_numeric() />
+                        <col class=format!("col-{}", column.key()) class:num=column.is_numeric()
+                            class:sorted=move || sort.with(|s| s.column == column) />
                     }).collect_view()}
                 </colgroup>
                 <thead role="rowgroup">
@@ -376,7 +377,8 @@ fn SortHeader(
         _ => column.label().to_owned(),
     };
     view! {
-        <th scope="col" role="columnheader" class=format!("c-{}", column.key()) class:num=column.is_numeric() aria-sort=state>
+        <th scope="col" role="columnheader" class=format!("c-{}", column.key()) class:num=column.is_numeric()
+            class:sorted=move || sort.with(|s| s.column == column) aria-sort=state>
             <button type="button" class="sort" on:click=move |_| on_sort.run(column)>
                 {label}{arrow}
             </button>
