@@ -148,6 +148,12 @@ test('Aitronos rows sent without a status show as Unknown, and a filter that giv
     const [verb, them] = count === 1 ? ['is', 'it'] : ['are', 'them'];
     return count > 0 && (await note.textContent()) ===
       `Of the rows loaded from Aitronos connectors, ${count} ${verb} left out as Unknown: the vendor sent ${them} without a status. ` +
-      "Choose a single status to have the server, which knows every row's status, filter them.";
+      "Choose a single status to have the server, which knows every row's status, filter them. Error alone Timeout alone";
   }, { timeout: 15_000 }).toBe(true);
+  // One press asks the server for one of them alone, keeping the rest of the view.
+  await note.getByRole('button', { name: 'Timeout alone' }).click();
+  await expect(page).toHaveURL(/[?&]status=timeout(&|$)/);
+  await expect(page).toHaveURL(/type=aitronos-connectors/);
+  await settled(page);
+  expect(new Set(await column(page, 2))).toEqual(new Set(['Timeout']));
 });

@@ -10,18 +10,29 @@
 //! rows come (a note reads no row), and the note says "of the rows loaded":
 //! other filters may show fewer of them.
 
+use std::collections::BTreeSet;
+
 use crate::adapters::single;
 use crate::filter_options::StatusTally;
 use crate::query::LogQuery;
 use crate::sources::Source;
 use crate::status::Status;
 
-/// One line per collection type with such rows, in [`crate::model::CollectionType::ALL`]'s order.
-pub fn status_gap_lines(
+/// What the page says of one collection type's such rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusGap {
+    pub line: String,
+    /// The chosen statuses the server would filter alone, each a choice the
+    /// page offers in one press: asked alone, it places the rows left out.
+    pub ask_alone: Vec<Status>,
+}
+
+/// One per collection type with such rows, in [`crate::model::CollectionType::ALL`]'s order.
+pub fn status_gaps(
     query: &LogQuery,
     sources: &[Source],
     tallies: &[StatusTally],
-) -> Vec<String> {
+) -> Vec<StatusGap> {
     tallies
         .iter()
         .filter(|tally| query.types.is_empty() || query.types.contains(&tally.kind))
@@ -39,9 +50,10 @@ pub fn status_gap_lines(
         .collect()
 }
 
-fn gap_line(query: &LogQuery, tally: StatusTally, remotes: &[&Source]) -> Option<String> {
+fn gap_line(query: &LogQuery, tally: StatusTally, remotes: &[&Source]) -> Option<StatusGap> {
     let loaded = format!("Of the rows loaded from {},", tally.kind.label());
     let mut sentences = Vec::new();
+    let mut ask_alone = Vec::new();
     // Only a single status asked of a server gives rows one they lack.
     if let (Some(asked), count @ 1..) = (single(&query.statuses), tally.from_request) {
         let (verb, them) = if count == 1 {
@@ -83,9 +95,23 @@ fn gap_line(query: &LogQuery, tally: StatusTally, remotes: &[&Source]) -> Option
                  filter them."
                     .to_owned(),
             );
+            ask_alone = query
+                .statuses
+                .iter()
+                .copied()
+                .filter(|status| {
+                    let alone = BTreeSet::from([*status]);
+                    remotes
+                        .iter()
+                        .any(|source| source.capabilities().sends_status(&alone))
+                })
+                .collect();
         }
     }
-    (!sentences.is_empty()).then(|| sentences.join(" "))
+    (!sentences.is_empty()).then(|| StatusGap {
+        line: sentences.join(" "),
+        ask_alone,
+    })
 }
 
 /// Why `tally`'s Unknown rows are so, after a colon.
@@ -139,6 +165,13 @@ mod tests {
         counts.status_tallies()
     }
 
+    fn lines(query: &LogQuery, sources: &[Source], tallies: &[StatusTally]) -> Vec<String> {
+        status_gaps(query, sources, tallies)
+            .into_iter()
+            .map(|gap| gap.line)
+            .collect()
+    }
+
     fn query(statuses: &[Status]) -> LogQuery {
         LogQuery {
             statuses: statuses.iter().copied().collect(),
@@ -155,7 +188,7 @@ mod tests {
         ]);
         // Two statuses are filtered in the browser: the rows are left out.
         assert_eq!(
-            status_gap_lines(
+            lines(
                 &query(&[Status::Error, Status::Timeout]),
                 &sources(),
                 &loaded
@@ -166,10 +199,17 @@ mod tests {
                  which knows every row's status, filter them."
             ]
         );
+        // Each chosen status is offered alone: Aitronos's server takes each.
+        let gaps = status_gaps(
+            &query(&[Status::Error, Status::Timeout]),
+            &sources(),
+            &loaded,
+        );
+        assert_eq!(gaps[0].ask_alone, [Status::Error, Status::Timeout]);
         // Shown as Unknown, unfiltered or with Unknown chosen, they say it themselves.
-        assert!(status_gap_lines(&query(&[]), &sources(), &loaded).is_empty());
+        assert!(lines(&query(&[]), &sources(), &loaded).is_empty());
         let with_unknown = query(&[Status::Unknown, Status::Error]);
-        assert!(status_gap_lines(&with_unknown, &sources(), &loaded).is_empty());
+        assert!(lines(&with_unknown, &sources(), &loaded).is_empty());
     }
 
     #[test]
@@ -180,7 +220,7 @@ mod tests {
             aitronos("c", Status::Error, "error"),
         ]);
         assert_eq!(
-            status_gap_lines(&query(&[Status::Error]), &sources(), &filtered),
+            lines(&query(&[Status::Error]), &sources(), &filtered),
             [
                 "Of the rows loaded from Aitronos connectors, 1 shows as Error only because the \
                  server returned it for that filter: the vendor sent it without a status."
@@ -196,7 +236,7 @@ mod tests {
             aitronos("b", Status::Unknown, ""),
         ]);
         assert_eq!(
-            status_gap_lines(&two, &sources(), &odd),
+            lines(&two, &sources(), &odd),
             [
                 "Of the rows loaded from Aitronos connectors, 2 are left out as Unknown: 1 came \
                  without a status, 1 with one Logdeck does not know. Choose a single status to \
@@ -205,7 +245,7 @@ mod tests {
         );
         let unreadable_only = tallies(&[aitronos("a", Status::Unknown, "crashed")]);
         assert_eq!(
-            status_gap_lines(&two, &sources(), &unreadable_only),
+            lines(&two, &sources(), &unreadable_only),
             [
                 "Of the rows loaded from Aitronos connectors, 1 is left out as Unknown: the \
                  vendor sent it with a status Logdeck does not know."
@@ -225,13 +265,13 @@ mod tests {
             },
         ]);
         let two = query(&[Status::Error, Status::Timeout]);
-        assert!(status_gap_lines(&two, &sources(), &plain).is_empty());
+        assert!(lines(&two, &sources(), &plain).is_empty());
         let gaps = tallies(&[aitronos("a", Status::Unknown, "")]);
         let make_only = LogQuery {
             types: [CollectionType::MakeScenarios].into(),
             ..two
         };
-        assert!(status_gap_lines(&make_only, &sources(), &gaps).is_empty());
+        assert!(lines(&make_only, &sources(), &gaps).is_empty());
     }
 
     #[test]
@@ -243,10 +283,16 @@ mod tests {
             raw_status: String::new(),
             ..test_support::record("df", "r", test_support::minute(0))
         };
+        let two = query(&[Status::Error, Status::Stopped]);
+        let gaps = status_gaps(&two, &sources(), &tallies(&[run]));
         assert_eq!(
-            status_gap_lines(&query(&[Status::Error, Status::Stopped]), &sources(), &tallies(&[run])),
-            ["Of the rows loaded from Dify workflows, 1 is left out as Unknown: the vendor sent \
-              it without a status."]
+            gaps,
+            [StatusGap {
+                line: "Of the rows loaded from Dify workflows, 1 is left out as Unknown: the \
+                       vendor sent it without a status."
+                    .into(),
+                ask_alone: Vec::new(),
+            }]
         );
     }
 

@@ -36,6 +36,7 @@ use logdeck_core::load_book::LoadBook;
 use logdeck_core::messages::Unsearched;
 use logdeck_core::query::{DisplayZone, LogQuery, OnlyClient, Period, Sort, TimeWindow};
 use logdeck_core::sources::Source;
+use logdeck_core::status::Status;
 use logdeck_core::timeline::Timeline;
 use logdeck_core::zone::ZoneRules;
 
@@ -89,6 +90,7 @@ pub fn Dashboard() -> impl IntoView {
         set_query.run((next, HistoryEntry::Push));
     };
     let set_live = Callback::new(move |live: bool| change(&|q| q.live = live));
+    let ask_alone = Callback::new(move |status: Status| change(&|q| q.statuses = [status].into()));
     let sort = Signal::derive(move || query.with(|q| q.sort));
     let on_sort = Callback::new(move |column: Column| change(&|q| q.sort = q.sort.toggled(column)));
     let only_client = Callback::new(move |only: OnlyClient| {
@@ -140,7 +142,7 @@ pub fn Dashboard() -> impl IntoView {
                 // The page's end, built in a task of its own.
                 <Deferred>
                     <TableArea loads rows frontier zone zone_choice sort on_sort selection near_end at_top shown messages
-                        query=filters all_sources />
+                        query=filters all_sources ask_alone />
                     <Show when=move || selection.key.with(Option::is_some)>
                         <DetailPane record=selection.record selected=selection.key sources=all_sources zone
                             on_close=close_detail on_step=selection.step on_only_client=only_client />
@@ -322,6 +324,7 @@ fn TableArea(
     messages: LazyMessages,
     query: Memo<LogQuery>,
     all_sources: Signal<Vec<Source>>,
+    ask_alone: Callback<Status>,
 ) -> impl IntoView {
     let prefs = expect_context::<Prefs>();
     let columns = Signal::derive(move || prefs.columns.get());
@@ -340,7 +343,7 @@ fn TableArea(
                 <p class="notice" role="status">"Loading logs…"</p>
             </Show>
             <UnreadMessagesNote messages />
-            <ScopeNotes timeline=loads.timeline query sources=all_sources />
+            <ScopeNotes timeline=loads.timeline query sources=all_sources ask_alone />
             <FrontierNote loads frontier zone empty=Signal::derive(empty) />
         </div>
     }
