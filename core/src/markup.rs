@@ -37,9 +37,61 @@ pub fn options(values: &[String]) -> String {
     html
 }
 
+/// The notes below the table ([`crate::search_scope`], [`crate::status_gaps`]):
+/// a paragraph each, the statuses a gap offers asked alone as buttons that
+/// name their status in `data-status` (one click listener reads it).
+pub fn table_notes(search_lines: &[String], gaps: &[crate::status_gaps::StatusGap]) -> String {
+    use std::fmt::Write;
+    let mut html = String::new();
+    for line in search_lines {
+        let _ = write!(
+            html,
+            r#"<p class="table-note search-scope" role="note">{}</p>"#,
+            Escaped(line)
+        );
+    }
+    for gap in gaps {
+        let _ = write!(
+            html,
+            r#"<p class="table-note status-gaps" role="note">{}"#,
+            Escaped(&gap.line)
+        );
+        for status in &gap.ask_alone {
+            let _ = write!(
+                html,
+                r#" <button type="button" data-status="{}">{} alone</button>"#,
+                status.key(),
+                status.label()
+            );
+        }
+        html.push_str("</p>");
+    }
+    html
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::status::Status;
+    use crate::status_gaps::StatusGap;
+
+    #[test]
+    fn table_notes_are_escaped_paragraphs_with_a_button_per_status_asked_alone() {
+        let gaps = [StatusGap {
+            line: "Of <3 rows".into(),
+            ask_alone: vec![Status::Error, Status::Timeout],
+        }];
+        assert_eq!(
+            table_notes(&["searched “a&b”".into()], &gaps),
+            concat!(
+                r#"<p class="table-note search-scope" role="note">searched “a&amp;b”</p>"#,
+                r#"<p class="table-note status-gaps" role="note">Of &lt;3 rows"#,
+                r#" <button type="button" data-status="error">Error alone</button>"#,
+                r#" <button type="button" data-status="timeout">Timeout alone</button></p>"#
+            )
+        );
+        assert_eq!(table_notes(&[], &[]), "");
+    }
 
     #[test]
     fn options_carry_each_value_escaped_as_value_and_label() {

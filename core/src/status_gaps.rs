@@ -45,12 +45,12 @@ pub fn status_gaps(
                         && source.is_selected_by(query)
                 })
                 .collect();
-            gap_line(query, *tally, &remotes)
+            gap_of(query, *tally, &remotes)
         })
         .collect()
 }
 
-fn gap_line(query: &LogQuery, tally: StatusTally, remotes: &[&Source]) -> Option<StatusGap> {
+fn gap_of(query: &LogQuery, tally: StatusTally, remotes: &[&Source]) -> Option<StatusGap> {
     let loaded = format!("Of the rows loaded from {},", tally.kind.label());
     let mut sentences = Vec::new();
     let mut ask_alone = Vec::new();
