@@ -659,3 +659,14 @@ test('the chart is one tab stop: arrows move between bars, Home and End to the e
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/period=\d{4}-/);
 });
+
+test('sorting by status puts failures first on the first press', async ({ page }) => {
+  await page.goto('/?period=7d&tz=utc');
+  await settled(page);
+  await page.getByRole('button', { name: /^Status/ }).click();
+  await expect(page).toHaveURL(/sort=-status/);
+  await expect(rows(page).first().locator('td.c-status')).toHaveText(/Error/);
+  await page.getByRole('button', { name: /^Status/ }).click();
+  await expect(page).toHaveURL(/sort=status(&|$)/);
+  await expect(rows(page).first().locator('td.c-status')).not.toHaveText(/Error/);
+});

@@ -168,13 +168,14 @@ pub struct Sort {
 
 impl Sort {
     /// The sort after clicking `column`'s header: the same column flips direction;
-    /// a new column starts newest (time) or largest (numbers: the slowest, the
-    /// costliest runs are what one looks for) first, and text in A–Z order.
+    /// a new column starts newest (time), most severe (status: failures first)
+    /// or largest (numbers: the slowest, the costliest runs are what one looks
+    /// for) first, and text in A–Z order.
     pub fn toggled(self, column: Column) -> Sort {
         let descending = if self.column == column {
             !self.descending
         } else {
-            column == Column::Time || column.is_numeric()
+            column == Column::Time || column == Column::Status || column.is_numeric()
         };
         Sort { column, descending }
     }
@@ -643,6 +644,10 @@ mod tests {
         assert!(
             by_duration.toggled(Column::Time).descending,
             "time starts newest first"
+        );
+        assert!(
+            newest.toggled(Column::Status).descending,
+            "status starts most severe first"
         );
     }
 

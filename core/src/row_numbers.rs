@@ -12,7 +12,7 @@ pub(crate) type NumberOf = fn(&LogRecord) -> Option<u64>;
 /// The number columns' values; `None` for the text columns and Time.
 pub(crate) fn number_of(column: Column) -> Option<NumberOf> {
     Some(match column {
-        Column::Status => |r| Some(r.status as u64),
+        Column::Status => |r| Some(u64::from(r.status.severity())),
         Column::Duration => |r| r.duration_ms,
         Column::Operations => |r| r.usage.operations,
         Column::Transfer => |r| r.usage.transfer,

@@ -27,6 +27,25 @@ keyed_enum! {
 }
 
 impl Status {
+    /// How much a row of this status asks for attention: a sort by Status
+    /// puts the largest first on its first press (failures, then what was
+    /// cut short or needs a look, then what is under way, then successes and
+    /// audit events), not the order the filter lists statuses in.
+    pub fn severity(self) -> u8 {
+        match self {
+            Status::Error => 9,
+            Status::Timeout => 8,
+            Status::Blocked => 7,
+            Status::Warning => 6,
+            Status::Unknown => 5,
+            Status::Stopped => 4,
+            Status::Paused => 3,
+            Status::Running => 2,
+            Status::Success => 1,
+            Status::Event => 0,
+        }
+    }
+
     /// Whether the run is over, so what the vendor says about it no longer
     /// changes (its detail can be kept for the tab's life).
     pub fn is_final(self) -> bool {
@@ -92,6 +111,17 @@ pub fn from_http_code(code: u16) -> Status {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failures_are_the_most_severe_and_no_two_statuses_tie() {
+        let mut by_severity = Status::ALL.to_vec();
+        by_severity.sort_by_key(|status| std::cmp::Reverse(status.severity()));
+        assert_eq!(by_severity[..2], [Status::Error, Status::Timeout]);
+        assert_eq!(by_severity.last(), Some(&Status::Event));
+        let distinct: std::collections::BTreeSet<u8> =
+            Status::ALL.iter().map(|status| status.severity()).collect();
+        assert_eq!(distinct.len(), Status::ALL.len());
+    }
 
     /// The timeline's status table is indexed by `status as usize`.
     #[test]

@@ -718,7 +718,10 @@ impl Timeline {
             Some(
                 self.row_keys
                     .iter()
-                    .map(|key| key.status as u64 + 1)
+                    .map(|key| {
+                        let status = Status::ALL.get(key.status as usize);
+                        status.map_or(0, |status| u64::from(status.severity())) + 1
+                    })
                     .collect(),
             )
         } else {
@@ -836,7 +839,7 @@ mod tests {
         }
         let by_column = match sort.column {
             Column::Time => micros(a).cmp(&micros(b)),
-            Column::Status => a.status.cmp(&b.status),
+            Column::Status => a.status.severity().cmp(&b.status.severity()),
             Column::Type => a.kind.label().cmp(b.kind.label()),
             Column::Collection => a.collection.cmp(&b.collection),
             Column::Name => a.name.cmp(&b.name),
