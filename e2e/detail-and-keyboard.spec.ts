@@ -204,6 +204,9 @@ test('beside the detail pane the table shows its text columns whole, and its num
   for (const size of [{ width: 1440, height: 900 }, { width: 1280, height: 720 }]) {
     await page.setViewportSize(size);
     expect(await viewport.evaluate((el) => el.scrollWidth - el.clientWidth), `${size.width}: no sideways scroll`).toBeLessThanOrEqual(0);
+    // The type gives the number its room: the text columns are not squeezed.
+    await expect(header('Collection type')).toBeHidden();
+    expect(await width('Collection'), `${size.width}: Collection's width`).toBeGreaterThan(90);
   }
 });
 
@@ -215,9 +218,17 @@ test('between a phone and a wide screen the detail pane opens as a drawer over t
     await rows(page).nth(1).click();
     const box = (await pane(page).boundingBox())!;
     expect(box.y, `${size.width}: from the top`).toBeLessThanOrEqual(1);
+    expect(box.x, `${size.width}: not the whole width`).toBeGreaterThan(size.width / 4);
     expect(box.x + box.width, `${size.width}: at the right edge`).toBeCloseTo(size.width, 0);
     expect(box.height, `${size.width}: the screen's height`).toBeGreaterThanOrEqual(size.height - 1);
     await expect(pane(page).getByRole('button', { name: 'Close detail' })).toBeInViewport();
+    // The record open stays in view beside the drawer, and ←/→ step records
+    // without scrolling the table sideways under it.
+    await page.keyboard.press('Escape');
+    await rows(page).nth(1).click();
+    for (const key of ['ArrowRight', 'ArrowRight', 'ArrowLeft']) await page.keyboard.press(key);
+    await expect(page.locator('tr.selected td.c-time')).toBeInViewport();
+    expect(await page.locator('.table-viewport').evaluate((el) => el.scrollLeft)).toBe(0);
     await pane(page).getByRole('button', { name: 'Close detail' }).click();
     await expect(pane(page)).toHaveCount(0);
   }

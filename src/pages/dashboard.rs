@@ -90,7 +90,11 @@ pub fn Dashboard() -> impl IntoView {
         set_query.run((next, HistoryEntry::Push));
     };
     let set_live = Callback::new(move |live: bool| change(&|q| q.live = live));
-    let ask_alone = Callback::new(move |status: Status| change(&|q| q.statuses = [status].into()));
+    // The note and its button go with the change: the rows take the focus.
+    let ask_alone = Callback::new(move |status: Status| {
+        change(&|q| q.statuses = [status].into());
+        focus_after_render("rows");
+    });
     let sort = Signal::derive(move || query.with(|q| q.sort));
     let on_sort = Callback::new(move |column: Column| change(&|q| q.sort = q.sort.toggled(column)));
     let only_client = Callback::new(move |only: OnlyClient| {
@@ -490,8 +494,15 @@ fn install_keyboard(selection: Selection, help: RwSignal<bool>) {
                 ev.prevent_default();
                 selection.step.run(-1);
             }
-            "ArrowRight" if open => selection.step.run(1),
-            "ArrowLeft" if open => selection.step.run(-1),
+            // Stepping records, not scrolling the focused table sideways.
+            "ArrowRight" if open => {
+                ev.prevent_default();
+                selection.step.run(1);
+            }
+            "ArrowLeft" if open => {
+                ev.prevent_default();
+                selection.step.run(-1);
+            }
             // Focus follows the reader: into the detail it opens, back to the
             // rows (the cursor stays on the record) when it closes.
             "Enter" if !on_control => {
