@@ -85,6 +85,20 @@ impl TimeWindow {
             to: self.to.min(outer.to).max(from),
         }
     }
+
+    /// The period that holds exactly the rows of chart bars spanning `self`,
+    /// inside the period `outer`: a bar counts rows from its start up to, not
+    /// including, its end (a row on the edge is the next bar's), while a
+    /// period includes its end, so the period stops a microsecond (the
+    /// timeline's precision) before the bars' end.
+    pub fn of_bars_within(self, outer: TimeWindow) -> TimeWindow {
+        let before_end = self.to - chrono::Duration::microseconds(1);
+        TimeWindow {
+            from: self.from,
+            to: before_end.max(self.from),
+        }
+        .within(outer)
+    }
 }
 
 impl Period {
@@ -806,6 +820,28 @@ mod tests {
         assert_eq!(window(0, 5).within(outer), window(10, 10));
         let inverted = window(40, 10);
         assert!(window(0, 59).within(inverted).from <= window(0, 59).within(inverted).to);
+    }
+
+    #[test]
+    fn bars_narrow_to_a_period_without_the_next_bars_first_instant() {
+        let minute = |minute: u32| at(2026, 11, 21, 12, minute);
+        let window = |from, to| TimeWindow {
+            from: minute(from),
+            to: minute(to),
+        };
+        let outer = window(10, 40);
+        let just_before = |minute: DateTime<Utc>| minute - chrono::Duration::microseconds(1);
+        let bar = window(20, 30).of_bars_within(outer);
+        assert_eq!((bar.from, bar.to), (minute(20), just_before(minute(30))));
+        // A row at 12:30 is the next bar's, and not in this bar's period.
+        assert!(bar.to < minute(30));
+        // A bar past the period's end keeps the period's end, which it counted.
+        assert_eq!(window(30, 59).of_bars_within(outer), window(30, 40));
+        let first = window(0, 30).of_bars_within(outer);
+        assert_eq!(first.from, minute(10));
+        // An empty span stays a valid one.
+        let empty = window(20, 20).of_bars_within(outer);
+        assert!(empty.from <= empty.to);
     }
 
     #[test]

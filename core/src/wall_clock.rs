@@ -53,6 +53,20 @@ pub fn to_minute(time: &(impl Datelike + Timelike)) -> String {
     format!("{} {:02}:{:02}", date(time), time.hour(), time.minute())
 }
 
+/// The first whole minute at or after `instant`. The custom range shows its
+/// end to the minute, rounded up: applying the range again (after changing
+/// its start, say) never drops the period's last seconds, such as those of a
+/// period a chart bar narrowed to, which ends a microsecond before a minute.
+pub fn minute_at_or_after(instant: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    const MINUTE: i64 = 60_000_000;
+    let into_minute = instant.timestamp_micros().rem_euclid(MINUTE);
+    if into_minute == 0 {
+        instant
+    } else {
+        instant + chrono::Duration::microseconds(MINUTE - into_minute)
+    }
+}
+
 /// `2026-12-04 13:05:09`: a time to the second, as the table shows it (one
 /// `format!` a row on screen, no date string built on the side).
 pub fn to_second(time: &(impl Datelike + Timelike)) -> String {
@@ -87,6 +101,28 @@ fn digits(rest: &mut &str, min: usize, max: usize) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_range_end_rounds_up_to_the_minute_and_a_whole_minute_stays() {
+        use chrono::{Duration, TimeZone, Utc};
+        let minute = Utc.with_ymd_and_hms(2026, 12, 5, 10, 30, 0).unwrap();
+        assert_eq!(minute_at_or_after(minute), minute);
+        assert_eq!(
+            minute_at_or_after(minute - Duration::microseconds(1)),
+            minute
+        );
+        assert_eq!(minute_at_or_after(minute - Duration::seconds(59)), minute);
+        assert_eq!(
+            minute_at_or_after(minute + Duration::seconds(1)),
+            minute + Duration::minutes(1)
+        );
+        // Before 1970 too.
+        let old = Utc.with_ymd_and_hms(1969, 7, 20, 20, 17, 40).unwrap();
+        assert_eq!(
+            minute_at_or_after(old),
+            Utc.with_ymd_and_hms(1969, 7, 20, 20, 18, 0).unwrap()
+        );
+    }
     use proptest::prelude::*;
 
     /// What chrono's format strings made of the forms Logdeck reads.

@@ -249,7 +249,7 @@ fn PeriodPicker(
     let fill_range = move || {
         let window = query.with_untracked(|q| q.period.resolve(Utc::now(), &zone.get_untracked()));
         from_value.set(to_input(window.from));
-        to_value.set(to_input(window.to));
+        to_value.set(to_input(wall_clock::minute_at_or_after(window.to)));
     };
     Effect::new(move |_| {
         zone.track();

@@ -101,11 +101,10 @@ pub fn Dashboard() -> impl IntoView {
         change(&|q| q.only_client(only.clone()));
     });
     let narrow = Callback::new(move |window: TimeWindow| {
-        // A bar at the period's edge spans time the period does not cover.
-        let window = loads
-            .window
-            .get_untracked()
-            .map_or(window, |period| window.within(period));
+        // A bar at the period's edge spans time the period does not cover,
+        // and a bar's end is the next bar's.
+        let period = loads.window.get_untracked().unwrap_or(window);
+        let window = window.of_bars_within(period);
         change(&|q| {
             q.period = Period::Absolute {
                 from: window.from,
