@@ -313,9 +313,9 @@ impl Timeline {
     /// ascending), then load order. Rows without a message go last whichever
     /// way Message sorts: first, they would stay on screen and have every
     /// failed run read. Rows without the number sorted by go last too, as in
-    /// Grafana's and Datadog's tables. Times are compared to the microsecond, as the period
-    /// and the chart read them ([`RowKey::at`]). [`Timeline::by_time`]
-    /// gives the same order for all rows at once.
+    /// Grafana's and Datadog's tables. Times are compared to the microsecond,
+    /// as the period and the chart read them ([`RowKey::at`]).
+    /// [`Timeline::by_time`] gives the same order for all rows at once.
     fn order(&self, sort: Sort, a: usize, b: usize) -> Ordering {
         let (Some(first), Some(second)) = (self.records.get(a), self.records.get(b)) else {
             return a.cmp(&b);
