@@ -157,3 +157,27 @@ test('Aitronos rows sent without a status show as Unknown, and a filter that giv
   await settled(page);
   expect(new Set(await column(page, 2))).toEqual(new Set(['Timeout']));
 });
+
+test('a source answering 500 is shown failed with its message after a few seconds of retries, not as loading', async ({ page }) => {
+  let asked = 0;
+  await page.route(/\/demo\/aitronos\/v1\/personal-connectors\/logs/, (route) => {
+    asked += 1;
+    return route.fulfill({
+      status: 500,
+      contentType: 'application/json',
+      body: JSON.stringify({
+        success: false,
+        error: { code: 'INTERNAL_ERROR', message: 'Something broke on our side.', system_message: 'db timeout', type: 'server_error', status: 500, trace_id: 'req_500xyz', timestamp: '2025-11-11T10:30:00Z', details: {} },
+      }),
+    });
+  });
+  const started = Date.now();
+  await page.goto('/?period=24h&tz=utc&type=dify-workflows,aitronos-connectors');
+  const alert = page.getByRole('alert').filter({ hasText: 'Something broke on our side.' });
+  await expect(alert).toBeVisible({ timeout: 20_000 });
+  // 1 + 2 + 4 s of retries, four asks in all: not two minutes of "still loading".
+  expect(Date.now() - started).toBeLessThan(20_000);
+  expect(asked).toBe(4);
+  await expect(alert).toContainText('req_500xyz');
+  await expect(page.locator('.row-count')).not.toContainText('still loading');
+});

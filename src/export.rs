@@ -14,6 +14,7 @@ use web_sys::{AbortSignal, Blob, BlobPropertyBag};
 
 use crate::net::schedule::scheduled_get;
 use crate::net::NetError;
+use logdeck_core::adapters::ServerApplied;
 use logdeck_core::csv_file::{CsvWriter, FileSnapshot};
 use logdeck_core::merge::NewestFirst;
 use logdeck_core::messages::MessageBook;
@@ -151,6 +152,9 @@ pub struct Exported {
     /// (Make's error and warning runs not read in this tab): the page says how
     /// many.
     pub without_message: usize,
+    /// Rows left out only because a search could not look in their message
+    /// (read by a call of its own, not read in this tab): they may match.
+    pub unsearched: usize,
 }
 
 /// Exports every row the request's query selects over its window. `progress` is
@@ -213,6 +217,13 @@ pub async fn export(
     let mut writer = Writer::new(format, zone);
     let mut written = 0usize;
     let mut without_message = 0usize;
+    let mut unsearched = 0usize;
+    let searching = query.needle().is_some();
+    let lacks_message = |record: &LogRecord| {
+        readers
+            .get(&record.source)
+            .is_some_and(|source| messages.lacks(source, record))
+    };
     loop {
         if let Some((index, position)) = merge.wanting() {
             let mut page = fetch_page(&sources[index], &query, window, position, &signal).await?;
@@ -235,15 +246,17 @@ pub async fn export(
         if query.matches_except(&record, skip) {
             writer.write(&record);
             written += 1;
-            if readers
-                .get(&record.source)
-                .is_some_and(|source| messages.lacks(source, &record))
-            {
+            if lacks_message(&record) {
                 without_message += 1;
             }
             if written % CHUNK_ROWS == 0 {
                 parts.push(&Uint8Array::from(writer.chunk().as_slice()));
             }
+        } else if searching
+            && lacks_message(&record)
+            && query.matches_except(&record, ServerApplied { text: true, ..skip })
+        {
+            unsearched += 1;
         }
     }
     parts.push(&Uint8Array::from(writer.chunk().as_slice()));
@@ -255,6 +268,7 @@ pub async fn export(
         blob,
         rows: written,
         without_message,
+        unsearched,
     })
 }
 

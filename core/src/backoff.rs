@@ -8,6 +8,12 @@ use std::time::Duration;
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
 /// The longest wait between two attempts without `Retry-After`.
 const MAX_DELAY: Duration = Duration::from_secs(30);
+/// Attempts at most for a server error (5xx but 503): after 1 + 2 + 4 s of
+/// retries it is shown, with the vendor's message and a Retry button. A rate
+/// limit (429, 503) is shown as one while it is waited out, but a server error
+/// retried for two minutes read as "still loading", with the other sources'
+/// background loading held for it.
+const SERVER_ERROR_ATTEMPTS: u32 = 4;
 
 /// What to do with an answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,7 +25,8 @@ pub enum Verdict {
 }
 
 /// Retries of one request: rate limits (429) and server errors (5xx) are retried,
-/// honouring `Retry-After`, else waiting 1 s, 2 s, 4 s … up to 30 s.
+/// honouring `Retry-After`, else waiting 1 s, 2 s, 4 s … up to 30 s; a server
+/// error other than 503 at most [`SERVER_ERROR_ATTEMPTS`] times in all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Backoff {
     attempt: u32,
@@ -45,7 +52,13 @@ impl Backoff {
     /// The verdict on the answer to the latest attempt.
     pub fn after(&mut self, status: u16, retry_after: Option<u32>) -> Verdict {
         self.attempt += 1;
-        if !Self::is_retryable(status) || self.attempt >= self.max_attempts {
+        let rate_limited = status == 429 || status == 503;
+        let max_attempts = if rate_limited {
+            self.max_attempts
+        } else {
+            self.max_attempts.min(SERVER_ERROR_ATTEMPTS)
+        };
+        if !Self::is_retryable(status) || self.attempt >= max_attempts {
             return Verdict::Accept;
         }
         let wait = match retry_after {
@@ -94,10 +107,26 @@ mod tests {
         let mut long = Backoff::new(20);
         let mut last = Duration::ZERO;
         for _ in 0..10 {
-            if let Verdict::Wait(wait) = long.after(500, None) {
+            if let Verdict::Wait(wait) = long.after(429, None) {
                 last = wait;
             }
         }
         assert_eq!(last, MAX_DELAY);
+    }
+
+    #[test]
+    fn a_server_error_is_shown_after_a_few_seconds_a_rate_limit_is_waited_out() {
+        let waits = |status: u16| {
+            let mut backoff = Backoff::new(8);
+            std::iter::from_fn(|| match backoff.after(status, None) {
+                Verdict::Wait(wait) => Some(wait.as_secs()),
+                Verdict::Accept => None,
+            })
+            .collect::<Vec<_>>()
+        };
+        assert_eq!(waits(500), [1, 2, 4]);
+        assert_eq!(waits(502), [1, 2, 4]);
+        assert_eq!(waits(503), [1, 2, 4, 8, 16, 30, 30]);
+        assert_eq!(waits(429), [1, 2, 4, 8, 16, 30, 30]);
     }
 }

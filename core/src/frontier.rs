@@ -202,7 +202,7 @@ impl Frontier {
         }
         if self.late > 0 {
             line.push_str(" · without ");
-            line.push_str(&sources(self.late, "source still loading"));
+            line.push_str(&sources_still_loading(self.late));
         }
         line
     }
@@ -277,7 +277,7 @@ impl Frontier {
         if self.late > 0 {
             notes.push(format!(
                 "Every bar is without {} for now.",
-                sources(self.late, "source still loading")
+                sources_still_loading(self.late)
             ));
         }
         (!notes.is_empty()).then(|| notes.join(" "))
@@ -313,6 +313,11 @@ fn sources(count: usize, noun: &str) -> String {
         1 => format!("1 {noun}"),
         n => format!("{n} {noun}s"),
     }
+}
+
+/// "1 source still loading", "2 sources still loading".
+fn sources_still_loading(count: usize) -> String {
+    format!("{} still loading", sources(count, "source"))
 }
 
 #[cfg(test)]
@@ -488,6 +493,16 @@ mod tests {
                  Rows of 2 sources still loading are not shown yet: they join the table with their first pages."
             )
         );
+        assert_eq!(
+            two.chart_note().as_deref(),
+            Some(
+                "Every bar is without 1 failed source: its rows are missing until it answers. \
+                 Every bar is without 2 sources still loading for now."
+            )
+        );
+        assert!(two
+            .count_line(3, 0, &utc)
+            .contains("without 2 sources still loading"));
     }
 
     #[test]

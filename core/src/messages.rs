@@ -31,6 +31,17 @@ impl Unsearched {
     pub fn any(self) -> bool {
         self.open + self.failed > 0
     }
+
+    /// What the row count adds while a search has not looked in every
+    /// message: without it, "0 rows" would read as "no run says this".
+    pub fn count_qualifier(self) -> Option<String> {
+        let rows = self.open + self.failed;
+        match rows {
+            0 => None,
+            1 => Some(" · 1 run's message not searched yet".to_owned()),
+            n => Some(format!(" · {n} runs' messages not searched yet")),
+        }
+    }
 }
 
 /// The loaded rows the view can show (within `frontier`) whose message one
@@ -188,6 +199,24 @@ mod tests {
     use super::*;
     use crate::status::Status;
     use crate::test_support::{make_and_dify_sources, minute, record};
+
+    #[test]
+    fn a_count_says_how_many_messages_its_search_has_not_looked_in() {
+        assert_eq!(Unsearched::default().count_qualifier(), None);
+        let one = Unsearched { open: 0, failed: 1 };
+        assert_eq!(
+            one.count_qualifier().as_deref(),
+            Some(" · 1 run's message not searched yet")
+        );
+        let many = Unsearched {
+            open: 260,
+            failed: 4,
+        };
+        assert_eq!(
+            many.count_qualifier().as_deref(),
+            Some(" · 264 runs' messages not searched yet")
+        );
+    }
 
     #[test]
     fn asks_the_first_candidates_up_to_the_in_flight_cap_and_never_twice() {

@@ -78,6 +78,7 @@ pub fn ExportPanel(
                     blob,
                     rows,
                     without_message,
+                    unsearched,
                 }) => {
                     let name = csv_file::file_name(
                         &statuses,
@@ -90,6 +91,7 @@ pub fn ExportPanel(
                         Ok(()) => ExportState::Done(done_message(
                             rows,
                             without_message,
+                            unsearched,
                             &name,
                             &progress.get_untracked(),
                         )),
@@ -142,6 +144,7 @@ pub fn ExportPanel(
 fn done_message(
     rows: usize,
     without_message: usize,
+    unsearched: usize,
     name: &str,
     progress: &[SourceProgress],
 ) -> String {
@@ -164,6 +167,15 @@ fn done_message(
         ),
         n => message.push_str(&format!(
             " {n} error and warning rows are without their message: each is read by a call of its own, and these were not read in this tab."
+        )),
+    }
+    match unsearched {
+        0 => {}
+        1 => message.push_str(
+            " 1 error or warning run was not searched: its message is read by a call of its own, and was not read in this tab, so it may match and is not in the file. Read the messages on the page first to search them.",
+        ),
+        n => message.push_str(&format!(
+            " {n} error and warning runs were not searched: each message is read by a call of its own, and these were not read in this tab, so they may match and are not in the file. Read the messages on the page first to search them."
         )),
     }
     message

@@ -140,7 +140,8 @@ pub fn Dashboard() -> impl IntoView {
             <UrlProblems problems />
             <ConfigNotice config />
             <VolumeChart buckets=chart.buckets window=loads.window frontier=chart.frontier zone on_select=narrow />
-            <Toolbar loads refresh all_sources query filters zone rows frontier drop_message set_live paused archive config />
+            <Toolbar loads refresh all_sources query filters zone rows frontier drop_message set_live paused archive config
+                unsearched=messages.unsearched />
             <div class="workspace">
                 // The page's end, built in a task of its own.
                 <Deferred>
@@ -251,6 +252,8 @@ fn Toolbar(
     paused: Signal<bool>,
     archive: RwSignal<Option<Vec<SyncStatus>>>,
     config: Signal<Option<Result<RuntimeConfig, ConfigError>>>,
+    /// Messages a search has not looked in: the count says so.
+    unsearched: Memo<Unsearched>,
 ) -> impl IntoView {
     // Its own memo: a sort or an opened record does not count the period again.
     let complete = Memo::new(move |_| complete_rows(loads, filters, rows, frontier));
@@ -265,7 +268,10 @@ fn Toolbar(
                         if config.with(Option::is_none) {
                             return "Loading configuration…".to_owned();
                         }
-                        frontier.with(|f| f.count_line(rows.with(Vec::len), complete.get(), &zone.get()))
+                        let mut line = frontier
+                            .with(|f| f.count_line(rows.with(Vec::len), complete.get(), &zone.get()));
+                        line.push_str(&unsearched.get().count_qualifier().unwrap_or_default());
+                        line
                     }}
                 </span>
             </div>
