@@ -88,6 +88,8 @@ test('a source slow with its first page holds no other rows back: it is named, a
   await expect(rows(page).first()).toBeVisible();
   await expect(page.locator('.frontier-note')).toContainText('Rows of 1 source still loading are not shown yet: they join the table with its first page.');
   await expect(page.locator('.sources.attention .source.late')).toContainText('no first page yet');
+  // A bar read alone says so too, not only the legend.
+  await expect(page.locator('.volume-chart .bar').last()).toHaveAttribute('aria-label', /, without 1 source still loading$/);
   expect(new Set(await column(page, 3))).not.toContain('Aitronos connectors');
   // It answers: its rows join and the count is bare again.
   await expect(page.locator('.source.loading')).toHaveCount(0, { timeout: 15_000 });

@@ -283,6 +283,19 @@ impl Frontier {
         (!notes.is_empty()).then(|| notes.join(" "))
     }
 
+    /// What every bar lacks, for each bar's own description (the legend's note
+    /// is not read with a bar): "without 1 source still loading".
+    pub fn bars_lack(&self) -> Option<String> {
+        let mut lacks = Vec::new();
+        if self.failed > 0 {
+            lacks.push(sources(self.failed, "failed source"));
+        }
+        if self.late > 0 {
+            lacks.push(sources_still_loading(self.late));
+        }
+        (!lacks.is_empty()).then(|| format!("without {}", lacks.join(" or ")))
+    }
+
     /// The sources to page next to move the frontier back; empty when "Load
     /// older" has nothing to do.
     pub fn holders(&self) -> &[usize] {
@@ -503,6 +516,11 @@ mod tests {
         assert!(two
             .count_line(3, 0, &utc)
             .contains("without 2 sources still loading"));
+        assert_eq!(
+            two.bars_lack().as_deref(),
+            Some("without 1 failed source or 2 sources still loading")
+        );
+        assert_eq!(arrived.bars_lack(), None);
     }
 
     #[test]

@@ -134,6 +134,8 @@ pub fn VolumeChart(
         let buckets = buckets.get();
         let highest = buckets.iter().map(Bucket::total).max().unwrap_or(0).max(1) as f64;
         let slot = WIDTH / buckets.len().max(1) as f64;
+        // A bar read alone says what every bar lacks, as the legend does.
+        let lack = frontier.with(Frontier::bars_lack);
         buckets
             .into_iter()
             .enumerate()
@@ -163,6 +165,10 @@ pub fn VolumeChart(
                     BarCoverage::Complete => counted,
                     BarCoverage::Partial => format!("at least {counted} (partly loaded)"),
                     BarCoverage::NotLoaded => "not loaded yet".to_owned(),
+                };
+                let counted = match (coverage, &lack) {
+                    (BarCoverage::NotLoaded, _) | (_, None) => counted,
+                    (_, Some(lack)) => format!("{counted}, {lack}"),
                 };
                 let description = format!("{} to {}: {counted}", label(bucket.from), label(bucket.to));
                 let aria_label = description.clone();
