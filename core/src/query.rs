@@ -796,13 +796,16 @@ mod tests {
         assert_eq!(query.zone, DisplayZone::Utc);
     }
 
+    /// 2026-11-21 from 12:`from` to 12:`to`.
+    fn window(from: u32, to: u32) -> TimeWindow {
+        TimeWindow {
+            from: at(2026, 11, 21, 12, from),
+            to: at(2026, 11, 21, 12, to),
+        }
+    }
+
     #[test]
     fn a_window_within_another_keeps_only_their_common_part() {
-        let minute = |minute: u32| at(2026, 11, 21, 12, minute);
-        let window = |from, to| TimeWindow {
-            from: minute(from),
-            to: minute(to),
-        };
         let outer = window(10, 40);
         assert_eq!(
             window(0, 30).within(outer),
@@ -825,10 +828,6 @@ mod tests {
     #[test]
     fn bars_narrow_to_a_period_without_the_next_bars_first_instant() {
         let minute = |minute: u32| at(2026, 11, 21, 12, minute);
-        let window = |from, to| TimeWindow {
-            from: minute(from),
-            to: minute(to),
-        };
         let outer = window(10, 40);
         let just_before = |minute: DateTime<Utc>| minute - chrono::Duration::microseconds(1);
         let bar = window(20, 30).of_bars_within(outer);
