@@ -116,11 +116,16 @@ pub fn diagnose(
     }
 }
 
+/// Our own sentences start in ASCII: no Unicode case tables in the wasm for them.
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     chars
         .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
+        .map(|first| {
+            std::iter::once(first.to_ascii_uppercase())
+                .chain(chars)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
