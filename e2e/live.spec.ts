@@ -63,3 +63,25 @@ test('live mode is offered only for a period that ends now', async ({ page }) =>
   await expect(page.getByRole('checkbox', { name: 'Live' })).toBeDisabled();
   await expect(page.getByRole('checkbox', { name: 'Live' })).not.toBeChecked();
 });
+
+test('live mode moves the start of a relative period with its end', async ({ page }) => {
+  // Fifteen minutes of the page's clock pass in a moment: rows older than
+  // the moved start leave the view, though they stay loaded.
+  test.setTimeout(60_000);
+  await page.clock.install();
+  await page.addInitScript(() => localStorage.setItem('logdeck.live-interval', '1'));
+  await page.goto('/?period=15m&type=dify-workflows&tz=utc&sort=time&live=1');
+  await settled(page);
+  const oldestShown = async () => {
+    const text = (await rows(page).first().locator('td.c-time').textContent()) ?? '';
+    const match = text.match(/(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d:\d\d)/);
+    expect(match, `time cell "${text}"`).not.toBeNull();
+    return Date.parse(`${match![1]}T${match![2]}Z`);
+  };
+  const loadedFrom = await oldestShown();
+  await page.clock.fastForward('10:00');
+  const movedStart = (await page.evaluate(() => Date.now())) - 15 * 60_000;
+  expect(movedStart).toBeGreaterThan(loadedFrom);
+  // The next round moves the period: its oldest row is inside it.
+  await expect.poll(oldestShown, { timeout: 20_000 }).toBeGreaterThanOrEqual(movedStart - 1000);
+});

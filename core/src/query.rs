@@ -102,6 +102,30 @@ impl TimeWindow {
 }
 
 impl Period {
+    /// The window `loaded` (this period's, resolved earlier) becomes when live
+    /// mode has read up to `until`: its end moves to `until`, and a relative
+    /// period's start moves with it, so "Last 7 days" stays seven days long
+    /// and rows that age out of it leave the view, its count and its chart.
+    /// The start never moves back: nothing before `loaded.from` was loaded.
+    pub fn followed_to(
+        self,
+        loaded: TimeWindow,
+        until: DateTime<Utc>,
+        zone: &ZoneRules,
+    ) -> TimeWindow {
+        if until <= loaded.to {
+            return loaded;
+        }
+        let from = match self {
+            Period::Last(preset) => preset.start(until, zone).max(loaded.from),
+            Period::Absolute { .. } => loaded.from,
+        };
+        TimeWindow {
+            from: from.min(until),
+            to: until,
+        }
+    }
+
     /// Resolves against an injected `now` and the display `zone`, so tests
     /// and every source agree on one instant.
     pub fn resolve(self, now: DateTime<Utc>, zone: &ZoneRules) -> TimeWindow {
@@ -625,6 +649,48 @@ mod tests {
             ..LogQuery::default()
         };
         assert_eq!(query.needle().as_deref(), Some("quota hit"));
+    }
+
+    #[test]
+    fn live_mode_moves_a_relative_periods_start_with_its_end() {
+        let utc = ZoneRules::utc();
+        let loaded = Period::Last(Preset::Days7).resolve(at(2026, 3, 10, 12, 0), &utc);
+        let later = at(2026, 3, 10, 12, 4);
+        assert_eq!(
+            Period::Last(Preset::Days7).followed_to(loaded, later, &utc),
+            TimeWindow {
+                from: at(2026, 3, 3, 12, 4),
+                to: later
+            }
+        );
+        // Today keeps its midnight until the day turns, then starts at the new one.
+        let today = Period::Last(Preset::Today).resolve(at(2026, 3, 10, 23, 58), &utc);
+        assert_eq!(
+            Period::Last(Preset::Today)
+                .followed_to(today, at(2026, 3, 10, 23, 59), &utc)
+                .from,
+            at(2026, 3, 10, 0, 0)
+        );
+        assert_eq!(
+            Period::Last(Preset::Today)
+                .followed_to(today, at(2026, 3, 11, 0, 1), &utc)
+                .from,
+            at(2026, 3, 11, 0, 0)
+        );
+        // A fixed range keeps its start; a reading older than the end changes nothing.
+        let fixed = Period::Absolute {
+            from: at(2026, 3, 1, 0, 0),
+            to: at(2026, 3, 10, 12, 0),
+        };
+        let fixed_window = fixed.resolve(later, &utc);
+        assert_eq!(
+            fixed.followed_to(fixed_window, later, &utc).from,
+            at(2026, 3, 1, 0, 0)
+        );
+        assert_eq!(
+            Period::Last(Preset::Days7).followed_to(loaded, at(2026, 3, 10, 11, 0), &utc),
+            loaded
+        );
     }
 
     #[test]

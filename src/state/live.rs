@@ -134,11 +134,9 @@ impl Loads {
             })
         };
         let until = self.live.with_untracked(LiveTail::until);
-        self.window.update(|window| {
-            if let Some(window) = window {
-                window.to = window.to.max(until);
-            }
-        });
+        if let Some(basis) = self.basis.get_value() {
+            self.window.set(Some(basis.shown_window(until)));
+        }
         if !unknown.is_empty() {
             self.live.update(|live| live.hold(unknown));
         }

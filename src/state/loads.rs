@@ -29,11 +29,22 @@ use logdeck_core::zone::ZoneRules;
 
 pub use logdeck_core::load_book::{LoadState, SourceLoad};
 
-/// The query and window the current loads were made for.
+/// The query, window and zone the current loads were made for.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Basis {
     pub(super) query: LogQuery,
     pub(super) window: TimeWindow,
+    /// Where a calendar period's day starts, as live mode moves the period.
+    pub(super) zone: ZoneRules,
+}
+
+impl Basis {
+    /// The window shown once live mode has read up to `until`.
+    pub(super) fn shown_window(&self, until: chrono::DateTime<Utc>) -> TimeWindow {
+        self.query
+            .period
+            .followed_to(self.window, until, &self.zone)
+    }
 }
 
 /// Every source's load and the merged timeline; cheap to copy into closures.
@@ -124,6 +135,7 @@ impl Loads {
         self.basis.set_value(Some(Basis {
             query: query.clone(),
             window,
+            zone: zone.clone(),
         }));
 
         let mut wanted: Vec<Wanted> = Source::expand(config)
@@ -155,10 +167,9 @@ impl Loads {
         if kept_window.is_none() {
             self.reset_live(window.to);
         }
-        self.window.set(Some(TimeWindow {
-            from: window.from,
-            to: window.to.max(self.live.with_untracked(LiveTail::until)),
-        }));
+        let live_until = self.live.with_untracked(LiveTail::until);
+        self.window
+            .set(Some(query.period.followed_to(window, live_until, zone)));
         self.abort_except(&self.book.with_untracked(LoadBook::live_tokens));
         // Most filter changes keep every row: the timeline (and all that derives
         // from it, over every row) is touched only when a source goes or comes.
