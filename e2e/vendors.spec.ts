@@ -158,6 +158,27 @@ test('Aitronos rows sent without a status show as Unknown, and a filter that giv
   expect(new Set(await column(page, 2))).toEqual(new Set(['Timeout']));
 });
 
+test('on a phone, the count line points to the notes the table hides below it', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/?period=24h&tz=utc&type=aitronos-connectors&status=error,timeout');
+  await settled(page);
+  const note = page.locator('.status-gaps');
+  const pointer = page.getByRole('button', { name: 'Notes below the table ↓' });
+  await expect(note).toContainText('left out as Unknown');
+  await expect(note).not.toBeInViewport();
+  await pointer.click();
+  await expect(note).toBeInViewport();
+  // Without notes there is nothing to point to; on a wide screen the notes show.
+  await page.goto('/?period=24h&tz=utc&type=dify-workflows');
+  await settled(page);
+  await expect(pointer).toHaveCount(0);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto('/?period=24h&tz=utc&type=aitronos-connectors&status=error,timeout');
+  await settled(page);
+  await expect(page.locator('.status-gaps')).toContainText('left out as Unknown');
+  await expect(pointer).toBeHidden();
+});
+
 test('a source answering 500 is shown failed with its message after a few seconds of retries, not as loading', async ({ page }) => {
   let asked = 0;
   await page.route(/\/demo\/aitronos\/v1\/personal-connectors\/logs/, (route) => {

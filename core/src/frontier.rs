@@ -75,6 +75,12 @@ impl Frontier {
         Frontier::default()
     }
 
+    /// Every source has loaded the whole `window`: the rows in it, and only
+    /// those (live mode may have moved its start past loaded rows).
+    pub fn whole(window: TimeWindow) -> Frontier {
+        Frontier::of(window, &[])
+    }
+
     /// The frontier of sources with these coverages over `window`.
     pub fn of(window: TimeWindow, coverages: &[Coverage]) -> Frontier {
         // A source with nothing loaded yet holds the frontier at the period's end.
@@ -469,7 +475,7 @@ mod tests {
 
     #[test]
     fn complete_and_empty_sources_do_not_hold_the_frontier() {
-        let whole = Frontier::of(window(), &[]);
+        let whole = Frontier::whole(window());
         assert!(whole.is_complete());
         assert_eq!(Frontier::of(window(), &[done(None), done(Some(3))]), whole);
         // File snapshots are loaded whole: complete.

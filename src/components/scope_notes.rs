@@ -2,38 +2,24 @@
 //! not their vendor's own reading (sent without one, or taken from the
 //! request's Status filter), with a press to ask the server each chosen status
 //! alone, and a search a server ran by its own rules. The words and markup are
-//! the core's ([`status_gaps`], [`search_scope_lines`], [`table_notes`]): set
-//! as one piece, with one click listener.
+//! the core's (`status_gaps`, `search_scope_lines`, `table_notes`): set as one
+//! piece, with one click listener.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use logdeck_core::markup::table_notes;
-use logdeck_core::query::LogQuery;
-use logdeck_core::search_scope::search_scope_lines;
-use logdeck_core::sources::Source;
 use logdeck_core::status::Status;
-use logdeck_core::status_gaps::status_gaps;
-use logdeck_core::timeline::Timeline;
 
+/// The element the count line's pointer brings into view.
+pub const NOTES_ID: &str = "table-notes";
+
+/// `markup` is [`crate::state::table_notes::use_table_notes`]'s.
 #[component]
 pub fn ScopeNotes(
-    timeline: RwSignal<Timeline>,
-    query: Memo<LogQuery>,
-    sources: Signal<Vec<Source>>,
+    markup: Memo<String>,
     /// Chooses this status alone.
     ask_alone: Callback<Status>,
 ) -> impl IntoView {
-    // Only the types' tallies are read on a page's arrival, not the rows.
-    let tallies = Memo::new(move |_| timeline.with(Timeline::status_tallies));
-    let markup = Memo::new(move |_| {
-        query.with(|query| {
-            sources.with(|sources| {
-                let gaps = tallies.with(|tallies| status_gaps(query, sources, tallies));
-                table_notes(&search_scope_lines(query, sources), &gaps)
-            })
-        })
-    });
     let on_click = move |event: leptos::ev::MouseEvent| {
         let status = event
             .target()
@@ -45,5 +31,21 @@ pub fn ScopeNotes(
             ask_alone.run(status);
         }
     };
-    view! { <div class="table-notes" on:click=on_click inner_html=move || markup.get()></div> }
+    view! { <div id=NOTES_ID class="table-notes" on:click=on_click inner_html=move || markup.get()></div> }
+}
+
+/// Beside the row count while there are notes: on a phone the table fills the
+/// screen and the notes lie below it, unseen.
+#[component]
+pub fn NotesPointer(markup: Memo<String>) -> impl IntoView {
+    let show_notes = move |_| {
+        if let Some(notes) = document().get_element_by_id(NOTES_ID) {
+            notes.scroll_into_view();
+        }
+    };
+    view! {
+        <Show when=move || markup.with(|markup| !markup.is_empty())>
+            <button type="button" class="link notes-pointer" on:click=show_notes>"Notes below the table ↓"</button>
+        </Show>
+    }
 }

@@ -11,7 +11,7 @@ use crate::components::export_panel::{open_files, ExportPanel, FileOpener};
 use crate::components::filter_bar::{FilterBar, SetQuery};
 use crate::components::live_control::LiveControl;
 use crate::components::log_table::LogTable;
-use crate::components::scope_notes::ScopeNotes;
+use crate::components::scope_notes::{NotesPointer, ScopeNotes};
 use crate::components::shortcut_help::ShortcutHelp;
 use crate::components::skip_link::SkipLink;
 use crate::components::source_status::SourceStatus;
@@ -25,6 +25,7 @@ use crate::state::loads::Loads;
 use crate::state::messages::{use_lazy_messages, LazyMessages};
 use crate::state::prefs::Prefs;
 use crate::state::selection::{use_selection, Selection};
+use crate::state::table_notes::use_table_notes;
 use crate::state::url::{use_log_query, use_set_log_query, HistoryEntry};
 use crate::state::view_rows::{use_row_filters, use_row_set, use_view_rows};
 use crate::state::zone::{browser_spelling, recent_rules, shown_span, zone_label, zone_rules};
@@ -124,6 +125,7 @@ pub fn Dashboard() -> impl IntoView {
     }));
     let options = use_filter_options(all_sources, loads, query);
     let messages = use_lazy_messages(loads, rows, shown, all_sources, filters, frontier);
+    let notes = use_table_notes(loads.timeline, filters, all_sources);
     let drop_message = RwSignal::new(String::new());
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
@@ -141,12 +143,12 @@ pub fn Dashboard() -> impl IntoView {
             <ConfigNotice config />
             <VolumeChart buckets=chart.buckets window=loads.window frontier=chart.frontier zone on_select=narrow />
             <Toolbar loads refresh all_sources query filters zone rows frontier drop_message set_live paused archive config
-                unsearched=messages.unsearched />
+                unsearched=messages.unsearched notes />
             <div class="workspace">
                 // The page's end, built in a task of its own.
                 <Deferred>
                     <TableArea loads rows frontier zone zone_choice sort on_sort selection near_end at_top shown messages
-                        query=filters all_sources ask_alone />
+                        notes ask_alone />
                     <Show when=move || selection.key.with(Option::is_some)>
                         <DetailPane record=selection.record selected=selection.key sources=all_sources zone
                             on_close=close_detail on_step=selection.step on_only_client=only_client />
@@ -254,6 +256,8 @@ fn Toolbar(
     config: Signal<Option<Result<RuntimeConfig, ConfigError>>>,
     /// Messages a search has not looked in: the count says so.
     unsearched: Memo<Unsearched>,
+    /// The notes below the table: the count line points to them.
+    notes: Memo<String>,
 ) -> impl IntoView {
     // Its own memo: a sort or an opened record does not count the period again.
     let complete = Memo::new(move |_| complete_rows(loads, filters, rows, frontier));
@@ -263,16 +267,19 @@ fn Toolbar(
             // buttons: as long as the buttons are tall, so nothing moves.
             <div class="toolbar-status">
                 <SourceStatus loads archive zone />
-                <span class="row-count" role="status">
-                    {move || {
-                        if config.with(Option::is_none) {
-                            return "Loading configuration…".to_owned();
-                        }
-                        let mut line = frontier
-                            .with(|f| f.count_line(rows.with(Vec::len), complete.get(), &zone.get()));
-                        line.push_str(&unsearched.get().count_qualifier().unwrap_or_default());
-                        line
-                    }}
+                <span class="count-line">
+                    <span class="row-count" role="status">
+                        {move || {
+                            if config.with(Option::is_none) {
+                                return "Loading configuration…".to_owned();
+                            }
+                            let mut line = frontier
+                                .with(|f| f.count_line(rows.with(Vec::len), complete.get(), &zone.get()));
+                            line.push_str(&unsearched.get().count_qualifier().unwrap_or_default());
+                            line
+                        }}
+                    </span>
+                    <NotesPointer markup=notes />
                 </span>
             </div>
             <LiveControl loads query set_live paused zone />
@@ -306,9 +313,14 @@ fn complete_rows(
     let complete = loads.book.with(LoadBook::complete_ids);
     let query = filters.get();
     let server = loads.book.with(|book| book.server_applied(&query));
+    // Rows live mode's moved start has passed are no longer the period's.
+    let whole = loads
+        .window
+        .get()
+        .map_or_else(Frontier::complete, Frontier::whole);
     loads.timeline.with(|timeline| {
         timeline
-            .select(&query, &Frontier::complete(), &server)
+            .select(&query, &whole, &server)
             .indices()
             .filter_map(|index| timeline.records().get(index))
             .filter(|record| complete.contains(&record.source))
@@ -331,8 +343,8 @@ fn TableArea(
     at_top: RwSignal<bool>,
     shown: RwSignal<(usize, usize)>,
     messages: LazyMessages,
-    query: Memo<LogQuery>,
-    all_sources: Signal<Vec<Source>>,
+    /// [`use_table_notes`]'s markup.
+    notes: Memo<String>,
     ask_alone: Callback<Status>,
 ) -> impl IntoView {
     let prefs = expect_context::<Prefs>();
@@ -352,7 +364,7 @@ fn TableArea(
                 <p class="notice" role="status">"Loading logs…"</p>
             </Show>
             <UnreadMessagesNote messages />
-            <ScopeNotes timeline=loads.timeline query sources=all_sources ask_alone />
+            <ScopeNotes markup=notes ask_alone />
             <FrontierNote loads frontier zone empty=Signal::derive(empty) />
         </div>
     }

@@ -13,6 +13,7 @@ pub mod popovers;
 pub mod prefs;
 pub mod selection;
 pub mod storage;
+pub mod table_notes;
 pub mod url;
 pub mod view_rows;
 pub mod zone;
