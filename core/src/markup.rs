@@ -23,18 +23,36 @@ impl std::fmt::Display for Escaped<'_> {
     }
 }
 
-/// `<option>`s whose value and label are each of `values`, in order: the
-/// time zone list is 400-odd options, about 1 200 DOM calls built one by one.
-pub fn options(values: &[String]) -> String {
-    let mut html = String::with_capacity(values.iter().map(|v| 2 * v.len() + 30).sum());
-    for value in values {
-        let value = Escaped(value);
+/// The time zones' `<option>`s (400-odd, about 1 200 DOM calls built one by
+/// one): each IANA name as the value, labelled city first ("New York ·
+/// America") and in the labels' order, so typing a city's first letters in
+/// the closed list finds it, as the browser's list only matches a label's
+/// start.
+pub fn zone_options(names: &[String]) -> String {
+    let mut labelled: Vec<(String, &String)> =
+        names.iter().map(|name| (zone_label(name), name)).collect();
+    labelled.sort_unstable();
+    let mut html = String::with_capacity(names.iter().map(|name| 2 * name.len() + 30).sum());
+    for (label, name) in labelled {
         let _ = std::fmt::Write::write_fmt(
             &mut html,
-            format_args!(r#"<option value="{value}">{value}</option>"#),
+            format_args!(
+                r#"<option value="{}">{}</option>"#,
+                Escaped(name),
+                Escaped(&label)
+            ),
         );
     }
     html
+}
+
+/// "America/Argentina/Buenos_Aires" reads "Buenos Aires · America/Argentina";
+/// a name without a region ("UTC") reads as itself.
+fn zone_label(name: &str) -> String {
+    match name.rsplit_once('/') {
+        Some((region, city)) => format!("{} · {region}", city.replace('_', " ")),
+        None => name.replace('_', " "),
+    }
 }
 
 /// The notes below the table ([`crate::search_scope`], [`crate::status_gaps`]):
@@ -94,15 +112,25 @@ mod tests {
     }
 
     #[test]
-    fn options_carry_each_value_escaped_as_value_and_label() {
-        let values = ["Europe/Berlin".to_owned(), r#"a"<b>&'"#.to_owned()];
+    fn zones_are_listed_city_first_in_the_labels_order_with_names_as_values() {
+        let names = [
+            "Europe/Berlin",
+            "America/Argentina/Buenos_Aires",
+            "UTC",
+            "America/New_York",
+            r#"a"<b>/&'"#,
+        ]
+        .map(str::to_owned);
         assert_eq!(
-            options(&values),
+            zone_options(&names),
             concat!(
-                r#"<option value="Europe/Berlin">Europe/Berlin</option>"#,
-                r#"<option value="a&quot;&lt;b&gt;&amp;&#39;">a&quot;&lt;b&gt;&amp;&#39;</option>"#
+                r#"<option value="a&quot;&lt;b&gt;/&amp;&#39;">&amp;&#39; · a&quot;&lt;b&gt;</option>"#,
+                r#"<option value="Europe/Berlin">Berlin · Europe</option>"#,
+                r#"<option value="America/Argentina/Buenos_Aires">Buenos Aires · America/Argentina</option>"#,
+                r#"<option value="America/New_York">New York · America</option>"#,
+                r#"<option value="UTC">UTC</option>"#,
             )
         );
-        assert_eq!(options(&[]), "");
+        assert_eq!(zone_options(&[]), "");
     }
 }

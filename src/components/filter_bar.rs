@@ -396,7 +396,7 @@ fn ZonePicker(query: Memo<LogQuery>, set_query: SetQuery) -> impl IntoView {
                 <option value="utc">"UTC"</option>
                 {unlisted}
                 // 400-odd zones set as one piece of markup, not node by node.
-                <optgroup label="Zones" inner_html=markup::options(&names) />
+                <optgroup label="Zones" inner_html=markup::zone_options(&names) />
             </select>
         </div>
     }
