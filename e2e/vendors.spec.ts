@@ -158,6 +158,30 @@ test('Aitronos rows sent without a status show as Unknown, and a filter that giv
   expect(new Set(await column(page, 2))).toEqual(new Set(['Timeout']));
 });
 
+test("a search for a Dify app's name finds its runs, which all show it, though Dify's keyword would not", async ({ page }) => {
+  const keywords: string[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    // The Ticket triage app's key (a Dify key reads one app).
+    if (url.pathname.endsWith('/workflows/logs') && request.headers()['authorization']?.includes('triage')) {
+      keywords.push(url.searchParams.get('keyword') ?? '');
+    }
+  });
+  const count = async () => Number(((await page.locator('.row-count').textContent()) ?? '').match(/^(\d+) rows?/)?.[1]);
+  await page.goto('/?period=24h&tz=utc&type=dify-workflows&collection=Ticket+triage');
+  await settled(page);
+  const runs = await count();
+  expect(runs).toBeGreaterThan(0);
+  await page.goto('/?period=24h&tz=utc&type=dify-workflows&q=triage');
+  await settled(page);
+  await expect.poll(count).toBe(runs);
+  expect(new Set(await column(page, 4))).toEqual(new Set(['Ticket triage']));
+  expect(keywords.length).toBeGreaterThan(0);
+  expect(keywords.filter((keyword) => keyword !== '')).toEqual([]);
+  // The other app was searched by Dify's rules: the note names it alone.
+  await expect(page.locator('.search-scope')).toHaveText(/^Dify workflows of Support bot were searched for “triage” on Dify's server/);
+});
+
 test('on a phone, the count line points to the notes the table hides below it', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto('/?period=24h&tz=utc&type=aitronos-connectors&status=error,timeout');

@@ -6,7 +6,9 @@
 use crate::adapters::archive::ArchivedStream;
 use crate::adapters::make_audit::{AuditScope, AuditStream};
 use crate::adapters::make_scenarios::ScenarioStream;
-use crate::adapters::{Capabilities, DecodeError, Page, ServerApplied};
+use std::borrow::Cow;
+
+use crate::adapters::{Applied, Capabilities, DecodeError, Page, ServerApplied};
 use crate::config::{AitronosConnection, Connection, DifyConnection, RuntimeConfig};
 use crate::csv_file::FileSnapshot;
 use crate::http::{ApiRequest, HttpAnswer, RelayRefusal, VendorError};
@@ -229,14 +231,43 @@ impl Source {
         let stream = self.stream();
         let by_selection = stream.fixed_collection().is_some();
         self.capabilities()
-            .counts_exactly(query, self.kind(), by_selection)
+            .counts_exactly(&self.asked(query), self.kind(), by_selection)
     }
 
     /// Which of `query`'s filters this source's server applies alone: a status
     /// only when its request carries it (an API that cannot ask for "Warning"
     /// returns every row, and the browser filters them).
     pub fn server_applied(&self, query: &LogQuery) -> ServerApplied {
-        self.capabilities().server_applied(query, self.kind())
+        self.capabilities()
+            .server_applied(&self.asked(query), self.kind())
+    }
+
+    /// Whether every row of this source shows `query`'s searched text, in the
+    /// collection name all its rows carry (a Dify app's name), where its
+    /// server would search by rules of its own that miss it: Dify's keyword
+    /// looks in each run's inputs, outputs and ids, and would find none of
+    /// the runs of "Support bot" for "support bot".
+    pub fn shows_searched_text_on_every_row(&self, query: &LogQuery) -> bool {
+        matches!(self.capabilities().text, Applied::ServerOwnRules(_))
+            && query.needle().is_some_and(|needle| {
+                self.stream()
+                    .fixed_collection()
+                    .is_some_and(|name| name.to_lowercase().contains(&needle))
+            })
+    }
+
+    /// `query` as this source's server is asked it: without text that all its
+    /// rows show (see [`Source::shows_searched_text_on_every_row`]), which the
+    /// browser then matches by the table's rules.
+    fn asked<'q>(&self, query: &'q LogQuery) -> Cow<'q, LogQuery> {
+        if self.shows_searched_text_on_every_row(query) {
+            Cow::Owned(LogQuery {
+                text: String::new(),
+                ..query.clone()
+            })
+        } else {
+            Cow::Borrowed(query)
+        }
     }
 
     /// What people call it: connection and collection.
@@ -296,7 +327,7 @@ impl Source {
         if !remote.has_key() {
             return Err(SourceError::MissingKey);
         }
-        Ok(remote.list_request(page_at(query, window, position)))
+        Ok(remote.list_request(page_at(&self.asked(query), window, position)))
     }
 
     /// What a load of this source for `query` over `window` is: its first
@@ -330,7 +361,7 @@ impl Source {
             return Err(refused(remote, answer));
         }
         let mut page = remote
-            .decode_page(&answer.body, page_at(query, window, position))
+            .decode_page(&answer.body, page_at(&self.asked(query), window, position))
             .map_err(SourceError::Decode)?;
         let id = self.id();
         for record in &mut page.records {
@@ -701,6 +732,48 @@ mod tests {
         );
         assert!(source.server_applied(&with_dify).client_id);
         assert!(source.counts_exactly(&with_dify));
+    }
+
+    #[test]
+    fn text_every_row_of_a_dify_app_shows_is_matched_in_the_browser_not_asked_of_dify() {
+        let dify = Source::expand(
+            &RuntimeConfig::parse(&CONFIG.replace(
+                r#""baseUrl":"/demo/dify/v1""#,
+                r#""baseUrl":"/demo/dify/v1","key":"k""#,
+            ))
+            .unwrap(),
+        )
+        .into_iter()
+        .find(|s| s.id() == "df")
+        .unwrap();
+        let search = |text: &str| LogQuery {
+            text: text.into(),
+            ..LogQuery::default()
+        };
+        // A word of its name: every row shows it, so Dify is asked for all of them.
+        let name = search(" SUPPORT ");
+        assert!(dify.shows_searched_text_on_every_row(&name));
+        let request = dify.request(&name, window(), 1).unwrap();
+        assert!(!request.url.contains("keyword"), "{}", request.url);
+        assert!(!dify.server_applied(&name).text);
+        assert!(dify.counts_exactly(&name));
+        assert_eq!(
+            dify.load_identity(&name, window()),
+            dify.load_identity(&LogQuery::default(), window()),
+            "the rows loaded without a search stay"
+        );
+        // Anything else is Dify's keyword search, by its rules.
+        let other = search("refund");
+        assert!(!dify.shows_searched_text_on_every_row(&other));
+        let request = dify.request(&other, window(), 1).unwrap();
+        assert!(request.url.contains("keyword=refund"), "{}", request.url);
+        assert!(dify.server_applied(&other).text);
+        // A source searched in the browser anyway is not concerned.
+        let make = sources()
+            .into_iter()
+            .find(|s| s.id().starts_with("mk"))
+            .unwrap();
+        assert!(!make.shows_searched_text_on_every_row(&search("sync")));
     }
 
     #[test]
