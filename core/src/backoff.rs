@@ -8,11 +8,11 @@ use std::time::Duration;
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
 /// The longest wait between two attempts without `Retry-After`.
 const MAX_DELAY: Duration = Duration::from_secs(30);
-/// Attempts at most for a server error (5xx but 503): after 1 + 2 + 4 s of
-/// retries it is shown, with the vendor's message and a Retry button. A rate
-/// limit (429, 503) is shown as one while it is waited out, but a server error
-/// retried for two minutes read as "still loading", with the other sources'
-/// background loading held for it.
+/// Attempts at most for a server error (any 5xx but a 503 saying when to come
+/// back): after 1 + 2 + 4 s of retries it is shown, with the vendor's message
+/// and a Retry button. A rate limit ([`Backoff::is_rate_limit`]) is shown as
+/// one while it is waited out, but a server error retried for two minutes
+/// read as "still loading".
 const SERVER_ERROR_ATTEMPTS: u32 = 4;
 
 /// What to do with an answer.
@@ -26,7 +26,7 @@ pub enum Verdict {
 
 /// Retries of one request: rate limits (429) and server errors (5xx) are retried,
 /// honouring `Retry-After`, else waiting 1 s, 2 s, 4 s … up to 30 s; a server
-/// error other than 503 at most [`SERVER_ERROR_ATTEMPTS`] times in all.
+/// error at most [`SERVER_ERROR_ATTEMPTS`] times in all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Backoff {
     attempt: u32,
@@ -49,10 +49,17 @@ impl Backoff {
         status == 429 || status >= 500
     }
 
+    /// Whether an answer asks the caller to slow down and wait: a 429, or a
+    /// 503 that says when to come back (`Retry-After`). A bare 503 is a
+    /// server failing like any other 5xx, not a limit to wait out.
+    pub fn is_rate_limit(status: u16, retry_after: Option<u32>) -> bool {
+        status == 429 || (status == 503 && retry_after.is_some())
+    }
+
     /// The verdict on the answer to the latest attempt.
     pub fn after(&mut self, status: u16, retry_after: Option<u32>) -> Verdict {
         self.attempt += 1;
-        let rate_limited = status == 429 || status == 503;
+        let rate_limited = Self::is_rate_limit(status, retry_after);
         let max_attempts = if rate_limited {
             self.max_attempts
         } else {
@@ -88,7 +95,7 @@ mod tests {
             Verdict::Accept => None,
         };
         assert_eq!(secs(backoff.after(429, None)), Some(1));
-        assert_eq!(secs(backoff.after(503, None)), Some(2));
+        assert_eq!(secs(backoff.after(503, Some(2))), Some(2));
         assert_eq!(secs(backoff.after(500, None)), Some(4));
         assert_eq!(backoff.after(429, None), Verdict::Accept, "fourth and last");
     }
@@ -126,7 +133,14 @@ mod tests {
         };
         assert_eq!(waits(500), [1, 2, 4]);
         assert_eq!(waits(502), [1, 2, 4]);
-        assert_eq!(waits(503), [1, 2, 4, 8, 16, 30, 30]);
+        assert_eq!(waits(503), [1, 2, 4], "a bare 503 fails as the server's");
         assert_eq!(waits(429), [1, 2, 4, 8, 16, 30, 30]);
+        let mut told = Backoff::new(8);
+        let told_waits: Vec<u64> = std::iter::from_fn(|| match told.after(503, Some(5)) {
+            Verdict::Wait(wait) => Some(wait.as_secs()),
+            Verdict::Accept => None,
+        })
+        .collect();
+        assert_eq!(told_waits, [5; 7], "a 503 saying when is waited out");
     }
 }

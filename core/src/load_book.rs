@@ -241,14 +241,21 @@ impl LoadBook {
     }
 
     /// Whether [`LoadBook::fill`] has anything to ask, without changing the book.
-    /// Not while a source is late: its first page will pull the frontier back
-    /// to where it reaches, and the budget must still be there to page it on.
+    /// While sources are late the others page on within their share of the
+    /// budget: a late source's first page will pull the frontier back to where
+    /// it reaches, and its share must still be there to page it on, but a
+    /// source that answers after minutes (or fails) holds nobody meanwhile.
     pub fn can_fill(&self, window: TimeWindow, budget: usize) -> bool {
-        self.rows() < budget && !self.any_late() && self.can_load_older(window)
+        self.rows() < self.fill_limit(budget) && self.can_load_older(window)
     }
 
-    fn any_late(&self) -> bool {
-        self.loads.iter().any(SourceLoad::is_late)
+    /// `budget` less the share kept for the late sources' pages.
+    fn fill_limit(&self, budget: usize) -> usize {
+        let late = self.loads.iter().filter(|load| load.is_late()).count();
+        match self.loads.len() {
+            0 => budget,
+            all => budget / all * (all - late),
+        }
     }
 
     /// Whether a source other than a late one is loading: what "Load older"
@@ -593,28 +600,33 @@ mod tests {
     }
 
     #[test]
-    fn while_a_source_is_late_the_fill_waits_so_its_pages_keep_their_budget() {
+    fn while_a_source_is_late_the_others_fill_their_share_of_the_budget() {
         let mut book = LoadBook::default();
         let fetches = book.sync(wanted("a"), false).fetches;
         book.finish(fetches[0], Ok(&page(&[990, 980], Some(2))));
         book.mark_late(fetches[1]);
         assert!(!book.is_busy(), "only the late source is loading");
+        // Two sources, one late: Make pages on up to half the budget.
+        assert!(book.can_fill(window(), 6), "2 rows of a share of 3");
         assert!(
-            !book.can_fill(window(), 100),
-            "the fill waits for the late source"
+            !book.can_fill(window(), 4),
+            "2 rows fill a share of 2: the rest waits for the late source"
         );
         assert!(
-            !book.fill_stopped(window(), 100),
+            !book.fill_stopped(window(), 4),
             "under the budget it waits, and is not stopped"
         );
         assert!(
             book.fill_stopped(window(), 2),
             "a late source does not hide that the budget is spent"
         );
-        assert!(book.fill(window(), 100).is_empty());
+        assert!(book.fill(window(), 4).is_empty());
+        let make_pages_on = book.fill(window(), 6);
+        assert_eq!(make_pages_on.len(), 1);
+        book.finish(make_pages_on[0], Ok(&page(&[970], Some(3))));
         // It answers with older pages to come: both page on within the budget.
         book.finish(fetches[1], Ok(&page(&[995, 900], Some(2))));
-        assert_eq!(book.frontier(window()).back_to(), Some(minute(980)));
+        assert_eq!(book.frontier(window()).back_to(), Some(minute(970)));
         assert!(book.can_fill(window(), 100));
         assert_eq!(book.fill(window(), 100).len(), 1, "the holder pages on");
     }

@@ -257,7 +257,7 @@ impl Scheduler {
         };
         lane.in_flight = lane.in_flight.saturating_sub(1);
         let verdict = call.backoff.after(status, retry_after);
-        let rate_limited = status == 429 || status == 503;
+        let rate_limited = Backoff::is_rate_limit(status, retry_after);
         if rate_limited {
             // The vendor counts more than this lane knows (other tabs, other
             // tools): slow down to three quarters of what was just spent, but

@@ -194,16 +194,19 @@ impl Loads {
 
     /// A first page still unanswered after the core's [`FIRST_PAGE_LATE_MS`]
     /// makes its source late: the others' rows then show without waiting for
-    /// it, and the page names it (the core's `Reach::Late`).
+    /// it, the page names it (the core's `Reach::Late`), and the others fill
+    /// their share of the period meanwhile.
     fn mark_late_after(&self, fetch: Fetch) {
-        let book = self.book;
+        let loads = *self;
         set_timeout(
             move || {
-                if book
+                if loads
+                    .book
                     .try_with_untracked(|book| book.still_awaits(fetch))
                     .unwrap_or(false)
                 {
-                    book.try_update(|book| book.mark_late(fetch));
+                    loads.book.try_update(|book| book.mark_late(fetch));
+                    loads.fill_in_background();
                 }
             },
             std::time::Duration::from_millis(FIRST_PAGE_LATE_MS),
@@ -434,6 +437,11 @@ impl Loads {
                 timeline.extend(records);
             });
         }
+        self.fill_in_background();
+    }
+
+    /// Asks the next older pages while the fill budget allows.
+    fn fill_in_background(&self) {
         let Some(basis) = self.basis.get_value() else {
             return;
         };
