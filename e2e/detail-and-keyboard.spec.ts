@@ -267,3 +267,24 @@ test('a linked record that loads after the page is scrolled into view once its r
   await page.waitForTimeout(500);
   await expect(row).not.toBeInViewport();
 });
+
+test('a linked record under a sort by another column follows its row while later pages move it', async ({ page }) => {
+  // Sorted by duration, every page that comes puts rows above and below it.
+  const url = '/?period=7d&tz=utc&sort=-duration';
+  await page.goto(url);
+  await settled(page);
+  await expect(page.locator('.row-count')).toHaveText(/^\d+ rows?$/, { timeout: 30_000 });
+  const viewport = page.locator('.table-viewport');
+  const rowHeight = (await rows(page).first().boundingBox())!.height;
+  await viewport.evaluate((el, top) => el.scrollTo(0, top), Math.round(rowHeight * 800));
+  await expect.poll(() => rows(page).count()).toBeGreaterThan(0);
+  const deep = rows(page).nth(5);
+  const key = (await deep.getAttribute('data-key')) ?? '';
+  expect(Number(await deep.getAttribute('aria-rowindex'))).toBeGreaterThan(700);
+  await page.goto(`${url}&sel=${encodeURIComponent(key)}`);
+  await expect(pane(page)).toBeVisible();
+  await expect(page.locator('.row-count')).toHaveText(/^\d+ rows?$/, { timeout: 30_000 });
+  const row = page.locator(`table.log-table tbody tr[data-key="${key}"]`);
+  await expect(row).toBeInViewport();
+  await expect(row).toHaveClass(/selected/);
+});

@@ -73,7 +73,8 @@ pub fn Dashboard() -> impl IntoView {
     let rows = use_view_rows(query, loads, row_set);
     let chart = use_chart_bars(config, query, loads, row_set, frontier, archive);
     mark_first_rows(rows);
-    let selection = use_selection(query, set_query, rows, loads);
+    let shown = RwSignal::new((0, 0));
+    let selection = use_selection(query, set_query, rows, loads, shown);
     let help = RwSignal::new(false);
     install_keyboard(selection, help);
     let close_detail = Callback::new(move |()| {
@@ -81,7 +82,6 @@ pub fn Dashboard() -> impl IntoView {
         focus_after_render("rows");
     });
     let at_top = RwSignal::new(true);
-    let shown = RwSignal::new((0, 0));
     let paused = Signal::derive(move || !at_top.get() || selection.key.with(Option::is_some));
     use_live_tail(loads, query, paused);
 

@@ -39,11 +39,13 @@ impl Selection {
 }
 
 /// The selection of the view `rows`, read from and written to the URL.
+/// `shown` is the range of positions the table has drawn.
 pub fn use_selection(
     query: Memo<LogQuery>,
     set_query: Callback<(LogQuery, HistoryEntry)>,
     rows: Memo<Vec<usize>>,
     loads: Loads,
+    shown: RwSignal<(usize, usize)>,
 ) -> Selection {
     let key = Signal::derive(move || query.with(|q| q.selected.clone()));
     let record = Memo::new(move |_| {
@@ -67,7 +69,7 @@ pub fn use_selection(
             })
         })
     };
-    reveal_linked(key, rows, cursor, position_of_selected);
+    reveal_linked(key, rows, cursor, shown, position_of_selected);
     let step = Callback::new(move |delta: i32| {
         let total = rows.with_untracked(Vec::len);
         let landing = match (key.get_untracked(), position_of_selected()) {
@@ -96,26 +98,37 @@ pub fn use_selection(
 }
 
 /// A record opened by a link may load after the page: once its row is in the
-/// view, the cursor moves to it (which scrolls the table to it), once per
-/// record, so scrolling away afterwards stays where the reader put it.
+/// view, the cursor moves to it (which scrolls the table to it). While more
+/// rows come and move it (a sort by another column than time puts older rows
+/// anywhere), the cursor follows it, as long as the reader has neither moved
+/// the cursor nor scrolled the row away: then the table stays where they put it.
 fn reveal_linked(
     key: Signal<Option<String>>,
     rows: Memo<Vec<usize>>,
     cursor: RwSignal<Option<usize>>,
+    shown: RwSignal<(usize, usize)>,
     position_of_selected: impl Fn() -> Option<usize> + 'static,
 ) {
-    let revealed = StoredValue::new(None::<String>);
+    // The record revealed, and the position it was revealed at.
+    let revealed = StoredValue::new(None::<(String, usize)>);
     Effect::new(move |_| {
         rows.track();
         let Some(selected) = key.get() else {
             revealed.set_value(None);
             return;
         };
-        if revealed.with_value(|done| done.as_deref() == Some(selected.as_str())) {
+        let Some(position) = position_of_selected() else {
             return;
-        }
-        if let Some(position) = position_of_selected() {
-            revealed.set_value(Some(selected));
+        };
+        let follow = revealed.with_value(|revealed| match revealed {
+            Some((done, at)) if *done == selected => {
+                let (start, end) = shown.get_untracked();
+                *at != position && cursor.get_untracked() == Some(*at) && (start..end).contains(at)
+            }
+            _ => true,
+        });
+        if follow {
+            revealed.set_value(Some((selected, position)));
             if cursor.get_untracked() != Some(position) {
                 cursor.set(Some(position));
             }
