@@ -66,12 +66,17 @@ test('a user adds Make and Dify accounts by hand and sees their rows', async ({ 
   await expect(make.getByLabel('Base URL')).toHaveCount(0);
   await make.getByLabel('Zone').selectOption({ label: 'Other: a relay, self-hosted or demo URL' });
   await make.getByLabel('Base URL').fill(`${vendorUrl}/demo/make/api/v2`);
-  await make.getByLabel('Team id').fill('77');
-  await make.getByRole('button', { name: 'Load scenarios by name' }).click();
+  const load = make.getByRole('button', { name: 'Load scenarios by name' });
+  await load.click();
+  await expect(make.getByText('Enter the team id or the organization id first.')).toBeVisible();
+  // Make lists an organization's scenarios as well as a team's.
+  await make.getByLabel('Organization id (audit log)').fill('11');
+  await load.click();
   await expect(make.getByText(/Type the API token first/)).toBeVisible();
   await make.getByLabel('API key or token (kept for this tab)').fill('demo-make-token');
-  await make.getByRole('button', { name: 'Load scenarios by name' }).click();
-  await expect(make.getByText(/scenarios found/)).toBeVisible();
+  await load.click();
+  await expect(make.getByText(/\d+ scenarios found/)).toBeVisible();
+  expect(await make.locator('.scenario-list input[type="checkbox"]').count()).toBeGreaterThan(0);
   await make.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByRole('article', { name: 'My Make' })).toBeVisible();
 

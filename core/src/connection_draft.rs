@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use crate::adapters::make_scenarios::ScenarioOwner;
 use crate::config::{AitronosConnection, Connection, DifyConnection, MakeConnection, ScenarioRef};
 use crate::vendor::Vendor;
 
@@ -34,8 +35,8 @@ pub enum DraftError {
     },
     NotAScenarioId(String),
     MissingOrganization,
-    /// Loading scenarios by name needs the team first.
-    MissingTeam,
+    /// Loading scenarios by name needs the team or the organization first.
+    MissingScenarioOwner,
 }
 
 impl fmt::Display for DraftError {
@@ -54,7 +55,9 @@ impl fmt::Display for DraftError {
             }
             DraftError::NotAScenarioId(text) => write!(f, "“{text}” is not a scenario id."),
             DraftError::MissingOrganization => f.write_str("Aitronos needs the organization id."),
-            DraftError::MissingTeam => f.write_str("Enter the team id first."),
+            DraftError::MissingScenarioOwner => {
+                f.write_str("Enter the team id or the organization id first.")
+            }
         }
     }
 }
@@ -112,9 +115,14 @@ impl ConnectionDraft {
         self.base_url.trim().trim_end_matches('/').to_owned()
     }
 
-    /// The team id, for listing Make scenarios by name.
-    pub fn team_id(&self) -> Result<u64, DraftError> {
-        optional_number(&self.team, "team id")?.ok_or(DraftError::MissingTeam)
+    /// Whose Make scenarios to list by name: the team when one is given (the
+    /// narrower list), else the organization.
+    pub fn scenario_owner(&self) -> Result<ScenarioOwner, DraftError> {
+        let team = optional_number(&self.team, "team id")?;
+        let organization = optional_number(&self.organization, "organization id")?;
+        team.map(ScenarioOwner::Team)
+            .or(organization.map(ScenarioOwner::Organization))
+            .ok_or(DraftError::MissingScenarioOwner)
     }
 
     /// The picked scenarios plus those typed by id, each once.
@@ -289,7 +297,24 @@ mod tests {
         let mut draft = make_draft();
         draft.name = "  ".into();
         assert_eq!(draft.build("c"), Err(DraftError::MissingName));
-        assert_eq!(make_draft().team_id(), Err(DraftError::MissingTeam));
+        let neither = ConnectionDraft {
+            organization: String::new(),
+            ..make_draft()
+        };
+        assert_eq!(
+            neither.scenario_owner(),
+            Err(DraftError::MissingScenarioOwner)
+        );
+        let with_organization = make_draft();
+        assert_eq!(
+            with_organization.scenario_owner(),
+            Ok(ScenarioOwner::Organization(11))
+        );
+        let with_both = ConnectionDraft {
+            team: "77".into(),
+            ..with_organization
+        };
+        assert_eq!(with_both.scenario_owner(), Ok(ScenarioOwner::Team(77)));
         let aitronos = ConnectionDraft {
             name: "A".into(),
             ..ConnectionDraft::new(Vendor::Aitronos)

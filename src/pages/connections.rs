@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 
 use crate::net::{self, NetError};
 use crate::state::connections::{Connections, KeyOrigin};
-use logdeck_core::adapters::make_scenarios;
+use logdeck_core::adapters::make_scenarios::{self, ScenarioOwner};
 use logdeck_core::config::{Connection, MakeConnection, RuntimeConfig, ScenarioRef, Secret};
 use logdeck_core::connection_draft::{ConnectionDraft, DraftError};
 use logdeck_core::diagnosis::{diagnose, Diagnosis, Probe};
@@ -239,6 +239,9 @@ fn ConnectionForm(
             <Show when=move || vendor.get() != Vendor::Make || custom_base.get()>
                 <DraftField draft label="Base URL" read=|d| &d.base_url write=|d| &mut d.base_url />
             </Show>
+            // The key before the fields that list with it (Make's scenarios by name).
+            <label class="field"><span>"API key or token (kept for this tab)"</span>
+                <input type="password" autocomplete="off" prop:value=key on:input=move |ev| key.set(event_target_value(&ev)) /></label>
             {move || match vendor.get() {
                 Vendor::Make => view! { <MakeFields draft key custom_base id=id.clone() /> }.into_any(),
                 Vendor::Aitronos => view! {
@@ -246,8 +249,6 @@ fn ConnectionForm(
                 }.into_any(),
                 Vendor::Dify => ().into_any(),
             }}
-            <label class="field"><span>"API key or token (kept for this tab)"</span>
-                <input type="password" autocomplete="off" prop:value=key on:input=move |ev| key.set(event_target_value(&ev)) /></label>
             {move || error.get().map(|problem| view! { <p class="notice error" role="alert">{problem.to_string()}</p> })}
             <div class="actions">
                 <button type="button" on:click=save>"Save"</button>
@@ -302,8 +303,8 @@ fn MakeFields(
     };
     let lookup = RwSignal::new(String::new());
     let load_scenarios = move |_| {
-        let team_id = match draft.with_untracked(ConnectionDraft::team_id) {
-            Ok(team_id) => team_id,
+        let owner = match draft.with_untracked(ConnectionDraft::scenario_owner) {
+            Ok(owner) => owner,
             Err(problem) => return lookup.set(problem.to_string()),
         };
         let mut connection = match draft.with_untracked(|d| d.make_connection(&id)) {
@@ -322,7 +323,7 @@ fn MakeFields(
         connection.base_url = store.route(Vendor::Make, &connection.base_url);
         lookup.set("Loading scenarios…".into());
         spawn_local(async move {
-            let message = match list_scenarios(&connection, team_id).await {
+            let message = match list_scenarios(&connection, owner).await {
                 Ok(found) => {
                     let count = found.len();
                     draft.update(|d| d.add_scenarios(found));
@@ -364,16 +365,16 @@ fn MakeFields(
     }
 }
 
-/// The team's scenarios by name, or why they could not be listed.
-/// Pages to the end of the list.
+/// The team's (or organization's) scenarios by name, or why they could not
+/// be listed. Pages to the end of the list.
 async fn list_scenarios(
     connection: &MakeConnection,
-    team_id: u64,
+    owner: ScenarioOwner,
 ) -> Result<Vec<ScenarioRef>, String> {
     let mut found = Vec::new();
     let mut offset = 0;
     loop {
-        let request = make_scenarios::scenarios_request(connection, team_id, offset);
+        let request = make_scenarios::scenarios_request(connection, owner, offset);
         let page = match net::get(&request, None).await {
             Ok(answer) if answer.status == 200 => {
                 make_scenarios::decode_scenarios(&answer.body).map_err(|e| e.to_string())?

@@ -145,12 +145,26 @@ pub fn module_logs_request(
     )
 }
 
-/// `GET /scenarios?teamId=…`: the team's scenarios, so people pick them by name.
-pub fn scenarios_request(connection: &MakeConnection, team_id: u64, offset: u64) -> ApiRequest {
-    let mut query = vec![
-        ("teamId".to_owned(), team_id.to_string()),
-        ("pg[limit]".to_owned(), SCENARIOS_PAGE.to_string()),
-    ];
+/// Whose scenarios Make lists: `GET /scenarios` takes a team or an
+/// organization (one of them, never both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScenarioOwner {
+    Team(u64),
+    Organization(u64),
+}
+
+/// `GET /scenarios?teamId=…` (or `organizationId=…`): the scenarios, so people
+/// pick them by name.
+pub fn scenarios_request(
+    connection: &MakeConnection,
+    owner: ScenarioOwner,
+    offset: u64,
+) -> ApiRequest {
+    let owner = match owner {
+        ScenarioOwner::Team(id) => ("teamId".to_owned(), id.to_string()),
+        ScenarioOwner::Organization(id) => ("organizationId".to_owned(), id.to_string()),
+    };
+    let mut query = vec![owner, ("pg[limit]".to_owned(), SCENARIOS_PAGE.to_string())];
     if offset > 0 {
         query.push(("pg[offset]".to_owned(), offset.to_string()));
     }
@@ -885,13 +899,19 @@ mod tests {
     }
 
     #[test]
-    fn scenarios_are_listed_by_team_for_picking_by_name() {
-        let request = scenarios_request(&connection("https://eu1.make.com/api/v2"), 77, 0);
+    fn scenarios_are_listed_by_team_or_organization_for_picking_by_name() {
+        let make = connection("https://eu1.make.com/api/v2");
+        let request = scenarios_request(&make, ScenarioOwner::Team(77), 0);
         assert_eq!(
             request.url,
             "https://eu1.make.com/api/v2/scenarios?teamId=77&pg%5Blimit%5D=500"
         );
-        let second = scenarios_request(&connection("https://eu1.make.com/api/v2"), 77, 500);
+        let by_organization = scenarios_request(&make, ScenarioOwner::Organization(11), 0);
+        assert_eq!(
+            by_organization.url,
+            "https://eu1.make.com/api/v2/scenarios?organizationId=11&pg%5Blimit%5D=500"
+        );
+        let second = scenarios_request(&make, ScenarioOwner::Team(77), 500);
         assert!(
             second.url.ends_with("&pg%5Boffset%5D=500"),
             "{}",
