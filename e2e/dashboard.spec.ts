@@ -351,6 +351,17 @@ test('the table gets the screen: one line for the sources, the rest for the rows
     }, height);
     expect(shown, `${width}×${height}: rows on the first screen`).toBeGreaterThanOrEqual(wholeRows);
   }
+  // A tablet's table fits its width: no column is out of sight sideways, the
+  // type gives its room to the text (the collection names it).
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.goto('/?period=7d');
+  await settled(page);
+  const viewport = page.locator('.table-viewport');
+  expect(await viewport.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+  await expect(page.locator('table.log-table th.c-type')).toBeHidden();
+  await expect(page.locator('table.log-table th.c-tokens')).toBeInViewport();
+  const collection = await page.locator('table.log-table th.c-collection').boundingBox();
+  expect(collection!.width, 'a text column keeps room for its words').toBeGreaterThan(90);
   // The per-source lines open over the table, and say what each source holds.
   const summary = page.locator('.sources-summary > summary');
   await expect(summary).toContainText(/8 sources · \d+ rows loaded/);
