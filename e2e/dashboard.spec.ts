@@ -80,14 +80,14 @@ test('every filter lives in the URL and back/forward walk between the views', as
   await page.getByRole('button', { name: /^Duration/ }).click();
   await expect(page).toHaveURL(/sort=-duration/);
 
-  // Dify's keyword matches the end user's session id, as the browser's search does.
+  // The browser's search finds the end user's session id, and Dify's keyword is asked too.
   const search = page.getByLabel('Search');
   await search.fill(client);
   await expect(page).toHaveURL(new RegExp(`q=${client}`));
-  // Dify's server searched by its own rules: the page says where, beside the rows.
+  // Dify's server searched by its own rules as well: the page says where, beside the rows.
   await expect(page.locator('.search-scope')).toHaveText(
-    `Dify workflows were searched for “${client}” on Dify's server, over each run's inputs, outputs, ` +
-    "end user's session id and run id, not in the names and messages the table shows.");
+    `Dify workflows were also searched for “${client}” on Dify's server, over each run's inputs, outputs, ` +
+    "end user's session id and run id: the runs found there show too, though their rows may not show the text.");
   const filteredUrl = page.url();
 
   await page.reload();

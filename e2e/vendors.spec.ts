@@ -184,7 +184,47 @@ test("a search for a Dify app's name finds its runs, which all show it, though D
   expect(keywords.length).toBeGreaterThan(0);
   expect(keywords.filter((keyword) => keyword !== '')).toEqual([]);
   // The other app was searched by Dify's rules: the note names it alone.
-  await expect(page.locator('.search-scope')).toHaveText(/^Dify workflows of Support bot were searched for “triage” on Dify's server/);
+  await expect(page.locator('.search-scope')).toHaveText(/^Dify workflows of Support bot were also searched for “triage” on Dify's server/);
+});
+
+test("a search finds Dify runs by the messages the table shows, and by what Dify's own search finds", async ({ page }) => {
+  // A fixed period, so the page and the API below count the same runs.
+  const to = new Date(Date.now() - 60_000);
+  const from = new Date(to.getTime() - 24 * 3600e3);
+  const period = `${from.toISOString()}..${to.toISOString()}`;
+  // A failed run's error, as the table shows it: Dify's keyword does not look there.
+  await page.goto(`/?period=${encodeURIComponent(period)}&tz=utc&type=dify-workflows&status=error&q=rate+limit`);
+  await settled(page);
+  await expect(page.getByText('No logs match these filters in this period.')).toHaveCount(0);
+  const messages = await column(page, 7);
+  expect(messages.length).toBeGreaterThan(0);
+  for (const message of messages) expect(message.toLowerCase()).toContain('rate limit');
+  await expect(page.locator('.row-count')).toHaveText(`${messages.length} rows`);
+  await page.getByRole('button', { name: 'Download CSV' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Downloaded ${messages.length} rows` })).toBeVisible();
+  // What end users asked (a run's inputs), which no cell shows: Dify's keyword finds it.
+  let found = 0;
+  for (const key of ['demo-dify-support-key', 'demo-dify-triage-key']) {
+    for (let number = 1; number <= 50; number++) {
+      const params = new URLSearchParams({
+        keyword: 'refund', limit: '100', page: String(number),
+        created_at__after: from.toISOString().replace(/\.\d+Z$/, 'Z'),
+        created_at__before: to.toISOString().replace(/\.\d+Z$/, 'Z'),
+      });
+      const body = await (await page.request.get(`/demo/dify/v1/workflows/logs?${params}`, {
+        headers: { Authorization: `Bearer ${key}` },
+      })).json();
+      found += body.data.length;
+      if (!body.has_more) break;
+    }
+  }
+  expect(found).toBeGreaterThan(0);
+  await page.goto(`/?period=${encodeURIComponent(period)}&tz=utc&type=dify-workflows&q=refund`);
+  await settled(page);
+  await expect(page.locator('.row-count')).toHaveText(new RegExp(`^${found} rows?$`));
+  // The download holds the same runs.
+  await page.getByRole('button', { name: 'Download CSV' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Downloaded ${found} rows` })).toBeVisible();
 });
 
 test('on a phone, the count line points to the notes the table hides below it', async ({ page }) => {

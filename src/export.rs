@@ -208,6 +208,7 @@ pub async fn export(
             .collect(),
     );
 
+    let found = server_finds(&sources, &query, window, &signal).await?;
     let readers: std::collections::HashMap<String, &Source> = sources
         .iter()
         .filter(|source| source.reads_messages_later())
@@ -243,7 +244,11 @@ pub async fn export(
         }
         let Some(record) = merge.pop() else { break };
         let skip = server.get(&record.source).copied().unwrap_or_default();
-        if query.matches_except(&record, skip) {
+        if query.matches_except(&record, skip)
+            || (!found.is_empty()
+                && query.matches_except(&record, ServerApplied { text: true, ..skip })
+                && found.contains(&record.key()))
+        {
             writer.write(&record);
             written += 1;
             if lacks_message(&record) {
@@ -270,6 +275,30 @@ pub async fn export(
         without_message,
         unsearched,
     })
+}
+
+/// The keys of the rows servers' own searches find for the text (Dify's
+/// keyword, over fields the rows lack): read whole first, since those rows
+/// match whatever their shown fields hold, as in the view.
+async fn server_finds(
+    sources: &[Source],
+    query: &LogQuery,
+    window: TimeWindow,
+    signal: &AbortSignal,
+) -> Result<std::collections::HashSet<String>, ExportError> {
+    let mut found = std::collections::HashSet::new();
+    for search in sources
+        .iter()
+        .filter_map(|source| source.server_search(query))
+    {
+        let mut position = Some(search.first_position());
+        while let Some(at) = position {
+            let page = fetch_page(&search, query, window, at, signal).await?;
+            found.extend(page.records.iter().map(LogRecord::key));
+            position = page.next;
+        }
+    }
+    Ok(found)
 }
 
 /// One page, through the source's lane: the scheduler keeps to its budget and

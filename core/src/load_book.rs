@@ -274,9 +274,12 @@ impl LoadBook {
 
     /// The sources whose servers applied some of `query`'s filters alone, and
     /// which: the view does not apply those again to their rows.
+    /// A server's own search beside a source (its rows are the source's)
+    /// speaks for none: the source's own load says what its server applied.
     pub fn server_applied(&self, query: &LogQuery) -> HashMap<String, ServerApplied> {
         self.loads
             .iter()
+            .filter(|load| !load.source.is_server_search())
             .map(|load| {
                 let applied = load.source.server_applied(query);
                 (load.source.id(), applied)
@@ -285,12 +288,19 @@ impl LoadBook {
             .collect()
     }
 
-    /// Ids of the sources whose period is loaded whole.
+    /// Ids of the sources whose period is loaded whole: with a server's own
+    /// search beside one, that too (its finds are the source's matches).
     pub fn complete_ids(&self) -> HashSet<String> {
+        let incomplete: HashSet<String> = self
+            .loads
+            .iter()
+            .filter(|load| load.state != LoadState::Ready { next: None })
+            .map(|load| load.source.id())
+            .collect();
         self.loads
             .iter()
-            .filter(|load| load.state == LoadState::Ready { next: None })
             .map(|load| load.source.id())
+            .filter(|id| !incomplete.contains(id))
             .collect()
     }
 
@@ -629,6 +639,43 @@ mod tests {
         assert_eq!(book.frontier(window()).back_to(), Some(minute(970)));
         assert!(book.can_fill(window(), 100));
         assert_eq!(book.fill(window(), 100).len(), 1, "the holder pages on");
+    }
+
+    #[test]
+    fn a_servers_own_search_beside_a_source_completes_it_and_speaks_for_no_filter() {
+        let search = LogQuery {
+            text: "refund".into(),
+            ..LogQuery::default()
+        };
+        let dify = sources().into_iter().find(|s| s.id() == "df").unwrap();
+        let beside = dify.server_search(&search).unwrap();
+        let mut book = LoadBook::default();
+        let fetches = book
+            .sync(
+                [dify, beside]
+                    .into_iter()
+                    .map(|source| Wanted {
+                        identity: source.load_identity(&search, window()),
+                        start: Start::Fetch(source.first_position()),
+                        counts_exactly: false,
+                        source,
+                    })
+                    .collect(),
+                false,
+            )
+            .fetches;
+        assert_eq!(fetches.len(), 2, "two loads of one source");
+        book.finish(fetches[0], Ok(&page(&[990, 980], None)));
+        assert!(
+            book.complete_ids().is_empty(),
+            "the app's rows are whole, Dify's finds not yet"
+        );
+        assert!(!book.frontier(window()).is_complete());
+        book.finish(fetches[1], Ok(&page(&[985], None)));
+        assert_eq!(book.complete_ids(), HashSet::from(["df".to_owned()]));
+        assert!(book.frontier(window()).is_complete());
+        // The text is the browser's to match on the app's rows.
+        assert_eq!(book.server_applied(&search).get("df"), None);
     }
 
     #[test]

@@ -1,20 +1,19 @@
-//! Where free text was looked for, when a source's server searched by its own
-//! rules. Dify's `keyword` searches a run's inputs and outputs, the end user's
-//! session id and the run id: fields its list rows do not carry, so the browser
-//! cannot search them, and it must not search the shown fields again (that
-//! would hide what the server found). A name the table shows beside a Dify row
-//! is therefore not found by the search, and the page says so beside the
-//! result rather than only in a hint.
+//! Where free text was looked for beyond what the table shows. Dify's
+//! `keyword` searches a run's inputs and outputs, the end user's session id
+//! and the run id: fields its list rows do not carry. Its apps' rows are
+//! searched in the browser like every source's, and Dify's search is asked
+//! beside them ([`Source::server_search`]): a run it finds shows even when
+//! nothing on its row holds the text, and the page says why beside the rows.
 
 use crate::adapters::Applied;
 use crate::model::CollectionType;
 use crate::query::LogQuery;
 use crate::sources::Source;
 
-/// One line per collection type whose selected sources searched by their own
-/// rules, while a search is on. Where some of the type's sources were not
-/// asked (every row of theirs shows the text: see
-/// [`Source::shows_searched_text_on_every_row`]), the line names those that were.
+/// One line per collection type whose selected sources' servers were also
+/// asked to search by their own rules, while a search is on. Where some of
+/// the type's sources were not asked (every row of theirs shows the text, in
+/// their collection's name), the line names those that were.
 pub fn search_scope_lines(query: &LogQuery, sources: &[Source]) -> Vec<String> {
     if query.needle().is_none() {
         return Vec::new();
@@ -24,7 +23,7 @@ pub fn search_scope_lines(query: &LogQuery, sources: &[Source]) -> Vec<String> {
         .iter()
         .filter(|source| source.remote().is_some() && source.is_selected_by(query))
     {
-        let Applied::ServerOwnRules(how) = source.capabilities().text else {
+        let Applied::BrowserAndServerOwnRules(how) = source.capabilities().text else {
             continue;
         };
         let kind = source.kind();
@@ -36,18 +35,18 @@ pub fn search_scope_lines(query: &LogQuery, sources: &[Source]) -> Vec<String> {
                     kind,
                     how,
                     searched: Vec::new(),
-                    some_matched_whole: false,
+                    some_not_asked: false,
                 });
                 scopes.len() - 1
             });
         let Some(scope) = scopes.get_mut(at) else {
             continue;
         };
-        if source.shows_searched_text_on_every_row(query) {
-            scope.some_matched_whole = true;
-        } else {
+        if source.server_search(query).is_some() {
             let name = source.stream().fixed_collection().map(str::to_owned);
             scope.searched.push(name.unwrap_or_else(|| source.label()));
+        } else {
+            scope.some_not_asked = true;
         }
     }
     let typed = query.text.trim();
@@ -55,14 +54,14 @@ pub fn search_scope_lines(query: &LogQuery, sources: &[Source]) -> Vec<String> {
         .into_iter()
         .filter(|scope| !scope.searched.is_empty())
         .map(|scope| {
-            let whose = if scope.some_matched_whole {
+            let whose = if scope.some_not_asked {
                 format!(" of {}", scope.searched.join(", "))
             } else {
                 String::new()
             };
             format!(
-                "{}{whose} were searched for “{typed}” {}, not in the names and messages the \
-                 table shows.",
+                "{}{whose} were also searched for “{typed}” {}: the runs found there show \
+                 too, though their rows may not show the text.",
                 scope.kind.label(),
                 scope.how
             )
@@ -70,15 +69,15 @@ pub fn search_scope_lines(query: &LogQuery, sources: &[Source]) -> Vec<String> {
         .collect()
 }
 
-/// One collection type's sources whose servers search by their own rules.
+/// One collection type's sources whose servers search by their own rules too.
 struct TypeScope {
     kind: CollectionType,
     /// Where those servers look (the capability's words).
     how: &'static str,
-    /// The sources asked to search: collection names, or labels.
+    /// The sources whose servers were asked: collection names, or labels.
     searched: Vec<String>,
     /// Whether some source of the type was not asked, all its rows showing the text.
-    some_matched_whole: bool,
+    some_not_asked: bool,
 }
 
 #[cfg(test)]
@@ -96,9 +95,9 @@ mod tests {
         assert_eq!(
             search_scope_lines(&search, &sources),
             [
-                "Dify workflows were searched for “Ada” on Dify's server, over each run's inputs, \
-              outputs, end user's session id and run id, not in the names and messages the \
-              table shows."
+                "Dify workflows were also searched for “Ada” on Dify's server, over each run's \
+                 inputs, outputs, end user's session id and run id: the runs found there show \
+                 too, though their rows may not show the text."
             ]
         );
     }
@@ -139,9 +138,9 @@ mod tests {
         assert_eq!(
             search_scope_lines(&search, &sources),
             [
-                "Dify workflows of Support bot were searched for “triage” on Dify's server, over \
-                 each run's inputs, outputs, end user's session id and run id, not in the names \
-                 and messages the table shows."
+                "Dify workflows of Support bot were also searched for “triage” on Dify's server, \
+                 over each run's inputs, outputs, end user's session id and run id: the runs \
+                 found there show too, though their rows may not show the text."
             ]
         );
     }

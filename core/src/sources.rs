@@ -4,11 +4,10 @@
 //! vendor's module behind [`Stream`] and [`Remote`]; this file only dispatches.
 
 use crate::adapters::archive::ArchivedStream;
+use crate::adapters::dify::KeywordSearch;
 use crate::adapters::make_audit::{AuditScope, AuditStream};
 use crate::adapters::make_scenarios::ScenarioStream;
-use std::borrow::Cow;
-
-use crate::adapters::{Applied, Capabilities, DecodeError, Page, ServerApplied};
+use crate::adapters::{Capabilities, DecodeError, Page, ServerApplied};
 use crate::config::{AitronosConnection, Connection, DifyConnection, RuntimeConfig};
 use crate::csv_file::FileSnapshot;
 use crate::http::{ApiRequest, HttpAnswer, RelayRefusal, VendorError};
@@ -33,6 +32,10 @@ pub enum Source {
     File(FileSnapshot),
     /// A vendor stream the team archive has synced, read from the archive.
     Archived(ArchivedStream),
+    /// Dify's own search of one app, asked beside the app's load while a
+    /// search is on ([`Source::server_search`]): its rows are the app's, and
+    /// they match whatever their shown fields say.
+    DifySearch(KeywordSearch),
 }
 
 /// Why a source could not be read.
@@ -150,6 +153,7 @@ impl Source {
             Source::Aitronos(stream) => stream,
             Source::File(snapshot) => snapshot,
             Source::Archived(stream) => stream,
+            Source::DifySearch(stream) => stream,
         }
     }
 
@@ -162,6 +166,7 @@ impl Source {
             Source::Aitronos(stream) => Some(stream),
             Source::File(_) => None,
             Source::Archived(stream) => Some(stream),
+            Source::DifySearch(stream) => Some(stream),
         }
     }
 
@@ -179,7 +184,9 @@ impl Source {
             | Source::MakeAudit(AuditStream { connection, .. }) => {
                 (&connection.id, connection.requests_per_minute, Vendor::Make)
             }
-            Source::Dify(dify) => (&dify.id, dify.requests_per_minute, Vendor::Dify),
+            Source::Dify(dify) | Source::DifySearch(KeywordSearch(dify)) => {
+                (&dify.id, dify.requests_per_minute, Vendor::Dify)
+            }
             Source::Aitronos(aitronos) => {
                 (&aitronos.id, aitronos.requests_per_minute, Vendor::Aitronos)
             }
@@ -206,7 +213,7 @@ impl Source {
     pub fn vendor(&self) -> Option<Vendor> {
         match self {
             Source::MakeScenario(_) | Source::MakeAudit(_) => Some(Vendor::Make),
-            Source::Dify(_) => Some(Vendor::Dify),
+            Source::Dify(_) | Source::DifySearch(_) => Some(Vendor::Dify),
             Source::Aitronos(_) => Some(Vendor::Aitronos),
             Source::File(_) => None,
             Source::Archived(stream) => stream.inner.vendor(),
@@ -218,7 +225,7 @@ impl Source {
         match self {
             Source::MakeScenario(ScenarioStream { connection, .. })
             | Source::MakeAudit(AuditStream { connection, .. }) => Some(&connection.base_url),
-            Source::Dify(dify) => Some(&dify.base_url),
+            Source::Dify(dify) | Source::DifySearch(KeywordSearch(dify)) => Some(&dify.base_url),
             Source::Aitronos(aitronos) => Some(&aitronos.base_url),
             Source::File(_) => None,
             Source::Archived(stream) => Some(&stream.api),
@@ -230,44 +237,40 @@ impl Source {
     pub fn counts_exactly(&self, query: &LogQuery) -> bool {
         let stream = self.stream();
         let by_selection = stream.fixed_collection().is_some();
-        self.capabilities()
-            .counts_exactly(&self.asked(query), self.kind(), by_selection)
+        // A server's own search counts its own finds, not the view's rows.
+        !matches!(self, Source::DifySearch(_))
+            && self
+                .capabilities()
+                .counts_exactly(query, self.kind(), by_selection)
     }
 
     /// Which of `query`'s filters this source's server applies alone: a status
     /// only when its request carries it (an API that cannot ask for "Warning"
     /// returns every row, and the browser filters them).
     pub fn server_applied(&self, query: &LogQuery) -> ServerApplied {
-        self.capabilities()
-            .server_applied(&self.asked(query), self.kind())
+        self.capabilities().server_applied(query, self.kind())
     }
 
-    /// Whether every row of this source shows `query`'s searched text, in the
-    /// collection name all its rows carry (a Dify app's name), where its
-    /// server would search by rules of its own that miss it: Dify's keyword
-    /// looks in each run's inputs, outputs and ids, and would find none of
-    /// the runs of "Support bot" for "support bot".
-    pub fn shows_searched_text_on_every_row(&self, query: &LogQuery) -> bool {
-        matches!(self.capabilities().text, Applied::ServerOwnRules(_))
-            && query.needle().is_some_and(|needle| {
-                self.stream()
-                    .fixed_collection()
-                    .is_some_and(|name| name.to_lowercase().contains(&needle))
-            })
-    }
-
-    /// `query` as this source's server is asked it: without text that all its
-    /// rows show (see [`Source::shows_searched_text_on_every_row`]), which the
-    /// browser then matches by the table's rules.
-    fn asked<'q>(&self, query: &'q LogQuery) -> Cow<'q, LogQuery> {
-        if self.shows_searched_text_on_every_row(query) {
-            Cow::Owned(LogQuery {
-                text: String::new(),
-                ..query.clone()
-            })
-        } else {
-            Cow::Borrowed(query)
+    /// The search its server runs by rules of its own, to load beside it while
+    /// `query` searches (Dify's keyword: each run's inputs, outputs and ids):
+    /// the rows it finds match too. `None` when there is no such search, or
+    /// every row of the source shows the text anyway, in the collection name
+    /// all its rows carry (a Dify app's name).
+    pub fn server_search(&self, query: &LogQuery) -> Option<Source> {
+        let Source::Dify(dify) = self else {
+            return None;
+        };
+        let needle = query.needle()?;
+        if dify.name.to_lowercase().contains(&needle) {
+            return None;
         }
+        Some(Source::DifySearch(KeywordSearch(dify.clone())))
+    }
+
+    /// Whether this is a server's own search beside a source's load
+    /// ([`Source::server_search`]).
+    pub fn is_server_search(&self) -> bool {
+        matches!(self, Source::DifySearch(_))
     }
 
     /// What people call it: connection and collection.
@@ -327,7 +330,7 @@ impl Source {
         if !remote.has_key() {
             return Err(SourceError::MissingKey);
         }
-        Ok(remote.list_request(page_at(&self.asked(query), window, position)))
+        Ok(remote.list_request(page_at(query, window, position)))
     }
 
     /// What a load of this source for `query` over `window` is: its first
@@ -361,7 +364,7 @@ impl Source {
             return Err(refused(remote, answer));
         }
         let mut page = remote
-            .decode_page(&answer.body, page_at(&self.asked(query), window, position))
+            .decode_page(&answer.body, page_at(query, window, position))
             .map_err(SourceError::Decode)?;
         let id = self.id();
         for record in &mut page.records {
@@ -735,7 +738,7 @@ mod tests {
     }
 
     #[test]
-    fn text_every_row_of_a_dify_app_shows_is_matched_in_the_browser_not_asked_of_dify() {
+    fn a_dify_app_is_searched_in_the_browser_and_by_difys_keyword_beside_it() {
         let dify = Source::expand(
             &RuntimeConfig::parse(&CONFIG.replace(
                 r#""baseUrl":"/demo/dify/v1""#,
@@ -750,30 +753,41 @@ mod tests {
             text: text.into(),
             ..LogQuery::default()
         };
-        // A word of its name: every row shows it, so Dify is asked for all of them.
-        let name = search(" SUPPORT ");
-        assert!(dify.shows_searched_text_on_every_row(&name));
-        let request = dify.request(&name, window(), 1).unwrap();
-        assert!(!request.url.contains("keyword"), "{}", request.url);
-        assert!(!dify.server_applied(&name).text);
-        assert!(dify.counts_exactly(&name));
+        // The app's own load never sends the text: the browser matches it, so
+        // typing keeps the rows loaded without a search.
+        let refund = search("refund");
+        let own = dify.request(&refund, window(), 1).unwrap();
+        assert!(!own.url.contains("keyword"), "{}", own.url);
+        assert!(!dify.server_applied(&refund).text);
+        assert!(!dify.counts_exactly(&refund));
         assert_eq!(
-            dify.load_identity(&name, window()),
-            dify.load_identity(&LogQuery::default(), window()),
-            "the rows loaded without a search stay"
+            dify.load_identity(&refund, window()),
+            dify.load_identity(&LogQuery::default(), window())
         );
-        // Anything else is Dify's keyword search, by its rules.
-        let other = search("refund");
-        assert!(!dify.shows_searched_text_on_every_row(&other));
-        let request = dify.request(&other, window(), 1).unwrap();
-        assert!(request.url.contains("keyword=refund"), "{}", request.url);
-        assert!(dify.server_applied(&other).text);
-        // A source searched in the browser anyway is not concerned.
+        // Dify's own search is loaded beside it, as the app's rows.
+        let beside = dify.server_search(&refund).unwrap();
+        assert!(beside.is_server_search());
+        assert_eq!(beside.id(), dify.id());
+        assert_eq!(beside.lane(), dify.lane(), "one app, one budget");
+        let asked = beside.request(&refund, window(), 1).unwrap();
+        assert!(asked.url.contains("keyword=refund"), "{}", asked.url);
+        assert!(
+            !beside.counts_exactly(&refund),
+            "it counts its finds, not the view"
+        );
+        assert_ne!(
+            beside.load_identity(&refund, window()),
+            beside.load_identity(&search("refunds"), window())
+        );
+        // Not without a search, nor for a word of the app's name, which every
+        // one of its rows shows; nor for other sources.
+        assert_eq!(dify.server_search(&LogQuery::default()), None);
+        assert_eq!(dify.server_search(&search(" SUPPORT ")), None);
         let make = sources()
             .into_iter()
             .find(|s| s.id().starts_with("mk"))
             .unwrap();
-        assert!(!make.shows_searched_text_on_every_row(&search("sync")));
+        assert_eq!(make.server_search(&refund), None);
     }
 
     #[test]

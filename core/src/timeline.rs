@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 use std::collections::hash_map::Entry;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::adapters::ServerApplied;
 use super::columns::Column;
@@ -49,6 +49,11 @@ pub struct Timeline {
     text_ids: TextIds,
     /// Each row's numbers side by side, for the sorts by a number column.
     numbers: RowNumbers,
+    /// The keys (`source:id`) of rows a server's own search found for the
+    /// current text ([`crate::sources::Source::server_search`]): they match
+    /// the search whatever their shown fields hold. Few, and kept by key, so
+    /// dropping a source's rows leaves them true.
+    server_matches: HashSet<String>,
 }
 
 /// What the usual filters, the sort's ties and the chart read of a row.
@@ -426,6 +431,30 @@ impl Timeline {
         self.records = records;
     }
 
+    /// Marks the rows of these keys as found by a server's own search for the
+    /// current text (their rows come in through [`Timeline::extend`]).
+    pub fn mark_server_matches(&mut self, keys: impl IntoIterator<Item = String>) {
+        self.server_matches.extend(keys);
+    }
+
+    /// Forgets what servers' own searches found: the text changed.
+    pub fn clear_server_matches(&mut self) {
+        self.server_matches.clear();
+    }
+
+    /// Whether any row is marked found by a server's own search.
+    pub fn has_server_matches(&self) -> bool {
+        !self.server_matches.is_empty()
+    }
+
+    /// The rows the servers' own searches found, by position.
+    fn server_matched_rows(&self) -> HashSet<usize> {
+        self.server_matches
+            .iter()
+            .filter_map(|key| self.keys.get(key, &self.records))
+            .collect()
+    }
+
     /// `source`'s number, given on its first row.
     fn source_number(&mut self, source: &str) -> u32 {
         if let Some(&number) = self.source_numbers.get(source) {
@@ -559,6 +588,11 @@ impl Timeline {
         // Each distinct collection, name, client and message is searched
         // once, when a row first needs it.
         let numbered_hits = std::cell::OnceCell::new();
+        let server_rows = if needle.is_some() {
+            self.server_matched_rows()
+        } else {
+            HashSet::new()
+        };
         let covers = frontier.covers_micros();
         // Only rows loaded live can have copies in a file; with none (a file
         // opened alone) no row needs the check, which hashes a key.
@@ -609,7 +643,9 @@ impl Timeline {
                             |(needle, own_texts)| {
                                 let hits =
                                     numbered_hits.get_or_init(|| self.text_ids.holding(needle));
-                                self.text_ids.row_holds(hits, index) || own_texts.holds(index)
+                                self.text_ids.row_holds(hits, index)
+                                    || own_texts.holds(index)
+                                    || server_rows.contains(&index)
                             },
                         ))
                     && !(any_live
@@ -1174,6 +1210,45 @@ mod tests {
             timeline.len(),
             "the server's answer stands"
         );
+    }
+
+    #[test]
+    fn rows_a_servers_own_search_found_match_beside_those_whose_fields_do() {
+        let mut timeline = Timeline::new(vec![
+            LogRecord {
+                source: "t".into(),
+                ..record("x", 4, Status::Success, None)
+            },
+            record("a", 1, Status::Success, Some(300)),
+            record("b", 3, Status::Error, None),
+        ]);
+        let query = LogQuery {
+            text: "matched in the inputs".into(),
+            ..LogQuery::default()
+        };
+        let view = |timeline: &Timeline| {
+            timeline
+                .view(&query, &Frontier::complete(), &HashMap::new())
+                .iter()
+                .map(|&index| timeline.records()[index].key())
+                .collect::<Vec<_>>()
+        };
+        assert!(view(&timeline).is_empty());
+        timeline.mark_server_matches(["s:b".to_owned(), "s:not-loaded".to_owned()]);
+        assert_eq!(view(&timeline), ["s:b"]);
+        // Dropping another source's rows moves this one: it stays found.
+        timeline.retain_sources(|source| source != "t");
+        assert_eq!(timeline.len(), 2);
+        assert_eq!(view(&timeline), ["s:b"]);
+        // Without a search every row shows; a new text forgets the finds.
+        assert_eq!(
+            timeline
+                .view(&LogQuery::default(), &Frontier::complete(), &HashMap::new())
+                .len(),
+            timeline.len()
+        );
+        timeline.clear_server_matches();
+        assert!(view(&timeline).is_empty());
     }
 
     #[test]

@@ -172,27 +172,36 @@ fn every_request_uses_documented_parameters_of_the_documented_types() {
         spec("aitronos-connector-logs.openapi.yaml"),
     );
     let mut checked = 0;
+    let mut searches = 0;
     for source in Source::expand(&config) {
         for query in queries() {
-            for position in [source.first_position(), 200] {
-                let request = source.request(&query, window(), position).unwrap();
-                match &source {
-                    Source::MakeScenario { .. } | Source::MakeAudit { .. } => {
-                        check(&make, "/api/v2", &request.url)
+            // With a vendor's own search asked beside the source (Dify's keyword).
+            let beside = source.server_search(&query);
+            searches += usize::from(beside.is_some());
+            for asked in std::iter::once(&source).chain(beside.as_ref()) {
+                for position in [asked.first_position(), 200] {
+                    let request = asked.request(&query, window(), position).unwrap();
+                    match asked {
+                        Source::MakeScenario { .. } | Source::MakeAudit { .. } => {
+                            check(&make, "/api/v2", &request.url)
+                        }
+                        Source::Dify(_) | Source::DifySearch(_) => {
+                            check(&dify, "/v1", &request.url)
+                        }
+                        Source::Aitronos(_) => check(&aitronos, "", &request.url),
+                        Source::File { .. } | Source::Archived(_) => {
+                            unreachable!("no files or archive in this config")
+                        }
                     }
-                    Source::Dify(_) => check(&dify, "/v1", &request.url),
-                    Source::Aitronos(_) => check(&aitronos, "", &request.url),
-                    Source::File { .. } | Source::Archived(_) => {
-                        unreachable!("no files or archive in this config")
-                    }
+                    checked += 1;
                 }
-                checked += 1;
             }
         }
     }
+    assert!(searches > 0, "a search asks Dify's keyword beside the app");
     assert_eq!(
         checked,
-        5 * queries().len() * 2,
+        (5 * queries().len() + searches) * 2,
         "every source, query and page was checked"
     );
 }
@@ -230,7 +239,9 @@ fn auth_headers_are_the_ones_each_spec_declares() {
                 aitronos["components"]["securitySchemes"]["ApiKey"]["name"],
                 name.as_str()
             ),
-            Source::File { .. } | Source::Archived(_) => unreachable!(),
+            Source::File { .. } | Source::Archived(_) | Source::DifySearch(_) => {
+                unreachable!("expanded from the configuration")
+            }
         }
     }
 }

@@ -360,9 +360,11 @@ async fn load_extra(
             Ok(details.map_or(Extra::None, Extra::AuditDetails))
         }
         // Dify runs and Aitronos logs carry everything in the list row.
-        Source::Dify(_) | Source::Aitronos(_) | Source::File(_) | Source::Archived(_) => {
-            Ok(Extra::None)
-        }
+        Source::Dify(_)
+        | Source::DifySearch(_)
+        | Source::Aitronos(_)
+        | Source::File(_)
+        | Source::Archived(_) => Ok(Extra::None),
     }
 }
 

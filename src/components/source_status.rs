@@ -26,12 +26,14 @@ fn summary(loads: &[SourceLoad], rows: usize) -> String {
     let loading = count(|state| *state == LoadState::Loading) - late;
     let older = count(|state| matches!(state, LoadState::Ready { next: Some(_) }));
     let failed = count(|state| matches!(state, LoadState::Failed { .. }));
-    let noun = if loads.len() == 1 {
-        "source"
-    } else {
-        "sources"
-    };
-    let mut line = format!("{} {noun} · {rows} rows loaded", loads.len());
+    // A vendor's own search beside a source (Dify's keyword) is no source of
+    // its own: its line is in the list, its rows are its source's.
+    let sources = loads
+        .iter()
+        .filter(|load| !load.source.is_server_search())
+        .count();
+    let noun = if sources == 1 { "source" } else { "sources" };
+    let mut line = format!("{sources} {noun} · {rows} rows loaded");
     for (n, what) in [
         (loading, "loading"),
         (late, "without a first page yet"),

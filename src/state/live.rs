@@ -29,7 +29,9 @@ impl Loads {
             book.loads()
                 .iter()
                 .map(|load| load.source.clone())
-                .filter(|source| source.remote().is_some())
+                // A server's own search is not followed live: new runs it
+                // would find show once the view is loaded again.
+                .filter(|source| source.remote().is_some() && !source.is_server_search())
                 .collect()
         });
         let Some(start) = self

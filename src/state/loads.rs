@@ -20,7 +20,7 @@ use logdeck_core::frontier::Frontier;
 use logdeck_core::live::LiveTail;
 use logdeck_core::load_book::{Fetch, LoadBook, Start, Wanted, FIRST_PAGE_LATE_MS};
 use logdeck_core::messages::MessageBook;
-use logdeck_core::model::SharedRecord;
+use logdeck_core::model::{LogRecord, SharedRecord};
 use logdeck_core::query::{LogQuery, Period, TimeWindow};
 use logdeck_core::scheduler::Priority;
 use logdeck_core::sources::{Source, SourceError};
@@ -77,6 +77,8 @@ pub struct Loads {
     /// How many times each file name was opened: a file opened again under its
     /// name is a new load, whatever its size.
     file_openings: StoredValue<std::collections::HashMap<String, u64>>,
+    /// The identities of the servers' own searches loaded (Dify's keyword).
+    server_searches: StoredValue<Vec<String>>,
 }
 
 /// How long answers wait to be taken in together: under a frame.
@@ -105,6 +107,7 @@ impl Loads {
             arrived: StoredValue::new(Vec::new()),
             file_rows_in_window: StoredValue::new(std::collections::HashMap::new()),
             file_openings: StoredValue::new(std::collections::HashMap::new()),
+            server_searches: StoredValue::new(Vec::new()),
         }
     }
 
@@ -141,6 +144,11 @@ impl Loads {
         let mut wanted: Vec<Wanted> = Source::expand(config)
             .into_iter()
             .filter(|source| source.is_selected_by(query))
+            .flat_map(|source| {
+                // A server's own search (Dify's keyword) is loaded beside its source.
+                let beside = source.server_search(query);
+                [Some(source), beside].into_iter().flatten()
+            })
             .map(|source| Wanted {
                 identity: source.load_identity(query, window),
                 start: Start::Fetch(source.first_position()),
@@ -148,6 +156,7 @@ impl Loads {
                 source,
             })
             .collect();
+        self.forget_server_finds_of_another_search(&wanted);
         let files = self.want_files(window, &mut wanted);
         // A filter change that keeps every load leaves the book as it was: its
         // readers (the source list, the frontier) then stay asleep.
@@ -189,6 +198,31 @@ impl Loads {
         for fetch in plan.fetches {
             self.fetch(fetch, query.clone(), window, Priority::Visible);
             self.mark_late_after(fetch);
+        }
+    }
+
+    /// What servers' own searches found is forgotten when their searches
+    /// change (a new text, another period): it matched the old one.
+    fn forget_server_finds_of_another_search(&self, wanted: &[Wanted]) {
+        let searches: Vec<String> = wanted
+            .iter()
+            .filter(|wanted| wanted.source.is_server_search())
+            .map(|wanted| wanted.identity.clone())
+            .collect();
+        let changed = self
+            .server_searches
+            .try_update_value(|current| {
+                let changed = *current != searches;
+                *current = searches;
+                changed
+            })
+            .unwrap_or(false);
+        if changed
+            && self
+                .timeline
+                .with_untracked(|timeline| timeline.has_server_matches())
+        {
+            self.timeline.update(Timeline::clear_server_matches);
         }
     }
 
@@ -421,7 +455,13 @@ impl Loads {
             .try_update_value(std::mem::take)
             .unwrap_or_default();
         let mut records = Vec::new();
+        // Keys a server's own search found (Dify's keyword): they match.
+        let mut found = Vec::new();
         for (fetch, outcome) in arrived {
+            let server_search = self.book.with_untracked(|book| {
+                book.source_of(fetch.token)
+                    .is_some_and(Source::is_server_search)
+            });
             let current = self
                 .book
                 .try_update(|book| book.finish(fetch, outcome.as_ref().map_err(Clone::clone)))
@@ -429,12 +469,16 @@ impl Loads {
             if let (true, Ok(mut page)) = (current, outcome) {
                 self.messages
                     .with_value(|messages| messages.fill(&mut page.records));
+                if server_search {
+                    found.extend(page.records.iter().map(LogRecord::key));
+                }
                 records.append(&mut page.records);
             }
         }
         if !records.is_empty() {
             self.timeline.update(|timeline| {
                 timeline.extend(records);
+                timeline.mark_server_matches(found);
             });
         }
         self.fill_in_background();

@@ -26,7 +26,9 @@ const API: &str = "Dify workflow logs";
 /// Dify's documented maximum page size.
 pub const MAX_LIMIT: u32 = 100;
 
-/// The app is the key itself; `keyword` narrows on the server by Dify's own rules.
+/// The app is the key itself. Text is searched in the browser over what the
+/// table shows, like every source's, and Dify's `keyword` search is asked
+/// beside it ([`KeywordSearch`]), over fields the list rows do not carry.
 /// Clients are end-user sessions or accounts, which the API filters by session id
 /// or account e-mail (its spec says "account ID"; its server looks up the e-mail)
 /// while the table shows names, and names are not unique: the browser filters
@@ -40,12 +42,21 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     ]),
     client: Applied::Browser,
     collection: Applied::Server,
-    text: Applied::ServerOwnRules(
-        "on Dify's server, over each run's inputs, outputs, end user's session id and run id",
-    ),
+    text: Applied::BrowserAndServerOwnRules(KEYWORD_SCOPE),
     client_id: Applied::ServerIfOne,
     check_runs: Applied::NotApplicable,
 };
+
+/// Where Dify's `keyword` looks, for the hint and the note beside the rows.
+pub const KEYWORD_SCOPE: &str =
+    "on Dify's server, over each run's inputs, outputs, end user's session id and run id";
+
+/// The runs of one app that Dify's `keyword` search finds for the view's text:
+/// loaded beside the app's own rows while a search is on, so a run found by
+/// what it was given or gave back (which the list does not carry) shows with
+/// those whose shown fields match. Its rows are the app's (same id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeywordSearch(pub DifyConnection);
 
 /// What one list request asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,14 +221,15 @@ pub fn decode_error(http_status: u16, body: &str) -> VendorError {
     }
 }
 
-fn params<'a>(page: PageAt<'a>) -> ListParams<'a> {
+/// The list parameters for `page`, searching for `keyword` (empty: none).
+fn params<'a>(page: PageAt<'a>, keyword: &'a str) -> ListParams<'a> {
     ListParams {
         window: page.window,
         statuses: &page.query.statuses,
         client_id: page
             .query
             .single_client_id_for(CollectionType::DifyWorkflows),
-        keyword: &page.query.text,
+        keyword,
         page: page.position,
         limit: page.limit,
     }
@@ -261,11 +273,62 @@ impl Remote for DifyConnection {
     }
 
     fn list_request(&self, page: PageAt<'_>) -> ApiRequest {
-        list_request(self, params(page))
+        list_request(self, params(page, ""))
     }
 
     fn decode_page(&self, body: &str, page: PageAt<'_>) -> Result<Page, DecodeError> {
-        decode_list(body, self, params(page))
+        decode_list(body, self, params(page, ""))
+    }
+
+    fn decode_error(&self, http_status: u16, body: &str) -> VendorError {
+        decode_error(http_status, body)
+    }
+}
+
+impl Stream for KeywordSearch {
+    fn id(&self) -> String {
+        self.0.id()
+    }
+
+    fn label(&self) -> String {
+        format!("{} · Dify's search", self.0.label())
+    }
+
+    fn kind(&self) -> CollectionType {
+        CollectionType::DifyWorkflows
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            text: Applied::ServerOwnRules(KEYWORD_SCOPE),
+            ..CAPABILITIES
+        }
+    }
+
+    fn permission(&self) -> &'static str {
+        self.0.permission()
+    }
+
+    fn fixed_collection(&self) -> Option<&str> {
+        self.0.fixed_collection()
+    }
+}
+
+impl Remote for KeywordSearch {
+    fn has_key(&self) -> bool {
+        self.0.has_key()
+    }
+
+    fn first_position(&self) -> u64 {
+        1
+    }
+
+    fn list_request(&self, page: PageAt<'_>) -> ApiRequest {
+        list_request(&self.0, params(page, &page.query.text))
+    }
+
+    fn decode_page(&self, body: &str, page: PageAt<'_>) -> Result<Page, DecodeError> {
+        decode_list(body, &self.0, params(page, &page.query.text))
     }
 
     fn decode_error(&self, http_status: u16, body: &str) -> VendorError {

@@ -141,6 +141,10 @@ pub enum Applied {
     /// The server applies it by its own rules, over fields the rows may not carry:
     /// the browser must not apply it again. The text says where, for the hint.
     ServerOwnRules(&'static str),
+    /// The browser applies it to the loaded rows, and the server is asked as
+    /// well, by its own rules over fields the rows do not carry: a row either
+    /// finds is kept. The text says where the server looks.
+    BrowserAndServerOwnRules(&'static str),
     /// The API cannot filter on it: the browser does, on the rows loaded.
     Browser,
     /// The source has no such notion (e.g. audit events have no status).
@@ -183,6 +187,9 @@ impl Applied {
             Applied::ServerIfOne => "on the server for one value, else in the browser",
             Applied::ServerThenBrowser => "on the server, refined in the browser",
             Applied::Browser => "in the browser, on loaded rows",
+            Applied::BrowserAndServerOwnRules(how) => {
+                return Cow::Owned(format!("in the browser, on loaded rows, and {how}"));
+            }
             Applied::NotApplicable => "not applicable",
         })
     }
