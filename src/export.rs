@@ -7,6 +7,8 @@
 //! honoured (`Retry-After`, else exponential backoff); a source that fails ends the
 //! export with its name, and nothing half-written is offered.
 
+use std::collections::{HashMap, HashSet};
+
 use js_sys::{Array, Uint8Array};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -244,10 +246,14 @@ pub async fn export(
         }
         let Some(record) = merge.pop() else { break };
         let skip = server.get(&record.source).copied().unwrap_or_default();
+        let found_by_server = || {
+            found
+                .get(&record.source)
+                .is_some_and(|ids| ids.contains(&record.id))
+        };
         if query.matches_except(&record, skip)
-            || (!found.is_empty()
-                && query.matches_except(&record, ServerApplied { text: true, ..skip })
-                && found.contains(&record.key()))
+            || (found_by_server()
+                && query.matches_except(&record, ServerApplied { text: true, ..skip }))
         {
             writer.write(&record);
             written += 1;
@@ -277,24 +283,25 @@ pub async fn export(
     })
 }
 
-/// The keys of the rows servers' own searches find for the text (Dify's
-/// keyword, over fields the rows lack): read whole first, since those rows
-/// match whatever their shown fields hold, as in the view.
+/// The ids of the rows servers' own searches find for the text (Dify's
+/// keyword, over fields the rows lack), by source: read whole first, since
+/// those rows match whatever their shown fields hold, as in the view.
 async fn server_finds(
     sources: &[Source],
     query: &LogQuery,
     window: TimeWindow,
     signal: &AbortSignal,
-) -> Result<std::collections::HashSet<String>, ExportError> {
-    let mut found = std::collections::HashSet::new();
+) -> Result<HashMap<String, HashSet<String>>, ExportError> {
+    let mut found: HashMap<String, HashSet<String>> = HashMap::new();
     for search in sources
         .iter()
         .filter_map(|source| source.server_search(query))
     {
+        let ids = found.entry(search.id()).or_default();
         let mut position = Some(search.first_position());
         while let Some(at) = position {
             let page = fetch_page(&search, query, window, at, signal).await?;
-            found.extend(page.records.iter().map(LogRecord::key));
+            ids.extend(page.records.into_iter().map(|record| record.id));
             position = page.next;
         }
     }

@@ -85,10 +85,15 @@ impl Frontier {
     pub fn of(window: TimeWindow, coverages: &[Coverage]) -> Frontier {
         // A source with nothing loaded yet holds the frontier at the period's end.
         let reach = |coverage: &Coverage| coverage.oldest.unwrap_or(window.to).min(window.to);
+        // One whose rows reach back before the period's start (live mode moved
+        // it) holds the whole period, whatever older pages remain.
         let partial: Vec<(usize, DateTime<Utc>)> = coverages
             .iter()
             .enumerate()
-            .filter(|(_, coverage)| coverage.state == Reach::Partial)
+            .filter(|(_, coverage)| {
+                coverage.state == Reach::Partial
+                    && coverage.oldest.is_none_or(|oldest| oldest >= window.from)
+            })
             .map(|(index, coverage)| (index, reach(coverage)))
             .collect();
         let back_to = partial.iter().map(|(_, reach)| *reach).max();
@@ -106,9 +111,9 @@ impl Frontier {
                     .iter()
                     .any(|coverage| coverage.state == Reach::Late))
             .then(|| {
-                coverages
+                partial
                     .iter()
-                    .filter(|coverage| coverage.state == Reach::Partial)
+                    .filter_map(|(index, _)| coverages.get(*index))
                     .try_fold(0u64, |sum, coverage| {
                         Some(sum.saturating_add(coverage.total?))
                     })
@@ -141,6 +146,15 @@ impl Frontier {
                 ..self
             },
             _ => self,
+        }
+    }
+
+    /// The same frontier without a total for the period: the vendors counted
+    /// another period than the one shown (live mode moved its start).
+    pub fn without_total(self) -> Frontier {
+        Frontier {
+            incomplete_total: None,
+            ..self
         }
     }
 
@@ -432,6 +446,36 @@ mod tests {
             frontier.covers(synced + chrono::Duration::minutes(5)),
             "its rows still show"
         );
+    }
+
+    #[test]
+    fn a_source_reaching_back_before_a_moved_start_holds_the_whole_period() {
+        let moved = TimeWindow {
+            from: minute(100),
+            to: minute(1000),
+        };
+        // Its oldest row is older than the period: older pages are not the period's.
+        let frontier = Frontier::of(moved, &[partial(90), done(Some(5))]);
+        assert!(frontier.is_complete());
+        assert!(frontier.holders().is_empty());
+        let held = Frontier::of(moved, &[partial(90), partial(500)]);
+        assert_eq!(held.back_to(), Some(minute(500)));
+        assert_eq!(held.holders(), [1]);
+        let utc = ZoneRules::utc();
+        let counted = Frontier::of(
+            moved,
+            &[Coverage {
+                total: Some(40),
+                ..partial(500)
+            }],
+        );
+        assert!(counted
+            .count_line(10, 0, &utc)
+            .contains("about 40 in the period"));
+        assert!(counted
+            .without_total()
+            .count_line(10, 0, &utc)
+            .contains("total for the period unknown"));
     }
 
     #[test]

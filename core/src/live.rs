@@ -122,6 +122,13 @@ impl LiveTail {
         self.round = None;
     }
 
+    /// Whether round `token` is the one in flight (not cancelled or superseded).
+    pub fn is_current(&self, token: u64) -> bool {
+        self.round
+            .as_ref()
+            .is_some_and(|round| round.token == token)
+    }
+
     /// Takes one page of round `token` from the source labelled `source`.
     pub fn answer(
         &mut self,

@@ -252,9 +252,9 @@ impl LoadBook {
     /// `budget` less the share kept for the late sources' pages.
     fn fill_limit(&self, budget: usize) -> usize {
         let late = self.loads.iter().filter(|load| load.is_late()).count();
-        match self.loads.len() {
-            0 => budget,
-            all => budget / all * (all - late),
+        match (late, self.loads.len()) {
+            (0, _) | (_, 0) => budget,
+            (late, all) => budget - budget / all * late,
         }
     }
 

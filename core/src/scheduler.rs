@@ -4,10 +4,12 @@
 //!
 //! Each connection is a *lane* with a [`Budget`]: at most `concurrent` calls in
 //! flight and at most `per_minute` started in any sliding minute. Calls queue by
-//! [`Priority`], then in arrival order. A 429 (or a relay's 503) pauses the whole
-//! lane until `Retry-After` (or a doubling back-off), lowers the lane's pace, and
-//! puts the call back at the head of its queue: it resumes by itself. A server
-//! error retries only that call, after a back-off. The scheduler is a pure state
+//! [`Priority`], then in arrival order. A 429 (or a 503 saying when to come back,
+//! as the relay's does) pauses the whole lane until `Retry-After` (or a doubling
+//! back-off), lowers the lane's pace, and puts the call back at the head of its
+//! queue: it resumes by itself. A server error retries only that call, after a
+//! back-off; a bare 503 (an overloaded server, or one whose `Retry-After` the
+//! browser may not read across origins) lowers the pace too. The scheduler is a pure state
 //! machine over millisecond instants the caller supplies, so it is tested with a
 //! simulated clock and runs the same in the browser and in the server.
 
@@ -75,7 +77,7 @@ pub enum AfterAnswer {
 /// Why a lane is holding calls back, for the "resuming in 12 s" line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Hold {
-    /// The vendor said to wait (429 or 503), until this instant.
+    /// The vendor said to wait (429, or 503 with `Retry-After`), until this instant.
     RateLimited { until: Millis },
     /// The lane's own per-minute budget is spent until this instant.
     Budget { until: Millis },
@@ -258,7 +260,7 @@ impl Scheduler {
         lane.in_flight = lane.in_flight.saturating_sub(1);
         let verdict = call.backoff.after(status, retry_after);
         let rate_limited = Backoff::is_rate_limit(status, retry_after);
-        if rate_limited {
+        if rate_limited || status == 503 {
             // The vendor counts more than this lane knows (other tabs, other
             // tools): slow down to three quarters of what was just spent, but
             // never below a quarter of the budget for a few stray calls.

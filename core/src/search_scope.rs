@@ -18,36 +18,37 @@ pub fn search_scope_lines(query: &LogQuery, sources: &[Source]) -> Vec<String> {
     if query.needle().is_none() {
         return Vec::new();
     }
-    let mut scopes: Vec<TypeScope> = Vec::new();
-    for source in sources
+    let selected: Vec<&Source> = sources
         .iter()
         .filter(|source| source.remote().is_some() && source.is_selected_by(query))
-    {
+        .collect();
+    let mut scopes: Vec<TypeScope> = Vec::new();
+    for source in &selected {
         let Applied::BrowserAndServerOwnRules(how) = source.capabilities().text else {
             continue;
         };
-        let kind = source.kind();
-        let at = scopes
-            .iter()
-            .position(|scope| scope.kind == kind)
-            .unwrap_or_else(|| {
-                scopes.push(TypeScope {
-                    kind,
-                    how,
-                    searched: Vec::new(),
-                    some_not_asked: false,
-                });
-                scopes.len() - 1
-            });
-        let Some(scope) = scopes.get_mut(at) else {
+        if source.server_search(query).is_none() {
             continue;
-        };
-        if source.server_search(query).is_some() {
-            let name = source.stream().fixed_collection().map(str::to_owned);
-            scope.searched.push(name.unwrap_or_else(|| source.label()));
-        } else {
-            scope.some_not_asked = true;
         }
+        let kind = source.kind();
+        let name = source.stream().fixed_collection().map(str::to_owned);
+        let name = name.unwrap_or_else(|| source.label());
+        match scopes.iter_mut().find(|scope| scope.kind == kind) {
+            Some(scope) => scope.searched.push(name),
+            None => scopes.push(TypeScope {
+                kind,
+                how,
+                searched: vec![name],
+                some_not_asked: false,
+            }),
+        }
+    }
+    // Sources of those types whose servers were not asked: every row of theirs
+    // shows the text, or they are read from the team archive.
+    for scope in &mut scopes {
+        scope.some_not_asked = selected
+            .iter()
+            .any(|source| source.kind() == scope.kind && source.server_search(query).is_none());
     }
     let typed = query.text.trim();
     scopes
@@ -76,7 +77,8 @@ struct TypeScope {
     how: &'static str,
     /// The sources whose servers were asked: collection names, or labels.
     searched: Vec<String>,
-    /// Whether some source of the type was not asked, all its rows showing the text.
+    /// Whether some source of the type was not asked: all its rows show the
+    /// text, or it is read from the archive, which searches by the table's rules.
     some_not_asked: bool,
 }
 

@@ -51,9 +51,13 @@ pub struct Timeline {
     numbers: RowNumbers,
     /// The keys (`source:id`) of rows a server's own search found for the
     /// current text ([`crate::sources::Source::server_search`]): they match
-    /// the search whatever their shown fields hold. Few, and kept by key, so
-    /// dropping a source's rows leaves them true.
+    /// the search whatever their shown fields hold. Kept by key, so dropping
+    /// a source's rows leaves them true, and a find may come before its row
+    /// (live mode holds new rows while the reader is away).
     server_matches: HashSet<String>,
+    /// Whether each row is among [`Timeline::server_matches`], side by side:
+    /// the search reads a flag per row, however many rows were found.
+    server_found: Vec<bool>,
 }
 
 /// What the usual filters, the sort's ties and the chart read of a row.
@@ -285,10 +289,10 @@ impl Timeline {
     pub fn extend_shared(&mut self, records: impl IntoIterator<Item = SharedRecord>) -> usize {
         let before = self.records.len();
         for record in records {
-            if self
-                .keys
-                .insert(&record.key(), self.records.len(), &self.records)
-            {
+            let key = record.key();
+            if self.keys.insert(&key, self.records.len(), &self.records) {
+                self.server_found
+                    .push(!self.server_matches.is_empty() && self.server_matches.contains(&key));
                 let source = self.source_number(&record.source);
                 self.row_keys.push(RowKey {
                     at: record.timestamp.timestamp_micros(),
@@ -429,30 +433,48 @@ impl Timeline {
         self.text_ids = TextIds::of(&records);
         self.numbers = RowNumbers::of(records.iter().map(|record| &**record));
         self.records = records;
+        self.server_found = vec![false; self.records.len()];
+        self.flag_server_matches();
     }
 
     /// Marks the rows of these keys as found by a server's own search for the
     /// current text (their rows come in through [`Timeline::extend`]).
     pub fn mark_server_matches(&mut self, keys: impl IntoIterator<Item = String>) {
-        self.server_matches.extend(keys);
+        for key in keys {
+            self.flag(&key);
+            self.server_matches.insert(key);
+        }
     }
 
     /// Forgets what servers' own searches found: the text changed.
     pub fn clear_server_matches(&mut self) {
         self.server_matches.clear();
+        self.server_found.fill(false);
+    }
+
+    /// Sets [`Timeline::server_found`] for the loaded rows of all the finds.
+    fn flag_server_matches(&mut self) {
+        let keys = std::mem::take(&mut self.server_matches);
+        for key in &keys {
+            self.flag(key);
+        }
+        self.server_matches = keys;
+    }
+
+    /// Flags the row of `key`, when it is loaded, as found.
+    fn flag(&mut self, key: &str) {
+        if let Some(found) = self
+            .keys
+            .get(key, &self.records)
+            .and_then(|index| self.server_found.get_mut(index))
+        {
+            *found = true;
+        }
     }
 
     /// Whether any row is marked found by a server's own search.
     pub fn has_server_matches(&self) -> bool {
         !self.server_matches.is_empty()
-    }
-
-    /// The rows the servers' own searches found, by position.
-    fn server_matched_rows(&self) -> HashSet<usize> {
-        self.server_matches
-            .iter()
-            .filter_map(|key| self.keys.get(key, &self.records))
-            .collect()
     }
 
     /// `source`'s number, given on its first row.
@@ -588,11 +610,6 @@ impl Timeline {
         // Each distinct collection, name, client and message is searched
         // once, when a row first needs it.
         let numbered_hits = std::cell::OnceCell::new();
-        let server_rows = if needle.is_some() {
-            self.server_matched_rows()
-        } else {
-            HashSet::new()
-        };
         let covers = frontier.covers_micros();
         // Only rows loaded live can have copies in a file; with none (a file
         // opened alone) no row needs the check, which hashes a key.
@@ -645,7 +662,7 @@ impl Timeline {
                                     numbered_hits.get_or_init(|| self.text_ids.holding(needle));
                                 self.text_ids.row_holds(hits, index)
                                     || own_texts.holds(index)
-                                    || server_rows.contains(&index)
+                                    || self.server_found.get(index).copied().unwrap_or(false)
                             },
                         ))
                     && !(any_live
@@ -1240,6 +1257,10 @@ mod tests {
         timeline.retain_sources(|source| source != "t");
         assert_eq!(timeline.len(), 2);
         assert_eq!(view(&timeline), ["s:b"]);
+        // A find may come before its row (live mode holds new rows).
+        timeline.mark_server_matches(["s:later".to_owned()]);
+        timeline.extend([record("later", 5, Status::Success, None)]);
+        assert_eq!(view(&timeline), ["s:later", "s:b"]);
         // Without a search every row shows; a new text forgets the finds.
         assert_eq!(
             timeline

@@ -109,11 +109,14 @@ pub fn ExportPanel(
             abort.abort();
         }
     };
+    // Until the sources and the period are known (the configuration loads)
+    // there is nothing to export: a press then would do nothing, unsaid.
     let running = move || state.get() == ExportState::Running;
+    let unavailable = move || running() || loads.window.with(Option::is_none);
     view! {
         <div class="export">
-            <button type="button" on:click=move |_| start(Format::Csv) disabled=running>"Download CSV"</button>
-            <button type="button" on:click=move |_| start(Format::Ndjson) disabled=running>"NDJSON"</button>
+            <button type="button" on:click=move |_| start(Format::Csv) disabled=unavailable>"Download CSV"</button>
+            <button type="button" on:click=move |_| start(Format::Ndjson) disabled=unavailable>"NDJSON"</button>
             <Show when=running>
                 <button type="button" on:click=cancel>"Cancel export"</button>
             </Show>

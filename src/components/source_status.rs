@@ -21,17 +21,19 @@ fn needs_attention(load: &SourceLoad) -> bool {
 /// "8 sources · 5 833 rows loaded · 2 loading · 3 with older pages"; `rows`
 /// is what the timeline holds, so rows live mode added count too, each once.
 fn summary(loads: &[SourceLoad], rows: usize) -> String {
+    // A vendor's own search beside a source (Dify's keyword) is no source of
+    // its own: its line is in the list (in view when it fails), its rows are
+    // its source's.
+    let loads: Vec<&SourceLoad> = loads
+        .iter()
+        .filter(|load| !load.source.is_server_search())
+        .collect();
     let count = |wanted: fn(&LoadState) -> bool| loads.iter().filter(|l| wanted(&l.state)).count();
     let late = loads.iter().filter(|load| load.is_late()).count();
     let loading = count(|state| *state == LoadState::Loading) - late;
     let older = count(|state| matches!(state, LoadState::Ready { next: Some(_) }));
     let failed = count(|state| matches!(state, LoadState::Failed { .. }));
-    // A vendor's own search beside a source (Dify's keyword) is no source of
-    // its own: its line is in the list, its rows are its source's.
-    let sources = loads
-        .iter()
-        .filter(|load| !load.source.is_server_search())
-        .count();
+    let sources = loads.len();
     let noun = if sources == 1 { "source" } else { "sources" };
     let mut line = format!("{sources} {noun} · {rows} rows loaded");
     for (n, what) in [

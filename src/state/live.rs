@@ -29,9 +29,7 @@ impl Loads {
             book.loads()
                 .iter()
                 .map(|load| load.source.clone())
-                // A server's own search is not followed live: new runs it
-                // would find show once the view is loaded again.
-                .filter(|source| source.remote().is_some() && !source.is_server_search())
+                .filter(|source| source.remote().is_some())
                 .collect()
         });
         let Some(start) = self
@@ -103,6 +101,19 @@ impl Loads {
                     }
                 }
             };
+            // What a server's own search finds (Dify's keyword) matches the
+            // text, whenever its row is shown: marked by key as it comes.
+            let current = loads
+                .live
+                .with_untracked(|live| live.is_current(start.token));
+            if let (true, true, Ok(page)) = (current, source.is_server_search(), &outcome) {
+                if !page.records.is_empty() {
+                    let found: Vec<String> = page.records.iter().map(LogRecord::key).collect();
+                    loads
+                        .timeline
+                        .update(|timeline| timeline.mark_server_matches(found));
+                }
+            }
             let step = loads
                 .live
                 .try_update(|live| live.answer(start.token, &source.label(), outcome));

@@ -156,7 +156,7 @@ impl Loads {
                 source,
             })
             .collect();
-        self.forget_server_finds_of_another_search(&wanted);
+        self.forget_server_finds_of_another_search(&wanted, refresh);
         let files = self.want_files(window, &mut wanted);
         // A filter change that keeps every load leaves the book as it was: its
         // readers (the source list, the frontier) then stay asleep.
@@ -202,8 +202,9 @@ impl Loads {
     }
 
     /// What servers' own searches found is forgotten when their searches
-    /// change (a new text, another period): it matched the old one.
-    fn forget_server_finds_of_another_search(&self, wanted: &[Wanted]) {
+    /// change (a new text, another period), or are asked again (`refresh`):
+    /// it matched the old one, or rows that are reloaded.
+    fn forget_server_finds_of_another_search(&self, wanted: &[Wanted], refresh: bool) {
         let searches: Vec<String> = wanted
             .iter()
             .filter(|wanted| wanted.source.is_server_search())
@@ -217,7 +218,7 @@ impl Loads {
                 changed
             })
             .unwrap_or(false);
-        if changed
+        if (changed || refresh)
             && self
                 .timeline
                 .with_untracked(|timeline| timeline.has_server_matches())
@@ -316,15 +317,13 @@ impl Loads {
         // Touch the book only when there is a page to ask for: an update with
         // nothing to do would wake every reader of the book (and the table's
         // near-the-end effect, which asks again).
-        if !self
-            .book
-            .with_untracked(|book| book.can_load_older(basis.window))
-        {
+        let shown = self.shown_window(&basis);
+        if !self.book.with_untracked(|book| book.can_load_older(shown)) {
             return;
         }
         let fetches = self
             .book
-            .try_update(|book| book.older(basis.window))
+            .try_update(|book| book.older(shown))
             .unwrap_or_default();
         for fetch in fetches {
             self.fetch(fetch, basis.query.clone(), basis.window, Priority::Visible);
@@ -356,11 +355,23 @@ impl Loads {
         }
     }
 
-    /// How far back the loaded rows are complete (tracked).
+    /// How far back the loaded rows are complete (tracked). Once live mode
+    /// has moved the period's start, the vendors' counts (of the period they
+    /// were asked for) no longer give its total.
     pub fn frontier(&self) -> Frontier {
-        match self.window.get() {
-            Some(window) => self.book.with(|book| book.frontier(window)),
-            None => Frontier::complete(),
+        let Some(window) = self.window.get() else {
+            return Frontier::complete();
+        };
+        let frontier = self.book.with(|book| book.frontier(window));
+        let moved = self.basis.with_value(|basis| {
+            basis
+                .as_ref()
+                .is_some_and(|basis| basis.window.from != window.from)
+        });
+        if moved {
+            frontier.without_total()
+        } else {
+            frontier
         }
     }
 
@@ -484,20 +495,28 @@ impl Loads {
         self.fill_in_background();
     }
 
+    /// The period shown (live mode moves it): what is complete, and what older
+    /// pages are still the period's, is judged over it. Pages are still asked
+    /// over the window their load began with.
+    fn shown_window(&self, basis: &Basis) -> TimeWindow {
+        self.window.get_untracked().unwrap_or(basis.window)
+    }
+
     /// Asks the next older pages while the fill budget allows.
     fn fill_in_background(&self) {
         let Some(basis) = self.basis.get_value() else {
             return;
         };
+        let shown = self.shown_window(&basis);
         if !self
             .book
-            .with_untracked(|book| book.can_fill(basis.window, self.budget()))
+            .with_untracked(|book| book.can_fill(shown, self.budget()))
         {
             return;
         }
         let fetches = self
             .book
-            .try_update(|book| book.fill(basis.window, self.budget()))
+            .try_update(|book| book.fill(shown, self.budget()))
             .unwrap_or_default();
         for fetch in fetches {
             self.fetch(

@@ -98,10 +98,11 @@ pub fn use_selection(
 }
 
 /// A record opened by a link may load after the page: once its row is in the
-/// view, the cursor moves to it (which scrolls the table to it). While more
-/// rows come and move it (a sort by another column than time puts older rows
-/// anywhere), the cursor follows it, as long as the reader has neither moved
-/// the cursor nor scrolled the row away: then the table stays where they put it.
+/// view, the cursor moves to it (which scrolls the table to it). While the rows
+/// change and move it (pages arriving under a sort by another column than
+/// time, which puts older rows anywhere, or a filter or sort change), the
+/// cursor follows it, as long as the reader has neither moved the cursor nor
+/// scrolled the row away: then the table stays where they put it.
 fn reveal_linked(
     key: Signal<Option<String>>,
     rows: Memo<Vec<usize>>,
@@ -117,14 +118,23 @@ fn reveal_linked(
             revealed.set_value(None);
             return;
         };
+        // Revealed already, and the reader has moved the cursor or scrolled
+        // it away: nothing to follow, and no row to look for.
+        let may_follow = revealed.with_value(|revealed| match revealed {
+            Some((done, at)) if *done == selected => {
+                let (start, end) = shown.get_untracked();
+                cursor.get_untracked() == Some(*at) && (start..end).contains(at)
+            }
+            _ => true,
+        });
+        if !may_follow {
+            return;
+        }
         let Some(position) = position_of_selected() else {
             return;
         };
         let follow = revealed.with_value(|revealed| match revealed {
-            Some((done, at)) if *done == selected => {
-                let (start, end) = shown.get_untracked();
-                *at != position && cursor.get_untracked() == Some(*at) && (start..end).contains(at)
-            }
+            Some((done, at)) if *done == selected => *at != position,
             _ => true,
         });
         if follow {

@@ -299,10 +299,7 @@ impl Stream for KeywordSearch {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            text: Applied::ServerOwnRules(KEYWORD_SCOPE),
-            ..CAPABILITIES
-        }
+        CAPABILITIES
     }
 
     fn permission(&self) -> &'static str {

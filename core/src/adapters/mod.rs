@@ -138,9 +138,6 @@ pub enum Applied {
     ServerIfOneOf(&'static [(Status, &'static str)]),
     /// The server narrows coarsely (by day) and the browser trims exactly.
     ServerThenBrowser,
-    /// The server applies it by its own rules, over fields the rows may not carry:
-    /// the browser must not apply it again. The text says where, for the hint.
-    ServerOwnRules(&'static str),
     /// The browser applies it to the loaded rows, and the server is asked as
     /// well, by its own rules over fields the rows do not carry: a row either
     /// finds is kept. The text says where the server looks.
@@ -170,7 +167,7 @@ impl Applied {
     /// Short text for the filter bar's "where is this applied" hint.
     pub fn describe(self) -> Cow<'static, str> {
         Cow::Borrowed(match self {
-            Applied::ServerOwnRules(how) | Applied::Unavailable(how) => how,
+            Applied::Unavailable(how) => how,
             Applied::ServerIfOneOf(statuses) => {
                 let labels: Vec<&str> = statuses.iter().map(|(status, _)| status.label()).collect();
                 let named = match labels.split_last() {
@@ -212,7 +209,7 @@ pub struct Capabilities {
 
 /// The filters a source's server applied to its rows for one query. The browser
 /// does not apply these again: a server that matched on fields the rows do not
-/// carry (Dify's keyword, Aitronos' undocumented status) would see its rows hidden.
+/// carry (Aitronos' status, which its rows may lack) would see its rows hidden.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ServerApplied {
     pub status: bool,
@@ -236,7 +233,7 @@ impl Capabilities {
         let alone = |applied: Applied, values: usize| {
             values == 0
                 || match applied {
-                    Applied::Server | Applied::ServerOwnRules(_) => true,
+                    Applied::Server => true,
                     Applied::ServerIfOne => values == 1,
                     _ => false,
                 }
@@ -267,7 +264,7 @@ impl Capabilities {
     /// so that its server, not the browser, applies them.
     pub fn sends_status(&self, statuses: &BTreeSet<Status>) -> bool {
         match self.status {
-            Applied::Server | Applied::ServerOwnRules(_) => !statuses.is_empty(),
+            Applied::Server => !statuses.is_empty(),
             Applied::ServerIfOne => single(statuses).is_some(),
             Applied::ServerIfOneOf(_) => self.status.status_param(statuses).is_some(),
             _ => false,
@@ -277,8 +274,7 @@ impl Capabilities {
     /// Which of `query`'s filters the server of a source of `kind` applies alone.
     pub fn server_applied(&self, query: &LogQuery, kind: CollectionType) -> ServerApplied {
         let status = self.sends_status(&query.statuses);
-        let text = matches!(self.text, Applied::Server | Applied::ServerOwnRules(_))
-            && query.needle().is_some();
+        let text = matches!(self.text, Applied::Server) && query.needle().is_some();
         let client_id = match self.client_id {
             Applied::Server => !query.client_ids.is_empty(),
             Applied::ServerIfOne => query.single_client_id_for(kind).is_some(),
@@ -345,7 +341,7 @@ mod tests {
             status: Applied::ServerIfOne,
             client: Applied::Browser,
             collection: Applied::Browser,
-            text: Applied::ServerOwnRules("by the vendor's rules"),
+            text: Applied::Server,
             client_id: Applied::ServerIfOne,
             check_runs: Applied::NotApplicable,
         };

@@ -156,6 +156,28 @@ fn a_server_error_retries_only_that_call_after_a_back_off() {
 }
 
 #[test]
+fn a_bare_503_retries_its_call_without_pausing_the_lane_and_slows_it() {
+    let mut scheduler = lane_with(Budget {
+        per_minute: 100,
+        concurrent: 2,
+    });
+    let pace = |scheduler: &Scheduler| scheduler.lanes.get("make").map(|lane| lane.pace);
+    let a = scheduler.enqueue("make", Priority::Visible);
+    let b = scheduler.enqueue("make", Priority::Visible);
+    assert_eq!(scheduler.start_ready(0), [a, b]);
+    let before = pace(&scheduler);
+    assert_eq!(scheduler.answered(a, 20, 503, None), AfterAnswer::Retry);
+    assert_eq!(scheduler.lane_state("make", 20).hold, None, "no pause");
+    assert!(pace(&scheduler) < before, "but slower");
+    // A 503 saying when to come back pauses the lane, as a 429 does.
+    scheduler.answered(b, 40, 503, Some(5));
+    assert_eq!(
+        scheduler.lane_state("make", 40).hold,
+        Some(Hold::RateLimited { until: 5_040 })
+    );
+}
+
+#[test]
 fn refusals_are_accepted_at_once_and_rate_limits_end_after_the_last_attempt() {
     let mut scheduler = lane_with(Budget {
         per_minute: 1_000,

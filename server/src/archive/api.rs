@@ -48,8 +48,9 @@ fn bad_request(message: impl Into<String>) -> AppError {
     AppError::new(StatusCode::BAD_REQUEST, "bad_archive_query", message)
 }
 
-/// 500, not 503: the app's scheduler reads a 503 as "busy, wait", which would
-/// pause every archived source for one failing query.
+/// 500, not 503: the app's scheduler slows the lane down on a 503 (and waits
+/// out one with `Retry-After`), which would hold every archived source back
+/// for one failing query.
 fn store_failed(error: super::store::StoreError) -> AppError {
     AppError::new(
         StatusCode::INTERNAL_SERVER_ERROR,
