@@ -266,6 +266,8 @@ for (const status of [500, 503]) {
     const started = Date.now();
     await page.goto('/?period=24h&tz=utc&type=dify-workflows,aitronos-connectors');
     const alert = page.getByRole('alert').filter({ hasText: 'Something broke on our side.' });
+    // Between the retries the source is not said to be rate-limited.
+    await expect.poll(() => asked, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
     await expect(page.locator('.rate-limit')).toHaveCount(0);
     await expect(alert).toBeVisible({ timeout: 20_000 });
     // 1 + 2 + 4 s of retries, four asks in all: not two minutes of "still loading".

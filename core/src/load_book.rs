@@ -274,12 +274,9 @@ impl LoadBook {
 
     /// The sources whose servers applied some of `query`'s filters alone, and
     /// which: the view does not apply those again to their rows.
-    /// A server's own search beside a source (its rows are the source's)
-    /// speaks for none: the source's own load says what its server applied.
     pub fn server_applied(&self, query: &LogQuery) -> HashMap<String, ServerApplied> {
         self.loads
             .iter()
-            .filter(|load| !load.source.is_server_search())
             .map(|load| {
                 let applied = load.source.server_applied(query);
                 (load.source.id(), applied)

@@ -237,11 +237,8 @@ impl Source {
     pub fn counts_exactly(&self, query: &LogQuery) -> bool {
         let stream = self.stream();
         let by_selection = stream.fixed_collection().is_some();
-        // A server's own search counts its own finds, not the view's rows.
-        !matches!(self, Source::DifySearch(_))
-            && self
-                .capabilities()
-                .counts_exactly(query, self.kind(), by_selection)
+        self.capabilities()
+            .counts_exactly(query, self.kind(), by_selection)
     }
 
     /// Which of `query`'s filters this source's server applies alone: a status

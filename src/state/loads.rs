@@ -77,8 +77,6 @@ pub struct Loads {
     /// How many times each file name was opened: a file opened again under its
     /// name is a new load, whatever its size.
     file_openings: StoredValue<std::collections::HashMap<String, u64>>,
-    /// The identities of the servers' own searches loaded (Dify's keyword).
-    server_searches: StoredValue<Vec<String>>,
 }
 
 /// How long answers wait to be taken in together: under a frame.
@@ -107,7 +105,6 @@ impl Loads {
             arrived: StoredValue::new(Vec::new()),
             file_rows_in_window: StoredValue::new(std::collections::HashMap::new()),
             file_openings: StoredValue::new(std::collections::HashMap::new()),
-            server_searches: StoredValue::new(Vec::new()),
         }
     }
 
@@ -156,7 +153,6 @@ impl Loads {
                 source,
             })
             .collect();
-        self.forget_server_finds_of_another_search(&wanted, refresh);
         let files = self.want_files(window, &mut wanted);
         // A filter change that keeps every load leaves the book as it was: its
         // readers (the source list, the frontier) then stay asleep.
@@ -176,6 +172,7 @@ impl Loads {
         if kept_window.is_none() {
             self.reset_live(window.to);
         }
+        self.forget_server_finds_if_a_search_restarts(&plan.fetches);
         let live_until = self.live.with_untracked(LiveTail::until);
         self.window
             .set(Some(query.period.followed_to(window, live_until, zone)));
@@ -201,24 +198,17 @@ impl Loads {
         }
     }
 
-    /// What servers' own searches found is forgotten when their searches
-    /// change (a new text, another period), or are asked again (`refresh`):
-    /// it matched the old one, or rows that are reloaded.
-    fn forget_server_finds_of_another_search(&self, wanted: &[Wanted], refresh: bool) {
-        let searches: Vec<String> = wanted
-            .iter()
-            .filter(|wanted| wanted.source.is_server_search())
-            .map(|wanted| wanted.identity.clone())
-            .collect();
-        let changed = self
-            .server_searches
-            .try_update_value(|current| {
-                let changed = *current != searches;
-                *current = searches;
-                changed
+    /// What servers' own searches found is forgotten when one starts anew (a
+    /// new text or period, a refresh): it matched the old search, or rows
+    /// that are being reloaded.
+    fn forget_server_finds_if_a_search_restarts(&self, fetches: &[Fetch]) {
+        let restarted = self.book.with_untracked(|book| {
+            fetches.iter().any(|fetch| {
+                book.source_of(fetch.token)
+                    .is_some_and(Source::is_server_search)
             })
-            .unwrap_or(false);
-        if (changed || refresh)
+        });
+        if restarted
             && self
                 .timeline
                 .with_untracked(|timeline| timeline.has_server_matches())
