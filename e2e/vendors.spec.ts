@@ -227,6 +227,24 @@ test("a search finds Dify runs by the messages the table shows, and by what Dify
   await expect(page.getByRole('status').filter({ hasText: `Downloaded ${found} rows` })).toBeVisible();
 });
 
+test("a failed Dify search is named as a search, while the apps' rows that match still show", async ({ page }) => {
+  // Dify's keyword search refuses; the apps' own pages answer.
+  await page.route(/\/demo\/dify\/v1\/workflows\/logs/, (route) => {
+    if (new URL(route.request().url()).searchParams.has('keyword')) {
+      return route.continue({ headers: { ...route.request().headers(), authorization: 'Bearer fault-shape' } });
+    }
+    return route.continue();
+  });
+  await page.goto('/?period=24h&tz=utc&type=dify-workflows&status=error&q=rate+limit');
+  await settled(page);
+  const messages = await column(page, 7);
+  expect(messages.length).toBeGreaterThan(0);
+  for (const message of messages) expect(message.toLowerCase()).toContain('rate limit');
+  await expect(page.locator('.row-count')).toHaveText(`${messages.length} rows · without 2 failed vendor searches`);
+  await expect(page.getByText('2 vendor searches failed: rows only they find are missing until they answer')).toBeVisible();
+  await expect(page.getByText(/failed source/)).toHaveCount(0);
+});
+
 test('on a phone, the count line points to the notes the table hides below it', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto('/?period=24h&tz=utc&type=aitronos-connectors&status=error,timeout');

@@ -18,6 +18,7 @@ use crate::net::schedule::scheduled_get;
 use crate::net::NetError;
 use logdeck_core::adapters::ServerApplied;
 use logdeck_core::csv_file::{CsvWriter, FileSnapshot};
+use logdeck_core::export_note::ExportCounts;
 use logdeck_core::merge::NewestFirst;
 use logdeck_core::messages::MessageBook;
 use logdeck_core::model::{LogRecord, SharedRecord};
@@ -61,6 +62,20 @@ pub struct SourceProgress {
     pub done: bool,
     /// The scheduler lane its calls queue in, for the rate-limit countdown.
     pub lane: Option<String>,
+}
+
+impl SourceProgress {
+    /// The line of `source` before its first page (`done` when it has none to
+    /// read: an opened file without rows in the period).
+    fn starting(source: &Source, done: bool) -> SourceProgress {
+        SourceProgress {
+            label: source.label(),
+            fetched: 0,
+            skipped: 0,
+            done,
+            lane: source.lane().map(|(lane, _)| lane),
+        }
+    }
 }
 
 /// Rows written to the file between two Blob parts.
@@ -148,15 +163,8 @@ pub struct ExportRequest {
 pub struct Exported {
     /// The file.
     pub blob: Blob,
-    /// Rows written.
-    pub rows: usize,
-    /// Rows written without the message their source reads by a call per row
-    /// (Make's error and warning runs not read in this tab): the page says how
-    /// many.
-    pub without_message: usize,
-    /// Rows left out only because a search could not look in their message
-    /// (read by a call of its own, not read in this tab): they may match.
-    pub unsearched: usize,
+    /// What it holds and lacks, for the page to say.
+    pub counts: ExportCounts,
 }
 
 /// Exports every row the request's query selects over its window. `progress` is
@@ -179,38 +187,36 @@ pub async fn export(
         .into_iter()
         .filter(|source| source.is_selected_by(&query))
         .collect();
-    // Opened files are drained like the other sources, from memory.
-    let lanes = sources.iter().map(|source| match source {
-        Source::File(FileSnapshot { name }) => {
-            let rows = files
-                .iter()
-                .find(|(file, _)| file == name)
-                .map(|(_, records)| source.file_rows(records, window))
-                .unwrap_or_default();
-            (rows, None)
-        }
-        remote => (Vec::new(), Some(remote.first_position())),
-    });
-    let mut merge = NewestFirst::new(lanes);
+    let mut merge = merge_of(&sources, &files, window);
     let server: std::collections::HashMap<String, _> = sources
         .iter()
         .map(|source| (source.id(), source.server_applied(&query)))
+        .collect();
+    // Servers' own searches are read first, each with a progress line after
+    // the sources'.
+    let searches: Vec<Source> = sources
+        .iter()
+        .filter_map(|source| source.server_search(&query))
         .collect();
     progress.set(
         sources
             .iter()
             .enumerate()
-            .map(|(index, source)| SourceProgress {
-                label: source.label(),
-                fetched: 0,
-                skipped: 0,
-                done: merge.is_exhausted(index),
-                lane: source.lane().map(|(lane, _)| lane),
-            })
+            .map(|(index, source)| SourceProgress::starting(source, merge.is_exhausted(index)))
+            .chain(
+                searches
+                    .iter()
+                    .map(|search| SourceProgress::starting(search, false)),
+            )
             .collect(),
     );
 
-    let found = server_finds(&sources, &query, window, &signal).await?;
+    let searched = ServerSearches {
+        searches: &searches,
+        progress,
+        first_line: sources.len(),
+    };
+    let found = searched.read(&query, window, &signal).await?;
     let readers: std::collections::HashMap<String, &Source> = sources
         .iter()
         .filter(|source| source.reads_messages_later())
@@ -218,9 +224,7 @@ pub async fn export(
         .collect();
     let parts = Array::new();
     let mut writer = Writer::new(format, zone);
-    let mut written = 0usize;
-    let mut without_message = 0usize;
-    let mut unsearched = 0usize;
+    let mut counts = ExportCounts::default();
     let searching = query.needle().is_some();
     let lacks_message = |record: &LogRecord| {
         readers
@@ -256,18 +260,18 @@ pub async fn export(
                 && query.matches_except(&record, ServerApplied { text: true, ..skip }))
         {
             writer.write(&record);
-            written += 1;
+            counts.rows += 1;
             if lacks_message(&record) {
-                without_message += 1;
+                counts.without_message += 1;
             }
-            if written % CHUNK_ROWS == 0 {
+            if counts.rows % CHUNK_ROWS == 0 {
                 parts.push(&Uint8Array::from(writer.chunk().as_slice()));
             }
         } else if searching
             && lacks_message(&record)
             && query.matches_except(&record, ServerApplied { text: true, ..skip })
         {
-            unsearched += 1;
+            counts.unsearched += 1;
         }
     }
     parts.push(&Uint8Array::from(writer.chunk().as_slice()));
@@ -275,37 +279,67 @@ pub async fn export(
     options.set_type(format.mime());
     let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options)
         .map_err(|_| ExportError::Browser("The browser could not assemble the file."))?;
-    Ok(Exported {
-        blob,
-        rows: written,
-        without_message,
-        unsearched,
-    })
+    Ok(Exported { blob, counts })
 }
 
-/// The ids of the rows servers' own searches find for the text (Dify's
-/// keyword, over fields the rows lack), by source: read whole first, since
-/// those rows match whatever their shown fields hold, as in the view.
-async fn server_finds(
+/// The newest-first merge of the sources' pages; opened files are drained
+/// like the other sources, from memory.
+fn merge_of(
     sources: &[Source],
-    query: &LogQuery,
+    files: &[(String, std::sync::Arc<[SharedRecord]>)],
     window: TimeWindow,
-    signal: &AbortSignal,
-) -> Result<HashMap<String, HashSet<String>>, ExportError> {
-    let mut found: HashMap<String, HashSet<String>> = HashMap::new();
-    for search in sources
-        .iter()
-        .filter_map(|source| source.server_search(query))
-    {
-        let ids = found.entry(search.id()).or_default();
-        let mut position = Some(search.first_position());
-        while let Some(at) = position {
-            let page = fetch_page(&search, query, window, at, signal).await?;
-            ids.extend(page.records.into_iter().map(|record| record.id));
-            position = page.next;
+) -> NewestFirst {
+    NewestFirst::new(sources.iter().map(|source| match source {
+        Source::File(FileSnapshot { name }) => {
+            let rows = files
+                .iter()
+                .find(|(file, _)| file == name)
+                .map(|(_, records)| source.file_rows(records, window))
+                .unwrap_or_default();
+            (rows, None)
         }
+        remote => (Vec::new(), Some(remote.first_position())),
+    }))
+}
+
+/// Servers' own searches for the text (Dify's keyword, over fields the rows
+/// lack), with their progress lines from `first_line` on.
+struct ServerSearches<'a> {
+    searches: &'a [Source],
+    progress: RwSignal<Vec<SourceProgress>>,
+    first_line: usize,
+}
+
+impl ServerSearches<'_> {
+    /// The ids of the rows the searches find, by source: read whole first,
+    /// since those rows match whatever their shown fields hold, as in the view.
+    async fn read(
+        &self,
+        query: &LogQuery,
+        window: TimeWindow,
+        signal: &AbortSignal,
+    ) -> Result<HashMap<String, HashSet<String>>, ExportError> {
+        let mut found: HashMap<String, HashSet<String>> = HashMap::new();
+        for (line, search) in (self.first_line..).zip(self.searches) {
+            let ids = found.entry(search.id()).or_default();
+            let mut position = Some(search.first_position());
+            while let Some(at) = position {
+                let page = fetch_page(search, query, window, at, signal).await?;
+                position = page.next;
+                // Rows it could not read are its source's too: that source's
+                // line counts them.
+                let count = page.records.len();
+                ids.extend(page.records.into_iter().map(|record| record.id));
+                self.progress.update(|all| {
+                    if let Some(entry) = all.get_mut(line) {
+                        entry.fetched += count;
+                        entry.done = position.is_none();
+                    }
+                });
+            }
+        }
+        Ok(found)
     }
-    Ok(found)
 }
 
 /// One page, through the source's lane: the scheduler keeps to its budget and

@@ -32,6 +32,10 @@ pub enum Reach {
     /// Its last request failed: nothing more arrives until a retry. It does not
     /// hold the others back, but the view says its rows are missing.
     Failed,
+    /// A vendor's own search beside a source (Dify's keyword) failed: the
+    /// source's rows are all there, but the rows only that search finds are
+    /// missing until it answers. It holds nobody back.
+    SearchFailed,
     /// Nothing loaded yet, and its first page is late: like a failed source it
     /// does not hold the others back while the view says its rows are missing;
     /// its rows join when they arrive, and it then holds the frontier as any.
@@ -54,6 +58,9 @@ pub struct Frontier {
     /// How many sources are late with their first page; their rows are
     /// missing until it comes.
     late: usize,
+    /// How many vendor searches beside a source failed; the rows only they
+    /// find are missing.
+    failed_searches: usize,
     /// The incomplete sources' exact counts, summed; `None` when one of them
     /// gives none.
     incomplete_total: Option<u64>,
@@ -127,6 +134,10 @@ impl Frontier {
                 .iter()
                 .filter(|coverage| coverage.state == Reach::Late)
                 .count(),
+            failed_searches: coverages
+                .iter()
+                .filter(|coverage| coverage.state == Reach::SearchFailed)
+                .count(),
             archive_synced_to: None,
             held_by_archive: false,
             period_start: Some(window.from),
@@ -177,6 +188,7 @@ impl Frontier {
         self.back_to.is_none()
             && self.failed == 0
             && self.late == 0
+            && self.failed_searches == 0
             && self.archive_synced_to.is_none()
     }
 
@@ -232,6 +244,10 @@ impl Frontier {
             line.push_str(" · without ");
             line.push_str(&sources_still_loading(self.late));
         }
+        if self.failed_searches > 0 {
+            line.push_str(" · without ");
+            line.push_str(&vendor_searches(self.failed_searches));
+        }
         line
     }
 
@@ -276,7 +292,17 @@ impl Frontier {
                 "Rows of {n} sources still loading are not shown yet: they join the table with their first pages."
             )),
         };
-        let lines: Vec<String> = [older, failed, late].into_iter().flatten().collect();
+        let searches = match self.failed_searches {
+            0 => None,
+            1 => Some("1 vendor search failed: rows only it finds are missing until it answers; every row matching in the browser is shown.".to_owned()),
+            n => Some(format!(
+                "{n} vendor searches failed: rows only they find are missing until they answer; every row matching in the browser is shown."
+            )),
+        };
+        let lines: Vec<String> = [older, failed, late, searches]
+            .into_iter()
+            .flatten()
+            .collect();
         (!lines.is_empty()).then(|| lines.join(" "))
     }
 
@@ -308,6 +334,12 @@ impl Frontier {
                 sources_still_loading(self.late)
             ));
         }
+        if self.failed_searches > 0 {
+            notes.push(format!(
+                "Every bar is without the rows only {} would find.",
+                failed_vendor_searches(self.failed_searches)
+            ));
+        }
         (!notes.is_empty()).then(|| notes.join(" "))
     }
 
@@ -320,6 +352,9 @@ impl Frontier {
         }
         if self.late > 0 {
             lacks.push(sources_still_loading(self.late));
+        }
+        if self.failed_searches > 0 {
+            lacks.push(vendor_searches(self.failed_searches));
         }
         (!lacks.is_empty()).then(|| format!("without {}", lacks.join(" or ")))
     }
@@ -341,6 +376,7 @@ impl Frontier {
             incomplete: 1,
             failed: 0,
             late: 0,
+            failed_searches: 0,
             incomplete_total: None,
             archive_synced_to: None,
             held_by_archive: false,
@@ -354,6 +390,22 @@ fn sources(count: usize, noun: &str) -> String {
     match count {
         1 => format!("1 {noun}"),
         n => format!("{n} {noun}s"),
+    }
+}
+
+/// "1 failed vendor search", "2 failed vendor searches".
+fn vendor_searches(count: usize) -> String {
+    match count {
+        1 => "1 failed vendor search".to_owned(),
+        n => format!("{n} failed vendor searches"),
+    }
+}
+
+/// "the failed vendor search", "the 2 failed vendor searches".
+fn failed_vendor_searches(count: usize) -> String {
+    match count {
+        1 => "the failed vendor search".to_owned(),
+        n => format!("the {n} failed vendor searches"),
     }
 }
 
@@ -503,6 +555,7 @@ mod tests {
                 incomplete: 2,
                 failed: 0,
                 late: 0,
+                failed_searches: 0,
                 incomplete_total: None,
                 archive_synced_to: None,
                 held_by_archive: false,
@@ -589,6 +642,41 @@ mod tests {
             Some("without 1 failed source or 2 sources still loading")
         );
         assert_eq!(arrived.bars_lack(), None);
+    }
+
+    #[test]
+    fn a_failed_vendor_search_is_named_apart_from_failed_sources() {
+        let utc = ZoneRules::utc();
+        let search_failed = Coverage {
+            oldest: None,
+            state: Reach::SearchFailed,
+            total: None,
+        };
+        let frontier = Frontier::of(window(), &[done(Some(5)), search_failed]);
+        assert_eq!(frontier.back_to(), None, "the source's own rows show whole");
+        assert!(!frontier.is_complete());
+        assert!(frontier.holders().is_empty());
+        assert_eq!(
+            frontier.count_line(7, 7, &utc),
+            "7 rows · without 1 failed vendor search"
+        );
+        assert_eq!(
+            frontier.missing_line(&utc).as_deref(),
+            Some("1 vendor search failed: rows only it finds are missing until it answers; every row matching in the browser is shown.")
+        );
+        assert_eq!(
+            frontier.chart_note().as_deref(),
+            Some("Every bar is without the rows only the failed vendor search would find.")
+        );
+        let with_a_source = Frontier::of(window(), &[failed(None), search_failed, search_failed]);
+        assert_eq!(
+            with_a_source.bars_lack().as_deref(),
+            Some("without 1 failed source or 2 failed vendor searches")
+        );
+        assert!(with_a_source
+            .missing_line(&utc)
+            .is_some_and(|line| line.starts_with("Rows of 1 failed source")
+                && line.ends_with("2 vendor searches failed: rows only they find are missing until they answer; every row matching in the browser is shown.")));
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod config;
 pub mod connection_draft;
 pub mod csv_file;
 pub mod diagnosis;
+pub mod export_note;
 pub mod filter_options;
 pub mod format;
 pub mod frontier;

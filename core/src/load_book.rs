@@ -194,6 +194,9 @@ impl LoadBook {
                         LoadState::Loading if load.is_late() => Reach::Late,
                         LoadState::Ready { next: None } => Reach::Complete,
                         LoadState::Ready { next: Some(_) } | LoadState::Loading => Reach::Partial,
+                        LoadState::Failed { .. } if load.source.is_server_search() => {
+                            Reach::SearchFailed
+                        }
                         LoadState::Failed { .. } => Reach::Failed,
                     },
                 }
@@ -397,6 +400,7 @@ impl LoadBook {
 mod tests {
     use super::*;
     use crate::test_support::{make_and_dify_sources, minute, record};
+    use crate::zone::ZoneRules;
 
     fn sources() -> Vec<Source> {
         make_and_dify_sources()
@@ -673,6 +677,38 @@ mod tests {
         assert!(book.frontier(window()).is_complete());
         // The text is the browser's to match on the app's rows.
         assert_eq!(book.server_applied(&search).get("df"), None);
+    }
+
+    #[test]
+    fn a_failed_search_beside_a_source_is_named_as_a_search_not_a_source() {
+        let search = LogQuery {
+            text: "refund".into(),
+            ..LogQuery::default()
+        };
+        let dify = sources().into_iter().find(|s| s.id() == "df").unwrap();
+        let beside = dify.server_search(&search).unwrap();
+        let mut book = LoadBook::default();
+        let fetches = book
+            .sync(
+                [dify, beside]
+                    .into_iter()
+                    .map(|source| Wanted {
+                        identity: source.load_identity(&search, window()),
+                        start: Start::Fetch(source.first_position()),
+                        counts_exactly: false,
+                        source,
+                    })
+                    .collect(),
+                false,
+            )
+            .fetches;
+        book.finish(fetches[0], Ok(&page(&[990, 980], None)));
+        book.finish(fetches[1], Err(SourceError::MissingKey));
+        let frontier = book.frontier(window());
+        assert!(!frontier.is_complete());
+        assert_eq!(frontier.back_to(), None, "the app's rows are whole");
+        let line = frontier.count_line(2, 2, &ZoneRules::utc());
+        assert_eq!(line, "2 rows · without 1 failed vendor search");
     }
 
     #[test]

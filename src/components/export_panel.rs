@@ -13,6 +13,7 @@ use web_sys::AbortController;
 use crate::export::{self, ExportRequest, Format, SourceProgress};
 use crate::state::loads::Loads;
 use logdeck_core::csv_file;
+use logdeck_core::export_note;
 use logdeck_core::model::CollectionType;
 use logdeck_core::query::LogQuery;
 use logdeck_core::sources::Source;
@@ -74,12 +75,7 @@ pub fn ExportPanel(
             };
             let result = export::export(request, progress, signal).await;
             state.set(match result {
-                Ok(export::Exported {
-                    blob,
-                    rows,
-                    without_message,
-                    unsearched,
-                }) => {
+                Ok(export::Exported { blob, counts }) => {
                     let name = csv_file::file_name(
                         &statuses,
                         &kinds,
@@ -88,12 +84,15 @@ pub fn ExportPanel(
                         format.extension(),
                     );
                     match export::save(&blob, &name) {
-                        Ok(()) => ExportState::Done(done_message(
-                            rows,
-                            without_message,
-                            unsearched,
+                        Ok(()) => ExportState::Done(export_note::saved_note(
+                            counts,
                             &name,
-                            &progress.get_untracked(),
+                            &progress.with_untracked(|lines| {
+                                lines
+                                    .iter()
+                                    .map(|line| (line.label.clone(), line.skipped))
+                                    .collect::<Vec<_>>()
+                            }),
                         )),
                         Err(error) => ExportState::Failed(error.to_string()),
                     }
@@ -140,48 +139,6 @@ pub fn ExportPanel(
             </div>
         </div>
     }
-}
-
-/// "Downloaded N rows as F.", naming the sources whose unreadable rows are not
-/// in it, and how many rows lack a message read by a call per row.
-fn done_message(
-    rows: usize,
-    without_message: usize,
-    unsearched: usize,
-    name: &str,
-    progress: &[SourceProgress],
-) -> String {
-    let skipped: Vec<String> = progress
-        .iter()
-        .filter(|p| p.skipped > 0)
-        .map(|p| format!("{}: {}", p.label, p.skipped))
-        .collect();
-    let mut message = format!("Downloaded {rows} rows as {name}.");
-    if !skipped.is_empty() {
-        message.push_str(&format!(
-            " Rows that could not be read are not in it ({}).",
-            skipped.join(", ")
-        ));
-    }
-    match without_message {
-        0 => {}
-        1 => message.push_str(
-            " 1 error or warning row is without its message: it is read by a call of its own, and was not read in this tab.",
-        ),
-        n => message.push_str(&format!(
-            " {n} error and warning rows are without their message: each is read by a call of its own, and these were not read in this tab."
-        )),
-    }
-    match unsearched {
-        0 => {}
-        1 => message.push_str(
-            " 1 error or warning run was not searched: its message is read by a call of its own, and was not read in this tab, so it may match and is not in the file. Read the messages on the page first to search them.",
-        ),
-        n => message.push_str(&format!(
-            " {n} error and warning runs were not searched: each message is read by a call of its own, and these were not read in this tab, so they may match and are not in the file. Read the messages on the page first to search them."
-        )),
-    }
-    message
 }
 
 /// Opens CSV snapshots (Logdeck's export or the API platform's) as file sources.
