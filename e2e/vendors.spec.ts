@@ -27,13 +27,22 @@ test('a page with one unreadable row shows every other row and names the broken 
   await expect(chip.locator('pre')).toContainText('"timestamp":"yesterday"');
 });
 
-test('a Make execution with a hex id opens its detail', async ({ page }) => {
-  await page.goto('/?period=24h&type=make-scenarios&status=error');
+for (const [form, collection, pattern] of [
+  ['a hex', 'Sync CRM leads to Sheets', /^[0-9a-f]{32}$/],
+  ['an integer', 'Jira incidents to Slack', /^\d+$/],
+] as const) test(`a Make execution with ${form} id opens its detail, also from a pasted link`, async ({ page, context }) => {
+  await page.goto(`/?period=24h&type=make-scenarios&status=error&collection=${encodeURIComponent(collection)}`);
   await settled(page);
   await rows(page).first().click();
   const pane = page.getByRole('complementary', { name: 'Record detail' });
   const id = (await pane.locator('.fields dt:text-is("Record id") + dd').textContent()) ?? '';
-  expect(id).toMatch(/^[0-9a-f]{32}$/);
+  expect(id).toMatch(pattern);
+  // The link reopens it in a fresh page, the execution read by its id.
+  const pasted = await context.newPage();
+  await pasted.goto(page.url());
+  const reopened = pasted.getByRole('complementary', { name: 'Record detail' });
+  await expect(reopened.locator('.fields dt:text-is("Record id") + dd')).toHaveText(id);
+  await pasted.close();
   // The execution detail is asked by that id: the pane shows Make's own error.
   const key = (await rows(page).first().getAttribute('data-key')) ?? '';
   const scenario = key.match(/scenario\/(\d+):/)?.[1];

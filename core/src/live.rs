@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::adapters::Page;
+use crate::adapters::{Page, UnreadableRow};
 use crate::model::LogRecord;
 use crate::query::TimeWindow;
 use crate::sources::SourceError;
@@ -44,7 +44,27 @@ struct Round {
     /// Sources that have not reached their last page yet.
     waiting: usize,
     rows: Vec<LogRecord>,
+    /// Rows that could not be read, by the id of the source that sent them.
+    unreadable: Vec<(String, UnreadableRow)>,
     failure: Option<(String, SourceError)>,
+}
+
+/// Which source an answer comes from: its id, whose load counts its
+/// unreadable rows, and its label, which a failure names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Answering<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+}
+
+/// What a completed round brings.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RoundRows {
+    /// The rows to merge, new and updated ones alike.
+    pub rows: Vec<LogRecord>,
+    /// Rows that could not be read, by source id: the page says so as for
+    /// any page (a row sent in two rounds counts once, see `Skipped`).
+    pub unreadable: Vec<(String, UnreadableRow)>,
 }
 
 /// A round to perform: every source's first page over `window`, tagged `token`.
@@ -61,8 +81,8 @@ pub enum RoundStep {
     Next(u64),
     /// The source is done; others are still answering (or the answer was stale).
     Wait,
-    /// Every source answered: the rows to merge (new and updated ones alike).
-    Done(Vec<LogRecord>),
+    /// Every source answered: what the round brought.
+    Done(RoundRows),
     /// Every source answered but one failed: nothing moves, the span is asked again.
     Dropped,
 }
@@ -109,6 +129,7 @@ impl LiveTail {
             window,
             waiting: sources,
             rows: Vec::new(),
+            unreadable: Vec::new(),
             failure: None,
         });
         Some(RoundStart {
@@ -129,11 +150,11 @@ impl LiveTail {
             .is_some_and(|round| round.token == token)
     }
 
-    /// Takes one page of round `token` from the source labelled `source`.
+    /// Takes one page of round `token` from `source`.
     pub fn answer(
         &mut self,
         token: u64,
-        source: &str,
+        source: Answering<'_>,
         outcome: Result<Page, SourceError>,
     ) -> RoundStep {
         let Some(round) = self.round.as_mut().filter(|round| round.token == token) else {
@@ -142,12 +163,19 @@ impl LiveTail {
         match outcome {
             Ok(page) => {
                 round.rows.extend(page.records);
+                round.unreadable.extend(
+                    page.unreadable
+                        .into_iter()
+                        .map(|row| (source.id.to_owned(), row)),
+                );
                 if let Some(next) = page.next {
                     return RoundStep::Next(next);
                 }
             }
             Err(error) => {
-                round.failure.get_or_insert((source.to_owned(), error));
+                round
+                    .failure
+                    .get_or_insert((source.label.to_owned(), error));
             }
         }
         round.waiting = round.waiting.saturating_sub(1);
@@ -163,7 +191,10 @@ impl LiveTail {
         }
         self.failure = None;
         self.until = round.window.to;
-        RoundStep::Done(round.rows)
+        RoundStep::Done(RoundRows {
+            rows: round.rows,
+            unreadable: round.unreadable,
+        })
     }
 
     /// Keeps rows the reader is not shown yet; a row held already is replaced by
@@ -216,6 +247,13 @@ mod tests {
         }
     }
 
+    fn by(name: &str) -> Answering<'_> {
+        Answering {
+            id: name,
+            label: name,
+        }
+    }
+
     fn ids(rows: &[LogRecord]) -> Vec<&str> {
         rows.iter().map(|row| row.id.as_str()).collect()
     }
@@ -236,15 +274,16 @@ mod tests {
         let mut live = LiveTail::new(minute(10));
         let start = live.begin(minute(11), 2).unwrap();
         assert_eq!(
-            live.answer(start.token, "a", Ok(page(&[("1", 11)], Some(100)))),
+            live.answer(start.token, by("a"), Ok(page(&[("1", 11)], Some(100)))),
             RoundStep::Next(100)
         );
         assert_eq!(
-            live.answer(start.token, "a", Ok(page(&[("2", 10)], None))),
+            live.answer(start.token, by("a"), Ok(page(&[("2", 10)], None))),
             RoundStep::Wait
         );
         assert_eq!(live.until(), minute(10));
-        let RoundStep::Done(rows) = live.answer(start.token, "b", Ok(page(&[("3", 11)], None)))
+        let RoundStep::Done(RoundRows { rows, .. }) =
+            live.answer(start.token, by("b"), Ok(page(&[("3", 11)], None)))
         else {
             panic!("the round is complete");
         };
@@ -259,19 +298,19 @@ mod tests {
         let start = live.begin(minute(11), 2).unwrap();
         live.answer(
             start.token,
-            "a",
+            by("a"),
             Err(SourceError::Unreachable("down".into())),
         );
         assert_eq!(
-            live.answer(start.token, "b", Ok(page(&[("3", 11)], None))),
+            live.answer(start.token, by("b"), Ok(page(&[("3", 11)], None))),
             RoundStep::Dropped
         );
         assert_eq!(live.until(), minute(10));
         assert_eq!(live.failure().map(|(source, _)| source.as_str()), Some("a"));
         let again = live.begin(minute(12), 2).unwrap();
         assert_eq!(again.window.from, minute(10) - OVERLAP);
-        live.answer(again.token, "a", Ok(page(&[], None)));
-        live.answer(again.token, "b", Ok(page(&[], None)));
+        live.answer(again.token, by("a"), Ok(page(&[], None)));
+        live.answer(again.token, by("b"), Ok(page(&[], None)));
         assert_eq!(
             live.failure(),
             None,
@@ -287,13 +326,50 @@ mod tests {
         live.cancel();
         let second = live.begin(minute(12), 1).unwrap();
         assert_eq!(
-            live.answer(first.token, "a", Ok(page(&[("old", 11)], None))),
+            live.answer(first.token, by("a"), Ok(page(&[("old", 11)], None))),
             RoundStep::Wait
         );
         assert!(matches!(
-            live.answer(second.token, "a", Ok(page(&[("new", 12)], None))),
-            RoundStep::Done(rows) if ids(&rows) == ["new"]
+            live.answer(second.token, by("a"), Ok(page(&[("new", 12)], None))),
+            RoundStep::Done(RoundRows { rows, .. }) if ids(&rows) == ["new"]
         ));
+    }
+
+    #[test]
+    fn a_rounds_unreadable_rows_come_with_the_id_of_the_source_that_sent_them() {
+        let mut live = LiveTail::new(minute(10));
+        let start = live.begin(minute(11), 2).unwrap();
+        let odd = |raw: &str| UnreadableRow {
+            error: crate::adapters::DecodeError {
+                api: "Test",
+                field: "logs[0].created_at".into(),
+                problem: "is missing".into(),
+            },
+            raw: raw.into(),
+        };
+        let with_odd = Page {
+            unreadable: vec![odd("{}")],
+            ..page(&[("1", 11)], None)
+        };
+        live.answer(start.token, by("a"), Ok(with_odd));
+        let RoundStep::Done(brought) = live.answer(
+            start.token,
+            Answering {
+                id: "b-id",
+                label: "B",
+            },
+            Ok(Page {
+                unreadable: vec![odd("[]")],
+                ..page(&[], None)
+            }),
+        ) else {
+            panic!("the round is complete");
+        };
+        assert_eq!(ids(&brought.rows), ["1"]);
+        assert_eq!(
+            brought.unreadable,
+            [("a".to_owned(), odd("{}")), ("b-id".to_owned(), odd("[]"))]
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
-use crate::adapters::{Page, ServerApplied, Skipped};
+use crate::adapters::{Page, ServerApplied, Skipped, UnreadableRow};
 use crate::frontier::{Coverage, Frontier, Reach};
 use crate::query::{LogQuery, TimeWindow};
 use crate::sources::{Source, SourceError};
@@ -346,6 +346,20 @@ impl LoadBook {
         }
     }
 
+    /// Counts rows live mode's rounds could not read with their source's load
+    /// (its own, not a search's beside it), as a page's would be.
+    pub fn note_unreadable(&mut self, rows: &[(String, UnreadableRow)]) {
+        for (source, row) in rows {
+            if let Some(load) = self
+                .loads
+                .iter_mut()
+                .find(|load| load.source.id() == *source && !load.source.is_server_search())
+            {
+                load.skipped.add(std::slice::from_ref(row));
+            }
+        }
+    }
+
     /// Records the outcome of the request `fetch`: its page, or the error. Returns
     /// `false` (and changes nothing) for a superseded request, whose rows must be
     /// dropped.
@@ -677,6 +691,36 @@ mod tests {
         assert!(book.frontier(window()).is_complete());
         // The text is the browser's to match on the app's rows.
         assert_eq!(book.server_applied(&search).get("df"), None);
+    }
+
+    #[test]
+    fn rows_sent_again_unreadable_count_once_and_live_rounds_count_with_their_source() {
+        let odd = |raw: &str| UnreadableRow {
+            error: crate::adapters::DecodeError {
+                api: "Test",
+                field: "data[0].created_at".into(),
+                problem: "is missing".into(),
+            },
+            raw: raw.into(),
+        };
+        let mut book = LoadBook::default();
+        let fetches = book.sync(wanted("a"), false).fetches;
+        let with_odd = Page {
+            unreadable: vec![odd(r#"{"id":"x"}"#), odd(r#"{"id":"y"}"#)],
+            ..page(&[990], Some(100))
+        };
+        book.finish(fetches[0], Ok(&with_odd));
+        assert_eq!(book.loads()[0].skipped.count, 2);
+        let id = book.loads()[0].source.id();
+        // A live round overlapping the loaded span sends one of them again,
+        // and a new one.
+        book.note_unreadable(&[
+            (id.clone(), odd(r#"{"id":"y"}"#)),
+            (id, odd(r#"{"id":"z"}"#)),
+        ]);
+        assert_eq!(book.loads()[0].skipped.count, 3);
+        assert_eq!(book.loads()[0].skipped.first.len(), 3);
+        assert_eq!(book.loads()[1].skipped.count, 0, "another source's load");
     }
 
     #[test]

@@ -58,12 +58,22 @@ pub fn to_minute(time: &(impl Datelike + Timelike)) -> String {
 /// its start, say) never drops the period's last seconds, such as those of a
 /// period a chart bar narrowed to, which ends a microsecond before a minute.
 pub fn minute_at_or_after(instant: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
-    const MINUTE: i64 = 60_000_000;
-    let into_minute = instant.timestamp_micros().rem_euclid(MINUTE);
-    if into_minute == 0 {
+    rounded_up(instant, 60_000_000)
+}
+
+/// The first whole second at or after `instant`: an end asked of an API that
+/// reads times to the second, so no row of the last second is left out.
+pub fn second_at_or_after(instant: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    rounded_up(instant, 1_000_000)
+}
+
+/// `instant` rounded up to a whole `unit` of microseconds.
+fn rounded_up(instant: chrono::DateTime<chrono::Utc>, unit: i64) -> chrono::DateTime<chrono::Utc> {
+    let into_unit = instant.timestamp_micros().rem_euclid(unit);
+    if into_unit == 0 {
         instant
     } else {
-        instant + chrono::Duration::microseconds(MINUTE - into_minute)
+        instant + chrono::Duration::microseconds(unit - into_unit)
     }
 }
 
@@ -101,6 +111,21 @@ fn digits(rest: &mut &str, min: usize, max: usize) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_asked_end_rounds_up_to_the_second_and_a_whole_second_stays() {
+        use chrono::{Duration, TimeZone, Utc};
+        let second = Utc.with_ymd_and_hms(2026, 12, 5, 10, 30, 7).unwrap();
+        assert_eq!(second_at_or_after(second), second);
+        assert_eq!(
+            second_at_or_after(second - Duration::microseconds(300_000)),
+            second
+        );
+        assert_eq!(
+            second_at_or_after(second + Duration::microseconds(1)),
+            second + Duration::seconds(1)
+        );
+    }
 
     #[test]
     fn a_range_end_rounds_up_to_the_minute_and_a_whole_minute_stays() {

@@ -107,6 +107,20 @@ async fn response_has_the_documented_shape_sorted_by_imt_id() {
     for pair in rows.windows(2) {
         assert!(pair[0]["imtId"].as_str() > pair[1]["imtId"].as_str());
     }
+    // One scenario's ids come as integers, the form the list schema declares;
+    // each still opens by its id as text.
+    let body = get(&router, &uri("/scenarios/1003/logs?pg[limit]=3"), &AUTH)
+        .await
+        .json();
+    let rows = body["scenarioLogs"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    for row in rows {
+        let id = row["id"].as_u64().expect("an integer id");
+        let one = get(&router, &uri(&format!("/scenarios/1003/logs/{id}")), &AUTH)
+            .await
+            .json();
+        assert_eq!(&one["scenarioLog"], row);
+    }
 }
 
 #[tokio::test]

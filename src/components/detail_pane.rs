@@ -10,7 +10,9 @@ use web_sys::AbortController;
 use crate::net;
 use crate::net::schedule::scheduled_get;
 use logdeck_core::adapters::make_audit::{self, AuditStream};
-use logdeck_core::adapters::make_module_logs::ModuleLogSearch;
+use logdeck_core::adapters::make_module_logs::{
+    ModuleLogSearch, PAGE_ROWS as MODULE_LOG_PAGE_ROWS,
+};
 use logdeck_core::adapters::make_scenarios::{self, ScenarioStream};
 use logdeck_core::archive_forward::forward_request;
 use logdeck_core::format;
@@ -350,7 +352,8 @@ async fn load_extra(
             Ok(Extra::Execution { detail, modules })
         }
         Source::MakeAudit(AuditStream { connection, .. }) => {
-            let Some(organization) = connection.organization_id else {
+            let Some(organization) = make_audit::detail_organization(connection, listed.as_ref())
+            else {
                 return Ok(Extra::None);
             };
             let request = make_audit::detail_request(connection, organization, id);
@@ -401,9 +404,13 @@ async fn module_logs_of(
     let mut search = ModuleLogSearch::new(&modules, &record.id, record.timestamp);
     while let Some((module_id, request)) = search.next_request(connection, scenario) {
         let answer = fetch(route, &request, signal).await?;
-        let logs = make_scenarios::decode_module_logs(make_body(&answer)?, module_id)
-            .map_err(SourceError::Decode)?;
-        search.take_page(logs);
+        let page = make_scenarios::decode_module_logs(
+            make_body(&answer)?,
+            module_id,
+            MODULE_LOG_PAGE_ROWS,
+        )
+        .map_err(SourceError::Decode)?;
+        search.take_page(page);
     }
     Ok(search.found().to_vec())
 }

@@ -377,16 +377,15 @@ async fn list_scenarios(
         let request = make_scenarios::scenarios_request(connection, owner, offset);
         let page = match net::get(&request, None).await {
             Ok(answer) if answer.status == 200 => {
-                make_scenarios::decode_scenarios(&answer.body).map_err(|e| e.to_string())?
+                make_scenarios::decode_scenarios(&answer.body, offset).map_err(|e| e.to_string())?
             }
             Ok(answer) => {
                 return Err(make_scenarios::decode_error(answer.status, &answer.body).to_string())
             }
             Err(e) => return Err(e.to_string()),
         };
-        let received = page.len();
-        found.extend(page);
-        match make_scenarios::next_scenarios_offset(offset, received) {
+        found.extend(page.scenarios);
+        match page.next {
             Some(next) => offset = next,
             None => return Ok(found),
         }

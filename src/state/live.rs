@@ -12,7 +12,7 @@ use web_sys::AbortController;
 use crate::net::schedule::scheduled_get;
 use crate::state::loads::Loads;
 use crate::state::prefs;
-use logdeck_core::live::{LiveTail, RoundStart, RoundStep};
+use logdeck_core::live::{Answering, LiveTail, RoundRows, RoundStart, RoundStep};
 use logdeck_core::model::LogRecord;
 use logdeck_core::query::LogQuery;
 use logdeck_core::scheduler::Priority;
@@ -114,9 +114,14 @@ impl Loads {
                         .update(|timeline| timeline.mark_server_matches(found));
                 }
             }
+            let (id, label) = (source.id(), source.label());
+            let answering = Answering {
+                id: &id,
+                label: &label,
+            };
             let step = loads
                 .live
-                .try_update(|live| live.answer(start.token, &source.label(), outcome));
+                .try_update(|live| live.answer(start.token, answering, outcome));
             match step {
                 Some(RoundStep::Next(next)) => loads.live_fetch(source, start, next, query),
                 Some(RoundStep::Done(rows)) => loads.merge_live(rows),
@@ -128,8 +133,15 @@ impl Loads {
 
     /// Updates loaded rows in place, holds the new ones, and moves the window's
     /// end to what the round covered.
-    fn merge_live(&self, mut rows: Vec<LogRecord>) {
+    fn merge_live(&self, brought: RoundRows) {
+        let RoundRows {
+            mut rows,
+            unreadable,
+        } = brought;
         self.live_controllers.update_value(Vec::clear);
+        if !unreadable.is_empty() {
+            self.book.update(|book| book.note_unreadable(&unreadable));
+        }
         self.messages
             .with_value(|messages| messages.fill(&mut rows));
         let changed = self

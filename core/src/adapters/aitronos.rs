@@ -19,6 +19,7 @@ use crate::query::TimeWindow;
 use crate::status::{self, Status};
 use crate::stream::{PageAt, Remote, Stream};
 use crate::vendor::Vendor;
+use crate::wall_clock;
 
 const API: &str = "Aitronos connector logs";
 
@@ -64,7 +65,12 @@ pub fn list_request(connection: &AitronosConnection, params: ListParams<'_>) -> 
             connection.organization_id.clone(),
         ),
         ("start_date".to_owned(), iso(params.window.from)),
-        ("end_date".to_owned(), iso(params.window.to)),
+        // To the whole second at or after the end, so no row of the window's
+        // last second is left out (the rows after the end are trimmed).
+        (
+            "end_date".to_owned(),
+            iso(wall_clock::second_at_or_after(params.window.to)),
+        ),
     ];
     if let Some(status) = server_status(params.statuses) {
         query.push(("status".to_owned(), status.to_owned()));
@@ -96,19 +102,31 @@ pub fn decode_list(
     let rows = json::rows(API, &root, "logs", |context, item| {
         decode_item(context, item, connection, asked)
     })?;
-    let has_more = root
-        .get("has_more")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
     let returned = root
         .get("returned")
         .and_then(json::exact_u64)
         .unwrap_or(rows.sent as u64);
+    let total = root.get("total").and_then(json::exact_u64);
+    // No field of the answer is required: without `has_more`, the total says
+    // whether rows remain, else a full page says more may.
+    let has_more = match root.get("has_more").and_then(Value::as_bool) {
+        Some(has_more) => has_more,
+        None => match total {
+            Some(total) => params.offset + returned < total,
+            None => returned >= u64::from(params.limit.max(1)),
+        },
+    };
     Ok(Page {
         next: (has_more && returned > 0).then(|| params.offset + returned),
-        records: rows.read,
+        // The end is asked to the second after it: rows after the window's
+        // instant are not the window's.
+        records: rows
+            .read
+            .into_iter()
+            .filter(|record| record.timestamp <= params.window.to)
+            .collect(),
         unreadable: rows.unreadable,
-        total: root.get("total").and_then(json::exact_u64),
+        total,
     })
 }
 
@@ -388,6 +406,57 @@ mod tests {
             Utc.with_ymd_and_hms(2025, 11, 15, 9, 32, 0).unwrap()
         );
         assert_eq!(numeric.message.as_deref(), Some("Bad token"));
+    }
+
+    #[test]
+    fn without_has_more_the_total_or_a_full_page_says_whether_rows_remain() {
+        let none = BTreeSet::new();
+        let row = r#"{"id":"a","created_at":"2025-11-15T10:30:00Z"}"#;
+        let next = |rows: usize, tail: &str| {
+            let rows = vec![row; rows].join(",");
+            let body = format!(r#"{{"logs":[{rows}]{tail}}}"#);
+            decode_list(&body, &connection(), params(&none))
+                .unwrap()
+                .next
+        };
+        assert_eq!(next(50, r#","total":120,"returned":50"#), Some(100));
+        assert_eq!(
+            next(20, r#","total":70,"returned":20"#),
+            None,
+            "all 70 read"
+        );
+        assert_eq!(next(50, ""), Some(100), "a full page of 50");
+        assert_eq!(next(49, ""), None, "a short page");
+        assert_eq!(next(50, r#","has_more":false"#), None, "the answer says");
+    }
+
+    #[test]
+    fn the_end_is_asked_to_the_next_whole_second_and_later_rows_are_trimmed() {
+        let none = BTreeSet::new();
+        let end = Utc.with_ymd_and_hms(2025, 11, 15, 10, 30, 0).unwrap()
+            + chrono::Duration::milliseconds(400);
+        let params = ListParams {
+            window: TimeWindow {
+                from: end - chrono::Duration::hours(1),
+                to: end,
+            },
+            ..params(&none)
+        };
+        let request = list_request(&connection(), params);
+        assert!(
+            request.url.contains("end_date=2025-11-15T10%3A30%3A01Z"),
+            "{}",
+            request.url
+        );
+        let page = decode_list(
+            r#"{"logs":[{"id":"late","created_at":"2025-11-15T10:30:00.700Z"},
+                        {"id":"in","created_at":"2025-11-15T10:30:00.200Z"}],"has_more":false}"#,
+            &connection(),
+            params,
+        )
+        .unwrap();
+        let ids: Vec<&str> = page.records.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["in"]);
     }
 
     #[test]

@@ -118,10 +118,15 @@ pub fn decode_list(
     let rows = json::rows(API, &root, "data", |context, item| {
         decode_item(context, item, connection)
     })?;
-    let has_more = root
-        .get("has_more")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
+    // Without `has_more`, the total says whether rows remain, else a full
+    // page says more may.
+    let has_more = match root.get("has_more").and_then(Value::as_bool) {
+        Some(has_more) => has_more,
+        None => match root.get("total").and_then(json::exact_u64) {
+            Some(total) => params.page.max(1) * u64::from(params.limit.clamp(1, MAX_LIMIT)) < total,
+            None => rows.sent >= params.limit.clamp(1, MAX_LIMIT) as usize,
+        },
+    };
     Ok(Page {
         next: (has_more && rows.sent > 0).then_some(params.page.max(1) + 1),
         records: rows.read,
@@ -518,6 +523,28 @@ mod tests {
         assert_eq!(page.unreadable.len(), 1);
         assert_eq!(page.unreadable[0].error.field, "data[1].created_at");
         assert_eq!(page.next, Some(3), "page 2 had more");
+    }
+
+    #[test]
+    fn without_has_more_the_total_or_a_full_page_says_whether_rows_remain() {
+        let none = BTreeSet::new();
+        let next = |rows: usize, tail: &str| {
+            let rows = vec![r#"{"id":"x","created_at":1705407629}"#; rows].join(",");
+            let body = format!(r#"{{"data":[{rows}]{tail}}}"#);
+            // Page 2 of 100 (the limit clamped to Dify's most).
+            decode_list(&body, &connection(), params(&none, ""))
+                .unwrap()
+                .next
+        };
+        assert_eq!(next(100, r#","total":350"#), Some(3));
+        assert_eq!(next(100, r#","total":200"#), None, "all 200 read");
+        assert_eq!(next(100, ""), Some(3), "a full page");
+        assert_eq!(next(99, ""), None, "a short page");
+        assert_eq!(
+            next(100, r#","has_more":false,"total":350"#),
+            None,
+            "the answer says"
+        );
     }
 
     #[test]

@@ -163,6 +163,19 @@ pub fn detail_request(connection: &MakeConnection, organization_id: u64, uuid: &
     )
 }
 
+/// The organization whose detail path holds an entry: the connection's, or
+/// the one the entry names (every entry carries `organizationId`, so a team's
+/// log has details too).
+pub fn detail_organization(connection: &MakeConnection, entry: Option<&LogRecord>) -> Option<u64> {
+    connection.organization_id.or_else(|| {
+        entry?
+            .raw
+            .parse()
+            .get("organizationId")
+            .and_then(json::exact_u64)
+    })
+}
+
 fn get(connection: &MakeConnection, path: &str, query: Vec<(String, String)>) -> ApiRequest {
     ApiRequest {
         url: build_url(&connection.base_url, path, &query),
@@ -190,7 +203,9 @@ pub fn decode_list(
         .iter()
         .any(|record| record.timestamp < params.window.from);
     Ok(Page {
-        next: (sent >= u64::from(params.limit) && !past_window).then(|| params.offset + sent),
+        next: (super::make_scenarios::page_is_full(&root, rows.sent, u64::from(params.limit))
+            && !past_window)
+            .then(|| params.offset + sent),
         records: rows
             .read
             .into_iter()
@@ -306,13 +321,26 @@ pub fn decode_filters(body: &str) -> Result<AuditFilters, DecodeError> {
             .map(Vec::as_slice)
             .unwrap_or(&[])
     };
+    // Each user as the rows name it (see `decode_entry`): a user without a
+    // name (the spec does not require one) is still offered, by e-mail or id.
+    let user = |item: &Value| {
+        let email = json::text(item, "email");
+        let value = json::text(item, "name")
+            .or_else(|| email.clone())
+            .or_else(|| {
+                let id = item.get("id").and_then(json::integer)?;
+                Some(format!("user #{id}"))
+            })?;
+        let label = match email {
+            Some(email) if email != value => format!("{value} <{email}>"),
+            _ => value.clone(),
+        };
+        Some(FilterOption { value, label })
+    };
     let named = |item: &Value| {
         json::text(item, "name").map(|name| FilterOption {
             value: name.clone(),
-            label: match json::text(item, "email") {
-                Some(email) => format!("{name} <{email}>"),
-                None => name,
-            },
+            label: name,
         })
     };
     let events = list("events")
@@ -332,7 +360,7 @@ pub fn decode_filters(body: &str) -> Result<AuditFilters, DecodeError> {
         })
         .collect();
     Ok(AuditFilters {
-        users: list("users").iter().filter_map(named).collect(),
+        users: list("users").iter().filter_map(user).collect(),
         teams: list("teams").iter().filter_map(named).collect(),
         events,
     })
@@ -652,20 +680,65 @@ mod tests {
     }
 
     #[test]
+    fn a_team_logs_entry_has_its_details_under_the_organization_it_names() {
+        let team = MakeConnection {
+            organization_id: None,
+            ..connection()
+        };
+        let none = BTreeSet::new();
+        let params = ListParams {
+            window: window(),
+            authors: &none,
+            teams: &none,
+            events: &none,
+            offset: 0,
+            limit: 100,
+        };
+        let entry = decode_list(
+            r#"{"auditLogs":[{"uuid":"u1","triggeredAt":1795230000,"organizationId":11}]}"#,
+            &team,
+            params,
+        )
+        .unwrap()
+        .records;
+        assert_eq!(entry.len(), 1);
+        assert_eq!(detail_organization(&team, entry.first()), Some(11));
+        assert_eq!(detail_organization(&team, None), None);
+        let organization = MakeConnection {
+            organization_id: Some(12),
+            ..connection()
+        };
+        assert_eq!(detail_organization(&organization, entry.first()), Some(12));
+    }
+
+    #[test]
     fn decodes_filters_and_details() {
         let filters = decode_filters(
-            r#"{"users":[{"id":1,"name":"Ada","email":"ada@x.io"},{"id":2}],
-                "teams":[{"id":77,"name":"Ops"}],
+            r#"{"users":[{"id":1,"name":"Ada","email":"ada@x.io"},{"id":2},
+                          {"id":3,"email":"grace@x.io"},{"email":""}],
+                "teams":[{"id":77,"name":"Ops"},{"id":78}],
                 "events":[{"header":"Keys","items":[{"label":"Key created","value":"key_created"}]}]}"#,
         )
         .unwrap();
+        // As the rows name them: by name, else e-mail, else id.
         assert_eq!(
             filters.users,
-            [FilterOption {
-                value: "Ada".into(),
-                label: "Ada <ada@x.io>".into()
-            }]
+            [
+                FilterOption {
+                    value: "Ada".into(),
+                    label: "Ada <ada@x.io>".into()
+                },
+                FilterOption {
+                    value: "user #2".into(),
+                    label: "user #2".into()
+                },
+                FilterOption {
+                    value: "grace@x.io".into(),
+                    label: "grace@x.io".into()
+                }
+            ]
         );
+        assert_eq!(filters.teams.len(), 1, "a team is filtered by name");
         assert_eq!(filters.teams[0].value, "Ops");
         assert_eq!(filters.events[0].value, "key_created");
         assert_eq!(decode_filters("{}").unwrap(), AuditFilters::default());

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::make_scenarios::{module_logs_request, ModuleLog, ModuleOperations};
+use super::make_scenarios::{module_logs_request, ModuleLog, ModuleLogPage, ModuleOperations};
 use crate::config::MakeConnection;
 use crate::http::ApiRequest;
 
@@ -57,9 +57,11 @@ impl ModuleLogSearch {
         Some((module_id, request))
     }
 
-    /// Takes the page [`ModuleLogSearch::next_request`] asked for.
-    pub fn take_page(&mut self, logs: Vec<ModuleLog>) {
-        let exhausted = logs.len() < PAGE_ROWS as usize;
+    /// Takes the page [`ModuleLogSearch::next_request`] asked for. A page
+    /// full with rows that could not be read still has a next one.
+    pub fn take_page(&mut self, page: ModuleLogPage) {
+        let ModuleLogPage { logs, full } = page;
+        let exhausted = !full;
         let past = logs.last().is_some_and(|log| log.timestamp < self.started);
         let execution_id = self.execution_id.as_str();
         let hit = logs
@@ -125,10 +127,18 @@ mod tests {
         }
     }
 
-    fn full_page(module_id: u64, minutes_after_start: i64) -> Vec<ModuleLog> {
-        (0..PAGE_ROWS)
-            .map(|_| log(module_id, "other", minutes_after_start))
-            .collect()
+    fn full_page(module_id: u64, minutes_after_start: i64) -> ModuleLogPage {
+        ModuleLogPage {
+            logs: (0..PAGE_ROWS)
+                .map(|_| log(module_id, "other", minutes_after_start))
+                .collect(),
+            full: true,
+        }
+    }
+
+    /// The last page of a module: fewer rows than asked.
+    fn last_page(logs: Vec<ModuleLog>) -> ModuleLogPage {
+        ModuleLogPage { logs, full: false }
     }
 
     #[test]
@@ -139,10 +149,10 @@ mod tests {
         search.take_page(full_page(7, 30));
         let second = search.next_request(&connection(), 1).unwrap().1;
         assert!(second.url.contains("pg%5Boffset%5D=100"));
-        search.take_page(vec![log(7, "da518adc", 1)]);
+        search.take_page(last_page(vec![log(7, "da518adc", 1)]));
         let next = search.next_request(&connection(), 1).unwrap().1;
         assert!(next.url.contains("/modules/8/logs") && next.url.contains("pg%5Boffset%5D=0"));
-        search.take_page(vec![log(8, "da518adc", 2)]);
+        search.take_page(last_page(vec![log(8, "da518adc", 2)]));
         assert_eq!(search.next_request(&connection(), 1), None);
         let modules: Vec<u64> = search.found().iter().map(|l| l.module_id).collect();
         assert_eq!(modules, [7, 8]);
@@ -153,7 +163,7 @@ mod tests {
         let mut search = ModuleLogSearch::new(&[module(7), module(8)], "x", start());
         // A full page whose oldest row is older than the execution: it is not there.
         let mut page = full_page(7, 5);
-        page.push(log(7, "other", -1));
+        page.logs.push(log(7, "other", -1));
         search.take_page(page);
         assert_eq!(
             search.next_request(&connection(), 1).map(|(m, _)| m),
@@ -165,5 +175,15 @@ mod tests {
         }
         assert_eq!(search.next_request(&connection(), 1), None);
         assert!(search.found().is_empty());
+    }
+
+    #[test]
+    fn a_page_full_with_a_row_that_could_not_be_read_still_has_a_next_one() {
+        let mut search = ModuleLogSearch::new(&[module(7)], "wanted", start());
+        let mut page = full_page(7, 30);
+        page.logs.pop();
+        search.take_page(page);
+        let next = search.next_request(&connection(), 1).unwrap().1;
+        assert!(next.url.contains("/modules/7/logs") && next.url.contains("pg%5Boffset%5D=100"));
     }
 }

@@ -176,25 +176,45 @@ const SCENARIOS_PAGE: u64 = 500;
 /// More than any team has; a bound on a vendor that pages forever.
 const MAX_SCENARIOS: u64 = 20_000;
 
-/// Where the scenario list goes on after a page of `received` at `offset`: a
-/// full page means more may follow.
-pub fn next_scenarios_offset(offset: u64, received: usize) -> Option<u64> {
-    let next = offset + SCENARIOS_PAGE;
-    (received as u64 >= SCENARIOS_PAGE && next < MAX_SCENARIOS).then_some(next)
+/// One page of the scenario list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioPage {
+    pub scenarios: Vec<ScenarioRef>,
+    /// The offset of the next page, if more may follow.
+    pub next: Option<u64>,
 }
 
-/// Decodes `{scenarios: [{id, name, …}]}`; entries without an id or name are skipped.
-pub fn decode_scenarios(body: &str) -> Result<Vec<ScenarioRef>, DecodeError> {
+/// Decodes `{scenarios: [{id, name, …}], pg}` asked at `offset`. An entry
+/// without an id is skipped; one without a name is named by its id.
+pub fn decode_scenarios(body: &str, offset: u64) -> Result<ScenarioPage, DecodeError> {
     let root = json::parse_body("Make scenarios", body)?;
-    Ok(json::array("Make scenarios", &root, "scenarios")?
-        .iter()
-        .filter_map(|item| {
-            Some(ScenarioRef {
-                id: item.get("id").and_then(json::exact_u64)?,
-                name: json::text(item, "name")?,
+    let items = json::array("Make scenarios", &root, "scenarios")?;
+    let next = offset + items.len() as u64;
+    Ok(ScenarioPage {
+        scenarios: items
+            .iter()
+            .filter_map(|item| {
+                let id = item.get("id").and_then(json::exact_u64)?;
+                let name = json::text(item, "name").unwrap_or_else(|| format!("Scenario {id}"));
+                Some(ScenarioRef { id, name })
             })
-        })
-        .collect())
+            .collect(),
+        next: (page_is_full(&root, items.len(), SCENARIOS_PAGE) && next < MAX_SCENARIOS)
+            .then_some(next),
+    })
+}
+
+/// Whether a page of `sent` rows, asked `asked` at a time, is full, so that
+/// more may follow. Make's largest page is not documented: a page size it
+/// served smaller than asked, which it echoes in `pg.limit`, counts as full.
+pub(crate) fn page_is_full(root: &Value, sent: usize, asked: u64) -> bool {
+    let served = root
+        .get("pg")
+        .and_then(|pg| pg.get("limit"))
+        .and_then(json::exact_u64)
+        .filter(|limit| *limit > 0)
+        .map_or(asked, |limit| limit.min(asked));
+    sent > 0 && sent as u64 >= served
 }
 
 fn get(connection: &MakeConnection, path: &str, query: Vec<(String, String)>) -> ApiRequest {
@@ -219,7 +239,8 @@ pub(crate) fn auth_headers(connection: &MakeConnection) -> Vec<(String, String)>
 }
 
 /// Decodes a 200 list answer. Strict about what a row cannot do without (`id`,
-/// `timestamp`, `status`), tolerant of everything the spec leaves loose.
+/// `timestamp`), tolerant of everything the spec leaves loose: a row without a
+/// status shows as Unknown.
 pub fn decode_list(
     body: &str,
     connection: &MakeConnection,
@@ -232,7 +253,7 @@ pub fn decode_list(
     })?;
     let sent = rows.sent as u64;
     Ok(Page {
-        next: (sent >= u64::from(params.limit)).then(|| params.offset + sent),
+        next: page_is_full(&root, rows.sent, u64::from(params.limit)).then(|| params.offset + sent),
         records: rows.read,
         unreadable: rows.unreadable,
         // Make's scenario logs carry no count.
@@ -274,10 +295,7 @@ fn decode_row(
         .get("timestamp")
         .and_then(json::iso_instant)
         .ok_or_else(|| context.error("timestamp", "is missing or not an ISO 8601 date-time"))?;
-    let code = row
-        .get("status")
-        .and_then(json::integer)
-        .ok_or_else(|| context.error("status", "is missing or not an integer"))?;
+    let code = row.get("status").and_then(json::integer);
     let author_id = row.get("authorId").and_then(json::integer);
     let client =
         json::text(row, "authorName").or_else(|| author_id.map(|id| format!("user #{id}")));
@@ -286,8 +304,8 @@ fn decode_row(
         kind: CollectionType::MakeScenarios,
         id,
         timestamp,
-        status: status::from_make_log_code(code),
-        raw_status: code.to_string(),
+        status: code.map_or(Status::Unknown, status::from_make_log_code),
+        raw_status: code.map(|code| code.to_string()).unwrap_or_default(),
         client,
         client_id: None,
         collection: scenario.name.clone(),
@@ -313,7 +331,7 @@ fn vendor_link(connection: &MakeConnection, scenario: &ScenarioRef, row: &Value)
         .strip_suffix("/api/v2")
         .filter(|origin| origin.starts_with("https://"))?;
     let team = row.get("teamId").and_then(json::integer)?;
-    let execution = row.get("imtId").and_then(json::id_text)?;
+    let execution = row.get("id").and_then(json::id_text)?;
     Some(format!(
         "{origin}/{team}/scenarios/{}/logs/{execution}",
         scenario.id
@@ -435,15 +453,27 @@ pub struct ModuleLog {
     pub message: Option<String>,
 }
 
-/// Decodes `{moduleLogs: [...], pg}` for one module.
-pub fn decode_module_logs(body: &str, module_id: u64) -> Result<Vec<ModuleLog>, DecodeError> {
+/// One page of a module's logs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModuleLogPage {
+    /// The logs that could be read.
+    pub logs: Vec<ModuleLog>,
+    /// Whether more may follow: the page was full, counting rows that could
+    /// not be read.
+    pub full: bool,
+}
+
+/// Decodes `{moduleLogs: [...], pg}` for one module, asked `asked` at a time.
+/// A log without a status shows as Unknown.
+pub fn decode_module_logs(
+    body: &str,
+    module_id: u64,
+    asked: u32,
+) -> Result<ModuleLogPage, DecodeError> {
     const API: &str = "Make module logs";
     let root = json::parse_body(API, body)?;
-    json::rows(API, &root, "moduleLogs", |context, item| {
-        let code = item
-            .get("status")
-            .and_then(json::integer)
-            .ok_or_else(|| context.error("status", "is missing or not an integer"))?;
+    let rows = json::rows(API, &root, "moduleLogs", |context, item| {
+        let code = item.get("status").and_then(json::integer);
         let message_of = |key| item.get(key).and_then(|m| json::text(m, "message"));
         Ok(ModuleLog {
             module_id,
@@ -452,13 +482,16 @@ pub fn decode_module_logs(body: &str, module_id: u64) -> Result<Vec<ModuleLog>, 
                 .get("timestamp")
                 .and_then(json::iso_instant)
                 .ok_or_else(|| context.error("timestamp", "is missing or not a date-time"))?,
-            status: status::from_make_log_code(code),
+            status: code.map_or(Status::Unknown, status::from_make_log_code),
             bundles: item.get("bundles").and_then(json::exact_u64),
             size: item.get("size").and_then(json::exact_u64),
             message: message_of("error").or_else(|| message_of("warning")),
         })
+    })?;
+    Ok(ModuleLogPage {
+        full: page_is_full(&root, rows.sent, u64::from(asked)),
+        logs: rows.read,
     })
-    .map(|rows| rows.read)
 }
 
 /// Decodes Make's error body (`{message, detail, code}`) into a readable error.
@@ -740,7 +773,7 @@ mod tests {
         assert_eq!(first.usage.centicredits, Some(9_007_199_254_740_993));
         assert_eq!(
             first.vendor_link.as_deref(),
-            Some("https://eu1.make.com/77/scenarios/4321/logs/a1b2")
+            Some("https://eu1.make.com/77/scenarios/4321/logs/5001")
         );
         assert_eq!(first.raw.parse()["somethingNew"]["x"], 1);
         assert_eq!(second.usage.centicredits, Some(u64::MAX));
@@ -750,16 +783,41 @@ mod tests {
     }
 
     #[test]
-    fn a_short_page_is_the_last_one() {
+    fn a_row_without_a_status_shows_as_unknown() {
         let statuses = BTreeSet::new();
         let page = decode_list(
-            FIXTURE,
+            r#"{"scenarioLogs":[{"id":"da518adcd14b4b64ac6358823ccb80ca","timestamp":"2026-11-20T10:00:00Z"}]}"#,
             &connection("/demo"),
             &scenario(),
             params(&statuses),
         )
         .unwrap();
-        assert_eq!(page.next, None);
+        assert!(page.unreadable.is_empty());
+        assert_eq!(
+            (page.records[0].status, page.records[0].raw_status.as_str()),
+            (Status::Unknown, "")
+        );
+    }
+
+    #[test]
+    fn a_short_page_is_the_last_one_by_the_page_size_make_served() {
+        let statuses = BTreeSet::new();
+        let next = |body: &str| {
+            decode_list(body, &connection("/demo"), &scenario(), params(&statuses))
+                .unwrap()
+                .next
+        };
+        let echoed = FIXTURE.replace(r#""limit": 2,"#, r#""limit": 100,"#);
+        assert_eq!(next(&echoed), None, "2 of the 100 asked and served");
+        let silent = FIXTURE.replace(r#""limit": 2, "offset": 0"#, r#""offset": 0"#);
+        assert_eq!(next(&silent), None, "2 of the 100 asked");
+        // Make's largest page is not documented: it served 2 a page.
+        let offset = params(&statuses).offset;
+        assert_eq!(
+            next(FIXTURE),
+            Some(offset + 2),
+            "a full page of what Make serves"
+        );
     }
 
     #[test]
@@ -851,17 +909,28 @@ mod tests {
             "an entry without a module id is skipped"
         );
 
-        let logs = decode_module_logs(
+        let page = decode_module_logs(
             r#"{"moduleLogs":[
                 {"executionId":"e1","timestamp":"2026-01-01T00:00:00Z","status":3,
                  "bundles":2,"size":100,"error":{"message":"Rate limit"}},
                 {"executionId":"e1","timestamp":"2026-01-01T00:00:01Z","status":2,
                  "warning":{"message":"Empty bundle"}},
-                {"timestamp":"2026-01-01T00:00:02Z","status":1}
+                {"timestamp":"2026-01-01T00:00:02Z","status":1},
+                {"executionId":"e2","timestamp":"2026-01-01T00:00:03Z"},
+                {"executionId":"e3","timestamp":"yesterday","status":1}
             ],"pg":{}}"#,
             4,
+            5,
         )
         .unwrap();
+        assert!(page.full, "five sent, one of them unreadable: full");
+        let logs = page.logs;
+        assert_eq!(logs.len(), 4);
+        assert_eq!(
+            logs[3].status,
+            Status::Unknown,
+            "no status: shown as Unknown"
+        );
         assert_eq!(logs[0].message.as_deref(), Some("Rate limit"));
         assert_eq!(logs[1].message.as_deref(), Some("Empty bundle"));
         assert_eq!(
@@ -917,21 +986,38 @@ mod tests {
             "{}",
             second.url
         );
-        assert_eq!(next_scenarios_offset(0, 500), Some(500), "a full page");
-        assert_eq!(next_scenarios_offset(500, 12), None, "the last page");
-        assert_eq!(next_scenarios_offset(19_500, 500), None, "bounded");
-        let scenarios = decode_scenarios(
+        let page = decode_scenarios(
             r#"{"scenarios":[{"id":1,"name":"Sync","teamId":77},{"id":2},{"name":"x"}],"pg":{}}"#,
+            500,
         )
         .unwrap();
         assert_eq!(
-            scenarios,
-            [ScenarioRef {
-                id: 1,
-                name: "Sync".into()
-            }]
+            page.scenarios,
+            [
+                ScenarioRef {
+                    id: 1,
+                    name: "Sync".into()
+                },
+                ScenarioRef {
+                    id: 2,
+                    name: "Scenario 2".into()
+                }
+            ]
         );
-        assert!(decode_scenarios(r#"{"items":[]}"#).is_err());
+        assert_eq!(page.next, None, "the last page");
+        let full = |offset: u64, limit: &str| {
+            let items = vec![r#"{"id":1,"name":"a"}"#; 50].join(",");
+            decode_scenarios(
+                &format!(r#"{{"scenarios":[{items}],"pg":{{"limit":{limit}}}}}"#),
+                offset,
+            )
+            .unwrap()
+            .next
+        };
+        assert_eq!(full(0, "50"), Some(50), "Make served 50 a page: full");
+        assert_eq!(full(0, "500"), None, "50 of 500: the last page");
+        assert_eq!(full(19_950, "50"), None, "bounded");
+        assert!(decode_scenarios(r#"{"items":[]}"#, 0).is_err());
     }
 
     #[test]

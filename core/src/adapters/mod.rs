@@ -14,7 +14,9 @@ pub mod make_scenarios;
 use std::borrow::Cow;
 use std::fmt;
 
-use std::collections::BTreeSet;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeSet, HashSet};
+use std::hash::{Hash, Hasher};
 
 use super::client_id::ClientId;
 use super::model::{CollectionType, LogRecord};
@@ -82,22 +84,47 @@ pub struct UnreadableRow {
     pub raw: String,
 }
 
-/// The rows a load or an export skipped: all counted, the first few kept to show,
-/// so a vendor sending thousands of odd rows cannot fill memory with them.
+/// The rows a load skipped: all counted, the first few kept to show, so a
+/// vendor sending thousands of odd rows cannot fill memory with them. A row
+/// sent again (live mode's rounds overlap; offset pages shift as rows arrive)
+/// counts once.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Skipped {
     pub count: usize,
     pub first: Vec<UnreadableRow>,
+    /// Hashes of the rows counted, up to [`Skipped::REMEMBERED`]; past that,
+    /// rows are counted as they come.
+    seen: HashSet<u64>,
 }
 
 impl Skipped {
     /// How many skipped rows are kept whole.
     pub const KEPT: usize = 5;
+    /// How many skipped rows are told apart from rows sent again.
+    pub const REMEMBERED: usize = 10_000;
 
+    /// Counts one answer's unreadable rows, but those an earlier answer sent
+    /// (rows alike within one answer are distinct rows, each counted).
     pub fn add(&mut self, rows: &[UnreadableRow]) {
-        self.count += rows.len();
-        let room = Self::KEPT.saturating_sub(self.first.len());
-        self.first.extend(rows.iter().take(room).cloned());
+        let hash = |row: &UnreadableRow| {
+            let mut hasher = DefaultHasher::new();
+            row.raw.hash(&mut hasher);
+            hasher.finish()
+        };
+        let new: Vec<(u64, &UnreadableRow)> = rows
+            .iter()
+            .map(|row| (hash(row), row))
+            .filter(|(hash, _)| !self.seen.contains(hash))
+            .collect();
+        for (hash, row) in new {
+            if self.seen.len() < Self::REMEMBERED {
+                self.seen.insert(hash);
+            }
+            self.count += 1;
+            if self.first.len() < Self::KEPT {
+                self.first.push(row.clone());
+            }
+        }
     }
 
     /// "1 row could not be read" / "3 rows could not be read"; `None` when none.
@@ -299,7 +326,7 @@ mod tests {
                 field: field.to_owned(),
                 problem: "is odd".to_owned(),
             },
-            raw: "{}".to_owned(),
+            raw: format!(r#"{{"at":"{field}"}}"#),
         }
     }
 
@@ -402,5 +429,14 @@ mod tests {
             skipped.summary().as_deref(),
             Some("10 rows could not be read")
         );
+        // Sent again by a later answer (an overlapping round): counted once.
+        skipped.add(&[unreadable("data[0].id")]);
+        assert_eq!(skipped.count, 10);
+        let other = UnreadableRow {
+            raw: r#"{"id":null}"#.to_owned(),
+            ..unreadable("data[0].id")
+        };
+        skipped.add(&[other]);
+        assert_eq!(skipped.count, 11);
     }
 }

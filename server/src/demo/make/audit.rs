@@ -283,15 +283,10 @@ fn list(state: &DemoState, params: Params, team_scope: Option<i64>) -> Result<Va
     Ok(json!({"auditLogs": rows, "pg": pg}))
 }
 
-fn filters(team_scope: Option<i64>) -> Value {
+fn filters(of_a_team: bool) -> Value {
     let users: Vec<Value> = AUTHORS
         .iter()
         .map(|(id, name, email)| json!({"id": id, "name": name, "email": email}))
-        .collect();
-    let teams: Vec<Value> = TEAMS
-        .iter()
-        .filter(|team| team_scope.is_none_or(|scope| team.0 == scope))
-        .map(|(id, name)| json!({"id": id, "name": name}))
         .collect();
     let events: Vec<Value> = EVENTS
         .iter()
@@ -302,6 +297,14 @@ fn filters(team_scope: Option<i64>) -> Value {
                 .collect();
             json!({"header": header, "items": items})
         })
+        .collect();
+    // A team's filters are its users and events: the spec lists no teams.
+    if of_a_team {
+        return json!({"users": users, "events": events});
+    }
+    let teams: Vec<Value> = TEAMS
+        .iter()
+        .map(|(id, name)| json!({"id": id, "name": name}))
         .collect();
     json!({"users": users, "teams": teams, "events": events})
 }
@@ -337,7 +340,7 @@ pub async fn organization_filters(
 ) -> Result<Json<Value>, ApiError> {
     authorize_audit(&headers)?;
     check_organization(&organization_id)?;
-    Ok(Json(filters(None)))
+    Ok(Json(filters(false)))
 }
 
 /// `GET /audit-logs/team/{teamId}/filters`.
@@ -346,8 +349,8 @@ pub async fn team_filters(
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
     authorize_audit(&headers)?;
-    let team = check_team(&team_id)?;
-    Ok(Json(filters(Some(team.0))))
+    check_team(&team_id)?;
+    Ok(Json(filters(true)))
 }
 
 /// `GET /audit-logs/{organizationId}/{uuid}`: the entry plus `details`.

@@ -20,6 +20,9 @@ pub struct Scenario {
     pub name: &'static str,
     pub team_id: i64,
     pub modules: &'static [Module],
+    /// Its logs' ids come as JSON integers, as the list schema types them;
+    /// the other scenarios' as the 32-hex strings Make's docs show.
+    pub integer_ids: bool,
 }
 
 pub const SCENARIOS: [Scenario; 4] = [
@@ -32,6 +35,7 @@ pub const SCENARIOS: [Scenario; 4] = [
             (2, "Map fields", "util"),
             (3, "Add a row", "google-sheets"),
         ],
+        integer_ids: false,
     },
     Scenario {
         id: 1002,
@@ -43,6 +47,7 @@ pub const SCENARIOS: [Scenario; 4] = [
             (3, "Upload a file", "google-drive"),
             (4, "Notify", "slack"),
         ],
+        integer_ids: false,
     },
     Scenario {
         id: 1003,
@@ -52,6 +57,7 @@ pub const SCENARIOS: [Scenario; 4] = [
             (1, "Watch issues", "jira"),
             (2, "Create a message", "slack"),
         ],
+        integer_ids: true,
     },
     Scenario {
         id: 1004,
@@ -64,6 +70,7 @@ pub const SCENARIOS: [Scenario; 4] = [
             (4, "Send report", "email"),
             (5, "Archive", "dropbox"),
         ],
+        integer_ids: false,
     },
 ];
 
@@ -149,7 +156,7 @@ impl MakeLog {
             "centicredits": centicredits,
             "organizationId": ORGANIZATION.0,
             "teamId": self.team_id,
-            "id": self.id,
+            "id": self.id_json(),
             "type": self.kind,
             "authorId": self.author_id,
             "authorName": self.author_name,
@@ -158,6 +165,15 @@ impl MakeLog {
             "status": self.status,
             "executionName": self.execution_name,
         })
+    }
+
+    /// The id as the list sends it: an integer for a scenario whose ids are
+    /// numbers, else the hex string.
+    fn id_json(&self) -> Value {
+        match self.id.parse::<u64>() {
+            Ok(number) if self.scenario().integer_ids => json!(number),
+            _ => json!(self.id),
+        }
     }
 
     pub fn scenario(&self) -> &'static Scenario {
@@ -205,9 +221,15 @@ pub fn generate_over(seed: u64, count: usize, end: DateTime<Utc>, span: Duration
             let check_run = kind == "auto" && status == 1 && rng.chance(0.2);
             let operations = if check_run { 1 } else { rng.range(2, 60) };
             let (author_id, author, _) = *rng.pick(&AUTHORS);
+            let hex = rng.hex(32);
+            let seq = 900_000 + (count - index) as i64;
             MakeLog {
-                id: rng.hex(32),
-                seq: 900_000 + (count - index) as i64,
+                id: if scenario.integer_ids {
+                    seq.to_string()
+                } else {
+                    hex
+                },
+                seq,
                 scenario_id: scenario.id,
                 team_id: scenario.team_id,
                 imt_id: format!("{:012x}{}", timestamp.timestamp_millis(), rng.hex(20)),
@@ -287,9 +309,18 @@ mod tests {
         assert!(rows.iter().any(|r| r.check_run));
         let ids: std::collections::HashSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids.len(), rows.len());
-        assert!(rows
-            .iter()
-            .all(|r| r.id.len() == 32 && r.id.chars().all(|c| c.is_ascii_hexdigit())));
+        // Hex strings as Make's docs show them, integers as the list schema
+        // types them: both forms, one per scenario.
+        for row in &rows {
+            let json = row.to_json();
+            if row.scenario().integer_ids {
+                assert!(json["id"].is_u64(), "{json}");
+            } else {
+                assert!(row.id.len() == 32 && row.id.chars().all(|c| c.is_ascii_hexdigit()));
+                assert!(json["id"].is_string());
+            }
+        }
+        assert!(rows.iter().any(|r| r.scenario().integer_ids));
     }
 
     #[test]
