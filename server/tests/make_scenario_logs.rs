@@ -308,6 +308,14 @@ async fn a_log_its_execution_details_and_module_logs_agree() {
         .await;
         assert_eq!(answer.status, StatusCode::BAD_REQUEST, "days={days}");
     }
+    // Parameters the spec does not list are refused, as on every demo endpoint.
+    for path in [
+        "/scenarios/1001/modules/operations?days=1&from=0",
+        "/scenarios/1001/modules/1/logs?pg[limit]=5&status=3",
+    ] {
+        let answer = get(&router, &uri(path), &AUTH).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{path}");
+    }
 
     let mut failing_module_seen = false;
     for module in modules {

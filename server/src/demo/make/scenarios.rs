@@ -42,6 +42,16 @@ pub const SCENARIO_LOG_PARAMETERS: [&str; 19] = [
     "pg[sortDir]",
 ];
 
+/// The query parameters `GET /scenarios/{id}/modules/{moduleId}/logs` documents.
+const MODULE_LOG_PARAMETERS: [&str; 6] = [
+    "pg[offset]",
+    "pg[limit]",
+    "pg[showLast]",
+    "pg[last]",
+    "pg[sortBy]",
+    "pg[sortDir]",
+];
+
 fn known_scenario(id: &str) -> Result<&'static Scenario, ApiError> {
     let id = path_id(id, "scenarioId")?;
     data::scenario(id).ok_or_else(|| ApiError::not_found(Vendor::Make, "Scenario not found."))
@@ -244,10 +254,9 @@ pub async fn operations_by_module(
 ) -> Result<Json<Value>, ApiError> {
     authorize(&headers)?;
     let scenario = known_scenario(&scenario_id)?;
-    let days = Params(pairs)
-        .int_in("days", 1..=30)
-        .map_err(invalid)?
-        .unwrap_or(1);
+    let params = Params(pairs);
+    params.only(&["days"]).map_err(invalid)?;
+    let days = params.int_in("days", 1..=30).map_err(invalid)?.unwrap_or(1);
     let since = state.now - Duration::days(days);
     let mut counts: Vec<(i64, u64, u64, u64)> =
         scenario.modules.iter().map(|m| (m.0, 0, 0, 0)).collect();
@@ -291,7 +300,9 @@ pub async fn module_logs(
         .iter()
         .position(|m| m.0 == module_id)
         .ok_or_else(|| ApiError::not_found(Vendor::Make, "Module not found."))?;
-    let paging = Paging::parse(&Params(pairs), true)?;
+    let params = Params(pairs);
+    params.only(&MODULE_LOG_PARAMETERS).map_err(invalid)?;
+    let paging = Paging::parse(&params, true)?;
     let mut logs: Vec<&MakeLog> = state
         .make_logs
         .iter()
