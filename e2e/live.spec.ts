@@ -46,7 +46,7 @@ test('live mode appends new runs on top, and holds them while the reader scrolls
   expect(await rowCount(page)).toBe(grown);
 
   const waiting = Number(((await page.locator('.live-state').textContent()) ?? '').match(/(\d+) new/)![1]);
-  await page.getByRole('button', { name: /Show \d+ new rows/ }).click();
+  await page.getByRole('button', { name: /Show \d+ new rows?/ }).click();
   await expect.poll(() => rowCount(page)).toBeGreaterThanOrEqual(grown + waiting);
   expect(await page.locator('#rows').evaluate((el) => el.scrollTop)).toBe(0);
 

@@ -74,6 +74,9 @@ pub struct Frontier {
     /// loaded (live mode moves a relative period's start forward). `None`:
     /// no bound, for a frontier known complete without a window.
     period_start: Option<DateTime<Utc>>,
+    /// The period's end: a frontier there means no row is complete yet (a
+    /// source has sent no page). `None`: no window.
+    period_end: Option<DateTime<Utc>>,
 }
 
 impl Frontier {
@@ -141,6 +144,7 @@ impl Frontier {
             archive_synced_to: None,
             held_by_archive: false,
             period_start: Some(window.from),
+            period_end: Some(window.to),
         }
     }
 
@@ -221,7 +225,10 @@ impl Frontier {
             1 => "1 row".to_owned(),
             n => format!("{n} rows"),
         };
-        if let Some(back_to) = self.back_to {
+        if self.awaits_first_pages() {
+            line.push_str(" · waiting for the first page of ");
+            line.push_str(&sources(self.holders.len().max(1), "source"));
+        } else if let Some(back_to) = self.back_to {
             line.push_str(" · complete back to ");
             line.push_str(&format::timestamp_in(back_to, zone));
             match self.incomplete_total {
@@ -251,9 +258,25 @@ impl Frontier {
         line
     }
 
+    /// Whether the frontier is the period's end: a source has sent no page
+    /// yet, so no row is known complete.
+    fn awaits_first_pages(&self) -> bool {
+        !self.held_by_archive
+            && matches!((self.back_to, self.period_end), (Some(back_to), Some(end)) if back_to >= end)
+    }
+
     /// What is missing, for the line below the table; `None` when complete.
     pub fn missing_line(&self, zone: &ZoneRules) -> Option<String> {
         let older = self.back_to.map(|back_to| {
+            if self.awaits_first_pages() {
+                return format!(
+                    "Rows show from the newest down once {} sent its first page.",
+                    match self.holders.len() {
+                        0 | 1 => "the source still loading has".to_owned(),
+                        n => format!("the {n} sources still loading have"),
+                    }
+                );
+            }
             if self.held_by_archive {
                 return format!(
                     "Complete back to {} — the team archive holds its sources from then: older rows were never archived.",
@@ -381,6 +404,7 @@ impl Frontier {
             archive_synced_to: None,
             held_by_archive: false,
             period_start: None,
+            period_end: None,
         }
     }
 }
@@ -560,6 +584,7 @@ mod tests {
                 archive_synced_to: None,
                 held_by_archive: false,
                 period_start: Some(window().from),
+                period_end: Some(window().to),
             }
         );
         assert!(!frontier.is_complete());
@@ -642,6 +667,35 @@ mod tests {
             Some("without 1 failed source or 2 sources still loading")
         );
         assert_eq!(arrived.bars_lack(), None);
+    }
+
+    #[test]
+    fn before_every_first_page_the_view_says_it_waits_not_that_it_is_complete_to_now() {
+        let utc = ZoneRules::utc();
+        let nothing_yet = Coverage {
+            oldest: None,
+            state: Reach::Partial,
+            total: None,
+        };
+        let frontier = Frontier::of(window(), &[partial(400), nothing_yet]);
+        assert_eq!(frontier.back_to(), Some(minute(1000)));
+        assert_eq!(
+            frontier.count_line(0, 0, &utc),
+            "0 rows · waiting for the first page of 1 source"
+        );
+        assert_eq!(
+            frontier.missing_line(&utc).as_deref(),
+            Some("Rows show from the newest down once the source still loading has sent its first page.")
+        );
+        let two = Frontier::of(window(), &[nothing_yet, nothing_yet]);
+        assert!(two
+            .missing_line(&utc)
+            .is_some_and(|line| line.contains("the 2 sources still loading have")));
+        // Once it has sent rows, the frontier is theirs.
+        let arrived = Frontier::of(window(), &[partial(400), partial(900)]);
+        assert!(arrived
+            .count_line(3, 0, &utc)
+            .starts_with("3 rows · complete back to "));
     }
 
     #[test]

@@ -54,7 +54,10 @@ pub fn LiveControl(
                 role="status">{state}</span>
             <Show when=waiting>
                 <button type="button" class="show-new" on:click=show>
-                    {move || format!("Show {} new rows", held())}
+                    {move || match held() {
+                        1 => "Show 1 new row".to_owned(),
+                        n => format!("Show {n} new rows"),
+                    }}
                 </button>
             </Show>
         </span>

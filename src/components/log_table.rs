@@ -19,6 +19,37 @@ const ROW_HEIGHT: f64 = 24.0;
 /// Rows rendered beyond each edge of the viewport, so fast scrolling shows no gaps.
 const OVERSCAN: usize = 5;
 
+/// A new order is read from its top, or from the open record, wherever the
+/// order put it (as Grafana's and Datadog's tables do).
+fn start_new_orders_at_the_top(
+    sort: Signal<Sort>,
+    selected: Signal<Option<String>>,
+    rows: Signal<Vec<usize>>,
+    timeline: RwSignal<Timeline>,
+    cursor: RwSignal<Option<usize>>,
+    element: NodeRef<Div>,
+) {
+    Effect::new(move |previous: Option<Sort>| {
+        let now = sort.get();
+        if previous.is_some_and(|previous| previous != now) {
+            let open = untrack(|| {
+                let key = selected.get()?;
+                rows.with(|rows| {
+                    timeline.with(|t| {
+                        rows.iter()
+                            .position(|&i| t.records().get(i).is_some_and(|r| r.has_key(&key)))
+                    })
+                })
+            });
+            cursor.set(open);
+            if let (None, Some(element)) = (open, element.get_untracked()) {
+                element.set_scroll_top(0);
+            }
+        }
+        now
+    });
+}
+
 /// The rows `positions` of the view (indices into the timeline), in order.
 #[component]
 pub fn LogTable(
@@ -69,6 +100,7 @@ pub fn LogTable(
             untrack(|| on_near_end.run(()));
         }
     });
+    start_new_orders_at_the_top(sort, selected, rows, timeline, cursor, element);
     // Keep the keyboard cursor in view.
     Effect::new(move |_| {
         let Some(position) = cursor.get() else { return };

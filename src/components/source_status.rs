@@ -9,7 +9,7 @@ use crate::components::rate_limit::{HeldLanesNote, RateLimitNote};
 use crate::state::archive_status::archived_shown;
 use crate::state::loads::{LoadState, Loads, SourceLoad};
 use logdeck_core::archive_status::{summary_note, SyncStatus};
-use logdeck_core::sources::Source;
+use logdeck_core::sources::{Source, SourceError};
 use logdeck_core::timeline::Timeline;
 use logdeck_core::zone::ZoneRules;
 
@@ -166,6 +166,17 @@ fn SourceEntry(
             }
             .into_any()
         }
+        // Without a key a retry cannot help: the way out is the key.
+        LoadState::Failed {
+            error: SourceError::MissingKey,
+            ..
+        } => view! {
+            <li class="source failed" role="alert">
+                <strong>{label}</strong>": "{SourceError::MissingKey.to_string()}" "
+                <a href="/connections">"Add its key"</a>
+            </li>
+        }
+        .into_any(),
         LoadState::Failed { error, .. } => view! {
             <li class="source failed" role="alert">
                 <strong>{label}</strong>": "{error.to_string()}" "

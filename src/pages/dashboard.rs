@@ -360,6 +360,12 @@ fn TableArea(
                 && !loads.book.with(|book| book.loads().is_empty()) && !messages.unsearched.get().any()>
                 <p class="notice" role="status">"No logs match these filters in this period."</p>
             </Show>
+            <Show when=move || empty() && frontier.with(Frontier::is_complete) && !loads.is_loading()
+                && messages.unsearched.get().any()>
+                <p class="notice" role="status">
+                    "No row the search could look in matches. Some runs' messages are not read yet: see below."
+                </p>
+            </Show>
             <Show when=move || empty() && loads.is_loading()>
                 <p class="notice" role="status">"Loading logs…"</p>
             </Show>
