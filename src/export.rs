@@ -4,8 +4,9 @@
 //! Each source is read newest first, so a k-way merge over one page per source
 //! yields the merged timeline while holding only a page per source in memory; the
 //! file's bytes leave wasm memory chunk by chunk as Blob parts. Rate limits are
-//! honoured (`Retry-After`, else exponential backoff); a source that fails ends the
-//! export with its name, and nothing half-written is offered.
+//! honoured (`Retry-After`, else exponential backoff); a source that fails (after
+//! the retries its lane allows) is named, the others are read to the end, and
+//! the page asks before saving a file without its rows.
 
 use std::collections::{HashMap, HashSet};
 
@@ -18,7 +19,7 @@ use crate::net::schedule::scheduled_get;
 use crate::net::NetError;
 use logdeck_core::adapters::ServerApplied;
 use logdeck_core::csv_file::{CsvWriter, FileSnapshot};
-use logdeck_core::export_note::ExportCounts;
+use logdeck_core::export_note::{ExportCounts, FailedSource};
 use logdeck_core::merge::NewestFirst;
 use logdeck_core::messages::MessageBook;
 use logdeck_core::model::{LogRecord, SharedRecord};
@@ -60,6 +61,8 @@ pub struct SourceProgress {
     /// Rows the vendor sent that could not be read (not in the file).
     pub skipped: usize,
     pub done: bool,
+    /// It failed: the file lacks its rows.
+    pub failed: bool,
     /// The scheduler lane its calls queue in, for the rate-limit countdown.
     pub lane: Option<String>,
 }
@@ -73,6 +76,7 @@ impl SourceProgress {
             fetched: 0,
             skipped: 0,
             done,
+            failed: false,
             lane: source.lane().map(|(lane, _)| lane),
         }
     }
@@ -165,6 +169,8 @@ pub struct Exported {
     pub blob: Blob,
     /// What it holds and lacks, for the page to say.
     pub counts: ExportCounts,
+    /// Sources (or vendor searches) that failed: the file lacks their rows.
+    pub failed: Vec<FailedSource>,
 }
 
 /// Exports every row the request's query selects over its window. `progress` is
@@ -216,7 +222,8 @@ pub async fn export(
         progress,
         first_line: sources.len(),
     };
-    let found = searched.read(&query, window, &signal).await?;
+    let mut failed: Vec<FailedSource> = Vec::new();
+    let found = searched.read(&query, window, &signal, &mut failed).await?;
     let readers: std::collections::HashMap<String, &Source> = sources
         .iter()
         .filter(|source| source.reads_messages_later())
@@ -225,6 +232,9 @@ pub async fn export(
     let parts = Array::new();
     let mut writer = Writer::new(format, zone);
     let mut counts = ExportCounts::default();
+    // Each source's oldest row read, newest first: how far back the file
+    // holds one that fails.
+    let mut oldest: HashMap<usize, chrono::DateTime<chrono::Utc>> = HashMap::new();
     let searching = query.needle().is_some();
     let lacks_message = |record: &LogRecord| {
         readers
@@ -233,8 +243,17 @@ pub async fn export(
     };
     loop {
         if let Some((index, position)) = merge.wanting() {
-            let mut page = fetch_page(&sources[index], &query, window, position, &signal).await?;
+            let fetched = fetch_page(&sources[index], &query, window, position, &signal).await;
+            let read_back_to = oldest.get(&index).copied();
+            let Some(mut page) = read_on(fetched, read_back_to, &mut failed)? else {
+                merge.end_lane(index);
+                mark_failed(progress, index);
+                continue;
+            };
             messages.fill(&mut page.records);
+            if let Some(last) = page.records.last() {
+                oldest.insert(index, last.timestamp);
+            }
             let count = page.records.len();
             let skipped = page.unreadable.len();
             merge.fill(index, page);
@@ -279,7 +298,43 @@ pub async fn export(
     options.set_type(format.mime());
     let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options)
         .map_err(|_| ExportError::Browser("The browser could not assemble the file."))?;
-    Ok(Exported { blob, counts })
+    Ok(Exported {
+        blob,
+        counts,
+        failed,
+    })
+}
+
+/// A page, or `None` when its source failed (noted in `failed` with the
+/// oldest of its rows read, so the export reads on without it); cancelling
+/// and the browser's refusals end it.
+fn read_on<T>(
+    fetched: Result<T, ExportError>,
+    read_back_to: Option<chrono::DateTime<chrono::Utc>>,
+    failed: &mut Vec<FailedSource>,
+) -> Result<Option<T>, ExportError> {
+    match fetched {
+        Ok(page) => Ok(Some(page)),
+        Err(ExportError::Source { label, error }) => {
+            failed.push(FailedSource {
+                label,
+                error: error.to_string(),
+                read_back_to,
+            });
+            Ok(None)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// Marks progress line `line` failed (and done).
+fn mark_failed(progress: RwSignal<Vec<SourceProgress>>, line: usize) {
+    progress.update(|all| {
+        if let Some(entry) = all.get_mut(line) {
+            entry.done = true;
+            entry.failed = true;
+        }
+    });
 }
 
 /// The newest-first merge of the sources' pages; opened files are drained
@@ -313,22 +368,30 @@ struct ServerSearches<'a> {
 impl ServerSearches<'_> {
     /// The ids of the rows the searches find, by source: read whole first,
     /// since those rows match whatever their shown fields hold, as in the view.
+    /// A search that fails is noted in `failed`; what it found stays.
     async fn read(
         &self,
         query: &LogQuery,
         window: TimeWindow,
         signal: &AbortSignal,
+        failed: &mut Vec<FailedSource>,
     ) -> Result<HashMap<String, HashSet<String>>, ExportError> {
         let mut found: HashMap<String, HashSet<String>> = HashMap::new();
         for (line, search) in (self.first_line..).zip(self.searches) {
             let ids = found.entry(search.id()).or_default();
             let mut position = Some(search.first_position());
+            let mut read_back_to = None;
             while let Some(at) = position {
-                let page = fetch_page(search, query, window, at, signal).await?;
+                let fetched = fetch_page(search, query, window, at, signal).await;
+                let Some(page) = read_on(fetched, read_back_to, failed)? else {
+                    mark_failed(self.progress, line);
+                    break;
+                };
                 position = page.next;
                 // Rows it could not read are its source's too: that source's
                 // line counts them.
                 let count = page.records.len();
+                read_back_to = page.records.last().map(|r| r.timestamp).or(read_back_to);
                 ids.extend(page.records.into_iter().map(|record| record.id));
                 self.progress.update(|all| {
                     if let Some(entry) = all.get_mut(line) {

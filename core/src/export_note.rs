@@ -3,6 +3,11 @@
 //! messages not read, runs a search could not look into), so a file is never
 //! taken for more than it is.
 
+use chrono::{DateTime, Utc};
+
+use crate::format;
+use crate::zone::ZoneRules;
+
 /// What an export wrote, counted as it went.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ExportCounts {
@@ -16,11 +21,84 @@ pub struct ExportCounts {
     pub unsearched: usize,
 }
 
-/// "Downloaded N rows as F.", naming the sources whose unreadable rows are not
-/// in it (`skipped`: label and count), and the rows without a message or not
+/// A source that failed while exporting (after the retries its lane allows).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedSource {
+    pub label: String,
+    /// What went wrong, as the page says it.
+    pub error: String,
+    /// The oldest of its rows read before it failed: the file holds its rows
+    /// back to there only. `None`: none of its rows were read.
+    pub read_back_to: Option<DateTime<Utc>>,
+}
+
+impl FailedSource {
+    /// "Dify · Support bot's only back to 2026-11-20 10:00:00", "none of Dify
+    /// · Support bot's".
+    fn share(&self, zone: &ZoneRules) -> String {
+        match self.read_back_to {
+            Some(oldest) => format!(
+                "{}'s only back to {}",
+                self.label,
+                format::timestamp_in(oldest, zone)
+            ),
+            None => format!("none of {}'s", self.label),
+        }
+    }
+}
+
+/// What the page asks when sources failed while the others were read whole:
+/// whether to save a file that holds the failed ones' rows only as far back
+/// as they were read. Never saved unasked, so a file is not taken for all
+/// the period holds.
+pub fn partial_question(counts: ExportCounts, failed: &[FailedSource], zone: &ZoneRules) -> String {
+    let reasons: Vec<String> = failed
+        .iter()
+        .map(|source| {
+            format!(
+                "{} failed: {}.",
+                source.label,
+                source.error.trim_end_matches('.')
+            )
+        })
+        .collect();
+    let shares: Vec<String> = failed.iter().map(|source| source.share(zone)).collect();
+    format!(
+        "{} A file now would hold {}: every other source's, and {}.",
+        reasons.join(" "),
+        rows(counts.rows),
+        shares.join(", and ")
+    )
+}
+
+/// What a saved file holds and lacks: its sources' rows (the failed ones'
+/// only as far back as they were read).
+pub struct SavedFile<'a> {
+    pub name: &'a str,
+    pub counts: ExportCounts,
+    /// Label and count of the rows each source sent that could not be read.
+    pub skipped: &'a [(String, usize)],
+    pub failed: &'a [FailedSource],
+}
+
+/// "Downloaded N rows as F.", naming the sources that failed and those whose
+/// unreadable rows are not in it, and the rows without a message or not
 /// searched.
-pub fn saved_note(counts: ExportCounts, name: &str, skipped: &[(String, usize)]) -> String {
+pub fn saved_note(file: SavedFile<'_>, zone: &ZoneRules) -> String {
+    let SavedFile {
+        name,
+        counts,
+        skipped,
+        failed,
+    } = file;
     let mut note = format!("Downloaded {} as {name}.", rows(counts.rows));
+    if !failed.is_empty() {
+        let shares: Vec<String> = failed.iter().map(|source| source.share(zone)).collect();
+        note.push_str(&format!(
+            " Of the sources that failed it holds {}.",
+            shares.join(", and ")
+        ));
+    }
     let unread: Vec<String> = skipped
         .iter()
         .filter(|(_, count)| *count > 0)
@@ -65,6 +143,16 @@ fn rows(count: usize) -> String {
 mod tests {
     use super::*;
 
+    fn saved(counts: ExportCounts, skipped: &[(String, usize)], failed: &[FailedSource]) -> String {
+        let file = SavedFile {
+            name: "logs.csv",
+            counts,
+            skipped,
+            failed,
+        };
+        saved_note(file, &ZoneRules::utc())
+    }
+
     #[test]
     fn a_whole_export_says_only_its_rows() {
         let counts = ExportCounts {
@@ -72,9 +160,41 @@ mod tests {
             ..ExportCounts::default()
         };
         assert_eq!(
-            saved_note(counts, "logs.csv", &[("Make · Billing".to_owned(), 0)]),
+            saved(counts, &[("Make · Billing".to_owned(), 0)], &[]),
             "Downloaded 1 row as logs.csv."
         );
+    }
+
+    #[test]
+    fn a_file_short_of_a_failed_source_is_asked_for_and_then_says_how_far_it_holds() {
+        use chrono::TimeZone;
+        let utc = ZoneRules::utc();
+        let counts = ExportCounts {
+            rows: 7143,
+            ..ExportCounts::default()
+        };
+        let failed = [FailedSource {
+            label: "Dify · Support bot".to_owned(),
+            error: "Dify 500: internal error.".to_owned(),
+            read_back_to: Some(Utc.with_ymd_and_hms(2026, 11, 20, 10, 0, 0).unwrap()),
+        }];
+        assert_eq!(
+            partial_question(counts, &failed, &utc),
+            "Dify · Support bot failed: Dify 500: internal error. \
+             A file now would hold 7143 rows: every other source's, and Dify · Support bot's only back to 2026-11-20 10:00:00."
+        );
+        assert_eq!(
+            saved(counts, &[], &failed),
+            "Downloaded 7143 rows as logs.csv. Of the sources that failed it holds Dify · Support bot's only back to 2026-11-20 10:00:00."
+        );
+        let none_read = FailedSource {
+            label: "Make · Billing".to_owned(),
+            error: "no API key".to_owned(),
+            read_back_to: None,
+        };
+        let two = [failed[0].clone(), none_read];
+        assert!(partial_question(counts, &two, &utc)
+            .ends_with("10:00:00, and none of Make · Billing's."));
     }
 
     #[test]
@@ -89,19 +209,19 @@ mod tests {
             ("Dify · Support".to_owned(), 0),
             ("Aitronos · Ops".to_owned(), 1),
         ];
-        let note = saved_note(counts, "logs.csv", &skipped);
+        let note = saved(counts, &skipped, &[]);
         assert!(note.starts_with(
             "Downloaded 40 rows as logs.csv. Rows that could not be read are not in it (Make · Billing: 3, Aitronos · Ops: 1)."
         ));
         assert!(note.contains(" 2 error and warning rows are without their message:"));
         assert!(note.contains(" 1 error or warning run was not searched:"));
-        let one = saved_note(
+        let one = saved(
             ExportCounts {
                 without_message: 1,
                 unsearched: 3,
                 ..counts
             },
-            "logs.csv",
+            &[],
             &[],
         );
         assert!(one.contains(" 1 error or warning row is without its message:"));

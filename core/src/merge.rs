@@ -80,6 +80,14 @@ impl NewestFirst {
         }
     }
 
+    /// Ends lane `index` where it is (its source failed): the rows it holds
+    /// still come, no page more is wanted.
+    pub fn end_lane(&mut self, index: usize) {
+        if let Some(lane) = self.lanes.get_mut(index) {
+            lane.next = None;
+        }
+    }
+
     /// Whether lane `index` has no page left to fetch.
     pub fn is_exhausted(&self, index: usize) -> bool {
         self.lanes.get(index).is_none_or(|lane| lane.next.is_none())
@@ -194,6 +202,34 @@ mod tests {
         assert_eq!(merge.wanting(), Some((0, 0)));
         let ids = drain(merge, vec![a, b, empty]);
         assert_eq!(ids, ["a-50", "b-45", "a-40", "a-10", "b-5"]);
+    }
+
+    #[test]
+    fn an_ended_lane_keeps_its_rows_and_wants_no_page_more() {
+        let mut merge = NewestFirst::new([(vec![], Some(0)), (vec![], Some(0))]);
+        merge.fill(
+            0,
+            Page {
+                records: vec![row("a", 50)],
+                next: Some(1),
+                ..Page::default()
+            },
+        );
+        assert_eq!(merge.wanting(), Some((1, 0)));
+        // Its source failed: the other lane is read on.
+        merge.end_lane(1);
+        assert!(merge.is_exhausted(1));
+        assert_eq!(merge.pop().map(|r| r.id.clone()).as_deref(), Some("a-50"));
+        assert_eq!(merge.wanting(), Some((0, 1)), "only lane 0 pages on");
+        merge.fill(
+            0,
+            Page {
+                records: vec![row("a", 10)],
+                ..Page::default()
+            },
+        );
+        assert_eq!(merge.pop().map(|r| r.id.clone()).as_deref(), Some("a-10"));
+        assert_eq!(merge.pop().map(|r| r.id.clone()), None);
     }
 
     #[test]

@@ -8,12 +8,12 @@ use crate::components::rate_limit::RateLimitNote;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::AbortController;
+use web_sys::{AbortController, Blob};
 
 use crate::export::{self, ExportRequest, Format, SourceProgress};
 use crate::state::loads::Loads;
 use logdeck_core::csv_file;
-use logdeck_core::export_note;
+use logdeck_core::export_note::{self, SavedFile};
 use logdeck_core::model::CollectionType;
 use logdeck_core::query::LogQuery;
 use logdeck_core::sources::Source;
@@ -27,7 +27,14 @@ enum ExportState {
     Running,
     Done(String),
     Failed(String),
+    /// Sources failed, the others were read whole: the question whether to
+    /// save the file without their rows (held in [`Unsaved`]).
+    Asking(String),
 }
+
+/// A file read whole but for failed sources, until the reader says whether
+/// to save it: the file, its name, and what the page says once saved.
+type Unsaved = Option<(Blob, String, String)>;
 
 #[component]
 pub fn ExportPanel(
@@ -37,6 +44,7 @@ pub fn ExportPanel(
     loads: Loads,
 ) -> impl IntoView {
     let state = RwSignal::new(ExportState::Idle);
+    let unsaved = StoredValue::new_local(None as Unsaved);
     let progress = RwSignal::new(Vec::<SourceProgress>::new());
     let controller = StoredValue::new_local(None::<AbortController>);
     let start = move |format: Format| {
@@ -60,6 +68,7 @@ pub fn ExportPanel(
         let statuses: Vec<Status> = query.statuses.iter().copied().collect();
         let period = query.period;
         let zone = zone.get_untracked();
+        let note_zone = zone.clone();
         let files = loads.files.get_untracked();
         let messages = loads.messages.get_value();
         state.set(ExportState::Running);
@@ -74,33 +83,9 @@ pub fn ExportPanel(
                 messages,
             };
             let result = export::export(request, progress, signal).await;
-            state.set(match result {
-                Ok(export::Exported { blob, counts }) => {
-                    let name = csv_file::file_name(
-                        &statuses,
-                        &kinds,
-                        period,
-                        Utc::now(),
-                        format.extension(),
-                    );
-                    match export::save(&blob, &name) {
-                        Ok(()) => ExportState::Done(export_note::saved_note(
-                            counts,
-                            &name,
-                            &progress.with_untracked(|lines| {
-                                lines
-                                    .iter()
-                                    .map(|line| (line.label.clone(), line.skipped))
-                                    .collect::<Vec<_>>()
-                            }),
-                        )),
-                        Err(error) => ExportState::Failed(error.to_string()),
-                    }
-                }
-                Err(error) => {
-                    ExportState::Failed(format!("Export stopped: {error} Nothing was saved."))
-                }
-            });
+            let name =
+                csv_file::file_name(&statuses, &kinds, period, Utc::now(), format.extension());
+            state.set(finished(result, name, note_zone, progress, unsaved));
         });
     };
     let cancel = move |_| {
@@ -127,17 +112,88 @@ pub fn ExportPanel(
                             {progress.get().into_iter().map(|p| view! {
                                 <li>
                                     {p.label}": "{p.fetched}" rows"
-                                    {if p.done { " ✓".to_owned() } else { "…".to_owned() }}
+                                    {if p.failed { " ✗ failed" } else if p.done { " ✓" } else { "…" }}
                                     {(!p.done).then(|| view! { <RateLimitNote lane=p.lane.clone() /> })}
                                 </li>
                             }).collect_view()}
                         </ul>
                     }.into_any(),
                     ExportState::Done(message) => view! { <span>{message}</span> }.into_any(),
+                    ExportState::Asking(question) => view! { <SaveWithoutFailed question state unsaved /> }.into_any(),
                     ExportState::Failed(message) => view! { <span class="field-error">{message}</span> }.into_any(),
                 }}
             </div>
         </div>
+    }
+}
+
+/// What an export that ran to its end leads to: the file saved, or the
+/// question whether to save it without the sources that failed.
+fn finished(
+    result: Result<export::Exported, export::ExportError>,
+    name: String,
+    zone: ZoneRules,
+    progress: RwSignal<Vec<SourceProgress>>,
+    unsaved: StoredValue<Unsaved, LocalStorage>,
+) -> ExportState {
+    let export::Exported {
+        blob,
+        counts,
+        failed,
+    } = match result {
+        Ok(exported) => exported,
+        Err(error) => {
+            return ExportState::Failed(format!("Export stopped: {error} Nothing was saved."))
+        }
+    };
+    let skipped: Vec<(String, usize)> = progress.with_untracked(|lines| {
+        lines
+            .iter()
+            .map(|line| (line.label.clone(), line.skipped))
+            .collect()
+    });
+    let file = SavedFile {
+        name: &name,
+        counts,
+        skipped: &skipped,
+        failed: &failed,
+    };
+    let note = export_note::saved_note(file, &zone);
+    if !failed.is_empty() {
+        let question = export_note::partial_question(counts, &failed, &zone);
+        unsaved.set_value(Some((blob, name, note)));
+        return ExportState::Asking(question);
+    }
+    match export::save(&blob, &name) {
+        Ok(()) => ExportState::Done(note),
+        Err(error) => ExportState::Failed(error.to_string()),
+    }
+}
+
+/// Sources failed while exporting: save the others' rows, or nothing.
+#[component]
+fn SaveWithoutFailed(
+    question: String,
+    state: RwSignal<ExportState>,
+    unsaved: StoredValue<Unsaved, LocalStorage>,
+) -> impl IntoView {
+    let save = move |_| {
+        let Some((blob, name, note)) = unsaved.try_update_value(Option::take).flatten() else {
+            return;
+        };
+        state.set(match export::save(&blob, &name) {
+            Ok(()) => ExportState::Done(note),
+            Err(error) => ExportState::Failed(error.to_string()),
+        });
+    };
+    let discard = move |_| {
+        unsaved.set_value(None);
+        state.set(ExportState::Done("Nothing was saved.".to_owned()));
+    };
+    view! {
+        <span class="field-error">{question}" "</span>
+        <button type="button" on:click=save>"Save without them"</button>
+        <button type="button" on:click=discard>"Discard"</button>
     }
 }
 
