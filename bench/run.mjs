@@ -72,6 +72,28 @@ for (let run = 0; run < RUNS; run++) {
 report.coldLoadMs = { median: median(coldLoads), all: coldLoads };
 report.transferredBytes = median(transferred);
 
+// Layout shift while a 7-day period loads, at desktop widths (Lighthouse
+// measures a phone): the sum of every shift in the first 8 seconds.
+report.layoutShift = {};
+for (const [width, height] of [[1024, 768], [1440, 900]]) {
+  const shifts = [];
+  for (let run = 0; run < 3; run++) {
+    const context = await browser.newContext({ viewport: { width, height } });
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      window.__shift = 0;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shift += entry.value;
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    await page.goto(`${base}/?period=7d`);
+    await page.waitForTimeout(8000);
+    shifts.push(await page.evaluate(() => window.__shift));
+    await context.close();
+  }
+  report.layoutShift[`${width}x${height}`] = { median: median(shifts), all: shifts };
+}
+
 // A snapshot of N rows, opened from a file: the table, filters and export then work
 // on exactly N rows without paging thousands of requests.
 function snapshot(rows) {
@@ -229,6 +251,8 @@ const lines = [
   ['transferred on cold load', kb(report.transferredBytes)],
   ['sent by the server to a browser accepting brotli (https)', kb(report.sentBrotliBytes)],
   [`cold load to rows (median of ${RUNS})`, ms(report.coldLoadMs.median)],
+  ...Object.entries(report.layoutShift).map(([size, shift]) =>
+    [`layout shift loading 7 days at ${size} (median of 3)`, shift.median.toFixed(3)]),
 ];
 for (const key of ['rows10k', 'rows100k']) {
   const r = report[key];

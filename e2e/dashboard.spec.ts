@@ -689,3 +689,24 @@ test('sorting by status puts failures first on the first press', async ({ page }
   await expect(page).toHaveURL(/sort=status(&|$)/);
   await expect(rows(page).first().locator('td.c-status')).not.toHaveText(/Error/);
 });
+
+test('the table draws rows to its bottom when what is above it shrinks', async ({ page }) => {
+  await page.goto('/?period=7d&type=make-scenarios');
+  await settled(page);
+  const viewport = page.locator('.table-viewport');
+  // Something above the table takes room, then gives it back (a note, a
+  // wrapped line): no window resize tells the table.
+  await page.evaluate(() => { (document.querySelector('.toolbar') as HTMLElement).style.marginBottom = '300px'; });
+  // A scroll while it is small measures it small.
+  await viewport.hover();
+  await page.mouse.wheel(0, 48);
+  await page.waitForTimeout(200);
+  await page.mouse.wheel(0, -48);
+  await page.waitForTimeout(200);
+  await page.evaluate(() => { (document.querySelector('.toolbar') as HTMLElement).style.marginBottom = ''; });
+  await expect.poll(async () => {
+    const box = await viewport.boundingBox();
+    const last = await rows(page).last().boundingBox();
+    return box !== null && last !== null && last.y + last.height >= box.y + box.height;
+  }).toBe(true);
+});

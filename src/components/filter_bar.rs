@@ -173,7 +173,10 @@ fn EventFilter(
         set_query.run((next, HistoryEntry::Push));
     });
     view! {
-        <Show when=move || options.with(|o| !o.events.is_empty()) || query.with(|q| !q.events.is_empty())>
+        // Shown with the audit log's configuration, not its `/filters` answer:
+        // nothing moves when that comes.
+        <Show when=move || options.with(|o| o.types_in_view.contains(&CollectionType::MakeAudit))
+            || query.with(|q| !q.events.is_empty())>
             <div class="filter-group" title="Audit log events (applied by Make's server); choosing one shows audit entries only">
                 <MultiSelect label="Event" options=event_options selected=events on_change=on_events />
             </div>

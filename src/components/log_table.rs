@@ -3,7 +3,9 @@
 
 use leptos::html::{Div, Tbody};
 use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
+use web_sys::ResizeObserver;
 
 use logdeck_core::columns::Column;
 use logdeck_core::query::Sort;
@@ -373,13 +375,31 @@ fn use_viewport(element: NodeRef<Div>) -> ViewportSignal {
             height: 600.0,
         }),
     };
+    // Measured whenever the viewport's size changes, not only the window's:
+    // the filters, toolbar and notes above and below it come and go, and a
+    // viewport grown since it was measured would leave rows undrawn.
+    let observer = StoredValue::new_local(None::<(ResizeObserver, Closure<dyn FnMut()>)>);
     Effect::new(move |_| {
-        if element.get().is_some() {
-            viewport.measure_rows();
+        let Some(element) = element.get() else {
+            return;
+        };
+        viewport.measure_rows();
+        let resized = Closure::<dyn FnMut()>::new(move || viewport.measure_rows());
+        if let Ok(watch) = ResizeObserver::new(resized.as_ref().unchecked_ref()) {
+            watch.observe(&element);
+            if let Some((before, _)) = observer
+                .try_update_value(|o| o.replace((watch, resized)))
+                .flatten()
+            {
+                before.disconnect();
+            }
         }
     });
-    let resize = window_event_listener(leptos::ev::resize, move |_| viewport.measure_rows());
-    on_cleanup(move || resize.remove());
+    on_cleanup(move || {
+        if let Some((watch, _)) = observer.try_update_value(Option::take).flatten() {
+            watch.disconnect();
+        }
+    });
     viewport
 }
 

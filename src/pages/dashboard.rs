@@ -138,6 +138,9 @@ pub fn Dashboard() -> impl IntoView {
             on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
             <SkipLink target="rows" label="Skip to the rows" />
             <ShortcutHelp open=help />
+            // Drawn once the configuration is known, with the filters its
+            // sources offer: nothing drawn before it moves when it arrives.
+            <Show when=move || config.with(Option::is_some)>
             <FilterBar query set_query options zone />
             <UrlProblems problems />
             <ConfigNotice config />
@@ -155,6 +158,7 @@ pub fn Dashboard() -> impl IntoView {
                     </Show>
                 </Deferred>
             </div>
+            </Show>
         </div>
     }
 }
