@@ -1,6 +1,29 @@
 // The connections screen, where keys go (and do not), and accessibility audits.
 import { test, expect, rows, settled, accessibilityViolations } from './helpers';
 
+test('a connection that would read nothing, or call a host the page may not, is pointed out before it is saved', async ({ page }) => {
+  await page.goto('/connections');
+  await page.getByRole('button', { name: 'Add a connection' }).click();
+  const form = page.getByRole('form', { name: 'New connection' });
+  await form.getByLabel('Vendor').selectOption('make');
+  await form.getByLabel('Name').fill('Nothing yet');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(form.getByRole('alert')).toHaveText(
+    'Add a scenario, or the organization or team id whose audit log to read: without one this connection reads nothing.');
+  await expect(page.getByRole('article', { name: 'Nothing yet' })).toHaveCount(0);
+  await form.getByLabel('Team id').fill('77');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('article', { name: 'Nothing yet' })).toHaveCount(1);
+
+  await page.getByRole('button', { name: 'Add a connection' }).click();
+  const dify = page.getByRole('form', { name: 'New connection' });
+  await dify.getByLabel('Vendor').selectOption('dify');
+  await dify.getByLabel('Base URL').fill('http://evil.example.com/v1');
+  await expect(dify).toContainText('This server does not list evil.example.com');
+  await dify.getByLabel('Base URL').fill(new URL('/demo/dify/v1', page.url()).toString());
+  await expect(dify).not.toContainText('This server does not list');
+});
+
 test('add a Dify connection, test it, and keep its key out of URL, page and storage', async ({ page }) => {
   await page.goto('/connections');
   await page.getByRole('button', { name: 'Add a connection' }).click();

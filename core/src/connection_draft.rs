@@ -4,8 +4,10 @@
 use std::fmt;
 
 use crate::adapters::make_scenarios::ScenarioOwner;
+use crate::base_url::BaseUrl;
 use crate::config::{AitronosConnection, Connection, DifyConnection, MakeConnection, ScenarioRef};
 use crate::vendor::Vendor;
+use crate::vendor_hosts::VendorRelay;
 
 /// What the person has typed so far, field by field, as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +39,9 @@ pub enum DraftError {
     MissingOrganization,
     /// Loading scenarios by name needs the team or the organization first.
     MissingScenarioOwner,
+    /// A Make connection without a scenario, an organization or a team reads
+    /// nothing: saved, it would vanish from the dashboard unsaid.
+    ReadsNothing,
 }
 
 impl fmt::Display for DraftError {
@@ -58,6 +63,9 @@ impl fmt::Display for DraftError {
             DraftError::MissingScenarioOwner => {
                 f.write_str("Enter the team id or the organization id first.")
             }
+            DraftError::ReadsNothing => f.write_str(
+                "Add a scenario, or the organization or team id whose audit log to read: without one this connection reads nothing.",
+            ),
         }
     }
 }
@@ -170,6 +178,17 @@ impl ConnectionDraft {
         })
     }
 
+    /// The host of an absolute base URL this server does not list for the
+    /// vendor (`relay`), nor serves the page from (`page_origin`): the page's
+    /// security policy lets it call only listed hosts and its own origin, so
+    /// calls there are likely refused.
+    pub fn unlisted_host(&self, relay: &VendorRelay, page_origin: &str) -> Option<String> {
+        let base = self.clean_base_url();
+        let url = BaseUrl::parse(&base)?;
+        let own = BaseUrl::parse(page_origin).is_some_and(|page| page.same_origin(&url));
+        (!own && !relay.knows(self.vendor, &base)).then(|| url.authority())
+    }
+
     /// The connection, with id `id` and no key (keys are stored apart).
     pub fn build(&self, id: &str) -> Result<Connection, DraftError> {
         let name = self.name.trim().to_owned();
@@ -184,7 +203,16 @@ impl ConnectionDraft {
         }
         let id = id.to_owned();
         match self.vendor {
-            Vendor::Make => self.make_connection(&id).map(Connection::Make),
+            Vendor::Make => {
+                let make = self.make_connection(&id)?;
+                if make.scenarios.is_empty()
+                    && make.organization_id.is_none()
+                    && make.team_id.is_none()
+                {
+                    return Err(DraftError::ReadsNothing);
+                }
+                Ok(Connection::Make(make))
+            }
             Vendor::Dify => Ok(Connection::Dify(DifyConnection {
                 id,
                 name,
@@ -281,6 +309,31 @@ mod tests {
     }
 
     #[test]
+    fn a_base_on_a_host_the_server_does_not_list_is_pointed_out() {
+        let relay = VendorRelay {
+            path: Some(crate::vendor_hosts::RELAY_PREFIX.into()),
+            hosts: crate::vendor_hosts::VendorHost::official(),
+        };
+        let dify = |base: &str| ConnectionDraft {
+            base_url: base.into(),
+            ..ConnectionDraft::new(Vendor::Dify)
+        };
+        let page = "http://127.0.0.1:8080";
+        let unlisted = |base: &str| dify(base).unlisted_host(&relay, page);
+        assert_eq!(
+            unlisted("http://evil.example.com/v1"),
+            Some("evil.example.com".into())
+        );
+        assert_eq!(unlisted("https://api.dify.ai/v1"), None);
+        assert_eq!(unlisted("/relay/dify"), None, "this server's path");
+        assert_eq!(
+            unlisted("http://127.0.0.1:8080/demo/dify/v1"),
+            None,
+            "the page's own origin"
+        );
+    }
+
+    #[test]
     fn bad_fields_are_named() {
         let mut draft = make_draft();
         draft.organization = "eleven".into();
@@ -305,6 +358,17 @@ mod tests {
             neither.scenario_owner(),
             Err(DraftError::MissingScenarioOwner)
         );
+        let reads_nothing = ConnectionDraft {
+            scenario_ids: String::new(),
+            scenarios: Vec::new(),
+            ..neither.clone()
+        };
+        assert_eq!(reads_nothing.build("c"), Err(DraftError::ReadsNothing));
+        let team_only = ConnectionDraft {
+            team: "77".into(),
+            ..reads_nothing
+        };
+        assert!(team_only.build("c").is_ok(), "the team's audit log");
         let with_organization = make_draft();
         assert_eq!(
             with_organization.scenario_owner(),

@@ -224,6 +224,10 @@ fn ConnectionForm(
             .official_base_urls()
             .contains(&d.base_url.as_str())
     }));
+    // A key saved before stays unless another is typed.
+    let editing_saved = existing
+        .as_ref()
+        .is_some_and(|connection| store.key_origin(connection) != KeyOrigin::Missing);
     let title = if existing.is_some() {
         "Edit connection"
     } else {
@@ -238,10 +242,16 @@ fn ConnectionForm(
                     on:input=move |ev| draft.update(|d| d.name = event_target_value(&ev)) /></label>
             <Show when=move || vendor.get() != Vendor::Make || custom_base.get()>
                 <DraftField draft label="Base URL" read=|d| &d.base_url write=|d| &mut d.base_url />
+                {move || draft.with(|d| d.unlisted_host(&store.vendor_relay(), &page_origin())).map(|host| view! {
+                    <p class="hint">{format!(
+                        "This server does not list {host}: the page may only call the vendors' hosts it lists and its own paths, so calls there will likely be refused. Whoever runs it can add the host (--vendor-host), or use a relay path here (/relay/…)."
+                    )}</p>
+                })}
             </Show>
             // The key before the fields that list with it (Make's scenarios by name).
             <label class="field"><span>"API key or token (kept for this tab)"</span>
-                <input type="password" autocomplete="off" prop:value=key on:input=move |ev| key.set(event_target_value(&ev)) /></label>
+                <input type="password" autocomplete="off" prop:value=key on:input=move |ev| key.set(event_target_value(&ev))
+                    placeholder=if editing_saved { "Leave empty to keep the saved key" } else { "" } /></label>
             {move || match vendor.get() {
                 Vendor::Make => view! { <MakeFields draft key custom_base id=id.clone() /> }.into_any(),
                 Vendor::Aitronos => view! {
@@ -256,6 +266,13 @@ fn ConnectionForm(
             </div>
         </form>
     }
+}
+
+/// Where this page was served from (`http://host:port`).
+fn page_origin() -> String {
+    web_sys::window()
+        .and_then(|window| window.location().origin().ok())
+        .unwrap_or_default()
 }
 
 /// The vendor choice, from the core's one list of vendors.

@@ -237,7 +237,22 @@ fn ConfigNotice(config: Signal<Option<Result<RuntimeConfig, ConfigError>>>) -> i
             <p class="notice">"No connections yet. "<a href="/connections">"Add one"</a>" to see its logs."</p>
         }
         .into_any(),
-        Some(Ok(_)) => ().into_any(),
+        Some(Ok(config)) => {
+            // A connection that expands to no source would vanish unsaid.
+            let idle: Vec<String> = config
+                .connections
+                .iter()
+                .filter(|connection| connection.sources().is_empty())
+                .map(|connection| connection.name().to_owned())
+                .collect();
+            (!idle.is_empty()).then(|| view! {
+                <p class="notice">
+                    {format!("{} read nothing yet: give {} a scenario, or the organization or team id whose audit log to read, on ",
+                        idle.join(", "), if idle.len() == 1 { "it" } else { "each" })}
+                    <a href="/connections">"Connections"</a>"."
+                </p>
+            }).into_any()
+        }
     }
     }
 }
