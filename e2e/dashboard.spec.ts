@@ -679,6 +679,19 @@ test('the chart is one tab stop: arrows move between bars, Home and End to the e
   await expect(page).toHaveURL(/period=\d{4}-/);
 });
 
+test("the chart's bars cut by the period's ends say so and are drawn fainter", async ({ page }) => {
+  await page.goto('/?period=24h&tz=utc');
+  await settled(page);
+  const bars = page.locator('svg.volume-chart g.bar');
+  // "Last 24 hours" starts and ends between bar edges (to the second, now).
+  const count = await bars.count();
+  for (const index of [0, count - 1]) {
+    await expect(bars.nth(index)).toHaveClass(/bar-clipped/);
+    await expect(bars.nth(index)).toHaveAttribute('aria-label', /\(the period holds only this part of the bar\)/);
+  }
+  await expect(bars.nth(1)).not.toHaveClass(/bar-clipped/);
+});
+
 test('sorting by status puts failures first on the first press', async ({ page }) => {
   await page.goto('/?period=7d&tz=utc');
   await settled(page);

@@ -44,6 +44,16 @@ impl Bucket {
         }
     }
 
+    /// The part of the bar's span inside `window`, when the window cuts it
+    /// (the first and last bars of a period that does not start or end on a
+    /// bar's edge): its rows span less time than the other bars', so a low
+    /// bar there is no dip. `None` when the bar lies whole in the window.
+    pub fn clipped_to(&self, window: TimeWindow) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        let from = self.from.max(window.from);
+        let to = self.to.min(window.to);
+        (from != self.from || to != self.to).then_some((from, to))
+    }
+
     pub fn total(&self) -> u32 {
         self.counts.iter().sum()
     }
@@ -311,6 +321,30 @@ mod tests {
         assert_eq!(
             (one.count, one.edge(1) - one.edge(0)),
             (1, Duration::hours(1))
+        );
+    }
+
+    #[test]
+    fn the_bars_a_period_cuts_say_which_part_of_them_it_holds() {
+        let window = TimeWindow {
+            from: Utc.with_ymd_and_hms(2026, 1, 1, 10, 7, 30).unwrap(),
+            to: Utc.with_ymd_and_hms(2026, 1, 1, 12, 30, 0).unwrap(),
+        };
+        let bars = Grid::aligned(window, 3600).buckets();
+        assert_eq!(
+            bars[0].clipped_to(window),
+            Some((
+                window.from,
+                Utc.with_ymd_and_hms(2026, 1, 1, 11, 0, 0).unwrap()
+            ))
+        );
+        assert_eq!(bars[1].clipped_to(window), None, "11:00 to 12:00, whole");
+        assert_eq!(
+            bars[2].clipped_to(window),
+            Some((
+                Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap(),
+                window.to
+            ))
         );
     }
 

@@ -170,11 +170,21 @@ pub fn VolumeChart(
                     (BarCoverage::NotLoaded, _) | (_, None) => counted,
                     (_, Some(lack)) => format!("{counted}, {lack}"),
                 };
-                let description = format!("{} to {}: {counted}", label(bucket.from), label(bucket.to));
+                // A bar the period cuts holds less time than the others: said,
+                // and drawn fainter, so it reads as no dip.
+                let clipped = window.get_untracked().and_then(|window| bucket.clipped_to(window));
+                let description = match clipped {
+                    None => format!("{} to {}: {counted}", label(bucket.from), label(bucket.to)),
+                    Some((from, to)) => format!(
+                        "{} to {} (the period holds only this part of the bar): {counted}",
+                        label(from),
+                        label(to)
+                    ),
+                };
                 let aria_label = description.clone();
                 view! {
-                    <g class="bar" data-index=index role="button" tabindex=if index == 0 { "0" } else { "-1" }
-                        aria-label=aria_label>
+                    <g class="bar" class:bar-clipped=clipped.is_some() data-index=index role="button"
+                        tabindex=if index == 0 { "0" } else { "-1" } aria-label=aria_label>
                         <title>{description}</title>
                         <rect class="bar-hit" class:bar-unloaded=coverage == BarCoverage::NotLoaded
                             class:bar-partial=coverage == BarCoverage::Partial x=coordinate(x) y="0" width=coordinate(slot) height=VIEW_HEIGHT />
