@@ -96,3 +96,44 @@ test('a source slow with its first page holds no other rows back: it is named, a
   await expect(page.locator('.row-count')).toHaveText(/^\s*\d+ rows?\s*$/, { timeout: 15_000 });
   await expect.poll(async () => new Set(await column(page, 3)).has('Aitronos connectors'), { timeout: 10_000 }).toBe(true);
 });
+
+test('the older rows loaded show on request, fainter, counted apart, and the link keeps them shown', async ({ page }) => {
+  await page.addInitScript(() => localStorage.setItem('logdeck.fill-budget', '0'));
+  await page.goto('/?period=30d&tz=utc&sort=-time');
+  await settled(page);
+  const count = async () => ((await page.locator('.row-count').textContent()) ?? '');
+  const shown = async () => Number((await count()).match(/^(\d+) rows/)?.[1]);
+  const complete = await shown();
+  const frontier = await completeBackTo(page);
+  await page.getByRole('button', { name: 'Show the older rows loaded' }).click();
+  await expect(page).toHaveURL(/older=shown/);
+  await expect.poll(count).toMatch(/ · \d+ of them older than that: not every source is read so far back \(fainter\)$/);
+  const older = Number((await count()).match(/ · (\d+) of them older than that/)?.[1]);
+  expect(older).toBeGreaterThan(0);
+  // The complete part is unchanged: the older rows come on top of it.
+  expect(await shown()).toBe(complete + older);
+  expect(await completeBackTo(page)).toBe(frontier);
+  // A pasted link shows them too.
+  await page.reload();
+  await settled(page);
+  await expect.poll(count).toMatch(/of them older than that/);
+  await page.getByRole('button', { name: 'Hide the older rows loaded' }).click();
+  await expect(page).not.toHaveURL(/older=/);
+  await expect.poll(shown).toBe(complete);
+});
+
+test('the older rows are drawn fainter, and only they', async ({ page }) => {
+  await page.addInitScript(() => localStorage.setItem('logdeck.fill-budget', '0'));
+  // Oldest first: the older rows loaded come first.
+  await page.goto('/?period=30d&tz=utc&sort=time&older=shown');
+  await settled(page);
+  const frontier = await completeBackTo(page);
+  const faint = await rows(page).evaluateAll((trs) => trs.map((tr) => tr.classList.contains('older')));
+  const times = await column(page, 1);
+  expect(faint.some(Boolean)).toBe(true);
+  times.forEach((time, index) => {
+    const at = Date.parse(`${time.replace(' ', 'T')}Z`);
+    // Both to the second: a row in the frontier's own second may be either.
+    if (at !== frontier) expect(faint[index], `row at ${time}`).toBe(at < frontier);
+  });
+});

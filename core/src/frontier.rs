@@ -382,6 +382,40 @@ impl Frontier {
         (!lacks.is_empty()).then(|| format!("without {}", lacks.join(" or ")))
     }
 
+    /// Whether rows older than the frontier may be loaded (from the sources
+    /// read further back): what "Show the older rows loaded" can show. Not
+    /// where the team archive's rows begin: none is older.
+    pub fn has_older_part(&self) -> bool {
+        self.back_to.is_some() && !self.held_by_archive && !self.awaits_first_pages()
+    }
+
+    /// The frontier to select the shown rows by when the older rows loaded are
+    /// shown too (`older_shown`): every loaded row of the period.
+    pub fn shown(&self, older_shown: bool) -> Frontier {
+        match self.period_start {
+            Some(from) if older_shown && self.has_older_part() => Frontier {
+                back_to: None,
+                period_start: Some(from),
+                ..Frontier::default()
+            },
+            _ => self.clone(),
+        }
+    }
+
+    /// " · 1432 of them older than that: not every source is read so far
+    /// back (fainter)", for the count line while the older rows loaded are
+    /// shown (after [`Frontier::count_line`], which says "complete back to").
+    pub fn older_rows_note(older: usize) -> String {
+        match older {
+            0 => String::new(),
+            1 => " · 1 of them older than that: not every source is read so far back (fainter)"
+                .to_owned(),
+            n => format!(
+                " · {n} of them older than that: not every source is read so far back (fainter)"
+            ),
+        }
+    }
+
     /// The sources to page next to move the frontier back; empty when "Load
     /// older" has nothing to do.
     pub fn holders(&self) -> &[usize] {
@@ -696,6 +730,34 @@ mod tests {
         assert!(arrived
             .count_line(3, 0, &utc)
             .starts_with("3 rows · complete back to "));
+    }
+
+    #[test]
+    fn the_older_rows_loaded_can_be_shown_with_the_whole_period_as_the_frontier() {
+        let utc = ZoneRules::utc();
+        let partial_view = Frontier::of(window(), &[partial(400), done(Some(5))]);
+        assert!(partial_view.has_older_part());
+        assert_eq!(partial_view.shown(false), partial_view);
+        let shown = partial_view.shown(true);
+        assert_eq!(shown.back_to(), None);
+        assert!(shown.covers(minute(5)), "the complete source's old row");
+        assert!(!shown.covers(minute(-1)), "still not before the period");
+        assert_eq!(
+            format!(
+                "{}{}",
+                partial_view.count_line(9, 4, &utc),
+                Frontier::older_rows_note(5)
+            ),
+            "9 rows · complete back to 2026-01-01 06:40:00 · total for the period unknown · \
+             5 of them older than that: not every source is read so far back (fainter)"
+        );
+        assert_eq!(Frontier::older_rows_note(0), "");
+        // Nothing older to show: a whole view, or where the archive begins.
+        assert!(!Frontier::of(window(), &[done(Some(5))]).has_older_part());
+        let archived =
+            Frontier::of(window(), &[done(Some(5))]).with_archive_from(Some(minute(100)));
+        assert!(!archived.has_older_part());
+        assert_eq!(archived.shown(true), archived);
     }
 
     #[test]

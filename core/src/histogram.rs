@@ -32,7 +32,9 @@ impl Bucket {
         let loaded = match frontier.back_to() {
             None => BarCoverage::Complete,
             Some(back_to) if self.from > back_to => BarCoverage::Complete,
-            Some(back_to) if self.to <= back_to => BarCoverage::NotLoaded,
+            // Older than the frontier: not loaded, unless rows of sources
+            // read further back are shown there (then a lower bound).
+            Some(back_to) if self.to <= back_to && self.total() == 0 => BarCoverage::NotLoaded,
             Some(_) => BarCoverage::Partial,
         };
         // A bar reaching past what the archive has synced lacks its newest rows.
@@ -252,6 +254,10 @@ mod tests {
         assert_eq!(bar.coverage(&frontier(10)), BarCoverage::Partial);
         assert_eq!(bar.coverage(&frontier(20)), BarCoverage::NotLoaded);
         assert_eq!(bar.coverage(&frontier(40)), BarCoverage::NotLoaded);
+        // Rows of the sources read further back shown there: a lower bound.
+        let mut shown_older = bar.clone();
+        shown_older.add(Status::Success, 3);
+        assert_eq!(shown_older.coverage(&frontier(40)), BarCoverage::Partial);
     }
 
     #[test]

@@ -256,6 +256,10 @@ pub struct LogQuery {
     /// Live mode: newer rows are read every few seconds and merged on top. In the
     /// URL so a pasted link tails too; it applies only to a period ending now.
     pub live: bool,
+    /// Also show the loaded rows older than the completeness frontier, marked
+    /// as such (`older=shown`): off by default, so nothing partial reads as
+    /// the period; on, a slow source does not hide what the others loaded.
+    pub older_shown: bool,
     pub sort: Sort,
     /// [`LogRecord::key`] of the record open in the detail pane.
     pub selected: Option<String>,
@@ -370,6 +374,10 @@ impl LogQuery {
                     "1" => query.live = true,
                     _ => problems.push(problem("live can only be 1")),
                 },
+                "older" => match value {
+                    "shown" => query.older_shown = true,
+                    _ => problems.push(problem("older can only be shown")),
+                },
                 "sort" => match decode_sort(value) {
                     Some(sort) => query.sort = sort,
                     None => problems.push(problem("unknown sort column")),
@@ -411,6 +419,9 @@ impl LogQuery {
         }
         if self.live {
             pairs.push(("live", "1".to_owned()));
+        }
+        if self.older_shown {
+            pairs.push(("older", "shown".to_owned()));
         }
         if self.sort != Sort::default() {
             let sign = if self.sort.descending { "-" } else { "" };
@@ -486,6 +497,7 @@ impl LogQuery {
             period: Period::default(),
             hide_check_runs: false,
             live: false,
+            older_shown: false,
             sort: Sort::default(),
             selected: None,
             zone: DisplayZone::default(),
@@ -787,9 +799,15 @@ mod tests {
     #[test]
     fn row_filters_keep_what_rows_must_match_and_drop_the_views_own_state() {
         let (view_only, _) = LogQuery::from_query_string(
-            "period=7d&sort=-duration&sel=a:1&tz=utc&live=1&checks=hide&q=%20%20",
+            "period=7d&sort=-duration&sel=a:1&tz=utc&live=1&checks=hide&older=shown&q=%20%20",
         );
+        assert!(view_only.older_shown);
         assert_eq!(view_only.row_filters(), LogQuery::default());
+        let (_, problems) = LogQuery::from_query_string("older=all");
+        assert_eq!(
+            problems.first().map(|p| p.reason),
+            Some("older can only be shown")
+        );
         let (filtered, _) = LogQuery::from_query_string("period=7d&client=Ada&q=%20Refund%20");
         let rows = filtered.row_filters();
         assert!(rows.clients.contains("Ada"));
@@ -1170,15 +1188,17 @@ mod properties {
                 0u8..3,
                 any::<bool>(),
                 any::<bool>(),
+                any::<bool>(),
             ),
         )
             .prop_map(
                 |(
                     (period, statuses, clients, types, collections, events, client_ids),
-                    (text, column, descending, selected, zone, hide_check_runs, live),
+                    (text, column, descending, selected, zone, hide_check_runs, live, older_shown),
                 )| LogQuery {
                     hide_check_runs,
                     live,
+                    older_shown,
                     period,
                     statuses,
                     clients,

@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::ResizeObserver;
 
 use logdeck_core::columns::Column;
+use logdeck_core::model::LogRecord;
 use logdeck_core::query::Sort;
 use logdeck_core::row_markup::{push_row, Cells};
 use logdeck_core::row_patch::{row_patch, PlacedRows, RowPatch};
@@ -76,6 +77,10 @@ pub fn LogTable(
     at_top: RwSignal<bool>,
     /// The view positions rendered now (half-open), for what loads per row.
     shown: RwSignal<(usize, usize)>,
+    /// Rows at or before this instant are drawn fainter: older than the
+    /// complete part, from the sources read further back.
+    #[prop(optional, into)]
+    fainter_before: Signal<Option<chrono::DateTime<chrono::Utc>>>,
 ) -> impl IntoView {
     let element = NodeRef::<Div>::new();
     let viewport = use_viewport(element);
@@ -117,6 +122,7 @@ pub fn LogTable(
         let marks = RowMarks {
             selected: selected.get(),
             cursor: cursor.get(),
+            fainter_before: fainter_before.get(),
         };
         let sorted = sort.get().column;
         let sorted_number = sorted.is_numeric().then_some(sorted);
@@ -199,18 +205,27 @@ pub fn LogTable(
 struct RowMarks {
     selected: Option<String>,
     cursor: Option<usize>,
+    fainter_before: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl RowMarks {
-    fn class(&self, position: usize, key: &str) -> &'static str {
+    fn class(&self, position: usize, key: &str, record: &LogRecord) -> &'static str {
+        let older = self
+            .fainter_before
+            .is_some_and(|before| record.timestamp <= before);
         match (
             self.selected.as_deref() == Some(key),
             self.cursor == Some(position),
+            older,
         ) {
-            (true, true) => "selected cursor",
-            (true, false) => "selected",
-            (false, true) => "cursor",
-            (false, false) => "",
+            (true, true, false) => "selected cursor",
+            (true, false, false) => "selected",
+            (false, true, false) => "cursor",
+            (false, false, false) => "",
+            (true, true, true) => "selected cursor older",
+            (true, false, true) => "selected older",
+            (false, true, true) => "cursor older",
+            (false, false, true) => "older",
         }
     }
 }
@@ -230,7 +245,7 @@ fn rows_markup(
             let record = timeline.records().get(index)?;
             let mut html = String::with_capacity(112 * cells.columns.len());
             let key = record.key();
-            let class = marks.class(start + i, &key);
+            let class = marks.class(start + i, &key, record);
             push_row(&mut html, record, &key, start + i, class, cells);
             Some(html)
         })

@@ -69,7 +69,12 @@ pub fn Dashboard() -> impl IntoView {
     // window.
     let frontier = Memo::new(move |_| within_archive(loads.frontier(), loads, archive));
     let filters = use_row_filters(query);
-    let row_set = use_row_set(filters, loads, frontier);
+    // With the older rows loaded shown, every loaded row of the period.
+    let older_shown = Memo::new(move |_| {
+        query.with(|q| q.older_shown) && frontier.with(Frontier::has_older_part)
+    });
+    let shown_frontier = Memo::new(move |_| frontier.with(|f| f.shown(older_shown.get())));
+    let row_set = use_row_set(filters, loads, shown_frontier);
     let rows = use_view_rows(query, loads, row_set);
     let chart = use_chart_bars(config, query, loads, row_set, frontier, archive);
     mark_first_rows(rows);
@@ -91,6 +96,14 @@ pub fn Dashboard() -> impl IntoView {
         set_query.run((next, HistoryEntry::Push));
     };
     let set_live = Callback::new(move |live: bool| change(&|q| q.live = live));
+    let show_older = Callback::new(move |shown: bool| change(&|q| q.older_shown = shown));
+    // Rows older than this are shown fainter: the older rows loaded.
+    let fainter_before = Signal::derive(move || {
+        older_shown
+            .get()
+            .then(|| frontier.with(Frontier::back_to))
+            .flatten()
+    });
     // The note and its button go with the change: the rows take the focus.
     let ask_alone = Callback::new(move |status: Status| {
         change(&|q| q.statuses = [status].into());
@@ -151,7 +164,7 @@ pub fn Dashboard() -> impl IntoView {
                 // The page's end, built in a task of its own.
                 <Deferred>
                     <TableArea loads rows frontier zone zone_choice sort on_sort selection near_end at_top shown messages
-                        notes ask_alone />
+                        notes ask_alone older_shown show_older fainter_before />
                     <Show when=move || selection.key.with(Option::is_some)>
                         <DetailPane record=selection.record selected=selection.key sources=all_sources zone
                             on_close=close_detail on_step=selection.step on_only_client=only_client />
@@ -280,6 +293,7 @@ fn Toolbar(
 ) -> impl IntoView {
     // Its own memo: a sort or an opened record does not count the period again.
     let complete = Memo::new(move |_| complete_rows(loads, filters, rows, frontier));
+    let older = Memo::new(move |_| older_rows(loads, rows, frontier, filters));
     view! {
         <div class="toolbar">
             // What is loaded and how many rows show, two lines beside the
@@ -294,6 +308,7 @@ fn Toolbar(
                             }
                             let mut line = frontier
                                 .with(|f| f.count_line(rows.with(Vec::len), complete.get(), &zone.get()));
+                            line.push_str(&Frontier::older_rows_note(older.get()));
                             line.push_str(&unsearched.get().count_qualifier().unwrap_or_default());
                             line
                         }}
@@ -347,6 +362,30 @@ fn complete_rows(
     })
 }
 
+/// How many of the shown rows are older than the frontier: shown when the
+/// older rows loaded are (`older=shown`), none otherwise.
+fn older_rows(
+    loads: Loads,
+    rows: Memo<Vec<usize>>,
+    frontier: Memo<Frontier>,
+    filters: Memo<LogQuery>,
+) -> usize {
+    if !filters.with(|q| q.older_shown) {
+        return 0;
+    }
+    let Some(back_to) = frontier.with(Frontier::back_to) else {
+        return 0;
+    };
+    rows.with(|rows| {
+        loads.timeline.with(|timeline| {
+            rows.iter()
+                .filter_map(|&index| timeline.records().get(index))
+                .filter(|record| record.timestamp <= back_to)
+                .count()
+        })
+    })
+}
+
 /// The table, or why it is empty.
 #[component]
 fn TableArea(
@@ -365,6 +404,10 @@ fn TableArea(
     /// [`use_table_notes`]'s markup.
     notes: Memo<String>,
     ask_alone: Callback<Status>,
+    /// Whether the older rows loaded are shown, and the way to switch it.
+    older_shown: Memo<bool>,
+    show_older: Callback<bool>,
+    fainter_before: Signal<Option<chrono::DateTime<chrono::Utc>>>,
 ) -> impl IntoView {
     let prefs = expect_context::<Prefs>();
     let columns = Signal::derive(move || prefs.columns.get());
@@ -374,7 +417,8 @@ fn TableArea(
     view! {
         <div class="table-area">
             <LogTable timeline=loads.timeline rows columns zone zone_label sort on_sort
-                selected=selection.key cursor=selection.cursor on_open=selection.open on_near_end=near_end at_top shown />
+                selected=selection.key cursor=selection.cursor on_open=selection.open on_near_end=near_end at_top shown
+                fainter_before />
             <Show when=move || empty() && frontier.with(Frontier::is_complete) && !loads.is_loading()
                 && !loads.book.with(|book| book.loads().is_empty()) && !messages.unsearched.get().any()>
                 <p class="notice" role="status">"No logs match these filters in this period."</p>
@@ -390,7 +434,7 @@ fn TableArea(
             </Show>
             <UnreadMessagesNote messages />
             <ScopeNotes markup=notes ask_alone />
-            <FrontierNote loads frontier zone empty=Signal::derive(empty) />
+            <FrontierNote loads frontier zone empty=Signal::derive(empty) older_shown show_older />
         </div>
     }
 }
@@ -461,6 +505,8 @@ fn FrontierNote(
     frontier: Memo<Frontier>,
     zone: Signal<ZoneRules>,
     empty: Signal<bool>,
+    older_shown: Memo<bool>,
+    show_older: Callback<bool>,
 ) -> impl IntoView {
     let line = move || frontier.with(|f| f.missing_line(&zone.get()));
     // While rows are still coming, "Loading logs…" says so instead: before
@@ -481,6 +527,12 @@ fn FrontierNote(
         <Show when=move || line().is_some()>
             <p class="frontier-note" role="status">
                 {searched}{line}" "{stopped}
+                <Show when=move || frontier.with(Frontier::has_older_part)>
+                    " "<button type="button" class="show-older" aria-pressed=move || older_shown.get().to_string()
+                        on:click=move |_| show_older.run(!older_shown.get_untracked())>
+                        {move || if older_shown.get() { "Hide the older rows loaded" } else { "Show the older rows loaded" }}
+                    </button>" "
+                </Show>
                 <Show when=can_load>
                     <button type="button" class="load-older" on:click=move |_| loads.load_older()
                         disabled=move || loads.is_busy()>"Load older"</button>
