@@ -97,6 +97,12 @@ test.describe('accessibility', () => {
       await rows(page).first().click();
       await expect(page.getByRole('complementary', { name: 'Record detail' })).toBeVisible();
       expect(await accessibilityViolations(page), `detail pane (${theme})`).toEqual([]);
+      // The older rows loaded, shaded, oldest first so they are in view.
+      await page.addInitScript(() => localStorage.setItem('logdeck.fill-budget', '0'));
+      await page.goto('/?period=30d&sort=time&older=shown');
+      await settled(page);
+      await expect(rows(page).first()).toHaveClass(/older/);
+      expect(await accessibilityViolations(page), `older rows (${theme})`).toEqual([]);
       await page.goto('/connections');
       await expect(page.getByRole('article').first()).toBeVisible();
       expect(await accessibilityViolations(page), `connections (${theme})`).toEqual([]);

@@ -97,7 +97,7 @@ test('a source slow with its first page holds no other rows back: it is named, a
   await expect.poll(async () => new Set(await column(page, 3)).has('Aitronos connectors'), { timeout: 10_000 }).toBe(true);
 });
 
-test('the older rows loaded show on request, fainter, counted apart, and the link keeps them shown', async ({ page }) => {
+test('the older rows loaded show on request, shaded, counted apart, and the link keeps them shown', async ({ page }) => {
   await page.addInitScript(() => localStorage.setItem('logdeck.fill-budget', '0'));
   await page.goto('/?period=30d&tz=utc&sort=-time');
   await settled(page);
@@ -107,7 +107,7 @@ test('the older rows loaded show on request, fainter, counted apart, and the lin
   const frontier = await completeBackTo(page);
   await page.getByRole('button', { name: 'Show the older rows loaded' }).click();
   await expect(page).toHaveURL(/older=shown/);
-  await expect.poll(count).toMatch(/ · \d+ of them older than that: not every source is read so far back \(fainter\)$/);
+  await expect.poll(count).toMatch(/ · \d+ of them older than that: not every source is read so far back \(shaded\)$/);
   const older = Number((await count()).match(/ · (\d+) of them older than that/)?.[1]);
   expect(older).toBeGreaterThan(0);
   // The complete part is unchanged: the older rows come on top of it.
@@ -122,7 +122,7 @@ test('the older rows loaded show on request, fainter, counted apart, and the lin
   await expect.poll(shown).toBe(complete);
 });
 
-test('the older rows are drawn fainter, and only they', async ({ page }) => {
+test('the older rows are shaded, and only they', async ({ page }) => {
   await page.addInitScript(() => localStorage.setItem('logdeck.fill-budget', '0'));
   // Oldest first: the older rows loaded come first.
   await page.goto('/?period=30d&tz=utc&sort=time&older=shown');

@@ -403,15 +403,15 @@ impl Frontier {
     }
 
     /// " · 1432 of them older than that: not every source is read so far
-    /// back (fainter)", for the count line while the older rows loaded are
+    /// back (shaded)", for the count line while the older rows loaded are
     /// shown (after [`Frontier::count_line`], which says "complete back to").
     pub fn older_rows_note(older: usize) -> String {
         match older {
             0 => String::new(),
-            1 => " · 1 of them older than that: not every source is read so far back (fainter)"
+            1 => " · 1 of them older than that: not every source is read so far back (shaded)"
                 .to_owned(),
             n => format!(
-                " · {n} of them older than that: not every source is read so far back (fainter)"
+                " · {n} of them older than that: not every source is read so far back (shaded)"
             ),
         }
     }
@@ -749,7 +749,7 @@ mod tests {
                 Frontier::older_rows_note(5)
             ),
             "9 rows · complete back to 2026-01-01 06:40:00 · total for the period unknown · \
-             5 of them older than that: not every source is read so far back (fainter)"
+             5 of them older than that: not every source is read so far back (shaded)"
         );
         assert_eq!(Frontier::older_rows_note(0), "");
         // Nothing older to show: a whole view, or where the archive begins.

@@ -77,10 +77,10 @@ pub fn LogTable(
     at_top: RwSignal<bool>,
     /// The view positions rendered now (half-open), for what loads per row.
     shown: RwSignal<(usize, usize)>,
-    /// Rows at or before this instant are drawn fainter: older than the
+    /// Rows at or before this instant are shaded: older than the
     /// complete part, from the sources read further back.
     #[prop(optional, into)]
-    fainter_before: Signal<Option<chrono::DateTime<chrono::Utc>>>,
+    shaded_before: Signal<Option<chrono::DateTime<chrono::Utc>>>,
 ) -> impl IntoView {
     let element = NodeRef::<Div>::new();
     let viewport = use_viewport(element);
@@ -122,7 +122,7 @@ pub fn LogTable(
         let marks = RowMarks {
             selected: selected.get(),
             cursor: cursor.get(),
-            fainter_before: fainter_before.get(),
+            shaded_before: shaded_before.get(),
         };
         let sorted = sort.get().column;
         let sorted_number = sorted.is_numeric().then_some(sorted);
@@ -205,13 +205,13 @@ pub fn LogTable(
 struct RowMarks {
     selected: Option<String>,
     cursor: Option<usize>,
-    fainter_before: Option<chrono::DateTime<chrono::Utc>>,
+    shaded_before: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl RowMarks {
     fn class(&self, position: usize, key: &str, record: &LogRecord) -> &'static str {
         let older = self
-            .fainter_before
+            .shaded_before
             .is_some_and(|before| record.timestamp <= before);
         match (
             self.selected.as_deref() == Some(key),

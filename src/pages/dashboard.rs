@@ -97,8 +97,8 @@ pub fn Dashboard() -> impl IntoView {
     };
     let set_live = Callback::new(move |live: bool| change(&|q| q.live = live));
     let show_older = Callback::new(move |shown: bool| change(&|q| q.older_shown = shown));
-    // Rows older than this are shown fainter: the older rows loaded.
-    let fainter_before = Signal::derive(move || {
+    // Rows older than this are shaded: the older rows loaded.
+    let shaded_before = Signal::derive(move || {
         older_shown
             .get()
             .then(|| frontier.with(Frontier::back_to))
@@ -164,7 +164,7 @@ pub fn Dashboard() -> impl IntoView {
                 // The page's end, built in a task of its own.
                 <Deferred>
                     <TableArea loads rows frontier zone zone_choice sort on_sort selection near_end at_top shown messages
-                        notes ask_alone older_shown show_older fainter_before />
+                        notes ask_alone older_shown show_older shaded_before />
                     <Show when=move || selection.key.with(Option::is_some)>
                         <DetailPane record=selection.record selected=selection.key sources=all_sources zone
                             on_close=close_detail on_step=selection.step on_only_client=only_client />
@@ -407,7 +407,7 @@ fn TableArea(
     /// Whether the older rows loaded are shown, and the way to switch it.
     older_shown: Memo<bool>,
     show_older: Callback<bool>,
-    fainter_before: Signal<Option<chrono::DateTime<chrono::Utc>>>,
+    shaded_before: Signal<Option<chrono::DateTime<chrono::Utc>>>,
 ) -> impl IntoView {
     let prefs = expect_context::<Prefs>();
     let columns = Signal::derive(move || prefs.columns.get());
@@ -418,7 +418,7 @@ fn TableArea(
         <div class="table-area">
             <LogTable timeline=loads.timeline rows columns zone zone_label sort on_sort
                 selected=selection.key cursor=selection.cursor on_open=selection.open on_near_end=near_end at_top shown
-                fainter_before />
+                shaded_before />
             <Show when=move || empty() && frontier.with(Frontier::is_complete) && !loads.is_loading()
                 && !loads.book.with(|book| book.loads().is_empty()) && !messages.unsearched.get().any()>
                 <p class="notice" role="status">"No logs match these filters in this period."</p>
