@@ -204,18 +204,7 @@ pub async fn export(
         .iter()
         .filter_map(|source| source.server_search(&query))
         .collect();
-    progress.set(
-        sources
-            .iter()
-            .enumerate()
-            .map(|(index, source)| SourceProgress::starting(source, merge.is_exhausted(index)))
-            .chain(
-                searches
-                    .iter()
-                    .map(|search| SourceProgress::starting(search, false)),
-            )
-            .collect(),
-    );
+    progress.set(starting_lines(&sources, &searches, &merge));
 
     let searched = ServerSearches {
         searches: &searches,
@@ -245,24 +234,23 @@ pub async fn export(
         if let Some((index, position)) = merge.wanting() {
             let fetched = fetch_page(&sources[index], &query, window, position, &signal).await;
             let read_back_to = oldest.get(&index).copied();
-            let Some(mut page) = read_on(fetched, read_back_to, &mut failed)? else {
+            let Some(mut page) = read_on(fetched, read_back_to, false, &mut failed)? else {
                 merge.end_lane(index);
                 mark_failed(progress, index);
                 continue;
             };
             messages.fill(&mut page.records);
-            if let Some(last) = page.records.last() {
-                oldest.insert(index, last.timestamp);
+            if let Some(page_oldest) = page.records.iter().map(|r| r.timestamp).min() {
+                let held = oldest.entry(index).or_insert(page_oldest);
+                *held = (*held).min(page_oldest);
             }
-            let count = page.records.len();
-            let skipped = page.unreadable.len();
+            let (count, skipped) = (page.records.len(), page.unreadable.len());
             merge.fill(index, page);
-            let done = merge.is_exhausted(index);
             progress.update(|all| {
                 if let Some(entry) = all.get_mut(index) {
-                    entry.fetched += count;
-                    entry.skipped += skipped;
-                    entry.done = done;
+                    (entry.fetched, entry.skipped) =
+                        (entry.fetched + count, entry.skipped + skipped);
+                    entry.done = merge.is_exhausted(index);
                 }
             });
             continue;
@@ -305,12 +293,33 @@ pub async fn export(
     })
 }
 
+/// The progress lines at the start: the sources' (an opened file without
+/// rows is done already), then the servers' own searches'.
+fn starting_lines(
+    sources: &[Source],
+    searches: &[Source],
+    merge: &NewestFirst,
+) -> Vec<SourceProgress> {
+    let lines = sources
+        .iter()
+        .enumerate()
+        .map(|(index, source)| SourceProgress::starting(source, merge.is_exhausted(index)));
+    lines
+        .chain(
+            searches
+                .iter()
+                .map(|search| SourceProgress::starting(search, false)),
+        )
+        .collect()
+}
+
 /// A page, or `None` when its source failed (noted in `failed` with the
 /// oldest of its rows read, so the export reads on without it); cancelling
 /// and the browser's refusals end it.
 fn read_on<T>(
     fetched: Result<T, ExportError>,
     read_back_to: Option<chrono::DateTime<chrono::Utc>>,
+    search: bool,
     failed: &mut Vec<FailedSource>,
 ) -> Result<Option<T>, ExportError> {
     match fetched {
@@ -320,6 +329,7 @@ fn read_on<T>(
                 label,
                 error: error.to_string(),
                 read_back_to,
+                search,
             });
             Ok(None)
         }
@@ -383,7 +393,7 @@ impl ServerSearches<'_> {
             let mut read_back_to = None;
             while let Some(at) = position {
                 let fetched = fetch_page(search, query, window, at, signal).await;
-                let Some(page) = read_on(fetched, read_back_to, failed)? else {
+                let Some(page) = read_on(fetched, read_back_to, true, failed)? else {
                     mark_failed(self.progress, line);
                     break;
                 };
@@ -391,7 +401,8 @@ impl ServerSearches<'_> {
                 // Rows it could not read are its source's too: that source's
                 // line counts them.
                 let count = page.records.len();
-                read_back_to = page.records.last().map(|r| r.timestamp).or(read_back_to);
+                let page_oldest = page.records.iter().map(|r| r.timestamp).min();
+                read_back_to = read_back_to.into_iter().chain(page_oldest).min();
                 ids.extend(page.records.into_iter().map(|record| record.id));
                 self.progress.update(|all| {
                     if let Some(entry) = all.get_mut(line) {

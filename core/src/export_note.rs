@@ -30,19 +30,28 @@ pub struct FailedSource {
     /// The oldest of its rows read before it failed: the file holds its rows
     /// back to there only. `None`: none of its rows were read.
     pub read_back_to: Option<DateTime<Utc>>,
+    /// A vendor's search beside a source (Dify's keyword): the source's own
+    /// rows are all read, only the rows it alone finds may be missing.
+    pub search: bool,
 }
 
 impl FailedSource {
     /// "Dify · Support bot's only back to 2026-11-20 10:00:00", "none of Dify
     /// · Support bot's".
     fn share(&self, zone: &ZoneRules) -> String {
-        match self.read_back_to {
-            Some(oldest) => format!(
+        match (self.read_back_to, self.search) {
+            (Some(oldest), false) => format!(
                 "{}'s only back to {}",
                 self.label,
                 format::timestamp_in(oldest, zone)
             ),
-            None => format!("none of {}'s", self.label),
+            (None, false) => format!("none of {}'s", self.label),
+            (Some(oldest), true) => format!(
+                "the rows only {} finds back to {} alone",
+                self.label,
+                format::timestamp_in(oldest, zone)
+            ),
+            (None, true) => format!("none of the rows only {} finds", self.label),
         }
     }
 }
@@ -177,6 +186,7 @@ mod tests {
             label: "Dify · Support bot".to_owned(),
             error: "Dify 500: internal error.".to_owned(),
             read_back_to: Some(Utc.with_ymd_and_hms(2026, 11, 20, 10, 0, 0).unwrap()),
+            search: false,
         }];
         assert_eq!(
             partial_question(counts, &failed, &utc),
@@ -191,10 +201,21 @@ mod tests {
             label: "Make · Billing".to_owned(),
             error: "no API key".to_owned(),
             read_back_to: None,
+            search: false,
         };
         let two = [failed[0].clone(), none_read];
         assert!(partial_question(counts, &two, &utc)
             .ends_with("10:00:00, and none of Make · Billing's."));
+        // A search beside its app: the app's rows are all there.
+        let search = [FailedSource {
+            label: "Support bot · Dify's search".to_owned(),
+            error: "Dify 500".to_owned(),
+            read_back_to: None,
+            search: true,
+        }];
+        assert!(partial_question(counts, &search, &utc).ends_with(
+            "every other source's, and none of the rows only Support bot · Dify's search finds."
+        ));
     }
 
     #[test]

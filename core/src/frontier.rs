@@ -221,16 +221,30 @@ impl Frontier {
     /// `rows` are the rows shown, `complete_rows` those of them from sources
     /// loaded whole: with the others' counts, they make the period's total.
     pub fn count_line(&self, rows: usize, complete_rows: usize, zone: &ZoneRules) -> String {
+        self.count_line_with_older(rows, complete_rows, 0, zone)
+    }
+
+    /// [`Frontier::count_line`] while the older rows loaded are shown:
+    /// `older` of the `rows` are older than "complete back to …", said right
+    /// after it.
+    pub fn count_line_with_older(
+        &self,
+        rows: usize,
+        complete_rows: usize,
+        older: usize,
+        zone: &ZoneRules,
+    ) -> String {
         let mut line = match rows {
             1 => "1 row".to_owned(),
             n => format!("{n} rows"),
         };
         if self.awaits_first_pages() {
-            line.push_str(" · waiting for the first page of ");
+            line.push_str(" · waiting for the first rows of the period from ");
             line.push_str(&sources(self.holders.len().max(1), "source"));
         } else if let Some(back_to) = self.back_to {
             line.push_str(" · complete back to ");
             line.push_str(&format::timestamp_in(back_to, zone));
+            line.push_str(&older_rows_note(older));
             match self.incomplete_total {
                 Some(incomplete) => {
                     let total = (complete_rows as u64).saturating_add(incomplete);
@@ -270,7 +284,7 @@ impl Frontier {
         let older = self.back_to.map(|back_to| {
             if self.awaits_first_pages() {
                 return format!(
-                    "Rows show from the newest down once {} sent its first page.",
+                    "Rows show from the newest down once {} sent rows of the period.",
                     match self.holders.len() {
                         0 | 1 => "the source still loading has".to_owned(),
                         n => format!("the {n} sources still loading have"),
@@ -317,9 +331,12 @@ impl Frontier {
         };
         let searches = match self.failed_searches {
             0 => None,
-            1 => Some("1 vendor search failed: rows only it finds are missing until it answers; every row matching in the browser is shown.".to_owned()),
+            1 => Some(
+                "1 vendor search failed: rows only it finds are missing until it answers."
+                    .to_owned(),
+            ),
             n => Some(format!(
-                "{n} vendor searches failed: rows only they find are missing until they answer; every row matching in the browser is shown."
+                "{n} vendor searches failed: rows only they find are missing until they answer."
             )),
         };
         let lines: Vec<String> = [older, failed, late, searches]
@@ -402,20 +419,6 @@ impl Frontier {
         }
     }
 
-    /// " · 1432 of them older than that: not every source is read so far
-    /// back (shaded)", for the count line while the older rows loaded are
-    /// shown (after [`Frontier::count_line`], which says "complete back to").
-    pub fn older_rows_note(older: usize) -> String {
-        match older {
-            0 => String::new(),
-            1 => " · 1 of them older than that: not every source is read so far back (shaded)"
-                .to_owned(),
-            n => format!(
-                " · {n} of them older than that: not every source is read so far back (shaded)"
-            ),
-        }
-    }
-
     /// The sources to page next to move the frontier back; empty when "Load
     /// older" has nothing to do.
     pub fn holders(&self) -> &[usize] {
@@ -448,6 +451,16 @@ fn sources(count: usize, noun: &str) -> String {
     match count {
         1 => format!("1 {noun}"),
         n => format!("{n} {noun}s"),
+    }
+}
+
+/// " · 1432 of them older than that, not every source read so far back
+/// (shaded)": after "complete back to …" while the older rows loaded show.
+fn older_rows_note(older: usize) -> String {
+    match older {
+        0 => String::new(),
+        1 => " · 1 of them older than that, not every source read so far back (shaded)".to_owned(),
+        n => format!(" · {n} of them older than that, not every source read so far back (shaded)"),
     }
 }
 
@@ -715,11 +728,11 @@ mod tests {
         assert_eq!(frontier.back_to(), Some(minute(1000)));
         assert_eq!(
             frontier.count_line(0, 0, &utc),
-            "0 rows · waiting for the first page of 1 source"
+            "0 rows · waiting for the first rows of the period from 1 source"
         );
         assert_eq!(
             frontier.missing_line(&utc).as_deref(),
-            Some("Rows show from the newest down once the source still loading has sent its first page.")
+            Some("Rows show from the newest down once the source still loading has sent rows of the period.")
         );
         let two = Frontier::of(window(), &[nothing_yet, nothing_yet]);
         assert!(two
@@ -743,15 +756,19 @@ mod tests {
         assert!(shown.covers(minute(5)), "the complete source's old row");
         assert!(!shown.covers(minute(-1)), "still not before the period");
         assert_eq!(
-            format!(
-                "{}{}",
-                partial_view.count_line(9, 4, &utc),
-                Frontier::older_rows_note(5)
-            ),
-            "9 rows · complete back to 2026-01-01 06:40:00 · total for the period unknown · \
-             5 of them older than that: not every source is read so far back (shaded)"
+            partial_view.count_line_with_older(9, 4, 5, &utc),
+            "9 rows · complete back to 2026-01-01 06:40:00 · \
+             5 of them older than that, not every source read so far back (shaded) · \
+             total for the period unknown"
         );
-        assert_eq!(Frontier::older_rows_note(0), "");
+        let failed = Frontier::of(window(), &[partial(400), failed(None)]);
+        assert!(failed.count_line_with_older(2, 0, 1, &utc).starts_with(
+            "2 rows · complete back to 2026-01-01 06:40:00 · 1 of them older than that,"
+        ));
+        assert_eq!(
+            partial_view.count_line_with_older(9, 4, 0, &utc),
+            partial_view.count_line(9, 4, &utc)
+        );
         // Nothing older to show: a whole view, or where the archive begins.
         assert!(!Frontier::of(window(), &[done(Some(5))]).has_older_part());
         let archived =
@@ -778,7 +795,7 @@ mod tests {
         );
         assert_eq!(
             frontier.missing_line(&utc).as_deref(),
-            Some("1 vendor search failed: rows only it finds are missing until it answers; every row matching in the browser is shown.")
+            Some("1 vendor search failed: rows only it finds are missing until it answers.")
         );
         assert_eq!(
             frontier.chart_note().as_deref(),
@@ -789,10 +806,11 @@ mod tests {
             with_a_source.bars_lack().as_deref(),
             Some("without 1 failed source or 2 failed vendor searches")
         );
-        assert!(with_a_source
-            .missing_line(&utc)
-            .is_some_and(|line| line.starts_with("Rows of 1 failed source")
-                && line.ends_with("2 vendor searches failed: rows only they find are missing until they answer; every row matching in the browser is shown.")));
+        assert!(with_a_source.missing_line(&utc).is_some_and(|line| line
+            .starts_with("Rows of 1 failed source")
+            && line.ends_with(
+                "2 vendor searches failed: rows only they find are missing until they answer."
+            )));
     }
 
     #[test]

@@ -51,8 +51,15 @@ impl Bucket {
     /// bar's edge): its rows span less time than the other bars', so a low
     /// bar there is no dip. `None` when the bar lies whole in the window.
     pub fn clipped_to(&self, window: TimeWindow) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        // A period narrowed to bars ends a microsecond before the next bar's
+        // start, which the last bar's span shares: that bar is whole.
+        let whole_to = self.to - chrono::Duration::microseconds(1);
         let from = self.from.max(window.from);
-        let to = self.to.min(window.to);
+        let to = if window.to >= whole_to {
+            self.to
+        } else {
+            window.to
+        };
         (from != self.from || to != self.to).then_some((from, to))
     }
 
@@ -352,6 +359,17 @@ mod tests {
                 window.to
             ))
         );
+        // A period narrowed to the 11:00 bar (which ends a microsecond
+        // before 12:00) holds it whole.
+        let narrowed = TimeWindow {
+            from: bars[1].from,
+            to: bars[1].to,
+        }
+        .of_bars_within(window);
+        assert!(narrowed.to < bars[1].to);
+        let narrowed_bars = Grid::aligned(narrowed, 3600).buckets();
+        assert_eq!(narrowed_bars.len(), 1);
+        assert_eq!(narrowed_bars[0].clipped_to(narrowed), None);
     }
 
     #[test]

@@ -38,6 +38,28 @@ pub enum Source {
     DifySearch(KeywordSearch),
 }
 
+/// The connections of `config` that read nothing (a Make connection without
+/// a scenario, an organization or a team), named for the dashboard: a
+/// connection that expands to no source would otherwise vanish unsaid. The
+/// sentence ends where the page links to the connections screen.
+pub fn reads_nothing_note(config: &RuntimeConfig) -> Option<String> {
+    let idle: Vec<&str> = config
+        .connections
+        .iter()
+        .filter(|connection| connection.sources().is_empty())
+        .map(Connection::name)
+        .collect();
+    let (reads, it) = match idle.len() {
+        0 => return None,
+        1 => ("reads", "it"),
+        _ => ("read", "each"),
+    };
+    Some(format!(
+        "{} {reads} nothing yet: give {it} a scenario, or the organization or team id whose audit log to read, on",
+        idle.join(", ")
+    ))
+}
+
 /// Why a source could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SourceError {
@@ -485,6 +507,29 @@ mod tests {
             body: body.to_owned(),
             retry_after: None,
         }
+    }
+
+    #[test]
+    fn connections_that_read_nothing_are_named() {
+        assert_eq!(
+            reads_nothing_note(&RuntimeConfig::parse(CONFIG).unwrap()),
+            None
+        );
+        let idle = r#"{"connections":[
+            {"vendor":"make","id":"a","name":"Make EU","baseUrl":"/demo/make/api/v2"},
+            {"vendor":"make","id":"b","name":"Make US","baseUrl":"/demo/make/api/v2"}
+        ]}"#;
+        let config = RuntimeConfig::parse(idle).unwrap();
+        assert_eq!(
+            reads_nothing_note(&config).as_deref(),
+            Some("Make EU, Make US read nothing yet: give each a scenario, or the organization or team id whose audit log to read, on")
+        );
+        let one = RuntimeConfig {
+            connections: config.connections[..1].to_vec(),
+            ..config
+        };
+        assert!(reads_nothing_note(&one)
+            .is_some_and(|note| note.starts_with("Make EU reads nothing yet: give it")));
     }
 
     #[test]

@@ -5,12 +5,14 @@ use std::cmp::Ordering;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
+use chrono::{DateTime, Utc};
+
 use super::adapters::ServerApplied;
 use super::columns::Column;
 use super::filter_options::{RowValueCounts, RowValues};
 use super::frontier::Frontier;
 use super::model::{LogRecord, SharedRecord};
-use super::query::{LogQuery, Sort};
+use super::query::{LogQuery, Sort, TimeWindow};
 use super::row_numbers::{number_of, NumberOf, RowNumbers};
 use super::row_sort;
 use super::search_texts::{Needle, SearchTexts};
@@ -96,6 +98,16 @@ impl RowSet {
             .enumerate()
             .filter_map(|(index, kept)| kept.then_some(index))
     }
+}
+
+/// The loaded rows of a period a query keeps, counted for the count line
+/// ([`Timeline::period_counts`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PeriodCounts {
+    /// Those of sources loaded whole.
+    pub from_whole_sources: usize,
+    /// Those older than the completeness frontier (of any source).
+    pub older: usize,
 }
 
 /// The order of all rows for the last two [`Sort`]s, each computed when a view
@@ -592,6 +604,34 @@ impl Timeline {
         self.ordered(&self.select(query, frontier, server), query.sort)
     }
 
+    /// What the count line says of the period beyond the rows shown, from
+    /// one selection over all loaded rows of `window`: the rows of the
+    /// sources loaded whole (`whole_sources`, ids), which with the others'
+    /// vendor counts make the period's total, and the rows older than the
+    /// frontier (`back_to`), which show only on request.
+    pub fn period_counts(
+        &self,
+        query: &LogQuery,
+        window: TimeWindow,
+        server: &HashMap<String, ServerApplied>,
+        whole_sources: &HashSet<String>,
+        back_to: Option<DateTime<Utc>>,
+    ) -> PeriodCounts {
+        let selected = self.select(query, &Frontier::whole(window), server);
+        let back_to = back_to.map(|at| at.timestamp_micros());
+        let mut counts = PeriodCounts::default();
+        for record in selected
+            .indices()
+            .filter_map(|index| self.records.get(index))
+        {
+            counts.from_whole_sources += usize::from(whole_sources.contains(&record.source));
+            counts.older += usize::from(
+                back_to.is_some_and(|back_to| record.timestamp.timestamp_micros() <= back_to),
+            );
+        }
+        counts
+    }
+
     /// The records `query` keeps within the complete part of the period
     /// (`frontier`), whatever its sort: a sort alone then costs no filtering,
     /// and what counts rows (the chart) need not follow a new order. Rows of
@@ -931,6 +971,47 @@ mod tests {
             vendor_link: None,
             raw: crate::model::RawJson::null(),
         }
+    }
+
+    #[test]
+    fn the_period_counts_rows_of_whole_sources_and_rows_older_than_the_frontier() {
+        let at = |minute: u32| Utc.with_ymd_and_hms(2026, 1, 1, 0, minute, 0).unwrap();
+        let of = |source: &str, id: &str, minute: u32| LogRecord {
+            source: source.into(),
+            ..record(id, minute, Status::Success, None)
+        };
+        let mut timeline = Timeline::default();
+        timeline.extend([
+            of("a", "a10", 10),
+            of("a", "a20", 20),
+            of("a", "a30", 30),
+            of("b", "b15", 15),
+            of("b", "b25", 25),
+            of("b", "b2", 2),
+        ]);
+        let window = TimeWindow {
+            from: at(5),
+            to: at(50),
+        };
+        let whole = HashSet::from(["b".to_owned()]);
+        let counts = timeline.period_counts(
+            &LogQuery::default(),
+            window,
+            &HashMap::new(),
+            &whole,
+            Some(at(20)),
+        );
+        // b2 lies before the window; a10, a20 and b15 are at or before 0:20.
+        assert_eq!(
+            counts,
+            PeriodCounts {
+                from_whole_sources: 2,
+                older: 3
+            }
+        );
+        let none_older =
+            timeline.period_counts(&LogQuery::default(), window, &HashMap::new(), &whole, None);
+        assert_eq!(none_older.older, 0);
     }
 
     fn ids(timeline: &Timeline, query: &LogQuery) -> Vec<String> {

@@ -71,6 +71,8 @@ pub fn ExportPanel(
         let note_zone = zone.clone();
         let files = loads.files.get_untracked();
         let messages = loads.messages.get_value();
+        // A file still waiting for an answer is given up: a new one comes.
+        unsaved.set_value(None);
         state.set(ExportState::Running);
         spawn_local(async move {
             let request = ExportRequest {

@@ -22,6 +22,40 @@ const ROW_HEIGHT: f64 = 24.0;
 /// Rows rendered beyond each edge of the viewport, so fast scrolling shows no gaps.
 const OVERSCAN: usize = 5;
 
+/// Tells the page where the viewport stands: whether the first row is in
+/// view (`at_top`), the positions drawn (`shown`), and when the last rows
+/// come into view (`on_near_end`, infinite scroll).
+fn report_viewport(
+    viewport: ViewportSignal,
+    range: Memo<(usize, usize)>,
+    total: Signal<usize>,
+    at_top: RwSignal<bool>,
+    shown: RwSignal<(usize, usize)>,
+    on_near_end: Callback<()>,
+) {
+    Effect::new(move |_| {
+        let Viewport {
+            scroll_top,
+            row_height,
+            ..
+        } = viewport.get();
+        let top = scroll_top < row_height;
+        if at_top.get_untracked() != top {
+            at_top.set(top);
+        }
+    });
+    Effect::new(move |_| shown.set(range.get()));
+    Effect::new(move |_| {
+        if viewport
+            .get_untracked()
+            .near_end(range.get().1, total.get())
+        {
+            // Untracked: what the callback reads must not re-run this effect.
+            untrack(|| on_near_end.run(()));
+        }
+    });
+}
+
 /// A new order is read from its top, or from the open record, wherever the
 /// order put it (as Grafana's and Datadog's tables do).
 fn start_new_orders_at_the_top(
@@ -84,29 +118,9 @@ pub fn LogTable(
 ) -> impl IntoView {
     let element = NodeRef::<Div>::new();
     let viewport = use_viewport(element);
-    Effect::new(move |_| {
-        let Viewport {
-            scroll_top,
-            row_height,
-            ..
-        } = viewport.get();
-        let top = scroll_top < row_height;
-        if at_top.get_untracked() != top {
-            at_top.set(top);
-        }
-    });
     let total = Signal::derive(move || rows.with(Vec::len));
     let range = Memo::new(move |_| viewport.get().range(total.get()));
-    Effect::new(move |_| shown.set(range.get()));
-    Effect::new(move |_| {
-        if viewport
-            .get_untracked()
-            .near_end(range.get().1, total.get())
-        {
-            // Untracked: what the callback reads must not re-run this effect.
-            untrack(|| on_near_end.run(()));
-        }
-    });
+    report_viewport(viewport, range, total, at_top, shown, on_near_end);
     start_new_orders_at_the_top(sort, selected, rows, timeline, cursor, element);
     // Keep the keyboard cursor in view.
     Effect::new(move |_| {
@@ -210,23 +224,24 @@ struct RowMarks {
 
 impl RowMarks {
     fn class(&self, position: usize, key: &str, record: &LogRecord) -> &'static str {
-        let older = self
-            .shaded_before
-            .is_some_and(|before| record.timestamp <= before);
-        match (
-            self.selected.as_deref() == Some(key),
-            self.cursor == Some(position),
-            older,
-        ) {
-            (true, true, false) => "selected cursor",
-            (true, false, false) => "selected",
-            (false, true, false) => "cursor",
-            (false, false, false) => "",
-            (true, true, true) => "selected cursor older",
-            (true, false, true) => "selected older",
-            (false, true, true) => "cursor older",
-            (false, false, true) => "older",
-        }
+        // Every combination of the three marks, by a bit each.
+        const CLASSES: [&str; 8] = [
+            "",
+            "selected",
+            "cursor",
+            "selected cursor",
+            "older",
+            "selected older",
+            "cursor older",
+            "selected cursor older",
+        ];
+        let selected = usize::from(self.selected.as_deref() == Some(key));
+        let cursor = usize::from(self.cursor == Some(position));
+        let older = usize::from(
+            self.shaded_before
+                .is_some_and(|before| record.timestamp <= before),
+        );
+        CLASSES[selected | cursor << 1 | older << 2]
     }
 }
 

@@ -23,6 +23,7 @@ use crate::state::filter_options::use_filter_options;
 use crate::state::live::use_live_tail;
 use crate::state::loads::Loads;
 use crate::state::messages::{use_lazy_messages, LazyMessages};
+use crate::state::older_rows::{use_older_rows, use_period_counts, OlderRows};
 use crate::state::prefs::Prefs;
 use crate::state::selection::{use_selection, Selection};
 use crate::state::table_notes::use_table_notes;
@@ -33,12 +34,11 @@ use logdeck_core::archive_status::SyncStatus;
 use logdeck_core::columns::Column;
 use logdeck_core::config::{ConfigError, RuntimeConfig};
 use logdeck_core::frontier::Frontier;
-use logdeck_core::load_book::LoadBook;
 use logdeck_core::messages::Unsearched;
 use logdeck_core::query::{DisplayZone, LogQuery, OnlyClient, Period, Sort, TimeWindow};
-use logdeck_core::sources::Source;
+use logdeck_core::sources::{reads_nothing_note, Source};
 use logdeck_core::status::Status;
-use logdeck_core::timeline::Timeline;
+use logdeck_core::timeline::{PeriodCounts, Timeline};
 use logdeck_core::zone::ZoneRules;
 
 #[component]
@@ -69,13 +69,10 @@ pub fn Dashboard() -> impl IntoView {
     // window.
     let frontier = Memo::new(move |_| within_archive(loads.frontier(), loads, archive));
     let filters = use_row_filters(query);
-    // With the older rows loaded shown, every loaded row of the period.
-    let older_shown = Memo::new(move |_| {
-        query.with(|q| q.older_shown) && frontier.with(Frontier::has_older_part)
-    });
-    let shown_frontier = Memo::new(move |_| frontier.with(|f| f.shown(older_shown.get())));
-    let row_set = use_row_set(filters, loads, shown_frontier);
+    let older = use_older_rows(query, set_query, frontier);
+    let row_set = use_row_set(filters, loads, older.frontier);
     let rows = use_view_rows(query, loads, row_set);
+    let counts = use_period_counts(loads, filters, rows, frontier);
     let chart = use_chart_bars(config, query, loads, row_set, frontier, archive);
     mark_first_rows(rows);
     let shown = RwSignal::new((0, 0));
@@ -96,14 +93,6 @@ pub fn Dashboard() -> impl IntoView {
         set_query.run((next, HistoryEntry::Push));
     };
     let set_live = Callback::new(move |live: bool| change(&|q| q.live = live));
-    let show_older = Callback::new(move |shown: bool| change(&|q| q.older_shown = shown));
-    // Rows older than this are shaded: the older rows loaded.
-    let shaded_before = Signal::derive(move || {
-        older_shown
-            .get()
-            .then(|| frontier.with(Frontier::back_to))
-            .flatten()
-    });
     // The note and its button go with the change: the rows take the focus.
     let ask_alone = Callback::new(move |status: Status| {
         change(&|q| q.statuses = [status].into());
@@ -137,7 +126,7 @@ pub fn Dashboard() -> impl IntoView {
         _ => Vec::new(),
     }));
     let options = use_filter_options(all_sources, loads, query);
-    let messages = use_lazy_messages(loads, rows, shown, all_sources, filters, frontier);
+    let messages = use_lazy_messages(loads, rows, shown, all_sources, filters, older.frontier);
     let notes = use_table_notes(loads.timeline, filters, all_sources);
     let drop_message = RwSignal::new(String::new());
     let on_drop = move |ev: leptos::ev::DragEvent| {
@@ -153,18 +142,19 @@ pub fn Dashboard() -> impl IntoView {
             <ShortcutHelp open=help />
             // Drawn once the configuration is known, with the filters its
             // sources offer: nothing drawn before it moves when it arrives.
-            <Show when=move || config.with(Option::is_some)>
+            <Show when=move || config.with(Option::is_some)
+                fallback=|| view! { <p class="notice" role="status">"Loading configuration…"</p> }>
             <FilterBar query set_query options zone />
             <UrlProblems problems />
             <ConfigNotice config />
             <VolumeChart buckets=chart.buckets window=loads.window frontier=chart.frontier zone on_select=narrow />
-            <Toolbar loads refresh all_sources query filters zone rows frontier drop_message set_live paused archive config
+            <Toolbar loads refresh all_sources query zone rows frontier counts older drop_message set_live paused archive
                 unsearched=messages.unsearched notes />
             <div class="workspace">
                 // The page's end, built in a task of its own.
                 <Deferred>
                     <TableArea loads rows frontier zone zone_choice sort on_sort selection near_end at_top shown messages
-                        notes ask_alone older_shown show_older shaded_before />
+                        notes ask_alone older counts />
                     <Show when=move || selection.key.with(Option::is_some)>
                         <DetailPane record=selection.record selected=selection.key sources=all_sources zone
                             on_close=close_detail on_step=selection.step on_only_client=only_client />
@@ -222,6 +212,7 @@ fn use_loads_sync(
             selected: None,
             sort: Sort::default(),
             live: false,
+            older_shown: false,
             ..q.clone()
         })
     });
@@ -242,30 +233,16 @@ fn use_loads_sync(
 fn ConfigNotice(config: Signal<Option<Result<RuntimeConfig, ConfigError>>>) -> impl IntoView {
     move || {
         match config.get() {
-        // Said in the row count's place (held from the start), so nothing
-        // moves when the configuration arrives.
+        // Said by the dashboard above until it arrives.
         None => ().into_any(),
         Some(Err(error)) => view! { <p class="notice error" role="alert">{error.to_string()}</p> }.into_any(),
         Some(Ok(config)) if config.connections.is_empty() => view! {
             <p class="notice">"No connections yet. "<a href="/connections">"Add one"</a>" to see its logs."</p>
         }
         .into_any(),
-        Some(Ok(config)) => {
-            // A connection that expands to no source would vanish unsaid.
-            let idle: Vec<String> = config
-                .connections
-                .iter()
-                .filter(|connection| connection.sources().is_empty())
-                .map(|connection| connection.name().to_owned())
-                .collect();
-            (!idle.is_empty()).then(|| view! {
-                <p class="notice">
-                    {format!("{} read nothing yet: give {} a scenario, or the organization or team id whose audit log to read, on ",
-                        idle.join(", "), if idle.len() == 1 { "it" } else { "each" })}
-                    <a href="/connections">"Connections"</a>"."
-                </p>
-            }).into_any()
-        }
+        Some(Ok(config)) => reads_nothing_note(&config).map(|note| view! {
+            <p class="notice">{note}" "<a href="/connections">"Connections"</a>"."</p>
+        }).into_any(),
     }
     }
 }
@@ -277,23 +254,21 @@ fn Toolbar(
     refresh: RwSignal<u64>,
     all_sources: Signal<Vec<Source>>,
     query: Memo<LogQuery>,
-    filters: Memo<LogQuery>,
     zone: Signal<ZoneRules>,
     rows: Memo<Vec<usize>>,
     frontier: Memo<Frontier>,
+    /// The period's rows of whole sources, and those older than the frontier.
+    counts: Memo<PeriodCounts>,
+    older: OlderRows,
     drop_message: RwSignal<String>,
     set_live: Callback<bool>,
     paused: Signal<bool>,
     archive: RwSignal<Option<Vec<SyncStatus>>>,
-    config: Signal<Option<Result<RuntimeConfig, ConfigError>>>,
     /// Messages a search has not looked in: the count says so.
     unsearched: Memo<Unsearched>,
     /// The notes below the table: the count line points to them.
     notes: Memo<String>,
 ) -> impl IntoView {
-    // Its own memo: a sort or an opened record does not count the period again.
-    let complete = Memo::new(move |_| complete_rows(loads, filters, rows, frontier));
-    let older = Memo::new(move |_| older_rows(loads, rows, frontier, filters));
     view! {
         <div class="toolbar">
             // What is loaded and how many rows show, two lines beside the
@@ -303,12 +278,12 @@ fn Toolbar(
                 <span class="count-line">
                     <span class="row-count" role="status">
                         {move || {
-                            if config.with(Option::is_none) {
-                                return "Loading configuration…".to_owned();
-                            }
-                            let mut line = frontier
-                                .with(|f| f.count_line(rows.with(Vec::len), complete.get(), &zone.get()));
-                            line.push_str(&Frontier::older_rows_note(older.get()));
+                            let PeriodCounts { from_whole_sources, older: older_rows } = counts.get();
+                            let shown_older = if older.shown.get() { older_rows } else { 0 };
+                            let rows = rows.with(Vec::len);
+                            let mut line = frontier.with(|f| {
+                                f.count_line_with_older(rows, from_whole_sources, shown_older, &zone.get())
+                            });
                             line.push_str(&unsearched.get().count_qualifier().unwrap_or_default());
                             line
                         }}
@@ -331,61 +306,6 @@ fn Toolbar(
     }
 }
 
-/// How many rows of the period the query selects from sources loaded whole
-/// (all shown rows when the view is complete): with the others' vendor counts,
-/// the period's total. Rows of a whole source older than the frontier count
-/// too: the table leaves them out, the period holds them.
-fn complete_rows(
-    loads: Loads,
-    filters: Memo<LogQuery>,
-    rows: Memo<Vec<usize>>,
-    frontier: Memo<Frontier>,
-) -> usize {
-    if frontier.with(Frontier::is_complete) {
-        return rows.with(Vec::len);
-    }
-    let complete = loads.book.with(LoadBook::complete_ids);
-    let query = filters.get();
-    let server = loads.book.with(|book| book.server_applied(&query));
-    // Rows live mode's moved start has passed are no longer the period's.
-    let whole = loads
-        .window
-        .get()
-        .map_or_else(Frontier::complete, Frontier::whole);
-    loads.timeline.with(|timeline| {
-        timeline
-            .select(&query, &whole, &server)
-            .indices()
-            .filter_map(|index| timeline.records().get(index))
-            .filter(|record| complete.contains(&record.source))
-            .count()
-    })
-}
-
-/// How many of the shown rows are older than the frontier: shown when the
-/// older rows loaded are (`older=shown`), none otherwise.
-fn older_rows(
-    loads: Loads,
-    rows: Memo<Vec<usize>>,
-    frontier: Memo<Frontier>,
-    filters: Memo<LogQuery>,
-) -> usize {
-    if !filters.with(|q| q.older_shown) {
-        return 0;
-    }
-    let Some(back_to) = frontier.with(Frontier::back_to) else {
-        return 0;
-    };
-    rows.with(|rows| {
-        loads.timeline.with(|timeline| {
-            rows.iter()
-                .filter_map(|&index| timeline.records().get(index))
-                .filter(|record| record.timestamp <= back_to)
-                .count()
-        })
-    })
-}
-
 /// The table, or why it is empty.
 #[component]
 fn TableArea(
@@ -404,10 +324,9 @@ fn TableArea(
     /// [`use_table_notes`]'s markup.
     notes: Memo<String>,
     ask_alone: Callback<Status>,
-    /// Whether the older rows loaded are shown, and the way to switch it.
-    older_shown: Memo<bool>,
-    show_older: Callback<bool>,
-    shaded_before: Signal<Option<chrono::DateTime<chrono::Utc>>>,
+    /// The older rows loaded, shown or not, and how many there are.
+    older: OlderRows,
+    counts: Memo<PeriodCounts>,
 ) -> impl IntoView {
     let prefs = expect_context::<Prefs>();
     let columns = Signal::derive(move || prefs.columns.get());
@@ -418,7 +337,7 @@ fn TableArea(
         <div class="table-area">
             <LogTable timeline=loads.timeline rows columns zone zone_label sort on_sort
                 selected=selection.key cursor=selection.cursor on_open=selection.open on_near_end=near_end at_top shown
-                shaded_before />
+                shaded_before=older.shaded_before />
             <Show when=move || empty() && frontier.with(Frontier::is_complete) && !loads.is_loading()
                 && !loads.book.with(|book| book.loads().is_empty()) && !messages.unsearched.get().any()>
                 <p class="notice" role="status">"No logs match these filters in this period."</p>
@@ -434,7 +353,7 @@ fn TableArea(
             </Show>
             <UnreadMessagesNote messages />
             <ScopeNotes markup=notes ask_alone />
-            <FrontierNote loads frontier zone empty=Signal::derive(empty) older_shown show_older />
+            <FrontierNote loads frontier zone empty=Signal::derive(empty) older counts />
         </div>
     }
 }
@@ -505,8 +424,8 @@ fn FrontierNote(
     frontier: Memo<Frontier>,
     zone: Signal<ZoneRules>,
     empty: Signal<bool>,
-    older_shown: Memo<bool>,
-    show_older: Callback<bool>,
+    older: OlderRows,
+    counts: Memo<PeriodCounts>,
 ) -> impl IntoView {
     let line = move || frontier.with(|f| f.missing_line(&zone.get()));
     // While rows are still coming, "Loading logs…" says so instead: before
@@ -527,10 +446,11 @@ fn FrontierNote(
         <Show when=move || line().is_some()>
             <p class="frontier-note" role="status">
                 {searched}{line}" "{stopped}
-                <Show when=move || frontier.with(Frontier::has_older_part)>
-                    " "<button type="button" class="show-older" aria-pressed=move || older_shown.get().to_string()
-                        on:click=move |_| show_older.run(!older_shown.get_untracked())>
-                        {move || if older_shown.get() { "Hide the older rows loaded" } else { "Show the older rows loaded" }}
+                // Offered when older rows are loaded: a source read further back.
+                <Show when=move || older.shown.get() || counts.with(|c| c.older > 0)>
+                    " "<button type="button" class="show-older" aria-pressed=move || older.shown.get().to_string()
+                        on:click=move |_| older.show.run(!older.shown.get_untracked())>
+                        {move || if older.shown.get() { "Hide the older rows loaded" } else { "Show the older rows loaded" }}
                     </button>" "
                 </Show>
                 <Show when=can_load>

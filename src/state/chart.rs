@@ -123,7 +123,13 @@ pub fn use_chart_bars(
     });
     // The live sources' rows as far back as they alone are complete; read
     // only while the archive's bars stand in for the archived sources.
-    let chart_rows = use_row_set(use_row_filters(query), loads, chart_frontier);
+    // The older rows loaded count where they are shown (bars there are
+    // lower bounds then).
+    let shown_frontier = Memo::new(move |_| {
+        let older_shown = query.with(|q| q.older_shown);
+        chart_frontier.with(|frontier| frontier.shown(older_shown))
+    });
+    let chart_rows = use_row_set(use_row_filters(query), loads, shown_frontier);
     let buckets = Memo::new(move |_| {
         let Some((window, step)) = grid.get() else {
             return Vec::new();

@@ -9,6 +9,7 @@ pub mod live;
 pub mod loads;
 pub mod location;
 pub mod messages;
+pub mod older_rows;
 pub mod popovers;
 pub mod prefs;
 pub mod selection;

@@ -20,6 +20,8 @@ pub fn use_row_filters(query: Memo<LogQuery>) -> Memo<LogQuery> {
             selected: None,
             live: false,
             sort: Sort::default(),
+            // Shown or not, the older rows are selected by the frontier.
+            older_shown: false,
             ..q.clone()
         })
     })

@@ -46,6 +46,7 @@ pub fn archive_filters(query: &LogQuery, window: TimeWindow) -> LogQuery {
         sort: Sort::default(),
         selected: None,
         live: false,
+        older_shown: false,
         zone: DisplayZone::default(),
         ..query.clone()
     }

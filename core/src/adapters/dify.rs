@@ -119,12 +119,19 @@ pub fn decode_list(
         decode_item(context, item, connection)
     })?;
     // Without `has_more`, the total says whether rows remain, else a full
-    // page says more may.
+    // page says more may; by the page size Dify says it served, where it
+    // says one.
+    let asked = u64::from(params.limit.clamp(1, MAX_LIMIT));
+    let served = root
+        .get("limit")
+        .and_then(json::exact_u64)
+        .filter(|limit| *limit > 0)
+        .map_or(asked, |limit| limit.min(asked));
     let has_more = match root.get("has_more").and_then(Value::as_bool) {
         Some(has_more) => has_more,
         None => match root.get("total").and_then(json::exact_u64) {
-            Some(total) => params.page.max(1) * u64::from(params.limit.clamp(1, MAX_LIMIT)) < total,
-            None => rows.sent >= params.limit.clamp(1, MAX_LIMIT) as usize,
+            Some(total) => params.page.max(1).saturating_mul(served) < total,
+            None => rows.sent as u64 >= served,
         },
     };
     Ok(Page {
@@ -545,6 +552,9 @@ mod tests {
             None,
             "the answer says"
         );
+        // Dify served 50 a page: page 2 read rows 51 to 100 of 150.
+        assert_eq!(next(50, r#","limit":50,"total":150"#), Some(3));
+        assert_eq!(next(50, r#","limit":50"#), Some(3), "a full page of 50");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 
 use super::client_id::ClientId;
@@ -87,14 +87,16 @@ pub struct UnreadableRow {
 /// The rows a load skipped: all counted, the first few kept to show, so a
 /// vendor sending thousands of odd rows cannot fill memory with them. A row
 /// sent again (live mode's rounds overlap; offset pages shift as rows arrive)
-/// counts once.
+/// counts once: a body is counted as often as one answer held it at most, so
+/// distinct rows that read alike (`{}` on two pages) may count once too.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Skipped {
     pub count: usize,
     pub first: Vec<UnreadableRow>,
-    /// Hashes of the rows counted, up to [`Skipped::REMEMBERED`]; past that,
-    /// rows are counted as they come.
-    seen: HashSet<u64>,
+    /// Each body counted (by hash): the most times one answer held it. Up
+    /// to [`Skipped::REMEMBERED`] bodies; past that, rows are counted as
+    /// they come.
+    seen: HashMap<u64, usize>,
 }
 
 impl Skipped {
@@ -111,14 +113,17 @@ impl Skipped {
             row.raw.hash(&mut hasher);
             hasher.finish()
         };
-        let new: Vec<(u64, &UnreadableRow)> = rows
-            .iter()
-            .map(|row| (hash(row), row))
-            .filter(|(hash, _)| !self.seen.contains(hash))
-            .collect();
-        for (hash, row) in new {
-            if self.seen.len() < Self::REMEMBERED {
-                self.seen.insert(hash);
+        let mut in_answer: HashMap<u64, usize> = HashMap::new();
+        for row in rows {
+            let hash = hash(row);
+            let held = in_answer.entry(hash).or_default();
+            *held += 1;
+            let counted = self.seen.get(&hash).copied().unwrap_or(0);
+            if *held <= counted {
+                continue;
+            }
+            if self.seen.contains_key(&hash) || self.seen.len() < Self::REMEMBERED {
+                self.seen.insert(hash, *held);
             }
             self.count += 1;
             if self.first.len() < Self::KEPT {
@@ -436,7 +441,16 @@ mod tests {
             raw: r#"{"id":null}"#.to_owned(),
             ..unreadable("data[0].id")
         };
-        skipped.add(&[other]);
+        skipped.add(&[other.clone()]);
         assert_eq!(skipped.count, 11);
+        // Alike within one answer: distinct rows. Sent again, only as many
+        // as one answer held count.
+        let mut alike = Skipped::default();
+        alike.add(&[other.clone(), other.clone()]);
+        assert_eq!(alike.count, 2);
+        alike.add(&[other.clone()]);
+        assert_eq!(alike.count, 2, "one of the two, sent again");
+        alike.add(&[other.clone(), other.clone(), other]);
+        assert_eq!(alike.count, 3, "a third like them");
     }
 }

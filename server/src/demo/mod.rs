@@ -178,6 +178,28 @@ mod tests {
             .collect()
     }
 
+    /// Every Make run keeps its own id, also with the arrivals generated
+    /// after the base data (integer ids come from time and place).
+    #[test]
+    fn make_ids_are_unique_with_arrivals() {
+        let state = super::DemoState::generate(&super::DemoOptions {
+            seed: 42,
+            rows: 3_000,
+            now: chrono::Utc::now(),
+            calls_per_minute: None,
+            arrivals: true,
+        });
+        let mut ids = std::collections::HashSet::new();
+        for log in &state.make_logs {
+            assert!(
+                ids.insert((log.scenario_id, log.id.clone())),
+                "{} twice",
+                log.id
+            );
+        }
+        assert!(state.make_logs.len() > 3_000);
+    }
+
     fn set(names: &[&str]) -> BTreeSet<String> {
         names.iter().map(|name| (*name).to_owned()).collect()
     }
@@ -190,6 +212,10 @@ mod tests {
         assert_eq!(
             set(&super::make::SCENARIO_LOG_PARAMETERS),
             documented(make, "/scenarios/{scenarioId}/logs")
+        );
+        assert_eq!(
+            set(&super::make::MODULE_LOG_PARAMETERS),
+            documented(make, "/scenarios/{scenarioId}/modules/{moduleId}/logs")
         );
         assert_eq!(
             set(&super::make::TEAM_LOG_PARAMETERS),

@@ -224,8 +224,10 @@ pub fn generate_over(seed: u64, count: usize, end: DateTime<Utc>, span: Duration
             let hex = rng.hex(32);
             let seq = 900_000 + (count - index) as i64;
             MakeLog {
+                // By time, to the millisecond, and place: unique across the
+                // generations a demo makes (its base and its arrivals).
                 id: if scenario.integer_ids {
-                    seq.to_string()
+                    (timestamp.timestamp_millis() * 1000 + (index % 1000) as i64).to_string()
                 } else {
                     hex
                 },

@@ -8,7 +8,7 @@ mod scenarios;
 #[cfg(test)]
 pub use audit::TEAM_LOG_PARAMETERS;
 #[cfg(test)]
-pub use scenarios::SCENARIO_LOG_PARAMETERS;
+pub use scenarios::{MODULE_LOG_PARAMETERS, SCENARIO_LOG_PARAMETERS};
 
 use std::sync::Arc;
 

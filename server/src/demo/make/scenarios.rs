@@ -43,7 +43,7 @@ pub const SCENARIO_LOG_PARAMETERS: [&str; 19] = [
 ];
 
 /// The query parameters `GET /scenarios/{id}/modules/{moduleId}/logs` documents.
-const MODULE_LOG_PARAMETERS: [&str; 6] = [
+pub const MODULE_LOG_PARAMETERS: [&str; 6] = [
     "pg[offset]",
     "pg[limit]",
     "pg[showLast]",
