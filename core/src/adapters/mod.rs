@@ -441,14 +441,14 @@ mod tests {
             raw: r#"{"id":null}"#.to_owned(),
             ..unreadable("data[0].id")
         };
-        skipped.add(&[other.clone()]);
+        skipped.add(std::slice::from_ref(&other));
         assert_eq!(skipped.count, 11);
         // Alike within one answer: distinct rows. Sent again, only as many
         // as one answer held count.
         let mut alike = Skipped::default();
         alike.add(&[other.clone(), other.clone()]);
         assert_eq!(alike.count, 2);
-        alike.add(&[other.clone()]);
+        alike.add(std::slice::from_ref(&other));
         assert_eq!(alike.count, 2, "one of the two, sent again");
         alike.add(&[other.clone(), other.clone(), other]);
         assert_eq!(alike.count, 3, "a third like them");
