@@ -11,6 +11,11 @@ test('a connection that would read nothing, or call a host the page may not, is 
   await expect(form.getByRole('alert')).toHaveText(
     'Add a scenario, or the organization or team id whose audit log to read: without one this connection reads nothing.');
   await expect(page.getByRole('article', { name: 'Nothing yet' })).toHaveCount(0);
+  // Another vendor's form does not keep this one's complaint.
+  await form.getByLabel('Vendor').selectOption('dify');
+  await expect(form.getByRole('alert')).toHaveCount(0);
+  await form.getByLabel('Vendor').selectOption('make');
+  await form.getByLabel('Name').fill('Nothing yet');
   await form.getByLabel('Team id').fill('77');
   await form.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('article', { name: 'Nothing yet' })).toHaveCount(1);

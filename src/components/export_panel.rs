@@ -120,9 +120,9 @@ pub fn ExportPanel(
                             }).collect_view()}
                         </ul>
                     }.into_any(),
-                    ExportState::Done(message) => view! { <span>{message}</span> }.into_any(),
+                    ExportState::Done(message) => view! { <span>{message}</span><Dismiss state /> }.into_any(),
                     ExportState::Asking(question) => view! { <SaveWithoutFailed question state unsaved /> }.into_any(),
-                    ExportState::Failed(message) => view! { <span class="field-error">{message}</span> }.into_any(),
+                    ExportState::Failed(message) => view! { <span class="field-error">{message}</span><Dismiss state /> }.into_any(),
                 }}
             </div>
         </div>
@@ -172,6 +172,15 @@ fn finished(
     }
 }
 
+/// Closes the export's outcome, which lies over the page.
+#[component]
+fn Dismiss(state: RwSignal<ExportState>) -> impl IntoView {
+    view! {
+        " "<button type="button" class="dismiss" aria-label="Close the export's message"
+            on:click=move |_| state.set(ExportState::Idle)>"✕"</button>
+    }
+}
+
 /// Sources failed while exporting: save the others' rows, or nothing.
 #[component]
 fn SaveWithoutFailed(
@@ -192,9 +201,17 @@ fn SaveWithoutFailed(
         unsaved.set_value(None);
         state.set(ExportState::Done("Nothing was saved.".to_owned()));
     };
+    // The question waits for the reader: the focus goes to it (the button
+    // pressed to export is disabled while exporting, the focus lost).
+    let save_button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(button) = save_button.get() {
+            let _ = button.focus();
+        }
+    });
     view! {
         <span class="field-error">{question}" "</span>
-        <button type="button" on:click=save>"Save without them"</button>
+        <button type="button" node_ref=save_button on:click=save>"Save without them"</button>
         <button type="button" on:click=discard>"Discard"</button>
     }
 }

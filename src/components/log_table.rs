@@ -56,18 +56,21 @@ fn report_viewport(
     });
 }
 
-/// A new order is read from its top, or from the open record, wherever the
-/// order put it (as Grafana's and Datadog's tables do).
+/// A new order, or the older rows shown or hidden, is read from its top, or
+/// from the open record, wherever it went (as Grafana's and Datadog's tables
+/// do): the table never stays scrolled to where the rows were, which at the
+/// end would page on unasked.
 fn start_new_orders_at_the_top(
     sort: Signal<Sort>,
+    older_shown: Signal<bool>,
     selected: Signal<Option<String>>,
     rows: Signal<Vec<usize>>,
     timeline: RwSignal<Timeline>,
     cursor: RwSignal<Option<usize>>,
     element: NodeRef<Div>,
 ) {
-    Effect::new(move |previous: Option<Sort>| {
-        let now = sort.get();
+    Effect::new(move |previous: Option<(Sort, bool)>| {
+        let now = (sort.get(), older_shown.get());
         if previous.is_some_and(|previous| previous != now) {
             let open = untrack(|| {
                 let key = selected.get()?;
@@ -121,7 +124,8 @@ pub fn LogTable(
     let total = Signal::derive(move || rows.with(Vec::len));
     let range = Memo::new(move |_| viewport.get().range(total.get()));
     report_viewport(viewport, range, total, at_top, shown, on_near_end);
-    start_new_orders_at_the_top(sort, selected, rows, timeline, cursor, element);
+    let older_shown = Signal::derive(move || shaded_before.with(Option::is_some));
+    start_new_orders_at_the_top(sort, older_shown, selected, rows, timeline, cursor, element);
     // Keep the keyboard cursor in view.
     Effect::new(move |_| {
         let Some(position) = cursor.get() else { return };

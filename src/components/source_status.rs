@@ -14,8 +14,10 @@ use logdeck_core::timeline::Timeline;
 use logdeck_core::zone::ZoneRules;
 
 /// Whether a source's line must stay in view rather than fold into the summary.
+/// A late source is named in the summary line instead: lines coming and going
+/// while sources answer would move the table.
 fn needs_attention(load: &SourceLoad) -> bool {
-    matches!(load.state, LoadState::Failed { .. }) || load.skipped.count > 0 || load.is_late()
+    matches!(load.state, LoadState::Failed { .. }) || load.skipped.count > 0
 }
 
 /// "8 sources · 5 833 rows loaded · 2 loading · 3 with older pages"; `rows`
@@ -29,8 +31,12 @@ fn summary(loads: &[SourceLoad], rows: usize) -> String {
         .filter(|load| !load.source.is_server_search())
         .collect();
     let count = |wanted: fn(&LoadState) -> bool| loads.iter().filter(|l| wanted(&l.state)).count();
-    let late = loads.iter().filter(|load| load.is_late()).count();
-    let loading = count(|state| *state == LoadState::Loading) - late;
+    let late: Vec<String> = loads
+        .iter()
+        .filter(|load| load.is_late())
+        .map(|load| load.source.label())
+        .collect();
+    let loading = count(|state| *state == LoadState::Loading) - late.len();
     let older = count(|state| matches!(state, LoadState::Ready { next: Some(_) }));
     let failed = count(|state| matches!(state, LoadState::Failed { .. }));
     let sources = loads.len();
@@ -38,13 +44,18 @@ fn summary(loads: &[SourceLoad], rows: usize) -> String {
     let mut line = format!("{sources} {noun} · {rows} rows loaded");
     for (n, what) in [
         (loading, "loading"),
-        (late, "without a first page yet"),
         (older, "with older pages"),
         (failed, "failed"),
     ] {
         if n > 0 {
             line.push_str(&format!(" · {n} {what}"));
         }
+    }
+    // Named while few: which source the others' rows wait for no longer.
+    match late.len() {
+        0 => {}
+        1 | 2 => line.push_str(&format!(" · {} without a first page yet", late.join(", "))),
+        n => line.push_str(&format!(" · {n} without a first page yet")),
     }
     line
 }

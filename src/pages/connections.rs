@@ -218,6 +218,11 @@ fn ConnectionForm(
     // A memo: the vendor's fields re-mount only when the vendor changes, not on
     // every keystroke (which would drop their state, like the scenario lookup's).
     let vendor = Memo::new(move |_| draft.with(|d| d.vendor));
+    // What was wrong with one vendor's fields is not the next one's.
+    Effect::new(move |_| {
+        vendor.track();
+        error.set(None);
+    });
     // Make: the zone picks the base URL; a typed one only for "Other".
     let custom_base = RwSignal::new(draft.with_untracked(|d| {
         !Vendor::Make
