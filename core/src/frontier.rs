@@ -356,10 +356,7 @@ impl Frontier {
                     .to_owned(),
             );
         } else if self.back_to.is_some() {
-            notes.push(
-                "Hatched: not loaded yet (counts there are unknown, not zero); lighter: partly loaded (counts there are at least what shows)."
-                    .to_owned(),
-            );
+            notes.push("Hatched: not loaded yet (counts there are unknown, not zero).".to_owned());
         }
         if self.failed > 0 {
             let (whose, answers) = match self.failed {
@@ -852,7 +849,7 @@ mod tests {
         assert_eq!(
             both.chart_note().as_deref(),
             Some(
-                "Hatched: not loaded yet (counts there are unknown, not zero); lighter: partly loaded (counts there are at least what shows). \
+                "Hatched: not loaded yet (counts there are unknown, not zero). \
                  Every bar is without 2 failed sources: their rows are missing until they answer."
             )
         );

@@ -446,9 +446,14 @@ fn FrontierNote(
         <Show when=move || line().is_some()>
             <p class="frontier-note" role="status">
                 {searched}{line}" "{stopped}
-                // Offered when older rows are loaded: a source read further back.
-                <Show when=move || older.shown.get() || counts.with(|c| c.older > 0)>
+                // There while the view has an older part, so the note keeps
+                // its size; it can show something once a source read further
+                // back loaded older rows.
+                <Show when=move || frontier.with(Frontier::has_older_part)>
                     " "<button type="button" class="show-older" aria-pressed=move || older.shown.get().to_string()
+                        disabled=move || !older.shown.get() && counts.with(|c| c.older == 0)
+                        title=move || (!older.shown.get() && counts.with(|c| c.older == 0))
+                            .then_some("No row older than this is loaded yet")
                         on:click=move |_| older.show.run(!older.shown.get_untracked())>
                         {move || if older.shown.get() { "Hide the older rows loaded" } else { "Show the older rows loaded" }}
                     </button>" "
