@@ -339,14 +339,7 @@ mod tests {
     fn a_rounds_unreadable_rows_come_with_the_id_of_the_source_that_sent_them() {
         let mut live = LiveTail::new(minute(10));
         let start = live.begin(minute(11), 2).unwrap();
-        let odd = |raw: &str| UnreadableRow {
-            error: crate::adapters::DecodeError {
-                api: "Test",
-                field: "logs[0].created_at".into(),
-                problem: "is missing".into(),
-            },
-            raw: raw.into(),
-        };
+        let odd = crate::test_support::unreadable;
         let with_odd = Page {
             unreadable: vec![odd("{}")],
             ..page(&[("1", 11)], None)

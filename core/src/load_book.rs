@@ -656,8 +656,9 @@ mod tests {
         assert_eq!(book.fill(window(), 100).len(), 1, "the holder pages on");
     }
 
-    #[test]
-    fn a_servers_own_search_beside_a_source_completes_it_and_speaks_for_no_filter() {
+    /// A book loading the Dify app "df" and its keyword search for "refund":
+    /// the query, the book and the two loads' first fetches.
+    fn dify_with_its_search() -> (LogQuery, LoadBook, Vec<Fetch>) {
         let search = LogQuery {
             text: "refund".into(),
             ..LogQuery::default()
@@ -679,6 +680,12 @@ mod tests {
                 false,
             )
             .fetches;
+        (search, book, fetches)
+    }
+
+    #[test]
+    fn a_servers_own_search_beside_a_source_completes_it_and_speaks_for_no_filter() {
+        let (search, mut book, fetches) = dify_with_its_search();
         assert_eq!(fetches.len(), 2, "two loads of one source");
         book.finish(fetches[0], Ok(&page(&[990, 980], None)));
         assert!(
@@ -695,14 +702,7 @@ mod tests {
 
     #[test]
     fn rows_sent_again_unreadable_count_once_and_live_rounds_count_with_their_source() {
-        let odd = |raw: &str| UnreadableRow {
-            error: crate::adapters::DecodeError {
-                api: "Test",
-                field: "data[0].created_at".into(),
-                problem: "is missing".into(),
-            },
-            raw: raw.into(),
-        };
+        let odd = crate::test_support::unreadable;
         let mut book = LoadBook::default();
         let fetches = book.sync(wanted("a"), false).fetches;
         let with_odd = Page {
@@ -725,27 +725,7 @@ mod tests {
 
     #[test]
     fn a_failed_search_beside_a_source_is_named_as_a_search_not_a_source() {
-        let search = LogQuery {
-            text: "refund".into(),
-            ..LogQuery::default()
-        };
-        let dify = sources().into_iter().find(|s| s.id() == "df").unwrap();
-        let beside = dify.server_search(&search).unwrap();
-        let mut book = LoadBook::default();
-        let fetches = book
-            .sync(
-                [dify, beside]
-                    .into_iter()
-                    .map(|source| Wanted {
-                        identity: source.load_identity(&search, window()),
-                        start: Start::Fetch(source.first_position()),
-                        counts_exactly: false,
-                        source,
-                    })
-                    .collect(),
-                false,
-            )
-            .fetches;
+        let (_, mut book, fetches) = dify_with_its_search();
         book.finish(fetches[0], Ok(&page(&[990, 980], None)));
         book.finish(fetches[1], Err(SourceError::MissingKey));
         let frontier = book.frontier(window());

@@ -45,3 +45,15 @@ pub fn record(source: &str, id: &str, timestamp: DateTime<Utc>) -> LogRecord {
         raw: crate::model::RawJson::null(),
     }
 }
+
+/// A row sent as `raw` that could not be read (its time missing).
+pub fn unreadable(raw: &str) -> crate::adapters::UnreadableRow {
+    crate::adapters::UnreadableRow {
+        error: crate::adapters::DecodeError {
+            api: "Test",
+            field: "data[0].created_at".into(),
+            problem: "is missing".into(),
+        },
+        raw: raw.into(),
+    }
+}

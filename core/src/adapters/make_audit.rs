@@ -463,6 +463,18 @@ mod tests {
         }
     }
 
+    /// The first page of `limit` entries over [`window`], with no filter.
+    fn unfiltered(none: &BTreeSet<String>, limit: u32) -> ListParams<'_> {
+        ListParams {
+            window: window(),
+            authors: none,
+            teams: none,
+            events: none,
+            offset: 0,
+            limit,
+        }
+    }
+
     fn query_pairs(url: &str) -> Vec<(String, String)> {
         let (_, query) = url.split_once('?').unwrap();
         url::form_urlencoded::parse(query.as_bytes())
@@ -582,14 +594,7 @@ mod tests {
             {"uuid":"u3","createdAt":"2026-11-21T01:00:00Z","eventName":"team_created"}
         ],"pg":{"limit":3,"offset":0,"totalCount":3}}"#;
         let none = BTreeSet::new();
-        let params = ListParams {
-            window: window(),
-            authors: &none,
-            teams: &none,
-            events: &none,
-            offset: 0,
-            limit: 3,
-        };
+        let params = unfiltered(&none, 3);
         let page = decode_list(body, &connection(), params).unwrap();
         // u2 happened on the 20th at 10:00, before the window's 15:30 start.
         let ids: Vec<&str> = page.records.iter().map(|r| r.id.as_str()).collect();
@@ -641,14 +646,7 @@ mod tests {
     #[test]
     fn an_entry_without_uuid_or_time_is_skipped_and_named() {
         let none = BTreeSet::new();
-        let params = ListParams {
-            window: window(),
-            authors: &none,
-            teams: &none,
-            events: &none,
-            offset: 0,
-            limit: 3,
-        };
+        let params = unfiltered(&none, 3);
         let page = decode_list(
             r#"{"auditLogs":[{"triggeredAt":1},{"uuid":"u"}]}"#,
             &connection(),
@@ -686,14 +684,7 @@ mod tests {
             ..connection()
         };
         let none = BTreeSet::new();
-        let params = ListParams {
-            window: window(),
-            authors: &none,
-            teams: &none,
-            events: &none,
-            offset: 0,
-            limit: 100,
-        };
+        let params = unfiltered(&none, 100);
         let entry = decode_list(
             r#"{"auditLogs":[{"uuid":"u1","triggeredAt":1795230000,"organizationId":11}]}"#,
             &team,
