@@ -281,16 +281,10 @@ impl Frontier {
 
     /// What is missing, for the line below the table; `None` when complete.
     pub fn missing_line(&self, zone: &ZoneRules) -> Option<String> {
-        let older = self.back_to.map(|back_to| {
-            if self.awaits_first_pages() {
-                return format!(
-                    "Rows show from the newest down once {} sent rows of the period.",
-                    match self.holders.len() {
-                        0 | 1 => "the source still loading has".to_owned(),
-                        n => format!("the {n} sources still loading have"),
-                    }
-                );
-            }
+        // Before every source's first rows the count line says it waits, and
+        // "Loading logs…" stands in the table: a note that changes as they
+        // come would move what lies around it.
+        let older = self.back_to.filter(|_| !self.awaits_first_pages()).map(|back_to| {
             if self.held_by_archive {
                 return format!(
                     "Complete back to {} — the team archive holds its sources from then: older rows were never archived.",
@@ -730,14 +724,12 @@ mod tests {
             frontier.count_line(0, 0, &utc),
             "0 rows · waiting for the first rows of the period from 1 source"
         );
+        assert_eq!(frontier.missing_line(&utc), None, "the count line says it");
+        let with_a_failure = Frontier::of(window(), &[nothing_yet, failed(None)]);
         assert_eq!(
-            frontier.missing_line(&utc).as_deref(),
-            Some("Rows show from the newest down once the source still loading has sent rows of the period.")
+            with_a_failure.missing_line(&utc).as_deref(),
+            Some("Rows of 1 failed source are missing until it answers.")
         );
-        let two = Frontier::of(window(), &[nothing_yet, nothing_yet]);
-        assert!(two
-            .missing_line(&utc)
-            .is_some_and(|line| line.contains("the 2 sources still loading have")));
         // Once it has sent rows, the frontier is theirs.
         let arrived = Frontier::of(window(), &[partial(400), partial(900)]);
         assert!(arrived
