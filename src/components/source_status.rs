@@ -51,7 +51,7 @@ fn summary(loads: &[SourceLoad], rows: usize) -> String {
             line.push_str(&format!(" · {n} {what}"));
         }
     }
-    // Named while few: which source the others' rows wait for no longer.
+    // Named while they are few, so the reader knows which source is late.
     match late.len() {
         0 => {}
         1 | 2 => line.push_str(&format!(" · {} without a first page yet", late.join(", "))),
