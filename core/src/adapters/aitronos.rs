@@ -112,12 +112,12 @@ pub fn decode_list(
     let has_more = match root.get("has_more").and_then(Value::as_bool) {
         Some(has_more) => has_more,
         None => match total {
-            Some(total) => params.offset + returned < total,
+            Some(total) => params.offset.saturating_add(returned) < total,
             None => returned >= u64::from(params.limit.max(1)),
         },
     };
     Ok(Page {
-        next: (has_more && returned > 0).then(|| params.offset + returned),
+        next: (has_more && returned > 0).then(|| params.offset.saturating_add(returned)),
         // The end is asked to the second after it: rows after the window's
         // instant are not the window's.
         records: rows
@@ -427,6 +427,11 @@ mod tests {
         );
         assert_eq!(next(50, ""), Some(100), "a full page of 50");
         assert_eq!(next(49, ""), None, "a short page");
+        // A count past any offset neither panics nor wraps.
+        assert_eq!(
+            next(1, r#","returned":18446744073709551615,"has_more":true"#),
+            Some(u64::MAX)
+        );
         assert_eq!(next(50, r#","has_more":false"#), None, "the answer says");
     }
 
