@@ -14,6 +14,28 @@ test('Make scenario detail shows the execution, its failing module and the raw o
   await expect(pane(page).locator('pre.json').last()).toContainText('"imtId"');
 });
 
+test('a failed execution says which modules have no log of it', async ({ page }) => {
+  // The demo's scenario 1004: a failed run stops at its failing module, so the
+  // modules after it have no log of the run.
+  const modules = ['Search orders', 'Aggregate', 'Upsert records', 'Send report', 'Archive'];
+  await page.goto('/?type=make-scenarios&status=error&collection=Nightly+Shopify+import');
+  await settled(page);
+  await rows(page).first().click();
+  const failure = await pane(page).locator('.execution-error').innerText();
+  const failed = modules.findIndex((name) => failure.includes(`in module “${name}”`));
+  expect(failed, failure).toBeGreaterThanOrEqual(0);
+  const table = pane(page).getByRole('table', { name: 'Module logs of this execution' });
+  await expect(table.locator('tbody tr')).toHaveCount(failed + 1);
+  const notRun = modules.slice(failed + 1).map((_, index) => String(failed + 2 + index));
+  const gap = pane(page).locator('p.notice', { hasText: 'No log of this execution from' });
+  if (notRun.length === 0) {
+    await expect(gap).toHaveCount(0);
+  } else {
+    const listed = notRun.length === 1 ? `module ${notRun[0]}` : `modules ${notRun.slice(0, -1).join(', ')} and ${notRun.at(-1)}`;
+    await expect(gap).toContainText(`No log of this execution from ${listed}:`);
+  }
+});
+
 test('Make audit detail shows the details object', async ({ page }) => {
   await page.goto('/?type=make-audit');
   await settled(page);

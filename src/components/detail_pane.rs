@@ -31,6 +31,8 @@ enum Extra {
     Execution {
         detail: make_scenarios::ExecutionDetail,
         modules: Vec<make_scenarios::ModuleLog>,
+        /// What the module logs found may lack, said beside them.
+        module_gaps: Vec<String>,
     },
     AuditDetails(serde_json::Value),
     Failed(SourceError),
@@ -242,7 +244,11 @@ fn ExtraDetail(extra: RwSignal<Extra>) -> impl IntoView {
             <pre class="json" tabindex="0" aria-label="Audit details as JSON">{serde_json::to_string_pretty(&details).unwrap_or_default()}</pre>
         }
         .into_any(),
-        Extra::Execution { detail, modules } => {
+        Extra::Execution {
+            detail,
+            modules,
+            module_gaps,
+        } => {
             let error = detail.error.clone().map(|error| {
                 let cause = error.cause_module.map(|m| {
                     format!(
@@ -278,6 +284,7 @@ fn ExtraDetail(extra: RwSignal<Extra>) -> impl IntoView {
                         </tbody>
                     </table>
                 </Show>
+                {module_gaps.into_iter().map(|gap| view! { <p class="notice">{gap}</p> }).collect_view()}
                 {detail.outputs.map(|outputs| view! {
                     <h3>"Outputs"</h3>
                     <pre class="json" tabindex="0" aria-label="Execution outputs as JSON">{serde_json::to_string_pretty(&outputs).unwrap_or_default()}</pre>
@@ -348,8 +355,12 @@ async fn load_extra(
             let answer = fetch(route, &request, signal).await?;
             let detail = make_scenarios::decode_execution(make_body(&answer)?)
                 .map_err(SourceError::Decode)?;
-            let modules = module_logs_of(route, stream, &record, signal).await?;
-            Ok(Extra::Execution { detail, modules })
+            let search = module_logs_of(route, stream, &record, signal).await?;
+            Ok(Extra::Execution {
+                detail,
+                modules: search.found().to_vec(),
+                module_gaps: search.gaps(),
+            })
         }
         Source::MakeAudit(AuditStream { connection, .. }) => {
             let Some(organization) = make_audit::detail_organization(connection, listed.as_ref())
@@ -389,13 +400,13 @@ async fn make_log(
         .map_err(SourceError::Decode)
 }
 
-/// The module logs belonging to `record`'s execution, as the core's search plans them.
+/// The search for `record`'s execution's module logs, run as the core plans it.
 async fn module_logs_of(
     route: Route<'_>,
     stream: &ScenarioStream,
     record: &LogRecord,
     signal: &web_sys::AbortSignal,
-) -> Result<Vec<make_scenarios::ModuleLog>, SourceError> {
+) -> Result<ModuleLogSearch, SourceError> {
     let (connection, scenario) = (&stream.connection, stream.scenario.id);
     let request = make_scenarios::module_operations_request(connection, scenario, 30);
     let answer = fetch(route, &request, signal).await?;
@@ -412,7 +423,7 @@ async fn module_logs_of(
         .map_err(SourceError::Decode)?;
         search.take_page(page);
     }
-    Ok(search.found().to_vec())
+    Ok(search)
 }
 
 fn make_body(answer: &HttpAnswer) -> Result<&str, SourceError> {

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 
 use super::make_scenarios::{module_logs_request, ModuleLog, ModuleLogPage, ModuleOperations};
+use super::DecodeError;
 use crate::config::MakeConnection;
 use crate::http::ApiRequest;
 
@@ -24,6 +25,12 @@ pub struct ModuleLogSearch {
     execution_id: String,
     started: DateTime<Utc>,
     found: Vec<ModuleLog>,
+    /// Modules whose pages the search gave up on before it met the execution.
+    not_reached: Vec<u64>,
+    /// Modules whose logs end, or pass below the execution's start, without it.
+    without_log: Vec<u64>,
+    unreadable_rows: usize,
+    first_unreadable: Option<DecodeError>,
 }
 
 impl ModuleLogSearch {
@@ -36,6 +43,10 @@ impl ModuleLogSearch {
             execution_id: execution_id.to_owned(),
             started,
             found: Vec::new(),
+            not_reached: Vec::new(),
+            without_log: Vec::new(),
+            unreadable_rows: 0,
+            first_unreadable: None,
         }
     }
 
@@ -60,14 +71,28 @@ impl ModuleLogSearch {
     /// Takes the page [`ModuleLogSearch::next_request`] asked for. A page
     /// full with rows that could not be read still has a next one.
     pub fn take_page(&mut self, page: ModuleLogPage) {
-        let ModuleLogPage { logs, full } = page;
-        let exhausted = !full;
-        let past = logs.last().is_some_and(|log| log.timestamp < self.started);
+        let ModuleLogPage {
+            logs,
+            full,
+            unreadable,
+        } = page;
+        self.unreadable_rows += unreadable.len();
+        if self.first_unreadable.is_none() {
+            self.first_unreadable = unreadable.into_iter().next();
+        }
+        let ended = !full || logs.last().is_some_and(|log| log.timestamp < self.started);
         let execution_id = self.execution_id.as_str();
         let hit = logs
             .into_iter()
             .find(|log| log.execution_id.as_deref() == Some(execution_id));
-        let module_done = hit.is_some() || exhausted || past || self.page + 1 >= PAGES_PER_MODULE;
+        let out_of_pages = self.page + 1 >= PAGES_PER_MODULE;
+        let module = self.modules.get(self.current).copied();
+        match (&hit, module) {
+            (None, Some(module)) if ended => self.without_log.push(module),
+            (None, Some(module)) if out_of_pages => self.not_reached.push(module),
+            _ => {}
+        }
+        let module_done = hit.is_some() || ended || out_of_pages;
         self.found.extend(hit);
         if module_done {
             self.current += 1;
@@ -80,6 +105,47 @@ impl ModuleLogSearch {
     /// The logs found, one per module at most, in module order.
     pub fn found(&self) -> &[ModuleLog] {
         &self.found
+    }
+
+    /// What the found logs may lack and why, one sentence each, for the
+    /// detail pane: the list alone would pass a gap off as the whole run.
+    pub fn gaps(&self) -> Vec<String> {
+        let mut gaps = Vec::new();
+        if !self.not_reached.is_empty() {
+            gaps.push(format!(
+                "Not found among the newest {} logs of {}, where the search stops: \
+                 the execution's log may be older.",
+                PAGES_PER_MODULE * u64::from(PAGE_ROWS),
+                modules(&self.not_reached)
+            ));
+        }
+        if let Some(error) = &self.first_unreadable {
+            let rows = match self.unreadable_rows {
+                1 => "1 module log row".to_owned(),
+                n => format!("{n} module log rows"),
+            };
+            gaps.push(format!(
+                "{rows} could not be read, and may belong to this execution: {error}."
+            ));
+        }
+        if !self.without_log.is_empty() {
+            gaps.push(format!(
+                "No log of this execution from {}: it did not run in it, \
+                 or Make no longer keeps its logs.",
+                modules(&self.without_log)
+            ));
+        }
+        gaps
+    }
+}
+
+/// "module 7", "modules 7 and 8", "modules 7, 8 and 9".
+fn modules(ids: &[u64]) -> String {
+    let names: Vec<String> = ids.iter().map(u64::to_string).collect();
+    match names.split_last() {
+        Some((last, [])) => format!("module {last}"),
+        Some((last, rest)) => format!("modules {} and {last}", rest.join(", ")),
+        None => String::new(),
     }
 }
 
@@ -133,12 +199,17 @@ mod tests {
                 .map(|_| log(module_id, "other", minutes_after_start))
                 .collect(),
             full: true,
+            unreadable: Vec::new(),
         }
     }
 
     /// The last page of a module: fewer rows than asked.
     fn last_page(logs: Vec<ModuleLog>) -> ModuleLogPage {
-        ModuleLogPage { logs, full: false }
+        ModuleLogPage {
+            logs,
+            full: false,
+            unreadable: Vec::new(),
+        }
     }
 
     #[test]
@@ -156,6 +227,7 @@ mod tests {
         assert_eq!(search.next_request(&connection(), 1), None);
         let modules: Vec<u64> = search.found().iter().map(|l| l.module_id).collect();
         assert_eq!(modules, [7, 8]);
+        assert!(search.gaps().is_empty(), "every module's log found");
     }
 
     #[test]
@@ -175,6 +247,15 @@ mod tests {
         }
         assert_eq!(search.next_request(&connection(), 1), None);
         assert!(search.found().is_empty());
+        assert_eq!(
+            search.gaps(),
+            [
+                "Not found among the newest 500 logs of module 8, where the search stops: \
+                 the execution's log may be older.",
+                "No log of this execution from module 7: it did not run in it, \
+                 or Make no longer keeps its logs."
+            ]
+        );
     }
 
     #[test]
@@ -182,8 +263,47 @@ mod tests {
         let mut search = ModuleLogSearch::new(&[module(7)], "wanted", start());
         let mut page = full_page(7, 30);
         page.logs.pop();
+        page.unreadable.push(unreadable(3));
         search.take_page(page);
         let next = search.next_request(&connection(), 1).unwrap().1;
         assert!(next.url.contains("/modules/7/logs") && next.url.contains("pg%5Boffset%5D=100"));
+    }
+
+    fn unreadable(index: usize) -> DecodeError {
+        DecodeError {
+            api: "Make module logs",
+            field: format!("moduleLogs[{index}].timestamp"),
+            problem: "is missing or not a date-time".into(),
+        }
+    }
+
+    #[test]
+    fn rows_that_could_not_be_read_are_counted_and_the_first_named() {
+        let mut search = ModuleLogSearch::new(&[module(7), module(8), module(9)], "x", start());
+        let mut page = last_page(vec![log(7, "x", 1)]);
+        page.unreadable = vec![unreadable(1), unreadable(2)];
+        search.take_page(page);
+        let mut page = last_page(Vec::new());
+        page.unreadable.push(unreadable(0));
+        search.take_page(page);
+        search.take_page(last_page(vec![log(9, "x", 2)]));
+        assert_eq!(search.found().len(), 2);
+        assert_eq!(
+            search.gaps(),
+            [
+                "3 module log rows could not be read, and may belong to this execution: \
+                 Make module logs sent an unexpected answer: `moduleLogs[1].timestamp` \
+                 is missing or not a date-time.",
+                "No log of this execution from module 8: it did not run in it, \
+                 or Make no longer keeps its logs."
+            ]
+        );
+    }
+
+    #[test]
+    fn modules_are_listed_in_plain_words() {
+        assert_eq!(modules(&[7]), "module 7");
+        assert_eq!(modules(&[7, 8]), "modules 7 and 8");
+        assert_eq!(modules(&[7, 8, 9]), "modules 7, 8 and 9");
     }
 }

@@ -461,6 +461,8 @@ pub struct ModuleLogPage {
     /// Whether more may follow: the page was full, counting rows that could
     /// not be read.
     pub full: bool,
+    /// Why each row that could not be read was skipped.
+    pub unreadable: Vec<DecodeError>,
 }
 
 /// Decodes `{moduleLogs: [...], pg}` for one module, asked `asked` at a time.
@@ -491,6 +493,7 @@ pub fn decode_module_logs(
     Ok(ModuleLogPage {
         full: page_is_full(&root, rows.sent, u64::from(asked)),
         logs: rows.read,
+        unreadable: rows.unreadable.into_iter().map(|row| row.error).collect(),
     })
 }
 
@@ -924,6 +927,8 @@ mod tests {
         )
         .unwrap();
         assert!(page.full, "five sent, one of them unreadable: full");
+        assert_eq!(page.unreadable.len(), 1);
+        assert_eq!(page.unreadable[0].field, "moduleLogs[4].timestamp");
         let logs = page.logs;
         assert_eq!(logs.len(), 4);
         assert_eq!(
