@@ -176,3 +176,32 @@ test('days before the archive\'s first day are not shown as zeros', async ({ pag
   await page.locator('.sources-summary summary').click();
   await expect(page.locator('.source', { hasText: '(archive)' }).first()).toContainText(/holds rows from \d{4}-\d\d-\d\d \d\d:\d\d:\d\d only/);
 });
+
+test('live mode is complete no later than the archive has synced, and Hide check runs is off where the archive cannot apply it', async ({ page, request }) => {
+  test.setTimeout(60_000);
+  await backfilled(request);
+  await page.goto(`${archive}/?period=1h&live=1&checks=hide&tz=utc`);
+  await settled(page);
+  // The archive keeps Make's check runs: the box is off, not ticked as if applied.
+  const hide = page.getByLabel('Hide check runs');
+  await expect(hide).toBeDisabled();
+  await expect(hide).not.toBeChecked();
+  // Over a few live rounds, the live state never says a later time than the
+  // archive's sync the count names.
+  const readings = new Set<string>();
+  for (let round = 0; round < 4; round++) {
+    const [live, count] = await page.evaluate(() => [
+      document.querySelector('.live-state')?.textContent ?? '',
+      document.querySelector('.row-count')?.textContent ?? '',
+    ]);
+    const upTo = live.match(/up to (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)/)?.[1];
+    const synced = count.match(/archive synced to (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)/)?.[1];
+    expect(upTo, live).toBeTruthy();
+    if (synced) {
+      expect(upTo! <= synced, `${live} | ${count}`).toBe(true);
+      readings.add(live);
+    }
+    await page.waitForTimeout(4_000);
+  }
+  expect(readings.size, 'the archive lagged the live rounds at least once').toBeGreaterThan(0);
+});

@@ -205,3 +205,29 @@ test('rows repeated by shifted offsets are shown, counted and exported once', as
   expect(new Set(ids).size, 'no row twice in the file').toBe(ids.length);
   expect(ids.length, 'the file holds what the page counts').toBe(shown);
 });
+
+test("an export without Make's messages offers to read them, and the file read with them has them", async ({ page }, info) => {
+  // A failed Make run's message takes a call per run: a fresh tab has read none.
+  // A week's runs: more than the screen shows (whose messages the page reads).
+  await page.goto('/?type=make-scenarios&status=error&period=7d&tz=utc');
+  await settled(page);
+  const said = page.getByRole('status').filter({ hasText: /Downloaded/ });
+  const [first] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+  await first.saveAs(info.outputPath('without.csv'));
+  const empty = pythonCsv(info.outputPath('without.csv')).filter((row) => row['Status details'] === '').length;
+  await expect(said).toContainText(/\d+ error and warning rows are without their message: it is read by a call of its own, not made yet\./);
+  const lacking = Number(((await said.textContent()) ?? '').match(/(\d+) error and warning rows are without/)?.[1]);
+  expect(lacking).toBeGreaterThan(1);
+  expect(lacking).toBeLessThanOrEqual(empty);
+  const again = page.getByRole('button', { name: 'Download again with the messages' });
+
+  const [second] = await Promise.all([page.waitForEvent('download'), again.click()]);
+  await second.saveAs(info.outputPath('with.csv'));
+  const rows = pythonCsv(info.outputPath('with.csv'));
+  expect(rows.length).toBeGreaterThan(0);
+  // Make's detail names a failure by its kind, such as `DataError: …`.
+  for (const row of rows) expect(row['Status details'], row['Record id']).toMatch(/^\w+Error: /);
+  await expect(said).toContainText(`Downloaded ${rows.length} rows as ${second.suggestedFilename()}.`);
+  await expect(said).not.toContainText('without');
+  await expect(again, 'nothing left to read').toHaveCount(0);
+});

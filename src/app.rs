@@ -27,7 +27,11 @@ pub fn App() -> impl IntoView {
     let location = provide_location();
     let screen = location.screen();
     view! {
+        // Both skip links come first, before the navigation: the first two tab stops.
         <SkipLink target="main" label="Skip to content" />
+        <Show when=move || screen.get() == Screen::Logs>
+            <SkipLink target="rows" label="Skip to the rows" />
+        </Show>
         <header class="topbar">
             <h1>"Logdeck"</h1>
             <nav aria-label="Main">

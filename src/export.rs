@@ -21,7 +21,7 @@ use logdeck_core::adapters::ServerApplied;
 use logdeck_core::csv_file::{CsvWriter, FileSnapshot};
 use logdeck_core::export_note::{ExportCounts, FailedSource};
 use logdeck_core::merge::NewestFirst;
-use logdeck_core::messages::MessageBook;
+use logdeck_core::messages::{MessageBook, IN_FLIGHT};
 use logdeck_core::model::{LogRecord, SharedRecord};
 use logdeck_core::query::{LogQuery, TimeWindow};
 use logdeck_core::scheduler::Priority;
@@ -65,6 +65,8 @@ pub struct SourceProgress {
     pub failed: bool,
     /// The scheduler lane its calls queue in, for the rate-limit countdown.
     pub lane: Option<String>,
+    /// Messages read by a call per row (asked for with the export).
+    pub messages_read: usize,
 }
 
 impl SourceProgress {
@@ -78,6 +80,7 @@ impl SourceProgress {
             done,
             failed: false,
             lane: source.lane().map(|(lane, _)| lane),
+            messages_read: 0,
         }
     }
 }
@@ -161,6 +164,9 @@ pub struct ExportRequest {
     /// Messages read one row at a time in this tab (Make's failed runs): the
     /// export carries every one read, without a call per exported row.
     pub messages: MessageBook,
+    /// Whether to read the messages not read yet of the rows it writes (or
+    /// searches), a call per row through the source's budget.
+    pub read_messages: bool,
 }
 
 /// A finished export.
@@ -187,7 +193,8 @@ pub async fn export(
         zone,
         format,
         files,
-        messages,
+        mut messages,
+        read_messages,
     } = request;
     let sources: Vec<Source> = sources
         .into_iter()
@@ -213,23 +220,23 @@ pub async fn export(
     };
     let mut failed: Vec<FailedSource> = Vec::new();
     let found = searched.read(&query, window, &signal, &mut failed).await?;
-    let readers: std::collections::HashMap<String, &Source> = sources
-        .iter()
-        .filter(|source| source.reads_messages_later())
-        .map(|source| (source.id(), source))
-        .collect();
+    let readers = MessageReaders::of(&sources);
     let parts = Array::new();
     let mut writer = Writer::new(format, zone);
-    let mut counts = ExportCounts::default();
+    let mut counts = ExportCounts {
+        messages_read: read_messages,
+        ..ExportCounts::default()
+    };
+    let reading = read_messages.then_some(MessageReading {
+        query: &query,
+        server: &server,
+        signal: &signal,
+        progress,
+    });
     // Each source's oldest row read, newest first: how far back the file
     // holds one that fails.
     let mut oldest: HashMap<usize, chrono::DateTime<chrono::Utc>> = HashMap::new();
     let searching = query.needle().is_some();
-    let lacks_message = |record: &LogRecord| {
-        readers
-            .get(&record.source)
-            .is_some_and(|source| messages.lacks(source, record))
-    };
     loop {
         if let Some((index, position)) = merge.wanting() {
             let fetched = fetch_page(&sources[index], &query, window, position, &signal).await;
@@ -240,6 +247,12 @@ pub async fn export(
                 continue;
             };
             messages.fill(&mut page.records);
+            if let Some(reading) = &reading {
+                let page = &mut page.records;
+                reading
+                    .read(&sources[index], index, page, &mut messages)
+                    .await?;
+            }
             if let Some(page_oldest) = page.records.iter().map(|r| r.timestamp).min() {
                 let held = oldest.entry(index).or_insert(page_oldest);
                 *held = (*held).min(page_oldest);
@@ -268,14 +281,14 @@ pub async fn export(
         {
             writer.write(&record);
             counts.rows += 1;
-            if lacks_message(&record) {
+            if readers.lack(&messages, &record) {
                 counts.without_message += 1;
             }
             if counts.rows % CHUNK_ROWS == 0 {
                 parts.push(&Uint8Array::from(writer.chunk().as_slice()));
             }
         } else if searching
-            && lacks_message(&record)
+            && readers.lack(&messages, &record)
             && query.matches_except(&record, ServerApplied { text: true, ..skip })
         {
             counts.unsearched += 1;
@@ -413,6 +426,90 @@ impl ServerSearches<'_> {
             }
         }
         Ok(found)
+    }
+}
+
+/// The sources that tell some rows' messages by a call per row, by id.
+struct MessageReaders<'a>(HashMap<String, &'a Source>);
+
+impl<'a> MessageReaders<'a> {
+    fn of(sources: &'a [Source]) -> Self {
+        let readers = sources
+            .iter()
+            .filter(|source| source.reads_messages_later());
+        MessageReaders(readers.map(|source| (source.id(), source)).collect())
+    }
+
+    /// Whether `record` is written without the message such a call tells.
+    fn lack(&self, messages: &MessageBook, record: &LogRecord) -> bool {
+        let source = self.0.get(&record.source);
+        source.is_some_and(|source| messages.lacks(source, record))
+    }
+}
+
+/// Reads the messages a source tells by a call per row (Make's failed
+/// runs), for the rows of a page the export may write: those the filters
+/// other than the text keep (the text may be in the message).
+struct MessageReading<'a> {
+    query: &'a LogQuery,
+    /// What each source's server applied, so not checked again.
+    server: &'a HashMap<String, ServerApplied>,
+    signal: &'a AbortSignal,
+    progress: RwSignal<Vec<SourceProgress>>,
+}
+
+impl MessageReading<'_> {
+    /// Reads them a few at a time through the source's lane (its budget and
+    /// retries), fills them into `records` and keeps them in `messages`; a
+    /// call that fails leaves its row without one (the note counts it).
+    /// `line` is the source's progress line, which counts them.
+    async fn read(
+        &self,
+        source: &Source,
+        line: usize,
+        records: &mut [LogRecord],
+        messages: &mut MessageBook,
+    ) -> Result<(), ExportError> {
+        let skip = self.server.get(&source.id()).copied().unwrap_or_default();
+        let wanted = ServerApplied { text: true, ..skip };
+        let asks: Vec<(String, logdeck_core::http::ApiRequest)> = records
+            .iter()
+            .filter(|record| {
+                messages.lacks(source, record)
+                    && !messages.has_failed(&record.key())
+                    && self.query.matches_except(record, wanted)
+            })
+            .filter_map(|record| Some((record.key(), source.message_request(record)?)))
+            .collect();
+        let lane = source.lane();
+        let mut read = 0;
+        for batch in asks.chunks(IN_FLIGHT) {
+            let answers = futures::future::join_all(batch.iter().map(|(_, request)| {
+                scheduled_get(
+                    lane.as_ref(),
+                    Priority::Background,
+                    request,
+                    Some(self.signal),
+                )
+            }))
+            .await;
+            for ((key, _), answer) in batch.iter().zip(answers) {
+                let message = match answer {
+                    Err(NetError::Aborted) => return Err(ExportError::Cancelled),
+                    Err(NetError::Unreachable(_)) => Err(()),
+                    Ok(answer) => source.decode_message(&answer).map_err(|_| ()),
+                };
+                read += usize::from(message.is_ok());
+                messages.answered(key, message);
+            }
+        }
+        messages.fill(records);
+        self.progress.update(|all| {
+            if let Some(entry) = all.get_mut(line) {
+                entry.messages_read += read;
+            }
+        });
+        Ok(())
     }
 }
 

@@ -364,12 +364,24 @@ fn own_row(
         },
         message: optional(cell("Status details")),
         vendor_link: optional(cell("Job details")),
-        raw: raws
-            .entry(original_source.clone())
-            .or_insert_with(|| {
-                RawJson::of(&json!({"file": "Logdeck CSV", "source": original_source}))
-            })
-            .clone(),
+        // An API platform's row keeps the diagnostics only its object holds
+        // (the writer reads them there), so a file exported again has them.
+        raw: if kind == CollectionType::ApiPlatform {
+            RawJson::of(&json!({
+                "file": "Logdeck CSV",
+                "source": original_source,
+                "Status": cell("Status"),
+                "Gateway code": cell("Gateway code"),
+                "IP": cell("IP"),
+                "Delay": cell("Delay (ms)"),
+            }))
+        } else {
+            raws.entry(original_source.clone())
+                .or_insert_with(|| {
+                    RawJson::of(&json!({"file": "Logdeck CSV", "source": original_source}))
+                })
+                .clone()
+        },
     })
 }
 
@@ -676,6 +688,20 @@ mod tests {
         assert_eq!(
             (row[3].as_str(), row[4].as_str(), row[6].as_str()),
             ("Unauthorized", "4011", "203.0.113.5")
+        );
+        // And so does Logdeck's own file of them, read back and exported again.
+        let delayed = &snapshot.records[0];
+        let own = export(
+            &[LogRecord::clone(delayed)],
+            FixedOffset::east_opt(0).unwrap(),
+        );
+        let reread = read(&own, "file:own.csv").unwrap();
+        let again = super::row(&reread.records[0], &ZoneRules::utc());
+        let first = super::row(delayed, &ZoneRules::utc());
+        assert_eq!(
+            again[1..9],
+            first[1..9],
+            "Type to Delay, Code and IP among them"
         );
     }
 

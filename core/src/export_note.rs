@@ -19,6 +19,17 @@ pub struct ExportCounts {
     /// Rows left out only because a search could not look in their message
     /// (read by a call of its own, not read in this tab): they may match.
     pub unsearched: usize,
+    /// Whether the export read the messages not read yet: rows still without
+    /// one are those whose call failed.
+    pub messages_read: bool,
+}
+
+impl ExportCounts {
+    /// Whether reading the messages not read yet would complete the file:
+    /// rows lack theirs, or may match a search in them, and nothing was read.
+    pub fn messages_would_help(&self) -> bool {
+        !self.messages_read && self.without_message + self.unsearched > 0
+    }
 }
 
 /// A source that failed while exporting (after the retries its lane allows).
@@ -119,25 +130,36 @@ pub fn saved_note(file: SavedFile<'_>, zone: &ZoneRules) -> String {
             unread.join(", ")
         ));
     }
-    match counts.without_message {
-        0 => {}
-        1 => note.push_str(
-            " 1 error or warning row is without its message: it is read by a call of its own, and was not read in this tab.",
-        ),
-        n => note.push_str(&format!(
-            " {n} error and warning rows are without their message: each is read by a call of its own, and these were not read in this tab."
-        )),
-    }
-    match counts.unsearched {
-        0 => {}
-        1 => note.push_str(
-            " 1 error or warning run was not searched: its message is read by a call of its own, and was not read in this tab, so it may match and is not in the file. Read the messages on the page first to search them.",
-        ),
-        n => note.push_str(&format!(
-            " {n} error and warning runs were not searched: each message is read by a call of its own, and these were not read in this tab, so they may match and are not in the file. Read the messages on the page first to search them."
-        )),
-    }
+    note.push_str(&message_shortfall(counts));
     note
+}
+
+/// What the file lacks of the messages read by a call per row: not read in
+/// this tab (the page offers to read them), or their calls failed.
+fn message_shortfall(counts: ExportCounts) -> String {
+    let why = if counts.messages_read {
+        "the call for it failed"
+    } else {
+        "it is read by a call of its own, not made yet"
+    };
+    let mut said = match counts.without_message {
+        0 => String::new(),
+        1 => format!(" 1 error or warning row is without its message: {why}."),
+        n => format!(" {n} error and warning rows are without their message: {why}."),
+    };
+    said.push_str(&match counts.unsearched {
+        0 => String::new(),
+        1 => format!(
+            " 1 error or warning run was not searched ({why}), so it may match and is not in the file."
+        ),
+        n => format!(
+            " {n} error and warning runs were not searched ({why}), so they may match and are not in the file."
+        ),
+    });
+    if counts.messages_would_help() {
+        said.push_str(" Download again with the messages to read them.");
+    }
+    said
 }
 
 /// "1 row", "3 rows".
@@ -224,6 +246,7 @@ mod tests {
             rows: 40,
             without_message: 2,
             unsearched: 1,
+            messages_read: false,
         };
         let skipped = [
             ("Make · Billing".to_owned(), 3),
@@ -246,6 +269,18 @@ mod tests {
             &[],
         );
         assert!(one.contains(" 1 error or warning row is without its message:"));
-        assert!(one.contains(" 3 error and warning runs were not searched:"));
+        assert!(one.contains(" 3 error and warning runs were not searched"));
+        assert!(one.ends_with(" Download again with the messages to read them."));
+        assert!(counts.messages_would_help());
+        // Read with the export, what still lacks its message had a call fail.
+        let read = ExportCounts {
+            messages_read: true,
+            ..counts
+        };
+        assert!(!read.messages_would_help());
+        assert!(saved(read, &[], &[]).ends_with(
+            " 2 error and warning rows are without their message: the call for it failed. \
+             1 error or warning run was not searched (the call for it failed), so it may match and is not in the file."
+        ));
     }
 }

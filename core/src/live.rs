@@ -104,6 +104,24 @@ impl LiveTail {
         self.until
     }
 
+    /// "up to 16:00:05" for the state beside the switch: where the rows
+    /// are complete up to, which is no later than the team archive has
+    /// synced the archived sources shown (`archive_synced_to`), whatever the
+    /// rounds asked: an archived source's newer rows are not stored yet.
+    pub fn until_line(
+        &self,
+        archive_synced_to: Option<DateTime<Utc>>,
+        zone: &crate::zone::ZoneRules,
+    ) -> String {
+        match archive_synced_to.filter(|synced| *synced < self.until) {
+            Some(synced) => format!(
+                "up to {}, the archive's last sync",
+                crate::format::timestamp_in(synced, zone)
+            ),
+            None => format!("up to {}", crate::format::timestamp_in(self.until, zone)),
+        }
+    }
+
     pub fn is_running(&self) -> bool {
         self.round.is_some()
     }
@@ -230,6 +248,22 @@ impl LiveTail {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_line_says_no_later_than_the_archive_has_synced() {
+        let zone = crate::zone::ZoneRules::utc();
+        let live = LiveTail::new(crate::test_support::minute(30));
+        assert_eq!(live.until_line(None, &zone), "up to 2026-01-01 00:30:00");
+        assert_eq!(
+            live.until_line(Some(crate::test_support::minute(29)), &zone),
+            "up to 2026-01-01 00:29:00, the archive's last sync"
+        );
+        assert_eq!(
+            live.until_line(Some(crate::test_support::minute(31)), &zone),
+            "up to 2026-01-01 00:30:00",
+            "an archive synced past the rounds does not move the line"
+        );
+    }
+
     use super::*;
     use crate::adapters::Page;
     use crate::status::Status;

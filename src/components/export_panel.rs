@@ -44,10 +44,15 @@ pub fn ExportPanel(
     loads: Loads,
 ) -> impl IntoView {
     let state = RwSignal::new(ExportState::Idle);
+    // The last file lacks messages read by a call per row, not asked for.
+    let messages_would_help = RwSignal::new(false);
     let unsaved = StoredValue::new_local(None as Unsaved);
     let progress = RwSignal::new(Vec::<SourceProgress>::new());
     let controller = StoredValue::new_local(None::<AbortController>);
-    let start = move |format: Format| {
+    // The last export's format, for downloading it again with the messages.
+    let last_format = StoredValue::new(Format::Csv);
+    let start = move |format: Format, read_messages: bool| {
+        last_format.set_value(format);
         let Some(window) = loads.window.get_untracked() else {
             return;
         };
@@ -83,10 +88,16 @@ pub fn ExportPanel(
                 format,
                 files,
                 messages,
+                read_messages,
             };
             let result = export::export(request, progress, signal).await;
             let name =
                 csv_file::file_name(&statuses, &kinds, period, Utc::now(), format.extension());
+            messages_would_help.set(
+                result
+                    .as_ref()
+                    .is_ok_and(|exported| exported.counts.messages_would_help()),
+            );
             state.set(finished(result, name, note_zone, progress, unsaved));
         });
     };
@@ -101,8 +112,8 @@ pub fn ExportPanel(
     let unavailable = move || running() || loads.window.with(Option::is_none);
     view! {
         <div class="export">
-            <button type="button" on:click=move |_| start(Format::Csv) disabled=unavailable>"Download CSV"</button>
-            <button type="button" on:click=move |_| start(Format::Ndjson) disabled=unavailable>"NDJSON"</button>
+            <button type="button" on:click=move |_| start(Format::Csv, false) disabled=unavailable>"Download CSV"</button>
+            <button type="button" on:click=move |_| start(Format::Ndjson, false) disabled=unavailable>"NDJSON"</button>
             <Show when=running>
                 <button type="button" on:click=cancel>"Cancel export"</button>
             </Show>
@@ -114,13 +125,22 @@ pub fn ExportPanel(
                             {progress.get().into_iter().map(|p| view! {
                                 <li>
                                     {p.label}": "{p.fetched}" rows"
+                                    {(p.messages_read > 0).then(|| format!(", {} messages read", p.messages_read))}
                                     {if p.failed { " ✗ failed" } else if p.done { " ✓" } else { "…" }}
                                     {(!p.done).then(|| view! { <RateLimitNote lane=p.lane.clone() /> })}
                                 </li>
                             }).collect_view()}
                         </ul>
                     }.into_any(),
-                    ExportState::Done(message) => view! { <span>{message}</span><Dismiss state /> }.into_any(),
+                    ExportState::Done(message) => view! {
+                        <span>{message}</span>
+                        <Show when=move || messages_would_help.get()>
+                            " "<button type="button" on:click=move |_| start(last_format.get_value(), true)>
+                                "Download again with the messages"
+                            </button>
+                        </Show>
+                        <Dismiss state />
+                    }.into_any(),
                     ExportState::Asking(question) => view! { <SaveWithoutFailed question state unsaved /> }.into_any(),
                     ExportState::Failed(message) => view! { <span class="field-error">{message}</span><Dismiss state /> }.into_any(),
                 }}

@@ -51,7 +51,6 @@ pub fn FilterBar(
             lines
         })
     };
-
     let sheet_open = RwSignal::new(false);
     let statuses = Memo::new(move |_| query.with(|q| q.statuses.clone()));
     let on_statuses = Callback::new(move |statuses: BTreeSet<Status>| {
@@ -133,20 +132,51 @@ pub fn FilterBar(
             <EventFilter query set_query options />
             <ClientIdFilter query set_query options />
             <Show when=move || options.with(|o| o.types.contains(&CollectionType::MakeScenarios))>
-                <div class="filter-group">
-                <label class="option" title="Make: leave out trigger runs that found nothing new (applied by Make's server)">
-                    <input type="checkbox" prop:checked=move || query.with(|q| q.hide_check_runs)
-                        on:change=move |ev| {
-                            let hide = event_target_checked(&ev);
-                            update(Box::new(move |q| q.hide_check_runs = hide), HistoryEntry::Push)
-                        } />
-                    <span>"Hide check runs"</span>
-                </label>
-                <AppliedHint name="Hide check runs" lines=hints(|c| c.check_runs) />
-                </div>
+                <HideCheckRuns query set_query options lines=hints(|c| c.check_runs) />
             </Show>
             <CopyLink query zone />
         </section>
+    }
+}
+
+/// "Hide check runs", Make's own filter. Where the Make scenarios shown
+/// cannot apply it (read from the team archive) it is off and says why:
+/// ticked, it would read as applied.
+#[component]
+fn HideCheckRuns(
+    query: Memo<LogQuery>,
+    set_query: SetQuery,
+    options: Signal<FilterOptions>,
+    lines: Signal<Vec<(String, Cow<'static, str>)>>,
+) -> impl IntoView {
+    let refused = move || {
+        options.with(|o| {
+            o.capabilities
+                .iter()
+                .find_map(|(kind, caps)| match caps.check_runs {
+                    Applied::Unavailable(why) if *kind == CollectionType::MakeScenarios => {
+                        Some(why)
+                    }
+                    _ => None,
+                })
+        })
+    };
+    let on_change = move |ev| {
+        let mut next = query.get_untracked();
+        next.hide_check_runs = event_target_checked(&ev);
+        set_query.run((next, HistoryEntry::Push));
+    };
+    view! {
+        <div class="filter-group">
+            <label class="option" title=move || refused().unwrap_or(
+                "Make: leave out trigger runs that found nothing new (applied by Make's server)")>
+                <input type="checkbox" disabled=move || refused().is_some()
+                    prop:checked=move || query.with(|q| q.hide_check_runs) && refused().is_none()
+                    on:change=on_change />
+                <span>"Hide check runs"</span>
+            </label>
+            <AppliedHint name="Hide check runs" lines />
+        </div>
     }
 }
 

@@ -2,10 +2,10 @@
 //! paused while the reader is away from the top, how many new rows wait, or which
 //! source did not answer.
 
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use crate::state::loads::Loads;
-use logdeck_core::format;
 use logdeck_core::live::LiveTail;
 use logdeck_core::query::{LogQuery, Period};
 use logdeck_core::zone::ZoneRules;
@@ -20,6 +20,10 @@ pub fn LiveControl(
     #[prop(into)]
     paused: Signal<bool>,
     #[prop(into)] zone: Signal<ZoneRules>,
+    /// How far the team archive has synced the archived sources shown, when
+    /// short of the period's end: live rows are complete no further.
+    #[prop(into)]
+    archive_synced_to: Signal<Option<DateTime<Utc>>>,
 ) -> impl IntoView {
     let follows_now = move || query.with(|q| matches!(q.period, Period::Last(_)));
     let running = move || query.with(LogQuery::is_live);
@@ -33,7 +37,7 @@ pub fn LiveControl(
             Some((source, error)) => format!("{source} did not answer ({error}); asking again"),
             None if live.held() > 0 => format!("paused while you read · {} new", live.held()),
             None if paused.get() => "paused while you read".to_owned(),
-            None => format!("up to {}", format::timestamp_in(live.until(), &zone.get())),
+            None => live.until_line(archive_synced_to.get(), &zone.get()),
         })
     };
     let show = move |_| {

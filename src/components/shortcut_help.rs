@@ -15,7 +15,10 @@ const SHORTCUTS: [(&str, &str); 9] = [
     ("Enter", "open the row’s detail (focus moves into it)"),
     ("← / →", "previous / next record while the detail is open"),
     ("Esc", "close the detail (focus returns to the rows)"),
-    ("/", "search (Enter applies it at once)"),
+    (
+        "/",
+        "search (Enter applies it at once; Esc empties the box, a second Esc leaves it)",
+    ),
     (
         "← / → on the chart",
         "move between bars; Enter narrows the period to one",

@@ -13,7 +13,6 @@ use crate::components::live_control::LiveControl;
 use crate::components::log_table::LogTable;
 use crate::components::scope_notes::{NotesPointer, ScopeNotes};
 use crate::components::shortcut_help::ShortcutHelp;
-use crate::components::skip_link::SkipLink;
 use crate::components::source_status::SourceStatus;
 use crate::components::volume_chart::VolumeChart;
 use crate::state::archive_status::{use_archive_status, within_archive};
@@ -138,7 +137,6 @@ pub fn Dashboard() -> impl IntoView {
     view! {
         <div class="dashboard" class:with-detail=move || selection.key.with(Option::is_some)
             on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
-            <SkipLink target="rows" label="Skip to the rows" />
             <ShortcutHelp open=help />
             // Drawn once the configuration is known, with the filters its
             // sources offer: nothing drawn before it moves when it arrives.
@@ -291,7 +289,8 @@ fn Toolbar(
                     <NotesPointer markup=notes />
                 </span>
             </div>
-            <LiveControl loads query set_live paused zone />
+            <LiveControl loads query set_live paused zone
+                archive_synced_to=Signal::derive(move || frontier.with(Frontier::archive_synced_to)) />
             <button type="button" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
             <ColumnChooser />
             <ExportPanel sources=all_sources query zone loads />
