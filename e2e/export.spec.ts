@@ -215,7 +215,7 @@ test("an export without Make's messages offers to read them, and the file read w
   const [first] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
   await first.saveAs(info.outputPath('without.csv'));
   const empty = pythonCsv(info.outputPath('without.csv')).filter((row) => row['Status details'] === '').length;
-  await expect(said).toContainText(/\d+ error and warning rows are without their message: it is read by a call of its own, not made yet\./);
+  await expect(said).toContainText(/\d+ error and warning rows are without their message: each takes a call of its own, not made yet\./);
   const lacking = Number(((await said.textContent()) ?? '').match(/(\d+) error and warning rows are without/)?.[1]);
   expect(lacking).toBeGreaterThan(1);
   expect(lacking).toBeLessThanOrEqual(empty);

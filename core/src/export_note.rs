@@ -137,23 +137,28 @@ pub fn saved_note(file: SavedFile<'_>, zone: &ZoneRules) -> String {
 /// What the file lacks of the messages read by a call per row: not read in
 /// this tab (the page offers to read them), or their calls failed.
 fn message_shortfall(counts: ExportCounts) -> String {
-    let why = if counts.messages_read {
-        "the call for it failed"
+    let (one, many) = if counts.messages_read {
+        ("its call failed", "their calls failed")
     } else {
-        "it is read by a call of its own, not made yet"
+        (
+            "it takes a call of its own, not made yet",
+            "each takes a call of its own, not made yet",
+        )
     };
     let mut said = match counts.without_message {
         0 => String::new(),
-        1 => format!(" 1 error or warning row is without its message: {why}."),
-        n => format!(" {n} error and warning rows are without their message: {why}."),
+        1 => format!(" 1 error or warning row is without its message: {one}."),
+        n => format!(" {n} error and warning rows are without their message: {many}."),
     };
     said.push_str(&match counts.unsearched {
         0 => String::new(),
         1 => format!(
-            " 1 error or warning run was not searched ({why}), so it may match and is not in the file."
+            " 1 error or warning run was not searched, so it may match and is not in the file: its message {}.",
+            if counts.messages_read { "could not be read" } else { "takes a call of its own, not made yet" }
         ),
         n => format!(
-            " {n} error and warning runs were not searched ({why}), so they may match and are not in the file."
+            " {n} error and warning runs were not searched, so they may match and are not in the file: their messages {}.",
+            if counts.messages_read { "could not be read" } else { "take a call each, not made yet" }
         ),
     });
     if counts.messages_would_help() {
@@ -258,7 +263,7 @@ mod tests {
             "Downloaded 40 rows as logs.csv. Rows that could not be read are not in it (Make · Billing: 3, Aitronos · Ops: 1)."
         ));
         assert!(note.contains(" 2 error and warning rows are without their message:"));
-        assert!(note.contains(" 1 error or warning run was not searched:"));
+        assert!(note.contains(" 1 error or warning run was not searched, so it may match and is not in the file: its message takes a call of its own, not made yet."));
         let one = saved(
             ExportCounts {
                 without_message: 1,
@@ -279,8 +284,9 @@ mod tests {
         };
         assert!(!read.messages_would_help());
         assert!(saved(read, &[], &[]).ends_with(
-            " 2 error and warning rows are without their message: the call for it failed. \
-             1 error or warning run was not searched (the call for it failed), so it may match and is not in the file."
+            " 2 error and warning rows are without their message: their calls failed. \
+             1 error or warning run was not searched, so it may match and is not in the file: \
+             its message could not be read."
         ));
     }
 }
