@@ -167,7 +167,7 @@ fn HideCheckRuns(
         set_query.run((next, HistoryEntry::Push));
     };
     view! {
-        <div class="filter-group">
+        <div class="filter-group check-runs">
             <label class="option" title=move || refused().unwrap_or(
                 "Make: leave out trigger runs that found nothing new (applied by Make's server)")>
                 <input type="checkbox" disabled=move || refused().is_some()

@@ -58,7 +58,9 @@ pub fn MultiSelect(
     };
     view! {
         <details class="filter multi popover">
-            <summary>{summary}</summary>
+            // A long choice is cut short (the whole of it in the title), so
+            // choosing one does not push the filters onto another line.
+            <summary title=summary><span class="summary-text">{summary}</span></summary>
             <fieldset>
                 <legend class="visually-hidden">{label}</legend>
                 <Show when=narrowable>
