@@ -369,6 +369,19 @@ test('the table gets the screen: one line for the sources, the rest for the rows
   await expect(page.locator('.sources-summary .source').first()).toBeVisible();
 });
 
+test("beside the detail pane the text columns get the type's room", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/?type=make-scenarios&status=error&period=7d');
+  await settled(page);
+  await rows(page).first().click();
+  await expect(page.getByRole('complementary', { name: 'Record detail' })).toBeVisible();
+  await expect(page.locator('table.log-table th.c-type')).toBeHidden();
+  for (const name of ['collection', 'name', 'client', 'message']) {
+    const box = await page.locator(`table.log-table th.c-${name}`).boundingBox();
+    expect(box!.width, `${name}: room for a few words`).toBeGreaterThan(120);
+  }
+});
+
 test('on a phone nothing overflows sideways and the detail opens over the page', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto('/?period=7d&status=error');

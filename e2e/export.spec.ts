@@ -207,6 +207,8 @@ test('rows repeated by shifted offsets are shown, counted and exported once', as
 });
 
 test("an export without Make's messages offers to read them, and the file read with them has them", async ({ page }, info) => {
+  // About a hundred message calls, in the demo credential's budget.
+  test.setTimeout(90_000);
   // A failed Make run's message takes a call per run: a fresh tab has read none.
   // A week's runs: more than the screen shows (whose messages the page reads).
   await page.goto('/?type=make-scenarios&status=error&period=7d&tz=utc');

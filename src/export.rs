@@ -177,6 +177,11 @@ pub struct Exported {
     pub counts: ExportCounts,
     /// Sources (or vendor searches) that failed: the file lacks their rows.
     pub failed: Vec<FailedSource>,
+    /// The messages known by its end, those it read among them, for the
+    /// page to show without asking again.
+    pub messages: MessageBook,
+    /// The first message call that failed, when it read them ("source: why").
+    pub message_failure: Option<String>,
 }
 
 /// Exports every row the request's query selects over its window. `progress` is
@@ -227,11 +232,13 @@ pub async fn export(
         messages_read: read_messages,
         ..ExportCounts::default()
     };
-    let reading = read_messages.then_some(MessageReading {
+    let mut reading = read_messages.then(|| MessageReading {
         query: &query,
         server: &server,
         signal: &signal,
         progress,
+        ended: HashSet::new(),
+        first_failure: None,
     });
     // Each source's oldest row read, newest first: how far back the file
     // holds one that fails.
@@ -247,7 +254,7 @@ pub async fn export(
                 continue;
             };
             messages.fill(&mut page.records);
-            if let Some(reading) = &reading {
+            if let Some(reading) = &mut reading {
                 let page = &mut page.records;
                 reading
                     .read(&sources[index], index, page, &mut messages)
@@ -299,10 +306,13 @@ pub async fn export(
     options.set_type(format.mime());
     let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options)
         .map_err(|_| ExportError::Browser("The browser could not assemble the file."))?;
+    let message_failure = reading.and_then(|reading| reading.first_failure);
     Ok(Exported {
         blob,
         counts,
         failed,
+        messages,
+        message_failure,
     })
 }
 
@@ -456,6 +466,11 @@ struct MessageReading<'a> {
     server: &'a HashMap<String, ServerApplied>,
     signal: &'a AbortSignal,
     progress: RwSignal<Vec<SourceProgress>>,
+    /// Sources whose calls failed in a way the next would too (a refused
+    /// key, no answer): not asked again, their rows counted as without.
+    ended: HashSet<String>,
+    /// The first call that failed, said with the file ("source: why").
+    first_failure: Option<String>,
 }
 
 impl MessageReading<'_> {
@@ -464,7 +479,7 @@ impl MessageReading<'_> {
     /// call that fails leaves its row without one (the note counts it).
     /// `line` is the source's progress line, which counts them.
     async fn read(
-        &self,
+        &mut self,
         source: &Source,
         line: usize,
         records: &mut [LogRecord],
@@ -484,23 +499,25 @@ impl MessageReading<'_> {
         let lane = source.lane();
         let mut read = 0;
         for batch in asks.chunks(IN_FLIGHT) {
+            if self.ended.contains(&source.id()) {
+                break;
+            }
             let answers = futures::future::join_all(batch.iter().map(|(_, request)| {
-                scheduled_get(
-                    lane.as_ref(),
-                    Priority::Background,
-                    request,
-                    Some(self.signal),
-                )
+                let signal = Some(self.signal);
+                scheduled_get(lane.as_ref(), Priority::Background, request, signal)
             }))
             .await;
             for ((key, _), answer) in batch.iter().zip(answers) {
                 let message = match answer {
                     Err(NetError::Aborted) => return Err(ExportError::Cancelled),
-                    Err(NetError::Unreachable(_)) => Err(()),
-                    Ok(answer) => source.decode_message(&answer).map_err(|_| ()),
+                    Err(NetError::Unreachable(detail)) => Err(SourceError::Unreachable(detail)),
+                    Ok(answer) => source.decode_message(&answer),
                 };
+                if let Err(error) = &message {
+                    self.note_failure(source, error);
+                }
                 read += usize::from(message.is_ok());
-                messages.answered(key, message);
+                messages.answered(key, message.map_err(|_| ()));
             }
         }
         messages.fill(records);
@@ -510,6 +527,15 @@ impl MessageReading<'_> {
             }
         });
         Ok(())
+    }
+
+    fn note_failure(&mut self, source: &Source, error: &SourceError) {
+        if self.first_failure.is_none() {
+            self.first_failure = Some(format!("{}: {error}", source.label()));
+        }
+        if error.ends_the_source() {
+            self.ended.insert(source.id());
+        }
     }
 }
 

@@ -99,6 +99,8 @@ pub struct SavedFile<'a> {
     /// Label and count of the rows each source sent that could not be read.
     pub skipped: &'a [(String, usize)],
     pub failed: &'a [FailedSource],
+    /// The first message call that failed, when the export read them.
+    pub message_failure: Option<&'a str>,
 }
 
 /// "Downloaded N rows as F.", naming the sources that failed and those whose
@@ -110,6 +112,7 @@ pub fn saved_note(file: SavedFile<'_>, zone: &ZoneRules) -> String {
         counts,
         skipped,
         failed,
+        message_failure,
     } = file;
     let mut note = format!("Downloaded {} as {name}.", rows(counts.rows));
     if !failed.is_empty() {
@@ -131,6 +134,11 @@ pub fn saved_note(file: SavedFile<'_>, zone: &ZoneRules) -> String {
         ));
     }
     note.push_str(&message_shortfall(counts));
+    if let Some(failure) =
+        message_failure.filter(|_| counts.without_message + counts.unsearched > 0)
+    {
+        note.push_str(&format!(" The first call that failed: {failure}."));
+    }
     note
 }
 
@@ -185,6 +193,7 @@ mod tests {
             counts,
             skipped,
             failed,
+            message_failure: None,
         };
         saved_note(file, &ZoneRules::utc())
     }
@@ -283,6 +292,15 @@ mod tests {
             ..counts
         };
         assert!(!read.messages_would_help());
+        let with_failure = SavedFile {
+            name: "logs.csv",
+            counts: read,
+            skipped: &[],
+            failed: &[],
+            message_failure: Some("Make · Billing: Make answered 401"),
+        };
+        assert!(saved_note(with_failure, &ZoneRules::utc())
+            .ends_with(" The first call that failed: Make · Billing: Make answered 401."));
         assert!(saved(read, &[], &[]).ends_with(
             " 2 error and warning rows are without their message: their calls failed. \
              1 error or warning run was not searched, so it may match and is not in the file: \

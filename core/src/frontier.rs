@@ -350,7 +350,10 @@ impl Frontier {
                     .to_owned(),
             );
         } else if self.back_to.is_some() {
-            notes.push("Hatched: not loaded yet (counts there are unknown, not zero).".to_owned());
+            notes.push(
+                "Hatched: not loaded yet (counts there are unknown, not zero); pale: partly loaded."
+                    .to_owned(),
+            );
         }
         if self.failed > 0 {
             let (whose, answers) = match self.failed {
@@ -841,7 +844,7 @@ mod tests {
         assert_eq!(
             both.chart_note().as_deref(),
             Some(
-                "Hatched: not loaded yet (counts there are unknown, not zero). \
+                "Hatched: not loaded yet (counts there are unknown, not zero); pale: partly loaded. \
                  Every bar is without 2 failed sources: their rows are missing until they answer."
             )
         );

@@ -248,6 +248,11 @@ impl LiveTail {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::adapters::Page;
+    use crate::status::Status;
+    use crate::test_support::{minute, record};
+
     #[test]
     fn the_line_says_no_later_than_the_archive_has_synced() {
         let zone = crate::zone::ZoneRules::utc();
@@ -263,11 +268,6 @@ mod tests {
             "an archive synced past the rounds does not move the line"
         );
     }
-
-    use super::*;
-    use crate::adapters::Page;
-    use crate::status::Status;
-    use crate::test_support::{minute, record};
 
     fn page(rows: &[(&str, i64)], next: Option<u64>) -> Page {
         Page {

@@ -181,6 +181,24 @@ impl MessageBook {
         self.known.get(key).and_then(Option::as_deref)
     }
 
+    /// Takes in the messages another book read (an export's), and returns
+    /// those this one did not know, by key, for the rows to show. Its
+    /// failures are not taken: the page asks those again as it would.
+    pub fn absorb(&mut self, other: MessageBook) -> Vec<(String, String)> {
+        let mut new = Vec::new();
+        for (key, message) in other.known {
+            if self.known.contains_key(&key) {
+                continue;
+            }
+            self.failed.remove(&key);
+            if let Some(text) = &message {
+                new.push((key.clone(), text.clone()));
+            }
+            self.known.insert(key, message);
+        }
+        new
+    }
+
     /// Fills the messages read earlier into rows that arrive without them.
     pub fn fill(&self, records: &mut [LogRecord]) {
         if self.known.is_empty() {
@@ -197,6 +215,28 @@ impl MessageBook {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_book_takes_in_what_another_read_and_says_what_is_new() {
+        let mut page = MessageBook::default();
+        page.answered("a", Ok(Some("known".into())));
+        page.answered("b", Err(()));
+        let mut export = MessageBook::default();
+        export.answered("a", Ok(Some("other".into())));
+        export.answered("b", Ok(Some("DataError: x".into())));
+        export.answered("c", Ok(None));
+        export.answered("d", Err(()));
+        assert_eq!(
+            page.absorb(export),
+            [("b".to_owned(), "DataError: x".to_owned())]
+        );
+        assert_eq!(page.message("a"), Some("known"), "what it knew stays");
+        assert!(!page.has_failed("b") && !page.is_unread("c"));
+        assert!(
+            page.is_unread("d"),
+            "a failure elsewhere is asked again here"
+        );
+    }
     use crate::status::Status;
     use crate::test_support::{make_and_dify_sources, minute, record};
 

@@ -78,6 +78,19 @@ pub enum SourceError {
     NotRemote,
 }
 
+impl SourceError {
+    /// Whether more calls of the same source would fail alike: no key, a key
+    /// refused, the relay refusing, or no answer at all. A call that fails
+    /// otherwise (one odd answer) says nothing of the next.
+    pub fn ends_the_source(&self) -> bool {
+        match self {
+            SourceError::MissingKey | SourceError::Relay(_) | SourceError::Unreachable(_) => true,
+            SourceError::Vendor(error) => matches!(error.http_status, 401 | 403),
+            SourceError::Decode(_) | SourceError::NotRemote => false,
+        }
+    }
+}
+
 impl std::fmt::Display for SourceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -499,6 +512,23 @@ mod tests {
 
     fn sources() -> Vec<Source> {
         Source::expand(&RuntimeConfig::parse(CONFIG).unwrap())
+    }
+
+    #[test]
+    fn a_refused_key_or_no_answer_ends_the_source_and_one_odd_answer_does_not() {
+        let vendor = |http_status| {
+            SourceError::Vendor(VendorError {
+                vendor: crate::vendor::Vendor::Make,
+                http_status,
+                message: "x".into(),
+                trace_id: None,
+                retry_after: None,
+            })
+        };
+        assert!(vendor(401).ends_the_source() && vendor(403).ends_the_source());
+        assert!(SourceError::Unreachable("offline".into()).ends_the_source());
+        assert!(SourceError::MissingKey.ends_the_source());
+        assert!(!vendor(404).ends_the_source() && !vendor(500).ends_the_source());
     }
 
     fn answer(status: u16, body: &str) -> HttpAnswer {

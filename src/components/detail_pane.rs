@@ -11,7 +11,7 @@ use crate::net;
 use crate::net::schedule::scheduled_get;
 use logdeck_core::adapters::make_audit::{self, AuditStream};
 use logdeck_core::adapters::make_module_logs::{
-    ModuleLogSearch, PAGE_ROWS as MODULE_LOG_PAGE_ROWS,
+    ModuleLogSearch, LISTED_DAYS, PAGE_ROWS as MODULE_LOG_PAGE_ROWS,
 };
 use logdeck_core::adapters::make_scenarios::{self, ScenarioStream};
 use logdeck_core::archive_forward::forward_request;
@@ -408,11 +408,12 @@ async fn module_logs_of(
     signal: &web_sys::AbortSignal,
 ) -> Result<ModuleLogSearch, SourceError> {
     let (connection, scenario) = (&stream.connection, stream.scenario.id);
-    let request = make_scenarios::module_operations_request(connection, scenario, 30);
+    let request = make_scenarios::module_operations_request(connection, scenario, LISTED_DAYS);
     let answer = fetch(route, &request, signal).await?;
     let modules = make_scenarios::decode_module_operations(make_body(&answer)?)
         .map_err(SourceError::Decode)?;
-    let mut search = ModuleLogSearch::new(&modules, &record.id, record.timestamp);
+    let now = chrono::Utc::now();
+    let mut search = ModuleLogSearch::new(&modules, &record.id, record.timestamp, now);
     while let Some((module_id, request)) = search.next_request(connection, scenario) {
         let answer = fetch(route, &request, signal).await?;
         let page = make_scenarios::decode_module_logs(

@@ -12,10 +12,11 @@ use web_sys::{AbortController, Blob};
 
 use crate::export::{self, ExportRequest, Format, SourceProgress};
 use crate::state::loads::Loads;
+use crate::state::messages::take_in_messages;
 use logdeck_core::csv_file;
 use logdeck_core::export_note::{self, SavedFile};
 use logdeck_core::model::CollectionType;
-use logdeck_core::query::LogQuery;
+use logdeck_core::query::{LogQuery, TimeWindow};
 use logdeck_core::sources::Source;
 use logdeck_core::status::Status;
 use logdeck_core::zone::ZoneRules;
@@ -49,33 +50,32 @@ pub fn ExportPanel(
     let unsaved = StoredValue::new_local(None as Unsaved);
     let progress = RwSignal::new(Vec::<SourceProgress>::new());
     let controller = StoredValue::new_local(None::<AbortController>);
-    // The last export's format, for downloading it again with the messages.
-    let last_format = StoredValue::new(Format::Csv);
-    let start = move |format: Format, read_messages: bool| {
-        last_format.set_value(format);
-        let Some(window) = loads.window.get_untracked() else {
-            return;
-        };
+    // The last export, to download the same rows again with the messages.
+    let last = StoredValue::new(None::<Asked>);
+    let run = move |asked: Asked, read_messages: bool| {
         let Ok(abort) = AbortController::new() else {
             return;
         };
         let signal = abort.signal();
         controller.set_value(Some(abort));
-        let mut all = sources.get_untracked();
-        all.extend(loads.files.with_untracked(|files| {
-            files
-                .iter()
-                .map(|(name, _)| Source::file(name.clone()))
-                .collect::<Vec<_>>()
-        }));
-        let query = query.get_untracked();
+        last.set_value(Some(asked.clone()));
+        let Asked {
+            format,
+            query,
+            window,
+        } = asked;
+        let all = with_opened_files(sources.get_untracked(), loads);
         let kinds: Vec<CollectionType> = query.types.iter().copied().collect();
         let statuses: Vec<Status> = query.statuses.iter().copied().collect();
         let period = query.period;
         let zone = zone.get_untracked();
         let note_zone = zone.clone();
         let files = loads.files.get_untracked();
-        let messages = loads.messages.get_value();
+        let mut messages = loads.messages.get_value();
+        if read_messages {
+            // Asked to read them: the calls that failed before are made again.
+            messages.forget_failures();
+        }
         // A file still waiting for an answer is given up: a new one comes.
         unsaved.set_value(None);
         state.set(ExportState::Running);
@@ -90,7 +90,12 @@ pub fn ExportPanel(
                 messages,
                 read_messages,
             };
-            let result = export::export(request, progress, signal).await;
+            let result = export::export(request, progress, signal)
+                .await
+                .map(|mut exported| {
+                    take_in_messages(loads, std::mem::take(&mut exported.messages));
+                    exported
+                });
             let name =
                 csv_file::file_name(&statuses, &kinds, period, Utc::now(), format.extension());
             messages_would_help.set(
@@ -100,6 +105,33 @@ pub fn ExportPanel(
             );
             state.set(finished(result, name, note_zone, progress, unsaved));
         });
+    };
+    let start = move |format: Format| {
+        if let Some(window) = loads.window.get_untracked() {
+            let query = query.get_untracked();
+            run(
+                Asked {
+                    format,
+                    query,
+                    window,
+                },
+                false,
+            );
+        }
+    };
+    let again = move |_| {
+        if let Some(asked) = last.get_value() {
+            run(asked, true);
+        }
+    };
+    // Offered while the page selects the rows the file holds.
+    let offer_again = move || {
+        messages_would_help.get()
+            && last.with_value(|asked| {
+                asked
+                    .as_ref()
+                    .is_some_and(|asked| query.with(|now| same_rows(&asked.query, now)))
+            })
     };
     let cancel = move |_| {
         if let Some(abort) = controller.try_update_value(Option::take).flatten() {
@@ -112,30 +144,19 @@ pub fn ExportPanel(
     let unavailable = move || running() || loads.window.with(Option::is_none);
     view! {
         <div class="export">
-            <button type="button" on:click=move |_| start(Format::Csv, false) disabled=unavailable>"Download CSV"</button>
-            <button type="button" on:click=move |_| start(Format::Ndjson, false) disabled=unavailable>"NDJSON"</button>
+            <button type="button" on:click=move |_| start(Format::Csv) disabled=unavailable>"Download CSV"</button>
+            <button type="button" on:click=move |_| start(Format::Ndjson) disabled=unavailable>"NDJSON"</button>
             <Show when=running>
                 <button type="button" on:click=cancel>"Cancel export"</button>
             </Show>
             <div class="export-status" role="status" aria-live="polite">
                 {move || match state.get() {
                     ExportState::Idle => ().into_any(),
-                    ExportState::Running => view! {
-                        <ul class="export-progress">
-                            {progress.get().into_iter().map(|p| view! {
-                                <li>
-                                    {p.label}": "{p.fetched}" rows"
-                                    {(p.messages_read > 0).then(|| format!(", {} messages read", p.messages_read))}
-                                    {if p.failed { " ✗ failed" } else if p.done { " ✓" } else { "…" }}
-                                    {(!p.done).then(|| view! { <RateLimitNote lane=p.lane.clone() /> })}
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
+                    ExportState::Running => view! { <ExportProgress progress /> }.into_any(),
                     ExportState::Done(message) => view! {
                         <span>{message}</span>
-                        <Show when=move || messages_would_help.get()>
-                            " "<button type="button" on:click=move |_| start(last_format.get_value(), true)>
+                        <Show when=offer_again>
+                            " "<button type="button" on:click=again>
                                 "Download again with the messages"
                             </button>
                         </Show>
@@ -147,6 +168,49 @@ pub fn ExportPanel(
             </div>
         </div>
     }
+}
+
+/// Each source's rows read so far, while exporting.
+#[component]
+fn ExportProgress(progress: RwSignal<Vec<SourceProgress>>) -> impl IntoView {
+    view! {
+        <ul class="export-progress">
+            {move || progress.get().into_iter().map(|p| view! {
+                <li>
+                    {p.label}": "{p.fetched}" rows"
+                    {(p.messages_read > 0).then(|| format!(", {} messages read", p.messages_read))}
+                    {if p.failed { " ✗ failed" } else if p.done { " ✓" } else { "…" }}
+                    {(!p.done).then(|| view! { <RateLimitNote lane=p.lane.clone() /> })}
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// The configured sources and the opened files: an export reads them all.
+fn with_opened_files(mut sources: Vec<Source>, loads: Loads) -> Vec<Source> {
+    sources.extend(loads.files.with_untracked(|files| {
+        files
+            .iter()
+            .map(|(name, _)| Source::file(name.clone()))
+            .collect::<Vec<_>>()
+    }));
+    sources
+}
+
+/// What an export was asked for: kept to download the same rows again.
+#[derive(Debug, Clone)]
+struct Asked {
+    format: Format,
+    query: LogQuery,
+    window: TimeWindow,
+}
+
+/// Whether two queries select the same rows (the view's own state aside).
+fn same_rows(a: &LogQuery, b: &LogQuery) -> bool {
+    a.row_filters() == b.row_filters()
+        && a.period == b.period
+        && a.hide_check_runs == b.hide_check_runs
 }
 
 /// What an export that ran to its end leads to: the file saved, or the
@@ -162,6 +226,8 @@ fn finished(
         blob,
         counts,
         failed,
+        message_failure,
+        ..
     } = match result {
         Ok(exported) => exported,
         Err(error) => {
@@ -179,6 +245,7 @@ fn finished(
         counts,
         skipped: &skipped,
         failed: &failed,
+        message_failure: message_failure.as_deref(),
     };
     let note = export_note::saved_note(file, &zone);
     if !failed.is_empty() {

@@ -167,14 +167,16 @@ fn HideCheckRuns(
         set_query.run((next, HistoryEntry::Push));
     };
     view! {
-        <div class="filter-group check-runs">
+        <div class="filter-group">
             <label class="option" title=move || refused().unwrap_or(
                 "Make: leave out trigger runs that found nothing new (applied by Make's server)")>
                 <input type="checkbox" disabled=move || refused().is_some()
+                    aria-describedby=move || refused().map(|_| "check-runs-refused")
                     prop:checked=move || query.with(|q| q.hide_check_runs) && refused().is_none()
                     on:change=on_change />
                 <span>"Hide check runs"</span>
             </label>
+            <span id="check-runs-refused" class="visually-hidden">{refused}</span>
             <AppliedHint name="Hide check runs" lines />
         </div>
     }

@@ -200,7 +200,11 @@ pub fn VolumeChart(
             .map(|w| (label(w.from), label(w.to)))
             .unwrap_or_default()
     };
-    let highest = move || buckets.with(|b| b.iter().map(Bucket::total).max().unwrap_or(0));
+    // The top of the scale; with no rows at all, no scale ("0" over "0" says nothing).
+    let highest = move || {
+        let top = buckets.with(|b| b.iter().map(Bucket::total).max().unwrap_or(0));
+        (top > 0).then(|| top.to_string())
+    };
     let svg = NodeRef::<leptos::svg::Svg>::new();
     let brush = use_brush(svg, buckets, on_select);
     view! {
@@ -209,7 +213,7 @@ pub fn VolumeChart(
             // its own: the rows below get that line.
             <div class="volume-plot" title="Choose a bar, or drag across bars, to narrow the period">
                 <span class="visually-hidden">"Choose a bar, or drag across bars, to narrow the period."</span>
-                <div class="volume-y" aria-hidden="true"><span>{highest}</span><span>"0"</span></div>
+                <div class="volume-y" aria-hidden="true"><span>{highest}</span><span>{move || highest().map(|_| "0")}</span></div>
                 <svg node_ref=svg viewBox=VIEW_BOX preserveAspectRatio="none" class="volume-chart"
                     on:pointerdown=move |ev| brush.start(&ev)
                     on:pointermove=move |ev| brush.extend(&ev)

@@ -141,6 +141,31 @@ pub fn use_lazy_messages(
     }
 }
 
+/// Takes in the messages an export read: the rows show them, and the page
+/// does not spend the source's budget on them again.
+pub fn take_in_messages(loads: Loads, book: MessageBook) {
+    let read = loads
+        .messages
+        .try_update_value(|known| known.absorb(book))
+        .unwrap_or_default();
+    let rows: Vec<LogRecord> = loads.timeline.with_untracked(|timeline| {
+        read.into_iter()
+            .filter_map(|(key, text)| {
+                let row = timeline.get(&key)?;
+                Some(LogRecord {
+                    message: Some(text),
+                    ..row.clone()
+                })
+            })
+            .collect()
+    });
+    if !rows.is_empty() {
+        loads.timeline.update(|timeline| {
+            timeline.update_known(rows);
+        });
+    }
+}
+
 /// Reads one row's message and writes it into the timeline (and so the table,
 /// the search and the detail pane).
 fn ask(

@@ -3,9 +3,9 @@
 //! it meets the execution, passes below its start, or runs out of pages. The
 //! browser performs the requests this plans; the decisions are here, tested.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
-use super::make_scenarios::{module_logs_request, ModuleLog, ModuleLogPage, ModuleOperations};
+use super::make_scenarios::{module_logs_request, ModuleList, ModuleLog, ModuleLogPage};
 use super::DecodeError;
 use crate::config::MakeConnection;
 use crate::http::ApiRequest;
@@ -14,6 +14,10 @@ use crate::http::ApiRequest;
 pub const PAGES_PER_MODULE: u64 = 5;
 /// Rows asked for per page.
 pub const PAGE_ROWS: u32 = 100;
+
+/// The days of operations Make's module list is asked for, its most: a module
+/// that has not run in them is not listed, so not searched.
+pub const LISTED_DAYS: u8 = 30;
 
 /// The search for one execution's logs across a scenario's modules.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,28 +29,51 @@ pub struct ModuleLogSearch {
     execution_id: String,
     started: DateTime<Utc>,
     found: Vec<ModuleLog>,
+    /// Rows of the current module that could not be read: they may be its
+    /// log of the execution, unless the search finds that.
+    module_unreadable: Vec<DecodeError>,
+    gaps: Gaps,
+}
+
+/// What the search could not settle, module by module.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Gaps {
+    /// Entries of Make's module list that could not be read.
+    unlisted: usize,
+    /// The execution started before the module list's days.
+    older_than_list: bool,
     /// Modules whose pages the search gave up on before it met the execution.
     not_reached: Vec<u64>,
-    /// Modules whose logs end, or pass below the execution's start, without it.
-    without_log: Vec<u64>,
+    /// Modules whose log of the execution may be a row that could not be read.
+    maybe_unreadable: Vec<u64>,
     unreadable_rows: usize,
     first_unreadable: Option<DecodeError>,
+    /// Modules whose logs end, or pass below the execution's start, without it.
+    without_log: Vec<u64>,
 }
 
 impl ModuleLogSearch {
-    /// Searches the modules that ran for the execution `execution_id` that started at `started`.
-    pub fn new(modules: &[ModuleOperations], execution_id: &str, started: DateTime<Utc>) -> Self {
+    /// Searches the modules Make `listed` for the execution `execution_id`
+    /// that started at `started`; the list covers the [`LISTED_DAYS`] before `now`.
+    pub fn new(
+        listed: &ModuleList,
+        execution_id: &str,
+        started: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Self {
         ModuleLogSearch {
-            modules: modules.iter().map(|m| m.module_id).collect(),
+            modules: listed.modules.iter().map(|m| m.module_id).collect(),
             current: 0,
             page: 0,
             execution_id: execution_id.to_owned(),
             started,
             found: Vec::new(),
-            not_reached: Vec::new(),
-            without_log: Vec::new(),
-            unreadable_rows: 0,
-            first_unreadable: None,
+            module_unreadable: Vec::new(),
+            gaps: Gaps {
+                unlisted: listed.unreadable,
+                older_than_list: started < now - Duration::days(i64::from(LISTED_DAYS)),
+                ..Gaps::default()
+            },
         }
     }
 
@@ -76,29 +103,46 @@ impl ModuleLogSearch {
             full,
             unreadable,
         } = page;
-        self.unreadable_rows += unreadable.len();
-        if self.first_unreadable.is_none() {
-            self.first_unreadable = unreadable.into_iter().next();
-        }
+        self.module_unreadable.extend(unreadable);
         let ended = !full || logs.last().is_some_and(|log| log.timestamp < self.started);
         let execution_id = self.execution_id.as_str();
         let hit = logs
             .into_iter()
             .find(|log| log.execution_id.as_deref() == Some(execution_id));
         let out_of_pages = self.page + 1 >= PAGES_PER_MODULE;
-        let module = self.modules.get(self.current).copied();
-        match (&hit, module) {
-            (None, Some(module)) if ended => self.without_log.push(module),
-            (None, Some(module)) if out_of_pages => self.not_reached.push(module),
-            _ => {}
+        if hit.is_none() && (ended || out_of_pages) {
+            self.note_missing(ended);
         }
         let module_done = hit.is_some() || ended || out_of_pages;
         self.found.extend(hit);
         if module_done {
+            self.module_unreadable.clear();
             self.current += 1;
             self.page = 0;
         } else {
             self.page += 1;
+        }
+    }
+
+    /// The current module's search ended without its log: why.
+    fn note_missing(&mut self, ended: bool) {
+        let Some(module) = self.modules.get(self.current).copied() else {
+            return;
+        };
+        let gaps = &mut self.gaps;
+        if self.module_unreadable.is_empty() {
+            let list = if ended {
+                &mut gaps.without_log
+            } else {
+                &mut gaps.not_reached
+            };
+            list.push(module);
+            return;
+        }
+        gaps.maybe_unreadable.push(module);
+        gaps.unreadable_rows += self.module_unreadable.len();
+        if gaps.first_unreadable.is_none() {
+            gaps.first_unreadable = self.module_unreadable.first().cloned();
         }
     }
 
@@ -110,32 +154,47 @@ impl ModuleLogSearch {
     /// What the found logs may lack and why, one sentence each, for the
     /// detail pane: the list alone would pass a gap off as the whole run.
     pub fn gaps(&self) -> Vec<String> {
-        let mut gaps = Vec::new();
-        if !self.not_reached.is_empty() {
-            gaps.push(format!(
+        let gaps = &self.gaps;
+        let mut said = Vec::new();
+        if gaps.older_than_list {
+            said.push(format!(
+                "The execution is older than the {LISTED_DAYS} days Make lists modules for: \
+                 modules that have not run since were not searched."
+            ));
+        }
+        match gaps.unlisted {
+            0 => {}
+            1 => said.push("1 module Make listed could not be read: it was not searched.".into()),
+            n => said.push(format!(
+                "{n} modules Make listed could not be read: they were not searched."
+            )),
+        }
+        if !gaps.not_reached.is_empty() {
+            said.push(format!(
                 "Not found among the newest {} logs of {}, where the search stops: \
                  the execution's log may be older.",
                 PAGES_PER_MODULE * u64::from(PAGE_ROWS),
-                modules(&self.not_reached)
+                modules(&gaps.not_reached)
             ));
         }
-        if let Some(error) = &self.first_unreadable {
-            let rows = match self.unreadable_rows {
-                1 => "1 module log row".to_owned(),
-                n => format!("{n} module log rows"),
+        if let Some(error) = &gaps.first_unreadable {
+            let rows = match gaps.unreadable_rows {
+                1 => "1 row".to_owned(),
+                n => format!("{n} rows"),
             };
-            gaps.push(format!(
-                "{rows} could not be read, and may belong to this execution: {error}."
+            said.push(format!(
+                "The log of this execution from {} may be among {rows} that could not be read: {error}.",
+                modules(&gaps.maybe_unreadable)
             ));
         }
-        if !self.without_log.is_empty() {
-            gaps.push(format!(
+        if !gaps.without_log.is_empty() {
+            said.push(format!(
                 "No log of this execution from {}: it did not run in it, \
                  or Make no longer keeps its logs.",
-                modules(&self.without_log)
+                modules(&gaps.without_log)
             ));
         }
-        gaps
+        said
     }
 }
 
@@ -152,8 +211,9 @@ fn modules(ids: &[u64]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::adapters::make_scenarios::ModuleOperations;
     use crate::status::Status;
-    use chrono::{Duration, TimeZone};
+    use chrono::TimeZone;
 
     fn connection() -> MakeConnection {
         MakeConnection {
@@ -168,13 +228,27 @@ mod tests {
         }
     }
 
-    fn module(module_id: u64) -> ModuleOperations {
-        ModuleOperations {
+    fn listed(ids: &[u64]) -> ModuleList {
+        let module = |&module_id: &u64| ModuleOperations {
             module_id,
             total: 1,
             warnings: 0,
             errors: 0,
+        };
+        ModuleList {
+            modules: ids.iter().map(module).collect(),
+            unreadable: 0,
         }
+    }
+
+    /// A search of the modules `ids` for the execution `execution`, an hour ago.
+    fn search(ids: &[u64], execution: &str) -> ModuleLogSearch {
+        ModuleLogSearch::new(
+            &listed(ids),
+            execution,
+            start(),
+            start() + Duration::hours(1),
+        )
     }
 
     fn start() -> DateTime<Utc> {
@@ -214,7 +288,7 @@ mod tests {
 
     #[test]
     fn walks_pages_until_the_hit_then_moves_to_the_next_module() {
-        let mut search = ModuleLogSearch::new(&[module(7), module(8)], "da518adc", start());
+        let mut search = search(&[7, 8], "da518adc");
         let first = search.next_request(&connection(), 1).unwrap().1;
         assert!(first.url.contains("/modules/7/logs") && first.url.contains("pg%5Boffset%5D=0"));
         search.take_page(full_page(7, 30));
@@ -232,7 +306,7 @@ mod tests {
 
     #[test]
     fn stops_a_module_below_the_start_or_after_the_page_budget() {
-        let mut search = ModuleLogSearch::new(&[module(7), module(8)], "x", start());
+        let mut search = search(&[7, 8], "x");
         // A full page whose oldest row is older than the execution: it is not there.
         let mut page = full_page(7, 5);
         page.logs.push(log(7, "other", -1));
@@ -260,7 +334,7 @@ mod tests {
 
     #[test]
     fn a_page_full_with_a_row_that_could_not_be_read_still_has_a_next_one() {
-        let mut search = ModuleLogSearch::new(&[module(7)], "wanted", start());
+        let mut search = search(&[7], "wanted");
         let mut page = full_page(7, 30);
         page.logs.pop();
         page.unreadable.push(unreadable(3));
@@ -278,24 +352,40 @@ mod tests {
     }
 
     #[test]
-    fn rows_that_could_not_be_read_are_counted_and_the_first_named() {
-        let mut search = ModuleLogSearch::new(&[module(7), module(8), module(9)], "x", start());
+    fn rows_that_could_not_be_read_are_named_where_a_module_lacks_its_log() {
+        let mut search = search(&[7, 8, 9], "x");
+        // Module 7's log is found: its unreadable rows hide nothing.
         let mut page = last_page(vec![log(7, "x", 1)]);
         page.unreadable = vec![unreadable(1), unreadable(2)];
         search.take_page(page);
-        let mut page = last_page(Vec::new());
-        page.unreadable.push(unreadable(0));
+        // Module 8's is not: it may be one of its unreadable rows.
+        let mut page = full_page(8, 30);
+        page.unreadable = vec![unreadable(0), unreadable(5)];
         search.take_page(page);
+        search.take_page(last_page(Vec::new()));
         search.take_page(last_page(vec![log(9, "x", 2)]));
         assert_eq!(search.found().len(), 2);
         assert_eq!(
             search.gaps(),
+            ["The log of this execution from module 8 may be among 2 rows that could not be read: \
+              Make module logs sent an unexpected answer: `moduleLogs[0].timestamp` \
+              is missing or not a date-time."]
+        );
+    }
+
+    #[test]
+    fn modules_make_did_not_list_are_said_to_be_unsearched() {
+        let mut list = listed(&[7]);
+        list.unreadable = 2;
+        let month_later = start() + Duration::days(31);
+        let mut search = ModuleLogSearch::new(&list, "x", start(), month_later);
+        search.take_page(last_page(vec![log(7, "x", 1)]));
+        assert_eq!(
+            search.gaps(),
             [
-                "3 module log rows could not be read, and may belong to this execution: \
-                 Make module logs sent an unexpected answer: `moduleLogs[1].timestamp` \
-                 is missing or not a date-time.",
-                "No log of this execution from module 8: it did not run in it, \
-                 or Make no longer keeps its logs."
+                "The execution is older than the 30 days Make lists modules for: \
+                 modules that have not run since were not searched.",
+                "2 modules Make listed could not be read: they were not searched."
             ]
         );
     }

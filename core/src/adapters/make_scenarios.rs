@@ -421,8 +421,16 @@ pub struct ModuleOperations {
     pub errors: u64,
 }
 
+/// The modules Make counted operations of, and how many entries it sent
+/// that could not be read (modules the search cannot know of).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ModuleList {
+    pub modules: Vec<ModuleOperations>,
+    pub unreadable: usize,
+}
+
 /// Decodes `{operations: [{moduleId, total, warnings, errors}]}`.
-pub fn decode_module_operations(body: &str) -> Result<Vec<ModuleOperations>, DecodeError> {
+pub fn decode_module_operations(body: &str) -> Result<ModuleList, DecodeError> {
     const API: &str = "Make operations by module";
     let root = json::parse_body(API, body)?;
     json::rows(API, &root, "operations", |context, item| {
@@ -437,7 +445,10 @@ pub fn decode_module_operations(body: &str) -> Result<Vec<ModuleOperations>, Dec
             errors: count("errors"),
         })
     })
-    .map(|rows| rows.read)
+    .map(|rows| ModuleList {
+        modules: rows.read,
+        unreadable: rows.unreadable.len(),
+    })
 }
 
 /// One module's operation in one execution.
@@ -903,13 +914,15 @@ mod tests {
             r#"{"operations":[{"moduleId":1,"total":10,"warnings":1,"errors":2},{"moduleId":2}]}"#,
         )
         .unwrap();
-        assert_eq!(operations[0].errors, 2);
-        assert_eq!(operations[1].total, 0);
-        assert!(
-            decode_module_operations(r#"{"operations":[{"total":1}]}"#)
-                .unwrap()
-                .is_empty(),
-            "an entry without a module id is skipped"
+        assert_eq!(operations.modules[0].errors, 2);
+        assert_eq!(operations.modules[1].total, 0);
+        assert_eq!(
+            decode_module_operations(r#"{"operations":[{"total":1}]}"#).unwrap(),
+            ModuleList {
+                modules: Vec::new(),
+                unreadable: 1
+            },
+            "an entry without a module id is skipped, and counted"
         );
 
         let page = decode_module_logs(
