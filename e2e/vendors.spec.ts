@@ -152,6 +152,12 @@ test('Aitronos rows sent without a status show as Unknown, and a filter that giv
   const bare = statusless('error')[0] as { id: string };
   await page.goto(`/?period=24h&tz=utc&type=aitronos-connectors&status=error&sel=${encodeURIComponent(`demo-aitronos:${bare.id}`)}`);
   await expect(page.getByRole('complementary', { name: 'Record detail' })).toContainText('Error (vendor: none; the server returned it for this Status filter)');
+  // A collection no Aitronos row is in hides them all: the note has nothing to explain.
+  await page.goto('/?period=7d&tz=utc&status=error&collection=Nightly+Shopify+import');
+  await settled(page);
+  await expect(rows(page).first()).toBeVisible();
+  await expect(page.locator('.source', { hasText: 'Aitronos' })).toContainText(/\d+ rows?/);
+  await expect(note).toHaveCount(0);
 
   // Two statuses are filtered in the browser, where a row without one matches neither.
   sent.delete('any');

@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 
 use crate::adapters::single;
 use crate::filter_options::StatusTally;
+use crate::model::CollectionType;
 use crate::query::LogQuery;
 use crate::sources::Source;
 use crate::status::Status;
@@ -28,10 +29,13 @@ pub struct StatusGap {
 }
 
 /// One per collection type with such rows, in [`crate::model::CollectionType::ALL`]'s order.
+/// `shown` holds the types with a row in the view: rows said to show a
+/// status are of those only (other filters may hide every one of a type).
 pub fn status_gaps(
     query: &LogQuery,
     sources: &[Source],
     tallies: &[StatusTally],
+    shown: &[CollectionType],
 ) -> Vec<StatusGap> {
     tallies
         .iter()
@@ -45,7 +49,15 @@ pub fn status_gaps(
                         && source.is_selected_by(query)
                 })
                 .collect();
-            gap_of(query, *tally, &remotes)
+            let tally = StatusTally {
+                from_request: if shown.contains(&tally.kind) {
+                    tally.from_request
+                } else {
+                    0
+                },
+                ..*tally
+            };
+            gap_of(query, tally, &remotes)
         })
         .collect()
 }
@@ -132,7 +144,7 @@ mod tests {
     use super::*;
     use crate::config::RuntimeConfig;
     use crate::filter_options::RowValueCounts;
-    use crate::model::{CollectionType, LogRecord};
+    use crate::model::LogRecord;
     use crate::test_support;
 
     fn sources() -> Vec<Source> {
@@ -166,7 +178,7 @@ mod tests {
     }
 
     fn lines(query: &LogQuery, sources: &[Source], tallies: &[StatusTally]) -> Vec<String> {
-        status_gaps(query, sources, tallies)
+        status_gaps(query, sources, tallies, &CollectionType::ALL)
             .into_iter()
             .map(|gap| gap.line)
             .collect()
@@ -204,6 +216,7 @@ mod tests {
             &query(&[Status::Error, Status::Timeout]),
             &sources(),
             &loaded,
+            &CollectionType::ALL,
         );
         assert_eq!(gaps[0].ask_alone, [Status::Error, Status::Timeout]);
         // Shown as Unknown, unfiltered or with Unknown chosen, they say it themselves.
@@ -226,6 +239,14 @@ mod tests {
                  server returned it for that filter: the vendor sent it without a status."
             ]
         );
+    }
+
+    #[test]
+    fn a_status_taken_from_the_request_is_not_said_of_a_type_other_filters_hide() {
+        let filtered = tallies(&[aitronos("a", Status::Error, "")]);
+        // A collection chosen that no Aitronos row has: none of them shows.
+        let gaps = status_gaps(&query(&[Status::Error]), &sources(), &filtered, &[]);
+        assert!(gaps.is_empty(), "{gaps:?}");
     }
 
     #[test]
@@ -284,7 +305,7 @@ mod tests {
             ..test_support::record("df", "r", test_support::minute(0))
         };
         let two = query(&[Status::Error, Status::Stopped]);
-        let gaps = status_gaps(&two, &sources(), &tallies(&[run]));
+        let gaps = status_gaps(&two, &sources(), &tallies(&[run]), &CollectionType::ALL);
         assert_eq!(
             gaps,
             [StatusGap {

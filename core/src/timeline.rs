@@ -11,7 +11,7 @@ use super::adapters::ServerApplied;
 use super::columns::Column;
 use super::filter_options::{RowValueCounts, RowValues};
 use super::frontier::Frontier;
-use super::model::{LogRecord, SharedRecord};
+use super::model::{CollectionType, LogRecord, SharedRecord};
 use super::query::{LogQuery, Sort, TimeWindow};
 use super::row_numbers::{number_of, NumberOf, RowNumbers};
 use super::row_sort;
@@ -535,6 +535,29 @@ impl Timeline {
         self.values.values()
     }
 
+    /// The collection types with a row among `rows` (indices into
+    /// [`Timeline::records`]), in [`CollectionType::ALL`]'s order; it stops
+    /// reading once every type is found.
+    pub fn kinds_among(&self, rows: &[usize]) -> Vec<CollectionType> {
+        let mut found = [false; CollectionType::ALL.len()];
+        for &row in rows {
+            let Some(record) = self.records.get(row) else {
+                continue;
+            };
+            if let Some(slot) = CollectionType::ALL.iter().position(|k| *k == record.kind) {
+                found[slot] = true;
+            }
+            if found.iter().all(|&seen| seen) {
+                break;
+            }
+        }
+        CollectionType::ALL
+            .into_iter()
+            .zip(found)
+            .filter_map(|(kind, seen)| seen.then_some(kind))
+            .collect()
+    }
+
     /// Each collection type's rows whose status is not the vendor's own reading.
     pub fn status_tallies(&self) -> Vec<crate::filter_options::StatusTally> {
         self.values.status_tallies()
@@ -1039,6 +1062,21 @@ mod tests {
             record("c", 2, Status::Error, Some(100)),
             record("d", 2, Status::Warning, Some(900)),
         ])
+    }
+
+    #[test]
+    fn the_kinds_among_rows_are_those_of_the_rows() {
+        let mut records = vec![record("a", 1, Status::Success, None)];
+        records.push(LogRecord {
+            kind: CollectionType::AitronosConnectors,
+            ..record("b", 2, Status::Error, None)
+        });
+        let timeline = Timeline::new(records);
+        let kinds = |rows: &[usize]| timeline.kinds_among(rows);
+        let make = record("x", 0, Status::Success, None).kind;
+        assert_eq!(kinds(&[0]), [make]);
+        assert_eq!(kinds(&[1, 0]).len(), 2);
+        assert!(kinds(&[]).is_empty() && kinds(&[7]).is_empty());
     }
 
     #[test]

@@ -126,7 +126,7 @@ pub fn Dashboard() -> impl IntoView {
     }));
     let options = use_filter_options(all_sources, loads, query);
     let messages = use_lazy_messages(loads, rows, shown, all_sources, filters, older.frontier);
-    let notes = use_table_notes(loads.timeline, filters, all_sources);
+    let notes = use_table_notes(loads.timeline, filters, all_sources, rows);
     let drop_message = RwSignal::new(String::new());
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();

@@ -11,18 +11,24 @@ use logdeck_core::sources::Source;
 use logdeck_core::status_gaps::status_gaps;
 use logdeck_core::timeline::Timeline;
 
-/// The notes' markup for `query`'s rows; empty when there is nothing to say.
+/// The notes' markup for `query`'s rows (`rows`, indices into the
+/// timeline); empty when there is nothing to say.
 pub fn use_table_notes(
     timeline: RwSignal<Timeline>,
     query: Memo<LogQuery>,
     sources: Signal<Vec<Source>>,
+    rows: Memo<Vec<usize>>,
 ) -> Memo<String> {
     // Only the types' tallies are read on a page's arrival, not the rows.
     let tallies = Memo::new(move |_| timeline.with(Timeline::status_tallies));
+    // The types shown: read until each type is met, so rarely every row.
+    let shown = Memo::new(move |_| rows.with(|rows| timeline.with(|t| t.kinds_among(rows))));
     Memo::new(move |_| {
         query.with(|query| {
             sources.with(|sources| {
-                let gaps = tallies.with(|tallies| status_gaps(query, sources, tallies));
+                let gaps = tallies.with(|tallies| {
+                    shown.with(|shown| status_gaps(query, sources, tallies, shown))
+                });
                 table_notes(&search_scope_lines(query, sources), &gaps)
             })
         })
