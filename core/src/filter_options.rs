@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::adapters::make_audit::AuditFilters;
-use crate::adapters::Capabilities;
+use crate::adapters::{Applied, Capabilities};
 use crate::client_id::ClientId;
 use crate::model::{CollectionType, LogRecord};
 use crate::query::LogQuery;
@@ -274,11 +274,27 @@ pub struct FilterOptions {
     pub events: Vec<String>,
     /// Client ids as `(key, label)`: the loaded rows' and the chosen ones.
     pub client_ids: Vec<(String, String)>,
-    /// Each selected source's kind and capabilities, for the "where applied" hints.
+    /// Each selected source's kind and capabilities, for the "where applied"
+    /// hints: once per distinct pair, so a type may come twice.
     pub capabilities: Vec<(CollectionType, Capabilities)>,
 }
 
 impl FilterOptions {
+    /// Why "Hide check runs" cannot be applied, when no selected Make
+    /// scenario source can apply it (all read from the team archive).
+    pub fn check_runs_refused(&self) -> Option<&'static str> {
+        let mut refusals = self
+            .capabilities
+            .iter()
+            .filter(|(kind, _)| *kind == CollectionType::MakeScenarios)
+            .map(|(_, caps)| match caps.check_runs {
+                Applied::Unavailable(why) => Some(why),
+                _ => None,
+            });
+        let first = refusals.next()??;
+        refusals.all(|refused| refused.is_some()).then_some(first)
+    }
+
     /// Choices from the sources (their kinds, possible statuses and known
     /// collections), the loaded rows and values announced by the vendors;
     /// clients, collections and events of the collection types `query` chooses.
@@ -300,8 +316,11 @@ impl FilterOptions {
             if chosen(&kind) {
                 statuses.extend(kind.statuses().iter().copied());
             }
-            if source.is_selected_by(query) && !capabilities.iter().any(|(k, _)| *k == kind) {
-                capabilities.push((kind, stream.capabilities()));
+            // Sources of one type may apply a filter differently (some read
+            // from the team archive): each way is listed.
+            let applied = (kind, stream.capabilities());
+            if source.is_selected_by(query) && !capabilities.contains(&applied) {
+                capabilities.push(applied);
             }
             if chosen(&kind) {
                 collections.extend(stream.fixed_collection().map(str::to_owned));
@@ -525,6 +544,24 @@ mod tests {
             ["Orders API", "Support bot", "Sync", "Team A"]
         );
         assert_eq!(options.capabilities.len(), 3);
+    }
+
+    #[test]
+    fn check_runs_are_refused_only_when_no_make_scenario_source_applies_them() {
+        use crate::adapters::{archive, make_scenarios};
+        let archived = Capabilities {
+            check_runs: archive::CAPABILITIES.check_runs,
+            ..make_scenarios::CAPABILITIES
+        };
+        let with = |capabilities: Vec<(CollectionType, Capabilities)>| FilterOptions {
+            capabilities,
+            ..FilterOptions::default()
+        };
+        let make = CollectionType::MakeScenarios;
+        assert!(with(vec![(make, archived)]).check_runs_refused().is_some());
+        let mixed = with(vec![(make, archived), (make, make_scenarios::CAPABILITIES)]);
+        assert_eq!(mixed.check_runs_refused(), None, "one source applies it");
+        assert_eq!(with(Vec::new()).check_runs_refused(), None);
     }
 
     #[test]

@@ -149,18 +149,7 @@ fn HideCheckRuns(
     options: Signal<FilterOptions>,
     lines: Signal<Vec<(String, Cow<'static, str>)>>,
 ) -> impl IntoView {
-    let refused = move || {
-        options.with(|o| {
-            o.capabilities
-                .iter()
-                .find_map(|(kind, caps)| match caps.check_runs {
-                    Applied::Unavailable(why) if *kind == CollectionType::MakeScenarios => {
-                        Some(why)
-                    }
-                    _ => None,
-                })
-        })
-    };
+    let refused = move || options.with(FilterOptions::check_runs_refused);
     let on_change = move |ev| {
         let mut next = query.get_untracked();
         next.hide_check_runs = event_target_checked(&ev);
