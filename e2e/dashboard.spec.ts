@@ -736,3 +736,22 @@ test('the table draws rows to its bottom when what is above it shrinks', async (
     return box !== null && last !== null && last.y + last.height >= box.y + box.height;
   }).toBe(true);
 });
+
+test('Copy link copies the view; frozen, its period holds the times of now', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto('/?period=24h&status=error&tz=utc');
+  await settled(page);
+  const copied = () => page.evaluate(() => navigator.clipboard.readText());
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  await expect(page.getByText('Link copied.')).toBeVisible();
+  expect(new URL(await copied()).search).toBe('?period=24h&status=error&tz=utc');
+  // The option folds under the button.
+  await page.locator('summary[aria-label="Link options"]').click();
+  await page.getByRole('checkbox', { name: 'Freeze period' }).check();
+  await page.getByRole('button', { name: 'Copy frozen link' }).click();
+  await expect.poll(async () => new URL(await copied()).searchParams.get('period')).toContain('..');
+  const period = new URL(await copied()).searchParams.get('period') ?? '';
+  const [from, to] = period.split('..').map((t) => Date.parse(t));
+  expect(to - from).toBe(24 * 3_600_000);
+  expect(Math.abs(Date.now() - to)).toBeLessThan(120_000);
+});

@@ -534,20 +534,32 @@ fn CopyLink(query: Memo<LogQuery>, zone: Signal<ZoneRules>) -> impl IntoView {
         let clipboard = window.navigator().clipboard();
         leptos::task::spawn_local(async move {
             let copied = JsFuture::from(clipboard.write_text(&link)).await.is_ok();
-            message.set(if copied {
-                "Link copied.".into()
+            if copied {
+                // Said over the page for a moment; a link to copy by hand stays.
+                message.set("Link copied.".into());
+                set_timeout(move || message.set(String::new()), Duration::from_secs(3));
             } else {
-                format!("Copy this link: {link}")
-            });
+                message.set(format!("Copy this link: {link}"));
+            }
         });
     };
+    // The option folds under the button: the filters keep their line.
     view! {
         <div class="filter-group copy-link">
-            <button type="button" on:click=copy>"Copy link"</button>
-            <label class="option">
-                <input type="checkbox" prop:checked=freeze on:change=move |ev| freeze.set(event_target_checked(&ev)) />
-                <span>"Freeze period"</span>
-            </label>
+            <button type="button" on:click=copy>
+                {move || if freeze.get() { "Copy frozen link" } else { "Copy link" }}
+            </button>
+            <details class="filter multi popover link-options">
+                <summary aria-label="Link options" title="Link options"></summary>
+                <fieldset>
+                    <legend class="visually-hidden">"Link options"</legend>
+                    <label class="option">
+                        <input type="checkbox" prop:checked=freeze on:change=move |ev| freeze.set(event_target_checked(&ev)) />
+                        <span>"Freeze period"</span>
+                    </label>
+                    <p class="hint">"The link holds the period's times as they are now, so it shows the same rows later."</p>
+                </fieldset>
+            </details>
             <span class="copy-message" role="status">{message}</span>
         </div>
     }
