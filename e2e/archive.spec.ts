@@ -97,7 +97,7 @@ test('a period ending now says how far the archive has synced, rather than passi
       lastBarClass: expect.stringMatching(/bar-partial/),
     });
   await page.locator('.sources-summary summary').click();
-  await expect(page.locator('.source', { hasText: '(archive)' }).first()).toContainText('newer runs come with its next sync');
+  await expect(page.locator('.source', { hasText: '(archive)' }).first()).toContainText('newer rows come with its next sync');
 });
 
 test('the chart draws the archive\'s true volume over the whole period, not just the rows loaded so far', async ({ page, request }) => {
@@ -185,6 +185,12 @@ test('live mode is complete no later than the archive has synced, and Hide check
   // The archive keeps Make's check runs: the box is off, not ticked as if applied.
   const hide = page.getByLabel('Hide check runs');
   await expect(hide).toBeDisabled();
+  await expect(hide).not.toBeChecked();
+  // Still a tab stop that says why, and a press changes nothing.
+  await expect(hide).toHaveAccessibleDescription(/the archive keeps Make's check runs/);
+  await hide.focus();
+  await expect(hide).toBeFocused();
+  await hide.click({ force: true });
   await expect(hide).not.toBeChecked();
   // Once the live rounds pass the archive's last sync, the live state says
   // no later time than that sync, which the count names too.

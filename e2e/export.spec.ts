@@ -71,8 +71,8 @@ test('the CSV has every matching row of every selected source, as the API report
   // many (rows read as having none are no lack, so at most the empty ones).
   const empty = exported.filter((row) => row['Source'].startsWith('demo-make') && row['Status details'] === '').length;
   const said = page.getByRole('status').filter({ hasText: /Downloaded/ });
-  await expect(said).toContainText(/\d+ error and warning rows are without their message/);
-  const lacking = Number(((await said.textContent()) ?? '').match(/(\d+) error and warning rows are without/)?.[1]);
+  await expect(said).toContainText(/\d+ rows' messages were not read/);
+  const lacking = Number(((await said.textContent()) ?? '').match(/(\d+) rows' messages were not read/)?.[1]);
   expect(lacking).toBeGreaterThan(1);
   expect(lacking).toBeLessThanOrEqual(empty);
   for (const row of exported) {
@@ -217,8 +217,8 @@ test("an export without Make's messages offers to read them, and the file read w
   const [first] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
   await first.saveAs(info.outputPath('without.csv'));
   const empty = pythonCsv(info.outputPath('without.csv')).filter((row) => row['Status details'] === '').length;
-  await expect(said).toContainText(/\d+ error and warning rows are without their message: each takes a call of its own, not made yet\./);
-  const lacking = Number(((await said.textContent()) ?? '').match(/(\d+) error and warning rows are without/)?.[1]);
+  await expect(said).toContainText(/\d+ rows' messages were not read: a failed or warned Make run's takes a call of its own/);
+  const lacking = Number(((await said.textContent()) ?? '').match(/(\d+) rows' messages were not read/)?.[1]);
   expect(lacking).toBeGreaterThan(1);
   expect(lacking).toBeLessThanOrEqual(empty);
   const again = page.getByRole('button', { name: 'Download again with the messages' });

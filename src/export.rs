@@ -161,9 +161,6 @@ pub struct ExportRequest {
     pub format: Format,
     /// Opened snapshots, by file name.
     pub files: Vec<(String, std::sync::Arc<[SharedRecord]>)>,
-    /// Messages read one row at a time in this tab (Make's failed runs): the
-    /// export carries every one read, without a call per exported row.
-    pub messages: MessageBook,
     /// Whether to read the messages not read yet of the rows it writes (or
     /// searches), a call per row through the source's budget.
     pub read_messages: bool,
@@ -177,17 +174,19 @@ pub struct Exported {
     pub counts: ExportCounts,
     /// Sources (or vendor searches) that failed: the file lacks their rows.
     pub failed: Vec<FailedSource>,
-    /// The messages known by its end, those it read among them, for the
-    /// page to show without asking again.
-    pub messages: MessageBook,
     /// The first message call that failed, when it read them ("source: why").
     pub message_failure: Option<String>,
 }
 
 /// Exports every row the request's query selects over its window. `progress` is
 /// updated as pages arrive; aborting `signal` cancels.
+///
+/// `messages` holds the messages read one row at a time in this tab (Make's
+/// failed runs): the file carries every one, without a call per row; those
+/// the export reads join them, also when it is cancelled.
 pub async fn export(
     request: ExportRequest,
+    messages: &mut MessageBook,
     progress: RwSignal<Vec<SourceProgress>>,
     signal: AbortSignal,
 ) -> Result<Exported, ExportError> {
@@ -198,7 +197,6 @@ pub async fn export(
         zone,
         format,
         files,
-        mut messages,
         read_messages,
     } = request;
     let sources: Vec<Source> = sources
@@ -256,9 +254,7 @@ pub async fn export(
             messages.fill(&mut page.records);
             if let Some(reading) = &mut reading {
                 let page = &mut page.records;
-                reading
-                    .read(&sources[index], index, page, &mut messages)
-                    .await?;
+                reading.read(&sources[index], index, page, messages).await?;
             }
             if let Some(page_oldest) = page.records.iter().map(|r| r.timestamp).min() {
                 let held = oldest.entry(index).or_insert(page_oldest);
@@ -288,14 +284,14 @@ pub async fn export(
         {
             writer.write(&record);
             counts.rows += 1;
-            if readers.lack(&messages, &record) {
+            if readers.lack(messages, &record) {
                 counts.without_message += 1;
             }
             if counts.rows % CHUNK_ROWS == 0 {
                 parts.push(&Uint8Array::from(writer.chunk().as_slice()));
             }
         } else if searching
-            && readers.lack(&messages, &record)
+            && readers.lack(messages, &record)
             && query.matches_except(&record, ServerApplied { text: true, ..skip })
         {
             counts.unsearched += 1;
@@ -311,7 +307,6 @@ pub async fn export(
         blob,
         counts,
         failed,
-        messages,
         message_failure,
     })
 }
@@ -497,7 +492,6 @@ impl MessageReading<'_> {
             .filter_map(|record| Some((record.key(), source.message_request(record)?)))
             .collect();
         let lane = source.lane();
-        let mut read = 0;
         for batch in asks.chunks(IN_FLIGHT) {
             if self.ended.contains(&source.id()) {
                 break;
@@ -516,16 +510,18 @@ impl MessageReading<'_> {
                 if let Err(error) = &message {
                     self.note_failure(source, error);
                 }
-                read += usize::from(message.is_ok());
+                let read = usize::from(message.is_ok());
                 messages.answered(key, message.map_err(|_| ()));
+                // Counted as they come: a budget of 60 calls a minute reads
+                // a page's messages for minutes.
+                self.progress.update(|all| {
+                    if let Some(entry) = all.get_mut(line) {
+                        entry.messages_read += read;
+                    }
+                });
             }
         }
         messages.fill(records);
-        self.progress.update(|all| {
-            if let Some(entry) = all.get_mut(line) {
-                entry.messages_read += read;
-            }
-        });
         Ok(())
     }
 

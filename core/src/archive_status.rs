@@ -65,7 +65,7 @@ pub fn decode_status(body: &str) -> Result<Vec<SyncStatus>, DecodeError> {
 }
 
 impl SyncStatus {
-    /// "archive synced to 2026-12-04 19:40:05: newer runs come with its next
+    /// "archive synced to 2026-12-04 19:40:05: newer rows come with its next
     /// sync" when the view's window ends after that, so the rows are not the
     /// whole period; "archive synced" otherwise. Where its rows begin, when
     /// inside the window, a backfill and the last error are said too.
@@ -73,7 +73,7 @@ impl SyncStatus {
         let mut line = match self.synced_to {
             None => format!("archive backfilling ({} rows stored so far)", self.stored),
             Some(synced) if synced < window.to => format!(
-                "archive synced to {}: newer runs come with its next sync",
+                "archive synced to {}: newer rows come with its next sync",
                 format::timestamp_in(synced, zone)
             ),
             Some(_) => "archive synced past this period".to_owned(),
@@ -177,7 +177,7 @@ mod tests {
                 },
                 &utc
             ),
-            "archive synced to 2026-01-01 00:30:00: newer runs come with its next sync \
+            "archive synced to 2026-01-01 00:30:00: newer rows come with its next sync \
              · holds rows from 2026-01-01 00:10:00 only"
         );
         assert_eq!(

@@ -145,33 +145,33 @@ pub fn saved_note(file: SavedFile<'_>, zone: &ZoneRules) -> String {
 /// What the file lacks of the messages read by a call per row: not read in
 /// this tab (the page offers to read them), or their calls failed.
 fn message_shortfall(counts: ExportCounts) -> String {
-    let (one, many) = if counts.messages_read {
-        ("its call failed", "their calls failed")
-    } else {
-        (
-            "it takes a call of its own, not made yet",
-            "each takes a call of its own, not made yet",
-        )
+    let mut said = match (counts.without_message, counts.messages_read) {
+        (0, _) => String::new(),
+        (1, false) => " 1 row's message was not read: a failed or warned Make run's \
+                       takes a call of its own (a warned run may have none)."
+            .to_owned(),
+        (n, false) => format!(
+            " {n} rows' messages were not read: a failed or warned Make run's \
+             takes a call of its own (a warned run may have none)."
+        ),
+        (1, true) => " 1 row is without its message: its call failed.".to_owned(),
+        (n, true) => format!(" {n} rows are without their message: their calls failed."),
     };
-    let mut said = match counts.without_message {
-        0 => String::new(),
-        1 => format!(" 1 error or warning row is without its message: {one}."),
-        n => format!(" {n} error and warning rows are without their message: {many}."),
+    let why = if counts.messages_read {
+        "could not be read"
+    } else {
+        "were not read (a call each)"
     };
     said.push_str(&match counts.unsearched {
         0 => String::new(),
         1 => format!(
-            " 1 error or warning run was not searched, so it may match and is not in the file: its message {}.",
-            if counts.messages_read { "could not be read" } else { "takes a call of its own, not made yet" }
+            " 1 failed or warned run was not searched, so it may match and is not in the file: its message {}.",
+            why.replace("were", "was")
         ),
         n => format!(
-            " {n} error and warning runs were not searched, so they may match and are not in the file: their messages {}.",
-            if counts.messages_read { "could not be read" } else { "take a call each, not made yet" }
+            " {n} failed or warned runs were not searched, so they may match and are not in the file: their messages {why}."
         ),
     });
-    if counts.messages_would_help() {
-        said.push_str(" Download again with the messages to read them.");
-    }
     said
 }
 
@@ -271,8 +271,14 @@ mod tests {
         assert!(note.starts_with(
             "Downloaded 40 rows as logs.csv. Rows that could not be read are not in it (Make · Billing: 3, Aitronos · Ops: 1)."
         ));
-        assert!(note.contains(" 2 error and warning rows are without their message:"));
-        assert!(note.contains(" 1 error or warning run was not searched, so it may match and is not in the file: its message takes a call of its own, not made yet."));
+        assert!(note.contains(
+            " 2 rows' messages were not read: a failed or warned Make run's takes a call of its own \
+             (a warned run may have none)."
+        ));
+        assert!(note.ends_with(
+            " 1 failed or warned run was not searched, so it may match and is not in the file: \
+             its message was not read (a call each)."
+        ));
         let one = saved(
             ExportCounts {
                 without_message: 1,
@@ -282,9 +288,8 @@ mod tests {
             &[],
             &[],
         );
-        assert!(one.contains(" 1 error or warning row is without its message:"));
-        assert!(one.contains(" 3 error and warning runs were not searched"));
-        assert!(one.ends_with(" Download again with the messages to read them."));
+        assert!(one.contains(" 1 row's message was not read:"));
+        assert!(one.contains(" 3 failed or warned runs were not searched"));
         assert!(counts.messages_would_help());
         // Read with the export, what still lacks its message had a call fail.
         let read = ExportCounts {
@@ -302,8 +307,8 @@ mod tests {
         assert!(saved_note(with_failure, &ZoneRules::utc())
             .ends_with(" The first call that failed: Make · Billing: Make answered 401."));
         assert!(saved(read, &[], &[]).ends_with(
-            " 2 error and warning rows are without their message: their calls failed. \
-             1 error or warning run was not searched, so it may match and is not in the file: \
+            " 2 rows are without their message: their calls failed. \
+             1 failed or warned run was not searched, so it may match and is not in the file: \
              its message could not be read."
         ));
     }

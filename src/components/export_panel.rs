@@ -87,15 +87,11 @@ pub fn ExportPanel(
                 zone,
                 format,
                 files,
-                messages,
                 read_messages,
             };
-            let result = export::export(request, progress, signal)
-                .await
-                .map(|mut exported| {
-                    take_in_messages(loads, std::mem::take(&mut exported.messages));
-                    exported
-                });
+            let result = export::export(request, &mut messages, progress, signal).await;
+            // What it read serves the page too, also when it was cancelled.
+            take_in_messages(loads, messages);
             let name =
                 csv_file::file_name(&statuses, &kinds, period, Utc::now(), format.extension());
             messages_would_help.set(

@@ -159,9 +159,12 @@ fn HideCheckRuns(
         <div class="filter-group">
             <label class="option" title=move || refused().unwrap_or(
                 "Make: leave out trigger runs that found nothing new (applied by Make's server)")>
-                <input type="checkbox" disabled=move || refused().is_some()
+                // Refused, it stays a tab stop that says why (a disabled box
+                // is skipped), and a press changes nothing.
+                <input type="checkbox" aria-disabled=move || refused().map(|_| "true")
                     aria-describedby=move || refused().map(|_| "check-runs-refused")
                     prop:checked=move || query.with(|q| q.hide_check_runs) && refused().is_none()
+                    on:click=move |ev| if refused().is_some() { ev.prevent_default() }
                     on:change=on_change />
                 <span>"Hide check runs"</span>
             </label>
@@ -513,7 +516,8 @@ fn CopyLink(query: Memo<LogQuery>, zone: Signal<ZoneRules>) -> impl IntoView {
     let message = RwSignal::new(String::new());
     let copy = move |_| {
         let mut shared = query.get_untracked();
-        if freeze.get_untracked() {
+        let frozen = freeze.get_untracked();
+        if frozen {
             shared.period = shared.period.freeze(Utc::now(), &zone.get_untracked());
         }
         let Some(window) = web_sys::window() else {
@@ -536,7 +540,14 @@ fn CopyLink(query: Memo<LogQuery>, zone: Signal<ZoneRules>) -> impl IntoView {
             let copied = JsFuture::from(clipboard.write_text(&link)).await.is_ok();
             if copied {
                 // Said over the page for a moment; a link to copy by hand stays.
-                message.set("Link copied.".into());
+                message.set(
+                    if frozen {
+                        "Frozen link copied."
+                    } else {
+                        "Link copied."
+                    }
+                    .into(),
+                );
                 set_timeout(move || message.set(String::new()), Duration::from_secs(3));
             } else {
                 message.set(format!("Copy this link: {link}"));
@@ -549,7 +560,8 @@ fn CopyLink(query: Memo<LogQuery>, zone: Signal<ZoneRules>) -> impl IntoView {
             <button type="button" on:click=copy>
                 {move || if freeze.get() { "Copy frozen link" } else { "Copy link" }}
             </button>
-            <details class="filter multi popover link-options">
+            // Opening the option clears what the last copy said, which lies over it.
+            <details class="filter multi popover link-options" on:toggle=move |_| message.set(String::new())>
                 <summary aria-label="Link options" title="Link options"></summary>
                 <fieldset>
                     <legend class="visually-hidden">"Link options"</legend>

@@ -118,6 +118,10 @@ pub fn LogTable(
     /// complete part, from the sources read further back.
     #[prop(optional, into)]
     shaded_before: Signal<Option<chrono::DateTime<chrono::Utc>>>,
+    /// The view is of one collection type: its column would repeat it on
+    /// every row, and gives its room to the text (style/main.css).
+    #[prop(optional, into)]
+    one_type: Signal<bool>,
 ) -> impl IntoView {
     let element = NodeRef::<Div>::new();
     let viewport = use_viewport(element);
@@ -190,7 +194,8 @@ pub fn LogTable(
             aria-label="Log rows; use j/k or the arrow keys to move, Enter to open">
             <table class="log-table" role="table" aria-rowcount=move || total.get() + 1
                 class:zone-changes=move || zone.with(ZoneRules::changes_offset)
-                class:by-number=move || sort.with(|s| s.column.is_numeric())>
+                class:by-number=move || sort.with(|s| s.column.is_numeric())
+                class:one-type=move || one_type.get()>
                 // Each column's width is set by its kind (style/main.css), not by the
                 // rows on screen: columns hold still while scrolling, and the browser
                 // lays the rows out without measuring every cell.

@@ -152,7 +152,8 @@ pub fn Dashboard() -> impl IntoView {
                 // The page's end, built in a task of its own.
                 <Deferred>
                     <TableArea loads rows frontier zone zone_choice sort on_sort selection near_end at_top shown messages
-                        notes ask_alone older counts />
+                        notes ask_alone older counts
+                        one_type=Signal::derive(move || query.with(|q| q.types.len() == 1)) />
                     <Show when=move || selection.key.with(Option::is_some)>
                         <DetailPane record=selection.record selected=selection.key sources=all_sources zone
                             on_close=close_detail on_step=selection.step on_only_client=only_client />
@@ -326,6 +327,8 @@ fn TableArea(
     /// The older rows loaded, shown or not, and how many there are.
     older: OlderRows,
     counts: Memo<PeriodCounts>,
+    /// The view is of one collection type.
+    one_type: Signal<bool>,
 ) -> impl IntoView {
     let prefs = expect_context::<Prefs>();
     let columns = Signal::derive(move || prefs.columns.get());
@@ -336,7 +339,7 @@ fn TableArea(
         <div class="table-area">
             <LogTable timeline=loads.timeline rows columns zone zone_label sort on_sort
                 selected=selection.key cursor=selection.cursor on_open=selection.open on_near_end=near_end at_top shown
-                shaded_before=older.shaded_before />
+                shaded_before=older.shaded_before one_type />
             <Show when=move || empty() && frontier.with(Frontier::is_complete) && !loads.is_loading()
                 && !loads.book.with(|book| book.loads().is_empty()) && !messages.unsearched.get().any()>
                 <p class="notice" role="status">"No logs match these filters in this period."</p>

@@ -187,10 +187,15 @@ impl ModuleLogSearch {
                 modules(&gaps.maybe_unreadable)
             ));
         }
+        let (they, their) = match gaps.without_log.len() {
+            1 => ("it", "its"),
+            _ => ("they", "their"),
+        };
         if !gaps.without_log.is_empty() {
             said.push(format!(
-                "No log of this execution from {}: it did not run in it, \
-                 or Make no longer keeps its logs.",
+                "No log of this execution from {}: {they} did not run in it \
+                 (a failed run stops at the module that failed), \
+                 or Make no longer keeps {their} logs.",
                 modules(&gaps.without_log)
             ));
         }
@@ -326,7 +331,8 @@ mod tests {
             [
                 "Not found among the newest 500 logs of module 8, where the search stops: \
                  the execution's log may be older.",
-                "No log of this execution from module 7: it did not run in it, \
+                "No log of this execution from module 7: it did not run in it \
+                 (a failed run stops at the module that failed), \
                  or Make no longer keeps its logs."
             ]
         );
