@@ -29,13 +29,15 @@ pub struct StatusGap {
 }
 
 /// One per collection type with such rows, in [`crate::model::CollectionType::ALL`]'s order.
-/// `shown` holds the types with a row in the view: rows said to show a
+/// `shown` says whether a type has a row in the view: rows said to show a
 /// status are of those only (other filters may hide every one of a type).
+/// It is asked only of a type with such rows, so a view without them reads
+/// no row.
 pub fn status_gaps(
     query: &LogQuery,
     sources: &[Source],
     tallies: &[StatusTally],
-    shown: &[CollectionType],
+    shown: &dyn Fn(CollectionType) -> bool,
 ) -> Vec<StatusGap> {
     tallies
         .iter()
@@ -50,7 +52,7 @@ pub fn status_gaps(
                 })
                 .collect();
             let tally = StatusTally {
-                from_request: if shown.contains(&tally.kind) {
+                from_request: if tally.from_request > 0 && shown(tally.kind) {
                     tally.from_request
                 } else {
                     0
@@ -178,7 +180,7 @@ mod tests {
     }
 
     fn lines(query: &LogQuery, sources: &[Source], tallies: &[StatusTally]) -> Vec<String> {
-        status_gaps(query, sources, tallies, &CollectionType::ALL)
+        status_gaps(query, sources, tallies, &|_| true)
             .into_iter()
             .map(|gap| gap.line)
             .collect()
@@ -216,7 +218,7 @@ mod tests {
             &query(&[Status::Error, Status::Timeout]),
             &sources(),
             &loaded,
-            &CollectionType::ALL,
+            &|_| true,
         );
         assert_eq!(gaps[0].ask_alone, [Status::Error, Status::Timeout]);
         // Shown as Unknown, unfiltered or with Unknown chosen, they say it themselves.
@@ -245,7 +247,7 @@ mod tests {
     fn a_status_taken_from_the_request_is_not_said_of_a_type_other_filters_hide() {
         let filtered = tallies(&[aitronos("a", Status::Error, "")]);
         // A collection chosen that no Aitronos row has: none of them shows.
-        let gaps = status_gaps(&query(&[Status::Error]), &sources(), &filtered, &[]);
+        let gaps = status_gaps(&query(&[Status::Error]), &sources(), &filtered, &|_| false);
         assert!(gaps.is_empty(), "{gaps:?}");
     }
 
@@ -305,7 +307,7 @@ mod tests {
             ..test_support::record("df", "r", test_support::minute(0))
         };
         let two = query(&[Status::Error, Status::Stopped]);
-        let gaps = status_gaps(&two, &sources(), &tallies(&[run]), &CollectionType::ALL);
+        let gaps = status_gaps(&two, &sources(), &tallies(&[run]), &|_| true);
         assert_eq!(
             gaps,
             [StatusGap {

@@ -535,27 +535,14 @@ impl Timeline {
         self.values.values()
     }
 
-    /// The collection types with a row among `rows` (indices into
-    /// [`Timeline::records`]), in [`CollectionType::ALL`]'s order; it stops
-    /// reading once every type is found.
-    pub fn kinds_among(&self, rows: &[usize]) -> Vec<CollectionType> {
-        let mut found = [false; CollectionType::ALL.len()];
-        for &row in rows {
-            let Some(record) = self.records.get(row) else {
-                continue;
-            };
-            if let Some(slot) = CollectionType::ALL.iter().position(|k| *k == record.kind) {
-                found[slot] = true;
-            }
-            if found.iter().all(|&seen| seen) {
-                break;
-            }
-        }
-        CollectionType::ALL
-            .into_iter()
-            .zip(found)
-            .filter_map(|(kind, seen)| seen.then_some(kind))
-            .collect()
+    /// Whether a row of `kind` is among `rows` (indices into
+    /// [`Timeline::records`]); it stops at the first.
+    pub fn has_kind_among(&self, rows: &[usize], kind: CollectionType) -> bool {
+        rows.iter().any(|&row| {
+            self.records
+                .get(row)
+                .is_some_and(|record| record.kind == kind)
+        })
     }
 
     /// Each collection type's rows whose status is not the vendor's own reading.
@@ -1065,18 +1052,20 @@ mod tests {
     }
 
     #[test]
-    fn the_kinds_among_rows_are_those_of_the_rows() {
+    fn a_kind_is_among_rows_when_one_of_them_is_of_it() {
         let mut records = vec![record("a", 1, Status::Success, None)];
         records.push(LogRecord {
             kind: CollectionType::AitronosConnectors,
             ..record("b", 2, Status::Error, None)
         });
         let timeline = Timeline::new(records);
-        let kinds = |rows: &[usize]| timeline.kinds_among(rows);
-        let make = record("x", 0, Status::Success, None).kind;
-        assert_eq!(kinds(&[0]), [make]);
-        assert_eq!(kinds(&[1, 0]).len(), 2);
-        assert!(kinds(&[]).is_empty() && kinds(&[7]).is_empty());
+        let aitronos = CollectionType::AitronosConnectors;
+        assert!(!timeline.has_kind_among(&[0], aitronos));
+        assert!(timeline.has_kind_among(&[0, 1], aitronos));
+        assert!(
+            !timeline.has_kind_among(&[7], aitronos),
+            "an index past the rows"
+        );
     }
 
     #[test]

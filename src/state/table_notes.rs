@@ -21,14 +21,14 @@ pub fn use_table_notes(
 ) -> Memo<String> {
     // Only the types' tallies are read on a page's arrival, not the rows.
     let tallies = Memo::new(move |_| timeline.with(Timeline::status_tallies));
-    // The types shown: read until each type is met, so rarely every row.
-    let shown = Memo::new(move |_| rows.with(|rows| timeline.with(|t| t.kinds_among(rows))));
     Memo::new(move |_| {
         query.with(|query| {
             sources.with(|sources| {
-                let gaps = tallies.with(|tallies| {
-                    shown.with(|shown| status_gaps(query, sources, tallies, shown))
-                });
+                // Rows are read only for a type whose rows took their status
+                // from the request, to the first of that type.
+                let shown =
+                    |kind| rows.with(|rows| timeline.with(|t| t.has_kind_among(rows, kind)));
+                let gaps = tallies.with(|tallies| status_gaps(query, sources, tallies, &shown));
                 table_notes(&search_scope_lines(query, sources), &gaps)
             })
         })
