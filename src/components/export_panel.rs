@@ -142,13 +142,15 @@ pub fn ExportPanel(
         <div class="export">
             <button type="button" on:click=move |_| start(Format::Csv) disabled=unavailable>"Download CSV"</button>
             <button type="button" on:click=move |_| start(Format::Ndjson) disabled=unavailable>"NDJSON"</button>
-            <Show when=running>
-                <button type="button" on:click=cancel>"Cancel export"</button>
-            </Show>
             <div class="export-status" role="status" aria-live="polite">
                 {move || match state.get() {
                     ExportState::Idle => ().into_any(),
-                    ExportState::Running => view! { <ExportProgress progress /> }.into_any(),
+                    // Cancel sits with the progress, over the page: the
+                    // toolbar's buttons stay where they are.
+                    ExportState::Running => view! {
+                        <ExportProgress progress />
+                        <button type="button" on:click=cancel>"Cancel export"</button>
+                    }.into_any(),
                     ExportState::Done(message) => view! {
                         <span>{message}</span>
                         <Show when=offer_again>
