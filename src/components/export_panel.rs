@@ -94,7 +94,8 @@ pub fn ExportPanel(
             take_in_messages(loads, messages);
             let name =
                 csv_file::file_name(&statuses, &kinds, period, Utc::now(), format.extension());
-            messages_would_help.set(
+            // `try_set`: the panel may be gone by now (another page).
+            messages_would_help.try_set(
                 result
                     .as_ref()
                     .is_ok_and(|exported| exported.counts.messages_would_help()),

@@ -548,7 +548,13 @@ fn CopyLink(query: Memo<LogQuery>, zone: Signal<ZoneRules>) -> impl IntoView {
                     }
                     .into(),
                 );
-                set_timeout(move || message.set(String::new()), Duration::from_secs(3));
+                // `try_set`: the bar may be gone by then (another page).
+                set_timeout(
+                    move || {
+                        message.try_set(String::new());
+                    },
+                    Duration::from_secs(3),
+                );
             } else {
                 message.set(format!("Copy this link: {link}"));
             }
