@@ -486,6 +486,20 @@ impl LogQuery {
                     .is_some_and(|id| self.client_ids.contains(id)))
     }
 
+    /// The query as far as it selects rows: without the view's own state
+    /// (the opened record, the sort, live mode, whether the older rows
+    /// loaded show). What the loads fetch, the table selects by and an
+    /// export is compared by.
+    pub fn selecting(&self) -> LogQuery {
+        LogQuery {
+            selected: None,
+            sort: Sort::default(),
+            live: false,
+            older_shown: false,
+            ..self.clone()
+        }
+    }
+
     /// The filters a row's fields must match, without the period (a window,
     /// not a field), the view's own state (sort, selection, zone, live) and
     /// "Hide check runs" (only Make's server knows a check run), and with
@@ -652,6 +666,21 @@ mod tests {
 
     fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
+    }
+
+    #[test]
+    fn the_view_state_selects_nothing_and_the_filters_and_zone_do() {
+        let parse = |search: &str| LogQuery::from_query_string(search).0.selecting();
+        let base = parse("period=today&status=error&tz=utc");
+        let view =
+            parse("period=today&status=error&tz=utc&sort=-duration&sel=a:1&live=1&older=shown");
+        assert_eq!(
+            view, base,
+            "sort, selection, live and older rows select alike"
+        );
+        // A calendar period starts where the zone says: the zone selects.
+        assert_ne!(parse("period=today&status=error&tz=Europe%2FBerlin"), base);
+        assert_ne!(parse("period=today&status=warning&tz=utc"), base);
     }
 
     #[test]

@@ -207,9 +207,7 @@ struct Asked {
 
 /// Whether two queries select the same rows (the view's own state aside).
 fn same_rows(a: &LogQuery, b: &LogQuery) -> bool {
-    a.row_filters() == b.row_filters()
-        && a.period == b.period
-        && a.hide_check_runs == b.hide_check_runs
+    a.selecting() == b.selecting()
 }
 
 /// What an export that ran to its end leads to: the file saved, or the

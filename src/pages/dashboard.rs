@@ -62,12 +62,14 @@ pub fn Dashboard() -> impl IntoView {
     }));
     let refresh = RwSignal::new(0u64);
     let archive = use_archive_status(config, loads);
-    use_loads_sync(config, query, loads, refresh);
+    // What selects rows, also what the loads fetch: the sort and the opened
+    // record never reload.
+    let filters = use_row_filters(query);
+    use_loads_sync(config, filters, loads, refresh);
     // The archive's lag and its first day join the loads' own completeness: a
     // count is bare only when the archived sources are held over the whole
     // window.
     let frontier = Memo::new(move |_| within_archive(loads.frontier(), loads, archive));
-    let filters = use_row_filters(query);
     let older = use_older_rows(query, set_query, frontier);
     let row_set = use_row_set(filters, loads, older.frontier);
     let rows = use_view_rows(query, loads, row_set);
@@ -202,21 +204,12 @@ fn respell_zone(
 /// (selection and sort never do); `refresh` re-resolves a relative period.
 fn use_loads_sync(
     config: Signal<Option<Result<RuntimeConfig, ConfigError>>>,
-    query: Memo<LogQuery>,
+    filters: Memo<LogQuery>,
     loads: Loads,
     refresh: RwSignal<u64>,
 ) {
-    let fetch_query = Memo::new(move |_| {
-        query.with(|q| LogQuery {
-            selected: None,
-            sort: Sort::default(),
-            live: false,
-            older_shown: false,
-            ..q.clone()
-        })
-    });
     Effect::new(move |previous: Option<u64>| {
-        let query = fetch_query.get();
+        let query = filters.get();
         let tick = refresh.get();
         loads.files.track();
         if let Some(Ok(config)) = config.get() {

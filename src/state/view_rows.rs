@@ -9,22 +9,13 @@ use leptos::prelude::*;
 
 use crate::state::loads::Loads;
 use logdeck_core::frontier::Frontier;
-use logdeck_core::query::{LogQuery, Sort};
+use logdeck_core::query::LogQuery;
 use logdeck_core::timeline::RowSet;
 
-/// The query as far as it selects rows: not the opened record, live mode or
-/// the sort.
+/// The query as far as it selects rows ([`LogQuery::selecting`]): shown or
+/// not, the older rows are selected by the frontier.
 pub fn use_row_filters(query: Memo<LogQuery>) -> Memo<LogQuery> {
-    Memo::new(move |_| {
-        query.with(|q| LogQuery {
-            selected: None,
-            live: false,
-            sort: Sort::default(),
-            // Shown or not, the older rows are selected by the frontier.
-            older_shown: false,
-            ..q.clone()
-        })
-    })
+    Memo::new(move |_| query.with(LogQuery::selecting))
 }
 
 /// The rows `filters` keep within what `frontier` calls complete.

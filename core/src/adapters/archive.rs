@@ -12,7 +12,7 @@ use super::json;
 use super::{Applied, Capabilities, DecodeError, Page};
 use crate::http::{ApiRequest, VendorError};
 use crate::model::{CollectionType, LogRecord};
-use crate::query::{DisplayZone, LogQuery, Period, Sort, TimeWindow};
+use crate::query::{DisplayZone, LogQuery, Period, TimeWindow};
 use crate::record_json;
 use crate::sources::Source;
 use crate::status::Status;
@@ -43,12 +43,8 @@ pub fn archive_filters(query: &LogQuery, window: TimeWindow) -> LogQuery {
             from: window.from,
             to: window.to,
         },
-        sort: Sort::default(),
-        selected: None,
-        live: false,
-        older_shown: false,
         zone: DisplayZone::default(),
-        ..query.clone()
+        ..query.selecting()
     }
 }
 
