@@ -152,7 +152,11 @@ test('Aitronos rows sent without a status show as Unknown, and a filter that giv
   const bare = statusless('error')[0] as { id: string };
   await page.goto(`/?period=24h&tz=utc&type=aitronos-connectors&status=error&sel=${encodeURIComponent(`demo-aitronos:${bare.id}`)}`);
   await expect(page.getByRole('complementary', { name: 'Record detail' })).toContainText('Error (vendor: none; the server returned it for this Status filter)');
-  // A collection no Aitronos row is in hides them all: the note has nothing to explain.
+  // Beside the other types the note stands while Aitronos rows show; a
+  // collection no Aitronos row is in hides them all, and the note with them.
+  await page.goto('/?period=7d&tz=utc&status=error');
+  await settled(page);
+  await expect(note).toContainText('Of the rows loaded from Aitronos connectors');
   await page.goto('/?period=7d&tz=utc&status=error&collection=Nightly+Shopify+import');
   await settled(page);
   await expect(rows(page).first()).toBeVisible();
