@@ -476,11 +476,35 @@ pub fn listed_choices(
     listed
 }
 
+/// The Status filter's button where it folds into one (medium widths): the
+/// chosen statuses by name, in the order the filter lists them, so the view
+/// reads as filtered without opening it.
+pub fn status_summary(selected: &BTreeSet<Status>) -> String {
+    if selected.is_empty() {
+        return "Status: all".to_owned();
+    }
+    let names: Vec<&str> = selected.iter().map(|status| status.label()).collect();
+    format!("Status: {}", names.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::RuntimeConfig;
     use crate::test_support;
+
+    #[test]
+    fn the_folded_status_filter_names_its_choices() {
+        assert_eq!(status_summary(&BTreeSet::new()), "Status: all");
+        assert_eq!(
+            status_summary(&BTreeSet::from([Status::Error])),
+            "Status: Error"
+        );
+        assert_eq!(
+            status_summary(&BTreeSet::from([Status::Warning, Status::Error])),
+            "Status: Warning, Error"
+        );
+    }
 
     fn sources() -> Vec<Source> {
         let config = RuntimeConfig::parse(

@@ -1,12 +1,15 @@
 //! The Status filter: one checkbox per status, any combination; a status that
-//! not every collection type has says which ones it leaves out.
+//! not every collection type has says which ones it leaves out. At medium
+//! widths the checkboxes fold under one button.
 
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 
-use logdeck_core::filter_options::StatusChoice;
+use logdeck_core::filter_options::{status_summary, StatusChoice};
 use logdeck_core::status::Status;
+
+use crate::state::media::{use_media_query, MEDIUM_WIDTH};
 
 /// Shows `options` as checkboxes checked per `selected`; reports every change.
 #[component]
@@ -64,11 +67,32 @@ pub fn StatusFilter(
                 .collect_view()
         })
     };
-    view! {
-        <fieldset class="filter status-filter">
-            <legend>"Status"</legend>
-            {boxes}
-            {placeholder}
-        </fieldset>
+    // At medium widths the ten chips would take a line of their own: they
+    // fold under one button, as the other filters do, and the table keeps
+    // that line (a status to press is then two presses away).
+    let folded = use_media_query(MEDIUM_WIDTH);
+    let summary = move || selected.with(status_summary);
+    move || {
+        if folded.get() {
+            view! {
+                <details class="filter multi popover status-filter">
+                    <summary title=summary><span class="summary-text">{summary}</span></summary>
+                    <fieldset>
+                        <legend class="visually-hidden">"Status"</legend>
+                        {boxes}
+                    </fieldset>
+                </details>
+            }
+            .into_any()
+        } else {
+            view! {
+                <fieldset class="filter status-filter">
+                    <legend>"Status"</legend>
+                    {boxes}
+                    {placeholder}
+                </fieldset>
+            }
+            .into_any()
+        }
     }
 }

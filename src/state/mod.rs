@@ -8,6 +8,7 @@ pub mod filter_options;
 pub mod live;
 pub mod loads;
 pub mod location;
+pub mod media;
 pub mod messages;
 pub mod older_rows;
 pub mod popovers;

@@ -1,0 +1,29 @@
+//! Whether a CSS media query matches, as a signal: for the few views whose
+//! markup, not only their style, differs by width.
+
+use leptos::ev::resize;
+use leptos::prelude::*;
+
+/// The stylesheet's medium widths (`style/main.css`): the table fits the
+/// screen without the type column, and the filters need their room.
+pub const MEDIUM_WIDTH: &str = "(min-width: 700px) and (max-width: 1279px)";
+
+/// Follows `query` as the window is resized, for the calling view's life.
+pub fn use_media_query(query: &'static str) -> Signal<bool> {
+    let matches = move || {
+        window()
+            .match_media(query)
+            .ok()
+            .flatten()
+            .is_some_and(|list| list.matches())
+    };
+    let matching = RwSignal::new(matches());
+    let listener = window_event_listener(resize, move |_| {
+        let now = matches();
+        if matching.get_untracked() != now {
+            matching.set(now);
+        }
+    });
+    on_cleanup(move || listener.remove());
+    matching.into()
+}
