@@ -536,6 +536,14 @@ test('any IANA time zone: times, the custom range and the link follow it', async
   // Enter in a box applies the range, as Apply does.
   await page.getByLabel('To', { exact: true }).press('Enter');
   await expect(page).toHaveURL(/period=2026-01-10T12%3A00%3A00Z\.\.2026-07-10T11%3A00%3A00Z/);
+
+  // A zone the browser does not know: times are in UTC, the Time column says
+  // UTC, and the link's notice names the zone as ignored.
+  await page.goto(`/?period=${encodeURIComponent(period)}&tz=Europe/Berlinn`);
+  await settled(page);
+  await expect(page.getByRole('button', { name: /^Time \(UTC\)/ })).toBeVisible();
+  await expect(page.getByText('Some link parameters were ignored')).toContainText('tz="Europe/Berlinn"');
+  expect(await shift()).toBe(0);
 });
 
 test('a shorter period on the same day holds no row of the longer one, audit log included', async ({ page }) => {

@@ -28,7 +28,10 @@ use crate::state::selection::{use_selection, Selection};
 use crate::state::table_notes::use_table_notes;
 use crate::state::url::{use_log_query, use_set_log_query, HistoryEntry};
 use crate::state::view_rows::{use_row_filters, use_row_set, use_view_rows};
-use crate::state::zone::{browser_spelling, recent_rules, shown_span, zone_label, zone_rules};
+use crate::state::zone::{
+    browser_spelling, recent_rules, shown_span, unknown_zone_problem, zone_label, zone_rules,
+    UnknownZone,
+};
 use logdeck_core::archive_status::SyncStatus;
 use logdeck_core::columns::Column;
 use logdeck_core::config::{ConfigError, RuntimeConfig};
@@ -50,16 +53,26 @@ pub fn Dashboard() -> impl IntoView {
     let set_query: SetQuery = Callback::new(move |(query, entry)| set_url(query, entry));
     let config = connections.effective();
     let zone_choice = Memo::new(move |_| query.with(|q| q.zone.clone()));
+    let span = Memo::new(move |_| shown_span(loads.window.get()));
+    let zone_read = Memo::new(move |_| zone_choice.with(|choice| zone_rules(choice, span.get())));
+    let zone = Signal::from(Memo::new(move |_| {
+        zone_read.get().unwrap_or_else(|_| ZoneRules::utc())
+    }));
+    // A zone the browser does not know is shown in UTC: the notice says so
+    // with the link's other problems (the core's codec cannot know zones).
     let problems = Signal::derive(move || {
-        decoded.with(|(_, problems)| problems.iter().map(ToString::to_string).collect())
+        let mut problems: Vec<String> =
+            decoded.with(|(_, problems)| problems.iter().map(ToString::to_string).collect());
+        if let Err(UnknownZone(name)) = zone_read.get() {
+            problems.push(unknown_zone_problem(&name));
+        }
+        problems
     });
     respell_zone(zone_choice, query, set_query, problems);
-    let span = Memo::new(move |_| shown_span(loads.window.get()));
-    let zone = Signal::from(Memo::new(move |_| {
-        zone_choice
-            .with(|choice| zone_rules(choice, span.get()))
-            .unwrap_or_else(|_| ZoneRules::utc())
-    }));
+    let zone_label = Signal::derive(move || {
+        let known = zone_read.with(Result::is_ok);
+        zone_choice.with(|choice| zone_label(choice, known, &zone.get()))
+    });
     let refresh = RwSignal::new(0u64);
     let archive = use_archive_status(config, loads);
     // What selects rows, also what the loads fetch: the sort and the opened
@@ -153,7 +166,7 @@ pub fn Dashboard() -> impl IntoView {
             <div class="workspace">
                 // The page's end, built in a task of its own.
                 <Deferred>
-                    <TableArea loads rows frontier zone zone_choice sort on_sort selection near_end at_top shown messages
+                    <TableArea loads rows frontier zone zone_label sort on_sort selection near_end at_top shown messages
                         notes ask_alone older counts
                         one_type=Signal::derive(move || query.with(|q| q.types.len() == 1)) />
                     <Show when=move || selection.key.with(Option::is_some)>
@@ -306,7 +319,8 @@ fn TableArea(
     rows: Memo<Vec<usize>>,
     frontier: Memo<Frontier>,
     zone: Signal<ZoneRules>,
-    zone_choice: Memo<DisplayZone>,
+    /// The Time column's zone, as its header names it.
+    zone_label: Signal<String>,
     sort: Signal<Sort>,
     on_sort: Callback<Column>,
     selection: Selection,
@@ -325,8 +339,6 @@ fn TableArea(
 ) -> impl IntoView {
     let prefs = expect_context::<Prefs>();
     let columns = Signal::derive(move || prefs.columns.get());
-    let zone_label =
-        Signal::derive(move || zone_choice.with(|choice| zone_label(choice, &zone.get())));
     let empty = move || rows.with(Vec::is_empty);
     view! {
         <div class="table-area">

@@ -67,12 +67,20 @@ pub fn shown_span(window: Option<TimeWindow>) -> TimeWindow {
     }
 }
 
-/// What the Time column's header says: the zone's name, or the browser's offset now.
-pub fn zone_label(zone: &DisplayZone, rules: &ZoneRules) -> String {
+/// What the Time column's header says: the zone's name, or the browser's
+/// offset now; UTC for a name the browser does not `know` (times are in UTC).
+pub fn zone_label(zone: &DisplayZone, known: bool, rules: &ZoneRules) -> String {
     match zone {
-        DisplayZone::Named(name) => name.clone(),
+        DisplayZone::Named(name) if known => name.clone(),
+        DisplayZone::Named(_) => "UTC".to_owned(),
         _ => format::offset_label(rules.offset_at(Utc::now())),
     }
+}
+
+/// The link notice's line for a `tz=` the browser does not know, in the
+/// codec's own words for what it ignores.
+pub fn unknown_zone_problem(name: &str) -> String {
+    format!("ignored tz={name:?}: not a time zone this browser knows, so times are in UTC")
 }
 
 /// The browser's own spelling of a zone it knows (`europe/berlin` is
