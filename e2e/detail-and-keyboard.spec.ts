@@ -199,6 +199,28 @@ test('→ and ← from a linked record the filters hide step to its neighbours i
   await expect(page).toHaveURL(new RegExp(`sel=${encodeURIComponent(newer.key)}(&|$)`));
 });
 
+test('an open record the filters leave out stays shown, said to be out of the table', async ({ page }) => {
+  await page.goto('/?period=24h&type=make-scenarios&tz=utc');
+  await settled(page);
+  const success = rows(page).filter({ hasText: 'Success' }).first();
+  const key = (await success.getAttribute('data-key'))!;
+  await success.click();
+  await expect(pane(page)).toContainText('Success');
+  await expect(pane(page)).not.toContainText('Not in the table');
+  // Make filters one status on its server: the rows reload without this one.
+  await page.getByRole('checkbox', { name: 'Error' }).check();
+  await expect(page).toHaveURL(/status=error/);
+  await settled(page);
+  await expect(page.locator(`tr[data-key="${key}"]`)).toHaveCount(0);
+  await expect(pane(page)).toContainText("Not in the table: the view's filters or period leave this record out.");
+  await expect(pane(page)).toContainText('Success');
+  // Back in the view, the record is in the table and the note goes.
+  await page.goBack();
+  await settled(page);
+  await expect(page.locator(`tr[data-key="${key}"]`)).toHaveCount(1);
+  await expect(pane(page)).not.toContainText('Not in the table');
+});
+
 test('beside the detail pane the table shows its text columns whole, and its numbers come back when the pane closes', async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
   // Dify's runs: each has a duration and tokens.

@@ -377,6 +377,12 @@ impl Timeline {
             .map(|record| &**record)
     }
 
+    /// Where the record with this [`LogRecord::key`] is in [`Self::records`]:
+    /// a view's rows are such indices.
+    pub fn index_of(&self, key: &str) -> Option<usize> {
+        self.keys.get(key, &self.records)
+    }
+
     /// Whether a record with this [`LogRecord::key`] is loaded.
     pub fn contains_key(&self, key: &str) -> bool {
         self.keys.get(key, &self.records).is_some()

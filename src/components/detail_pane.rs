@@ -48,6 +48,9 @@ thread_local! {
 #[component]
 pub fn DetailPane(
     #[prop(into)] record: Signal<Option<LogRecord>>,
+    /// Whether the record is among the table's rows.
+    #[prop(into)]
+    in_view: Signal<bool>,
     /// The `sel` key, also when the record is not among the loaded rows.
     #[prop(into)]
     selected: Signal<Option<String>>,
@@ -62,7 +65,27 @@ pub fn DetailPane(
     let extra = RwSignal::new(Extra::None);
     let fetched = RwSignal::new(None::<LogRecord>);
     let in_flight = StoredValue::new_local(None::<AbortController>);
-    let shown = Signal::derive(move || record.get().or_else(|| fetched.get()));
+    // The record as last loaded: a filter that reloads the rows without it
+    // leaves it shown, said to be out of the view, not "not loaded".
+    let remembered = RwSignal::new(None::<LogRecord>);
+    Effect::new(move |_| {
+        let current = record.get();
+        let key = selected.get();
+        match current {
+            Some(record) => remembered.set(Some(record)),
+            None if remembered.with_untracked(|r| r.as_ref().map(LogRecord::key) != key) => {
+                remembered.set(None);
+            }
+            None => {}
+        }
+    });
+    let shown = Signal::derive(move || {
+        record
+            .get()
+            .or_else(|| fetched.get())
+            .or_else(|| remembered.get())
+    });
+    let left_out = move || !in_view.get() && shown.with(Option::is_some);
 
     // Fetch what the list did not carry whenever the selection changes.
     Effect::new(move |_| {
@@ -129,7 +152,12 @@ pub fn DetailPane(
             </p>
         }
         .into_any(),
-        Some(record) => view! { <RecordFields record=record.clone() zone=zone.get() on_only_client /> <ExtraDetail extra /> <RawJson raw=record.raw.clone() /> }.into_any(),
+        Some(record) => view! {
+            <Show when=left_out>
+                <p class="notice" role="note">"Not in the table: the view's filters or period leave this record out."</p>
+            </Show>
+            <RecordFields record=record.clone() zone=zone.get() on_only_client /> <ExtraDetail extra /> <RawJson raw=record.raw.clone() />
+        }.into_any(),
     }
     };
 

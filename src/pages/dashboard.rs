@@ -170,7 +170,7 @@ pub fn Dashboard() -> impl IntoView {
                         notes ask_alone older counts
                         one_type=Signal::derive(move || query.with(|q| q.types.len() == 1)) />
                     <Show when=move || selection.key.with(Option::is_some)>
-                        <DetailPane record=selection.record selected=selection.key sources=all_sources zone
+                        <DetailPane record=selection.record in_view=selection.in_view selected=selection.key sources=all_sources zone
                             on_close=close_detail on_step=selection.step on_only_client=only_client />
                     </Show>
                 </Deferred>

@@ -17,6 +17,9 @@ pub struct Selection {
     pub key: Signal<Option<String>>,
     /// The selected record, when it is among the loaded rows.
     pub record: Memo<Option<LogRecord>>,
+    /// Whether the selected record is among the view's rows (a filter may
+    /// leave an open record out).
+    pub in_view: Memo<bool>,
     /// The keyboard cursor: a position in the view's rows.
     pub cursor: RwSignal<Option<usize>>,
     /// Moves the cursor (and an open record) by a number of rows.
@@ -51,6 +54,15 @@ pub fn use_selection(
     let record = Memo::new(move |_| {
         let key = key.get()?;
         loads.timeline.with(|t| t.get(&key).cloned())
+    });
+    let in_view = Memo::new(move |_| {
+        let Some(index) = key.with(|key| {
+            let key = key.as_deref()?;
+            loads.timeline.with(|t| t.index_of(key))
+        }) else {
+            return false;
+        };
+        rows.with(|rows| rows.contains(&index))
     });
     let select = move |selected: Option<String>, entry: HistoryEntry| {
         let next = LogQuery {
@@ -88,6 +100,7 @@ pub fn use_selection(
     Selection {
         key,
         record,
+        in_view,
         cursor,
         step,
         open: Callback::new(move |key: String| select(Some(key), HistoryEntry::Push)),
