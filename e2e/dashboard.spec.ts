@@ -516,6 +516,15 @@ test('any IANA time zone: times, the custom range and the link follow it', async
   await page.reload();
   await expect(page.getByLabel('Time zone')).toHaveValue('Asia/Kolkata');
   await expect(page.getByLabel('From', { exact: true })).toHaveValue('2026-03-01 00:00');
+  // A day alone is the whole day.
+  await page.getByLabel('From', { exact: true }).fill('2026-03-01');
+  await page.getByLabel('To', { exact: true }).fill('2026-03-02');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/period=2026-02-28T18%3A30%3A00Z\.\.2026-03-02T18%3A30%3A00Z/);
+  // A start with seconds shows them: what is shown is the period.
+  await page.goto(`/?period=${encodeURIComponent('2026-03-01T10:00:30Z..2026-03-01T11:00:00Z')}&tz=utc`);
+  await expect(page.getByLabel('From', { exact: true })).toHaveValue('2026-03-01 10:00:30');
+  await expect(page.getByLabel('To', { exact: true })).toHaveValue('2026-03-01 11:00');
 
   // A name typed in another letter case is the same zone, written back in
   // the browser's spelling, with no problem reported about the link.

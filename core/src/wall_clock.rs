@@ -43,6 +43,45 @@ pub fn parse(text: &str) -> Option<NaiveDateTime> {
     Some(date.and_time(NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?))
 }
 
+/// Which end of a range a typed time is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RangeEnd {
+    Start,
+    End,
+}
+
+/// A custom range's bound as typed: a time as [`parse`] reads it, or a day
+/// alone (`2026-12-04`), which is the whole day: its midnight as a start, the
+/// next day's as an end.
+pub fn parse_range_bound(text: &str, end: RangeEnd) -> Option<NaiveDateTime> {
+    parse(text).or_else(|| {
+        let mut rest = text;
+        let year = digits(&mut rest, 4, 4)?;
+        let month = separated(&mut rest, '-')?;
+        let day = separated(&mut rest, '-')?;
+        if !rest.is_empty() {
+            return None;
+        }
+        let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+        let date = match end {
+            RangeEnd::Start => date,
+            RangeEnd::End => date.succ_opt()?,
+        };
+        Some(date.and_time(NaiveTime::MIN))
+    })
+}
+
+/// A custom range's start as shown: to the minute, or to the second when it
+/// has seconds (a bar of the chart may start at one), so that what is shown
+/// is the period's start and applying it again keeps the period.
+pub fn range_start(time: &(impl Datelike + Timelike)) -> String {
+    if time.second() == 0 && time.nanosecond() == 0 {
+        to_minute(time)
+    } else {
+        to_second(time)
+    }
+}
+
 /// `2026-12-04`.
 pub fn date(day: &impl Datelike) -> String {
     format!("{:04}-{:02}-{:02}", day.year(), day.month(), day.day())
@@ -111,6 +150,45 @@ fn digits(rest: &mut &str, min: usize, max: usize) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_alone_is_the_whole_day_and_a_time_is_read_as_ever() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        let midnight = |d| day(d).and_time(NaiveTime::MIN);
+        assert_eq!(
+            parse_range_bound("2026-12-04", RangeEnd::Start),
+            Some(midnight(4))
+        );
+        assert_eq!(
+            parse_range_bound("2026-12-04", RangeEnd::End),
+            Some(midnight(5))
+        );
+        assert_eq!(
+            parse_range_bound("2026-12-31", RangeEnd::End),
+            NaiveDate::from_ymd_opt(2027, 1, 1).map(|d| d.and_time(NaiveTime::MIN))
+        );
+        let at = day(4).and_hms_opt(13, 0, 0);
+        assert_eq!(parse_range_bound("2026-12-04 13:00", RangeEnd::End), at);
+        assert_eq!(parse_range_bound("2026-12-04 13:00", RangeEnd::Start), at);
+        for bad in ["2026-12-4x", "2026-13-01", "2026-12-04 ", "12/04/2026", ""] {
+            assert_eq!(parse_range_bound(bad, RangeEnd::Start), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_start_with_seconds_shows_them() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        assert_eq!(
+            range_start(&day.and_hms_opt(10, 0, 0).unwrap()),
+            "2026-12-04 10:00"
+        );
+        assert_eq!(
+            range_start(&day.and_hms_opt(10, 0, 30).unwrap()),
+            "2026-12-04 10:00:30"
+        );
+        let roundtrip = parse(&range_start(&day.and_hms_opt(10, 0, 30).unwrap()));
+        assert_eq!(roundtrip, day.and_hms_opt(10, 0, 30));
+    }
 
     #[test]
     fn an_asked_end_rounds_up_to_the_second_and_a_whole_second_stays() {

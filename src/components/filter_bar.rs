@@ -21,7 +21,7 @@ use logdeck_core::markup;
 use logdeck_core::model::CollectionType;
 use logdeck_core::query::{DisplayZone, LogQuery, Period, Preset, TimeWindow};
 use logdeck_core::status::Status;
-use logdeck_core::wall_clock;
+use logdeck_core::wall_clock::{self, RangeEnd};
 use logdeck_core::zone::ZoneRules;
 
 /// A query change and how it enters history.
@@ -267,16 +267,17 @@ fn PeriodPicker(
     };
     // The table's own 24-hour ISO form, whatever the browser's locale would
     // make of a date-time input.
-    let to_input = move |instant: chrono::DateTime<Utc>| {
-        wall_clock::to_minute(&instant.with_timezone(&zone.get_untracked()))
-    };
+    let in_zone =
+        move |instant: chrono::DateTime<Utc>| instant.with_timezone(&zone.get_untracked());
     let from_value = RwSignal::new(String::new());
     let to_value = RwSignal::new(String::new());
     let range_error = RwSignal::new(None::<String>);
     let fill_range = move || {
         let window = query.with_untracked(|q| q.period.resolve(Utc::now(), &zone.get_untracked()));
-        from_value.set(to_input(window.from));
-        to_value.set(to_input(wall_clock::minute_at_or_after(window.to)));
+        from_value.set(wall_clock::range_start(&in_zone(window.from)));
+        to_value.set(wall_clock::to_minute(&in_zone(
+            wall_clock::minute_at_or_after(window.to),
+        )));
     };
     Effect::new(move |_| {
         zone.track();
@@ -304,8 +305,8 @@ fn PeriodPicker(
         // The zone's rules around the typed times, not the shown window's: a
         // range in summer typed while viewing a winter day.
         let choice = query.with_untracked(|q| q.zone.clone());
-        let parse = |text: String| {
-            let local = parse_range_time(&text)?;
+        let parse = |text: String, end: RangeEnd| {
+            let local = parse_range_time(&text, end)?;
             let around = TimeWindow {
                 from: local.and_utc(),
                 to: local.and_utc(),
@@ -314,8 +315,8 @@ fn PeriodPicker(
             Some(rules.instant_of(local))
         };
         match (
-            parse(from_value.get_untracked()),
-            parse(to_value.get_untracked()),
+            parse(from_value.get_untracked(), RangeEnd::Start),
+            parse(to_value.get_untracked(), RangeEnd::End),
         ) {
             (Some(from), Some(to)) if from <= to => {
                 range_error.set(None);
@@ -329,7 +330,9 @@ fn PeriodPicker(
                 range_error.set(Some("The start must not be after the end.".into()))
             }
             _ => range_error.set(Some(
-                "Enter both as date and 24-hour time, like 2026-12-04 13:00.".into(),
+                "Enter both as a date and 24-hour time, like 2026-12-04 13:00, or as a \
+                 day alone, like 2026-12-04 (the whole day)."
+                    .into(),
             )),
         }
     };
@@ -369,10 +372,11 @@ fn PeriodPicker(
     }
 }
 
-/// A wall-clock time as typed: `2026-12-04 13:00`, with `T` or seconds too, in
-/// years 1 to 9999.
-fn parse_range_time(text: &str) -> Option<NaiveDateTime> {
-    wall_clock::parse(text.trim()).filter(|local| (1..=9999).contains(&local.year()))
+/// A wall-clock time as typed: `2026-12-04 13:00`, with `T` or seconds too,
+/// or a day alone, in years 1 to 9999.
+fn parse_range_time(text: &str, end: RangeEnd) -> Option<NaiveDateTime> {
+    wall_clock::parse_range_bound(text.trim(), end)
+        .filter(|local| (1..=9999).contains(&local.year()))
 }
 
 /// Local time, UTC, or any IANA zone the browser knows; in the URL as `tz=`.
