@@ -608,10 +608,40 @@ test('Esc in the search box ends the search with the text, at once', async ({ pa
   await expect(search, 'the box keeps the focus for a new search').toBeFocused();
 });
 
+test('a search reads the few messages it needs by itself, so its link finds the same rows', async ({ page }) => {
+  // Make's detail names a failure by its kind, such as `DataError: …`: only
+  // the message, read by a call per run, holds it.
+  // A fixed period: both tabs below are asked for the same rows.
+  const now = Date.now();
+  const period = encodeURIComponent(`${new Date(now - 24 * 3600e3).toISOString()}..${new Date(now).toISOString()}`);
+  const link = `/?type=make-scenarios&period=${period}&tz=utc&q=Error%3A`;
+  await page.goto(link);
+  await settled(page);
+  await expect(rows(page).first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator('.unread-messages')).toHaveCount(0, { timeout: 30_000 });
+  await expect(page.locator('.row-count')).not.toContainText('not searched yet');
+  const found = await shownKeys(page);
+  expect((await column(page, 7)).every((message) => /\w+Error: /.test(message))).toBe(true);
+  // A fresh tab (no message read yet) finds the same rows.
+  const other = await page.context().newPage();
+  await other.goto(link);
+  await settled(other);
+  await expect(other.locator('.unread-messages')).toHaveCount(0, { timeout: 30_000 });
+  expect(await shownKeys(other)).toEqual(found);
+  await other.close();
+  // Past the device's own number (here 3), the rest wait to be asked for.
+  await page.addInitScript(() => localStorage.setItem('logdeck.search-reads', '3'));
+  await page.goto('/?type=make-scenarios&period=7d&tz=utc&q=Error%3A');
+  await settled(page);
+  await expect(page.locator('.unread-messages')).toContainText(/\d+ runs' messages are not read yet/, { timeout: 30_000 });
+  await expect(page.locator('.unread-messages').getByRole('button', { name: 'Read them' })).toBeVisible();
+});
+
 test("a search says which loaded rows' messages it could not look in, and reads them when asked", async ({ page }) => {
   // A failed or warned Make run's message is read by a call per run: on a
-  // fresh page none is read, so the search cannot have looked in them.
-  // Make's detail names a failure by its kind, such as `DataError: …`.
+  // device that has a search read none by itself, the search cannot have
+  // looked in them.
+  await page.addInitScript(() => localStorage.setItem('logdeck.search-reads', '0'));
   await page.goto('/?type=make-scenarios&period=24h&q=Error%3A');
   await settled(page);
   const note = page.locator('.unread-messages');

@@ -43,7 +43,10 @@ test('a period loaded whole states a bare count and no frontier', async ({ page 
 });
 
 test('a search on partial data says what it searched, and can search the whole period', async ({ page }) => {
-  await page.addInitScript(() => localStorage.setItem('logdeck.fill-budget', '0'));
+  await page.addInitScript(() => {
+    localStorage.setItem('logdeck.fill-budget', '0');
+    localStorage.setItem('logdeck.search-reads', '0');
+  });
   // Dify's keyword runs on its server: its count is the view's, and the page says
   // about how many rows the period holds; Make's logs give no count.
   await page.goto('/?period=7d&tz=utc&type=dify-workflows');

@@ -17,6 +17,13 @@ use crate::timeline::Timeline;
 /// first, and rows scrolled past are not queued ahead of the next screen.
 pub const IN_FLIGHT: usize = 4;
 
+/// A search reads up to this many unread messages by itself (in the order
+/// the rows loaded, each source's newest first), unless the device prefers another number, so that a pasted search link finds what it found for the
+/// colleague who sent it; the rest wait for the reader to ask: each is a
+/// call against the vendor's rate budget. Failed reads are asked again only
+/// when the reader asks.
+pub const SEARCH_READS_ALONE: usize = 100;
+
 /// Loaded rows a search has not looked in: their message is read by a call
 /// of its own and is not in yet.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 use crate::net::kept;
 use crate::net::schedule::scheduled_get;
 use crate::state::loads::Loads;
+use crate::state::prefs;
 use logdeck_core::frontier::Frontier;
 use logdeck_core::messages::{
     awaiting_messages, rows_read_later, MessageBook, Unsearched, IN_FLIGHT,
@@ -25,8 +26,9 @@ use logdeck_core::sources::Source;
 pub struct LazyMessages {
     /// While a search is on, of the rows the other filters keep.
     pub unsearched: Memo<Unsearched>,
-    /// Whether every loaded row's message is being read, not only the shown.
-    pub reading_all: ReadSignal<bool>,
+    /// Whether every loaded row's message is being read, not only the shown:
+    /// asked to, or a search reading a few by itself.
+    pub reading_all: Signal<bool>,
     /// Reads every such row's message (a few calls at a time, in the
     /// background of the connection's budget), failed ones again, so a
     /// search looks in all of them.
@@ -34,7 +36,8 @@ pub struct LazyMessages {
 }
 
 /// Asks for the messages of the rows at view positions `shown` (a half-open
-/// range of `rows`), or of every loaded row once asked to, a few at a time,
+/// range of `rows`), and of every loaded row once asked to (or, while a
+/// search is on, of up to [`prefs::search_reads`] by itself), a few at a time,
 /// asking again as answers arrive. `filters` is the query as far as it
 /// selects rows (`use_row_filters`): a sort counts nothing again; rows past
 /// the `frontier` are not shown, so neither counted nor read.
@@ -72,10 +75,31 @@ pub fn use_lazy_messages(
             })
         })
     });
+    // What is left of the search's own reads: renewed with each search.
+    let alone_left = RwSignal::new(0usize);
+    let search_reads = prefs::search_reads();
+    let needle = Memo::new(move |_| filters.with(LogQuery::needle));
+    Effect::new(move |_| {
+        needle.track();
+        alone_left.set(search_reads);
+    });
+    let allowance = move || {
+        if reading_all.get() {
+            usize::MAX
+        } else if searching.get() {
+            alone_left.get()
+        } else {
+            0
+        }
+    };
+    let reading = Signal::derive(move || {
+        reading_all.get() || (allowance() > 0 && unsearched.with(|u| u.open > 0))
+    });
     Effect::new(move |_| {
         answered.track();
         let (start, end) = shown.get();
-        let all = reading_all.get();
+        let allowed = allowance();
+        let all = allowed > 0;
         let candidates = rows.with(|rows| {
             let on_screen = rows.get(start..end.min(rows.len())).unwrap_or_default();
             sources.with(|sources| {
@@ -103,7 +127,7 @@ pub fn use_lazy_messages(
                                         .map(|(source, record)| {
                                             (source.clone(), record.clone(), Priority::Background)
                                         })
-                                        .take(2 * IN_FLIGHT),
+                                        .take((2 * IN_FLIGHT).min(allowed)),
                                 );
                             });
                         });
@@ -123,6 +147,15 @@ pub fn use_lazy_messages(
             .messages
             .try_update_value(|messages| messages.take(keys.iter().map(String::as_str)))
             .unwrap_or_default();
+        let taken_alone = candidates
+            .iter()
+            .filter(|(_, record, priority)| {
+                *priority == Priority::Background && taken.contains(&record.key())
+            })
+            .count();
+        if taken_alone > 0 && !reading_all.get_untracked() {
+            alone_left.update(|left| *left = left.saturating_sub(taken_alone));
+        }
         for (source, record, priority) in candidates {
             if taken.contains(&record.key()) {
                 let record = LogRecord::clone(&record);
@@ -132,7 +165,7 @@ pub fn use_lazy_messages(
     });
     LazyMessages {
         unsearched,
-        reading_all,
+        reading_all: reading,
         read_all: Callback::new(move |()| {
             loads.messages.update_value(MessageBook::forget_failures);
             set_reading_all.set(true);
@@ -191,11 +224,7 @@ fn ask(
             }
             Err(_) => Err(()),
         };
-        let text = message.clone().ok().flatten();
-        loads
-            .messages
-            .update_value(|messages| messages.answered(&key, message));
-        let updated = text.and_then(|text| {
+        let updated = message.as_ref().ok().cloned().flatten().and_then(|text| {
             loads.timeline.with_untracked(|timeline| {
                 timeline.get(&key).map(|row| LogRecord {
                     message: Some(text),
@@ -203,10 +232,15 @@ fn ask(
                 })
             })
         });
-        if let Some(updated) = updated {
-            hold_for_batch(loads, pending, updated);
+        match updated {
+            Some(updated) => hold_for_batch(loads, pending, updated, answered),
+            None => {
+                loads
+                    .messages
+                    .update_value(|messages| messages.answered(&key, message));
+                answered.update(|n| *n += 1);
+            }
         }
-        answered.update(|n| *n += 1);
     });
 }
 
@@ -215,11 +249,14 @@ fn ask(
 const BATCH: Duration = Duration::from_millis(150);
 
 /// Adds a row read anew to the pending batch; the first of a batch schedules
-/// the update that writes them all.
+/// the update that writes them all. Each counts as answered only then: until
+/// its row holds the message, a search has not looked in it, and the count
+/// must not say "0 rows" alone in between.
 fn hold_for_batch(
     loads: Loads,
     pending: StoredValue<Vec<LogRecord>, LocalStorage>,
     row: LogRecord,
+    answered: RwSignal<u64>,
 ) {
     let first = pending
         .try_update_value(|rows| {
@@ -231,11 +268,18 @@ fn hold_for_batch(
         set_timeout(
             move || {
                 let rows = pending.try_update_value(std::mem::take).unwrap_or_default();
-                if !rows.is_empty() {
-                    loads.timeline.update(|timeline| {
-                        timeline.update_known(rows);
-                    });
+                if rows.is_empty() {
+                    return;
                 }
+                loads.messages.update_value(|messages| {
+                    for row in &rows {
+                        messages.answered(&row.key(), Ok(row.message.clone()));
+                    }
+                });
+                loads.timeline.update(|timeline| {
+                    timeline.update_known(rows);
+                });
+                answered.try_update(|n| *n += 1);
             },
             BATCH,
         );

@@ -8,12 +8,14 @@ use leptos::prelude::*;
 
 use super::storage::{self, Area};
 use logdeck_core::columns::Column;
+use logdeck_core::messages::SEARCH_READS_ALONE;
 
 const THEME: &str = "logdeck.theme";
 const COLUMNS: &str = "logdeck.columns";
 const FILL_BUDGET: &str = "logdeck.fill-budget";
 const LIVE_INTERVAL: &str = "logdeck.live-interval";
 const CSV_BOM: &str = "logdeck.csv-bom";
+const SEARCH_READS: &str = "logdeck.search-reads";
 
 /// Rows loaded in the background to fill the period before paging waits for the
 /// reader ("Load older"), unless this device prefers another number.
@@ -24,6 +26,15 @@ pub fn fill_budget() -> usize {
     storage::get(Area::Local, FILL_BUDGET)
         .and_then(|text| text.trim().parse().ok())
         .unwrap_or(DEFAULT_FILL_BUDGET)
+}
+
+/// How many unread messages a search reads by itself on this device
+/// (`localStorage`, `logdeck.search-reads`; 0 waits for "Read them"), since
+/// each is a call against the vendor's rate budget.
+pub fn search_reads() -> usize {
+    storage::get(Area::Local, SEARCH_READS)
+        .and_then(|text| text.trim().parse().ok())
+        .unwrap_or(SEARCH_READS_ALONE)
 }
 
 /// Whether CSV files start with a byte-order mark (`localStorage`,
