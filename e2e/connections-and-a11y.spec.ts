@@ -76,6 +76,27 @@ test('add a Dify connection, test it, and keep its key out of URL, page and stor
   await expect(page.getByRole('article', { name: 'My triage copy' })).toContainText('no key yet');
 });
 
+test('a source on a host the page may not call says why on the logs page, as Test connection does', async ({ page }) => {
+  await page.goto('/connections');
+  await page.getByRole('button', { name: 'Add a connection' }).click();
+  const form = page.getByRole('form', { name: 'New connection' });
+  await form.getByLabel('Vendor').selectOption('dify');
+  await form.getByLabel('App name').fill('Unlisted bot');
+  await form.getByLabel('Base URL').fill('http://127.0.0.1:9/v1');
+  await form.getByLabel('API key or token (kept for this tab)').fill('some-key');
+  await form.getByRole('button', { name: 'Save' }).click();
+  const card = page.getByRole('article', { name: 'Unlisted bot' });
+  await card.getByRole('button', { name: 'Test connection' }).click();
+  const policy = 'This page may not call http://127.0.0.1:9/v1: its security policy allows only hosts the Logdeck server knows.';
+  await expect(card.getByRole('alert')).toContainText(policy);
+  await page.getByRole('link', { name: 'Logs' }).click();
+  const line = page.locator('.source.failed', { hasText: 'Unlisted bot' });
+  await expect(line).toContainText(policy);
+  await expect(line).toContainText('--vendor-host');
+  await line.getByRole('link', { name: 'Connections' }).click();
+  await expect(page).toHaveURL(/\/connections$/);
+});
+
 test('a wrong key is explained with its fix', async ({ page }) => {
   await page.goto('/connections');
   const card = page.getByRole('article', { name: 'Aitronos (demo)' });

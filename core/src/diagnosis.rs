@@ -24,10 +24,13 @@ pub struct Diagnosis {
     pub fix: String,
 }
 
-/// Why no answer reached the page, judged from where the connection points and
-/// what this server knows: its relay, a host it does not know (the page's policy
-/// blocks it), a host that refuses browser calls, or the network.
-fn unreachable(source: &Source, base_url: &str, known: &VendorRelay, detail: &str) -> Diagnosis {
+/// Why no answer reached the page (`detail`, the transport's words), judged
+/// from where the connection points and what this server knows: its relay, a
+/// host it does not know (the page's policy blocks it), a host that refuses
+/// browser calls, or the network. The logs page says the same as "Test
+/// connection".
+pub fn explain_unreachable(source: &Source, known: &VendorRelay, detail: &str) -> Diagnosis {
+    let base_url = source.base_url().unwrap_or_default();
     let label = source.label();
     let vendor = source.vendor();
     let (summary, fix) = if base_url.starts_with('/') {
@@ -38,19 +41,22 @@ fn unreachable(source: &Source, base_url: &str, known: &VendorRelay, detail: &st
     } else if vendor.is_some_and(|vendor| !known.knows(vendor, base_url)) {
         (
             format!("This page may not call {base_url}: its security policy allows only hosts the Logdeck server knows."),
-            "Use the vendor's official base URL, or ask the operator to add this host              (logdeck-server --vendor-host VENDOR,URL)."
+            "Use the vendor's official base URL, or ask the operator to add this host \
+             (logdeck-server --vendor-host VENDOR,URL)."
                 .to_owned(),
         )
     } else if vendor.is_some_and(|vendor| !vendor.allows_browser_calls()) {
         (
             format!("{label} refuses calls from browsers (CORS), and this server does not relay it ({detail})."),
-            "Open Logdeck from a logdeck-server on this machine (which relays the vendors'              official hosts), or ask the operator for a relayed upstream."
+            "Open Logdeck from a logdeck-server on this machine (which relays the vendors' \
+             official hosts), or ask the operator for a relayed upstream."
                 .to_owned(),
         )
     } else {
         (
             format!("The browser could not reach {label} ({detail})."),
-            "Check the base URL and your network; a self-hosted server must allow this              page's origin (CORS)."
+            "Check the base URL and your network; a self-hosted server must allow this \
+             page's origin (CORS)."
                 .to_owned(),
         )
     };
@@ -75,10 +81,7 @@ pub fn diagnose(
         fix: fix.to_owned(),
     };
     let answer = match probe {
-        Probe::Unreachable(detail) => {
-            let base = source.base_url().unwrap_or_default();
-            return unreachable(source, base, known, detail);
-        }
+        Probe::Unreachable(detail) => return explain_unreachable(source, known, detail),
         Probe::Answer(answer) => answer,
     };
     let status = answer.status;

@@ -7,8 +7,10 @@ use leptos::prelude::*;
 
 use crate::components::rate_limit::{HeldLanesNote, RateLimitNote};
 use crate::state::archive_status::archived_shown;
+use crate::state::connections::Connections;
 use crate::state::loads::{LoadState, Loads, SourceLoad};
 use logdeck_core::archive_status::{summary_note, SyncStatus};
+use logdeck_core::diagnosis::{explain_unreachable, Diagnosis};
 use logdeck_core::sources::{Source, SourceError};
 use logdeck_core::timeline::Timeline;
 use logdeck_core::zone::ZoneRules;
@@ -188,6 +190,23 @@ fn SourceEntry(
             </li>
         }
         .into_any(),
+        // No answer at all: the same reasons and fix as "Test connection",
+        // and the way to the connection.
+        LoadState::Failed {
+            error: SourceError::Unreachable(detail),
+            ..
+        } => {
+            let known = expect_context::<Connections>().vendor_relay();
+            let Diagnosis { summary, fix, .. } = explain_unreachable(&load.source, &known, &detail);
+            view! {
+                <li class="source failed" role="alert">
+                    <strong>{label}</strong>": "{summary}" "{fix}" "
+                    <a href="/connections">"Connections"</a>" "
+                    <button type="button" on:click=move |_| loads.retry(index)>"Retry"</button>
+                </li>
+            }
+            .into_any()
+        }
         LoadState::Failed { error, .. } => view! {
             <li class="source failed" role="alert">
                 <strong>{label}</strong>": "{error.to_string()}" "
