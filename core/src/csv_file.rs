@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 use super::adapters::json::decimal;
 use super::adapters::{Applied, Capabilities};
 use super::model::{CollectionType, LogRecord, RawJson, SharedRecord, Usage, SNAPSHOT_PREFIX};
-use super::query::Period;
+use super::query::{LogQuery, Period};
 use super::status::{self, Status};
 use super::stream::Stream;
 use super::wall_clock;
@@ -453,22 +453,25 @@ fn timing_ms(text: &str) -> Option<u64> {
 
 /// A name that says what the file holds, from the filters that made it:
 /// `logdeck_error+warning_make-scenarios_7d_2026-11-22.csv`, or
-/// `logdeck_all_2026-11-14T1200Z-2026-11-21T1200Z_2026-11-21.csv` for an exact range.
-pub fn file_name(
-    statuses: &[Status],
-    kinds: &[CollectionType],
-    period: Period,
-    exported: DateTime<Utc>,
-    extension: &str,
-) -> String {
+/// `logdeck_all_2026-11-14T1200Z-2026-11-21T1200Z_2026-11-21.csv` for an exact
+/// range; `filtered` where other filters (client, collection, search…) narrow
+/// it, so no file of a few rows is named "all".
+pub fn file_name(query: &LogQuery, exported: DateTime<Utc>, extension: &str) -> String {
     let keys = |keys: Vec<&str>| (!keys.is_empty()).then(|| keys.join("+"));
-    let statuses = keys(statuses.iter().map(|s| s.key()).collect());
-    let kinds = keys(kinds.iter().map(|k| k.key()).collect());
-    let what = match (statuses, kinds) {
+    let statuses = keys(query.statuses.iter().map(|s| s.key()).collect());
+    let kinds = keys(query.types.iter().map(|k| k.key()).collect());
+    let others =
+        query.active_filters() > usize::from(statuses.is_some()) + usize::from(kinds.is_some());
+    let mut what = match (statuses, kinds) {
+        (None, None) if others => "filtered".to_owned(),
         (None, None) => "all".to_owned(),
         (Some(one), None) | (None, Some(one)) => one,
         (Some(statuses), Some(kinds)) => format!("{statuses}_{kinds}"),
     };
+    if others && what != "filtered" {
+        what.push_str("_filtered");
+    }
+    let period = query.period;
     let stamp =
         |t: DateTime<Utc>| format!("{}T{:02}{:02}Z", wall_clock::date(&t), t.hour(), t.minute());
     let period = match period {
@@ -714,30 +717,28 @@ mod tests {
     #[test]
     fn file_names_say_what_the_file_holds() {
         let at = |d| Utc.with_ymd_and_hms(2026, 11, d, 12, 0, 0).unwrap();
-        let errors = file_name(
-            &[Status::Error],
-            &[],
-            Period::Last(crate::query::Preset::Days7),
-            at(22),
-            "csv",
-        );
+        let query = |link: &str| LogQuery::from_query_string(link).0;
+        let errors = file_name(&query("status=error&period=7d"), at(22), "csv");
         assert_eq!(errors, "logdeck_error_7d_2026-11-22.csv");
         let both = file_name(
-            &[Status::Error, Status::Warning],
-            &[CollectionType::MakeScenarios, CollectionType::DifyWorkflows],
-            Period::Absolute {
-                from: at(14),
-                to: at(21),
-            },
+            &query(&format!(
+                "status=error,warning&type=make-scenarios,dify-workflows&period={}..{}",
+                at(14).to_rfc3339_opts(SecondsFormat::Secs, true),
+                at(21).to_rfc3339_opts(SecondsFormat::Secs, true)
+            )),
             at(21),
             "ndjson",
         );
         assert_eq!(
             both,
-            "logdeck_error+warning_make-scenarios+dify-workflows_2026-11-14T1200Z-2026-11-21T1200Z_2026-11-21.ndjson"
+            "logdeck_warning+error_make-scenarios+dify-workflows_2026-11-14T1200Z-2026-11-21T1200Z_2026-11-21.ndjson"
         );
-        let all = file_name(&[], &[], Period::default(), at(3), "csv");
+        let all = file_name(&LogQuery::default(), at(3), "csv");
         assert!(all.starts_with("logdeck_all_"), "{all}");
+        let searched = file_name(&query("q=refund&period=7d"), at(3), "csv");
+        assert_eq!(searched, "logdeck_filtered_7d_2026-11-03.csv");
+        let failed_for_ada = file_name(&query("status=error&client=Ada&period=7d"), at(3), "csv");
+        assert_eq!(failed_for_ada, "logdeck_error_filtered_7d_2026-11-03.csv");
     }
 }
 

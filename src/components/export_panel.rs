@@ -15,10 +15,8 @@ use crate::state::loads::Loads;
 use crate::state::messages::take_in_messages;
 use logdeck_core::csv_file;
 use logdeck_core::export_note::{self, SavedFile};
-use logdeck_core::model::CollectionType;
 use logdeck_core::query::{LogQuery, TimeWindow};
 use logdeck_core::sources::Source;
-use logdeck_core::status::Status;
 use logdeck_core::zone::ZoneRules;
 
 /// Where an export stands.
@@ -65,9 +63,7 @@ pub fn ExportPanel(
             window,
         } = asked;
         let all = with_opened_files(sources.get_untracked(), loads);
-        let kinds: Vec<CollectionType> = query.types.iter().copied().collect();
-        let statuses: Vec<Status> = query.statuses.iter().copied().collect();
-        let period = query.period;
+        let name = csv_file::file_name(&query, Utc::now(), format.extension());
         let zone = zone.get_untracked();
         let note_zone = zone.clone();
         let files = loads.files.get_untracked();
@@ -92,8 +88,6 @@ pub fn ExportPanel(
             let result = export::export(request, &mut messages, progress, signal).await;
             // What it read serves the page too, also when it was cancelled.
             take_in_messages(loads, messages);
-            let name =
-                csv_file::file_name(&statuses, &kinds, period, Utc::now(), format.extension());
             // `try_set`: the panel may be gone by now (another page).
             messages_would_help.try_set(
                 result
