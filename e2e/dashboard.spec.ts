@@ -392,6 +392,13 @@ test("beside the detail pane the text columns get the type's room", async ({ pag
     const box = await page.locator(`table.log-table th.c-${name}`).boundingBox();
     expect(box!.width, `${name}: room for a few words`).toBeGreaterThan(120);
   }
+  // The column chooser says which chosen columns the layout hides, and why.
+  await page.getByText('Columns', { exact: true }).click();
+  const chooser = page.locator('details.columns');
+  await expect(chooser.locator('label', { hasText: 'Duration' })).toContainText('(hidden beside the detail)');
+  await expect(chooser.locator('label', { hasText: 'Client' })).not.toContainText('hidden');
+  // This view is of one type: the type column is hidden for that first.
+  await expect(chooser.locator('label', { hasText: 'Collection type' })).toContainText('(hidden when one type is shown)');
 });
 
 test('on a phone nothing overflows sideways and the detail opens over the page', async ({ page }) => {

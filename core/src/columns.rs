@@ -84,9 +84,106 @@ impl Column {
     }
 }
 
+/// What the page's layout does to the table besides the reader's choice of
+/// columns (`style/main.css`, by viewport width in CSS pixels): the column
+/// chooser says which chosen columns it hides, and why, rather than show them
+/// ticked and absent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableLayout {
+    /// The viewport's width.
+    pub width: u32,
+    /// The view is of one collection type.
+    pub one_type: bool,
+    /// A record is open in the detail pane.
+    pub detail_open: bool,
+    /// The column the rows are sorted by: beside the pane it stays.
+    pub sorted_by: Column,
+}
+
+impl TableLayout {
+    /// Under this width rows are cards of their text, without numbers.
+    const PHONE_BELOW: u32 = 700;
+    /// Under this width the collection names the type, which has no room.
+    const TYPE_FROM: u32 = 1280;
+    /// From this width the detail pane opens beside the table, not over it.
+    const BESIDE_FROM: u32 = 1101;
+
+    /// Why `column`, chosen, is not shown (after "hidden "), or `None`.
+    pub fn hides(self, column: Column) -> Option<&'static str> {
+        let beside = self.detail_open && self.width >= Self::BESIDE_FROM;
+        if column == Column::Type {
+            if self.one_type {
+                return Some("when one type is shown");
+            }
+            if self.width < Self::TYPE_FROM {
+                return Some("at this width");
+            }
+            if beside {
+                return Some("beside the detail");
+            }
+        }
+        if column.is_numeric() {
+            if self.width < Self::PHONE_BELOW {
+                return Some("at this width");
+            }
+            if beside && column != self.sorted_by {
+                return Some("beside the detail");
+            }
+        }
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_layout_names_the_chosen_columns_it_hides() {
+        let wide = TableLayout {
+            width: 1440,
+            one_type: false,
+            detail_open: false,
+            sorted_by: Column::Time,
+        };
+        assert!(Column::ALL.iter().all(|c| wide.hides(*c).is_none()));
+        let one_type = TableLayout {
+            one_type: true,
+            ..wide
+        };
+        assert_eq!(one_type.hides(Column::Type), Some("when one type is shown"));
+        let laptop = TableLayout {
+            width: 1024,
+            ..wide
+        };
+        assert_eq!(laptop.hides(Column::Type), Some("at this width"));
+        assert_eq!(laptop.hides(Column::Duration), None);
+        let beside = TableLayout {
+            detail_open: true,
+            sorted_by: Column::Tokens,
+            ..wide
+        };
+        assert_eq!(beside.hides(Column::Type), Some("beside the detail"));
+        assert_eq!(beside.hides(Column::Duration), Some("beside the detail"));
+        assert_eq!(
+            beside.hides(Column::Tokens),
+            None,
+            "the sorted number stays"
+        );
+        assert_eq!(beside.hides(Column::Message), None);
+        let drawer = TableLayout {
+            width: 1000,
+            ..beside
+        };
+        assert_eq!(
+            drawer.hides(Column::Duration),
+            None,
+            "the pane lies over the table"
+        );
+        let phone = TableLayout { width: 390, ..wide };
+        assert_eq!(phone.hides(Column::Duration), Some("at this width"));
+        assert_eq!(phone.hides(Column::Client), None);
+    }
 
     #[test]
     fn keys_round_trip_and_defaults_lead_with_time() {

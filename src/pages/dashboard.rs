@@ -21,6 +21,7 @@ use crate::state::connections::Connections;
 use crate::state::filter_options::use_filter_options;
 use crate::state::live::use_live_tail;
 use crate::state::loads::Loads;
+use crate::state::media::use_viewport_width;
 use crate::state::messages::{use_lazy_messages, LazyMessages};
 use crate::state::older_rows::{use_older_rows, use_period_counts, OlderRows};
 use crate::state::prefs::Prefs;
@@ -33,7 +34,7 @@ use crate::state::zone::{
     UnknownZone,
 };
 use logdeck_core::archive_status::SyncStatus;
-use logdeck_core::columns::Column;
+use logdeck_core::columns::{Column, TableLayout};
 use logdeck_core::config::{ConfigError, RuntimeConfig};
 use logdeck_core::frontier::Frontier;
 use logdeck_core::messages::Unsearched;
@@ -299,7 +300,7 @@ fn Toolbar(
             <LiveControl loads query set_live paused zone
                 archive_synced_to=Signal::derive(move || frontier.with(Frontier::archive_synced_to)) />
             <button type="button" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
-            <ColumnChooser />
+            <ColumnChooser query />
             <ExportPanel sources=all_sources query zone loads />
             <FileOpener loads />
             <span role="status">{drop_message}</span>
@@ -568,10 +569,20 @@ fn focus_search() {
     }
 }
 
-/// Column visibility, kept in this device's preferences.
+/// Column visibility, kept in this device's preferences. A chosen column
+/// the layout hides (`TableLayout`) says so beside its box.
 #[component]
-fn ColumnChooser() -> impl IntoView {
+fn ColumnChooser(query: Memo<LogQuery>) -> impl IntoView {
     let prefs = expect_context::<Prefs>();
+    let width = use_viewport_width();
+    let layout = Memo::new(move |_| {
+        query.with(|q| TableLayout {
+            width: width.get(),
+            one_type: q.types.len() == 1,
+            detail_open: q.selected.is_some(),
+            sorted_by: q.sort.column,
+        })
+    });
     let boxes = Column::ALL
         .into_iter()
         .map(|column| {
@@ -589,8 +600,16 @@ fn ColumnChooser() -> impl IntoView {
                     }
                 });
             };
+            let hidden = move || {
+                let why = layout.get().hides(column)?;
+                prefs
+                    .columns
+                    .with(|c| c.contains(&column))
+                    .then(|| format!(" (hidden {why})"))
+            };
             view! {
-                <label class="option"><input type="checkbox" prop:checked=checked on:change=toggle /><span>{column.label()}</span></label>
+                <label class="option"><input type="checkbox" prop:checked=checked on:change=toggle />
+                    <span>{column.label()}<span class="muted">{hidden}</span></span></label>
             }
         })
         .collect_view();

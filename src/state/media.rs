@@ -1,5 +1,5 @@
-//! Whether a CSS media query matches, as a signal: for the few views whose
-//! markup, not only their style, differs by width.
+//! Whether a CSS media query matches, and the viewport's width, as signals:
+//! for the few views whose markup, not only their style, differs by width.
 
 use leptos::ev::resize;
 use leptos::prelude::*;
@@ -26,4 +26,25 @@ pub fn use_media_query(query: &'static str) -> Signal<bool> {
     });
     on_cleanup(move || listener.remove());
     matching.into()
+}
+
+/// The viewport's width in CSS pixels (what media queries compare), as the
+/// window is resized, for the calling view's life.
+pub fn use_viewport_width() -> Signal<u32> {
+    let measure = || {
+        window()
+            .inner_width()
+            .ok()
+            .and_then(|width| width.as_f64())
+            .map_or(0, |width| width.clamp(0.0, f64::from(u32::MAX)) as u32)
+    };
+    let width = RwSignal::new(measure());
+    let listener = window_event_listener(resize, move |_| {
+        let now = measure();
+        if width.get_untracked() != now {
+            width.set(now);
+        }
+    });
+    on_cleanup(move || listener.remove());
+    width.into()
 }
