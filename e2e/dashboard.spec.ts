@@ -230,11 +230,22 @@ test('the volume chart narrows the period to a bar', async ({ page }) => {
   await expect(page.locator('.row-count')).toHaveText(/^\d+ rows?$/);
   const edge = page.locator('.volume-chart .bar').first();
   const label = (await edge.getAttribute('aria-label')) ?? '';
-  const inBar = Number(label.match(/: (\d+) rows?,/)?.[1] ?? NaN);
+  const inBar = Number(label.match(/: (\d+) rows?\b/)?.[1] ?? NaN);
   await edge.click();
   await expect(page).toHaveURL(/period=\d{4}-/);
   await settled(page);
   await expect(page.locator('.row-count')).toHaveText(new RegExp(`^${inBar} rows?$`));
+  // A bar says which statuses it holds, and only those: an error-only view's
+  // bars say nothing of warnings.
+  await page.goto('/?period=24h&status=error');
+  await settled(page);
+  const labels = await page.locator('.volume-chart .bar').evaluateAll((bars) => bars.map((bar) => bar.getAttribute('aria-label') ?? ''));
+  const withRows = labels.filter((text) => /: \d+ rows?: /.test(text));
+  expect(withRows.length).toBeGreaterThan(0);
+  for (const text of withRows) {
+    expect(text).toMatch(/: (\d+) rows?: Error \1\b/);
+    expect(text).not.toContain('arning');
+  }
 });
 
 test("the Client filter offers the audit log's users before any of their rows load", async ({ page }) => {

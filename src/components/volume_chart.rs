@@ -49,6 +49,26 @@ fn counted(count: u32, noun: &str) -> String {
     }
 }
 
+/// "12 rows: Error 3, Warning 1, Success 8": the statuses the bar holds,
+/// the most severe first, and none it lacks (an error-only view's bars say
+/// nothing of warnings).
+fn bar_counts(bucket: &Bucket) -> String {
+    let statuses: Vec<String> = STACK
+        .iter()
+        .rev()
+        .filter_map(|status| {
+            let count = bucket.count(*status);
+            (count > 0).then(|| format!("{} {count}", status.label()))
+        })
+        .collect();
+    let total = counted(bucket.total(), "row");
+    if statuses.is_empty() {
+        total
+    } else {
+        format!("{total}: {}", statuses.join(", "))
+    }
+}
+
 /// The bar an event happened in, and the period it covers. The chart listens
 /// once for all its bars, which then carry no handlers of their own to replace
 /// whenever the counts change.
@@ -155,12 +175,7 @@ pub fn VolumeChart(
                         }
                     })
                     .collect_view();
-                let counted = format!(
-                    "{}, {}, {}",
-                    counted(bucket.total(), "row"),
-                    counted(bucket.count(Status::Error), "error"),
-                    counted(bucket.count(Status::Warning), "warning")
-                );
+                let counted = bar_counts(&bucket);
                 let counted = match coverage {
                     BarCoverage::Complete => counted,
                     BarCoverage::Partial => format!("at least {counted} (partly loaded)"),
