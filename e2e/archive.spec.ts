@@ -125,7 +125,7 @@ test('the chart draws the archive\'s true volume over the whole period, not just
   await expect(bars.locator('.bar-unloaded')).toHaveCount(0);
   await expect(bars.locator('.bar-partial')).toHaveCount(0);
   const labels = await bars.evaluateAll((gs) => gs.map((g) => g.getAttribute('aria-label') ?? ''));
-  const counted = labels.map((label) => Number(label.match(/: (\d+) rows?,/)?.[1] ?? NaN));
+  const counted = labels.map((label) => Number(label.match(/: (\d+) rows?\b/)?.[1] ?? NaN));
   expect(counted.reduce((sum, n) => sum + n, 0)).toBe(answer.total);
   expect(histograms.length).toBeGreaterThan(0);
   expect(new URL(histograms[0]).searchParams.get('step')).toMatch(/^\d+$/);

@@ -122,13 +122,17 @@ impl TableLayout {
                 return Some("beside the detail");
             }
         }
-        if column.is_numeric() {
-            if self.width < Self::PHONE_BELOW {
-                return Some("at this width");
-            }
-            if beside && column != self.sorted_by {
-                return Some("beside the detail");
-            }
+        // A phone's card shows the number sorted by in the client's place.
+        let phone = self.width < Self::PHONE_BELOW;
+        if phone && column == Column::Client && self.sorted_by.is_numeric() {
+            return Some("at this width");
+        }
+        if column.is_numeric() && column != self.sorted_by && (phone || beside) {
+            return Some(if phone {
+                "at this width"
+            } else {
+                "beside the detail"
+            });
         }
         None
     }
@@ -183,6 +187,17 @@ mod tests {
         let phone = TableLayout { width: 390, ..wide };
         assert_eq!(phone.hides(Column::Duration), Some("at this width"));
         assert_eq!(phone.hides(Column::Client), None);
+        let by_duration = TableLayout {
+            sorted_by: Column::Duration,
+            ..phone
+        };
+        assert_eq!(
+            by_duration.hides(Column::Duration),
+            None,
+            "in the client's place"
+        );
+        assert_eq!(by_duration.hides(Column::Client), Some("at this width"));
+        assert_eq!(by_duration.hides(Column::Tokens), Some("at this width"));
     }
 
     #[test]

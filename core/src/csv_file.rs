@@ -452,7 +452,7 @@ fn timing_ms(text: &str) -> Option<u64> {
 }
 
 /// A name that says what the file holds, from the filters that made it:
-/// `logdeck_error+warning_make-scenarios_7d_2026-11-22.csv`, or
+/// `logdeck_warning+error_make-scenarios_7d_2026-11-22.csv`, or
 /// `logdeck_all_2026-11-14T1200Z-2026-11-21T1200Z_2026-11-21.csv` for an exact
 /// range; `filtered` where other filters (client, collection, search…) narrow
 /// it, so no file of a few rows is named "all".

@@ -18,8 +18,9 @@ use crate::timeline::Timeline;
 pub const IN_FLIGHT: usize = 4;
 
 /// A search reads up to this many unread messages by itself (in the order
-/// the rows loaded, each source's newest first), unless the device prefers another number, so that a pasted search link finds what it found for the
-/// colleague who sent it; the rest wait for the reader to ask: each is a
+/// the rows loaded, each source's newest first; a device may prefer another
+/// number), so that a pasted search link finds what it found for the
+/// colleague who sent it. The rest wait for the reader to ask: each is a
 /// call against the vendor's rate budget. Failed reads are asked again only
 /// when the reader asks.
 pub const SEARCH_READS_ALONE: usize = 100;

@@ -71,14 +71,20 @@ pub fn parse_range_bound(text: &str, end: RangeEnd) -> Option<NaiveDateTime> {
     })
 }
 
-/// A custom range's start as shown: to the minute, or to the second when it
-/// has seconds (a bar of the chart may start at one), so that what is shown
-/// is the period's start and applying it again keeps the period.
+/// A custom range's start as shown: to the minute, or with its seconds and
+/// their fraction where it has them (a link may hold any instant), so that
+/// what is shown is the period's start and applying it again keeps the
+/// period.
 pub fn range_start(time: &(impl Datelike + Timelike)) -> String {
-    if time.second() == 0 && time.nanosecond() == 0 {
-        to_minute(time)
-    } else {
-        to_second(time)
+    // A leap second's fraction counts past a whole second: the second's last.
+    let nanos = time.nanosecond().min(999_999_999);
+    match (time.second(), nanos) {
+        (0, 0) => to_minute(time),
+        (_, 0) => to_second(time),
+        _ => {
+            let fraction = format!("{nanos:09}");
+            format!("{}.{}", to_second(time), fraction.trim_end_matches('0'))
+        }
     }
 }
 
@@ -188,6 +194,9 @@ mod tests {
         );
         let roundtrip = parse(&range_start(&day.and_hms_opt(10, 0, 30).unwrap()));
         assert_eq!(roundtrip, day.and_hms_opt(10, 0, 30));
+        let fraction = day.and_hms_micro_opt(10, 0, 30, 250_000).unwrap();
+        assert_eq!(range_start(&fraction), "2026-12-04 10:00:30.25");
+        assert_eq!(parse(&range_start(&fraction)), Some(fraction));
     }
 
     #[test]

@@ -69,23 +69,27 @@ pub fn DetailPane(
     // leaves it shown, said to be out of the view, not "not loaded".
     let remembered = RwSignal::new(None::<LogRecord>);
     Effect::new(move |_| {
-        let current = record.get();
-        let key = selected.get();
-        match current {
-            Some(record) => remembered.set(Some(record)),
-            None if remembered.with_untracked(|r| r.as_ref().map(LogRecord::key) != key) => {
-                remembered.set(None);
-            }
-            None => {}
+        if let Some(record) = record.get() {
+            remembered.set(Some(record));
         }
     });
+    // Another record's, until this one loads: not shown for it.
+    let remembered_now = move || {
+        remembered
+            .get()
+            .filter(|record| selected.with(|key| key.as_deref() == Some(record.key().as_str())))
+    };
     let shown = Signal::derive(move || {
         record
             .get()
             .or_else(|| fetched.get())
-            .or_else(|| remembered.get())
+            .or_else(remembered_now)
     });
-    let left_out = move || !in_view.get() && shown.with(Option::is_some);
+    // Only a record that was among the rows: one fetched alone (a link to a
+    // row not loaded yet, or past the loaded pages) is not said to be
+    // filtered out.
+    let left_out =
+        move || !in_view.get() && (record.with(Option::is_some) || remembered_now().is_some());
 
     // Fetch what the list did not carry whenever the selection changes.
     Effect::new(move |_| {

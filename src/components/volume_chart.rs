@@ -49,9 +49,9 @@ fn counted(count: u32, noun: &str) -> String {
     }
 }
 
-/// "12 rows: Error 3, Warning 1, Success 8": the statuses the bar holds,
-/// the most severe first, and none it lacks (an error-only view's bars say
-/// nothing of warnings).
+/// "12 rows: Error 3, Warning 1, Success 8": the statuses the bar holds, in
+/// the order the bar stacks them from the top, and none it lacks (an
+/// error-only view's bars say nothing of warnings).
 fn bar_counts(bucket: &Bucket) -> String {
     let statuses: Vec<String> = STACK
         .iter()

@@ -375,8 +375,14 @@ fn UnreadMessagesNote(messages: LazyMessages) -> impl IntoView {
     let reading = move || messages.reading_all.get() && unsearched().open > 0;
     let line = move || {
         let Unsearched { open, failed } = unsearched();
+        let alone = messages.reading_alone.get();
         let mut line = if reading() {
             format!("Reading messages: {open} left. The search looks in each as it arrives.")
+        } else if alone > 0 {
+            format!(
+                "Reading {alone} of the {open} messages not read yet (a call per run). \
+                 The search looks in each as it arrives."
+            )
         } else if open > 0 {
             let runs = if open == 1 {
                 "run's message is"
@@ -398,7 +404,11 @@ fn UnreadMessagesNote(messages: LazyMessages) -> impl IntoView {
         <Show when=move || unsearched().any()>
             <p class="frontier-note unread-messages" role="status">
                 {line}" "
-                <Show when=move || !reading()>
+                // Not while every one is being read already.
+                <Show when=move || {
+                    let Unsearched { open, failed } = unsearched();
+                    !reading() && (failed > 0 || open > messages.reading_alone.get())
+                }>
                     <button type="button" on:click=move |_| messages.read_all.run(())>"Read them"</button>
                 </Show>
             </p>

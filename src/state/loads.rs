@@ -69,6 +69,10 @@ pub struct Loads {
     pub(super) live_controllers: StoredValue<Vec<AbortController>, LocalStorage>,
     /// Messages read one row at a time (see `state::messages`).
     pub messages: StoredValue<MessageBook>,
+    /// Rows whose message was read, waiting to be written together (see
+    /// `state::messages`): the app's, like the book, so a batch the dashboard
+    /// leaves behind still lands.
+    pub message_batch: StoredValue<Vec<LogRecord>, LocalStorage>,
     /// Answers taken in at the next tick, together: a burst of pages then costs
     /// one pass over every row (view, chart, options) instead of one per page.
     arrived: StoredValue<Vec<(Fetch, Result<Page, SourceError>)>>,
@@ -102,6 +106,7 @@ impl Loads {
             live: RwSignal::new(LiveTail::new(Utc::now())),
             live_controllers: StoredValue::new_local(Vec::new()),
             messages: StoredValue::new(MessageBook::default()),
+            message_batch: StoredValue::new_local(Vec::new()),
             arrived: StoredValue::new(Vec::new()),
             file_rows_in_window: StoredValue::new(std::collections::HashMap::new()),
             file_openings: StoredValue::new(std::collections::HashMap::new()),

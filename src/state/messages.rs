@@ -26,9 +26,11 @@ use logdeck_core::sources::Source;
 pub struct LazyMessages {
     /// While a search is on, of the rows the other filters keep.
     pub unsearched: Memo<Unsearched>,
-    /// Whether every loaded row's message is being read, not only the shown:
-    /// asked to, or a search reading a few by itself.
+    /// Whether every loaded row's message is being read, not only the shown.
     pub reading_all: Signal<bool>,
+    /// How many of the unread messages the search still reads by itself
+    /// (`prefs::search_reads` a search), when not reading all.
+    pub reading_alone: Signal<usize>,
     /// Reads every such row's message (a few calls at a time, in the
     /// background of the connection's budget), failed ones again, so a
     /// search looks in all of them.
@@ -50,7 +52,6 @@ pub fn use_lazy_messages(
     frontier: Memo<Frontier>,
 ) -> LazyMessages {
     let answered = RwSignal::new(0u64);
-    let pending = StoredValue::new_local(Vec::<LogRecord>::new());
     let (reading_all, set_reading_all) = signal(false);
     let searching = Memo::new(move |_| filters.with(|q| q.needle().is_some()));
     // A search's end ends the reading it asked for.
@@ -75,14 +76,7 @@ pub fn use_lazy_messages(
             })
         })
     });
-    // What is left of the search's own reads: renewed with each search.
-    let alone_left = RwSignal::new(0usize);
-    let search_reads = prefs::search_reads();
-    let needle = Memo::new(move |_| filters.with(LogQuery::needle));
-    Effect::new(move |_| {
-        needle.track();
-        alone_left.set(search_reads);
-    });
+    let alone_left = use_search_reads(searching);
     let allowance = move || {
         if reading_all.get() {
             usize::MAX
@@ -92,15 +86,19 @@ pub fn use_lazy_messages(
             0
         }
     };
-    let reading = Signal::derive(move || {
-        reading_all.get() || (allowance() > 0 && unsearched.with(|u| u.open > 0))
+    let reading_alone = Signal::derive(move || {
+        if reading_all.get() || !searching.get() {
+            0
+        } else {
+            unsearched.with(|u| u.open).min(alone_left.get())
+        }
     });
     Effect::new(move |_| {
         answered.track();
         let (start, end) = shown.get();
         let allowed = allowance();
         let all = allowed > 0;
-        let candidates = rows.with(|rows| {
+        let mut candidates = rows.with(|rows| {
             let on_screen = rows.get(start..end.min(rows.len())).unwrap_or_default();
             sources.with(|sources| {
                 loads.timeline.with(|timeline| {
@@ -136,6 +134,10 @@ pub fn use_lazy_messages(
                 })
             })
         });
+        // A row on screen may be among the background's too: asked once,
+        // as the screen's.
+        let mut seen = std::collections::HashSet::new();
+        candidates.retain(|(_, record, _)| seen.insert(record.key()));
         if candidates.is_empty() {
             return;
         }
@@ -159,19 +161,34 @@ pub fn use_lazy_messages(
         for (source, record, priority) in candidates {
             if taken.contains(&record.key()) {
                 let record = LogRecord::clone(&record);
-                ask(loads, source, record, priority, answered, pending);
+                ask(loads, source, record, priority, answered);
             }
         }
     });
     LazyMessages {
         unsearched,
-        reading_all: reading,
+        reading_all: reading_all.into(),
+        reading_alone,
         read_all: Callback::new(move |()| {
             loads.messages.update_value(MessageBook::forget_failures);
             set_reading_all.set(true);
             answered.update(|n| *n += 1);
         }),
     }
+}
+
+/// What is left of the messages a search reads by itself: renewed when a
+/// search starts, not as it is refined (a row's message serves every search;
+/// only rows loaded since are new).
+fn use_search_reads(searching: Memo<bool>) -> RwSignal<usize> {
+    let left = RwSignal::new(0usize);
+    let search_reads = prefs::search_reads();
+    Effect::new(move |_| {
+        if searching.get() {
+            left.set(search_reads);
+        }
+    });
+    left
 }
 
 /// Takes in the messages an export read: the rows show them, and the page
@@ -207,7 +224,6 @@ fn ask(
     record: LogRecord,
     priority: Priority,
     answered: RwSignal<u64>,
-    pending: StoredValue<Vec<LogRecord>, LocalStorage>,
 ) {
     let Some(request) = source.message_request(&record) else {
         return;
@@ -233,12 +249,13 @@ fn ask(
             })
         });
         match updated {
-            Some(updated) => hold_for_batch(loads, pending, updated, answered),
+            Some(updated) => hold_for_batch(loads, updated, answered),
             None => {
                 loads
                     .messages
                     .update_value(|messages| messages.answered(&key, message));
-                answered.update(|n| *n += 1);
+                // `try_update`: the dashboard that asked may be gone.
+                answered.try_update(|n| *n += 1);
             }
         }
     });
@@ -252,12 +269,8 @@ const BATCH: Duration = Duration::from_millis(150);
 /// the update that writes them all. Each counts as answered only then: until
 /// its row holds the message, a search has not looked in it, and the count
 /// must not say "0 rows" alone in between.
-fn hold_for_batch(
-    loads: Loads,
-    pending: StoredValue<Vec<LogRecord>, LocalStorage>,
-    row: LogRecord,
-    answered: RwSignal<u64>,
-) {
+fn hold_for_batch(loads: Loads, row: LogRecord, answered: RwSignal<u64>) {
+    let pending = loads.message_batch;
     let first = pending
         .try_update_value(|rows| {
             rows.push(row);
