@@ -158,7 +158,7 @@ pub fn DetailPane(
         .into_any(),
         Some(record) => view! {
             <Show when=left_out>
-                <p class="notice" role="note">"Not in the table: the view's filters or period leave this record out."</p>
+                <p class="notice" role="note">"Not in the table: the view's filters or period leave this record out, or it is older than the rows complete so far."</p>
             </Show>
             <RecordFields record=record.clone() zone=zone.get() on_only_client /> <ExtraDetail extra /> <RawJson raw=record.raw.clone() />
         }.into_any(),

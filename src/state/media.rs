@@ -10,41 +10,40 @@ pub const MEDIUM_WIDTH: &str = "(min-width: 700px) and (max-width: 1279px)";
 
 /// Follows `query` as the window is resized, for the calling view's life.
 pub fn use_media_query(query: &'static str) -> Signal<bool> {
-    let matches = move || {
+    use_measured_on_resize(move || {
         window()
             .match_media(query)
             .ok()
             .flatten()
             .is_some_and(|list| list.matches())
-    };
-    let matching = RwSignal::new(matches());
-    let listener = window_event_listener(resize, move |_| {
-        let now = matches();
-        if matching.get_untracked() != now {
-            matching.set(now);
-        }
-    });
-    on_cleanup(move || listener.remove());
-    matching.into()
+    })
 }
 
 /// The viewport's width in CSS pixels (what media queries compare), as the
 /// window is resized, for the calling view's life.
 pub fn use_viewport_width() -> Signal<u32> {
-    let measure = || {
+    use_measured_on_resize(|| {
         window()
             .inner_width()
             .ok()
             .and_then(|width| width.as_f64())
             .map_or(0, |width| width.clamp(0.0, f64::from(u32::MAX)) as u32)
-    };
-    let width = RwSignal::new(measure());
+    })
+}
+
+/// `measure` now and after each resize; the signal changes only when the
+/// measure does.
+fn use_measured_on_resize<T>(measure: impl Fn() -> T + 'static) -> Signal<T>
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    let measured = RwSignal::new(measure());
     let listener = window_event_listener(resize, move |_| {
         let now = measure();
-        if width.get_untracked() != now {
-            width.set(now);
+        if measured.with_untracked(|then| *then != now) {
+            measured.set(now);
         }
     });
     on_cleanup(move || listener.remove());
-    width.into()
+    measured.into()
 }

@@ -28,8 +28,8 @@ pub struct LazyMessages {
     pub unsearched: Memo<Unsearched>,
     /// Whether every loaded row's message is being read, not only the shown.
     pub reading_all: Signal<bool>,
-    /// How many of the unread messages the search still reads by itself
-    /// (`prefs::search_reads` a search), when not reading all.
+    /// How many of the unread messages the search still reads by itself (up
+    /// to `prefs::search_reads` per search), when not reading all.
     pub reading_alone: Signal<usize>,
     /// Reads every such row's message (a few calls at a time, in the
     /// background of the connection's budget), failed ones again, so a
