@@ -192,11 +192,15 @@ test("a search for a Dify app's name finds its runs, which all show it, though D
     }
   });
   const count = async () => Number(((await page.locator('.row-count').textContent()) ?? '').match(/^(\d+) rows?/)?.[1]);
-  await page.goto('/?period=24h&tz=utc&type=dify-workflows&collection=Ticket+triage');
+  // A fixed period, ended a minute ago: the demo's runs go on, and a run new
+  // between the two loads below would count in the second only.
+  const now = Date.now() - 60_000;
+  const period = encodeURIComponent(`${new Date(now - 24 * 3600e3).toISOString()}..${new Date(now).toISOString()}`);
+  await page.goto(`/?period=${period}&tz=utc&type=dify-workflows&collection=Ticket+triage`);
   await settled(page);
   const runs = await count();
   expect(runs).toBeGreaterThan(0);
-  await page.goto('/?period=24h&tz=utc&type=dify-workflows&q=triage');
+  await page.goto(`/?period=${period}&tz=utc&type=dify-workflows&q=triage`);
   await settled(page);
   await expect.poll(count).toBe(runs);
   expect(new Set(await column(page, 4))).toEqual(new Set(['Ticket triage']));
