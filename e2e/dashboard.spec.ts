@@ -636,8 +636,7 @@ test('a search reads the few messages it needs by itself, so its link finds the 
   const now = Date.now();
   const period = encodeURIComponent(`${new Date(now - 24 * 3600e3).toISOString()}..${new Date(now).toISOString()}`);
   const link = `/?type=make-scenarios&period=${period}&tz=utc&q=Error%3A`;
-  // Each run's message is asked for once, also a run on screen that is
-  // among the search's own reads too.
+  // Each run's message is asked for once.
   const asked: string[] = [];
   page.on('request', (request) => {
     if (/\/executions\//.test(request.url())) asked.push(request.url());
@@ -663,6 +662,21 @@ test('a search reads the few messages it needs by itself, so its link finds the 
   await expect(other.locator('.unread-messages')).toHaveCount(0, { timeout: 30_000 });
   expect(await shownKeys(other)).toEqual(found);
   await other.close();
+  // A search that keeps runs by their collection's name shows failed runs
+  // whose message is unread: on screen and among the search's own reads,
+  // each is asked for once.
+  const byName = await page.context().newPage();
+  const askedByName: string[] = [];
+  byName.on('request', (request) => {
+    if (/\/executions\//.test(request.url())) askedByName.push(request.url());
+  });
+  await byName.goto(`/?type=make-scenarios&period=${period}&tz=utc&status=error&q=Invoice`);
+  await settled(byName);
+  await expect(rows(byName).first()).toBeVisible();
+  await expect(byName.locator('.unread-messages')).toHaveCount(0, { timeout: 30_000 });
+  expect(askedByName.length).toBeGreaterThan(0);
+  expect(new Set(askedByName).size, 'each message asked for once').toBe(askedByName.length);
+  await byName.close();
   // Past the device's own number (here 3), the rest wait to be asked for.
   await page.addInitScript(() => localStorage.setItem('logdeck.search-reads', '3'));
   await page.goto('/?type=make-scenarios&period=7d&tz=utc&q=Error%3A');
