@@ -26,8 +26,10 @@ test('vendor strings containing HTML are shown as text', async ({ page }) => {
     await dialog.dismiss();
   });
   // Find the run whose error holds HTML, then open it by its run id (Dify's
-  // keyword matches run ids, not error texts).
+  // keyword matches run ids, not error texts), over the hour around it: a search
+  // reads the whole period, and 30 days of runs can outlast the wait on a busy machine.
   let runId = '';
+  let createdAt = 0;
   for (let number = 1; !runId && number <= 20; number++) {
     const answer = await page.request.get(`/demo/dify/v1/workflows/logs?status=failed&limit=100&page=${number}`, {
       headers: { Authorization: 'Bearer demo-dify-support-key' },
@@ -35,10 +37,13 @@ test('vendor strings containing HTML are shown as text', async ({ page }) => {
     const body = await answer.json();
     const item = body.data.find((i: { workflow_run: { error: string | null } }) => i.workflow_run.error?.includes('onerror'));
     runId = item?.workflow_run.id ?? '';
+    createdAt = item?.created_at ?? 0;
     if (!body.has_more) break;
   }
   expect(runId).not.toBe('');
-  await page.goto(`/?type=dify-workflows&period=30d&q=${runId}`);
+  const around = (seconds: number) => new Date((createdAt + seconds) * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const period = encodeURIComponent(`${around(-1800)}..${around(1800)}`);
+  await page.goto(`/?type=dify-workflows&period=${period}&tz=utc&q=${runId}`);
   await settled(page);
   await expect(rows(page).first()).toBeVisible();
   await rows(page).first().click();
