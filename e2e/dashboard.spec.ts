@@ -616,6 +616,41 @@ test('the main links change screens without reloading the app, and back returns 
   await expect(page.getByText('Page not found.')).toBeVisible();
 });
 
+test('a search of several words keeps the rows holding each one anywhere, and quotes keep a phrase', async ({ page }) => {
+  // A fixed period, so the three searches count the same runs.
+  const to = new Date(Date.now() - 60_000);
+  const period = `${new Date(to.getTime() - 24 * 3600e3).toISOString()}..${to.toISOString()}`;
+  const base = `/?period=${encodeURIComponent(period)}&tz=utc&type=aitronos-connectors`;
+  const count = async () => {
+    const line = (await page.locator('.row-count').textContent()) ?? '';
+    return Number(line.match(/^(\d+) rows?\b/)?.[1] ?? NaN);
+  };
+  await page.goto(`${base}&q=gmail`);
+  await settled(page);
+  const gmail = await count();
+  // The connector in one column, the tool in another.
+  await page.goto(`${base}&q=${encodeURIComponent('GMAIL send_email')}`);
+  await settled(page);
+  const both = await count();
+  expect(both).toBeGreaterThan(0);
+  expect(both, 'Gmail runs of its other tool are left out').toBeLessThan(gmail);
+  for (const text of await rows(page).allInnerTexts()) {
+    expect(text.toLowerCase()).toContain('gmail');
+    expect(text.toLowerCase()).toContain('send_email');
+  }
+  // As a phrase, no single field holds the two words.
+  const search = page.getByLabel('Search');
+  await search.fill('"gmail send_email"');
+  await search.press('Enter');
+  await expect(page).toHaveURL(/q=%22gmail(\+|%20)send_email%22/);
+  await settled(page);
+  await expect(page.getByText('No logs match these filters in this period.')).toBeVisible();
+  await page.goBack();
+  await expect(search).toHaveValue('GMAIL send_email');
+  await settled(page);
+  expect(await count()).toBe(both);
+});
+
 test('Esc in the search box ends the search with the text, at once', async ({ page }) => {
   await page.goto('/?period=24h');
   await settled(page);

@@ -216,7 +216,7 @@ test("a search finds Dify runs by the messages the table shows, and by what Dify
   const from = new Date(to.getTime() - 24 * 3600e3);
   const period = `${from.toISOString()}..${to.toISOString()}`;
   // A failed run's error, as the table shows it: Dify's keyword does not look there.
-  await page.goto(`/?period=${encodeURIComponent(period)}&tz=utc&type=dify-workflows&status=error&q=rate+limit`);
+  await page.goto(`/?period=${encodeURIComponent(period)}&tz=utc&type=dify-workflows&status=error&q=%22rate+limit%22`);
   await settled(page);
   await expect(page.getByText('No logs match these filters in this period.')).toHaveCount(0);
   const messages = await column(page, 7);
@@ -258,7 +258,7 @@ test("a failed Dify search is named as a search, while the apps' rows that match
     }
     return route.continue();
   });
-  await page.goto('/?period=24h&tz=utc&type=dify-workflows&status=error&q=rate+limit');
+  await page.goto('/?period=24h&tz=utc&type=dify-workflows&status=error&q=%22rate+limit%22');
   await settled(page);
   const messages = await column(page, 7);
   expect(messages.length).toBeGreaterThan(0);

@@ -241,7 +241,7 @@ pub async fn export(
     // Each source's oldest row read, newest first: how far back the file
     // holds one that fails.
     let mut oldest: HashMap<usize, chrono::DateTime<chrono::Utc>> = HashMap::new();
-    let searching = query.needle().is_some();
+    let searching = query.is_searching();
     loop {
         if let Some((index, position)) = merge.wanting() {
             let fetched = fetch_page(&sources[index], &query, window, position, &signal).await;
@@ -279,8 +279,7 @@ pub async fn export(
                 .is_some_and(|ids| ids.contains(&record.id))
         };
         if query.matches_except(&record, skip)
-            || (found_by_server()
-                && query.matches_except(&record, ServerApplied { text: true, ..skip }))
+            || (found_by_server() && query.matches_server_find(&record, skip))
         {
             writer.write(&record);
             counts.rows += 1;

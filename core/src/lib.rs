@@ -40,6 +40,7 @@ mod row_sort;
 pub mod scheduler;
 pub mod screen;
 pub mod search_scope;
+pub mod search_terms;
 mod search_texts;
 pub mod sources;
 pub mod status;

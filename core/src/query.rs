@@ -15,6 +15,7 @@ use super::model::{CollectionType, LogRecord};
 use super::status::Status;
 use crate::client_id::ClientId;
 use crate::keyed_enum;
+use crate::search_terms::SearchTerms;
 
 keyed_enum! {
     /// Relative periods offered as presets.
@@ -461,8 +462,18 @@ impl LogQuery {
         self.matches_fields_except(record, skip)
             && (skip.text
                 || self
-                    .needle()
-                    .is_none_or(|needle| record.search_text().contains(&needle)))
+                    .search()
+                    .is_none_or(|search| search.all_in(&record.search_text())))
+    }
+
+    /// Whether `record`, which a vendor's own search found for the search's
+    /// server term ([`SearchTerms::server_term`]), matches: it holds that term
+    /// by the vendor's word, and must show the other terms itself.
+    pub fn matches_server_find(&self, record: &LogRecord, skip: ServerApplied) -> bool {
+        self.matches_fields_except(record, skip)
+            && self
+                .search()
+                .is_none_or(|search| search.others_in(&record.search_text()))
     }
 
     /// Every filter but the free text, which [`Timeline`](super::timeline::Timeline)
@@ -515,7 +526,10 @@ impl LogQuery {
             sort: Sort::default(),
             selected: None,
             zone: DisplayZone::default(),
-            text: self.needle().unwrap_or_default(),
+            text: self
+                .search()
+                .map(|search| search.canonical())
+                .unwrap_or_default(),
             ..self.clone()
         }
     }
@@ -556,7 +570,7 @@ impl LogQuery {
             !self.collections.is_empty(),
             !self.events.is_empty(),
             !self.client_ids.is_empty(),
-            !self.text.trim().is_empty(),
+            self.is_searching(),
             self.hide_check_runs,
         ]
         .into_iter()
@@ -569,12 +583,14 @@ impl LogQuery {
         self.live && matches!(self.period, Period::Last(_))
     }
 
-    /// The lower-cased search text, or `None` when free text filters nothing.
-    pub fn needle(&self) -> Option<String> {
-        let needle = self.text.trim();
-        // A line break (a link's `q=` can hold one) is a space: searched
-        // texts keep one field per line, and no needle spans two.
-        (!needle.is_empty()).then(|| needle.to_lowercase().replace(['\n', '\r'], " "))
+    /// The free text's terms, or `None` when free text filters nothing.
+    pub fn search(&self) -> Option<SearchTerms> {
+        SearchTerms::parse(&self.text)
+    }
+
+    /// Whether free text filters the rows.
+    pub fn is_searching(&self) -> bool {
+        self.search().is_some()
     }
 }
 
@@ -684,12 +700,35 @@ mod tests {
     }
 
     #[test]
-    fn a_line_break_in_a_search_is_a_space_so_no_needle_spans_two_fields() {
-        let query = LogQuery {
-            text: " Quota\nHit\r\n ".into(),
+    fn a_search_keeps_the_rows_holding_each_of_its_words_in_any_field() {
+        use crate::test_support::{minute, record};
+        let search = |text: &str| LogQuery {
+            text: text.into(),
             ..LogQuery::default()
         };
-        assert_eq!(query.needle().as_deref(), Some("quota hit"));
+        let gmail_500 = LogRecord {
+            collection: "Gmail digest".into(),
+            message: Some("SMTP answered 500".into()),
+            ..record("make", "1", minute(0))
+        };
+        let gmail_404 = LogRecord {
+            message: Some("SMTP answered 404".into()),
+            ..gmail_500.clone()
+        };
+        assert!(search("GMAIL 500").matches(&gmail_500));
+        assert!(!search("GMAIL 500").matches(&gmail_404));
+        assert!(search("\"answered 500\"").matches(&gmail_500));
+        assert!(
+            !search("\"gmail answered\"").matches(&gmail_500),
+            "a phrase stays in one field"
+        );
+        // A link's line break is a space between words.
+        assert!(search(" Gmail\n500\r\n ").matches(&gmail_500));
+        assert!(!search("\"\"").is_searching());
+        // A vendor's find holds the longest term; the row must show the rest.
+        let skip = ServerApplied::default();
+        assert!(search("gmail \"in the inputs\"").matches_server_find(&gmail_404, skip));
+        assert!(!search("slack \"in the inputs\"").matches_server_find(&gmail_404, skip));
     }
 
     #[test]

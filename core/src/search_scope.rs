@@ -15,9 +15,9 @@ use crate::sources::Source;
 /// the type's sources were not asked (every row of theirs shows the text, in
 /// their collection's name), the line names those that were.
 pub fn search_scope_lines(query: &LogQuery, sources: &[Source]) -> Vec<String> {
-    if query.needle().is_none() {
+    let Some(search) = query.search() else {
         return Vec::new();
-    }
+    };
     let selected: Vec<&Source> = sources
         .iter()
         .filter(|source| source.remote().is_some() && source.is_selected_by(query))
@@ -50,7 +50,13 @@ pub fn search_scope_lines(query: &LogQuery, sources: &[Source]) -> Vec<String> {
             .iter()
             .any(|source| source.kind() == scope.kind && source.server_search(query).is_none());
     }
-    let typed = query.text.trim();
+    let asked = search.server_term();
+    let found_rows = if search.terms().len() == 1 {
+        "the runs found there show too, though their rows may not show the text"
+    } else {
+        "the runs found there count as holding it, though their rows may not show it; \
+         the other words must show on the row"
+    };
     scopes
         .into_iter()
         .filter(|scope| !scope.searched.is_empty())
@@ -61,8 +67,7 @@ pub fn search_scope_lines(query: &LogQuery, sources: &[Source]) -> Vec<String> {
                 String::new()
             };
             format!(
-                "{}{whose} were also searched for “{typed}” {}: the runs found there show \
-                 too, though their rows may not show the text.",
+                "{}{whose} were also searched for “{asked}” {}: {found_rows}.",
                 scope.kind.label(),
                 scope.how
             )
@@ -97,9 +102,22 @@ mod tests {
         assert_eq!(
             search_scope_lines(&search, &sources),
             [
-                "Dify workflows were also searched for “Ada” on Dify's server, over each run's \
+                "Dify workflows were also searched for “ada” on Dify's server, over each run's \
                  inputs, outputs, end user's session id and run id: the runs found there show \
                  too, though their rows may not show the text."
+            ]
+        );
+        let words = LogQuery {
+            text: "Ada \"refund request\"".into(),
+            ..LogQuery::default()
+        };
+        assert_eq!(
+            search_scope_lines(&words, &sources),
+            [
+                "Dify workflows were also searched for “refund request” on Dify's server, over \
+                 each run's inputs, outputs, end user's session id and run id: the runs found \
+                 there count as holding it, though their rows may not show it; the other words \
+                 must show on the row."
             ]
         );
     }

@@ -292,8 +292,8 @@ impl Source {
         let Source::Dify(dify) = self else {
             return None;
         };
-        let needle = query.needle()?;
-        if dify.name.to_lowercase().contains(&needle) {
+        let search = query.search()?;
+        if dify.name.to_lowercase().contains(search.server_term()) {
             return None;
         }
         Some(Source::DifySearch(KeywordSearch(dify.clone())))

@@ -658,14 +658,31 @@ impl Timeline {
         frontier: &Frontier,
         server: &HashMap<String, ServerApplied>,
     ) -> RowSet {
-        let needle_text = query.needle();
-        let needle = needle_text.as_deref().map(Needle::new);
-        let own_texts = needle
-            .as_ref()
-            .map(|needle| self.search_texts.search(needle));
+        let search = query.search();
+        let terms = search.as_ref().map_or(&[][..], |search| search.terms());
+        // Rows a server's own search found hold the term it was asked for.
+        let server_term = search.as_ref().map(|search| search.server_term_index());
+        let needles: Vec<Needle> = terms.iter().map(|term| Needle::new(term)).collect();
+        let own_texts: Vec<_> = needles
+            .iter()
+            .map(|needle| self.search_texts.search(needle))
+            .collect();
         // Each distinct collection, name, client and message is searched
-        // once, when a row first needs it.
+        // once per term, when a row first needs it.
         let numbered_hits = std::cell::OnceCell::new();
+        let holds_term = |index: usize, term: usize| {
+            let hits = numbered_hits.get_or_init(|| {
+                needles
+                    .iter()
+                    .map(|needle| self.text_ids.holding(needle))
+                    .collect::<Vec<_>>()
+            });
+            hits.get(term)
+                .is_some_and(|hits| self.text_ids.row_holds(hits, index))
+                || own_texts.get(term).is_some_and(|own| own.holds(index))
+                || (server_term == Some(term)
+                    && self.server_found.get(index).copied().unwrap_or(false))
+        };
         let covers = frontier.covers_micros();
         // Only rows loaded live can have copies in a file; with none (a file
         // opened alone) no row needs the check, which hashes a key.
@@ -711,16 +728,7 @@ impl Timeline {
                             .copied()
                             .unwrap_or(false))
                     && (!beyond_row_keys || query.matches_fields_except(&self.records[index], skip))
-                    && (skip.text
-                        || needle.as_ref().zip(own_texts.as_ref()).is_none_or(
-                            |(needle, own_texts)| {
-                                let hits =
-                                    numbered_hits.get_or_init(|| self.text_ids.holding(needle));
-                                self.text_ids.row_holds(hits, index)
-                                    || own_texts.holds(index)
-                                    || self.server_found.get(index).copied().unwrap_or(false)
-                            },
-                        ))
+                    && (skip.text || (0..terms.len()).all(|term| holds_term(index, term)))
                     && !(any_live
                         && from_file.get(key.source as usize).copied().unwrap_or(true)
                         && self.is_copy_of_loaded(&self.records[index]))
@@ -1084,8 +1092,16 @@ mod tests {
         let mut query = LogQuery::default();
         query.statuses.insert(Status::Error);
         assert_eq!(ids(&timeline(), &query), ["b", "c"]);
-        query.text = "  RUN C ".into();
+        query.text = "  \"RUN C\" ".into();
         assert_eq!(ids(&timeline(), &query), ["c"]);
+        // Each word anywhere on the row: the collection, the client, the name.
+        query.text = "sync CLIENT-C run".into();
+        assert_eq!(ids(&timeline(), &query), ["c"]);
+        query.text = "sync client-c \"run b\"".into();
+        assert!(
+            ids(&timeline(), &query).is_empty(),
+            "no row holds all three"
+        );
         query.statuses.clear();
         query.text = "client-d".into();
         assert_eq!(ids(&timeline(), &query), ["d"]);
@@ -1190,9 +1206,10 @@ mod tests {
             assert_eq!(found(&timeline, text), ["ID-7"], "{text}");
         }
         assert!(
-            found(&timeline, "quota hit\nraws").is_empty(),
-            "no search spans two fields"
+            found(&timeline, "\"quota hit\nraws\"").is_empty(),
+            "no phrase spans two fields"
         );
+        assert_eq!(found(&timeline, "raws quota grace"), ["ID-7"], "words do");
         assert!(found(&timeline, "nothing").is_empty());
         timeline.update_known(vec![LogRecord {
             message: Some("Timed Out".into()),
@@ -1323,7 +1340,7 @@ mod tests {
     fn rows_a_server_searched_are_not_searched_again_in_the_browser() {
         let timeline = timeline();
         let query = LogQuery {
-            text: "matched in the inputs".into(),
+            text: "\"matched in the inputs\"".into(),
             ..LogQuery::default()
         };
         let server = HashMap::from([(
@@ -1354,7 +1371,7 @@ mod tests {
             record("b", 3, Status::Error, None),
         ]);
         let query = LogQuery {
-            text: "matched in the inputs".into(),
+            text: "\"matched in the inputs\"".into(),
             ..LogQuery::default()
         };
         let view = |timeline: &Timeline| {
@@ -1381,6 +1398,28 @@ mod tests {
                 .view(&LogQuery::default(), &Frontier::complete(), &HashMap::new())
                 .len(),
             timeline.len()
+        );
+        // With more words, a find holds the word the server was asked for
+        // (the longest), and the row must show the others.
+        let with_words = |text: &str| {
+            let query = LogQuery {
+                text: text.into(),
+                ..LogQuery::default()
+            };
+            timeline
+                .view(&query, &Frontier::complete(), &HashMap::new())
+                .iter()
+                .map(|&index| timeline.records()[index].key())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            with_words("client-later \"matched in the inputs\""),
+            ["s:later"]
+        );
+        assert!(with_words("client-nobody \"matched in the inputs\"").is_empty());
+        assert!(
+            with_words("inputs client-later-and-more").is_empty(),
+            "a find counts for the longest word alone: the row must show `inputs`"
         );
         timeline.clear_server_matches();
         assert!(view(&timeline).is_empty());

@@ -43,6 +43,8 @@ const CLIENT_IDS: [(ClientIdKind, &str); 3] = [
 ];
 const EVENTS: [&str; 2] = ["key_created", "scenario_updated"];
 const WORDS: [&str; 4] = ["timeout", "rate limit", "ÜNÏ", "50%_"];
+/// Words a search combines with [`WORDS`]: in other fields, or in most messages.
+const MORE_WORDS: [&str; 3] = ["step", "run", "id-1"];
 
 /// Rows from a small domain, so random queries match some and miss others.
 fn rows(count: usize) -> Vec<LogRecord> {
@@ -261,11 +263,11 @@ fn query_strategy() -> impl Strategy<Value = (LogQuery, (i64, i64))> {
         subset(3),
         subset(2),
         subset(3),
-        proptest::option::of(0..WORDS.len()),
+        proptest::collection::vec((0..WORDS.len() + MORE_WORDS.len(), any::<bool>()), 0..3),
         (0i64..3000, 0i64..3000),
     )
         .prop_map(
-            |(statuses, kinds, clients, collections, events, client_ids, word, (a, b))| {
+            |(statuses, kinds, clients, collections, events, client_ids, words, (a, b))| {
                 let query = LogQuery {
                     statuses: statuses.into_iter().map(|i| STATUSES[i]).collect(),
                     types: kinds.into_iter().map(|i| KINDS[i]).collect(),
@@ -279,9 +281,19 @@ fn query_strategy() -> impl Strategy<Value = (LogQuery, (i64, i64))> {
                         .into_iter()
                         .map(|i| ClientId::new(CLIENT_IDS[i].0, CLIENT_IDS[i].1))
                         .collect(),
-                    text: word
-                        .map(|i| format!("  {}  ", WORDS[i].to_uppercase()))
-                        .unwrap_or_default(),
+                    // Words, each anywhere on the row, some as quoted phrases.
+                    text: words
+                        .into_iter()
+                        .map(|(i, quoted)| {
+                            let word = WORDS.iter().chain(&MORE_WORDS).nth(i).unwrap();
+                            let word = word.to_uppercase();
+                            if quoted {
+                                format!("\"{word}\"")
+                            } else {
+                                format!("  {word} ")
+                            }
+                        })
+                        .collect(),
                     period: Period::Absolute {
                         from: at(a.min(b)),
                         to: at(a.max(b)),

@@ -53,7 +53,7 @@ pub fn use_lazy_messages(
 ) -> LazyMessages {
     let answered = RwSignal::new(0u64);
     let (reading_all, set_reading_all) = signal(false);
-    let searching = Memo::new(move |_| filters.with(|q| q.needle().is_some()));
+    let searching = Memo::new(move |_| filters.with(|q| q.is_searching()));
     // A search's end ends the reading it asked for.
     Effect::new(move |_| {
         if !searching.get() {

@@ -16,7 +16,7 @@ use crate::client_id::{ClientId, ClientIdKind};
 use crate::config::DifyConnection;
 use crate::http::{build_url, ApiRequest, VendorError};
 use crate::model::{CollectionType, LogRecord, RawJson, Usage};
-use crate::query::TimeWindow;
+use crate::query::{LogQuery, TimeWindow};
 use crate::status::{self, Status};
 use crate::stream::{PageAt, Remote, Stream};
 use crate::vendor::Vendor;
@@ -233,6 +233,15 @@ pub fn decode_error(http_status: u16, body: &str) -> VendorError {
     }
 }
 
+/// What Dify's `keyword` is asked for while `query` searches: one text, so
+/// the search's longest word or phrase; the table checks the others.
+fn asked_keyword(query: &LogQuery) -> String {
+    query
+        .search()
+        .map(|search| search.server_term().to_owned())
+        .unwrap_or_default()
+}
+
 /// The list parameters for `page`, searching for `keyword` (empty: none).
 fn params<'a>(page: PageAt<'a>, keyword: &'a str) -> ListParams<'a> {
     ListParams {
@@ -333,11 +342,13 @@ impl Remote for KeywordSearch {
     }
 
     fn list_request(&self, page: PageAt<'_>) -> ApiRequest {
-        list_request(&self.0, params(page, &page.query.text))
+        let keyword = asked_keyword(page.query);
+        list_request(&self.0, params(page, &keyword))
     }
 
     fn decode_page(&self, body: &str, page: PageAt<'_>) -> Result<Page, DecodeError> {
-        decode_list(body, &self.0, params(page, &page.query.text))
+        let keyword = asked_keyword(page.query);
+        decode_list(body, &self.0, params(page, &keyword))
     }
 
     fn decode_error(&self, http_status: u16, body: &str) -> VendorError {

@@ -279,7 +279,7 @@ impl Capabilities {
             && (query.statuses.is_empty() || self.sends_status(&query.statuses))
             && alone(self.client, query.clients.len())
             && alone(self.collection, collections)
-            && alone(self.text, usize::from(query.needle().is_some()))
+            && alone(self.text, usize::from(query.is_searching()))
             && alone(self.client_id, self.client_ids_to_apply(query, kind))
     }
 
@@ -306,7 +306,7 @@ impl Capabilities {
     /// Which of `query`'s filters the server of a source of `kind` applies alone.
     pub fn server_applied(&self, query: &LogQuery, kind: CollectionType) -> ServerApplied {
         let status = self.sends_status(&query.statuses);
-        let text = matches!(self.text, Applied::Server) && query.needle().is_some();
+        let text = matches!(self.text, Applied::Server) && query.is_searching();
         let client_id = match self.client_id {
             Applied::Server => !query.client_ids.is_empty(),
             Applied::ServerIfOne => query.single_client_id_for(kind).is_some(),

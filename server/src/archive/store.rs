@@ -279,9 +279,10 @@ pub fn filter(scope: &Scope, dialect: Dialect) -> Clause {
         let events = query.events.iter().cloned().collect();
         conditions.extend(any_of(&mut clause, "name", events));
     }
-    if let Some(needle) = query.needle() {
-        let needle = clause.bind(dialect, stored_text(&needle));
-        conditions.push(dialect.contains("search_text", &needle));
+    // Every term of the search, each anywhere in the row's search text.
+    for term in query.search().iter().flat_map(|search| search.terms()) {
+        let term = clause.bind(dialect, stored_text(term));
+        conditions.push(dialect.contains("search_text", &term));
     }
     conditions.extend(any_of(&mut clause, "source", scope.sources.clone()));
     clause.sql = conditions.join(" AND ");

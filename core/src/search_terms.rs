@@ -1,0 +1,169 @@
+//! The free-text search as people type it in a log viewer: words a row must
+//! all hold, each anywhere in its fields ("gmail 500" finds "Gmail" in the
+//! collection and "500" in the message), and a phrase in double quotes held
+//! as written (`"rate limit"`). Case does not count. One word alone is the
+//! plain substring search it always was.
+
+/// A search's terms, lower-cased, each at least one character, in the order
+/// typed, each once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchTerms {
+    terms: Vec<String>,
+}
+
+impl SearchTerms {
+    /// The terms of `text`: words split at white space, a double-quoted
+    /// phrase kept whole (an unclosed quote runs to the end). `None` when
+    /// nothing is left to look for (blank, or empty quotes).
+    pub fn parse(text: &str) -> Option<SearchTerms> {
+        let mut terms: Vec<String> = Vec::new();
+        let mut add = |term: &str| {
+            // A line break (a link's `q=` can hold one) is a space: searched
+            // texts keep one field per line, and no term spans two.
+            let term = term.trim().to_lowercase().replace(['\n', '\r'], " ");
+            if !term.is_empty() && !terms.contains(&term) {
+                terms.push(term);
+            }
+        };
+        for (place, part) in text.split('"').enumerate() {
+            if place % 2 == 1 {
+                add(part);
+            } else {
+                part.split_whitespace().for_each(&mut add);
+            }
+        }
+        (!terms.is_empty()).then_some(SearchTerms { terms })
+    }
+
+    /// The terms, each of which a matching row holds.
+    pub fn terms(&self) -> &[String] {
+        &self.terms
+    }
+
+    /// Whether `text` (lower-cased) holds every term.
+    pub fn all_in(&self, text: &str) -> bool {
+        self.terms.iter().all(|term| text.contains(term.as_str()))
+    }
+
+    /// Whether `text` (lower-cased) holds every term but the server term:
+    /// a row a vendor's search found for that one.
+    pub fn others_in(&self, text: &str) -> bool {
+        let asked = self.server_term_index();
+        self.terms
+            .iter()
+            .enumerate()
+            .all(|(place, term)| place == asked || text.contains(term.as_str()))
+    }
+
+    /// Which term a vendor's own search, which takes one text, is asked for:
+    /// the longest (the likeliest to narrow its answer), the first of equals.
+    /// Rows it finds count as holding that term; the others must show theirs.
+    pub fn server_term_index(&self) -> usize {
+        let longest = self.terms.iter().map(|term| term.chars().count()).max();
+        self.terms
+            .iter()
+            .position(|term| Some(term.chars().count()) == longest)
+            .unwrap_or(0)
+    }
+
+    /// The text of [`SearchTerms::server_term_index`].
+    pub fn server_term(&self) -> &str {
+        self.terms
+            .get(self.server_term_index())
+            .map_or("", String::as_str)
+    }
+
+    /// One canonical text for these terms: equal for searches that find the
+    /// same rows (`Gmail  500` and `gmail 500`).
+    pub fn canonical(&self) -> String {
+        self.terms
+            .iter()
+            .map(|term| {
+                if term.contains(char::is_whitespace) {
+                    format!("\"{term}\"")
+                } else {
+                    term.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn terms(text: &str) -> Vec<String> {
+        SearchTerms::parse(text).map_or_else(Vec::new, |search| search.terms)
+    }
+
+    #[test]
+    fn words_are_terms_and_a_quoted_phrase_is_one() {
+        assert_eq!(terms("Gmail 500"), ["gmail", "500"]);
+        assert_eq!(terms("  \"Rate  Limit\" gmail "), ["rate  limit", "gmail"]);
+        assert_eq!(terms("Error: \"quota"), ["error:", "quota"]);
+        assert_eq!(terms("a\nb"), ["a", "b"]);
+        assert_eq!(terms("\"a\nb\""), ["a b"]);
+        assert_eq!(terms("gmail GMAIL"), ["gmail"], "each term once");
+    }
+
+    #[test]
+    fn blank_text_and_empty_quotes_search_for_nothing() {
+        for text in ["", "   ", "\"\"", "\" \" \n"] {
+            assert_eq!(SearchTerms::parse(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_row_matches_when_it_holds_every_term_anywhere() {
+        let search = SearchTerms::parse("gmail 500").unwrap();
+        assert!(search.all_in("gmail\nsmtp answered 500"));
+        assert!(!search.all_in("gmail\nsmtp answered 404"));
+        let phrase = SearchTerms::parse("\"answered 500\"").unwrap();
+        assert!(phrase.all_in("smtp answered 500"));
+        assert!(
+            !phrase.all_in("answered\n500"),
+            "a phrase does not span fields"
+        );
+    }
+
+    #[test]
+    fn a_vendor_is_asked_for_the_longest_term() {
+        let search = SearchTerms::parse("rate \"limit hit\" quota").unwrap();
+        assert_eq!(search.server_term(), "limit hit");
+        assert_eq!(search.server_term_index(), 1);
+        assert_eq!(SearchTerms::parse("ab cd").unwrap().server_term(), "ab");
+        // A row found for that term must show the others.
+        assert!(search.others_in("rate\nquota"));
+        assert!(!search.others_in("rate\nlimit hit"));
+    }
+
+    #[test]
+    fn the_canonical_text_quotes_phrases_and_parses_back_the_same() {
+        let search = SearchTerms::parse("  Gmail \"Rate limit\"  ").unwrap();
+        assert_eq!(search.canonical(), "gmail \"rate limit\"");
+        assert_eq!(SearchTerms::parse(&search.canonical()), Some(search));
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_parses_to_trimmed_lowercase_terms_that_round_trip(text in "\\PC{0,40}") {
+            if let Some(search) = SearchTerms::parse(&text) {
+                for term in search.terms() {
+                    prop_assert!(!term.is_empty());
+                    prop_assert_eq!(term.trim(), term.as_str());
+                    prop_assert_eq!(term.to_lowercase(), term.clone());
+                    prop_assert!(!term.contains('"'));
+                }
+                prop_assert_eq!(SearchTerms::parse(&search.canonical()), Some(search.clone()));
+                // The text's own lower-cased form holds every word it was typed with.
+                let lowered = text.to_lowercase();
+                if !text.contains('"') && !text.contains(['\n', '\r']) {
+                    prop_assert!(search.all_in(&lowered));
+                }
+            }
+        }
+    }
+}
