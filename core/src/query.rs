@@ -466,14 +466,16 @@ impl LogQuery {
                     .is_none_or(|search| search.all_in(&record.search_text())))
     }
 
-    /// Whether `record`, which a vendor's own search found for the search's
-    /// server term ([`SearchTerms::server_term`]), matches: it holds that term
-    /// by the vendor's word, and must show the other terms itself.
+    /// Whether `record`, which a vendor's own search found, matches: it holds
+    /// the term that search was asked for beside its collection
+    /// ([`SearchTerms::server_term_beside`]) by the vendor's word, and must
+    /// show the other terms itself.
     pub fn matches_server_find(&self, record: &LogRecord, skip: ServerApplied) -> bool {
         self.matches_fields_except(record, skip)
-            && self
-                .search()
-                .is_none_or(|search| search.others_in(&record.search_text()))
+            && self.search().is_none_or(|search| {
+                let asked = search.server_term_beside(&record.collection);
+                search.others_in(&record.search_text(), asked)
+            })
     }
 
     /// Every filter but the free text, which [`Timeline`](super::timeline::Timeline)
@@ -514,7 +516,8 @@ impl LogQuery {
     /// The filters a row's fields must match, without the period (a window,
     /// not a field), the view's own state (sort, selection, zone, live) and
     /// "Hide check runs" (only Make's server knows a check run), and with
-    /// blank free text as none. A fast path that handles some filters itself
+    /// free text in its canonical form (blank as none; case, spacing and
+    /// repeated terms aside), so searches that keep the same rows are equal. A fast path that handles some filters itself
     /// clears those and asks whether this equals the default: any other
     /// filter, also one added later, then takes the general path.
     pub fn row_filters(&self) -> LogQuery {

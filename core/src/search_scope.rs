@@ -2,8 +2,9 @@
 //! `keyword` searches a run's inputs and outputs, the end user's session id
 //! and the run id: fields its list rows do not carry. Its apps' rows are
 //! searched in the browser like every source's, and Dify's search is asked
-//! beside them ([`Source::server_search`]): a run it finds shows even when
-//! nothing on its row holds the text, and the page says why beside the rows.
+//! beside them ([`Source::server_search`]) for one term: a run it finds holds
+//! that term even when nothing on its row shows it, and the page says why
+//! beside the rows.
 
 use crate::adapters::Applied;
 use crate::model::CollectionType;
@@ -11,9 +12,10 @@ use crate::query::LogQuery;
 use crate::sources::Source;
 
 /// One line per collection type whose selected sources' servers were also
-/// asked to search by their own rules, while a search is on. Where some of
-/// the type's sources were not asked (every row of theirs shows the text, in
-/// their collection's name), the line names those that were.
+/// asked to search by their own rules, while a search is on, per term asked.
+/// Where some of the type's sources were not asked that term (every row of
+/// theirs shows the text in their collection's name, or their name held it
+/// and another was asked), the line names those that were.
 pub fn search_scope_lines(query: &LogQuery, sources: &[Source]) -> Vec<String> {
     let Some(search) = query.search() else {
         return Vec::new();
@@ -31,26 +33,37 @@ pub fn search_scope_lines(query: &LogQuery, sources: &[Source]) -> Vec<String> {
             continue;
         }
         let kind = source.kind();
-        let name = source.stream().fixed_collection().map(str::to_owned);
-        let name = name.unwrap_or_else(|| source.label());
-        match scopes.iter_mut().find(|scope| scope.kind == kind) {
+        let collection = source.stream().fixed_collection();
+        // Each app's server is asked for the longest term its name lacks.
+        let asked = search
+            .server_term_beside(collection.unwrap_or_default())
+            .map(|place| search.term(place).to_owned())
+            .unwrap_or_default();
+        let name = collection.map_or_else(|| source.label(), str::to_owned);
+        match scopes
+            .iter_mut()
+            .find(|scope| scope.kind == kind && scope.asked == asked)
+        {
             Some(scope) => scope.searched.push(name),
             None => scopes.push(TypeScope {
                 kind,
                 how,
+                asked,
                 searched: vec![name],
                 some_not_asked: false,
             }),
         }
     }
-    // Sources of those types whose servers were not asked: every row of theirs
-    // shows the text, or they are read from the team archive.
+    // Sources of those types not asked this: every row of theirs shows the
+    // text, they are read from the team archive, or were asked another term.
+    let kinds: Vec<CollectionType> = scopes.iter().map(|scope| scope.kind).collect();
     for scope in &mut scopes {
-        scope.some_not_asked = selected
-            .iter()
-            .any(|source| source.kind() == scope.kind && source.server_search(query).is_none());
+        let asked_otherwise = kinds.iter().filter(|kind| **kind == scope.kind).count() > 1;
+        scope.some_not_asked = asked_otherwise
+            || selected
+                .iter()
+                .any(|source| source.kind() == scope.kind && source.server_search(query).is_none());
     }
-    let asked = search.server_term();
     let found_rows = if search.terms().len() == 1 {
         "the runs found there show too, though their rows may not show the text"
     } else {
@@ -67,8 +80,9 @@ pub fn search_scope_lines(query: &LogQuery, sources: &[Source]) -> Vec<String> {
                 String::new()
             };
             format!(
-                "{}{whose} were also searched for “{asked}” {}: {found_rows}.",
+                "{}{whose} were also searched for “{}” {}: {found_rows}.",
                 scope.kind.label(),
+                scope.asked,
                 scope.how
             )
         })
@@ -80,6 +94,8 @@ struct TypeScope {
     kind: CollectionType,
     /// Where those servers look (the capability's words).
     how: &'static str,
+    /// The term they were asked for.
+    asked: String,
     /// The sources whose servers were asked: collection names, or labels.
     searched: Vec<String>,
     /// Whether some source of the type was not asked: all its rows show the

@@ -4,8 +4,13 @@
 //! as written (`"rate limit"`). Case does not count. One word alone is the
 //! plain substring search it always was.
 
+/// Terms a search keeps; those typed after are ignored. Each is a condition
+/// over every row (and a bound value in the archive's SQL): a bound for what
+/// a link can ask of a shared server, far above what anyone types.
+pub const MAX_TERMS: usize = 32;
+
 /// A search's terms, lower-cased, each at least one character, in the order
-/// typed, each once.
+/// typed, each once, at most [`MAX_TERMS`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchTerms {
     terms: Vec<String>,
@@ -21,7 +26,7 @@ impl SearchTerms {
             // A line break (a link's `q=` can hold one) is a space: searched
             // texts keep one field per line, and no term spans two.
             let term = term.trim().to_lowercase().replace(['\n', '\r'], " ");
-            if !term.is_empty() && !terms.contains(&term) {
+            if !term.is_empty() && terms.len() < MAX_TERMS && !terms.contains(&term) {
                 terms.push(term);
             }
         };
@@ -45,32 +50,36 @@ impl SearchTerms {
         self.terms.iter().all(|term| text.contains(term.as_str()))
     }
 
-    /// Whether `text` (lower-cased) holds every term but the server term:
-    /// a row a vendor's search found for that one.
-    pub fn others_in(&self, text: &str) -> bool {
-        let asked = self.server_term_index();
+    /// Whether `text` (lower-cased) holds every term but the one at `found`
+    /// (by place): a row a vendor's search found for that one.
+    pub fn others_in(&self, text: &str, found: Option<usize>) -> bool {
         self.terms
             .iter()
             .enumerate()
-            .all(|(place, term)| place == asked || text.contains(term.as_str()))
+            .all(|(place, term)| Some(place) == found || text.contains(term.as_str()))
     }
 
-    /// Which term a vendor's own search, which takes one text, is asked for:
-    /// the longest (the likeliest to narrow its answer), the first of equals.
-    /// Rows it finds count as holding that term; the others must show theirs.
-    pub fn server_term_index(&self) -> usize {
-        let longest = self.terms.iter().map(|term| term.chars().count()).max();
-        self.terms
-            .iter()
-            .position(|term| Some(term.chars().count()) == longest)
-            .unwrap_or(0)
+    /// Which term (by place) a vendor's own search, which takes one text, is
+    /// asked for beside a collection named `name`, whose every row shows the
+    /// name: the longest term the name does not hold (the likeliest to
+    /// narrow the answer), the first of equals. Rows it finds count as
+    /// holding that term; the others must show theirs. `None` when the name
+    /// holds every term: each of its rows matches already.
+    pub fn server_term_beside(&self, name: &str) -> Option<usize> {
+        let name = name.to_lowercase();
+        let mut asked: Option<(usize, usize)> = None;
+        for (place, term) in self.terms.iter().enumerate() {
+            let length = term.chars().count();
+            if !name.contains(term.as_str()) && asked.is_none_or(|(_, longest)| length > longest) {
+                asked = Some((place, length));
+            }
+        }
+        asked.map(|(place, _)| place)
     }
 
-    /// The text of [`SearchTerms::server_term_index`].
-    pub fn server_term(&self) -> &str {
-        self.terms
-            .get(self.server_term_index())
-            .map_or("", String::as_str)
+    /// The text of the term at `place`; empty past the last.
+    pub fn term(&self, place: usize) -> &str {
+        self.terms.get(place).map_or("", String::as_str)
     }
 
     /// One canonical text for these terms: equal for searches that find the
@@ -130,14 +139,32 @@ mod tests {
     }
 
     #[test]
-    fn a_vendor_is_asked_for_the_longest_term() {
+    fn a_vendor_is_asked_for_the_longest_term_its_collection_name_lacks() {
         let search = SearchTerms::parse("rate \"limit hit\" quota").unwrap();
-        assert_eq!(search.server_term(), "limit hit");
-        assert_eq!(search.server_term_index(), 1);
-        assert_eq!(SearchTerms::parse("ab cd").unwrap().server_term(), "ab");
+        assert_eq!(search.server_term_beside("Support bot"), Some(1));
+        assert_eq!(search.term(1), "limit hit");
+        assert_eq!(
+            search.server_term_beside("LIMIT HIT desk"),
+            Some(2),
+            "quota"
+        );
+        assert_eq!(search.server_term_beside("Rate quota: limit hit"), None);
+        assert_eq!(
+            SearchTerms::parse("ab cd").unwrap().server_term_beside(""),
+            Some(0)
+        );
         // A row found for that term must show the others.
-        assert!(search.others_in("rate\nquota"));
-        assert!(!search.others_in("rate\nlimit hit"));
+        assert!(search.others_in("rate\nquota", Some(1)));
+        assert!(!search.others_in("rate\nlimit hit", Some(1)));
+        assert!(!search.others_in("rate\nquota", None));
+    }
+
+    #[test]
+    fn a_search_keeps_its_first_terms_up_to_the_bound() {
+        let text: Vec<String> = (0..MAX_TERMS + 5).map(|n| format!("w{n}")).collect();
+        let search = SearchTerms::parse(&text.join(" ")).unwrap();
+        assert_eq!(search.terms().len(), MAX_TERMS);
+        assert_eq!(search.terms().last().map(String::as_str), Some("w31"));
     }
 
     #[test]

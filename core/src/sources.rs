@@ -284,18 +284,16 @@ impl Source {
     }
 
     /// The search its server runs by rules of its own, to load beside it while
-    /// `query` searches (Dify's keyword: each run's inputs, outputs and ids):
-    /// the rows it finds match too. `None` when there is no such search, or
-    /// every row of the source shows the text anyway, in the collection name
-    /// all its rows carry (a Dify app's name).
+    /// `query` searches (Dify's keyword: each run's inputs, outputs and ids),
+    /// for the longest term the app's name lacks: the rows it finds hold that
+    /// term. `None` when there is no such search, or every row of the source
+    /// shows every term anyway, in the collection name all its rows carry (a
+    /// Dify app's name).
     pub fn server_search(&self, query: &LogQuery) -> Option<Source> {
         let Source::Dify(dify) = self else {
             return None;
         };
-        let search = query.search()?;
-        if dify.name.to_lowercase().contains(search.server_term()) {
-            return None;
-        }
+        query.search()?.server_term_beside(&dify.name)?;
         Some(Source::DifySearch(KeywordSearch(dify.clone())))
     }
 
@@ -855,6 +853,11 @@ mod tests {
         // one of its rows shows; nor for other sources.
         assert_eq!(dify.server_search(&LogQuery::default()), None);
         assert_eq!(dify.server_search(&search(" SUPPORT ")), None);
+        // Beside a longer word of the name, Dify is asked for the other word.
+        let with_name = search("Support refund");
+        let beside = dify.server_search(&with_name).unwrap();
+        let asked = beside.request(&with_name, window(), 1).unwrap();
+        assert!(asked.url.contains("keyword=refund&"), "{}", asked.url);
         let make = sources()
             .into_iter()
             .find(|s| s.id().starts_with("mk"))

@@ -15,6 +15,7 @@ use super::model::{CollectionType, LogRecord, SharedRecord};
 use super::query::{LogQuery, Sort, TimeWindow};
 use super::row_numbers::{number_of, NumberOf, RowNumbers};
 use super::row_sort;
+use super::search_terms::SearchTerms;
 use super::search_texts::{Needle, SearchTexts};
 use super::status::Status;
 use super::text_ids::{text_of, TextIds};
@@ -660,8 +661,6 @@ impl Timeline {
     ) -> RowSet {
         let search = query.search();
         let terms = search.as_ref().map_or(&[][..], |search| search.terms());
-        // Rows a server's own search found hold the term it was asked for.
-        let server_term = search.as_ref().map(|search| search.server_term_index());
         let needles: Vec<Needle> = terms.iter().map(|term| Needle::new(term)).collect();
         let own_texts: Vec<_> = needles
             .iter()
@@ -680,8 +679,8 @@ impl Timeline {
             hits.get(term)
                 .is_some_and(|hits| self.text_ids.row_holds(hits, index))
                 || own_texts.get(term).is_some_and(|own| own.holds(index))
-                || (server_term == Some(term)
-                    && self.server_found.get(index).copied().unwrap_or(false))
+                || (self.server_found.get(index).copied().unwrap_or(false)
+                    && self.found_for(search.as_ref(), index) == Some(term))
         };
         let covers = frontier.covers_micros();
         // Only rows loaded live can have copies in a file; with none (a file
@@ -735,6 +734,13 @@ impl Timeline {
             })
             .collect();
         RowSet { kept }
+    }
+
+    /// The term (by place) a server's own search was asked for beside the
+    /// collection of the row at `index`, which it found: the row holds it.
+    fn found_for(&self, search: Option<&SearchTerms>, index: usize) -> Option<usize> {
+        let record = self.records.get(index)?;
+        search?.server_term_beside(&record.collection)
     }
 
     /// The `rows` in `sort`'s order, read out of the kept order
@@ -1711,7 +1717,8 @@ mod tests {
                 proptest::sample::subsequence(Status::ALL.to_vec(), 0..3),
                 proptest::sample::subsequence(CLIENTS.to_vec(), 0..2),
                 // Texts in each searched field (message, collection, name,
-                // client, id), none, across two fields, and a line break.
+                // client, id), none, words in two fields, a phrase across
+                // two (which no row holds), and a line break.
                 proptest::sample::select(vec![
                     "",
                     "RATE",
@@ -1721,6 +1728,8 @@ mod tests {
                     "a",
                     "1",
                     "sync\nbeta",
+                    "\"sync beta\"",
+                    "\"rate limit\" ada",
                     " 2 ",
                 ]),
                 proptest::sample::select(Column::ALL.to_vec()),
@@ -1741,13 +1750,16 @@ mod tests {
             timeline: &Timeline,
             query: &LogQuery,
             server: &HashMap<String, ServerApplied>,
+            found: &HashSet<String>,
         ) -> Vec<usize> {
             let records = timeline.records();
             let mut indices: Vec<usize> = (0..records.len())
                 .filter(|&i| {
                     let record = &records[i];
                     let skip = server.get(&record.source).copied().unwrap_or_default();
-                    query.matches_except(record, skip)
+                    (query.matches_except(record, skip)
+                        || (found.contains(&record.key())
+                            && query.matches_server_find(record, skip)))
                         && !(record.is_snapshot() && timeline.contains_key(&record.id))
                 })
                 .collect();
@@ -1765,7 +1777,13 @@ mod tests {
                 queries in proptest::collection::vec(query(), 1..4),
                 skips in proptest::collection::vec((proptest::bool::ANY, proptest::bool::ANY), 2),
                 drop_a in proptest::bool::ANY,
+                found_ids in proptest::collection::vec(0..20u8, 0..6),
             ) {
+                // Rows a vendor's own search found, for the term it was asked.
+                let found: HashSet<String> = found_ids
+                    .iter()
+                    .map(|id| format!("{}:{id}", SOURCES[usize::from(*id) % 2]))
+                    .collect();
                 let server: HashMap<String, ServerApplied> = ["a", "b"]
                     .iter()
                     .zip(&skips)
@@ -1775,9 +1793,10 @@ mod tests {
                     })
                     .collect();
                 let mut timeline = Timeline::new(first);
+                timeline.mark_server_matches(found.iter().cloned());
                 let check = |timeline: &Timeline| -> Result<(), TestCaseError> {
                     for query in &queries {
-                        let expected = plain(timeline, query, &server);
+                        let expected = plain(timeline, query, &server, &found);
                         prop_assert_eq!(
                             timeline.view(query, &Frontier::complete(), &server),
                             expected.clone()

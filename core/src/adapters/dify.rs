@@ -51,7 +51,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
 pub const KEYWORD_SCOPE: &str =
     "on Dify's server, over each run's inputs, outputs, end user's session id and run id";
 
-/// The runs of one app that Dify's `keyword` search finds for the view's text:
+/// The runs of one app that Dify's `keyword` search finds for a term of the view's search:
 /// loaded beside the app's own rows while a search is on, so a run found by
 /// what it was given or gave back (which the list does not carry) shows with
 /// those whose shown fields match. Its rows are the app's (same id).
@@ -233,12 +233,16 @@ pub fn decode_error(http_status: u16, body: &str) -> VendorError {
     }
 }
 
-/// What Dify's `keyword` is asked for while `query` searches: one text, so
-/// the search's longest word or phrase; the table checks the others.
-fn asked_keyword(query: &LogQuery) -> String {
+/// What Dify's `keyword` is asked for beside the app `connection` while
+/// `query` searches: one text, so the longest word or phrase its name lacks
+/// (`SearchTerms::server_term_beside`); the table checks the others.
+fn asked_keyword(connection: &DifyConnection, query: &LogQuery) -> String {
     query
         .search()
-        .map(|search| search.server_term().to_owned())
+        .and_then(|search| {
+            let place = search.server_term_beside(&connection.name)?;
+            Some(search.term(place).to_owned())
+        })
         .unwrap_or_default()
 }
 
@@ -342,12 +346,12 @@ impl Remote for KeywordSearch {
     }
 
     fn list_request(&self, page: PageAt<'_>) -> ApiRequest {
-        let keyword = asked_keyword(page.query);
+        let keyword = asked_keyword(&self.0, page.query);
         list_request(&self.0, params(page, &keyword))
     }
 
     fn decode_page(&self, body: &str, page: PageAt<'_>) -> Result<Page, DecodeError> {
-        let keyword = asked_keyword(page.query);
+        let keyword = asked_keyword(&self.0, page.query);
         decode_list(body, &self.0, params(page, &keyword))
     }
 
