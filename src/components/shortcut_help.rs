@@ -17,7 +17,8 @@ const SHORTCUTS: [(&str, &str); 9] = [
     ("Esc", "close the detail (focus returns to the rows)"),
     (
         "/",
-        "search (Enter applies it at once; Esc empties the box, a second Esc leaves it)",
+        "search: rows holding every word, \"quotes\" for a phrase (Enter applies it at once; \
+         Esc empties the box, a second Esc leaves it)",
     ),
     (
         "← / → on the chart",
