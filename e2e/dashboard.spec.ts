@@ -638,6 +638,9 @@ test('a search of several words keeps the rows holding each one anywhere, and qu
     expect(text.toLowerCase()).toContain('gmail');
     expect(text.toLowerCase()).toContain('send_email');
   }
+  // Each row marks where it holds them.
+  const marked = (await rows(page).first().locator('mark').allTextContents()).map((m) => m.toLowerCase());
+  expect(marked).toEqual(expect.arrayContaining(['gmail', 'send_email']));
   // As a phrase, no single field holds the two words.
   const search = page.getByLabel('Search');
   await search.fill('"gmail send_email"');

@@ -43,6 +43,15 @@ impl Column {
         Column::Tokens,
     ];
 
+    /// Whether a search looks in this column's text (and the row's id and
+    /// vendor status, which no column shows), so its cells mark the terms.
+    pub fn is_searched(self) -> bool {
+        matches!(
+            self,
+            Column::Collection | Column::Name | Column::Client | Column::Message
+        )
+    }
+
     /// Right-aligned, tabular figures.
     pub fn is_numeric(self) -> bool {
         matches!(

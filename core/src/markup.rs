@@ -23,6 +23,35 @@ impl std::fmt::Display for Escaped<'_> {
     }
 }
 
+/// Text made safe for an HTML text node, with each of `places` (ordered,
+/// disjoint byte ranges on its character boundaries, as
+/// [`crate::search_terms::SearchTerms::places_in`] gives) in a `<mark>`.
+pub struct Marked<'a> {
+    pub text: &'a str,
+    pub places: &'a [std::ops::Range<usize>],
+}
+
+impl std::fmt::Display for Marked<'_> {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut from = 0;
+        for place in self.places {
+            let (Some(before), Some(marked)) = (
+                self.text.get(from..place.start),
+                self.text.get(place.clone()),
+            ) else {
+                continue;
+            };
+            write!(out, "{}<mark>{}</mark>", Escaped(before), Escaped(marked))?;
+            from = place.end;
+        }
+        write!(
+            out,
+            "{}",
+            Escaped(self.text.get(from..).unwrap_or_default())
+        )
+    }
+}
+
 /// The time zones' `<option>`s (400-odd, about 1 200 DOM calls built one by
 /// one): each IANA name as the value, labelled city first ("New York ·
 /// America") and in the labels' order, so typing a city's first letters in
@@ -92,6 +121,25 @@ mod tests {
     use super::*;
     use crate::status::Status;
     use crate::status_gaps::StatusGap;
+
+    #[test]
+    fn marked_text_is_escaped_inside_and_outside_its_marks() {
+        let text = "<b>Gmail</b> & 500";
+        let marked = Marked {
+            text,
+            places: &[3..8, 15..18],
+        };
+        assert_eq!(
+            marked.to_string(),
+            "&lt;b&gt;<mark>Gmail</mark>&lt;/b&gt; &amp; <mark>500</mark>"
+        );
+        // A place off the text's characters is skipped, never a panic.
+        let off = Marked {
+            text: "é",
+            places: &[1..2],
+        };
+        assert_eq!(off.to_string(), "é");
+    }
 
     #[test]
     fn table_notes_are_escaped_paragraphs_with_a_button_per_status_asked_alone() {

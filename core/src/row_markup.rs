@@ -7,16 +7,19 @@
 use std::fmt::Write;
 
 use super::columns::Column;
-use super::markup::Escaped;
+use super::markup::{Escaped, Marked};
 use super::model::LogRecord;
+use super::search_terms::SearchTerms;
 use super::zone::ZoneRules;
 
 /// How a row's cells are laid out: which columns, the one a sort by a number
-/// reads (a phone's card shows it), and the zone times are shown in.
+/// reads (a phone's card shows it), the zone times are shown in, and the
+/// search whose terms the texts mark (people see why a row matched).
 pub struct Cells<'a> {
     pub columns: &'a [Column],
     pub sorted_number: Option<Column>,
     pub zone: &'a ZoneRules,
+    pub search: Option<&'a SearchTerms>,
 }
 
 /// A whole `<tr>` for `record` shown at view `position`: its row index for
@@ -60,10 +63,19 @@ fn push_cells(html: &mut String, record: &LogRecord, cells: &Cells<'_>) {
                 (true, false) => " num",
                 _ => "",
             };
-            let text = Escaped(&text);
+            let places = cells
+                .search
+                .filter(|_| column.is_searched())
+                .map(|search| search.places_in(&text))
+                .unwrap_or_default();
+            let marked = Marked {
+                text: &text,
+                places: &places,
+            };
             let _ = write!(
                 html,
-                r#"<td role="cell" class="c-{key}{num}" title="{text}">{text}</td>"#
+                r#"<td role="cell" class="c-{key}{num}" title="{}">{marked}</td>"#,
+                Escaped(&text)
             );
         }
     }
@@ -114,9 +126,41 @@ mod tests {
             columns,
             sorted_number: None,
             zone,
+            search: None,
         };
         push_cells(&mut html, record, &cells);
         html
+    }
+
+    #[test]
+    fn a_search_marks_its_terms_in_the_searched_cells_and_keeps_titles_plain() {
+        let row = LogRecord {
+            collection: "Gmail <digest>".into(),
+            message: Some("SMTP answered 500".into()),
+            ..record("s", "500", minute(0))
+        };
+        let search = SearchTerms::parse("gmail 500").unwrap();
+        let mut html = String::new();
+        let cells = Cells {
+            columns: &[Column::Collection, Column::Message, Column::Status],
+            sorted_number: None,
+            zone: &ZoneRules::utc(),
+            search: Some(&search),
+        };
+        push_cells(&mut html, &row, &cells);
+        assert!(
+            html.contains(r#"title="Gmail &lt;digest&gt;"><mark>Gmail</mark> &lt;digest&gt;</td>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains("SMTP answered <mark>500</mark></td>"),
+            "{html}"
+        );
+        assert_eq!(
+            html.matches("<mark>").count(),
+            2,
+            "not in the status: {html}"
+        );
     }
 
     #[test]
@@ -129,6 +173,7 @@ mod tests {
             columns: &[Column::Status],
             sorted_number: None,
             zone: &zone,
+            search: None,
         };
         push_row(&mut html, &row, &row.key(), 7, "selected", &cells);
         assert_eq!(
@@ -223,6 +268,7 @@ mod tests {
             columns: &[Column::Duration, Column::Tokens],
             sorted_number: Some(Column::Tokens),
             zone: &ZoneRules::utc(),
+            search: None,
         };
         push_cells(&mut html, &row, &cells);
         assert_eq!(html.matches(" sorted").count(), 1);

@@ -4,6 +4,8 @@
 //! as written (`"rate limit"`). Case does not count. One word alone is the
 //! plain substring search it always was.
 
+use std::ops::Range;
+
 /// Terms a search keeps; those typed after are ignored. Each is a condition
 /// over every row (and a bound value in the archive's SQL): a bound for what
 /// a link can ask of a shared server, far above what anyone types.
@@ -75,6 +77,51 @@ impl SearchTerms {
             }
         }
         asked.map(|(place, _)| place)
+    }
+
+    /// Where the terms occur in `text`, case aside: byte ranges of `text` on
+    /// its character boundaries, in order, overlapping and touching ones
+    /// joined. What a view marks, so people see why a row matched.
+    pub fn places_in(&self, text: &str) -> Vec<Range<usize>> {
+        // The text lower-cased as the search reads it, and for each of its
+        // bytes where the character it came from starts in `text`.
+        let mut lower = String::with_capacity(text.len());
+        let mut origin: Vec<usize> = Vec::with_capacity(text.len() + 1);
+        for (at, character) in text.char_indices() {
+            let before = lower.len();
+            lower.extend(character.to_lowercase());
+            origin.resize(lower.len(), at);
+            debug_assert!(lower.len() > before);
+        }
+        let start_of = |lower_at: usize| origin.get(lower_at).copied().unwrap_or(text.len());
+        // A match ending inside what one character became takes all of it.
+        let end_of = |lower_last: usize| {
+            let start = start_of(lower_last);
+            start
+                + text
+                    .get(start..)
+                    .and_then(|rest| rest.chars().next())
+                    .map_or(0, char::len_utf8)
+        };
+        let mut places: Vec<Range<usize>> = self
+            .terms
+            .iter()
+            .flat_map(|term| {
+                lower
+                    .match_indices(term.as_str())
+                    .map(|(at, found)| start_of(at)..end_of(at + found.len() - 1))
+            })
+            .filter(|place| !place.is_empty())
+            .collect();
+        places.sort_unstable_by_key(|place| (place.start, place.end));
+        let mut joined: Vec<Range<usize>> = Vec::with_capacity(places.len());
+        for place in places {
+            match joined.last_mut() {
+                Some(last) if place.start <= last.end => last.end = last.end.max(place.end),
+                _ => joined.push(place),
+            }
+        }
+        joined
     }
 
     /// The text of the term at `place`; empty past the last.
@@ -160,6 +207,28 @@ mod tests {
     }
 
     #[test]
+    fn the_places_of_the_terms_in_a_text_are_found_case_aside_and_joined() {
+        let search = SearchTerms::parse("gmail 500 \"ail 5\"").unwrap();
+        let text = "GMail answered 500: Gmail";
+        let places = search.places_in(text);
+        assert_eq!(places, [0..5, 15..18, 20..25]);
+        let marked: Vec<&str> = places.iter().map(|place| &text[place.clone()]).collect();
+        assert_eq!(marked, ["GMail", "500", "Gmail"]);
+        // Overlaps join; the places stay on the text's own characters when
+        // lower-casing changes their length.
+        let search = SearchTerms::parse("\"ail 5\" il").unwrap();
+        assert_eq!(search.places_in("Mail 5"), [1..6]);
+        let text = "İSTANBUL";
+        assert_eq!(SearchTerms::parse("i̇st").unwrap().places_in(text), [0..4]);
+        assert_eq!(&text[0..4], "İST");
+        assert_eq!(
+            SearchTerms::parse("i").unwrap().places_in(text),
+            [0..2],
+            "all of İ"
+        );
+    }
+
+    #[test]
     fn a_search_keeps_its_first_terms_up_to_the_bound() {
         let text: Vec<String> = (0..MAX_TERMS + 5).map(|n| format!("w{n}")).collect();
         let search = SearchTerms::parse(&text.join(" ")).unwrap();
@@ -175,6 +244,35 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn the_places_marked_are_whole_characters_in_order_each_holding_a_term(
+            (before, middle, after) in ("\\PC{0,10}", "[a-zA-Zİß]{1,8}", "\\PC{0,10}"),
+            (skip, take) in (0..8usize, 1..4usize),
+            other in "[a-zİß]{1,3}",
+        ) {
+            // A term cut from the text's middle, lower-cased, and another.
+            let lower_middle: Vec<char> = middle.to_lowercase().chars().collect();
+            let cut: String = lower_middle.iter().skip(skip % lower_middle.len()).take(take).collect();
+            let text = format!("{before}{middle}{after}");
+            let Some(search) = SearchTerms::parse(&format!("\"{cut}\" {other}")) else {
+                return Ok(());
+            };
+            let places = search.places_in(&text);
+            let mut end = 0;
+            for place in &places {
+                prop_assert!(place.start >= end && place.start < place.end);
+                end = place.end;
+                let marked = text.get(place.clone());
+                prop_assert!(marked.is_some(), "not on character boundaries");
+                let marked = marked.unwrap_or_default().to_lowercase();
+                prop_assert!(search.terms().iter().any(|term| marked.contains(term.as_str())));
+            }
+            // A text holding a term has a place marked.
+            let lower = text.to_lowercase();
+            let holds = search.terms().iter().any(|term| lower.contains(term.as_str()));
+            prop_assert_eq!(places.is_empty(), !holds);
+        }
+
         #[test]
         fn any_text_parses_to_trimmed_lowercase_terms_that_round_trip(text in "\\PC{0,40}") {
             if let Some(search) = SearchTerms::parse(&text) {

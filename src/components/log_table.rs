@@ -12,6 +12,7 @@ use logdeck_core::model::LogRecord;
 use logdeck_core::query::Sort;
 use logdeck_core::row_markup::{push_row, Cells};
 use logdeck_core::row_patch::{row_patch, PlacedRows, RowPatch};
+use logdeck_core::search_terms::SearchTerms;
 use logdeck_core::timeline::Timeline;
 use logdeck_core::viewport::{whole_pixels, Viewport};
 use logdeck_core::zone::ZoneRules;
@@ -122,6 +123,9 @@ pub fn LogTable(
     /// every row, and gives its room to the text (style/main.css).
     #[prop(optional, into)]
     one_type: Signal<bool>,
+    /// The search whose terms the rows' texts mark.
+    #[prop(optional, into)]
+    search: Signal<Option<SearchTerms>>,
 ) -> impl IntoView {
     let element = NodeRef::<Div>::new();
     let viewport = use_viewport(element);
@@ -152,12 +156,15 @@ pub fn LogTable(
             let shown = rows.get(start..end).unwrap_or_default();
             timeline.with(|timeline| {
                 columns.with(|columns| {
-                    let cells = Cells {
-                        columns,
-                        sorted_number,
-                        zone: &zone,
-                    };
-                    rows_markup(timeline, shown, start, &cells, &marks)
+                    search.with(|search| {
+                        let cells = Cells {
+                            columns,
+                            sorted_number,
+                            zone: &zone,
+                            search: search.as_ref(),
+                        };
+                        rows_markup(timeline, shown, start, &cells, &marks)
+                    })
                 })
             })
         })

@@ -39,6 +39,7 @@ use logdeck_core::config::{ConfigError, RuntimeConfig};
 use logdeck_core::frontier::Frontier;
 use logdeck_core::messages::Unsearched;
 use logdeck_core::query::{DisplayZone, LogQuery, OnlyClient, Period, Sort, TimeWindow};
+use logdeck_core::search_terms::SearchTerms;
 use logdeck_core::sources::{reads_nothing_note, Source};
 use logdeck_core::status::Status;
 use logdeck_core::timeline::{PeriodCounts, Timeline};
@@ -169,7 +170,8 @@ pub fn Dashboard() -> impl IntoView {
                 <Deferred>
                     <TableArea loads rows frontier zone zone_label sort on_sort selection near_end at_top shown messages
                         notes ask_alone older counts
-                        one_type=Signal::derive(move || query.with(|q| q.types.len() == 1)) />
+                        one_type=Signal::derive(move || query.with(|q| q.types.len() == 1))
+                        search=Memo::new(move |_| query.with(LogQuery::search)) />
                     <Show when=move || selection.key.with(Option::is_some)>
                         <DetailPane record=selection.record in_view=selection.in_view selected=selection.key sources=all_sources zone
                             on_close=close_detail on_step=selection.step on_only_client=only_client />
@@ -337,6 +339,8 @@ fn TableArea(
     counts: Memo<PeriodCounts>,
     /// The view is of one collection type.
     one_type: Signal<bool>,
+    /// The search, whose terms the rows mark.
+    search: Memo<Option<SearchTerms>>,
 ) -> impl IntoView {
     let prefs = expect_context::<Prefs>();
     let columns = Signal::derive(move || prefs.columns.get());
@@ -345,7 +349,7 @@ fn TableArea(
         <div class="table-area">
             <LogTable timeline=loads.timeline rows columns zone zone_label sort on_sort
                 selected=selection.key cursor=selection.cursor on_open=selection.open on_near_end=near_end at_top shown
-                shaded_before=older.shaded_before one_type />
+                shaded_before=older.shaded_before one_type search />
             <Show when=move || empty() && frontier.with(Frontier::is_complete) && !loads.is_loading()
                 && !loads.book.with(|book| book.loads().is_empty()) && !messages.unsearched.get().any()>
                 <p class="notice" role="status">"No logs match these filters in this period."</p>
