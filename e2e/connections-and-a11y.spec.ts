@@ -123,6 +123,12 @@ test.describe('accessibility', () => {
       await rows(page).first().click();
       await expect(page.getByRole('complementary', { name: 'Record detail' })).toBeVisible();
       expect(await accessibilityViolations(page), `detail pane (${theme})`).toEqual([]);
+      // A search's terms marked in the rows and the detail.
+      await page.goto('/?period=24h&q=gmail+send_email');
+      await settled(page);
+      await rows(page).first().click();
+      await expect(page.locator('.detail dd mark').first()).toBeVisible();
+      expect(await accessibilityViolations(page), `marked search terms (${theme})`).toEqual([]);
       // The older rows loaded, shaded, oldest first so they are in view.
       await page.addInitScript(() => localStorage.setItem('logdeck.fill-budget', '0'));
       await page.goto('/?period=30d&sort=time&older=shown');

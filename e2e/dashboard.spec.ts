@@ -641,6 +641,13 @@ test('a search of several words keeps the rows holding each one anywhere, and qu
   // Each row marks where it holds them.
   const marked = (await rows(page).first().locator('mark').allTextContents()).map((m) => m.toLowerCase());
   expect(marked).toEqual(expect.arrayContaining(['gmail', 'send_email']));
+  // And so does its detail, where the vendor's text stays text.
+  await rows(page).first().click();
+  const pane = page.getByRole('complementary', { name: 'Record detail' });
+  await expect(pane.locator('mark').first()).toBeVisible();
+  const inPane = (await pane.locator('dd mark').allTextContents()).map((m) => m.toLowerCase());
+  expect(inPane).toEqual(expect.arrayContaining(['gmail', 'send_email']));
+  await pane.getByRole('button', { name: 'Close detail' }).click();
   // As a phrase, no single field holds the two words.
   const search = page.getByLabel('Search');
   await search.fill('"gmail send_email"');

@@ -52,6 +52,19 @@ impl std::fmt::Display for Marked<'_> {
     }
 }
 
+/// `text` as markup, with `search`'s terms marked (plain text escaped
+/// without a search): a field of the detail pane, set as its inner HTML.
+pub fn marked(text: &str, search: Option<&crate::search_terms::SearchTerms>) -> String {
+    let places = search
+        .map(|search| search.places_in(text))
+        .unwrap_or_default();
+    Marked {
+        text,
+        places: &places,
+    }
+    .to_string()
+}
+
 /// The time zones' `<option>`s (400-odd, about 1 200 DOM calls built one by
 /// one): each IANA name as the value, labelled city first ("New York ·
 /// America") and in the labels' order, so typing a city's first letters in
@@ -125,20 +138,26 @@ mod tests {
     #[test]
     fn marked_text_is_escaped_inside_and_outside_its_marks() {
         let text = "<b>Gmail</b> & 500";
-        let marked = Marked {
+        let both = Marked {
             text,
             places: &[3..8, 15..18],
         };
         assert_eq!(
-            marked.to_string(),
+            both.to_string(),
             "&lt;b&gt;<mark>Gmail</mark>&lt;/b&gt; &amp; <mark>500</mark>"
         );
         // A place off the text's characters is skipped, never a panic.
         let off = Marked {
             text: "é",
-            places: &[1..2],
+            places: &[std::ops::Range { start: 1, end: 2 }],
         };
         assert_eq!(off.to_string(), "é");
+        let search = crate::search_terms::SearchTerms::parse("mail").unwrap();
+        assert_eq!(
+            marked("G<mail>", Some(&search)),
+            "G&lt;<mark>mail</mark>&gt;"
+        );
+        assert_eq!(marked("G<mail>", None), "G&lt;mail&gt;");
     }
 
     #[test]

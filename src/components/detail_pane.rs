@@ -17,9 +17,11 @@ use logdeck_core::adapters::make_scenarios::{self, ScenarioStream};
 use logdeck_core::archive_forward::forward_request;
 use logdeck_core::format;
 use logdeck_core::http::HttpAnswer;
+use logdeck_core::markup;
 use logdeck_core::model::LogRecord;
 use logdeck_core::query::OnlyClient;
 use logdeck_core::scheduler::{Budget, Priority};
+use logdeck_core::search_terms::SearchTerms;
 use logdeck_core::sources::{Source, SourceError};
 use logdeck_core::zone::ZoneRules;
 
@@ -56,6 +58,9 @@ pub fn DetailPane(
     selected: Signal<Option<String>>,
     #[prop(into)] sources: Signal<Vec<Source>>,
     #[prop(into)] zone: Signal<ZoneRules>,
+    /// The search, whose terms the fields it looks in mark.
+    #[prop(optional, into)]
+    search: Signal<Option<SearchTerms>>,
     on_close: Callback<()>,
     on_step: Callback<i32>,
     /// Narrows the view to one client: by the vendor's id for it where the
@@ -160,7 +165,7 @@ pub fn DetailPane(
             <Show when=left_out>
                 <p class="notice" role="note">"Not in the table: the view's filters or period leave this record out, or it is older than the rows complete so far."</p>
             </Show>
-            <RecordFields record=record.clone() zone=zone.get() on_only_client /> <ExtraDetail extra /> <RawJson raw=record.raw.clone() />
+            <RecordFields record=record.clone() zone=zone.get() search=search.get() on_only_client /> <ExtraDetail extra /> <RawJson raw=record.raw.clone() />
         }.into_any(),
     }
     };
@@ -180,10 +185,20 @@ pub fn DetailPane(
     }
 }
 
+/// The fields a search looks in (`LogRecord::search_text`), by label.
+const SEARCHED_FIELDS: [&str; 5] = [
+    "Collection",
+    "Name / endpoint",
+    "Client",
+    "Message",
+    "Record id",
+];
+
 #[component]
 fn RecordFields(
     record: LogRecord,
     zone: ZoneRules,
+    search: Option<SearchTerms>,
     on_only_client: Callback<OnlyClient>,
 ) -> impl IntoView {
     let offset = format::offset_label(zone.offset_at(record.timestamp));
@@ -250,7 +265,11 @@ fn RecordFields(
     let only_client = OnlyClient::of(&record);
     view! {
         <dl class="fields">
-            {rows.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
+            {rows.into_iter().map(|(label, value)| {
+                // The fields a search looks in mark its terms.
+                let searched = SEARCHED_FIELDS.contains(&label).then_some(search.as_ref()).flatten();
+                view! { <dt>{label}</dt><dd inner_html=markup::marked(&value, searched)></dd> }
+            }).collect_view()}
         </dl>
         {only_client.map(|only| view! {
             <p><button type="button" class="only-client" title=only.describe()

@@ -115,6 +115,8 @@ pub fn Dashboard() -> impl IntoView {
         focus_after_render("rows");
     });
     let sort = Signal::derive(move || query.with(|q| q.sort));
+    // The search, whose terms the rows and the detail mark.
+    let search = Memo::new(move |_| query.with(LogQuery::search));
     let on_sort = Callback::new(move |column: Column| change(&|q| q.sort = q.sort.toggled(column)));
     let only_client = Callback::new(move |only: OnlyClient| {
         change(&|q| q.only_client(only.clone()));
@@ -171,9 +173,9 @@ pub fn Dashboard() -> impl IntoView {
                     <TableArea loads rows frontier zone zone_label sort on_sort selection near_end at_top shown messages
                         notes ask_alone older counts
                         one_type=Signal::derive(move || query.with(|q| q.types.len() == 1))
-                        search=Memo::new(move |_| query.with(LogQuery::search)) />
+                        search />
                     <Show when=move || selection.key.with(Option::is_some)>
-                        <DetailPane record=selection.record in_view=selection.in_view selected=selection.key sources=all_sources zone
+                        <DetailPane record=selection.record in_view=selection.in_view selected=selection.key sources=all_sources zone search
                             on_close=close_detail on_step=selection.step on_only_client=only_client />
                     </Show>
                 </Deferred>
