@@ -192,6 +192,8 @@ test('live mode is complete no later than the archive has synced, and Hide check
   await expect(hide).toBeFocused();
   await hide.click({ force: true });
   await expect(hide).not.toBeChecked();
+  // Nor is it counted among the filters set (a phone's filters button).
+  await expect(page.locator('.filters-toggle')).toHaveText('Filters');
   // Once the live rounds pass the archive's last sync, the live state says
   // no later time than that sync, which the count names too.
   const reading = () =>

@@ -102,9 +102,14 @@ pub fn FilterBar(
         <button type="button" class="filters-toggle" aria-controls="filters"
             aria-expanded=move || sheet_open.get().to_string()
             on:click=move |_| sheet_open.update(|open| *open = !*open)>
-            {move || match query.with(LogQuery::active_filters) {
-                0 => "Filters".to_owned(),
-                n => format!("Filters · {n} set"),
+            {move || {
+                // A refused "Hide check runs" is off, as its box shows: not counted.
+                let refused = query.with(|q| q.hide_check_runs)
+                    && options.with(|o| o.check_runs_refused().is_some());
+                match query.with(LogQuery::active_filters).saturating_sub(usize::from(refused)) {
+                    0 => "Filters".to_owned(),
+                    n => format!("Filters · {n} set"),
+                }
             }}
         </button>
         <section class="filters" id="filters" class:open=move || sheet_open.get() aria-label="Filters">
