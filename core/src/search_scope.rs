@@ -37,7 +37,7 @@ pub fn search_scope_lines(query: &LogQuery, sources: &[Source]) -> Vec<String> {
         // Each app's server is asked for the longest term its name lacks.
         let asked = search
             .server_term_beside(collection.unwrap_or_default())
-            .map(|place| search.term(place).to_owned())
+            .map(|place| search.typed_term(place).to_owned())
             .unwrap_or_default();
         let name = collection.map_or_else(|| source.label(), str::to_owned);
         match scopes
@@ -118,7 +118,7 @@ mod tests {
         assert_eq!(
             search_scope_lines(&search, &sources),
             [
-                "Dify workflows were also searched for “ada” on Dify's server, over each run's \
+                "Dify workflows were also searched for “Ada” on Dify's server, over each run's \
                  inputs, outputs, end user's session id and run id: the runs found there show \
                  too, though their rows may not show the text."
             ]

@@ -11,11 +11,20 @@ use std::ops::Range;
 /// a link can ask of a shared server, far above what anyone types.
 pub const MAX_TERMS: usize = 32;
 
+/// The longest term a vendor's own search is asked for: Dify reads the first
+/// 30 characters of its `keyword` (its `WorkflowAppService` cuts it), so the
+/// runs it finds for a longer term need not hold the rest of it.
+pub const SERVER_TERM_CHARS: usize = 30;
+
 /// A search's terms, lower-cased, each at least one character, in the order
-/// typed, each once, at most [`MAX_TERMS`].
+/// typed, each once, at most [`MAX_TERMS`]; and each as typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchTerms {
     terms: Vec<String>,
+    /// The terms in the case typed, for a vendor's search: lower-casing can
+    /// change a text beyond its case (`İ` becomes `i̇`), which a vendor
+    /// that ignores case itself would then not find.
+    typed: Vec<String>,
 }
 
 impl SearchTerms {
@@ -24,12 +33,15 @@ impl SearchTerms {
     /// nothing is left to look for (blank, or empty quotes).
     pub fn parse(text: &str) -> Option<SearchTerms> {
         let mut terms: Vec<String> = Vec::new();
+        let mut typed: Vec<String> = Vec::new();
         let mut add = |term: &str| {
             // A line break (a link's `q=` can hold one) is a space: searched
             // texts keep one field per line, and no term spans two.
-            let term = term.trim().to_lowercase().replace(['\n', '\r'], " ");
+            let as_typed = term.trim().replace(['\n', '\r'], " ");
+            let term = as_typed.to_lowercase();
             if !term.is_empty() && terms.len() < MAX_TERMS && !terms.contains(&term) {
                 terms.push(term);
+                typed.push(as_typed);
             }
         };
         for (place, part) in text.split('"').enumerate() {
@@ -39,7 +51,7 @@ impl SearchTerms {
                 part.split_whitespace().for_each(&mut add);
             }
         }
-        (!terms.is_empty()).then_some(SearchTerms { terms })
+        (!terms.is_empty()).then_some(SearchTerms { terms, typed })
     }
 
     /// The terms, each of which a matching row holds.
@@ -64,19 +76,29 @@ impl SearchTerms {
     /// Which term (by place) a vendor's own search, which takes one text, is
     /// asked for beside a collection named `name`, whose every row shows the
     /// name: the longest term the name does not hold (the likeliest to
-    /// narrow the answer), the first of equals. Rows it finds count as
-    /// holding that term; the others must show theirs. `None` when the name
-    /// holds every term: each of its rows matches already.
+    /// narrow the answer) that the vendor reads whole
+    /// ([`SERVER_TERM_CHARS`]), the first of equals. Rows it finds count as
+    /// holding that term; the others must show theirs. `None` when there is
+    /// none: the name holds every term (each of its rows matches already),
+    /// or those it lacks are too long to ask for.
     pub fn server_term_beside(&self, name: &str) -> Option<usize> {
         let name = name.to_lowercase();
         let mut asked: Option<(usize, usize)> = None;
         for (place, term) in self.terms.iter().enumerate() {
             let length = term.chars().count();
-            if !name.contains(term.as_str()) && asked.is_none_or(|(_, longest)| length > longest) {
+            if length <= SERVER_TERM_CHARS
+                && !name.contains(term.as_str())
+                && asked.is_none_or(|(_, longest)| length > longest)
+            {
                 asked = Some((place, length));
             }
         }
         asked.map(|(place, _)| place)
+    }
+
+    /// The term at `place` as typed, for a vendor's search; empty past the last.
+    pub fn typed_term(&self, place: usize) -> &str {
+        self.typed.get(place).map_or("", String::as_str)
     }
 
     /// Where the terms occur in `text`, case aside: byte ranges of `text` on
@@ -122,11 +144,6 @@ impl SearchTerms {
             }
         }
         joined
-    }
-
-    /// The text of the term at `place`; empty past the last.
-    pub fn term(&self, place: usize) -> &str {
-        self.terms.get(place).map_or("", String::as_str)
     }
 
     /// One canonical text for these terms: equal for searches that find the
@@ -189,7 +206,7 @@ mod tests {
     fn a_vendor_is_asked_for_the_longest_term_its_collection_name_lacks() {
         let search = SearchTerms::parse("rate \"limit hit\" quota").unwrap();
         assert_eq!(search.server_term_beside("Support bot"), Some(1));
-        assert_eq!(search.term(1), "limit hit");
+        assert_eq!(search.terms()[1], "limit hit");
         assert_eq!(
             search.server_term_beside("LIMIT HIT desk"),
             Some(2),
@@ -204,6 +221,14 @@ mod tests {
         assert!(search.others_in("rate\nquota", Some(1)));
         assert!(!search.others_in("rate\nlimit hit", Some(1)));
         assert!(!search.others_in("rate\nquota", None));
+        // Asked as typed, and never for more than the vendor reads.
+        let search =
+            SearchTerms::parse("İstanbul \"model rate limit reached while calling\"").unwrap();
+        assert_eq!(search.server_term_beside("app"), Some(0));
+        assert_eq!(search.typed_term(0), "İstanbul");
+        assert_eq!(search.terms()[0], "i̇stanbul");
+        let too_long = SearchTerms::parse("\"model rate limit reached while calling\"").unwrap();
+        assert_eq!(too_long.server_term_beside("app"), None);
     }
 
     #[test]
@@ -244,7 +269,8 @@ mod tests {
     fn the_canonical_text_quotes_phrases_and_parses_back_the_same() {
         let search = SearchTerms::parse("  Gmail \"Rate limit\"  ").unwrap();
         assert_eq!(search.canonical(), "gmail \"rate limit\"");
-        assert_eq!(SearchTerms::parse(&search.canonical()), Some(search));
+        let again = SearchTerms::parse(&search.canonical()).unwrap();
+        assert_eq!(again.terms(), search.terms());
     }
 
     proptest! {
@@ -286,7 +312,8 @@ mod tests {
                     prop_assert_eq!(term.to_lowercase(), term.clone());
                     prop_assert!(!term.contains('"'));
                 }
-                prop_assert_eq!(SearchTerms::parse(&search.canonical()), Some(search.clone()));
+                let again = SearchTerms::parse(&search.canonical());
+                prop_assert_eq!(again.as_ref().map(SearchTerms::terms), Some(search.terms()));
                 // The text's own lower-cased form holds every word it was typed with.
                 let lowered = text.to_lowercase();
                 if !text.contains('"') && !text.contains(['\n', '\r']) {

@@ -853,11 +853,17 @@ mod tests {
         // one of its rows shows; nor for other sources.
         assert_eq!(dify.server_search(&LogQuery::default()), None);
         assert_eq!(dify.server_search(&search(" SUPPORT ")), None);
-        // Beside a longer word of the name, Dify is asked for the other word.
-        let with_name = search("Support refund");
+        // Beside a longer word of the name, Dify is asked for the other word,
+        // as typed (Dify ignores case itself).
+        let with_name = search("Support Refund");
         let beside = dify.server_search(&with_name).unwrap();
         let asked = beside.request(&with_name, window(), 1).unwrap();
-        assert!(asked.url.contains("keyword=refund&"), "{}", asked.url);
+        assert!(asked.url.contains("keyword=Refund&"), "{}", asked.url);
+        // Not for a term longer than Dify reads: its finds need not hold it.
+        assert_eq!(
+            dify.server_search(&search("\"the tool did not answer within thirty s\"")),
+            None
+        );
         let make = sources()
             .into_iter()
             .find(|s| s.id().starts_with("mk"))

@@ -241,7 +241,7 @@ fn asked_keyword(connection: &DifyConnection, query: &LogQuery) -> String {
         .search()
         .and_then(|search| {
             let place = search.server_term_beside(&connection.name)?;
-            Some(search.term(place).to_owned())
+            Some(search.typed_term(place).to_owned())
         })
         .unwrap_or_default()
 }
