@@ -662,6 +662,25 @@ test('a search of several words keeps the rows holding each one anywhere, and qu
   await expect.poll(count).toBe(both);
 });
 
+test('every where-applied hint opens wholly on the screen, also those near its left edge', async ({ page }) => {
+  for (const [width, height] of [[1024, 768], [1440, 900]]) {
+    await page.setViewportSize({ width, height });
+    await page.goto('/?period=24h&q=gmail');
+    await settled(page);
+    const hints = page.locator('details.hint');
+    for (let index = 0; index < (await hints.count()); index++) {
+      const hint = hints.nth(index);
+      if (!(await hint.isVisible())) continue;
+      await hint.locator('summary').click();
+      const box = await hint.locator('ul').boundingBox();
+      expect(box, `hint ${index} at ${width} px`).not.toBeNull();
+      expect(box!.x, `hint ${index} at ${width} px`).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width, `hint ${index} at ${width} px`).toBeLessThanOrEqual(width);
+      await page.keyboard.press('Escape');
+    }
+  }
+});
+
 test('Esc in the search box ends the search with the text, at once', async ({ page }) => {
   await page.goto('/?period=24h');
   await settled(page);

@@ -246,10 +246,22 @@ fn AppliedHint(
     name: &'static str,
     lines: Signal<Vec<(String, Cow<'static, str>)>>,
 ) -> impl IntoView {
+    // The list opens leftwards from its icon; an icon near the page's left
+    // edge opens it rightwards instead, so none of it is off the screen.
+    let list = NodeRef::<leptos::html::Ul>::new();
+    let keep_in_view = move |_| {
+        let Some(list) = list.get_untracked() else {
+            return;
+        };
+        let _ = list.remove_attribute("data-from-left");
+        if list.get_bounding_client_rect().left() < 0.0 {
+            let _ = list.set_attribute("data-from-left", "");
+        }
+    };
     view! {
-        <details class="hint popover">
+        <details class="hint popover" on:toggle=keep_in_view>
             <summary><span class="hint-icon" aria-hidden="true">"i"</span><span class="visually-hidden">{format!("Where the {name} filter is applied")}</span></summary>
-            <ul>
+            <ul node_ref=list>
                 {move || lines.get().into_iter().map(|(kind, applied)| view! { <li>{kind}": "{applied}</li> }).collect_view()}
             </ul>
         </details>
