@@ -245,6 +245,12 @@ test("a search finds Dify runs by the messages the table shows, and by what Dify
   await page.goto(`/?period=${encodeURIComponent(period)}&tz=utc&type=dify-workflows&q=refund`);
   await settled(page);
   await expect(page.locator('.row-count')).toHaveText(new RegExp(`^${found} rows?$`));
+  // No field of such a run shows the word: its detail says why it matched.
+  await rows(page).first().click();
+  const pane = page.getByRole('complementary', { name: 'Record detail' });
+  await expect(pane).toContainText("Found by Dify's own search for “refund”");
+  await expect(pane.locator('dd mark')).toHaveCount(0);
+  await pane.getByRole('button', { name: 'Close detail' }).click();
   // The download holds the same runs.
   await page.getByRole('button', { name: 'Download CSV' }).click();
   await expect(page.getByRole('status').filter({ hasText: `Downloaded ${found} rows` })).toBeVisible();

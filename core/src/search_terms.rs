@@ -6,6 +6,8 @@
 
 use std::ops::Range;
 
+use crate::model::LogRecord;
+
 /// Terms a search keeps; those typed after are ignored. Each is a condition
 /// over every row (and a bound value in the archive's SQL): a bound for what
 /// a link can ask of a shared server, far above what anyone types.
@@ -99,6 +101,15 @@ impl SearchTerms {
     /// The term at `place` as typed, for a vendor's search; empty past the last.
     pub fn typed_term(&self, place: usize) -> &str {
         self.typed.get(place).map_or("", String::as_str)
+    }
+
+    /// The term, as typed, that a vendor's search found `record` for (by its
+    /// collection, [`SearchTerms::server_term_beside`]) when none of the
+    /// record's own fields shows it: what its detail must explain.
+    pub fn unseen_server_term(&self, record: &LogRecord) -> Option<&str> {
+        let place = self.server_term_beside(&record.collection)?;
+        let term = self.terms.get(place)?;
+        (!record.search_text().contains(term.as_str())).then(|| self.typed_term(place))
     }
 
     /// Where the terms occur in `text`, case aside: byte ranges of `text` on
@@ -254,6 +265,23 @@ mod tests {
             SearchTerms::parse("i").unwrap().places_in(text),
             one(0, 2),
             "all of İ"
+        );
+    }
+
+    #[test]
+    fn a_find_is_explained_only_when_its_fields_lack_the_term_asked() {
+        let record = LogRecord {
+            collection: "Support bot".into(),
+            message: Some("Node 'LLM' failed".into()),
+            ..crate::test_support::record("df", "run-1", crate::test_support::minute(0))
+        };
+        let search = SearchTerms::parse("Support Refund").unwrap();
+        assert_eq!(search.unseen_server_term(&record), Some("Refund"));
+        let shown = SearchTerms::parse("support llm").unwrap();
+        assert_eq!(
+            shown.unseen_server_term(&record),
+            None,
+            "its message shows it"
         );
     }
 

@@ -465,6 +465,11 @@ impl Timeline {
         }
     }
 
+    /// Whether a server's own search found the row of `key`.
+    pub fn is_server_match(&self, key: &str) -> bool {
+        self.server_matches.contains(key)
+    }
+
     /// Forgets what servers' own searches found: the text changed.
     pub fn clear_server_matches(&mut self) {
         self.server_matches.clear();

@@ -61,6 +61,10 @@ pub fn DetailPane(
     /// The search, whose terms the fields it looks in mark.
     #[prop(optional, into)]
     search: Signal<Option<SearchTerms>>,
+    /// The term a vendor's own search found this record for, which none of
+    /// its fields shows.
+    #[prop(optional, into)]
+    found_for: Signal<Option<String>>,
     on_close: Callback<()>,
     on_step: Callback<i32>,
     /// Narrows the view to one client: by the vendor's id for it where the
@@ -165,6 +169,12 @@ pub fn DetailPane(
             <Show when=left_out>
                 <p class="notice" role="note">"Not in the table: the view's filters or period leave this record out, or it is older than the rows complete so far."</p>
             </Show>
+            {move || found_for.get().map(|term| view! {
+                <p class="notice" role="note">
+                    {format!("Found by Dify's own search for “{term}”, which looks in each run's inputs, \
+                        outputs, end user's session id and run id: none of the fields below shows it.")}
+                </p>
+            })}
             <RecordFields record=record.clone() zone=zone.get() search=search.get() on_only_client /> <ExtraDetail extra /> <RawJson raw=record.raw.clone() />
         }.into_any(),
     }

@@ -172,10 +172,10 @@ pub fn Dashboard() -> impl IntoView {
                 <Deferred>
                     <TableArea loads rows frontier zone zone_label sort on_sort selection near_end at_top shown messages
                         notes ask_alone older counts
-                        one_type=Signal::derive(move || query.with(|q| q.types.len() == 1))
-                        search />
+                        one_type=Signal::derive(move || query.with(|q| q.types.len() == 1)) search />
                     <Show when=move || selection.key.with(Option::is_some)>
                         <DetailPane record=selection.record in_view=selection.in_view selected=selection.key sources=all_sources zone search
+                            found_for=found_by_vendor(selection, loads, search)
                             on_close=close_detail on_step=selection.step on_only_client=only_client />
                     </Show>
                 </Deferred>
@@ -315,6 +315,26 @@ fn Toolbar(
             </Show>
         </div>
     }
+}
+
+/// The term a vendor's own search found the open record for, when its fields
+/// do not show it: the detail says why the row matched.
+fn found_by_vendor(
+    selection: Selection,
+    loads: Loads,
+    search: Memo<Option<SearchTerms>>,
+) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        let key = selection.key.get()?;
+        let record = selection.record.get()?;
+        if !loads
+            .timeline
+            .with(|timeline| timeline.is_server_match(&key))
+        {
+            return None;
+        }
+        search.with(|search| Some(search.as_ref()?.unseen_server_term(&record)?.to_owned()))
+    })
 }
 
 /// The table, or why it is empty.
