@@ -660,6 +660,10 @@ test('a search of several words keeps the rows holding each one anywhere, and qu
   await search.press('Enter');
   await settled(page);
   await expect.poll(count).toBe(both);
+  // Another viewer's syntax is named as searched as written, not left to puzzle.
+  await page.goto(`${base}&q=${encodeURIComponent('status:error -gmail')}`);
+  await settled(page);
+  await expect(page.getByText('“status:error”, “-gmail” are searched as written')).toBeVisible();
 });
 
 test('every where-applied hint opens wholly on the screen, also those near its left edge', async ({ page }) => {

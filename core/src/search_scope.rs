@@ -9,6 +9,7 @@
 use crate::adapters::Applied;
 use crate::model::CollectionType;
 use crate::query::LogQuery;
+use crate::search_terms::SearchTerms;
 use crate::sources::Source;
 
 /// One line per collection type whose selected sources' servers were also
@@ -20,6 +21,7 @@ pub fn search_scope_lines(query: &LogQuery, sources: &[Source]) -> Vec<String> {
     let Some(search) = query.search() else {
         return Vec::new();
     };
+    let mut lines: Vec<String> = operator_note(&search).into_iter().collect();
     let selected: Vec<&Source> = sources
         .iter()
         .filter(|source| source.remote().is_some() && source.is_selected_by(query))
@@ -70,23 +72,40 @@ pub fn search_scope_lines(query: &LogQuery, sources: &[Source]) -> Vec<String> {
         "the runs found there count as holding it, though their rows may not show it; \
          the other words must show on the row"
     };
-    scopes
-        .into_iter()
-        .filter(|scope| !scope.searched.is_empty())
-        .map(|scope| {
-            let whose = if scope.some_not_asked {
-                format!(" of {}", scope.searched.join(", "))
-            } else {
-                String::new()
-            };
-            format!(
-                "{}{whose} were also searched for “{}” {}: {found_rows}.",
-                scope.kind.label(),
-                scope.asked,
-                scope.how
-            )
-        })
-        .collect()
+    lines.extend(
+        scopes
+            .into_iter()
+            .filter(|scope| !scope.searched.is_empty())
+            .map(|scope| {
+                let whose = if scope.some_not_asked {
+                    format!(" of {}", scope.searched.join(", "))
+                } else {
+                    String::new()
+                };
+                format!(
+                    "{}{whose} were also searched for “{}” {}: {found_rows}.",
+                    scope.kind.label(),
+                    scope.asked,
+                    scope.how
+                )
+            }),
+    );
+    lines
+}
+
+/// Tells people used to other log viewers that their operators are looked
+/// for as written here, rather than leave them puzzled by what matches.
+fn operator_note(search: &SearchTerms) -> Option<String> {
+    let terms = search.operator_like();
+    let quoted: Vec<String> = terms.iter().map(|term| format!("“{term}”")).collect();
+    (!quoted.is_empty()).then(|| {
+        format!(
+            "{} searched as written: the search has no operators (no -word, field:value \
+             or OR); a row must hold every word. The filters above choose statuses, \
+             clients and collections.",
+            quoted.join(", ") + if quoted.len() == 1 { " is" } else { " are" }
+        )
+    })
 }
 
 /// One collection type's sources whose servers search by their own rules too.
@@ -134,6 +153,24 @@ mod tests {
                  each run's inputs, outputs, end user's session id and run id: the runs found \
                  there count as holding it, though their rows may not show it; the other words \
                  must show on the row."
+            ]
+        );
+    }
+
+    #[test]
+    fn operators_of_other_log_viewers_are_said_to_be_searched_as_written() {
+        let sources = test_support::make_and_dify_sources();
+        let query = LogQuery {
+            text: "status:error -gmail".into(),
+            types: [CollectionType::MakeScenarios].into(),
+            ..LogQuery::default()
+        };
+        assert_eq!(
+            search_scope_lines(&query, &sources),
+            [
+                "“status:error”, “-gmail” are searched as written: the search has no operators \
+              (no -word, field:value or OR); a row must hold every word. The filters above \
+              choose statuses, clients and collections."
             ]
         );
     }

@@ -103,6 +103,26 @@ impl SearchTerms {
         self.typed.get(place).map_or("", String::as_str)
     }
 
+    /// The terms, as typed, that other log viewers read as operators
+    /// (`-word`, `field:value`, `OR`, `AND`, `NOT`) and this search looks
+    /// for as written: what people who came from them must be told.
+    pub fn operator_like(&self) -> Vec<&str> {
+        self.typed
+            .iter()
+            .map(String::as_str)
+            .filter(|term| {
+                let negated = term.len() > 1 && term.starts_with('-') && !term.contains(' ');
+                let field = term.split_once(':').is_some_and(|(field, value)| {
+                    !value.is_empty()
+                        && field.starts_with(|c: char| c.is_ascii_alphabetic())
+                        && field.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                        && !term.contains(' ')
+                });
+                negated || field || matches!(*term, "OR" | "AND" | "NOT")
+            })
+            .collect()
+    }
+
     /// The term, as typed, that a vendor's search found `record` for (by its
     /// collection, [`SearchTerms::server_term_beside`]) when none of the
     /// record's own fields shows it: what its detail must explain.
@@ -283,6 +303,18 @@ mod tests {
             None,
             "its message shows it"
         );
+    }
+
+    #[test]
+    fn terms_other_viewers_read_as_operators_are_named() {
+        let search =
+            SearchTerms::parse("-gmail status:error OR notion Error: \"a:b c\" or - 10:30")
+                .unwrap();
+        assert_eq!(search.operator_like(), ["-gmail", "status:error", "OR"]);
+        assert!(SearchTerms::parse("gmail 500")
+            .unwrap()
+            .operator_like()
+            .is_empty());
     }
 
     #[test]
