@@ -52,11 +52,25 @@ impl std::fmt::Display for Marked<'_> {
     }
 }
 
-/// `text` as markup, with `search`'s terms marked (plain text escaped
-/// without a search): a field of the detail pane, set as its inner HTML.
-pub fn marked(text: &str, search: Option<&crate::search_terms::SearchTerms>) -> String {
-    let places = search
-        .map(|search| search.places_in(text))
+/// `text` as markup, with `search`'s terms marked within the byte range
+/// `searched` of it (the part a search reads: all of a message, the vendor's
+/// own status in "Error (vendor: failed)"), plain text escaped elsewhere and
+/// without a search: a field of the detail pane, set as its inner HTML.
+pub fn marked(
+    text: &str,
+    search: Option<&crate::search_terms::SearchTerms>,
+    searched: std::ops::Range<usize>,
+) -> String {
+    let start = searched.start;
+    let places: Vec<std::ops::Range<usize>> = search
+        .zip(text.get(searched))
+        .map(|(search, part)| {
+            let places = search.places_in(part);
+            places
+                .into_iter()
+                .map(|place| place.start + start..place.end + start)
+                .collect()
+        })
         .unwrap_or_default();
     Marked {
         text,
@@ -154,10 +168,21 @@ mod tests {
         assert_eq!(off.to_string(), "é");
         let search = crate::search_terms::SearchTerms::parse("mail").unwrap();
         assert_eq!(
-            marked("G<mail>", Some(&search)),
+            marked("G<mail>", Some(&search), 0..7),
             "G&lt;<mark>mail</mark>&gt;"
         );
-        assert_eq!(marked("G<mail>", None), "G&lt;mail&gt;");
+        assert_eq!(marked("G<mail>", None, 0..7), "G&lt;mail&gt;");
+        let status = "Email (vendor: mail)";
+        assert_eq!(
+            marked(status, Some(&search), 15..19),
+            "Email (vendor: <mark>mail</mark>)",
+            "only within the part searched"
+        );
+        assert_eq!(
+            marked("é", Some(&search), 1..2),
+            "é",
+            "a range off the text marks nothing"
+        );
     }
 
     #[test]

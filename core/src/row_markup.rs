@@ -134,15 +134,16 @@ mod tests {
 
     #[test]
     fn a_search_marks_its_terms_in_the_searched_cells_and_keeps_titles_plain() {
-        let row = LogRecord {
+        let mut row = LogRecord {
             collection: "Gmail <digest>".into(),
             message: Some("SMTP answered 500".into()),
             ..record("s", "500", minute(0))
         };
+        row.usage.tokens = Some(500);
         let search = SearchTerms::parse("gmail 500").unwrap();
         let mut html = String::new();
         let cells = Cells {
-            columns: &[Column::Collection, Column::Message, Column::Status],
+            columns: &[Column::Collection, Column::Message, Column::Tokens],
             sorted_number: None,
             zone: &ZoneRules::utc(),
             search: Some(&search),
@@ -156,11 +157,7 @@ mod tests {
             html.contains("SMTP answered <mark>500</mark></td>"),
             "{html}"
         );
-        assert_eq!(
-            html.matches("<mark>").count(),
-            2,
-            "not in the status: {html}"
-        );
+        assert_eq!(html.matches("<mark>").count(), 2, "not in a number: {html}");
     }
 
     #[test]

@@ -12,8 +12,10 @@ use crate::query::LogQuery;
 use crate::search_terms::SearchTerms;
 use crate::sources::Source;
 
-/// One line per collection type whose selected sources' servers were also
-/// asked to search by their own rules, while a search is on, per term asked.
+/// While a search is on: first a line naming the terms other log viewers
+/// read as operators, if any; then one line per collection type whose
+/// selected sources' servers were also asked to search by their own rules,
+/// per term asked.
 /// Where some of the type's sources were not asked that term (every row of
 /// theirs shows the text in their collection's name, or their name held it
 /// and another was asked), the line names those that were.

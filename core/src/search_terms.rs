@@ -15,8 +15,20 @@ pub const MAX_TERMS: usize = 32;
 
 /// The longest term a vendor's own search is asked for: Dify reads the first
 /// 30 characters of its `keyword` (its `WorkflowAppService` cuts it), so the
-/// runs it finds for a longer term need not hold the rest of it.
+/// runs it finds for a longer term need not hold the rest of it. A UUID is
+/// asked whole all the same: Dify also compares it, whole, with each run's id
+/// (and 30 characters of a UUID are held by little else).
 pub const SERVER_TERM_CHARS: usize = 30;
+
+/// Whether `term` reads as a UUID, as Dify's keyword takes a run id: 32 hex
+/// digits, hyphenated 8-4-4-4-12 or not.
+fn is_uuid(term: &str) -> bool {
+    let hex = term.chars().filter(char::is_ascii_hexdigit).count();
+    let hyphens: Vec<usize> = term.match_indices('-').map(|(at, _)| at).collect();
+    hex == 32
+        && term.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+        && (hyphens.is_empty() || hyphens == [8, 13, 18, 23])
+}
 
 /// A search's terms, lower-cased, each at least one character, in the order
 /// typed, each once, at most [`MAX_TERMS`]; and each as typed.
@@ -27,7 +39,28 @@ pub struct SearchTerms {
     /// change a text beyond its case (`İ` becomes `i̇`), which a vendor
     /// that ignores case itself would then not find.
     typed: Vec<String>,
+    /// Whether each term was typed in quotes: taken as written, by choice.
+    quoted: Vec<bool>,
 }
+
+/// Fields other log viewers search with `field:value` (Datadog's reserved
+/// attributes, Grafana's usual labels, and this table's columns).
+const OTHER_VIEWERS_FIELDS: [&str; 14] = [
+    "status",
+    "service",
+    "host",
+    "source",
+    "type",
+    "level",
+    "env",
+    "client",
+    "collection",
+    "name",
+    "message",
+    "id",
+    "error",
+    "tags",
+];
 
 impl SearchTerms {
     /// The terms of `text`: words split at white space, a double-quoted
@@ -36,7 +69,8 @@ impl SearchTerms {
     pub fn parse(text: &str) -> Option<SearchTerms> {
         let mut terms: Vec<String> = Vec::new();
         let mut typed: Vec<String> = Vec::new();
-        let mut add = |term: &str| {
+        let mut quoted: Vec<bool> = Vec::new();
+        let mut add = |term: &str, in_quotes: bool| {
             // A line break (a link's `q=` can hold one) is a space: searched
             // texts keep one field per line, and no term spans two.
             let as_typed = term.trim().replace(['\n', '\r'], " ");
@@ -44,16 +78,21 @@ impl SearchTerms {
             if !term.is_empty() && terms.len() < MAX_TERMS && !terms.contains(&term) {
                 terms.push(term);
                 typed.push(as_typed);
+                quoted.push(in_quotes);
             }
         };
         for (place, part) in text.split('"').enumerate() {
             if place % 2 == 1 {
-                add(part);
+                add(part, true);
             } else {
-                part.split_whitespace().for_each(&mut add);
+                part.split_whitespace().for_each(|word| add(word, false));
             }
         }
-        (!terms.is_empty()).then_some(SearchTerms { terms, typed })
+        (!terms.is_empty()).then_some(SearchTerms {
+            terms,
+            typed,
+            quoted,
+        })
     }
 
     /// The terms, each of which a matching row holds.
@@ -86,9 +125,10 @@ impl SearchTerms {
     pub fn server_term_beside(&self, name: &str) -> Option<usize> {
         let name = name.to_lowercase();
         let mut asked: Option<(usize, usize)> = None;
-        for (place, term) in self.terms.iter().enumerate() {
-            let length = term.chars().count();
-            if length <= SERVER_TERM_CHARS
+        for ((place, term), typed) in self.terms.iter().enumerate().zip(&self.typed) {
+            // The vendor cuts the text as sent: as typed.
+            let length = typed.chars().count();
+            if (length <= SERVER_TERM_CHARS || is_uuid(term))
                 && !name.contains(term.as_str())
                 && asked.is_none_or(|(_, longest)| length > longest)
             {
@@ -104,19 +144,26 @@ impl SearchTerms {
     }
 
     /// The terms, as typed, that other log viewers read as operators
-    /// (`-word`, `field:value`, `OR`, `AND`, `NOT`) and this search looks
-    /// for as written: what people who came from them must be told.
+    /// (`-word`, `status:error`, `OR`, `AND`, `NOT`) and this search looks
+    /// for as written: what people who came from them must be told. A term
+    /// in quotes was asked for as written, and `-1` or `gmail:Action` are
+    /// texts a log holds, so none of those is named.
     pub fn operator_like(&self) -> Vec<&str> {
         self.typed
             .iter()
-            .map(String::as_str)
+            .zip(&self.quoted)
+            .filter(|(_, quoted)| !**quoted)
+            .map(|(term, _)| term.as_str())
             .filter(|term| {
-                let negated = term.len() > 1 && term.starts_with('-') && !term.contains(' ');
+                let negated = term
+                    .strip_prefix('-')
+                    .is_some_and(|word| word.starts_with(|c: char| c.is_alphabetic()));
                 let field = term.split_once(':').is_some_and(|(field, value)| {
-                    !value.is_empty()
-                        && field.starts_with(|c: char| c.is_ascii_alphabetic())
-                        && field.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                        && !term.contains(' ')
+                    let field = field
+                        .strip_prefix('@')
+                        .unwrap_or(field)
+                        .to_ascii_lowercase();
+                    !value.is_empty() && OTHER_VIEWERS_FIELDS.contains(&field.as_str())
                 });
                 negated || field || matches!(*term, "OR" | "AND" | "NOT")
             })
@@ -141,10 +188,15 @@ impl SearchTerms {
         let mut lower = String::with_capacity(text.len());
         let mut origin: Vec<usize> = Vec::with_capacity(text.len() + 1);
         for (at, character) in text.char_indices() {
-            let before = lower.len();
             lower.extend(character.to_lowercase());
             origin.resize(lower.len(), at);
-            debug_assert!(lower.len() > before);
+        }
+        // The search reads the text lower-cased whole (a word's final `Σ` is
+        // `ς`, not `σ`); where that keeps every character's length, the
+        // places are looked for in it.
+        let whole = text.to_lowercase();
+        if whole.len() == lower.len() {
+            lower = whole;
         }
         let start_of = |lower_at: usize| origin.get(lower_at).copied().unwrap_or(text.len());
         // A match ending inside what one character became takes all of it.
@@ -260,6 +312,20 @@ mod tests {
         assert_eq!(search.terms()[0], "i̇stanbul");
         let too_long = SearchTerms::parse("\"model rate limit reached while calling\"").unwrap();
         assert_eq!(too_long.server_term_beside("app"), None);
+        let thirty = "a".repeat(SERVER_TERM_CHARS);
+        let edge = SearchTerms::parse(&format!("{thirty} b{thirty}")).unwrap();
+        assert_eq!(
+            edge.server_term_beside("app"),
+            Some(0),
+            "30 characters, not 31"
+        );
+        // A run id is asked whole: Dify compares it with each run's id.
+        let run_id = SearchTerms::parse("a 2F0C6A1E-8D1B-4C55-9A01-000000000003").unwrap();
+        assert_eq!(run_id.server_term_beside("app"), Some(1));
+        let bare = SearchTerms::parse("2f0c6a1e8d1b4c559a01000000000003").unwrap();
+        assert_eq!(bare.server_term_beside("app"), Some(0));
+        let not_one = SearchTerms::parse("2f0c6a1e-8d1b-4c55-9a01-00000000000g").unwrap();
+        assert_eq!(not_one.server_term_beside("app"), None);
     }
 
     #[test]
@@ -275,6 +341,9 @@ mod tests {
         let search = SearchTerms::parse("\"ail 5\" il").unwrap();
         let one = |start, end| vec![Range { start, end }];
         assert_eq!(search.places_in("Mail 5"), one(1, 6));
+        // A word's final Σ is read as ς, as the search reads it.
+        let greek = SearchTerms::parse("οδος").unwrap();
+        assert_eq!(greek.places_in("ΟΔΟΣ 5"), one(0, 8));
         let text = "İSTANBUL";
         assert_eq!(
             SearchTerms::parse("i̇st").unwrap().places_in(text),
@@ -311,10 +380,12 @@ mod tests {
             SearchTerms::parse("-gmail status:error OR notion Error: \"a:b c\" or - 10:30")
                 .unwrap();
         assert_eq!(search.operator_like(), ["-gmail", "status:error", "OR"]);
-        assert!(SearchTerms::parse("gmail 500")
-            .unwrap()
-            .operator_like()
-            .is_empty());
+        let texts =
+            "gmail 500 https://x.io gmail:ActionSendEmail -1 -32603 -- \"-gmail\" @status:x";
+        assert_eq!(
+            SearchTerms::parse(texts).unwrap().operator_like(),
+            ["@status:x"]
+        );
     }
 
     #[test]
@@ -336,7 +407,7 @@ mod tests {
     proptest! {
         #[test]
         fn the_places_marked_are_whole_characters_in_order_each_holding_a_term(
-            (before, middle, after) in ("\\PC{0,10}", "[a-zA-Zİß]{1,8}", "\\PC{0,10}"),
+            (before, middle, after) in ("\\PC{0,10}", "[a-zA-ZİßΣ]{1,8}", "\\PC{0,10}"),
             (skip, take) in (0..8usize, 1..4usize),
             other in "[a-zİß]{1,3}",
         ) {
@@ -354,8 +425,10 @@ mod tests {
                 end = place.end;
                 let marked = text.get(place.clone());
                 prop_assert!(marked.is_some(), "not on character boundaries");
-                let marked = marked.unwrap_or_default().to_lowercase();
-                prop_assert!(search.terms().iter().any(|term| marked.contains(term.as_str())));
+                // Alone, a word's final Σ lower-cases to σ, not ς.
+                let fold = |text: &str| text.to_lowercase().replace('ς', "σ");
+                let marked = fold(marked.unwrap_or_default());
+                prop_assert!(search.terms().iter().any(|term| marked.contains(&fold(term))));
             }
             // A text holding a term has a place marked.
             let lower = text.to_lowercase();

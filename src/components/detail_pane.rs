@@ -172,10 +172,11 @@ pub fn DetailPane(
             {move || found_for.get().map(|term| view! {
                 <p class="notice" role="note">
                     {format!("Found by Dify's own search for “{term}”, which looks in each run's inputs, \
-                        outputs, end user's session id and run id: none of the fields below shows it.")}
+                        outputs, end user's session id and run id: its collection, name, client, \
+                        message and record id do not show it.")}
                 </p>
             })}
-            <RecordFields record=record.clone() zone=zone.get() search=search.get() on_only_client /> <ExtraDetail extra /> <RawJson raw=record.raw.clone() />
+            <RecordFields record=record.clone() zone=zone.get() search on_only_client /> <ExtraDetail extra /> <RawJson raw=record.raw.clone() />
         }.into_any(),
     }
     };
@@ -195,7 +196,8 @@ pub fn DetailPane(
     }
 }
 
-/// The fields a search looks in (`LogRecord::search_text`), by label.
+/// The fields a search looks in whole, by label; it also reads the vendor's
+/// own status, shown inside the Status field ([`searched_part`]).
 const SEARCHED_FIELDS: [&str; 5] = [
     "Collection",
     "Name / endpoint",
@@ -204,11 +206,27 @@ const SEARCHED_FIELDS: [&str; 5] = [
     "Record id",
 ];
 
+/// The part of the field `label` showing `value` that a search reads, as
+/// `LogRecord::search_text` holds it: a whole searched field, or the
+/// vendor's own status at the end of "Error (vendor: failed)".
+fn searched_part(label: &str, value: &str, record: &LogRecord) -> std::ops::Range<usize> {
+    let vendor_status = format!("(vendor: {})", record.raw_status);
+    if SEARCHED_FIELDS.contains(&label) {
+        0..value.len()
+    } else if label == "Status" && !record.raw_status.is_empty() && value.ends_with(&vendor_status)
+    {
+        let end = value.len() - 1;
+        end - record.raw_status.len()..end
+    } else {
+        0..0
+    }
+}
+
 #[component]
 fn RecordFields(
     record: LogRecord,
     zone: ZoneRules,
-    search: Option<SearchTerms>,
+    search: Signal<Option<SearchTerms>>,
     on_only_client: Callback<OnlyClient>,
 ) -> impl IntoView {
     let offset = format::offset_label(zone.offset_at(record.timestamp));
@@ -276,9 +294,10 @@ fn RecordFields(
     view! {
         <dl class="fields">
             {rows.into_iter().map(|(label, value)| {
-                // The fields a search looks in mark its terms.
-                let searched = SEARCHED_FIELDS.contains(&label).then_some(search.as_ref()).flatten();
-                view! { <dt>{label}</dt><dd inner_html=markup::marked(&value, searched)></dd> }
+                // What a search reads of the field marks its terms.
+                let part = searched_part(label, &value, &record);
+                let html = move || search.with(|search| markup::marked(&value, search.as_ref(), part.clone()));
+                view! { <dt>{label}</dt><dd inner_html=html></dd> }
             }).collect_view()}
         </dl>
         {only_client.map(|only| view! {

@@ -323,8 +323,8 @@ fn found_by_vendor(
     selection: Selection,
     loads: Loads,
     search: Memo<Option<SearchTerms>>,
-) -> Signal<Option<String>> {
-    Signal::derive(move || {
+) -> Memo<Option<String>> {
+    Memo::new(move |_| {
         let key = selection.key.get()?;
         let record = selection.record.get()?;
         if !loads

@@ -235,6 +235,7 @@ pub fn decode_error(http_status: u16, body: &str) -> VendorError {
 
 /// What Dify's `keyword` is asked for beside the app `connection` while
 /// `query` searches: one text, so the longest word or phrase its name lacks
+/// of at most the 30 characters Dify reads, as typed
 /// (`SearchTerms::server_term_beside`); the table checks the others.
 fn asked_keyword(connection: &DifyConnection, query: &LogQuery) -> String {
     query
