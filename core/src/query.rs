@@ -517,9 +517,10 @@ impl LogQuery {
     /// not a field), the view's own state (sort, selection, zone, live) and
     /// "Hide check runs" (only Make's server knows a check run), and with
     /// free text in its canonical form (blank as none; case, spacing and
-    /// repeated terms aside), so searches that keep the same rows are equal. A fast path that handles some filters itself
-    /// clears those and asks whether this equals the default: any other
-    /// filter, also one added later, then takes the general path.
+    /// repeated terms aside), so searches that keep the same rows are equal.
+    /// A fast path that handles some filters itself clears those and asks
+    /// whether this equals the default: any other filter, also one added
+    /// later, then takes the general path.
     pub fn row_filters(&self) -> LogQuery {
         LogQuery {
             period: Period::default(),
