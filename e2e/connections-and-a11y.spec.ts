@@ -1,5 +1,18 @@
 // The connections screen, where keys go (and do not), and accessibility audits.
+import { Page } from '@playwright/test';
 import { test, expect, rows, settled, accessibilityViolations } from './helpers';
+
+/** Opens the new-connection form filled in for a Dify app, not yet saved. */
+async function difyForm(page: Page, name: string, baseUrl: string, key: string) {
+  await page.goto('/connections');
+  await page.getByRole('button', { name: 'Add a connection' }).click();
+  const form = page.getByRole('form', { name: 'New connection' });
+  await form.getByLabel('Vendor').selectOption('dify');
+  await form.getByLabel('App name').fill(name);
+  await form.getByLabel('Base URL').fill(baseUrl);
+  await form.getByLabel('API key or token (kept for this tab)').fill(key);
+  return form;
+}
 
 test('a connection that would read nothing, or call a host the page may not, is pointed out before it is saved', async ({ page }) => {
   await page.goto('/connections');
@@ -30,14 +43,8 @@ test('a connection that would read nothing, or call a host the page may not, is 
 });
 
 test('add a Dify connection, test it, and keep its key out of URL, page and storage', async ({ page }) => {
-  await page.goto('/connections');
-  await page.getByRole('button', { name: 'Add a connection' }).click();
-  const form = page.getByRole('form', { name: 'New connection' });
-  await form.getByLabel('Vendor').selectOption('dify');
-  await form.getByLabel('App name').fill('My triage copy');
   // A key never goes to an address that is not one.
-  await form.getByLabel('Base URL').fill('not a url');
-  await form.getByLabel('API key or token (kept for this tab)').fill('demo-dify-triage-key');
+  const form = await difyForm(page, 'My triage copy', 'not a url', 'demo-dify-triage-key');
   await form.getByRole('button', { name: 'Save' }).click();
   await expect(form).toContainText('“not a url” is not a base URL');
   await expect(page.getByRole('article', { name: 'My triage copy' })).toHaveCount(0);
@@ -77,13 +84,7 @@ test('add a Dify connection, test it, and keep its key out of URL, page and stor
 });
 
 test('a source on a host the page may not call says why on the logs page, as Test connection does', async ({ page }) => {
-  await page.goto('/connections');
-  await page.getByRole('button', { name: 'Add a connection' }).click();
-  const form = page.getByRole('form', { name: 'New connection' });
-  await form.getByLabel('Vendor').selectOption('dify');
-  await form.getByLabel('App name').fill('Unlisted bot');
-  await form.getByLabel('Base URL').fill('http://127.0.0.1:9/v1');
-  await form.getByLabel('API key or token (kept for this tab)').fill('some-key');
+  const form = await difyForm(page, 'Unlisted bot', 'http://127.0.0.1:9/v1', 'some-key');
   await form.getByRole('button', { name: 'Save' }).click();
   const card = page.getByRole('article', { name: 'Unlisted bot' });
   await card.getByRole('button', { name: 'Test connection' }).click();

@@ -1417,15 +1417,11 @@ mod tests {
                 text: text.into(),
                 ..LogQuery::default()
             };
-            timeline
-                .view(&query, &Frontier::complete(), &HashMap::new())
-                .iter()
-                .map(|&index| timeline.records()[index].key())
-                .collect::<Vec<_>>()
+            ids(&timeline, &query)
         };
         assert_eq!(
             with_words("client-later \"matched in the inputs\""),
-            ["s:later"]
+            ["later"]
         );
         assert!(with_words("client-nobody \"matched in the inputs\"").is_empty());
         assert!(
