@@ -25,7 +25,11 @@ pub struct ModuleLogSearch {
     modules: Vec<u64>,
     /// Index into `modules` of the module being read.
     current: usize,
+    /// Pages of the current module read so far.
     page: u64,
+    /// Rows of the current module's log read so far, readable or not: the
+    /// next page's offset, since Make may serve fewer rows than asked.
+    offset: u64,
     execution_id: String,
     started: DateTime<Utc>,
     found: Vec<ModuleLog>,
@@ -65,6 +69,7 @@ impl ModuleLogSearch {
             modules: listed.modules.iter().map(|m| m.module_id).collect(),
             current: 0,
             page: 0,
+            offset: 0,
             execution_id: execution_id.to_owned(),
             started,
             found: Vec::new(),
@@ -85,13 +90,8 @@ impl ModuleLogSearch {
         scenario_id: u64,
     ) -> Option<(u64, ApiRequest)> {
         let module_id = *self.modules.get(self.current)?;
-        let request = module_logs_request(
-            connection,
-            scenario_id,
-            module_id,
-            self.page * u64::from(PAGE_ROWS),
-            PAGE_ROWS,
-        );
+        let request =
+            module_logs_request(connection, scenario_id, module_id, self.offset, PAGE_ROWS);
         Some((module_id, request))
     }
 
@@ -103,6 +103,7 @@ impl ModuleLogSearch {
             full,
             unreadable,
         } = page;
+        let sent = logs.len() + unreadable.len();
         self.module_unreadable.extend(unreadable);
         let ended = !full || logs.last().is_some_and(|log| log.timestamp < self.started);
         let execution_id = self.execution_id.as_str();
@@ -119,8 +120,10 @@ impl ModuleLogSearch {
             self.module_unreadable.clear();
             self.current += 1;
             self.page = 0;
+            self.offset = 0;
         } else {
             self.page += 1;
+            self.offset += sent as u64;
         }
     }
 
@@ -171,9 +174,8 @@ impl ModuleLogSearch {
         }
         if !gaps.not_reached.is_empty() {
             said.push(format!(
-                "Not found among the newest {} logs of {}, where the search stops: \
-                 the execution's log may be older.",
-                PAGES_PER_MODULE * u64::from(PAGE_ROWS),
+                "Not found in the newest {PAGES_PER_MODULE} pages of logs of {}, \
+                 where the search stops: the execution's log may be older.",
                 modules(&gaps.not_reached)
             ));
         }
@@ -310,6 +312,22 @@ mod tests {
     }
 
     #[test]
+    fn the_next_page_starts_after_the_rows_make_served_when_it_serves_fewer() {
+        let mut search = search(&[7], "wanted");
+        // Make served 40 rows (one unreadable) and echoed a page size of 40: full.
+        let mut page = full_page(7, 30);
+        page.logs.truncate(39);
+        page.unreadable.push(unreadable(39));
+        search.take_page(page);
+        let second = search.next_request(&connection(), 1).unwrap().1;
+        assert!(
+            second.url.contains("pg%5Boffset%5D=40"),
+            "{}: rows 40 to 99 are read, not skipped",
+            second.url
+        );
+    }
+
+    #[test]
     fn stops_a_module_below_the_start_or_after_the_page_budget() {
         let mut search = search(&[7, 8], "x");
         // A full page whose oldest row is older than the execution: it is not there.
@@ -329,8 +347,8 @@ mod tests {
         assert_eq!(
             search.gaps(),
             [
-                "Not found among the newest 500 logs of module 8, where the search stops: \
-                 the execution's log may be older.",
+                "Not found in the newest 5 pages of logs of module 8, \
+                 where the search stops: the execution's log may be older.",
                 "No log of this execution from module 7: it did not run in it \
                  (a failed run stops at the module that failed), \
                  or Make no longer keeps its logs."
