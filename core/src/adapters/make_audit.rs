@@ -102,14 +102,34 @@ fn sendable_authors(clients: &BTreeSet<String>) -> Option<Vec<String>> {
         .collect()
 }
 
-/// The `team` values for these Collection choices; `None` when one is the
-/// organization-wide fallback (the organization's or connection's name), which
-/// no team filter matches.
+/// The `team` values for these Collection choices: names as they are, the
+/// "team #78" fallback as its id. `None` (filter in the browser only) when one
+/// is the organization-wide collection (the connection's name), which no team
+/// filter matches: sending the others would hide its rows.
 fn sendable_teams(
     collections: &BTreeSet<String>,
     connection: &MakeConnection,
 ) -> Option<Vec<String>> {
-    (!collections.contains(&connection.name)).then(|| collections.iter().cloned().collect())
+    collections
+        .iter()
+        .map(|collection| match collection.strip_prefix("team #") {
+            Some(id) if id.parse::<u64>().is_ok() => Some(id.to_owned()),
+            _ if *collection == connection.name => None,
+            _ => Some(collection.clone()),
+        })
+        .collect()
+}
+
+/// An entry's collection: its team by name, or by id as "team #78" when Make
+/// names none. An entry of no team (a key made for the whole organization)
+/// belongs to the connection, which reads that one organization: never the
+/// organization's name, which a Collection choice would send as a team.
+fn team_of(team: Option<&Value>) -> Option<String> {
+    let team = team?;
+    json::text(team, "name").or_else(|| {
+        let id = team.get("id").and_then(json::integer)?;
+        Some(format!("team #{id}"))
+    })
 }
 
 /// Builds the list request, newest first by `triggeredAt`.
@@ -240,10 +260,7 @@ fn decode_entry(
                 .and_then(json::integer)
                 .map(|id| format!("user #{id}"))
         });
-    let named = |key: &str| row.get(key).and_then(|v| json::text(v, "name"));
-    let collection = named("team")
-        .or_else(|| named("organization"))
-        .unwrap_or_else(|| connection.name.clone());
+    let collection = team_of(row.get("team")).unwrap_or_else(|| connection.name.clone());
     Ok(LogRecord {
         source: connection.id.clone(),
         kind: CollectionType::MakeAudit,
@@ -337,8 +354,8 @@ pub fn decode_filters(body: &str) -> Result<AuditFilters, DecodeError> {
         };
         Some(FilterOption { value, label })
     };
-    let named = |item: &Value| {
-        json::text(item, "name").map(|name| FilterOption {
+    let team = |item: &Value| {
+        team_of(Some(item)).map(|name| FilterOption {
             value: name.clone(),
             label: name,
         })
@@ -361,7 +378,7 @@ pub fn decode_filters(body: &str) -> Result<AuditFilters, DecodeError> {
         .collect();
     Ok(AuditFilters {
         users: list("users").iter().filter_map(user).collect(),
-        teams: list("teams").iter().filter_map(named).collect(),
+        teams: list("teams").iter().filter_map(team).collect(),
         events,
     })
 }
@@ -514,6 +531,11 @@ mod tests {
         let organization = connection().name;
         assert_eq!(sent(&[], &["Ops", &organization]), Vec::<String>::new());
         assert_eq!(sent(&[], &["Ops"]), ["team[0]=Ops"]);
+        assert_eq!(
+            sent(&[], &["team #78", "Ops"]),
+            ["team[0]=Ops", "team[1]=78"],
+            "a nameless team by its id"
+        );
     }
 
     #[test]
@@ -591,14 +613,15 @@ mod tests {
              "actor":{"id":5,"name":"Ada","email":"ada@example.com"},"targetId":"42"},
             {"uuid":"u2","createdAt":"2026-11-20T10:00:00Z","triggeredAt":1795168800,
              "eventName":"key_deleted","organization":{"id":11,"name":"Acme"},"actor":{"id":6}},
-            {"uuid":"u3","createdAt":"2026-11-21T01:00:00Z","eventName":"team_created"}
-        ],"pg":{"limit":3,"offset":0,"totalCount":3}}"#;
+            {"uuid":"u3","createdAt":"2026-11-21T01:00:00Z","eventName":"team_created",
+             "organization":{"id":11,"name":"Acme"}},
+            {"uuid":"u4","createdAt":"2026-11-21T01:00:00Z","team":{"id":78}}
+        ],"pg":{"limit":4,"offset":0,"totalCount":4}}"#;
         let none = BTreeSet::new();
-        let params = unfiltered(&none, 3);
-        let page = decode_list(body, &connection(), params).unwrap();
+        let page = decode_list(body, &connection(), unfiltered(&none, 4)).unwrap();
         // u2 happened on the 20th at 10:00, before the window's 15:30 start.
         let ids: Vec<&str> = page.records.iter().map(|r| r.id.as_str()).collect();
-        assert_eq!(ids, ["u1", "u3"]);
+        assert_eq!(ids, ["u1", "u3", "u4"]);
         assert_eq!(page.records[0].message.as_deref(), Some("target 42"));
         assert_eq!(
             page.records[1].message, None,
@@ -611,7 +634,7 @@ mod tests {
         let newer_only = r#"{"auditLogs":[
             {"uuid":"n1","triggeredAt":1795300000000},{"uuid":"n2","triggeredAt":1795290000000},
             {"uuid":"n3","triggeredAt":1795280000000}]}"#;
-        let newer = decode_list(newer_only, &connection(), params).unwrap();
+        let newer = decode_list(newer_only, &connection(), unfiltered(&none, 3)).unwrap();
         assert!(newer.records.is_empty(), "all after the window's end");
         assert_eq!(
             newer.next,
@@ -627,7 +650,15 @@ mod tests {
         assert_eq!(first.collection, "Ops");
         assert_eq!(first.name.as_deref(), Some("connection_created"));
         assert_eq!(first.status, Status::Event);
-        assert_eq!(page.records[1].collection, "Make EU");
+        assert_eq!(
+            page.records[1].collection, "Make EU",
+            "an entry of no team is the connection's, never named as its organization, \
+             which a Collection choice would send as a team"
+        );
+        assert_eq!(
+            page.records[2].collection, "team #78",
+            "a team without a name"
+        );
     }
 
     #[test]
@@ -729,8 +760,8 @@ mod tests {
                 }
             ]
         );
-        assert_eq!(filters.teams.len(), 1, "a team is filtered by name");
-        assert_eq!(filters.teams[0].value, "Ops");
+        let teams: Vec<&str> = filters.teams.iter().map(|t| t.value.as_str()).collect();
+        assert_eq!(teams, ["Ops", "team #78"], "as the rows name them");
         assert_eq!(filters.events[0].value, "key_created");
         assert_eq!(decode_filters("{}").unwrap(), AuditFilters::default());
         assert_eq!(
