@@ -324,12 +324,20 @@ fn decode_row(
     })
 }
 
-/// Make's own page for the execution, when the connection points at a real zone.
+/// Make's own page for the execution, when the connection points at one of
+/// Make's zones, directly or, as in the browser, through this server's relay
+/// (`/relay/vendor/eu1.make.com/api/v2`).
 fn vendor_link(connection: &MakeConnection, scenario: &ScenarioRef, row: &Value) -> Option<String> {
-    let origin = connection
-        .base_url
-        .strip_suffix("/api/v2")
-        .filter(|origin| origin.starts_with("https://"))?;
+    let base = &connection.base_url;
+    let relayed = base
+        .strip_prefix(crate::vendor_hosts::RELAY_PREFIX)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .map(|rest| format!("https://{rest}"));
+    let base = relayed.as_deref().unwrap_or(base);
+    if !Vendor::Make.official_base_urls().contains(&base) {
+        return None;
+    }
+    let origin = base.strip_suffix("/api/v2")?;
     let team = row.get("teamId").and_then(json::integer)?;
     let execution = row.get("id").and_then(json::id_text)?;
     Some(format!(
@@ -794,6 +802,22 @@ mod tests {
         assert_eq!(second.client, None);
         assert_eq!(second.name.as_deref(), Some("manual"));
         assert_eq!(second.vendor_link, None);
+        let link_through = |base: &str| {
+            let page = decode_list(FIXTURE, &connection(base), &scenario(), params).unwrap();
+            page.records[0].vendor_link.clone()
+        };
+        assert_eq!(
+            link_through("/relay/vendor/eu1.make.com/api/v2").as_deref(),
+            Some("https://eu1.make.com/77/scenarios/4321/logs/5001"),
+            "the browser reads Make's zones through the relay"
+        );
+        assert_eq!(
+            link_through("/relay/vendor/127.0.0.1:9300/demo/make/api/v2"),
+            None,
+            "a relayed host that is not Make's"
+        );
+        assert_eq!(link_through("https://make.example.com/api/v2"), None);
+        assert_eq!(link_through("/relay/make-eu1"), None, "an operator's relay");
     }
 
     #[test]
