@@ -717,6 +717,11 @@ mod tests {
 
         assert!(all.statuses.contains(&Status::Event));
         assert_eq!(
+            all.status_scope(Status::Unknown).as_deref(),
+            Some("not Make audit log"),
+            "a Make or Dify row can come without a status too"
+        );
+        assert_eq!(
             all.status_scope(Status::Event).as_deref(),
             Some("Make audit log only")
         );

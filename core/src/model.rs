@@ -21,10 +21,18 @@ keyed_enum! {
 }
 
 impl CollectionType {
-    /// The statuses rows of this kind can have, for the Status filter's choices.
+    /// The statuses rows of this kind can have, for the Status filter's choices
+    /// and the types a choice applies to. Unknown is a row whose vendor sent no
+    /// status or one not documented: Make's `status` is optional, a Dify row
+    /// may lack its `workflow_run`, an opened file's row its HTTP code.
     pub fn statuses(self) -> &'static [Status] {
         match self {
-            CollectionType::MakeScenarios => &[Status::Success, Status::Warning, Status::Error],
+            CollectionType::MakeScenarios => &[
+                Status::Success,
+                Status::Warning,
+                Status::Error,
+                Status::Unknown,
+            ],
             CollectionType::MakeAudit => &[Status::Event],
             CollectionType::DifyWorkflows => &[
                 Status::Success,
@@ -33,6 +41,7 @@ impl CollectionType {
                 Status::Running,
                 Status::Paused,
                 Status::Stopped,
+                Status::Unknown,
             ],
             CollectionType::AitronosConnectors => &[
                 Status::Success,
@@ -41,7 +50,12 @@ impl CollectionType {
                 Status::Timeout,
                 Status::Unknown,
             ],
-            CollectionType::ApiPlatform => &[Status::Success, Status::Error, Status::Timeout],
+            CollectionType::ApiPlatform => &[
+                Status::Success,
+                Status::Error,
+                Status::Timeout,
+                Status::Unknown,
+            ],
         }
     }
 
