@@ -130,9 +130,16 @@ pub fn decode_list(
     })
 }
 
-/// The first of `keys` holding a non-empty string.
+/// The first of `keys` holding a non-empty string, or an integer (an id such
+/// as `credential_id`, which the vendor may send as a number).
 fn first_text(item: &Value, keys: &[&str]) -> Option<String> {
-    keys.iter().find_map(|key| json::text(item, key))
+    keys.iter().find_map(|key| {
+        json::text(item, key).or_else(|| {
+            item.get(*key)
+                .filter(|value| value.is_number())
+                .and_then(json::id_text)
+        })
+    })
 }
 
 fn decode_item(
@@ -309,7 +316,8 @@ mod tests {
             request.url
         );
         let body = r#"{"logs":[{"id":"l1","created_at":"2025-11-15T10:30:00Z","credential_id":42,"credential_name":"Gmail"},
-            {"id":"l2","created_at":"2025-11-15T10:31:00Z","credential_name":"Gmail"}]}"#;
+            {"id":"l2","created_at":"2025-11-15T10:31:00Z","credential_name":"Gmail"},
+            {"id":"l3","created_at":"2025-11-15T10:32:00Z","credential_id":43,"connector_id":9}]}"#;
         let page = decode_list(body, &connection(), params(&none)).unwrap();
         assert_eq!(page.records[0].client.as_deref(), Some("Gmail"));
         assert_eq!(
@@ -320,6 +328,12 @@ mod tests {
         assert_eq!(
             page.records[1].client_id, None,
             "no id, no guess from the name"
+        );
+        let nameless = &page.records[2];
+        assert_eq!(
+            (nameless.client.as_deref(), nameless.collection.as_str()),
+            (Some("43"), "9"),
+            "numeric ids shown where no name is"
         );
     }
 
