@@ -68,16 +68,62 @@ fn push_cells(html: &mut String, record: &LogRecord, cells: &Cells<'_>) {
                 .filter(|_| column.is_searched())
                 .map(|search| search.places_in(&text))
                 .unwrap_or_default();
-            let marked = Marked {
-                text: &text,
-                places: &places,
+            let cut = if column == Column::Message {
+                lead_cut(&text, &places)
+            } else {
+                0
             };
+            let shown: Vec<_> = places
+                .iter()
+                .map(|place| place.start - cut..place.end - cut)
+                .collect();
+            let marked = Marked {
+                text: text.get(cut..).unwrap_or(&text),
+                places: &shown,
+            };
+            let lead = if cut > 0 { "…" } else { "" };
             let _ = write!(
                 html,
-                r#"<td role="cell" class="c-{key}{num}" title="{}">{marked}</td>"#,
+                r#"<td role="cell" class="c-{key}{num}" title="{}">{lead}{marked}</td>"#,
                 Escaped(&text)
             );
         }
+    }
+}
+
+/// Characters of a message shown whole before its first match: a match
+/// further in would sit past the cut-off of a Message column of common width.
+const SHOWN_BEFORE_MATCH: usize = 40;
+/// Characters of context kept before a match the row's text is cut to.
+const CONTEXT_BEFORE_MATCH: usize = 24;
+
+/// Where a message's cell starts (a byte offset on a character boundary;
+/// before each of `places`) so its first match shows: 0 when the match lies
+/// within [`SHOWN_BEFORE_MATCH`] characters, else a little before it, at the
+/// start of a word when one lies in that context. The cell's title keeps the
+/// whole text.
+fn lead_cut(text: &str, places: &[std::ops::Range<usize>]) -> usize {
+    let Some(first) = places.first().map(|place| place.start) else {
+        return 0;
+    };
+    let before = text.get(..first).unwrap_or_default();
+    let chars_before = before.chars().count();
+    if chars_before <= SHOWN_BEFORE_MATCH {
+        return 0;
+    }
+    let context_start = before
+        .char_indices()
+        .nth(chars_before - CONTEXT_BEFORE_MATCH)
+        .map_or(first, |(at, _)| at);
+    let context = before.get(context_start..).unwrap_or_default();
+    // The first word starting in the context, unless that leaves none.
+    let word_start = context.find(char::is_whitespace).map(|space| {
+        let rest = context.get(space..).unwrap_or_default();
+        context_start + space + rest.len() - rest.trim_start().len()
+    });
+    match word_start {
+        Some(at) if at < first => at,
+        _ => context_start,
     }
 }
 
@@ -158,6 +204,71 @@ mod tests {
             "{html}"
         );
         assert_eq!(html.matches("<mark>").count(), 2, "not in a number: {html}");
+    }
+
+    #[test]
+    fn a_message_whose_match_lies_far_in_shows_from_a_little_before_it() {
+        let message = "Scenario step 4 could not deliver the batch to the CRM because the \
+                       upstream answered 503 Service Unavailable";
+        let row = LogRecord {
+            message: Some(message.into()),
+            name: Some(message.into()),
+            ..record("s", "r1", minute(0))
+        };
+        let html_for = |typed: &str| {
+            let search = SearchTerms::parse(typed).unwrap();
+            let mut html = String::new();
+            let cells = Cells {
+                columns: &[Column::Message, Column::Name],
+                sorted_number: None,
+                zone: &ZoneRules::utc(),
+                search: Some(&search),
+            };
+            push_cells(&mut html, &row, &cells);
+            html
+        };
+        let far = html_for("503");
+        assert!(
+            far.contains(r#"">…the upstream answered <mark>503</mark> Service Unavailable</td>"#),
+            "{far}"
+        );
+        assert_eq!(far.matches(&format!(r#"title="{message}""#)).count(), 2);
+        assert!(
+            far.contains(
+                r#"">Scenario step 4 could not deliver the batch to the CRM because the upstream answered <mark>503</mark>"#
+            ),
+            "only the message is cut: {far}"
+        );
+        let near = html_for("deliver");
+        assert!(
+            near.contains(r#"">Scenario step 4 could not <mark>deliver</mark>"#),
+            "{near}"
+        );
+        let wide = "é".repeat(60) + " x";
+        assert_eq!(
+            lead_cut(&wide, std::slice::from_ref(&(121..122))),
+            74,
+            "no word starts before the match: 24 characters back"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn a_cut_message_keeps_its_match_and_some_text_before_it(
+            text in "[a-zé ]{0,80}",
+            at in 0usize..80,
+        ) {
+            let first = text.char_indices().nth(at).map(|(byte, _)| byte);
+            if let Some(first) = first {
+                let end = first + text[first..].chars().next().map_or(0, char::len_utf8);
+                let cut = lead_cut(&text, std::slice::from_ref(&(first..end)));
+                prop_assert!(text.is_char_boundary(cut));
+                prop_assert!(cut < first || cut == 0);
+                let kept = text[cut..first].chars().count();
+                prop_assert!(cut == 0 || (1..=CONTEXT_BEFORE_MATCH).contains(&kept));
+                prop_assert_eq!(cut == 0, at <= SHOWN_BEFORE_MATCH);
+            }
+        }
     }
 
     #[test]
