@@ -79,6 +79,20 @@ pub fn marked(
     .to_string()
 }
 
+/// A record id as markup, its start marked where a term finds it
+/// ([`crate::search_terms::SearchTerms::id_places`]): a number inside it
+/// finds nothing, so marks nothing.
+pub fn marked_id(id: &str, search: Option<&crate::search_terms::SearchTerms>) -> String {
+    let places = search
+        .map(|search| search.id_places(id))
+        .unwrap_or_default();
+    Marked {
+        text: id,
+        places: &places,
+    }
+    .to_string()
+}
+
 /// The time zones' `<option>`s (400-odd, about 1 200 DOM calls built one by
 /// one): each IANA name as the value, labelled city first ("New York ·
 /// America") and in the labels' order, so typing a city's first letters in

@@ -217,8 +217,10 @@ impl LogRecord {
             .is_some_and(|id| id == self.id)
     }
 
-    /// The lower-cased text free-text search looks in: id, collection, name, client,
-    /// message and the vendor's raw status.
+    /// The lower-cased text free-text search looks in, one field a line: id
+    /// (first, as [`crate::search_terms::record_text_holds`] reads it: whole or
+    /// by its start), collection, name, client, message and the vendor's raw
+    /// status. The archive stores it as it is.
     pub fn search_text(&self) -> String {
         let fields = [
             Some(self.id.as_str()),

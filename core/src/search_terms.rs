@@ -20,6 +20,27 @@ pub const MAX_TERMS: usize = 32;
 /// (and 30 characters of a UUID are held by little else).
 pub const SERVER_TERM_CHARS: usize = 30;
 
+/// The fewest characters a term must have to find a record id by its start;
+/// a shorter one finds an id only whole. Ids are hex digits or counters: a
+/// number such as `500` or `404` sits inside many of them, and a row found
+/// only by its id would show no reason in the table.
+pub const ID_PREFIX_CHARS: usize = 8;
+
+/// Whether the record id `id` (lower-cased) holds `term`: whole, or from its
+/// start by at least [`ID_PREFIX_CHARS`] characters (`da518adc` finds Make's
+/// execution `da518adcd14b…`, as people shorten ids).
+pub fn id_holds(id: &str, term: &str) -> bool {
+    id == term || (id.starts_with(term) && term.chars().count() >= ID_PREFIX_CHARS)
+}
+
+/// Whether a record's search text ([`LogRecord::search_text`], or one laid out
+/// alike: the id on the first line, then the other fields one a line) holds
+/// `term`: the id as [`id_holds`] says, the other fields anywhere.
+pub fn record_text_holds(text: &str, term: &str) -> bool {
+    let (id, fields) = text.split_once('\n').unwrap_or((text, ""));
+    fields.contains(term) || id_holds(id, term)
+}
+
 /// Whether `term` reads as a UUID, as Dify's keyword takes a run id: 32 hex
 /// digits, hyphenated 8-4-4-4-12 or not.
 fn is_uuid(term: &str) -> bool {
@@ -100,18 +121,18 @@ impl SearchTerms {
         &self.terms
     }
 
-    /// Whether `text` (lower-cased) holds every term.
+    /// Whether a record's search text ([`record_text_holds`]) holds every term.
     pub fn all_in(&self, text: &str) -> bool {
-        self.terms.iter().all(|term| text.contains(term.as_str()))
+        self.terms.iter().all(|term| record_text_holds(text, term))
     }
 
-    /// Whether `text` (lower-cased) holds every term but the one at `found`
+    /// Whether a record's search text holds every term but the one at `found`
     /// (by place): a row a vendor's search found for that one.
     pub fn others_in(&self, text: &str, found: Option<usize>) -> bool {
         self.terms
             .iter()
             .enumerate()
-            .all(|(place, term)| Some(place) == found || text.contains(term.as_str()))
+            .all(|(place, term)| Some(place) == found || record_text_holds(text, term))
     }
 
     /// Which term (by place) a vendor's own search, which takes one text, is
@@ -176,7 +197,32 @@ impl SearchTerms {
     pub fn unseen_server_term(&self, record: &LogRecord) -> Option<&str> {
         let place = self.server_term_beside(&record.collection)?;
         let term = self.terms.get(place)?;
-        (!record.search_text().contains(term.as_str())).then(|| self.typed_term(place))
+        (!record_text_holds(&record.search_text(), term)).then(|| self.typed_term(place))
+    }
+
+    /// Where a record id `id` holds a term ([`id_holds`]): the part of its
+    /// start the longest such term covers, for the detail pane to mark.
+    pub fn id_places(&self, id: &str) -> Vec<Range<usize>> {
+        let lower = id.to_lowercase();
+        let Some(longest) = self
+            .terms
+            .iter()
+            .filter(|term| id_holds(&lower, term))
+            .max_by_key(|term| term.len())
+        else {
+            return Vec::new();
+        };
+        // Where the lower-cased id's first `longest.len()` bytes came from.
+        let mut read = 0;
+        let end = id
+            .char_indices()
+            .find_map(|(at, character)| {
+                let done = read >= longest.len();
+                read += character.to_lowercase().map(char::len_utf8).sum::<usize>();
+                done.then_some(at)
+            })
+            .unwrap_or(id.len());
+        std::iter::once(0..end).collect()
     }
 
     /// Where the terms occur in `text`, case aside: byte ranges of `text` on
@@ -275,13 +321,39 @@ mod tests {
     #[test]
     fn a_row_matches_when_it_holds_every_term_anywhere() {
         let search = SearchTerms::parse("gmail 500").unwrap();
-        assert!(search.all_in("gmail\nsmtp answered 500"));
-        assert!(!search.all_in("gmail\nsmtp answered 404"));
+        assert!(search.all_in("r1\ngmail\nsmtp answered 500\n"));
+        assert!(!search.all_in("r1\ngmail\nsmtp answered 404\n"));
         let phrase = SearchTerms::parse("\"answered 500\"").unwrap();
-        assert!(phrase.all_in("smtp answered 500"));
+        assert!(phrase.all_in("r1\nsmtp answered 500\n"));
         assert!(
-            !phrase.all_in("answered\n500"),
+            !phrase.all_in("r1\nanswered\n500\n"),
             "a phrase does not span fields"
+        );
+    }
+
+    #[test]
+    fn an_id_is_found_whole_or_by_a_start_of_eight_characters() {
+        let make = "da518adcd14b4b64ac6358823ccb80ca\nsync\n";
+        let holds = |typed: &str| SearchTerms::parse(typed).unwrap().all_in(make);
+        assert!(!holds("500"), "not inside the id");
+        assert!(!holds("d14b4b64"), "not from its middle");
+        assert!(!holds("da518ad"), "seven characters");
+        assert!(holds("da518adc"));
+        assert!(holds("DA518ADCD14B4B64AC6358823CCB80CA"));
+        assert!(holds("sync"), "other fields anywhere");
+        assert!(holds("yn"));
+        let counter = "5001\nsync\n";
+        assert!(SearchTerms::parse("5001").unwrap().all_in(counter));
+        assert!(!SearchTerms::parse("500").unwrap().all_in(counter));
+        let search = SearchTerms::parse("da518adc 5 DA518ADCD1").unwrap();
+        assert_eq!(search.id_places("DA518ADCD14B"), vec![0..10], "the longest");
+        assert_eq!(search.id_places("x5"), []);
+        assert_eq!(search.id_places("5"), vec![0..1]);
+        let search = SearchTerms::parse("i̇i̇i̇i̇a").unwrap();
+        assert_eq!(
+            search.id_places("İİİİa"),
+            vec![0..9],
+            "Dotted İ lower-cases to two"
         );
     }
 
@@ -450,7 +522,9 @@ mod tests {
                 // The text's own lower-cased form holds every word it was typed with.
                 let lowered = text.to_lowercase();
                 if !text.contains('"') && !text.contains(['\n', '\r']) {
-                    prop_assert!(search.all_in(&lowered));
+                    // A record's text whose fields hold it, its id empty.
+                    let record_text = format!("\n{lowered}\n");
+                    prop_assert!(search.all_in(&record_text));
                 }
             }
         }

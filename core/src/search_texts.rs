@@ -151,6 +151,27 @@ impl TextSearch<'_> {
             .unwrap_or(false)
             && self.needle.is_in(self.texts.text_at(span).as_bytes())
     }
+
+    /// Whether the text at `place`, laid out as a record's search text (its
+    /// id on the first line), holds the needle as
+    /// [`crate::search_terms::record_text_holds`] says: the id whole or by
+    /// its start, the rest anywhere.
+    pub(crate) fn record_holds(&self, place: usize) -> bool {
+        let Some(span) = self.texts.spans.get(place) else {
+            return false;
+        };
+        if !self
+            .blocks
+            .get(usize::from(span.block))
+            .copied()
+            .unwrap_or(false)
+        {
+            return false;
+        }
+        let text = self.texts.text_at(span);
+        let (id, fields) = text.split_once('\n').unwrap_or((text, ""));
+        self.needle.is_in(fields.as_bytes()) || crate::search_terms::id_holds(id, self.needle.text)
+    }
 }
 
 /// Bits a [`PairSet`] hashes byte pairs to: 512 bytes a 64 KiB block.
@@ -224,6 +245,7 @@ impl PartialEq for SearchTexts {
 /// `memchr` finds each place the needle's rarest byte (by a frequency table)
 /// occurs, another of its bytes is checked, and only then the whole needle.
 pub(crate) struct Needle<'a> {
+    text: &'a str,
     bytes: &'a [u8],
     /// Its byte pairs' bits in a [`PairSet`], each once.
     pairs: Vec<usize>,
@@ -238,6 +260,7 @@ impl<'a> Needle<'a> {
         pairs.sort_unstable();
         pairs.dedup();
         Needle {
+            text: needle,
             bytes,
             pairs,
             finder: memchr::arch::all::packedpair::Finder::new(bytes),

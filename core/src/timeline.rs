@@ -683,7 +683,9 @@ impl Timeline {
             });
             hits.get(term)
                 .is_some_and(|hits| self.text_ids.row_holds(hits, index))
-                || own_texts.get(term).is_some_and(|own| own.holds(index))
+                || own_texts
+                    .get(term)
+                    .is_some_and(|own| own.record_holds(index))
                 || (self.server_found.get(index).copied().unwrap_or(false)
                     && self.found_for(search.as_ref(), index) == Some(term))
         };
@@ -924,9 +926,10 @@ impl Timeline {
 }
 
 /// What a free-text search looks in that [`TextIds`] does not number: the
-/// row's id and the vendor's raw status, each lower-cased, one per line (a
-/// needle never holds a line break, so it never spans two). With the
-/// numbered columns' texts these are [`LogRecord::search_text`]'s fields.
+/// row's id, on the first line as [`crate::search_terms::record_text_holds`]
+/// reads it, and the vendor's raw status, each lower-cased (a needle never
+/// holds a line break, so it never spans two). With the numbered columns'
+/// texts these are [`LogRecord::search_text`]'s fields.
 fn own_search_text(record: &LogRecord) -> String {
     format!(
         "{}\n{}\n",
@@ -1680,6 +1683,9 @@ mod tests {
             let source = SOURCES[source];
             let id = if source.starts_with("file:") && id % 2 == 0 {
                 format!("a:{}", id / 2)
+            } else if id % 4 == 3 {
+                // Long ids, found by their start.
+                format!("12345678{id}")
             } else {
                 id.to_string()
             };
@@ -1728,6 +1734,9 @@ mod tests {
                     "ALPHA",
                     "a",
                     "1",
+                    "12345678",
+                    "1234567",
+                    "123456781",
                     "sync\nbeta",
                     "\"sync beta\"",
                     "\"rate limit\" ada",

@@ -44,7 +44,9 @@ const CLIENT_IDS: [(ClientIdKind, &str); 3] = [
 const EVENTS: [&str; 2] = ["key_created", "scenario_updated"];
 const WORDS: [&str; 4] = ["timeout", "rate limit", "ÜNÏ", "50%_"];
 /// Words a search combines with [`WORDS`]: in other fields, or in most messages.
-const MORE_WORDS: [&str; 3] = ["step", "run", "id-1"];
+/// The ids: "id-1" whole only, the long "id-14-00000" by its first eight
+/// characters, not seven.
+const MORE_WORDS: [&str; 5] = ["step", "run", "id-1", "id-14-00", "id-14-0"];
 
 /// Rows from a small domain, so random queries match some and miss others.
 fn rows(count: usize) -> Vec<LogRecord> {
@@ -52,7 +54,12 @@ fn rows(count: usize) -> Vec<LogRecord> {
         .map(|i| LogRecord {
             source: format!("s{}", i % 3),
             kind: KINDS[i % 4],
-            id: format!("id-{i}"),
+            // Some ids long enough to be found by their start.
+            id: if i % 10 == 4 {
+                format!("id-{i}-00000")
+            } else {
+                format!("id-{i}")
+            },
             timestamp: at((i as i64 * 37) % 3000),
             status: STATUSES[(i / 3) % 4],
             raw_status: "x".into(),

@@ -197,14 +197,13 @@ pub fn DetailPane(
 }
 
 /// The fields a search looks in whole, by label; it also reads the vendor's
-/// own status, shown inside the Status field ([`searched_part`]).
-const SEARCHED_FIELDS: [&str; 5] = [
-    "Collection",
-    "Name / endpoint",
-    "Client",
-    "Message",
-    "Record id",
-];
+/// own status, shown inside the Status field ([`searched_part`]), and the
+/// record id by its start ([`RECORD_ID`]).
+const SEARCHED_FIELDS: [&str; 4] = ["Collection", "Name / endpoint", "Client", "Message"];
+
+/// The record id's label: a search finds an id whole or by its start, so
+/// only that is marked (`markup::marked_id`).
+const RECORD_ID: &str = "Record id";
 
 /// The part of the field `label` showing `value` that a search reads, as
 /// `LogRecord::search_text` holds it: a whole searched field, or the
@@ -288,7 +287,7 @@ fn RecordFields(
             .into_iter()
             .filter_map(|(label, value)| value.map(|v| (label, v))),
     );
-    rows.push(("Record id", record.id.clone()));
+    rows.push((RECORD_ID, record.id.clone()));
     let link = record.web_link().map(str::to_owned);
     let only_client = OnlyClient::of(&record);
     view! {
@@ -296,7 +295,10 @@ fn RecordFields(
             {rows.into_iter().map(|(label, value)| {
                 // What a search reads of the field marks its terms.
                 let part = searched_part(label, &value, &record);
-                let html = move || search.with(|search| markup::marked(&value, search.as_ref(), part.clone()));
+                let html = move || search.with(|search| match label {
+                    RECORD_ID => markup::marked_id(&value, search.as_ref()),
+                    _ => markup::marked(&value, search.as_ref(), part.clone()),
+                });
                 view! { <dt>{label}</dt><dd inner_html=html></dd> }
             }).collect_view()}
         </dl>

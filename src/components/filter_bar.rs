@@ -525,7 +525,7 @@ fn SearchBox(query: Memo<LogQuery>, set_query: SetQuery) -> impl IntoView {
         <div class="field search">
             <label for="search">"Search"</label>
             <input id="search" type="search" placeholder="name, client, error… ( / )"
-                title="Rows holding every word, each anywhere on the row; \"quotes\" keep a phrase together. Case does not count."
+                title="Rows holding every word, each anywhere on the row (an id whole or by its first 8 characters); \"quotes\" keep a phrase together. Case does not count."
                 prop:value=text on:input=on_input on:keydown=on_keydown />
         </div>
     }

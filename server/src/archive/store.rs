@@ -192,11 +192,25 @@ impl Dialect {
         }
     }
 
-    fn contains(self, column: &str, placeholder: &str) -> String {
-        match self {
-            Dialect::Sqlite => format!("instr({column}, {placeholder}) > 0"),
-            Dialect::Postgres => format!("strpos({column}, {placeholder}) > 0"),
-        }
+    /// Whether the record search text in `column` holds the term bound at
+    /// `term` as [`logdeck_core::search_terms::record_text_holds`] says: the
+    /// id (its first line) whole or by a start of enough characters, the
+    /// other fields anywhere. Most rows lack the term: the first test, one
+    /// search, settles them; a first find past the id settles most others.
+    fn record_text_holds(self, column: &str, term: &str) -> String {
+        let (find, line_break, length) = match self {
+            Dialect::Sqlite => ("instr", "char(10)", "length"),
+            Dialect::Postgres => ("strpos", "chr(10)", "char_length"),
+        };
+        let at = format!("{find}({column}, {term})");
+        let id_end = format!("{find}({column}, {line_break})");
+        let prefix = logdeck_core::search_terms::ID_PREFIX_CHARS;
+        format!(
+            "({at} > 0 AND ({at} > {id_end} \
+             OR {find}(substr({column}, {id_end}), {term}) > 0 \
+             OR substr({column}, 1, {id_end} - 1) = {term} \
+             OR ({at} = 1 AND {length}({term}) >= {prefix})))"
+        )
     }
 }
 
@@ -279,10 +293,10 @@ pub fn filter(scope: &Scope, dialect: Dialect) -> Clause {
         let events = query.events.iter().cloned().collect();
         conditions.extend(any_of(&mut clause, "name", events));
     }
-    // Every term of the search, each anywhere in the row's search text.
+    // Every term of the search, each anywhere in the row's fields or as its id.
     for term in query.search().iter().flat_map(|search| search.terms()) {
         let term = clause.bind(dialect, stored_text(term));
-        conditions.push(dialect.contains("search_text", &term));
+        conditions.push(dialect.record_text_holds("search_text", &term));
     }
     conditions.extend(any_of(&mut clause, "source", scope.sources.clone()));
     clause.sql = conditions.join(" AND ");
