@@ -5,7 +5,7 @@
 //! Cells a spreadsheet would run as a formula are neutralised the way OWASP
 //! recommends (a leading `'`), and restored when Logdeck reads its own file back.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, SecondsFormat, Timelike, Utc};
 use serde_json::{json, Map, Value};
@@ -514,6 +514,11 @@ impl Stream for FileSnapshot {
     /// The snapshot's own rows carry their kinds; the file as a whole is an export.
     fn kind(&self) -> CollectionType {
         CollectionType::ApiPlatform
+    }
+
+    /// Its rows are of any kind, so of any status.
+    fn can_have_status(&self, _: &BTreeSet<Status>) -> bool {
+        true
     }
 
     fn capabilities(&self) -> Capabilities {

@@ -318,7 +318,7 @@ impl Source {
 
     /// Whether the query can select any row of this source at all; if not, no
     /// request is made (the collection type, the collection or the status rules it
-    /// out: audit entries are all successes).
+    /// out: audit entries are all events, only Dify's runs are Running).
     pub fn is_selected_by(&self, query: &LogQuery) -> bool {
         let stream = self.stream();
         // A file's rows carry their own kinds: the type filter runs per row.
@@ -692,6 +692,24 @@ mod tests {
             !selected.contains(&"mk/audit".to_owned()),
             "audit entries are never errors"
         );
+        let only = |status: Status| {
+            selected_by(&LogQuery {
+                statuses: [status].into(),
+                ..LogQuery::default()
+            })
+        };
+        assert_eq!(only(Status::Running), ["df"], "only Dify's runs run");
+        assert_eq!(only(Status::Blocked), ["ai"]);
+        assert_eq!(only(Status::Event), ["mk/audit"]);
+        assert_eq!(
+            only(Status::Unknown),
+            ["mk/scenario/1", "mk/scenario/2", "df", "ai"],
+            "every vendor may send a row without a status"
+        );
+        assert!(Source::file("f.csv").is_selected_by(&LogQuery {
+            statuses: [Status::Running].into(),
+            ..LogQuery::default()
+        }));
 
         let query = LogQuery {
             events: ["key_created".to_owned()].into(),

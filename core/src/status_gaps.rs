@@ -39,9 +39,19 @@ pub fn status_gaps(
     tallies: &[StatusTally],
     shown: &dyn Fn(CollectionType) -> bool,
 ) -> Vec<StatusGap> {
+    // A type none of whose statuses is chosen hides all its rows, by choice:
+    // its Unknown ones are no gap (Event leaves Aitronos out whole).
+    let can_be_chosen = |kind: CollectionType| {
+        query.statuses.is_empty()
+            || kind
+                .statuses()
+                .iter()
+                .any(|status| query.statuses.contains(status))
+    };
     tallies
         .iter()
         .filter(|tally| query.types.is_empty() || query.types.contains(&tally.kind))
+        .filter(|tally| can_be_chosen(tally.kind))
         .filter_map(|tally| {
             let remotes: Vec<&Source> = sources
                 .iter()
@@ -295,6 +305,9 @@ mod tests {
             ..two
         };
         assert!(lines(&make_only, &sources(), &gaps).is_empty());
+        // Statuses no Aitronos row can have leave the type out whole, by choice.
+        let not_aitronos = query(&[Status::Event, Status::Running]);
+        assert!(lines(&not_aitronos, &sources(), &gaps).is_empty());
     }
 
     #[test]

@@ -42,11 +42,14 @@ pub trait Stream {
     fn fixed_collection(&self) -> Option<&str> {
         None
     }
-    /// Whether rows with one of `statuses` can exist here (audit entries are all
-    /// successes); `statuses` is never empty.
+    /// Whether rows with one of `statuses` can exist here: those its kind can
+    /// have (audit entries are all events, Running is Dify's); `statuses` is
+    /// never empty. A source that cannot is not read at all.
     fn can_have_status(&self, statuses: &BTreeSet<Status>) -> bool {
-        let _ = statuses;
-        true
+        self.kind()
+            .statuses()
+            .iter()
+            .any(|status| statuses.contains(status))
     }
 }
 

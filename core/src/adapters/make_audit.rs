@@ -429,11 +429,6 @@ impl Stream for AuditStream {
     fn permission(&self) -> &'static str {
         "the token's `organization:read` scope and the Admin or Owner role"
     }
-
-    /// Audit entries have no outcome: each is an event.
-    fn can_have_status(&self, statuses: &BTreeSet<Status>) -> bool {
-        statuses.contains(&Status::Event)
-    }
 }
 
 impl Remote for AuditStream {
