@@ -412,12 +412,15 @@ impl FilterOptions {
             .types_in_view
             .iter()
             .partition(|kind| kind.statuses().contains(&status));
-        let labels = |kinds: &[CollectionType]| {
-            kinds
-                .iter()
-                .map(|k| k.label())
-                .collect::<Vec<_>>()
-                .join(", ")
+        // "A, B and C only", "not A, B or C": a plain list would read both ways.
+        let labels = |kinds: &[CollectionType], last: &str| {
+            let names: Vec<&str> = kinds.iter().map(|k| k.label()).collect();
+            match names.split_last() {
+                Some((final_name, rest)) if !rest.is_empty() => {
+                    format!("{} {last} {final_name}", rest.join(", "))
+                }
+                _ => names.concat(),
+            }
         };
         match (applies.len(), excluded.len()) {
             // Chosen, yet no type in view has it: say which types do.
@@ -428,11 +431,11 @@ impl FilterOptions {
                     .copied()
                     .filter(|kind| kind.statuses().contains(&status))
                     .collect();
-                (!elsewhere.is_empty()).then(|| format!("{} only", labels(&elsewhere)))
+                (!elsewhere.is_empty()).then(|| format!("{} only", labels(&elsewhere, "and")))
             }
             (_, 0) => None,
-            (1, _) => Some(format!("{} only", labels(&applies))),
-            _ => Some(format!("not {}", labels(&excluded))),
+            (1, _) => Some(format!("{} only", labels(&applies, "and"))),
+            _ => Some(format!("not {}", labels(&excluded, "or"))),
         }
     }
 }
@@ -720,6 +723,24 @@ mod tests {
             all.status_scope(Status::Unknown).as_deref(),
             Some("not Make audit log"),
             "a Make or Dify row can come without a status too"
+        );
+        assert_eq!(
+            all.status_scope(Status::Paused).as_deref(),
+            Some("Dify workflows only")
+        );
+        let with_aitronos = FilterOptions {
+            types_in_view: vec![
+                CollectionType::MakeScenarios,
+                CollectionType::MakeAudit,
+                CollectionType::DifyWorkflows,
+                CollectionType::AitronosConnectors,
+            ],
+            ..all.clone()
+        };
+        assert_eq!(
+            with_aitronos.status_scope(Status::Warning).as_deref(),
+            Some("not Make audit log or Aitronos connectors"),
+            "read one way only"
         );
         assert_eq!(
             all.status_scope(Status::Event).as_deref(),
