@@ -92,16 +92,18 @@ fn push_cells(html: &mut String, record: &LogRecord, cells: &Cells<'_>) {
 }
 
 /// Characters of a message shown whole before its first match: a match
-/// further in would sit past the cut-off of a Message column of common width.
-const SHOWN_BEFORE_MATCH: usize = 40;
-/// Characters of context kept before a match the row's text is cut to.
-const CONTEXT_BEFORE_MATCH: usize = 24;
+/// further in can sit past the cut-off of the Message column, about 18
+/// characters wide on a 1 280 px screen (more on wider ones).
+const SHOWN_BEFORE_MATCH: usize = 20;
+/// Characters of context kept before a match the row's text is cut to: the
+/// match then shows in the narrowest Message column.
+const CONTEXT_BEFORE_MATCH: usize = 12;
 
 /// Where a message's cell starts (a byte offset on a character boundary;
 /// before each of `places`) so its first match shows: 0 when the match lies
 /// within [`SHOWN_BEFORE_MATCH`] characters, else a little before it, at the
 /// start of a word when one lies in that context. The cell's title keeps the
-/// whole text.
+/// whole text, the detail pane shows it whole.
 fn lead_cut(text: &str, places: &[std::ops::Range<usize>]) -> usize {
     let Some(first) = places.first().map(|place| place.start) else {
         return 0;
@@ -229,7 +231,7 @@ mod tests {
         };
         let far = html_for("503");
         assert!(
-            far.contains(r#"">…the upstream answered <mark>503</mark> Service Unavailable</td>"#),
+            far.contains(r#"">…answered <mark>503</mark> Service Unavailable</td>"#),
             "{far}"
         );
         assert_eq!(far.matches(&format!(r#"title="{message}""#)).count(), 2);
@@ -239,16 +241,16 @@ mod tests {
             ),
             "only the message is cut: {far}"
         );
-        let near = html_for("deliver");
+        let near = html_for("could");
         assert!(
-            near.contains(r#"">Scenario step 4 could not <mark>deliver</mark>"#),
+            near.contains(r#"">Scenario step 4 <mark>could</mark> not"#),
             "{near}"
         );
         let wide = "é".repeat(60) + " x";
         assert_eq!(
             lead_cut(&wide, std::slice::from_ref(&(121..122))),
-            74,
-            "no word starts before the match: 24 characters back"
+            98,
+            "no word starts before the match: 12 characters back"
         );
     }
 
