@@ -932,4 +932,17 @@ test('Copy link copies the view; frozen, its period holds the times of now', asy
   const [from, to] = period.split('..').map((t) => Date.parse(t));
   expect(to - from).toBe(24 * 3_600_000);
   expect(Math.abs(Date.now() - to)).toBeLessThan(120_000);
+  // With a record open, the link is frozen unless chosen otherwise: a relative
+  // period would leave the record behind.
+  await page.goto('/?period=24h&status=error&tz=utc');
+  await settled(page);
+  await expect(page.getByRole('button', { name: 'Copy link' })).toBeVisible();
+  await rows(page).first().click();
+  await expect(page).toHaveURL(/sel=/);
+  await expect(page.getByRole('button', { name: 'Copy frozen link' })).toBeVisible();
+  await page.locator('summary[aria-label="Link options"]').click();
+  await page.getByRole('checkbox', { name: 'Freeze period' }).uncheck();
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  await expect.poll(async () => new URL(await copied()).searchParams.get('sel')).not.toBeNull();
+  expect(new URL(await copied()).searchParams.get('period')).toBe('24h');
 });

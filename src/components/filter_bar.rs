@@ -531,10 +531,17 @@ fn SearchBox(query: Memo<LogQuery>, set_query: SetQuery) -> impl IntoView {
     }
 }
 
-/// Copies the page's URL, optionally with the period frozen to absolute times.
+/// Copies the page's URL, optionally with the period frozen to absolute times:
+/// by default when a record is open, which a relative period would leave
+/// behind (as Grafana locks a shared link's time range), until chosen.
 #[component]
 fn CopyLink(query: Memo<LogQuery>, zone: Signal<ZoneRules>) -> impl IntoView {
-    let freeze = RwSignal::new(false);
+    let chosen = RwSignal::new(None::<bool>);
+    let freeze = Signal::derive(move || {
+        chosen
+            .get()
+            .unwrap_or_else(|| query.with(|query| query.selected.is_some()))
+    });
     let message = RwSignal::new(String::new());
     let copy = move |_| {
         let mut shared = query.get_untracked();
@@ -594,10 +601,10 @@ fn CopyLink(query: Memo<LogQuery>, zone: Signal<ZoneRules>) -> impl IntoView {
                 <fieldset>
                     <legend class="visually-hidden">"Link options"</legend>
                     <label class="option">
-                        <input type="checkbox" prop:checked=freeze on:change=move |ev| freeze.set(event_target_checked(&ev)) />
+                        <input type="checkbox" prop:checked=freeze on:change=move |ev| chosen.set(Some(event_target_checked(&ev))) />
                         <span>"Freeze period"</span>
                     </label>
-                    <p class="hint">"The link holds the period's times as they are now, so it shows the same rows later."</p>
+                    <p class="hint">"The link holds the period's times as they are now, so it shows the same rows later. On while a record is open, unless chosen."</p>
                 </fieldset>
             </details>
             <span class="copy-message" role="status">{message}</span>
