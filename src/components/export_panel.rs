@@ -135,8 +135,10 @@ pub fn ExportPanel(
     let unavailable = move || running() || loads.window.with(Option::is_none);
     view! {
         <div class="export">
-            <button type="button" on:click=move |_| start(Format::Csv) disabled=unavailable>"Download CSV"</button>
-            <button type="button" on:click=move |_| start(Format::Ndjson) disabled=unavailable>"NDJSON"</button>
+            <button type="button" on:click=move |_| start(Format::Csv) disabled=unavailable
+                title="Every row the filters keep over the whole period, newest first, in the API-logs export's columns (Date, Type, Code, Status, … Job details)">"Download CSV"</button>
+            <button type="button" on:click=move |_| start(Format::Ndjson) disabled=unavailable
+                title="Every row the filters keep over the whole period, newest first, one JSON object a line with the vendor's own object">"NDJSON"</button>
             <div class="export-status" role="status" aria-live="polite">
                 {move || match state.get() {
                     ExportState::Idle => ().into_any(),
