@@ -93,11 +93,14 @@ fn push_cells(html: &mut String, record: &LogRecord, cells: &Cells<'_>) {
 
 /// Characters of a message shown whole before its first match: a match
 /// further in can sit past the cut-off of the Message column, about 18
-/// characters wide on a 1 280 px screen (more on wider ones).
-const SHOWN_BEFORE_MATCH: usize = 20;
+/// characters wide at 1 024 or 1 280 px (more on wider screens).
+const SHOWN_BEFORE_MATCH: usize = 16;
 /// Characters of context kept before a match the row's text is cut to: the
 /// match then shows in the narrowest Message column.
-const CONTEXT_BEFORE_MATCH: usize = 12;
+const CONTEXT_BEFORE_MATCH: usize = 8;
+/// Characters further back a cut may go to start at a word rather than
+/// inside one.
+const WORD_REACH: usize = 8;
 
 /// Where a message's cell starts (a byte offset on a character boundary;
 /// before each of `places`) so its first match shows: 0 when the match lies
@@ -113,20 +116,30 @@ fn lead_cut(text: &str, places: &[std::ops::Range<usize>]) -> usize {
     if chars_before <= SHOWN_BEFORE_MATCH {
         return 0;
     }
-    let context_start = before
-        .char_indices()
-        .nth(chars_before - CONTEXT_BEFORE_MATCH)
-        .map_or(first, |(at, _)| at);
-    let context = before.get(context_start..).unwrap_or_default();
-    // The first word starting in the context, unless that leaves none.
-    let word_start = context.find(char::is_whitespace).map(|space| {
-        let rest = context.get(space..).unwrap_or_default();
-        context_start + space + rest.len() - rest.trim_start().len()
-    });
-    match word_start {
-        Some(at) if at < first => at,
-        _ => context_start,
+    let char_start = |back: usize| {
+        before
+            .char_indices()
+            .nth(chars_before.saturating_sub(back))
+            .map_or(first, |(at, _)| at)
+    };
+    let context_start = char_start(CONTEXT_BEFORE_MATCH);
+    let reach = char_start(CONTEXT_BEFORE_MATCH + WORD_REACH);
+    // Where words start (after a space) from `reach` to the match.
+    let mut word_starts = Vec::new();
+    let mut after_space = false;
+    for (at, character) in before.get(reach..).unwrap_or_default().char_indices() {
+        if after_space && !character.is_whitespace() {
+            word_starts.push(reach + at);
+        }
+        after_space = character.is_whitespace();
     }
+    // The first word in the context, else the one the context starts in.
+    word_starts
+        .iter()
+        .find(|&&at| at >= context_start)
+        .or_else(|| word_starts.last())
+        .copied()
+        .unwrap_or(context_start)
 }
 
 /// The status cell: its badge, whose title names the vendor's own status, or
@@ -249,8 +262,8 @@ mod tests {
         let wide = "é".repeat(60) + " x";
         assert_eq!(
             lead_cut(&wide, std::slice::from_ref(&(121..122))),
-            98,
-            "no word starts before the match: 12 characters back"
+            106,
+            "no word starts before the match: 8 characters back"
         );
     }
 
@@ -267,7 +280,7 @@ mod tests {
                 prop_assert!(text.is_char_boundary(cut));
                 prop_assert!(cut < first || cut == 0);
                 let kept = text[cut..first].chars().count();
-                prop_assert!(cut == 0 || (1..=CONTEXT_BEFORE_MATCH).contains(&kept));
+                prop_assert!(cut == 0 || (1..=CONTEXT_BEFORE_MATCH + WORD_REACH).contains(&kept));
                 prop_assert_eq!(cut == 0, at <= SHOWN_BEFORE_MATCH);
             }
         }
