@@ -220,19 +220,20 @@ impl LogRecord {
     /// The lower-cased text free-text search looks in, one field a line: id
     /// (first, as [`crate::search_terms::record_text_holds`] reads it: whole or
     /// by its start), collection, name, client, message and the vendor's raw
-    /// status. The archive stores it as it is.
+    /// status. Each is [`crate::search_terms::searched_form`], the id its
+    /// [`crate::search_terms::id_line`]. The archive stores it.
     pub fn search_text(&self) -> String {
+        let mut text = crate::search_terms::id_line(&self.id);
+        text.push('\n');
         let fields = [
-            Some(self.id.as_str()),
             Some(self.collection.as_str()),
             self.name.as_deref(),
             self.client.as_deref(),
             self.message.as_deref(),
             Some(self.raw_status.as_str()),
         ];
-        let mut text = String::new();
         for field in fields.into_iter().flatten() {
-            text.push_str(&field.to_lowercase());
+            text.push_str(&crate::search_terms::searched_form(field));
             text.push('\n');
         }
         text

@@ -26,7 +26,20 @@ pub const SERVER_TERM_CHARS: usize = 30;
 /// only by its id would show no reason in the table.
 pub const ID_PREFIX_CHARS: usize = 8;
 
-/// Whether the record id `id` (lower-cased) holds `term`: whole, or from its
+/// A field as a search reads it: lower-cased, without NULs (the archive's
+/// stores keep none, and a search's terms hold none).
+pub fn searched_form(text: &str) -> String {
+    text.to_lowercase().replace('\0', "")
+}
+
+/// A record id as the first line of its search text holds it
+/// ([`record_text_holds`]): [`searched_form`], a line break a space, so the
+/// line holds the whole id and only it.
+pub fn id_line(id: &str) -> String {
+    searched_form(id).replace(['\n', '\r'], " ")
+}
+
+/// Whether the record id `id` ([`id_line`]) holds `term`: whole, or from its
 /// start by at least [`ID_PREFIX_CHARS`] characters (`da518adc` finds Make's
 /// execution `da518adcd14b…`, as people shorten ids).
 pub fn id_holds(id: &str, term: &str) -> bool {
@@ -94,7 +107,8 @@ impl SearchTerms {
         let mut add = |term: &str, in_quotes: bool| {
             // A line break (a link's `q=` can hold one) is a space: searched
             // texts keep one field per line, and no term spans two.
-            let as_typed = term.trim().replace(['\n', '\r'], " ");
+            // A NUL is dropped, as the searched texts drop theirs.
+            let as_typed = term.trim().replace(['\n', '\r'], " ").replace('\0', "");
             let term = as_typed.to_lowercase();
             if !term.is_empty() && terms.len() < MAX_TERMS && !terms.contains(&term) {
                 terms.push(term);
@@ -203,7 +217,7 @@ impl SearchTerms {
     /// Where a record id `id` holds a term ([`id_holds`]): the part of its
     /// start the longest such term covers, for the detail pane to mark.
     pub fn id_places(&self, id: &str) -> Vec<Range<usize>> {
-        let lower = id.to_lowercase();
+        let lower = id_line(id);
         let Some(longest) = self
             .terms
             .iter()
@@ -218,7 +232,7 @@ impl SearchTerms {
             .char_indices()
             .find_map(|(at, character)| {
                 let done = read >= longest.len();
-                read += character.to_lowercase().map(char::len_utf8).sum::<usize>();
+                read += id_line(character.encode_utf8(&mut [0; 4])).len();
                 done.then_some(at)
             })
             .unwrap_or(id.len());
@@ -349,6 +363,26 @@ mod tests {
         assert_eq!(search.id_places("DA518ADCD14B"), vec![0..10], "the longest");
         assert_eq!(search.id_places("x5"), []);
         assert_eq!(search.id_places("5"), vec![0..1]);
+        // An id's line is the id alone: a line break in it is a space.
+        let broken = LogRecord {
+            id: "AB\ncd".into(),
+            ..crate::test_support::record("s", "x", crate::test_support::minute(0))
+        };
+        let holds = |typed: &str| {
+            SearchTerms::parse(typed)
+                .unwrap()
+                .all_in(&broken.search_text())
+        };
+        assert!(!holds("cd"), "not a field of its own");
+        assert!(holds("\"ab cd\""));
+        // A NUL is nothing to look for, and not part of a text.
+        assert_eq!(SearchTerms::parse("\0"), None);
+        assert_eq!(SearchTerms::parse("a\0b").unwrap().terms(), ["ab"]);
+        let nul = LogRecord {
+            message: Some("a\0b".into()),
+            ..broken.clone()
+        };
+        assert!(SearchTerms::parse("ab").unwrap().all_in(&nul.search_text()));
         let search = SearchTerms::parse("i̇i̇i̇i̇a").unwrap();
         assert_eq!(
             search.id_places("İİİİa"),

@@ -226,7 +226,8 @@ impl ColumnIds {
         }
         let id = u32::try_from(self.first_rows.len() + 1).unwrap_or(u32::MAX);
         self.first_rows.push(u32::try_from(row).unwrap_or(u32::MAX));
-        self.lowercase.push(&text.to_lowercase());
+        self.lowercase
+            .push(&crate::search_terms::searched_form(text));
         if found.is_none() {
             self.by_hash.insert(hash, id);
         } else {

@@ -933,8 +933,8 @@ impl Timeline {
 fn own_search_text(record: &LogRecord) -> String {
     format!(
         "{}\n{}\n",
-        record.id.to_lowercase(),
-        record.raw_status.to_lowercase()
+        crate::search_terms::id_line(&record.id),
+        crate::search_terms::searched_form(&record.raw_status)
     )
 }
 

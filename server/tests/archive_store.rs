@@ -45,8 +45,17 @@ const EVENTS: [&str; 2] = ["key_created", "scenario_updated"];
 const WORDS: [&str; 4] = ["timeout", "rate limit", "ÜNÏ", "50%_"];
 /// Words a search combines with [`WORDS`]: in other fields, or in most messages.
 /// The ids: "id-1" whole only, the long "id-14-00000" by its first eight
-/// characters, not seven.
-const MORE_WORDS: [&str; 5] = ["step", "run", "id-1", "id-14-00", "id-14-0"];
+/// characters, not seven; "ÜÜÜÜ-19" whole only, though its seven characters
+/// are eleven bytes (a store counting bytes would find "ÜÜÜÜ-199" by it).
+const MORE_WORDS: [&str; 7] = [
+    "step",
+    "run",
+    "id-1",
+    "id-14-00",
+    "id-14-0",
+    "üüüü-19",
+    "üüüü-1",
+];
 
 /// Rows from a small domain, so random queries match some and miss others.
 fn rows(count: usize) -> Vec<LogRecord> {
@@ -57,6 +66,8 @@ fn rows(count: usize) -> Vec<LogRecord> {
             // Some ids long enough to be found by their start.
             id: if i % 10 == 4 {
                 format!("id-{i}-00000")
+            } else if i % 10 == 9 {
+                format!("ÜÜÜÜ-{i}")
             } else {
                 format!("id-{i}")
             },
