@@ -130,16 +130,20 @@ pub fn decode_list(
     })
 }
 
-/// The first of `keys` holding a non-empty string, or an integer (an id such
-/// as `credential_id`, which the vendor may send as a number).
+/// The first of `keys` holding a non-empty string.
 fn first_text(item: &Value, keys: &[&str]) -> Option<String> {
-    keys.iter().find_map(|key| {
-        json::text(item, key).or_else(|| {
-            item.get(*key)
-                .filter(|value| value.is_number())
-                .and_then(json::id_text)
-        })
-    })
+    keys.iter().find_map(|key| json::text(item, key))
+}
+
+/// The id at `key` where no name is: as sent when a string, "connector #9"
+/// when a number (the vendor may send one), as audit entries name a user
+/// "user #9", so it reads as an id rather than a name.
+fn id_named(item: &Value, key: &str, noun: &str) -> Option<String> {
+    let value = item.get(key)?;
+    match value {
+        Value::Number(_) => json::id_text(value).map(|id| format!("{noun} #{id}")),
+        _ => json::text(item, key),
+    }
 }
 
 fn decode_item(
@@ -178,9 +182,11 @@ fn decode_item(
             status::from_aitronos(&raw_status)
         },
         raw_status,
-        client: first_text(item, &["credential_name", "credential_id"]),
+        client: first_text(item, &["credential_name"])
+            .or_else(|| id_named(item, "credential_id", "credential")),
         client_id: client_id(item),
-        collection: first_text(item, &["connector_name", "connector", "connector_id"])
+        collection: first_text(item, &["connector_name", "connector"])
+            .or_else(|| id_named(item, "connector_id", "connector"))
             .unwrap_or_else(|| connection.name.clone()),
         name: first_text(item, &["tool_name", "tool", "action"]),
         duration_ms,
@@ -332,8 +338,8 @@ mod tests {
         let nameless = &page.records[2];
         assert_eq!(
             (nameless.client.as_deref(), nameless.collection.as_str()),
-            (Some("43"), "9"),
-            "numeric ids shown where no name is"
+            (Some("credential #43"), "connector #9"),
+            "numeric ids shown as ids where no name is"
         );
     }
 
