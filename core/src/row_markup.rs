@@ -126,7 +126,10 @@ fn lead_cut(text: &str, places: &[std::ops::Range<usize>]) -> usize {
     let reach = char_start(CONTEXT_BEFORE_MATCH + WORD_REACH);
     // Where words start (after a space) from `reach` to the match.
     let mut word_starts = Vec::new();
-    let mut after_space = false;
+    let mut after_space = before
+        .get(..reach)
+        .and_then(|head| head.chars().last())
+        .is_some_and(char::is_whitespace);
     for (at, character) in before.get(reach..).unwrap_or_default().char_indices() {
         if after_space && !character.is_whitespace() {
             word_starts.push(reach + at);

@@ -136,9 +136,9 @@ pub fn ExportPanel(
     view! {
         <div class="export">
             <button type="button" on:click=move |_| start(Format::Csv) disabled=unavailable
-                title="Every row the filters keep over the whole period, newest first, in the API-logs export's columns (Date, Type, Code, Status, … Job details)">"Download CSV"</button>
+                title="The rows the filters keep over the whole period, as far as the sources can be read (a note says what is missing), newest first: the API-logs export's columns (Date, Type, Code, Status, …), then Logdeck's own">"Download CSV"</button>
             <button type="button" on:click=move |_| start(Format::Ndjson) disabled=unavailable
-                title="Every row the filters keep over the whole period, newest first, one JSON object a line with the vendor's own object">"NDJSON"</button>
+                title="The rows the filters keep over the whole period, as the CSV, one JSON object a line with the vendor's own object">"NDJSON"</button>
             <div class="export-status" role="status" aria-live="polite">
                 {move || match state.get() {
                     ExportState::Idle => ().into_any(),
