@@ -41,6 +41,10 @@ test('the CSV has every matching row of every selected source, as the API report
   await download.saveAs(path);
   await expect(page.getByRole('status').filter({ hasText: /Downloaded \d+ rows/ })).toBeVisible();
   const exported = pythonCsv(path);
+  // Read whole, the export knows the period's total, which the loaded rows do
+  // not: the count line states it while the filters and period stay.
+  await expect(page.locator('.row-count')).toContainText('complete back to');
+  await expect(page.locator('.row-count')).toContainText(`${exported.length} in the period by the export at`);
   const text = readFileSync(path, 'utf-8');
   expect(text.startsWith('\ufeff'), 'a byte-order mark for spreadsheets').toBe(true);
   expect(text).toContain('Timing (ms)');

@@ -6,7 +6,58 @@
 use chrono::{DateTime, Utc};
 
 use crate::format;
+use crate::query::{LogQuery, TimeWindow};
 use crate::zone::ZoneRules;
+
+/// What a finished export read whole: the rows its filters keep over its
+/// window, which is then the period's total the page may state (the vendors
+/// give none for most sources). Not kept when a source failed or a search
+/// could not look in every message: the count may then fall short.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportedTotal {
+    filters: LogQuery,
+    window: TimeWindow,
+    rows: usize,
+    at: DateTime<Utc>,
+}
+
+impl ExportedTotal {
+    /// The total of an export of `query` over `window` that wrote `counts`,
+    /// finished `at`; `None` when it may fall short.
+    pub fn of(
+        query: &LogQuery,
+        window: TimeWindow,
+        counts: ExportCounts,
+        failed: &[FailedSource],
+        at: DateTime<Utc>,
+    ) -> Option<ExportedTotal> {
+        (failed.is_empty() && counts.unsearched == 0).then(|| ExportedTotal {
+            filters: same_rows(query),
+            window,
+            rows: counts.rows,
+            at,
+        })
+    }
+
+    /// The count and its time, when `query` over `window` keeps the rows the
+    /// export read: the same filters (not the sort or the record open) over
+    /// the very same window.
+    pub fn applies_to(
+        &self,
+        query: &LogQuery,
+        window: TimeWindow,
+    ) -> Option<(usize, DateTime<Utc>)> {
+        (self.window == window && self.filters == same_rows(query)).then_some((self.rows, self.at))
+    }
+}
+
+/// What decides the rows an export writes.
+fn same_rows(query: &LogQuery) -> LogQuery {
+    LogQuery {
+        hide_check_runs: query.hide_check_runs,
+        ..query.row_filters()
+    }
+}
 
 /// What an export wrote, counted as it went.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -196,6 +247,70 @@ mod tests {
             message_failure: None,
         };
         saved_note(file, &ZoneRules::utc())
+    }
+
+    #[test]
+    fn an_export_read_whole_gives_the_total_of_its_rows_over_its_window_only() {
+        use crate::status::Status;
+        use chrono::TimeZone;
+        let at = |hour| Utc.with_ymd_and_hms(2026, 1, 1, hour, 0, 0).unwrap();
+        let window = TimeWindow {
+            from: at(1),
+            to: at(9),
+        };
+        let errors = LogQuery {
+            statuses: [Status::Error].into(),
+            text: "Gmail  500".into(),
+            ..LogQuery::default()
+        };
+        let counts = ExportCounts {
+            rows: 120,
+            ..ExportCounts::default()
+        };
+        let total = ExportedTotal::of(&errors, window, counts, &[], at(10)).unwrap();
+        let sorted_and_open = LogQuery {
+            text: "gmail 500".into(),
+            selected: Some("mk:1".into()),
+            sort: crate::query::Sort {
+                column: crate::columns::Column::Duration,
+                descending: true,
+            },
+            ..errors.clone()
+        };
+        assert_eq!(
+            total.applies_to(&sorted_and_open, window),
+            Some((120, at(10)))
+        );
+        let other_window = TimeWindow {
+            to: at(8),
+            ..window
+        };
+        assert_eq!(total.applies_to(&errors, other_window), None);
+        assert_eq!(total.applies_to(&LogQuery::default(), window), None);
+        let hiding_checks = LogQuery {
+            hide_check_runs: true,
+            ..errors.clone()
+        };
+        assert_eq!(total.applies_to(&hiding_checks, window), None);
+        // Short of a failed source, or of messages a search did not read: none.
+        let failed = [FailedSource {
+            label: "Make · Billing".into(),
+            error: "503".into(),
+            read_back_to: None,
+            search: false,
+        }];
+        assert_eq!(
+            ExportedTotal::of(&errors, window, counts, &failed, at(10)),
+            None
+        );
+        let unsearched = ExportCounts {
+            unsearched: 3,
+            ..counts
+        };
+        assert_eq!(
+            ExportedTotal::of(&errors, window, unsearched, &[], at(10)),
+            None
+        );
     }
 
     #[test]

@@ -77,6 +77,9 @@ pub struct Frontier {
     /// The period's end: a frontier there means no row is complete yet (a
     /// source has sent no page). `None`: no window.
     period_end: Option<DateTime<Utc>>,
+    /// The rows an export counted over this very period and filters, read
+    /// whole, and when: the period's total then, where the vendors give none.
+    exported_total: Option<(usize, DateTime<Utc>)>,
 }
 
 impl Frontier {
@@ -145,6 +148,16 @@ impl Frontier {
             held_by_archive: false,
             period_start: Some(window.from),
             period_end: Some(window.to),
+            exported_total: None,
+        }
+    }
+
+    /// The same frontier, knowing what an export of the same rows counted
+    /// ([`crate::export_note::ExportedTotal::applies_to`]).
+    pub fn with_exported_total(self, exported: Option<(usize, DateTime<Utc>)>) -> Frontier {
+        Frontier {
+            exported_total: exported,
+            ..self
         }
     }
 
@@ -250,7 +263,13 @@ impl Frontier {
                     let total = (complete_rows as u64).saturating_add(incomplete);
                     line.push_str(&format!(" · about {total} in the period"));
                 }
-                None => line.push_str(" · total for the period unknown"),
+                None => match self.exported_total {
+                    Some((rows, at)) => line.push_str(&format!(
+                        " · {rows} in the period by the export at {}",
+                        format::timestamp_in(at, zone)
+                    )),
+                    None => line.push_str(" · total for the period unknown"),
+                },
             }
         }
         if let Some(synced_to) = self.archive_synced_to {
@@ -439,6 +458,7 @@ impl Frontier {
             held_by_archive: false,
             period_start: None,
             period_end: None,
+            exported_total: None,
         }
     }
 }
@@ -629,6 +649,7 @@ mod tests {
                 held_by_archive: false,
                 period_start: Some(window().from),
                 period_end: Some(window().to),
+                exported_total: None,
             }
         );
         assert!(!frontier.is_complete());
@@ -763,6 +784,15 @@ mod tests {
         assert_eq!(
             partial_view.count_line_with_older(9, 4, 0, &utc),
             partial_view.count_line(9, 4, &utc)
+        );
+        // An export that read the same rows whole knows the period's total.
+        let exported = partial_view
+            .clone()
+            .with_exported_total(Some((25_097, minute(1200))));
+        assert_eq!(
+            exported.count_line(9, 4, &utc),
+            "9 rows · complete back to 2026-01-01 06:40:00 · \
+             25097 in the period by the export at 2026-01-01 20:00:00"
         );
         // Nothing older to show: a whole view, or where the archive begins.
         assert!(!Frontier::of(window(), &[done(Some(5))]).has_older_part());

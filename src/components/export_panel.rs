@@ -14,7 +14,7 @@ use crate::export::{self, ExportRequest, Format, SourceProgress};
 use crate::state::loads::Loads;
 use crate::state::messages::take_in_messages;
 use logdeck_core::csv_file;
-use logdeck_core::export_note::{self, SavedFile};
+use logdeck_core::export_note::{self, ExportedTotal, SavedFile};
 use logdeck_core::query::{LogQuery, TimeWindow};
 use logdeck_core::sources::Source;
 use logdeck_core::zone::ZoneRules;
@@ -62,6 +62,7 @@ pub fn ExportPanel(
             query,
             window,
         } = asked;
+        let exported_query = query.clone();
         let all = with_opened_files(sources.get_untracked(), loads);
         let name = csv_file::file_name(&query, Utc::now(), format.extension());
         let zone = zone.get_untracked();
@@ -86,6 +87,9 @@ pub fn ExportPanel(
                 read_messages,
             };
             let result = export::export(request, &mut messages, progress, signal).await;
+            if let Ok(exported) = &result {
+                keep_total(loads, &exported_query, window, exported);
+            }
             // What it read serves the page too, also when it was cancelled.
             take_in_messages(loads, messages);
             // `try_set`: the panel may be gone by now (another page).
@@ -208,6 +212,13 @@ fn same_rows(a: &LogQuery, b: &LogQuery) -> bool {
 
 /// What an export that ran to its end leads to: the file saved, or the
 /// question whether to save it without the sources that failed.
+/// What `exported` counted of `query` over `window`, kept for the count line
+/// when read whole, forgotten when not.
+fn keep_total(loads: Loads, query: &LogQuery, window: TimeWindow, exported: &export::Exported) {
+    let total = ExportedTotal::of(query, window, exported.counts, &exported.failed, Utc::now());
+    loads.exported.try_set(total);
+}
+
 fn finished(
     result: Result<export::Exported, export::ExportError>,
     name: String,

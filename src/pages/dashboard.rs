@@ -15,7 +15,7 @@ use crate::components::scope_notes::{NotesPointer, ScopeNotes};
 use crate::components::shortcut_help::ShortcutHelp;
 use crate::components::source_status::SourceStatus;
 use crate::components::volume_chart::VolumeChart;
-use crate::state::archive_status::{use_archive_status, within_archive};
+use crate::state::archive_status::{use_archive_status, use_frontier};
 use crate::state::chart::use_chart_bars;
 use crate::state::connections::Connections;
 use crate::state::filter_options::use_filter_options;
@@ -84,7 +84,7 @@ pub fn Dashboard() -> impl IntoView {
     // The archive's lag and its first day join the loads' own completeness: a
     // count is bare only when the archived sources are held over the whole
     // window.
-    let frontier = Memo::new(move |_| within_archive(loads.frontier(), loads, archive));
+    let frontier = use_frontier(loads, archive, filters);
     let older = use_older_rows(query, set_query, frontier);
     let row_set = use_row_set(filters, loads, older.frontier);
     let rows = use_view_rows(query, loads, row_set);

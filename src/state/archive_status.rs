@@ -15,6 +15,7 @@ use logdeck_core::archive_status::{self, decode_status, status_request, SyncStat
 use logdeck_core::config::{ConfigError, RuntimeConfig};
 use logdeck_core::frontier::Frontier;
 use logdeck_core::load_book::LoadState;
+use logdeck_core::query::LogQuery;
 use logdeck_core::scheduler::Millis;
 use logdeck_core::sources::Source;
 
@@ -103,6 +104,26 @@ pub fn archived_shown(loads: Loads) -> Vec<String> {
             .filter(|load| matches!(load.source, Source::Archived(_)))
             .map(|load| load.source.id())
             .collect()
+    })
+}
+
+/// How far back the view is complete: the loads' frontier within the team
+/// archive's reach, knowing the period's total where an export that read the
+/// rows `filters` keep, whole, counted it.
+pub fn use_frontier(
+    loads: Loads,
+    archive: RwSignal<Option<Vec<SyncStatus>>>,
+    filters: Memo<LogQuery>,
+) -> Memo<Frontier> {
+    let exported = move || {
+        let window = loads.window.get()?;
+        loads.exported.with(|total| {
+            let total = total.as_ref()?;
+            filters.with(|filters| total.applies_to(filters, window))
+        })
+    };
+    Memo::new(move |_| {
+        within_archive(loads.frontier(), loads, archive).with_exported_total(exported())
     })
 }
 

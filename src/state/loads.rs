@@ -16,6 +16,7 @@ use crate::net::schedule::scheduled_get;
 use crate::state::prefs;
 use logdeck_core::adapters::Page;
 use logdeck_core::config::RuntimeConfig;
+use logdeck_core::export_note::ExportedTotal;
 use logdeck_core::frontier::Frontier;
 use logdeck_core::live::LiveTail;
 use logdeck_core::load_book::{Fetch, LoadBook, Start, Wanted, FIRST_PAGE_LATE_MS};
@@ -69,6 +70,9 @@ pub struct Loads {
     pub(super) live_controllers: StoredValue<Vec<AbortController>, LocalStorage>,
     /// Messages read one row at a time (see `state::messages`).
     pub messages: StoredValue<MessageBook>,
+    /// What the last export read whole: the period's total while the view
+    /// keeps its rows and window (`Frontier::with_exported_total`).
+    pub exported: RwSignal<Option<ExportedTotal>>,
     /// Rows whose message was read, waiting to be written together (see
     /// `state::messages`): the app's, like the book, so a batch the dashboard
     /// leaves behind still lands.
@@ -106,6 +110,7 @@ impl Loads {
             live: RwSignal::new(LiveTail::new(Utc::now())),
             live_controllers: StoredValue::new_local(Vec::new()),
             messages: StoredValue::new(MessageBook::default()),
+            exported: RwSignal::new(None),
             message_batch: StoredValue::new_local(Vec::new()),
             arrived: StoredValue::new(Vec::new()),
             file_rows_in_window: StoredValue::new(std::collections::HashMap::new()),
