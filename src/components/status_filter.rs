@@ -36,14 +36,15 @@ pub fn StatusFilter(
                 };
                 // The scope ("not Make audit log") would widen every chip past
                 // one row of filters: it is the chip's tooltip, and screen
-                // readers hear it with the name.
+                // readers hear it with the name; a screen without hover (no
+                // tooltip) shows it under the name.
                 let told = scope.clone();
                 view! {
                     <label class=format!("chip status-{}", status.key()) title=scope>
                         <input type="checkbox" name="status" value=status.key()
                             prop:checked=checked on:change=toggle />
                         <span>{status.label()}</span>
-                        {told.map(|scope| view! { <span class="visually-hidden">" · "{scope}</span> })}
+                        {told.map(|scope| view! { <span class="scope visually-hidden">" · "{scope}</span> })}
                     </label>
                 }
             })
