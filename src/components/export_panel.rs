@@ -210,8 +210,6 @@ fn same_rows(a: &LogQuery, b: &LogQuery) -> bool {
     a.selecting() == b.selecting()
 }
 
-/// What an export that ran to its end leads to: the file saved, or the
-/// question whether to save it without the sources that failed.
 /// What `exported` counted of `query` over `window`, kept for the count line
 /// when read whole, forgotten when not.
 fn keep_total(loads: Loads, query: &LogQuery, window: TimeWindow, exported: &export::Exported) {
@@ -219,6 +217,8 @@ fn keep_total(loads: Loads, query: &LogQuery, window: TimeWindow, exported: &exp
     loads.exported.try_set(total);
 }
 
+/// What an export that ran to its end leads to: the file saved, or the
+/// question whether to save it without the sources that failed.
 fn finished(
     result: Result<export::Exported, export::ExportError>,
     name: String,

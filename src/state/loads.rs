@@ -257,6 +257,8 @@ impl Loads {
             files.retain(|(existing, _)| *existing != name);
             files.push((name, records));
         });
+        // Its rows join the period's: an export's count before is short of them.
+        self.exported.set(None);
     }
 
     /// Wants a load per opened file, and returns each file's source and rows.
