@@ -455,7 +455,8 @@ fn timing_ms(text: &str) -> Option<u64> {
 /// `logdeck_warning+error_make-scenarios_7d_2026-11-22.csv`, or
 /// `logdeck_all_2026-11-14T1200Z-2026-11-21T1200Z_2026-11-21.csv` for an exact
 /// range; `filtered` where other filters (client, collection, search…) narrow
-/// it, so no file of a few rows is named "all".
+/// it, so no file of a few rows is named "all", and the search itself
+/// (`logdeck_filtered_q-gmail-500_7d_…`).
 pub fn file_name(query: &LogQuery, exported: DateTime<Utc>, extension: &str) -> String {
     let keys = |keys: Vec<&str>| (!keys.is_empty()).then(|| keys.join("+"));
     let statuses = keys(query.statuses.iter().map(|s| s.key()).collect());
@@ -471,6 +472,10 @@ pub fn file_name(query: &LogQuery, exported: DateTime<Utc>, extension: &str) -> 
     if others && what != "filtered" {
         what.push_str("_filtered");
     }
+    if let Some(search) = search_part(query) {
+        what.push('_');
+        what.push_str(&search);
+    }
     let period = query.period;
     let stamp =
         |t: DateTime<Utc>| format!("{}T{:02}{:02}Z", wall_clock::date(&t), t.hour(), t.minute());
@@ -482,6 +487,30 @@ pub fn file_name(query: &LogQuery, exported: DateTime<Utc>, extension: &str) -> 
         "logdeck_{what}_{period}_{}.{extension}",
         wall_clock::date(&exported)
     )
+}
+
+/// Characters of the search a file name keeps.
+const SEARCH_IN_NAME: usize = 24;
+
+/// The search as a part of a file name, `q-gmail-500`: its terms' ASCII
+/// letters and digits, anything between them one `-` (no character a file
+/// system refuses), at most [`SEARCH_IN_NAME`] of them. `None` without a
+/// search, or when nothing of it is left.
+fn search_part(query: &LogQuery) -> Option<String> {
+    let search = query.search()?;
+    let mut slug = String::new();
+    for character in search.terms().join(" ").chars() {
+        if slug.len() >= SEARCH_IN_NAME {
+            break;
+        }
+        if character.is_ascii_alphanumeric() {
+            slug.push(character);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    (!slug.is_empty()).then(|| format!("q-{slug}"))
 }
 
 /// A CSV snapshot opened from disk, as a stream: every filter runs in the browser
@@ -741,7 +770,23 @@ mod tests {
         let all = file_name(&LogQuery::default(), at(3), "csv");
         assert!(all.starts_with("logdeck_all_"), "{all}");
         let searched = file_name(&query("q=refund&period=7d"), at(3), "csv");
-        assert_eq!(searched, "logdeck_filtered_7d_2026-11-03.csv");
+        assert_eq!(searched, "logdeck_filtered_q-refund_7d_2026-11-03.csv");
+        let words = file_name(
+            &query("q=GMAIL%20%22rate%20limit%22%20%2F..%2F&status=error&period=24h"),
+            at(3),
+            "csv",
+        );
+        assert_eq!(
+            words, "logdeck_error_filtered_q-gmail-rate-limit_24h_2026-11-03.csv",
+            "letters and digits only, nothing a path could read"
+        );
+        let long = file_name(&query(&format!("q={}", "a".repeat(40))), at(3), "csv");
+        assert!(long.contains(&format!("_q-{}_", "a".repeat(24))), "{long}");
+        let none_left = file_name(&query("q=%C3%A9%C3%A9"), at(3), "csv");
+        assert_eq!(
+            none_left, "logdeck_filtered_7d_2026-11-03.csv",
+            "no letter of the search is ASCII"
+        );
         let failed_for_ada = file_name(&query("status=error&client=Ada&period=7d"), at(3), "csv");
         assert_eq!(failed_for_ada, "logdeck_error_filtered_7d_2026-11-03.csv");
     }
