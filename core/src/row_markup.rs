@@ -20,6 +20,10 @@ pub struct Cells<'a> {
     pub sorted_number: Option<Column>,
     pub zone: &'a ZoneRules,
     pub search: Option<&'a SearchTerms>,
+    /// About how many characters the Message column shows before its
+    /// cut-off, as measured on screen; `None` where unknown (a phone's
+    /// cards): a message is then cut as for the narrowest column.
+    pub message_chars: Option<usize>,
 }
 
 /// A whole `<tr>` for `record` shown at view `position`: its row index for
@@ -69,7 +73,7 @@ fn push_cells(html: &mut String, record: &LogRecord, cells: &Cells<'_>) {
                 .map(|search| search.places_in(&text))
                 .unwrap_or_default();
             let cut = if column == Column::Message {
-                lead_cut(&text, &places)
+                lead_cut(&text, &places, cells.message_chars)
             } else {
                 0
             };
@@ -103,27 +107,44 @@ const CONTEXT_BEFORE_MATCH: usize = 8;
 const WORD_REACH: usize = 8;
 
 /// Where a message's cell starts (a byte offset on a character boundary;
-/// before each of `places`) so its first match shows: 0 when the match lies
-/// within [`SHOWN_BEFORE_MATCH`] characters, else a little before it, at the
-/// start of a word when one lies in that context. The cell's title keeps the
-/// whole text, the detail pane shows it whole.
-fn lead_cut(text: &str, places: &[std::ops::Range<usize>]) -> usize {
-    let Some(first) = places.first().map(|place| place.start) else {
+/// before each of `places`) so its first match shows in a column showing
+/// `shown` characters: 0 when the match ends within them (within
+/// [`SHOWN_BEFORE_MATCH`] characters when unknown), else a little before it,
+/// at the start of a word when one lies in that context, never so far back
+/// that the match passes the cut-off again. The cell's title keeps the whole
+/// text, the detail pane shows it whole.
+fn lead_cut(text: &str, places: &[std::ops::Range<usize>], shown: Option<usize>) -> usize {
+    let Some(first) = places.first() else {
         return 0;
     };
+    let (first, first_end) = (first.start, first.end);
     let before = text.get(..first).unwrap_or_default();
     let chars_before = before.chars().count();
-    if chars_before <= SHOWN_BEFORE_MATCH {
+    let match_chars = text.get(first..first_end).map_or(0, |m| m.chars().count());
+    // What fits before the match once cut: the ellipsis takes one character.
+    let (fits, room) = match shown {
+        Some(shown) => (
+            chars_before + match_chars < shown,
+            shown.saturating_sub(match_chars + 2),
+        ),
+        None => (
+            chars_before <= SHOWN_BEFORE_MATCH,
+            CONTEXT_BEFORE_MATCH + WORD_REACH,
+        ),
+    };
+    if fits || chars_before == 0 {
         return 0;
     }
+    let context = CONTEXT_BEFORE_MATCH.min(room / 2).max(1);
+    let word_reach = WORD_REACH.min(room.saturating_sub(context));
     let char_start = |back: usize| {
         before
             .char_indices()
             .nth(chars_before.saturating_sub(back))
             .map_or(first, |(at, _)| at)
     };
-    let context_start = char_start(CONTEXT_BEFORE_MATCH);
-    let reach = char_start(CONTEXT_BEFORE_MATCH + WORD_REACH);
+    let context_start = char_start(context);
+    let reach = char_start(context + word_reach);
     // Where words start (after a space) from `reach` to the match.
     let mut word_starts = Vec::new();
     let mut after_space = before
@@ -191,6 +212,7 @@ mod tests {
             sorted_number: None,
             zone,
             search: None,
+            message_chars: None,
         };
         push_cells(&mut html, record, &cells);
         html
@@ -211,6 +233,7 @@ mod tests {
             sorted_number: None,
             zone: &ZoneRules::utc(),
             search: Some(&search),
+            message_chars: None,
         };
         push_cells(&mut html, &row, &cells);
         assert!(
@@ -241,6 +264,7 @@ mod tests {
                 sorted_number: None,
                 zone: &ZoneRules::utc(),
                 search: Some(&search),
+                message_chars: None,
             };
             push_cells(&mut html, &row, &cells);
             html
@@ -264,10 +288,20 @@ mod tests {
         );
         let wide = "é".repeat(60) + " x";
         assert_eq!(
-            lead_cut(&wide, std::slice::from_ref(&(121..122))),
+            lead_cut(&wide, std::slice::from_ref(&(121..122)), None),
             106,
             "no word starts before the match: 8 characters back"
         );
+        // Measured, the column's width decides: a match it shows is not cut
+        // to, and a cut keeps the match within it.
+        let place = message.find("503").unwrap();
+        let range = place..place + 3;
+        let match_at = std::slice::from_ref(&range);
+        assert_eq!(lead_cut(message, match_at, Some(120)), 0, "it fits");
+        let cut = lead_cut(message, match_at, Some(14));
+        assert_eq!(&message[cut..place], "answered ");
+        let cut = lead_cut(message, match_at, Some(8));
+        assert_eq!(&message[cut..place], " ", "room for one character only");
     }
 
     proptest! {
@@ -279,12 +313,32 @@ mod tests {
             let first = text.char_indices().nth(at).map(|(byte, _)| byte);
             if let Some(first) = first {
                 let end = first + text[first..].chars().next().map_or(0, char::len_utf8);
-                let cut = lead_cut(&text, std::slice::from_ref(&(first..end)));
+                let cut = lead_cut(&text, std::slice::from_ref(&(first..end)), None);
                 prop_assert!(text.is_char_boundary(cut));
                 prop_assert!(cut < first || cut == 0);
                 let kept = text[cut..first].chars().count();
                 prop_assert!(cut == 0 || (1..=CONTEXT_BEFORE_MATCH + WORD_REACH).contains(&kept));
                 prop_assert_eq!(cut == 0, at <= SHOWN_BEFORE_MATCH);
+            }
+        }
+
+        #[test]
+        fn a_cut_to_a_measured_width_keeps_the_match_within_it(
+            text in "[a-zé ]{1,80}",
+            at in 0usize..80,
+            shown in 1usize..60,
+        ) {
+            let first = text.char_indices().nth(at).map(|(byte, _)| byte);
+            if let Some(first) = first {
+                let end = first + text[first..].chars().next().map_or(0, char::len_utf8);
+                let cut = lead_cut(&text, std::slice::from_ref(&(first..end)), Some(shown));
+                prop_assert!(text.is_char_boundary(cut) && cut <= first);
+                let kept = text[cut..first].chars().count();
+                if cut == 0 {
+                    prop_assert!(at == 0 || at + 1 < shown, "cut when it did not fit");
+                } else {
+                    prop_assert!((1..=shown.saturating_sub(3).max(1)).contains(&kept));
+                }
             }
         }
     }
@@ -300,6 +354,7 @@ mod tests {
             sorted_number: None,
             zone: &zone,
             search: None,
+            message_chars: None,
         };
         push_row(&mut html, &row, &row.key(), 7, "selected", &cells);
         assert_eq!(
@@ -395,6 +450,7 @@ mod tests {
             sorted_number: Some(Column::Tokens),
             zone: &ZoneRules::utc(),
             search: None,
+            message_chars: None,
         };
         push_cells(&mut html, &row, &cells);
         assert_eq!(html.matches(" sorted").count(), 1);

@@ -129,6 +129,7 @@ pub fn LogTable(
 ) -> impl IntoView {
     let element = NodeRef::<Div>::new();
     let viewport = use_viewport(element);
+    measure_when_columns_change(viewport, columns, one_type, sort);
     let total = Signal::derive(move || rows.with(Vec::len));
     let range = Memo::new(move |_| viewport.get().range(total.get()));
     report_viewport(viewport, range, total, at_top, shown, on_near_end);
@@ -152,6 +153,7 @@ pub fn LogTable(
         };
         let sorted = sort.get().column;
         let sorted_number = sorted.is_numeric().then_some(sorted);
+        let message_chars = viewport.message_chars.get();
         rows.with(|rows| {
             let shown = rows.get(start..end).unwrap_or_default();
             timeline.with(|timeline| {
@@ -162,6 +164,7 @@ pub fn LogTable(
                             sorted_number,
                             zone: &zone,
                             search: search.as_ref(),
+                            message_chars,
                         };
                         rows_markup(timeline, shown, start, &cells, &marks)
                     })
@@ -371,6 +374,8 @@ fn clicked_position(event: &leptos::ev::MouseEvent) -> Option<usize> {
 struct ViewportSignal {
     element: NodeRef<Div>,
     state: RwSignal<Viewport>,
+    /// About how many characters the Message column shows (`Cells::message_chars`).
+    message_chars: RwSignal<Option<usize>>,
 }
 
 impl ViewportSignal {
@@ -399,6 +404,33 @@ impl ViewportSignal {
                 .update(|viewport| viewport.row_height = row_height);
         }
         self.measure();
+        self.measure_message();
+    }
+
+    /// How many characters the Message column shows, from its header's
+    /// width: its text is 14 px (about 7 px a character) after 0.6rem of
+    /// padding each side. `None` on a phone, whose cards have no header there.
+    fn measure_message(self) {
+        let Some(element) = self.element.get_untracked() else {
+            return;
+        };
+        let cards = web_sys::window()
+            .and_then(|window| window.match_media(crate::state::media::PHONE_WIDTH).ok())
+            .flatten()
+            .is_some_and(|query| query.matches());
+        let width = element
+            .query_selector("th.c-message")
+            .ok()
+            .flatten()
+            .map(|header| header.get_bounding_client_rect().width());
+        let chars = width
+            .filter(|_| !cards)
+            .map(|width| ((width - 17.0) / 7.0).floor())
+            .filter(|chars| *chars >= 1.0)
+            .map(|chars| chars as usize);
+        if self.message_chars.get_untracked() != chars {
+            self.message_chars.set(chars);
+        }
     }
 
     fn get(self) -> Viewport {
@@ -410,10 +442,27 @@ impl ViewportSignal {
     }
 }
 
+/// Measures the Message column again when the columns shown change without
+/// the viewport's size: chosen columns, one type in view, a number sorted by.
+fn measure_when_columns_change(
+    viewport: ViewportSignal,
+    columns: Signal<Vec<Column>>,
+    one_type: Signal<bool>,
+    sort: Signal<Sort>,
+) {
+    Effect::new(move |_| {
+        columns.track();
+        one_type.track();
+        sort.track();
+        viewport.measure_message();
+    });
+}
+
 /// Tracks `element`'s scroll position and height.
 fn use_viewport(element: NodeRef<Div>) -> ViewportSignal {
     let viewport = ViewportSignal {
         element,
+        message_chars: RwSignal::new(None),
         state: RwSignal::new(Viewport {
             row_height: ROW_HEIGHT,
             overscan: OVERSCAN,

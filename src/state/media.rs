@@ -8,6 +8,10 @@ use leptos::prelude::*;
 /// screen without the type column, and the filters need their room.
 pub const MEDIUM_WIDTH: &str = "(min-width: 700px) and (max-width: 1279px)";
 
+/// The stylesheet's phone widths: rows are cards, the header a strip of sort
+/// buttons.
+pub const PHONE_WIDTH: &str = "(max-width: 699px)";
+
 /// Follows `query` as the window is resized, for the calling view's life.
 pub fn use_media_query(query: &'static str) -> Signal<bool> {
     use_measured_on_resize(move || {
