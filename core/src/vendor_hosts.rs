@@ -74,6 +74,21 @@ impl VendorHost {
     }
 }
 
+/// The official base a connection routed through the relay stands for
+/// (`/relay/vendor/eu1.make.com/api/v2` is `https://eu1.make.com/api/v2`):
+/// what [`VendorHost::route`] made of it, read back, for links to the
+/// vendor's own pages. `None` for a base not routed so, or not official.
+pub fn official_base(vendor: Vendor, base_url: &str) -> Option<String> {
+    let direct = match base_url.strip_prefix(RELAY_PREFIX) {
+        Some(relayed) => format!("https://{}", relayed.strip_prefix('/')?),
+        None => base_url.to_owned(),
+    };
+    vendor
+        .official_base_urls()
+        .contains(&direct.as_str())
+        .then_some(direct)
+}
+
 /// What `config.json` says about vendor hosts: the relay's prefix, when this
 /// server relays them, and the hosts it knows.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -110,6 +125,32 @@ impl VendorRelay {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_routed_official_base_reads_back_as_itself_and_no_other_does() {
+        let routed = relaying().route(Vendor::Make, "https://eu1.make.com/api/v2");
+        assert_eq!(
+            official_base(Vendor::Make, &routed).as_deref(),
+            Some("https://eu1.make.com/api/v2")
+        );
+        assert_eq!(
+            official_base(Vendor::Make, "https://us2.make.com/api/v2").as_deref(),
+            Some("https://us2.make.com/api/v2")
+        );
+        for other in [
+            "/relay/vendor/127.0.0.1:9300/demo/make/api/v2",
+            "/relay/make-eu1",
+            "https://make.example.com/api/v2",
+            "/relay/vendor",
+        ] {
+            assert_eq!(official_base(Vendor::Make, other), None, "{other}");
+        }
+        assert_eq!(
+            official_base(Vendor::Dify, &routed),
+            None,
+            "another vendor's"
+        );
+    }
 
     fn relaying() -> VendorRelay {
         VendorRelay {

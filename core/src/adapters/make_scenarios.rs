@@ -328,15 +328,7 @@ fn decode_row(
 /// Make's zones, directly or, as in the browser, through this server's relay
 /// (`/relay/vendor/eu1.make.com/api/v2`).
 fn vendor_link(connection: &MakeConnection, scenario: &ScenarioRef, row: &Value) -> Option<String> {
-    let base = &connection.base_url;
-    let relayed = base
-        .strip_prefix(crate::vendor_hosts::RELAY_PREFIX)
-        .and_then(|rest| rest.strip_prefix('/'))
-        .map(|rest| format!("https://{rest}"));
-    let base = relayed.as_deref().unwrap_or(base);
-    if !Vendor::Make.official_base_urls().contains(&base) {
-        return None;
-    }
+    let base = crate::vendor_hosts::official_base(Vendor::Make, &connection.base_url)?;
     let origin = base.strip_suffix("/api/v2")?;
     let team = row.get("teamId").and_then(json::integer)?;
     let execution = row.get("id").and_then(json::id_text)?;
