@@ -946,3 +946,38 @@ test('Copy link copies the view; frozen, its period holds the times of now', asy
   await expect.poll(async () => new URL(await copied()).searchParams.get('sel')).not.toBeNull();
   expect(new URL(await copied()).searchParams.get('period')).toBe('24h');
 });
+
+test('a message is cut to its match only where the Message column would hide it, as measured', async ({ page }) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.goto('/?period=7d&type=make-scenarios&status=error&q=expired&tz=utc');
+  await settled(page);
+  const message = rows(page).first().locator('td.c-message');
+  await expect(message.locator('mark')).toHaveText(/expired/i);
+  // A wide column shows the whole message, match and all: nothing is cut.
+  expect(await message.textContent()).not.toMatch(/^…/);
+  // A narrow one is cut to the match, which then shows within the cell.
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await expect(message).toHaveText(/^…/);
+  const cell = (await message.boundingBox())!;
+  const mark = (await message.locator('mark').boundingBox())!;
+  expect(mark.x + mark.width, 'the match ends inside the cell').toBeLessThanOrEqual(cell.x + cell.width);
+});
+
+test('on a screen without hover, each status says which collection types it applies to', async ({ browser }) => {
+  const context = await browser.newContext({
+    baseURL: process.env.LOGDECK_URL,
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  const page = await context.newPage();
+  await page.goto('/?period=24h');
+  await settled(page);
+  await page.getByRole('button', { name: /^Filters/ }).click();
+  // No tooltip to hover: the scope shows beside the name.
+  const scope = page.locator('label.status-event .scope');
+  await expect(scope).toHaveText('· Make audit log only');
+  // Shown, not only told to screen readers (a visually hidden text is 1 px wide).
+  expect((await scope.boundingBox())!.width).toBeGreaterThan(40);
+  await context.close();
+});
