@@ -9,9 +9,15 @@ async function completeBackTo(page: import('@playwright/test').Page): Promise<nu
   return Date.parse(`${match![1].replace(' ', 'T')}Z`);
 }
 
+/** "N rows loaded", as the sources' one line says. */
+async function rowsLoaded(page: import('@playwright/test').Page): Promise<number> {
+  const text = (await page.locator('.sources-summary > summary').textContent()) ?? '';
+  return Number(text.match(/(\d+) rows loaded/)?.[1]);
+}
+
 test('first pages only: the page says how far back it is complete, and Load older moves that back in place', async ({ page }) => {
   await page.addInitScript(() => localStorage.setItem('logdeck.fill-budget', '0'));
-  await page.goto('/?period=7d&tz=utc');
+  await page.goto('/?period=30d&tz=utc');
   await settled(page);
   await expect(page.locator('.frontier-note')).toContainText(/Complete back to .* not loaded yet/);
   // Why the frontier rests: the background fill's budget (0 rows here) is spent.
@@ -25,10 +31,15 @@ test('first pages only: the page says how far back it is complete, and Load olde
   await expect(page.locator('.volume-note')).toContainText('not loaded yet');
 
   const top = await rows(page).first().getAttribute('data-key');
+  const loaded = await rowsLoaded(page);
   await page.getByRole('button', { name: 'Load older' }).click();
+  // A click reads a stretch of the period (5000 rows), not a page per source.
+  await expect.poll(() => rowsLoaded(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(loaded + 5000);
   await settled(page);
   await expect.poll(() => completeBackTo(page)).toBeLessThan(frontier);
   expect(await rows(page).first().getAttribute('data-key')).toBe(top);
+  // Then the fill rests again, at the rows granted.
+  await expect(page.locator('.frontier-note')).toContainText(/Loading in the background stops at \d{4,} rows/);
 });
 
 test('a period loaded whole states a bare count and no frontier', async ({ page }) => {

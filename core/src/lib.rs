@@ -18,6 +18,7 @@ pub mod connection_draft;
 pub mod csv_file;
 pub mod diagnosis;
 pub mod export_note;
+pub mod fill_budget;
 pub mod filter_options;
 pub mod format;
 pub mod frontier;

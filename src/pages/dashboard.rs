@@ -36,6 +36,7 @@ use crate::state::zone::{
 use logdeck_core::archive_status::SyncStatus;
 use logdeck_core::columns::{Column, TableLayout};
 use logdeck_core::config::{ConfigError, RuntimeConfig};
+use logdeck_core::fill_budget::OLDER_STEP_ROWS;
 use logdeck_core::frontier::Frontier;
 use logdeck_core::messages::Unsearched;
 use logdeck_core::query::{DisplayZone, LogQuery, OnlyClient, Period, Sort, TimeWindow};
@@ -135,7 +136,7 @@ pub fn Dashboard() -> impl IntoView {
     });
     let near_end = Callback::new(move |()| {
         if !loads.is_loading() {
-            loads.load_older();
+            loads.load_older_pages();
         }
     });
     // A memo: many readers, and expanding the configuration reads the keys.
@@ -481,6 +482,12 @@ fn FrontierNote(
         })
     };
     let can_load = move || frontier.with(|f| !f.holders().is_empty());
+    // What a click asks of the vendors, before it costs their rate budget.
+    let load_older_title = || {
+        format!(
+            "Read about {OLDER_STEP_ROWS} older rows from the sources holding the view back, a page (a call) at a time"
+        )
+    };
     let stopped = move || {
         loads.fill_stopped_at().map(|budget| {
             format!("Loading in the background stops at {budget} rows, to keep the page quick. ")
@@ -504,7 +511,7 @@ fn FrontierNote(
                 </Show>
                 <Show when=can_load>
                     <button type="button" class="load-older" on:click=move |_| loads.load_older()
-                        disabled=move || loads.is_busy()>"Load older"</button>
+                        title=load_older_title() disabled=move || loads.is_busy()>"Load older"</button>
                     <Show when=move || empty.get()>
                         " "<button type="button" class="load-all" on:click=move |_| loads.load_whole_period()
                             disabled=move || loads.is_busy()>"Search the whole period"</button>

@@ -17,6 +17,7 @@ use crate::state::prefs;
 use logdeck_core::adapters::Page;
 use logdeck_core::config::RuntimeConfig;
 use logdeck_core::export_note::ExportedTotal;
+use logdeck_core::fill_budget::FillBudget;
 use logdeck_core::frontier::Frontier;
 use logdeck_core::live::LiveTail;
 use logdeck_core::load_book::{Fetch, LoadBook, Start, Wanted, FIRST_PAGE_LATE_MS};
@@ -60,11 +61,9 @@ pub struct Loads {
     pub files: RwSignal<Vec<(String, Arc<[SharedRecord]>)>>,
     pub(super) basis: StoredValue<Option<Basis>>,
     controllers: StoredValue<Vec<(u64, AbortController)>, LocalStorage>,
-    /// Rows to load in the background before waiting for "Load older".
-    fill_budget: usize,
-    /// Set by "Search the whole period": the fill ignores its budget until the
-    /// query changes.
-    unbounded: StoredValue<bool>,
+    /// Rows to load in the background for this search: the device's budget,
+    /// raised by "Load older" and lifted by "Search the whole period".
+    budget: StoredValue<FillBudget>,
     /// Live mode over the loaded window (see `state::live`).
     pub live: RwSignal<LiveTail>,
     pub(super) live_controllers: StoredValue<Vec<AbortController>, LocalStorage>,
@@ -105,8 +104,7 @@ impl Loads {
             files: RwSignal::new(Vec::new()),
             basis: StoredValue::new(None),
             controllers: StoredValue::new_local(Vec::new()),
-            fill_budget: prefs::fill_budget(),
-            unbounded: StoredValue::new(false),
+            budget: StoredValue::new(FillBudget::new(prefs::fill_budget())),
             live: RwSignal::new(LiveTail::new(Utc::now())),
             live_controllers: StoredValue::new_local(Vec::new()),
             messages: StoredValue::new(MessageBook::default()),
@@ -129,7 +127,7 @@ impl Loads {
             .map(|basis| basis.window);
         let window = kept_window.unwrap_or_else(|| query.period.resolve(Utc::now(), zone));
         // Opening a record is no new search: only a filter change ends
-        // "Search the whole period".
+        // "Search the whole period" and the rows "Load older" granted.
         let same_search = |basis: &Basis| {
             LogQuery {
                 selected: None,
@@ -140,7 +138,7 @@ impl Loads {
             }
         };
         if !previous.as_ref().is_some_and(same_search) {
-            self.unbounded.set_value(false);
+            self.budget.update_value(FillBudget::reset);
         }
         self.basis.set_value(Some(Basis {
             query: query.clone(),
@@ -311,8 +309,18 @@ impl Loads {
         })
     }
 
-    /// Loads the next page of the sources holding the frontier back.
+    /// "Load older": the fill may load another stretch of rows
+    /// (`fill_budget::OLDER_STEP_ROWS`), starting with the next page of the sources
+    /// holding the frontier back.
     pub fn load_older(&self) {
+        let loaded = self.book.with_untracked(LoadBook::rows);
+        self.budget.update_value(|budget| budget.load_older(loaded));
+        self.load_older_pages();
+    }
+
+    /// Loads the next page of the sources holding the frontier back (the
+    /// table's end reached: a page, not a stretch).
+    pub fn load_older_pages(&self) {
         let Some(basis) = self.basis.get_value() else {
             return;
         };
@@ -335,8 +343,8 @@ impl Loads {
     /// Loads the rest of the period, past the fill budget: what a search that
     /// found nothing in the loaded rows offers.
     pub fn load_whole_period(&self) {
-        self.unbounded.set_value(true);
-        self.load_older();
+        self.budget.update_value(FillBudget::whole_period);
+        self.load_older_pages();
     }
 
     /// The background fill's budget, when the fill has stopped at it with
@@ -350,11 +358,7 @@ impl Loads {
     }
 
     fn budget(&self) -> usize {
-        if self.unbounded.get_value() {
-            usize::MAX
-        } else {
-            self.fill_budget
-        }
+        self.budget.with_value(FillBudget::rows)
     }
 
     /// How far back the loaded rows are complete (tracked). Once live mode
