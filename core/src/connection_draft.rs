@@ -31,6 +31,10 @@ pub enum DraftError {
     MissingName,
     /// Neither an `http(s)://host…` address nor a path on this server.
     NotABaseUrl(String),
+    /// A base URL with a query or a fragment: the app appends the API's paths
+    /// and parameters to the base, so whatever follows `?` or `#` would end
+    /// up in the middle of every call's address.
+    QueryInBaseUrl(String),
     NotANumber {
         field: &'static str,
         text: String,
@@ -54,6 +58,10 @@ impl fmt::Display for DraftError {
             DraftError::NotABaseUrl(text) => write!(
                 f,
                 "“{text}” is not a base URL: give one like https://api.dify.ai/v1, or a path on this server starting with /."
+            ),
+            DraftError::QueryInBaseUrl(text) => write!(
+                f,
+                "“{text}” holds a query (?…) or a fragment (#…): give the base URL alone, like https://api.dify.ai/v1; Logdeck adds the API's paths and parameters."
             ),
             DraftError::NotANumber { field, text } => {
                 write!(f, "The {field} must be a number, not “{text}”.")
@@ -200,6 +208,9 @@ impl ConnectionDraft {
         // a path of its own.
         if !is_base_url(&base_url) {
             return Err(DraftError::NotABaseUrl(base_url));
+        }
+        if base_url.contains(['?', '#']) {
+            return Err(DraftError::QueryInBaseUrl(base_url));
         }
         let id = id.to_owned();
         match self.vendor {
@@ -467,6 +478,16 @@ mod tests {
                 "{bad}: {error:?}"
             );
             assert!(error.to_string().contains("base URL"), "{error}");
+        }
+        for with_query in [
+            "https://api.dify.ai/v1?x=1#frag",
+            "https://api.dify.ai/v1?",
+            "https://api.dify.ai/v1#top",
+            "/relay/dify?key=1",
+        ] {
+            let error = built(with_query).unwrap_err();
+            assert_eq!(error, DraftError::QueryInBaseUrl(with_query.into()));
+            assert!(error.to_string().contains("base URL alone"), "{error}");
         }
     }
 }
