@@ -561,6 +561,14 @@ test('any IANA time zone: times, the custom range and the link follow it', async
   await page.goto('/?period=24h&tz=Europe/Berlin');
   await expect(page.getByLabel('Time zone')).toHaveValue('Europe/Berlin');
   await page.getByLabel('Period', { exact: true }).selectOption('custom');
+  // A preset's start ("now" less 24 hours) shows to its minute, as typed.
+  await expect(page.getByLabel('From', { exact: true })).toHaveValue(/^\d{4}-\d\d-\d\d \d\d:\d\d$/);
+  // A range without length is refused, and the view stays as it was.
+  await page.getByLabel('From', { exact: true }).fill('2026-01-10 13:00');
+  await page.getByLabel('To', { exact: true }).fill('2026-01-10 13:00');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByRole('alert')).toHaveText('The start must be before the end.');
+  await expect(page).toHaveURL(/period=24h/);
   await page.getByLabel('From', { exact: true }).fill('2026-01-10 13:00');
   await page.getByLabel('To', { exact: true }).fill('2026-07-10 13:00');
   // Enter in a box applies the range, as Apply does.

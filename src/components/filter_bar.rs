@@ -290,8 +290,16 @@ fn PeriodPicker(
     let to_value = RwSignal::new(String::new());
     let range_error = RwSignal::new(None::<String>);
     let fill_range = move || {
-        let window = query.with_untracked(|q| q.period.resolve(Utc::now(), &zone.get_untracked()));
-        from_value.set(wall_clock::range_start(&in_zone(window.from)));
+        let period = query.with_untracked(|q| q.period);
+        let window = period.resolve(Utc::now(), &zone.get_untracked());
+        // A range of the link's keeps its exact start, so applying it again
+        // keeps the period; a preset's start ("now" less 7 days) is shown to
+        // its minute, not to its millisecond.
+        let from = match period {
+            Period::Absolute { .. } => wall_clock::range_start(&in_zone(window.from)),
+            Period::Last(_) => wall_clock::to_minute(&in_zone(window.from)),
+        };
+        from_value.set(from);
         to_value.set(wall_clock::to_minute(&in_zone(
             wall_clock::minute_at_or_after(window.to),
         )));
@@ -335,7 +343,7 @@ fn PeriodPicker(
             parse(from_value.get_untracked(), RangeEnd::Start),
             parse(to_value.get_untracked(), RangeEnd::End),
         ) {
-            (Some(from), Some(to)) if from <= to => {
+            (Some(from), Some(to)) if from < to => {
                 range_error.set(None);
                 let next = LogQuery {
                     period: Period::Absolute { from, to },
@@ -344,7 +352,7 @@ fn PeriodPicker(
                 set_query.run((next, HistoryEntry::Push));
             }
             (Some(_), Some(_)) => {
-                range_error.set(Some("The start must not be after the end.".into()))
+                range_error.set(Some("The start must be before the end.".into()))
             }
             _ => range_error.set(Some(
                 "Enter both as a date and 24-hour time, like 2026-12-04 13:00, or as a \
