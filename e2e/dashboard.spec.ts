@@ -451,6 +451,16 @@ test('on a phone nothing overflows sideways and the detail opens over the page',
   await settled(page);
   await expect(card.locator('td.c-duration')).toBeVisible();
   await expect(card.locator('td.c-client')).toBeHidden();
+  // The header is a strip of sort chips; the one the rows are sorted by
+  // comes first, in sight, whatever its column's place.
+  const chips = page.locator('.log-table thead th');
+  const lefts = await chips.evaluateAll((ths) => ths
+    .filter((th) => th.getBoundingClientRect().width > 0)
+    .map((th) => [th.textContent ?? '', th.getBoundingClientRect().left] as const));
+  const leftmost = lefts.reduce((a, b) => (b[1] < a[1] ? b : a));
+  expect(leftmost[0]).toMatch(/^Duration/);
+  const chip = await page.locator('.log-table thead th.sorted').boundingBox();
+  expect(chip!.x + chip!.width).toBeLessThanOrEqual(390);
   await page.goto('/?period=7d&status=error');
   await settled(page);
   await filters.click();
