@@ -326,6 +326,12 @@ fn PeriodPicker(
             set_query.run((next, HistoryEntry::Push));
         }
     };
+    // The select reads "Custom range…" while the range is typed: an error says
+    // what the rows below still are.
+    let still_shown = move || match query.with_untracked(|q| q.period) {
+        Period::Last(preset) => format!("Still shown: {}.", preset.label()),
+        Period::Absolute { .. } => "Still shown: the range before.".to_owned(),
+    };
     let apply = move || {
         // The zone's rules around the typed times, not the shown window's: a
         // range in summer typed while viewing a winter day.
@@ -351,14 +357,15 @@ fn PeriodPicker(
                 };
                 set_query.run((next, HistoryEntry::Push));
             }
-            (Some(_), Some(_)) => {
-                range_error.set(Some("The start must be before the end.".into()))
-            }
-            _ => range_error.set(Some(
+            (Some(_), Some(_)) => range_error.set(Some(format!(
+                "The start must be before the end. {}",
+                still_shown()
+            ))),
+            _ => range_error.set(Some(format!(
                 "Enter both as a date and 24-hour time, like 2026-12-04 13:00, or as a \
-                 day alone, like 2026-12-04 (the whole day)."
-                    .into(),
-            )),
+                 day alone, like 2026-12-04 (the whole day). {}",
+                still_shown()
+            ))),
         }
     };
     // Enter in either box applies the range, as the button does.
