@@ -500,7 +500,12 @@ async fn start_archive(
         None if options.demo.is_some() => logdeck_server::demo::demo_connections(),
         None => Vec::new(),
     };
-    let sources = logdeck_server::archive::sources(&connections, &format!("http://{bound}"))?;
+    let insecure = options
+        .relay
+        .as_ref()
+        .is_some_and(|relay| relay.allow_insecure_upstream);
+    let sources =
+        logdeck_server::archive::sources(&connections, &format!("http://{bound}"), insecure)?;
     println!(
         "archive: syncing {} streams into {}",
         sources.len(),

@@ -104,7 +104,7 @@ fn source(base: &str) -> Source {
         "vendor": "dify", "id": "bot", "name": "Bot", "baseUrl": format!("{base}/v1"),
         "key": "app-key", "requestsPerMinute": 6000
     });
-    sources(&[connection], "").unwrap().remove(0)
+    sources(&[connection], "", false).unwrap().remove(0)
 }
 
 fn rows(count: usize, newest: DateTime<Utc>) -> Vec<(String, DateTime<Utc>)> {
@@ -320,4 +320,70 @@ async fn a_read_newer_than_the_last_sync_asks_for_a_pass_once() {
         asked,
         "one on-demand pass per stream within the gap, whoever reads"
     );
+}
+
+/// A stand-in vendor that answers every call with `answer`, and counts the
+/// calls; with the `X-API-Key`/`Authorization` each carried.
+async fn answering(
+    answer: impl Fn() -> Response + Clone + Send + Sync + 'static,
+) -> (Arc<Mutex<Vec<Option<String>>>>, String) {
+    let calls: Arc<Mutex<Vec<Option<String>>>> = Arc::default();
+    let seen = calls.clone();
+    let app = Router::new().fallback(move |headers: axum::http::HeaderMap| {
+        let answer = answer.clone();
+        let seen = seen.clone();
+        async move {
+            let key = headers
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            seen.lock().unwrap().push(key);
+            answer()
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (calls, format!("http://{address}"))
+}
+
+#[tokio::test]
+async fn a_redirect_is_not_followed_and_the_key_goes_nowhere_else() {
+    let (elsewhere, target) = answering(|| Json(json!({"data": []})).into_response()).await;
+    let location = format!("{target}/v1/workflows/logs");
+    let (asked, base) =
+        answering(move || (StatusCode::FOUND, [("location", location.clone())]).into_response())
+            .await;
+    let archive = archive(&store_file("redirect.db"));
+    let http = logdeck_server::archive::collector::http_client().unwrap();
+    let _ = sync_page(&archive, &source(&base), &http, &Lanes::default(), &OPTIONS).await;
+    assert_eq!(asked.lock().unwrap().len(), 1, "asked once, not retried");
+    assert!(asked.lock().unwrap()[0]
+        .as_deref()
+        .is_some_and(|key| key.contains("app-key")));
+    assert!(
+        elsewhere.lock().unwrap().is_empty(),
+        "the key went to the redirect's target"
+    );
+    let error = state(&archive).await.last_error.unwrap_or_default();
+    assert!(error.contains("redirect"), "{error}");
+}
+
+#[tokio::test]
+async fn an_answer_past_the_cap_is_an_error_not_memory() {
+    use logdeck_server::archive::collector::MAX_ANSWER_BYTES;
+    // Sent in chunks without a length, as an endless answer would be.
+    let (asked, base) = answering(|| {
+        let chunk = axum::body::Bytes::from(vec![b' '; 1 << 20]);
+        let chunks = (0..=MAX_ANSWER_BYTES >> 20)
+            .map(move |_| Ok::<_, std::convert::Infallible>(chunk.clone()));
+        axum::body::Body::from_stream(futures_util::stream::iter(chunks)).into_response()
+    })
+    .await;
+    let archive = archive(&store_file("oversize.db"));
+    let http = logdeck_server::archive::collector::http_client().unwrap();
+    let _ = sync_page(&archive, &source(&base), &http, &Lanes::default(), &OPTIONS).await;
+    assert_eq!(asked.lock().unwrap().len(), 1, "asked once, not retried");
+    let error = state(&archive).await.last_error.unwrap_or_default();
+    assert!(error.contains("over 32 MiB"), "{error}");
 }

@@ -96,7 +96,7 @@ impl Lanes {
         request: &ApiRequest,
     ) -> Result<HttpAnswer, String> {
         let Some((lane, budget)) = lane else {
-            return fetch(http, request).await;
+            return fetch(http, request).await.map_err(Failed::into_message);
         };
         let ticket = self.with(|state| {
             state.scheduler.set_budget(&lane, budget);
@@ -113,13 +113,15 @@ impl Lanes {
             let (status, retry_after) = match &outcome {
                 Ok(answer) => (answer.status, answer.retry_after),
                 // No answer: let the scheduler back off as for a server error.
-                Err(_) => (502, None),
+                Err(Failed::NoAnswer(_)) => (502, None),
+                // The same call would be refused alike: no retry.
+                Err(Failed::Refused { status, .. }) => (*status, None),
             };
             let now = self.now();
             let after =
                 self.with(|state| state.scheduler.answered(ticket, now, status, retry_after));
             if after == AfterAnswer::Accept {
-                return outcome;
+                return outcome.map_err(Failed::into_message);
             }
         }
     }
@@ -142,22 +144,77 @@ impl Drop for Held<'_> {
     }
 }
 
-async fn fetch(http: &reqwest::Client, request: &ApiRequest) -> Result<HttpAnswer, String> {
+/// No vendor page comes near this (the relay passes on no more either): an
+/// answer past it is an error, not a process's worth of memory.
+pub const MAX_ANSWER_BYTES: usize = 32 * 1024 * 1024;
+
+/// The archive's HTTP client: as the relay's, a redirect is an answer of its
+/// own, never followed (reqwest would carry a vendor's `X-API-Key` to
+/// wherever it points, and fetch internal addresses for `/archive/v1/vendor`).
+pub fn http_client() -> Result<reqwest::Client, reqwest::Error> {
+    reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+}
+
+/// Why a call brought back no answer the archive takes.
+enum Failed {
+    /// None came (network, timeout): worth another try.
+    NoAnswer(String),
+    /// One came that the same call would bring again (a redirect, an answer
+    /// too large): not retried.
+    Refused { status: u16, why: String },
+}
+
+impl Failed {
+    fn into_message(self) -> String {
+        match self {
+            Failed::NoAnswer(why) | Failed::Refused { why, .. } => why,
+        }
+    }
+}
+
+async fn fetch(http: &reqwest::Client, request: &ApiRequest) -> Result<HttpAnswer, Failed> {
+    let no_answer = |error: reqwest::Error| Failed::NoAnswer(error.without_url().to_string());
     let mut call = http.get(&request.url);
     for (name, value) in &request.headers {
         call = call.header(name, value);
     }
-    let response = call.send().await.map_err(|e| e.without_url().to_string())?;
+    let mut response = call.send().await.map_err(no_answer)?;
     let status = response.status().as_u16();
+    if response.status().is_redirection() {
+        return Err(Failed::Refused {
+            status,
+            why: format!(
+                "the vendor answered {status}, a redirect, which the archive does not follow"
+            ),
+        });
+    }
     let retry_after = response
         .headers()
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse().ok());
-    let body = response
-        .text()
-        .await
-        .map_err(|e| e.without_url().to_string())?;
+    let too_large = || Failed::Refused {
+        status,
+        why: format!("the vendor's answer is over {} MiB", MAX_ANSWER_BYTES >> 20),
+    };
+    if response
+        .content_length()
+        .is_some_and(|length| length > MAX_ANSWER_BYTES as u64)
+    {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(no_answer)? {
+        if bytes.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Err(too_large());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    let body = String::from_utf8_lossy(&bytes).into_owned();
     Ok(HttpAnswer {
         status,
         body,

@@ -13,6 +13,7 @@ pub mod postgres;
 pub mod sqlite;
 pub mod store;
 
+use crate::relay::is_loopback;
 use std::sync::{Arc, Mutex};
 
 use logdeck_core::config::RuntimeConfig;
@@ -169,11 +170,7 @@ impl Archive {
 /// Starts the collector: one task per stream, sharing the connections' rate
 /// budgets, and the retention sweep when `options.keep` is set.
 pub fn spawn_collector(archive: &Archive, sources: Vec<Source>, options: collector::SyncOptions) {
-    let http = match reqwest::Client::builder()
-        .no_proxy()
-        .timeout(std::time::Duration::from_secs(60))
-        .build()
-    {
+    let http = match collector::http_client() {
         Ok(http) => http,
         Err(error) => {
             eprintln!("archive: no HTTP client ({error}); nothing is synced");
@@ -219,8 +216,13 @@ pub fn spawn_collector(archive: &Archive, sources: Vec<Source>, options: collect
 /// The streams of `connections` (config.json's `connections` form), their
 /// relative base URLs (the demo's `/demo/…`) resolved against `base`. A key
 /// or token given as `"env:NAME"` is read from the environment, so keys live
-/// in the server's environment, never in a file the app is served.
-pub fn sources(connections: &[Value], base: &str) -> Result<Vec<Source>, String> {
+/// in the server's environment, never in a file the app is served. As for the
+/// relay's upstreams, a base in plain `http://` must be this machine's unless
+/// `insecure` (`--allow-insecure-upstream`): the archive's keys go with every call.
+pub fn sources(connections: &[Value], base: &str, insecure: bool) -> Result<Vec<Source>, String> {
+    if !insecure {
+        connections.iter().try_for_each(refuse_keys_in_clear)?;
+    }
     let resolved: Vec<Value> = connections
         .iter()
         .map(|connection| resolve(connection, base))
@@ -248,6 +250,27 @@ pub fn sources(connections: &[Value], base: &str) -> Result<Vec<Source>, String>
         streams.push(source);
     }
     Ok(streams)
+}
+
+/// A connection whose base is `http://` to another machine: its key would
+/// cross the network in clear. A relative base is this server's own.
+fn refuse_keys_in_clear(connection: &Value) -> Result<(), String> {
+    let Some(base) = connection.get("baseUrl").and_then(Value::as_str) else {
+        return Ok(());
+    };
+    if base.starts_with('/') {
+        return Ok(());
+    }
+    match url::Url::parse(base) {
+        Ok(url) if url.scheme() == "http" && !url.host().is_some_and(|host| is_loopback(&host)) => {
+            Err(format!(
+                "archive connection {base}: http:// would send its key in clear to {}; use \
+                 https://, or --allow-insecure-upstream on a network you trust",
+                url.host_str().unwrap_or("?")
+            ))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn resolve(connection: &Value, base: &str) -> Result<Value, String> {
@@ -304,7 +327,7 @@ mod tests {
             "vendor": "dify", "id": "bot", "name": "Bot",
             "baseUrl": "/demo/dify/v1", "key": "env:LOGDECK_TEST_ARCHIVE_KEY"
         })];
-        let sources = sources(&connections, "http://127.0.0.1:9/").unwrap();
+        let sources = sources(&connections, "http://127.0.0.1:9/", false).unwrap();
         let request = sources[0]
             .request(
                 &logdeck_core::query::LogQuery::default(),
@@ -325,8 +348,44 @@ mod tests {
         assert!(sources_error(&missing).contains("LOGDECK_TEST_UNSET_KEY"));
     }
 
+    #[test]
+    fn keys_never_go_in_clear_to_another_machine() {
+        std::env::set_var("LOGDECK_TEST_CLEAR_KEY", "clear-secret");
+        let at = |base: &str| {
+            [serde_json::json!({
+                "vendor": "dify", "id": "bot", "name": "Bot",
+                "baseUrl": base, "key": "env:LOGDECK_TEST_CLEAR_KEY"
+            })]
+        };
+        for in_clear in [
+            "http://0.0.0.0:8452/v1",
+            "http://dify.internal/v1",
+            "HTTP://10.0.0.5/v1",
+        ] {
+            let error = sources_error(&at(in_clear));
+            assert!(error.contains("in clear"), "{in_clear}: {error}");
+            assert!(!error.contains("clear-secret"), "{error}");
+            assert!(
+                sources(&at(in_clear), "http://127.0.0.1:9", true).is_ok(),
+                "{in_clear}"
+            );
+        }
+        for fine in [
+            "https://api.dify.ai/v1",
+            "http://127.0.0.1:8451/v1",
+            "http://localhost:1/v1",
+            "http://[::1]:2/v1",
+            "/demo/dify/v1",
+        ] {
+            assert!(
+                sources(&at(fine), "http://0.0.0.0:9", false).is_ok(),
+                "{fine}"
+            );
+        }
+    }
+
     fn sources_error(connections: &[Value]) -> String {
-        match sources(connections, "http://127.0.0.1:9") {
+        match sources(connections, "http://127.0.0.1:9", false) {
             Err(error) => error,
             Ok(_) => String::from("no error"),
         }

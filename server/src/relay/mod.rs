@@ -4,5 +4,6 @@
 pub mod config;
 pub mod proxy;
 
+pub(crate) use config::is_loopback;
 pub use config::{Limits, Mode, RelayConfig, Upstream};
 pub use proxy::Relay;
