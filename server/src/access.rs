@@ -17,6 +17,15 @@ pub const TOKEN_HEADER: &str = "x-logdeck-relay-token";
 /// Cookie `/relay-login` sets, so the app's own calls carry the token unseen.
 pub const TOKEN_COOKIE: &str = "logdeck_relay";
 
+/// What the sign-in cookie holds: a digest of the team token, not the token,
+/// so a cookie read off the wire or a disk does not give away the secret the
+/// whole team signs in with (the header still takes the token itself).
+pub fn session_value(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("logdeck relay session\0{token}").as_bytes());
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
 /// The operator's rules, from `--public-host`, `--allow-origin` and
 /// `--relay-token-file`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -85,10 +94,11 @@ impl AccessRules {
             .filter_map(|pair| pair.trim().split_once('='))
             .filter(|(name, _)| *name == TOKEN_COOKIE)
             .map(|(_, value)| value);
-        from_header
-            .into_iter()
-            .chain(from_cookies)
-            .any(|given| same_secret(given, expected))
+        let session = session_value(expected);
+        from_header.is_some_and(|given| same_secret(given, expected))
+            || from_cookies
+                .into_iter()
+                .any(|given| same_secret(given, &session))
     }
 }
 
@@ -229,10 +239,16 @@ mod tests {
         assert!(rules.token_presented(&headers(&[(TOKEN_HEADER, "s3cret-team-token")])));
         assert!(!rules.token_presented(&headers(&[(TOKEN_HEADER, "s3cret-team-tokem")])));
         assert!(!rules.token_presented(&headers(&[(TOKEN_HEADER, "s3cret")])));
-        let cookie = headers(&[("cookie", "theme=dark; logdeck_relay=s3cret-team-token")]);
-        assert!(rules.token_presented(&cookie));
-        let other_cookie = headers(&[("cookie", "xlogdeck_relay=s3cret-team-token")]);
-        assert!(!rules.token_presented(&other_cookie));
+        // The cookie holds the session digest, never the token itself.
+        let session: &'static str = session_value("s3cret-team-token").leak();
+        assert_ne!(session, "s3cret-team-token");
+        let cookie = format!("theme=dark; logdeck_relay={session}").leak();
+        assert!(rules.token_presented(&headers(&[("cookie", cookie)])));
+        let bare = headers(&[("cookie", "logdeck_relay=s3cret-team-token")]);
+        assert!(!rules.token_presented(&bare));
+        let other_name = format!("xlogdeck_relay={session}").leak();
+        assert!(!rules.token_presented(&headers(&[("cookie", other_name)])));
+        assert!(!rules.token_presented(&headers(&[(TOKEN_HEADER, session)])));
         assert!(AccessRules::default().token_presented(&HeaderMap::new()));
     }
 }

@@ -5,16 +5,22 @@
 
 use std::sync::Arc;
 
-use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
+use std::time::Duration;
+
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
 
-use crate::access::{same_secret, AccessRules, TOKEN_COOKIE};
+use crate::access::{same_secret, session_value, AccessRules, TOKEN_COOKIE};
 
 /// A month: long enough not to nag, short enough that a leaked cookie expires.
 const COOKIE_SECONDS: u32 = 30 * 24 * 3600;
+
+/// The whole form, however slowly sent: the listener's timeouts restart with
+/// every byte, so a body sent a byte at a time would hold a connection.
+const FORM_DEADLINE: Duration = Duration::from_secs(10);
 
 const PAGE_GUARDS: [(header::HeaderName, &str); 3] = [
     (
@@ -62,7 +68,20 @@ pub struct SignIn {
 }
 
 /// `POST /relay-login`: a right token sets the cookie and goes back to the app.
-pub async fn sign_in(State(rules): State<Arc<AccessRules>>, Form(form): Form<SignIn>) -> Response {
+pub async fn sign_in(State(rules): State<Arc<AccessRules>>, request: Request) -> Response {
+    let secure = came_over_https(request.headers());
+    let form = match tokio::time::timeout(FORM_DEADLINE, Form::<SignIn>::from_request(request, &()))
+        .await
+    {
+        Ok(Ok(Form(form))) => form,
+        Ok(Err(rejection)) => return rejection.into_response(),
+        Err(_) => {
+            return page(
+                StatusCode::REQUEST_TIMEOUT,
+                "The form took too long to arrive.",
+            )
+        }
+    };
     let Some(expected) = &rules.relay_token else {
         return page(StatusCode::NOT_FOUND, "This relay needs no token.");
     };
@@ -72,12 +91,31 @@ pub async fn sign_in(State(rules): State<Arc<AccessRules>>, Form(form): Form<Sig
             "That is not this relay's team token.",
         );
     }
-    let cookie = format!(
-        "{TOKEN_COOKIE}={expected}; Path=/; Max-Age={COOKIE_SECONDS}; HttpOnly; SameSite=Strict"
+    let mut cookie = format!(
+        "{TOKEN_COOKIE}={}; Path=/; Max-Age={COOKIE_SECONDS}; HttpOnly; SameSite=Strict",
+        session_value(expected)
     );
+    if secure {
+        cookie.push_str("; Secure");
+    }
     let mut response = (StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
     response
+}
+
+/// Whether the sign-in reached the server over https, directly or through the
+/// TLS proxy the operator puts in front: then the cookie is `Secure`, never
+/// sent over plain http (where anyone on the way could read it). Over plain
+/// http, as on a trusted network, it could not be set otherwise.
+fn came_over_https(headers: &HeaderMap) -> bool {
+    let said = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(|value| value.trim().to_ascii_lowercase())
+    };
+    said("x-forwarded-proto").is_some_and(|proto| proto.split(',').next() == Some("https"))
+        || said("origin").is_some_and(|origin| origin.starts_with("https://"))
 }

@@ -157,6 +157,9 @@ async fn relay_with(limits: Limits, access: AccessRules) -> Router {
     config
         .add_flag(&format!("echo,aitronos,{echo}/echo"))
         .unwrap();
+    config
+        .add_flag(&format!("echo-dify,dify,{echo}/echo"))
+        .unwrap();
     app(&ServerOptions {
         relay: Some(config),
         access,
@@ -214,10 +217,23 @@ async fn documented_calls_go_through_with_their_auth_header() {
 }
 
 #[tokio::test]
-async fn only_auth_headers_go_up_and_cookies_go_nowhere() {
+async fn only_the_vendors_own_key_header_goes_up_and_cookies_go_nowhere() {
     let router = relay().await;
-    let request = get_request("/relay/echo/report?a=1&b=two")
+    // A browser behind a proxy's Basic sign-in sends that `Authorization` with
+    // every call to the page's origin: it never reaches Aitronos, whose key
+    // is `X-API-Key`; nor does an `X-API-Key` reach Dify.
+    let request = get_request("/relay/echo-dify/report")
         .header("Authorization", "Bearer key-1")
+        .header("X-API-Key", "key-2")
+        .body(Body::empty())
+        .unwrap();
+    let (status, _, body) = call(&router, request).await;
+    assert_eq!(status, StatusCode::OK);
+    let seen = body["headers"].as_object().unwrap();
+    assert_eq!(seen["authorization"], "Bearer key-1");
+    assert!(!seen.contains_key("x-api-key"), "{seen:?}");
+    let request = get_request("/relay/echo/report?a=1&b=two")
+        .header("Authorization", "Basic cHJveHk6cGFzcw==")
         .header("X-API-Key", "key-2")
         .header("Cookie", "logdeck=browser-secret")
         .header("X-Forwarded-For", "10.0.0.1")
@@ -229,7 +245,7 @@ async fn only_auth_headers_go_up_and_cookies_go_nowhere() {
     assert_eq!(body["path"], "/echo/report");
     assert_eq!(body["query"], "a=1&b=two");
     let seen = body["headers"].as_object().unwrap();
-    assert_eq!(seen["authorization"], "Bearer key-1");
+    assert!(!seen.contains_key("authorization"), "{seen:?}");
     assert_eq!(seen["x-api-key"], "key-2");
     assert!(
         seen["host"].as_str().unwrap().starts_with("127.0.0.1:"),
@@ -573,6 +589,10 @@ async fn a_shared_relay_needs_its_team_token_by_header_or_sign_in_cookie() {
     for attribute in ["HttpOnly", "SameSite=Strict", "Path=/;"] {
         assert!(cookie.contains(attribute), "{cookie}");
     }
+    // Over plain http a `Secure` cookie would not be kept.
+    assert!(!cookie.contains("Secure"), "{cookie}");
+    // The cookie holds no team token, and the token is no cookie.
+    assert!(!cookie.contains(token), "{cookie}");
     let pair = cookie.split(';').next().unwrap();
     let (status, _, body) = get_with(&router, "/relay/echo/report", &[("Cookie", pair)]).await;
     assert_eq!(status, StatusCode::OK);
@@ -580,6 +600,46 @@ async fn a_shared_relay_needs_its_team_token_by_header_or_sign_in_cookie() {
         body["headers"].get("cookie").is_none(),
         "cookies never go up"
     );
+    let raw = format!("logdeck_relay={token}");
+    let (status, _, _) = get_with(&router, "/relay/echo/report", &[("Cookie", &raw)]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // Signed in through a TLS proxy, the cookie is never sent over plain http.
+    let mut through_tls = sign_in(token);
+    through_tls
+        .headers_mut()
+        .insert("x-forwarded-proto", "https".parse().unwrap());
+    let right = router.clone().oneshot(through_tls).await.unwrap();
+    assert!(right.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .ends_with("; Secure"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_sign_in_sent_a_byte_at_a_time_is_cut_off() {
+    let router = app(&ServerOptions {
+        relay: Some(RelayConfig::default()),
+        access: AccessRules {
+            relay_token: Some("team-token-0123456789".into()),
+            ..AccessRules::default()
+        },
+        ..ServerOptions::default()
+    })
+    .unwrap();
+    // One byte, then nothing: the listener's idle timer would restart with
+    // every byte, so the form has a deadline of its own.
+    let body = futures_util::stream::once(async { Ok::<_, std::io::Error>("t".to_owned()) })
+        .chain(futures_util::stream::pending());
+    let request = Request::post("/relay-login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("content-length", "100000")
+        .body(Body::from_stream(body))
+        .unwrap();
+    let answer = tokio::time::timeout(Duration::from_secs(60), router.oneshot(request))
+        .await
+        .expect("the sign-in waited for its form a minute and more")
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::REQUEST_TIMEOUT);
 }
 
 #[tokio::test]

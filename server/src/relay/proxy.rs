@@ -18,8 +18,11 @@ use url::Url;
 use super::config::{Limits, Mode, RelayConfig, Upstream};
 use crate::error::AppError;
 
-/// Request headers passed to the upstream: the vendors' auth headers and `Accept`.
-const FORWARDED_REQUEST: [&str; 3] = ["authorization", "x-api-key", "accept"];
+/// Request headers passed to the upstream besides its vendor's own key header
+/// ([`logdeck_core::vendor::Vendor::auth`]): no other credential the browser
+/// holds (a proxy's Basic `Authorization`, sent with every call to the page's
+/// origin) reaches a vendor whose key goes elsewhere.
+const FORWARDED_REQUEST: [&str; 1] = ["accept"];
 /// Response headers passed back: what the app reads, including rate limits.
 const FORWARDED_RESPONSE: [&str; 6] = [
     "content-type",
@@ -190,7 +193,10 @@ async fn relay_request(relay: &Relay, request: Request) -> Result<Response, AppE
         .client
         .request(request.method().clone(), target)
         .header(header::ACCEPT_ENCODING, "identity");
-    for name in FORWARDED_REQUEST {
+    for name in FORWARDED_REQUEST
+        .into_iter()
+        .chain([upstream.vendor.auth().header])
+    {
         if let Some(value) = request.headers().get(name) {
             outgoing = outgoing.header(name, value);
         }
