@@ -17,13 +17,42 @@ pub const TOKEN_HEADER: &str = "x-logdeck-relay-token";
 /// Cookie `/relay-login` sets, so the app's own calls carry the token unseen.
 pub const TOKEN_COOKIE: &str = "logdeck_relay";
 
-/// What the sign-in cookie holds: a digest of the team token, not the token,
-/// so a cookie read off the wire or a disk does not give away the secret the
-/// whole team signs in with (the header still takes the token itself).
-pub fn session_value(token: &str) -> String {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(format!("logdeck relay session\0{token}").as_bytes());
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+/// How long a sign-in lasts: long enough not to nag, short enough that a
+/// captured cookie stops working by itself (the server checks it, not only
+/// the browser's `Max-Age`).
+pub const SESSION_SECONDS: i64 = 30 * 24 * 3600;
+
+/// What the sign-in cookie holds: when it was issued (Unix seconds) and an
+/// HMAC of that under the team token, `1765000000.9f…`. Not the token: a
+/// cookie read off the wire or a disk gives away neither the secret the whole
+/// team signs in with nor more than [`SESSION_SECONDS`] of access (the header
+/// still takes the token itself).
+pub fn session_value(token: &str, issued: i64) -> String {
+    use hmac::{Hmac, Mac};
+    let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(token.as_bytes()) else {
+        return String::new();
+    };
+    mac.update(format!("logdeck relay session {issued}").as_bytes());
+    let digest: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    format!("{issued}.{digest}")
+}
+
+/// Whether `cookie` is a session [`session_value`] issued under `token` and
+/// still within [`SESSION_SECONDS`] of `now` (Unix seconds).
+fn session_holds(token: &str, cookie: &str, now: i64) -> bool {
+    let Some(issued) = cookie
+        .split_once('.')
+        .and_then(|(issued, _)| issued.parse::<i64>().ok())
+    else {
+        return false;
+    };
+    let fresh = issued <= now + 60 && now.saturating_sub(issued) <= SESSION_SECONDS;
+    fresh && same_secret(cookie, &session_value(token, issued))
 }
 
 /// The operator's rules, from `--public-host`, `--allow-origin` and
@@ -94,11 +123,11 @@ impl AccessRules {
             .filter_map(|pair| pair.trim().split_once('='))
             .filter(|(name, _)| *name == TOKEN_COOKIE)
             .map(|(_, value)| value);
-        let session = session_value(expected);
+        let now = chrono::Utc::now().timestamp();
         from_header.is_some_and(|given| same_secret(given, expected))
             || from_cookies
                 .into_iter()
-                .any(|given| same_secret(given, &session))
+                .any(|given| session_holds(expected, given, now))
     }
 }
 
@@ -239,8 +268,9 @@ mod tests {
         assert!(rules.token_presented(&headers(&[(TOKEN_HEADER, "s3cret-team-token")])));
         assert!(!rules.token_presented(&headers(&[(TOKEN_HEADER, "s3cret-team-tokem")])));
         assert!(!rules.token_presented(&headers(&[(TOKEN_HEADER, "s3cret")])));
-        // The cookie holds the session digest, never the token itself.
-        let session: &'static str = session_value("s3cret-team-token").leak();
+        // The cookie holds a session under the token, never the token itself.
+        let session: &'static str =
+            session_value("s3cret-team-token", chrono::Utc::now().timestamp()).leak();
         assert_ne!(session, "s3cret-team-token");
         let cookie = format!("theme=dark; logdeck_relay={session}").leak();
         assert!(rules.token_presented(&headers(&[("cookie", cookie)])));
@@ -250,5 +280,34 @@ mod tests {
         assert!(!rules.token_presented(&headers(&[("cookie", other_name)])));
         assert!(!rules.token_presented(&headers(&[(TOKEN_HEADER, session)])));
         assert!(AccessRules::default().token_presented(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn a_session_holds_for_its_month_under_its_token_only() {
+        let token = "s3cret-team-token";
+        let issued = 1_765_000_000;
+        let session = session_value(token, issued);
+        assert!(!session.contains(token));
+        assert!(session_holds(token, &session, issued));
+        assert!(session_holds(token, &session, issued + SESSION_SECONDS));
+        assert!(
+            !session_holds(token, &session, issued + SESSION_SECONDS + 1),
+            "expired"
+        );
+        assert!(
+            !session_holds(token, &session, issued - 3600),
+            "issued in the future"
+        );
+        assert!(
+            !session_holds("another-team-token", &session, issued),
+            "another token"
+        );
+        // Its time moved on: the HMAC no longer matches.
+        let (_, mac) = session.split_once('.').unwrap();
+        let later = format!("{}.{mac}", issued + 1000);
+        assert!(!session_holds(token, &later, issued + 1000));
+        for junk in ["", ".", "abc", "1765000000", "1765000000.", "x.y"] {
+            assert!(!session_holds(token, junk, issued), "{junk:?}");
+        }
     }
 }

@@ -108,7 +108,8 @@ pub fn app(options: &ServerOptions) -> Result<Router, String> {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
-        .layer(SetResponseHeaderLayer::overriding(
+        // `if_not_present`: the sign-in page sets its own (`relay_login`).
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         ))

@@ -1,7 +1,8 @@
 //! `/relay-login`: where a team member gives a shared relay its team token once.
-//! The answer is an `HttpOnly`, `SameSite=Strict` cookie for the whole server (the
-//! relay and the team archive read it), so the app's calls carry the token without
-//! the page (or any script) ever seeing it. The relay never forwards it upstream.
+//! The answer is a session signed with the token ([`crate::access::session_value`])
+//! in an `HttpOnly`, `SameSite=Strict` cookie for the whole server (the relay and
+//! the team archive read it), so the app's calls are signed in without the page
+//! (or any script) ever seeing a secret. The relay never forwards it upstream.
 
 use std::sync::Arc;
 
@@ -13,22 +14,23 @@ use axum::response::{IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
 
-use crate::access::{same_secret, session_value, AccessRules, TOKEN_COOKIE};
-
-/// A month: long enough not to nag, short enough that a leaked cookie expires.
-const COOKIE_SECONDS: u32 = 30 * 24 * 3600;
+use crate::access::{same_secret, session_value, AccessRules, SESSION_SECONDS, TOKEN_COOKIE};
 
 /// The whole form, however slowly sent: the listener's timeouts restart with
 /// every byte, so a body sent a byte at a time would hold a connection.
 const FORM_DEADLINE: Duration = Duration::from_secs(10);
 
-const PAGE_GUARDS: [(header::HeaderName, &str); 3] = [
+/// The page's own referrer policy: `same-origin`, not the server's
+/// `no-referrer`, under which a browser posts the form with `Origin: null`
+/// and the sign-in could not tell it came over https.
+const PAGE_GUARDS: [(header::HeaderName, &str); 4] = [
     (
         header::CONTENT_SECURITY_POLICY,
         "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
     ),
     (header::X_FRAME_OPTIONS, "DENY"),
     (header::CACHE_CONTROL, "no-store"),
+    (header::REFERRER_POLICY, "same-origin"),
 ];
 
 fn page(status: StatusCode, notice: &str) -> Response {
@@ -92,8 +94,8 @@ pub async fn sign_in(State(rules): State<Arc<AccessRules>>, request: Request) ->
         );
     }
     let mut cookie = format!(
-        "{TOKEN_COOKIE}={}; Path=/; Max-Age={COOKIE_SECONDS}; HttpOnly; SameSite=Strict",
-        session_value(expected)
+        "{TOKEN_COOKIE}={}; Path=/; Max-Age={SESSION_SECONDS}; HttpOnly; SameSite=Strict",
+        session_value(expected, chrono::Utc::now().timestamp())
     );
     if secure {
         cookie.push_str("; Secure");

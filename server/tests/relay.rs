@@ -232,6 +232,16 @@ async fn only_the_vendors_own_key_header_goes_up_and_cookies_go_nowhere() {
     let seen = body["headers"].as_object().unwrap();
     assert_eq!(seen["authorization"], "Bearer key-1");
     assert!(!seen.contains_key("x-api-key"), "{seen:?}");
+    // Nor a proxy's Basic `Authorization` on a call to Dify without its key.
+    let request = get_request("/relay/echo-dify/report")
+        .header("Authorization", "Basic cHJveHk6cGFzcw==")
+        .body(Body::empty())
+        .unwrap();
+    let (_, _, body) = call(&router, request).await;
+    assert!(!body["headers"]
+        .as_object()
+        .unwrap()
+        .contains_key("authorization"));
     let request = get_request("/relay/echo/report?a=1&b=two")
         .header("Authorization", "Basic cHJveHk6cGFzcw==")
         .header("X-API-Key", "key-2")
@@ -609,10 +619,26 @@ async fn a_shared_relay_needs_its_team_token_by_header_or_sign_in_cookie() {
         .headers_mut()
         .insert("x-forwarded-proto", "https".parse().unwrap());
     let right = router.clone().oneshot(through_tls).await.unwrap();
-    assert!(right.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .ends_with("; Secure"));
+    let secure = |answer: &axum::response::Response| {
+        answer.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .ends_with("; Secure")
+    };
+    assert!(secure(&right));
+    // Or by the form's own origin: the page's referrer policy lets the browser
+    // send it (under the server's `no-referrer` a form posts `Origin: null`).
+    let (_, form_headers, _) = get_with(&router, "/relay-login", &[]).await;
+    assert_eq!(form_headers["referrer-policy"], "same-origin");
+    let mut from_https_page = sign_in(token);
+    from_https_page
+        .headers_mut()
+        .insert("origin", "https://logs.example".parse().unwrap());
+    assert!(secure(
+        &router.clone().oneshot(from_https_page).await.unwrap()
+    ));
+    let (_, other_headers, _) = get_with(&router, "/config.json", &[]).await;
+    assert_eq!(other_headers["referrer-policy"], "no-referrer");
 }
 
 #[tokio::test(start_paused = true)]

@@ -126,8 +126,9 @@ impl Loads {
             .filter(|basis| !refresh && same_period(&basis.query, query))
             .map(|basis| basis.window);
         let window = kept_window.unwrap_or_else(|| query.period.resolve(Utc::now(), zone));
-        // Opening a record is no new search: only a filter change ends
-        // "Search the whole period" and the rows "Load older" granted.
+        // Opening a record is no new search: only a filter change that loads
+        // anew ends "Search the whole period" and the rows "Load older"
+        // granted (one that keeps every load keeps the rows they paid for).
         let same_search = |basis: &Basis| {
             LogQuery {
                 selected: None,
@@ -137,9 +138,7 @@ impl Loads {
                 ..query.clone()
             }
         };
-        if !previous.as_ref().is_some_and(same_search) {
-            self.budget.update_value(FillBudget::reset);
-        }
+        let new_search = !previous.as_ref().is_some_and(same_search);
         self.basis.set_value(Some(Basis {
             query: query.clone(),
             window,
@@ -170,6 +169,9 @@ impl Loads {
             (*book != before, plan)
         });
         let Some(plan) = plan else { return };
+        if new_search {
+            self.budget.update_value(FillBudget::reset);
+        }
         let live_until = self.live.with_untracked(LiveTail::until);
         if kept_window.is_some() && live_until > window.to && !plan.fetches.is_empty() {
             // A reloaded source would lack the rows live mode added since the

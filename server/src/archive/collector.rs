@@ -114,8 +114,10 @@ impl Lanes {
                 Ok(answer) => (answer.status, answer.retry_after),
                 // No answer: let the scheduler back off as for a server error.
                 Err(Failed::NoAnswer(_)) => (502, None),
-                // The same call would be refused alike: no retry.
-                Err(Failed::Refused { status, .. }) => (*status, None),
+                // The same call would be refused alike: a status the scheduler
+                // neither retries nor counts as a success (whatever the
+                // vendor's was: an oversized 503 is not waited out).
+                Err(Failed::Refused(_)) => (400, None),
             };
             let now = self.now();
             let after =
@@ -165,13 +167,13 @@ enum Failed {
     NoAnswer(String),
     /// One came that the same call would bring again (a redirect, an answer
     /// too large): not retried.
-    Refused { status: u16, why: String },
+    Refused(String),
 }
 
 impl Failed {
     fn into_message(self) -> String {
         match self {
-            Failed::NoAnswer(why) | Failed::Refused { why, .. } => why,
+            Failed::NoAnswer(why) | Failed::Refused(why) => why,
         }
     }
 }
@@ -185,21 +187,20 @@ async fn fetch(http: &reqwest::Client, request: &ApiRequest) -> Result<HttpAnswe
     let mut response = call.send().await.map_err(no_answer)?;
     let status = response.status().as_u16();
     if response.status().is_redirection() {
-        return Err(Failed::Refused {
-            status,
-            why: format!(
-                "the vendor answered {status}, a redirect, which the archive does not follow"
-            ),
-        });
+        return Err(Failed::Refused(format!(
+            "the vendor answered {status}, a redirect, which the archive does not follow"
+        )));
     }
     let retry_after = response
         .headers()
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse().ok());
-    let too_large = || Failed::Refused {
-        status,
-        why: format!("the vendor's answer is over {} MiB", MAX_ANSWER_BYTES >> 20),
+    let too_large = || {
+        Failed::Refused(format!(
+            "the vendor's answer is over {} MiB",
+            MAX_ANSWER_BYTES >> 20
+        ))
     };
     if response
         .content_length()

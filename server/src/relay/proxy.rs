@@ -193,13 +193,21 @@ async fn relay_request(relay: &Relay, request: Request) -> Result<Response, AppE
         .client
         .request(request.method().clone(), target)
         .header(header::ACCEPT_ENCODING, "identity");
-    for name in FORWARDED_REQUEST
-        .into_iter()
-        .chain([upstream.vendor.auth().header])
-    {
+    for name in FORWARDED_REQUEST {
         if let Some(value) = request.headers().get(name) {
             outgoing = outgoing.header(name, value);
         }
+    }
+    // The key header only as the vendor writes it (`Token …`, `Bearer …`): a
+    // call without a key would otherwise carry whatever the browser adds.
+    let auth = upstream.vendor.auth();
+    let written_so = |value: &&HeaderValue| {
+        value
+            .to_str()
+            .is_ok_and(|text| auth.key_in(text).is_some_and(|key| !key.is_empty()))
+    };
+    if let Some(value) = request.headers().get(auth.header).filter(written_so) {
+        outgoing = outgoing.header(auth.header, value);
     }
     match outgoing.send().await {
         Ok(answer) => relay_answer(answer, limits, &upstream.name, slot).await,
