@@ -526,7 +526,8 @@ fn SortHeader(
     view! {
         <th scope="col" role="columnheader" class=format!("c-{}", column.key()) class:num=column.is_numeric()
             class:sorted=move || sort.with(|s| s.column == column) aria-sort=state>
-            <button type="button" class="sort" on:click=move |_| on_sort.run(column)>
+            // The whole name where a narrow column cuts it ("Operat…").
+            <button type="button" class="sort" title=label on:click=move |_| on_sort.run(column)>
                 {label}{arrow}
             </button>
         </th>
