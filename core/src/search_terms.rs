@@ -29,14 +29,26 @@ pub const ID_PREFIX_CHARS: usize = 8;
 /// A field as a search reads it: lower-cased, without NULs (the archive's
 /// stores keep none, and a search's terms hold none).
 pub fn searched_form(text: &str) -> String {
-    text.to_lowercase().replace('\0', "")
+    // Every row's fields pass here as rows load: no second copy unless a NUL
+    // is there to drop.
+    let lower = text.to_lowercase();
+    if lower.contains('\0') {
+        lower.replace('\0', "")
+    } else {
+        lower
+    }
 }
 
 /// A record id as the first line of its search text holds it
 /// ([`record_text_holds`]): [`searched_form`], a line break a space, so the
 /// line holds the whole id and only it.
 pub fn id_line(id: &str) -> String {
-    searched_form(id).replace(['\n', '\r'], " ")
+    let form = searched_form(id);
+    if form.contains(['\n', '\r']) {
+        form.replace(['\n', '\r'], " ")
+    } else {
+        form
+    }
 }
 
 /// Whether the record id `id` ([`id_line`]) holds `term`: whole, or from its
